@@ -1,0 +1,53 @@
+/* amisim — the commands behind the command line.
+ *
+ * main.c parses arguments into these option structs and calls one command;
+ * everything a command does (loading, running, reporting, writing files,
+ * choosing the exit code) is here, so tests can call commands directly.
+ */
+#pragma once
+
+#include <glib.h>
+#include "amisim/scenario.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AMS_EXIT_OK = 0,
+  AMS_EXIT_FAILURE = 1,   /* the run could not complete or write its outputs */
+  AMS_EXIT_BAD_INPUT = 2, /* bad scenario, bad option, unusable path */
+} AmsExit;
+
+/* The display name of the scenario built into the binary. */
+#define AMS_DEFAULT_SCENARIO_NAME "builtin:default.yaml"
+
+/* The text of scenarios/default.yaml as built into the binary. */
+const char *ams_default_scenario (gsize *len);
+
+typedef struct
+{
+  const char *scenario;          /* file, or NULL for the built-in default */
+  const char *out;               /* output folder, or NULL */
+  const AmsOverride *overrides;  /* --seed, --horizon, --set, in order given */
+  guint n_overrides;
+  gboolean json;                 /* summary JSON on stdout instead of the table */
+  gboolean quiet;                /* nothing on stdout */
+} AmsRunOptions;
+
+/* `amisim run`. Messages go to stderr, results to stdout. */
+int ams_cli_run (const AmsRunOptions *opt);
+
+typedef struct
+{
+  const char *const *files;
+  guint n_files;
+  const AmsOverride *overrides;
+  guint n_overrides;
+  gboolean json;
+  gboolean quiet;
+} AmsValidateOptions;
+
+/* `amisim validate`: 0 when every file is valid, 2 otherwise. */
+int ams_cli_validate (const AmsValidateOptions *opt);
+
+G_END_DECLS

@@ -1,0 +1,43 @@
+/* amisim — the engine: pipelines, builds and distribution copies on the kernel.
+ *
+ * An engine takes a validated scenario and its world, owns a kernel, and
+ * drives it: pipelines start builds (rate schedules or Poisson arrivals),
+ * builds and tests take time drawn from the scenario's distributions, and
+ * each distribution output becomes a copy that waits for and holds a slot
+ * of its destination (account, region) pool.
+ *
+ * Random streams (see rng.h), one per entity so that changing one thing does
+ * not reshuffle the others:
+ *   pipeline/<name>/arrivals   Poisson inter-arrival times
+ *   pipeline/<name>/schedule   how late each scheduled run starts
+ *   pipeline/<name>/build      build durations
+ *   pipeline/<name>/test       test durations
+ *   copy/<account>/<region>    copy durations into that pool
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+#include "amisim/results.h"
+#include "amisim/scenario.h"
+#include "amisim/world.h"
+
+G_BEGIN_DECLS
+
+typedef struct AmsEngine AmsEngine;
+
+/* A new engine for `sc` (validated) and its world; both must outlive it.
+ * `seed` is the master seed, `replication` the replication number. */
+AmsEngine *ams_engine_new (const AmsScenario *sc, const AmsWorld *w,
+                           uint64_t seed, uint64_t replication);
+void ams_engine_free (AmsEngine *e); /* accepts NULL */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsEngine, ams_engine_free)
+
+/* Runs the simulation to the scenario's horizon (and, with
+ * simulation.drain, on until nothing is in flight). Call once. */
+void ams_engine_run (AmsEngine *e);
+
+/* The results, valid after ams_engine_run until the engine is freed. */
+const AmsResults *ams_engine_results (const AmsEngine *e);
+
+G_END_DECLS

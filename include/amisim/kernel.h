@@ -1,0 +1,97 @@
+/* amisim — the simulation kernel: clock and event queue.
+ *
+ * An AmsKernel owns a clock (AmsTime ticks, starting at 0) and a pending-event
+ * set ordered by (time, priority, insertion order): at equal time a lower
+ * priority number runs first, and at equal priority the event scheduled
+ * first runs first. Push, pop and cancel are O(log n) (4-ary heap with the
+ * heap index stored in each event). Event records are pooled: scheduling
+ * does not call malloc once the pool has grown to the peak number pending.
+ *
+ * There is no global state: any number of kernels can live in one process.
+ * The kernel knows nothing of what the events mean.
+ *
+ * Handlers may schedule and cancel freely, including cancelling events
+ * scheduled at the current time and (harmlessly) the event being run.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+#include "amisim/time.h"
+
+G_BEGIN_DECLS
+
+typedef struct AmsKernel AmsKernel;
+typedef struct AmsEvent AmsEvent;
+
+/* An event handler. `data` and `arg` are the values given to schedule. */
+typedef void (*AmsEventFn) (AmsKernel *k, void *data, uint64_t arg);
+
+/* A handle to a scheduled event, valid for cancel until the event has run
+ * or been cancelled; afterwards cancel with it is a harmless no-op, even if
+ * the event record has been reused (the sequence number tells them apart).
+ * A zero-initialised handle is valid and refers to no event. */
+typedef struct
+{
+  AmsEvent *ev;
+  uint64_t seq;
+} AmsEventHandle;
+
+#define AMS_PRIORITY_MIN (-30000)
+#define AMS_PRIORITY_MAX 30000
+#define AMS_PRIORITY_DEFAULT 0
+
+/* A new kernel with the clock at 0 and nothing pending. Never NULL. */
+AmsKernel *ams_kernel_new (void);
+/* Frees the kernel and every pending event (their handlers are not run).
+ * Accepts NULL. */
+void ams_kernel_free (AmsKernel *k);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsKernel, ams_kernel_free)
+
+/* Current simulated time. */
+AmsTime ams_kernel_now (const AmsKernel *k);
+
+/* Schedules fn(k, data, arg) at absolute time `at` (>= now; an earlier time
+ * is a programming error and is clamped to now with a critical warning).
+ * `priority` must be within [AMS_PRIORITY_MIN, AMS_PRIORITY_MAX]. */
+AmsEventHandle ams_kernel_schedule (AmsKernel *k, AmsTime at, int priority,
+                                    AmsEventFn fn, void *data, uint64_t arg);
+
+/* Same, `delay` ticks after now (delay >= 0; saturates at AMS_TIME_MAX). */
+AmsEventHandle ams_kernel_schedule_in (AmsKernel *k, AmsTime delay, int priority,
+                                       AmsEventFn fn, void *data, uint64_t arg);
+
+/* Removes a pending event. Returns TRUE if it was pending and is now
+ * cancelled, FALSE if it had already run, was already cancelled, or h is the
+ * zero handle. O(log n). */
+gboolean ams_kernel_cancel (AmsKernel *k, AmsEventHandle h);
+
+/* TRUE if the handle refers to an event still pending. */
+gboolean ams_kernel_is_pending (const AmsKernel *k, AmsEventHandle h);
+
+/* Runs the earliest pending event, if any, advancing the clock to its time.
+ * Returns FALSE when nothing is pending. */
+gboolean ams_kernel_step (AmsKernel *k);
+
+/* Runs events in order while the earliest pending time is <= `until` and
+ * ams_kernel_stop has not been called. Afterwards the clock reads `until`
+ * if the run reached it (nothing left at or before `until`), else the time of
+ * the last event run. Returns the number of events run by this call. */
+uint64_t ams_kernel_run_until (AmsKernel *k, AmsTime until);
+
+/* Asks ams_kernel_run_until to return after the current handler. The
+ * request is consumed by the run_until that honours it, which leaves the
+ * clock at the time of the last event it ran; asked outside any run, it
+ * makes the next run_until return at once without running anything. */
+void ams_kernel_stop (AmsKernel *k);
+
+/* Events run since the kernel was created. */
+uint64_t ams_kernel_events_run (const AmsKernel *k);
+
+/* Number of pending events. */
+size_t ams_kernel_pending (const AmsKernel *k);
+
+/* Time of the earliest pending event, or AMS_TIME_NEVER if none. */
+AmsTime ams_kernel_next_time (const AmsKernel *k);
+
+G_END_DECLS

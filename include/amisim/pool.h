@@ -1,0 +1,87 @@
+/* amisim — counting resources: a pool of identical slots.
+ *
+ * A pool has a capacity (slots), a number of busy slots, and a FIFO queue
+ * of requests waiting for one. In AMS_POOL_QUEUE mode a request that finds
+ * no free slot waits; in AMS_POOL_REJECT mode it is refused at once and
+ * counted. The capacity can change during a run: raising it grants waiting
+ * requests at once; lowering it pre-empts nothing (busy may exceed capacity
+ * until enough slots are released).
+ *
+ * The pool keeps its own statistics, time-weighted over the observation
+ * window: busy slots, queue length, their maxima, grants and rejects.
+ * The pool knows nothing about what is being held.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+#include "amisim/kernel.h"
+
+G_BEGIN_DECLS
+
+typedef struct AmsPool AmsPool;
+
+typedef enum
+{
+  AMS_POOL_QUEUE,  /* wait FIFO for a free slot */
+  AMS_POOL_REJECT, /* refuse when no slot is free */
+} AmsPoolMode;
+
+typedef enum
+{
+  AMS_POOL_GRANTED,  /* the caller holds a slot now; the grant callback is not called */
+  AMS_POOL_QUEUED,   /* the grant callback will be called when a slot is given */
+  AMS_POOL_REJECTED, /* reject mode and no free slot */
+} AmsPoolResult;
+
+/* Called when a queued request is granted, synchronously from inside
+ * ams_pool_release or ams_pool_set_capacity, with the time it waited.
+ * From then on the request's owner holds a slot and must release it. */
+typedef void (*AmsPoolGrantFn) (AmsKernel *k, void *data, AmsTime waited);
+
+/* Called after every change of busy or queued (for time series). */
+typedef void (*AmsPoolObserverFn) (const AmsPool *p, void *user_data);
+
+/* A pool of `capacity` slots (0 allowed: everything waits or is refused).
+ * Statistics start at the kernel's current time. */
+AmsPool *ams_pool_new (AmsKernel *k, guint capacity, AmsPoolMode mode);
+/* Frees the pool; queued requests are dropped without callbacks. Accepts NULL. */
+void ams_pool_free (AmsPool *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsPool, ams_pool_free)
+
+/* Asks for one slot. `fn`/`data` identify the request if it has to wait. */
+AmsPoolResult ams_pool_request (AmsPool *p, AmsPoolGrantFn fn, void *data);
+/* Removes a waiting request (the first queued with this data pointer).
+ * Returns FALSE if none is queued. O(queue length). */
+gboolean ams_pool_withdraw (AmsPool *p, void *data);
+/* Gives back one slot held; grants waiting requests in FIFO order while
+ * busy < capacity. Releasing with no busy slot is a programming error. */
+void ams_pool_release (AmsPool *p);
+void ams_pool_set_capacity (AmsPool *p, guint capacity);
+void ams_pool_set_mode (AmsPool *p, AmsPoolMode mode);
+void ams_pool_set_observer (AmsPool *p, AmsPoolObserverFn fn, void *user_data);
+
+guint ams_pool_capacity (const AmsPool *p);
+guint ams_pool_busy (const AmsPool *p);
+guint ams_pool_queued (const AmsPool *p);
+AmsPoolMode ams_pool_mode (const AmsPool *p);
+
+typedef struct
+{
+  uint64_t requests;  /* all requests                           */
+  uint64_t grants;    /* immediate + after waiting              */
+  uint64_t waited;    /* grants that had to wait                */
+  uint64_t rejects;   /* refused in reject mode                 */
+  double busy_mean;   /* time-average busy slots                */
+  double queue_mean;  /* time-average queue length              */
+  guint busy_max;
+  guint queue_max;
+  AmsTime observed;   /* length of the observation window       */
+} AmsPoolStats;
+
+/* Statistics over [window start, now]. */
+void ams_pool_stats (const AmsPool *p, AmsPoolStats *out);
+/* Restarts the statistics at now (warm-up deletion); counts go to 0. */
+void ams_pool_reset_stats (AmsPool *p);
+
+G_END_DECLS

@@ -1,0 +1,47 @@
+/* amisim — reports: summary.json, the stdout table, and output folders.
+ *
+ * Reports are built in memory (GString) from AmsResults, then written: a
+ * folder of outputs is written whole or not at all (every file goes to a
+ * temporary name first; only when all are written are they renamed into
+ * place).
+ */
+#pragma once
+
+#include <glib.h>
+#include "amisim/results.h"
+
+G_BEGIN_DECLS
+
+/* What a report says about the run besides the results. */
+typedef struct
+{
+  const char *scenario;      /* scenario name */
+  const char *scenario_file; /* as given, or "builtin:default.yaml" */
+  uint64_t replications;
+  double wall_s;             /* wall-clock seconds: the one machine-dependent figure */
+} AmsRunInfo;
+
+/* summary.json (SCENARIO.md §3). Free with g_string_free. */
+GString *ams_report_summary_json (const AmsResults *r, const AmsRunInfo *info);
+
+/* The readable table printed on stdout. Free with g_string_free. */
+GString *ams_report_table (const AmsResults *r, const AmsRunInfo *info);
+
+/* Formats seconds for people: "12.3s", "4m05s", "3h12m", "2d03h". Free with g_free. */
+char *ams_report_format_seconds (double s);
+
+/* One file of an output folder. */
+typedef struct
+{
+  const char *name;      /* file name inside the folder, no slashes */
+  const GString *data;
+} AmsOutputFile;
+
+/* Creates `dir` if needed (with parents) and writes the files into it, whole
+ * or not at all: on error nothing of the new files is left behind (files
+ * already there from an earlier run are replaced only if every new file was
+ * written). Errors: G_FILE_ERROR, with a message naming the path. */
+gboolean ams_report_write_dir (const char *dir, const AmsOutputFile *files, guint n,
+                               GError **error);
+
+G_END_DECLS

@@ -1,0 +1,189 @@
+/* amisim — scenarios: the typed form of a scenario file.
+ *
+ * The loader (src/scenario/) is the only code that knows YAML. It reads a
+ * scenario (format version 1, SCENARIO.md §1), applies command-line
+ * overrides (--set PATH=VALUE) to the document tree, checks every key
+ * against its table, every value against its type and range, every
+ * reference against what the scenario defines, and returns the plain
+ * structures below. Everything that was written in the file keeps its
+ * position (AmsSrcLoc), so later stages can still point at the source.
+ *
+ * Bad input never yields a half-filled scenario: either a whole AmsScenario
+ * or NULL with a GError (domain AMS_SCENARIO_ERROR) whose message is one or
+ * more lines "FILE:LINE:COL: error: PATH: MESSAGE", first error first.
+ *
+ * Keys of the v1 format whose behaviour amisim does not model yet are
+ * rejected with "not supported yet", never silently ignored.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+#include "amisim/time.h"
+#include "amisim/dist.h"
+
+G_BEGIN_DECLS
+
+/* Where something was written: file (or "--set", "--seed", …), 1-based line
+ * and column, and the document path ("pipelines[0].recipe.version").
+ * The strings are owned by the AmsScenario. */
+typedef struct
+{
+  const char *file;
+  const char *path;
+  guint line;
+  guint col;
+} AmsSrcLoc;
+
+/* A reference to another entity (account id, region name), as written. */
+typedef struct
+{
+  const char *value;
+  AmsSrcLoc loc;
+} AmsScRef;
+
+typedef struct
+{
+  const char *name;      /* "us-east-1" */
+  AmsSrcLoc loc;
+} AmsScRegion;
+
+typedef struct
+{
+  const char *id;        /* 12 digits, kept as a string */
+  const char *name;      /* optional, may be NULL */
+  AmsSrcLoc loc;
+} AmsScAccount;
+
+/* One entry of a CreateDistributionConfiguration `distributions` list. */
+typedef struct
+{
+  AmsScRef region;
+  const char *ami_name;         /* amiDistributionConfiguration.name, may be NULL */
+  const char *ami_description;  /* may be NULL */
+  GArray *target_account_ids;   /* of AmsScRef; empty if none */
+  AmsSrcLoc loc;
+} AmsScDistRegion;
+
+typedef enum
+{
+  AMS_SC_TRIGGER_MANUAL,   /* no schedule and no arrivals: never starts by itself */
+  AMS_SC_TRIGGER_RATE,     /* schedule.scheduleExpression: rate(n unit) */
+  AMS_SC_TRIGGER_POISSON,  /* arrivals: poisson(rate=R) */
+} AmsScTrigger;
+
+typedef enum
+{
+  AMS_SC_START_DEPENDENCY_UPDATES, /* EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE (AWS default) */
+  AMS_SC_START_EXPRESSION_MATCH,   /* EXPRESSION_MATCH_ONLY */
+} AmsScStartCondition;
+
+typedef struct
+{
+  const char *name;
+  AmsSrcLoc loc;
+  AmsScRef account;          /* owner account */
+  AmsScRef region;           /* build region  */
+
+  AmsScTrigger trigger;
+  const char *schedule_expression; /* as written, NULL unless RATE */
+  AmsTime rate_period;             /* RATE: the period (> 0)        */
+  AmsScStartCondition start_condition;
+  const char *timezone;            /* schedule.timezone, NULL = UTC */
+  double arrival_rate;             /* POISSON: builds per second (> 0) */
+
+  const char *recipe_name;
+  const char *recipe_version;      /* "x.y.z" */
+
+  AmsDist build_time;              /* seconds */
+  AmsDist test_time;               /* seconds */
+
+  const char *distribution_name;   /* distribution.name, may be NULL */
+  GPtrArray *distributions;        /* of AmsScDistRegion*; may be empty */
+} AmsScPipeline;
+
+typedef struct
+{
+  guint copies_per_account_region; /* default 50 */
+  AmsDist copy_duration;           /* simulation.copy.duration, seconds; default lognormal(mean=25m, sd=8m) */
+  AmsDist schedule_delay;          /* simulation.schedule_delay: how late a scheduled run starts;
+                                      default uniform(min=0s, max=60s) */
+  gboolean drain;                  /* simulation.drain: after the horizon, start nothing
+                                      new but finish what is in flight; default false */
+} AmsScSimulation;
+
+typedef struct
+{
+  const char *file;         /* as given to the loader ("builtin:default.yaml" for the default) */
+  int format_version;       /* `amisim:` — 1 */
+  const char *name;         /* default: the file's base name without extension */
+  const char *description;  /* may be NULL */
+  uint64_t seed;            /* default 1 */
+  AmsTime start;            /* µs since the Unix epoch; default 2026-01-01T00:00:00Z */
+  AmsTime horizon;          /* simulated length (> 0), required */
+
+  GPtrArray *regions;       /* of AmsScRegion* */
+  GPtrArray *accounts;      /* of AmsScAccount* */
+  GPtrArray *pipelines;     /* of AmsScPipeline* */
+  AmsScSimulation sim;
+
+  /* owner of every string above */
+  GStringChunk *strings;
+} AmsScenario;
+
+/* A command-line override: set the scalar at `path` to `value`.
+ * `origin` names where it came from in error messages ("--set", "--seed"). */
+typedef struct
+{
+  const char *path;
+  const char *value;
+  const char *origin;
+} AmsOverride;
+
+#define AMS_SCENARIO_ERROR (ams_scenario_error_quark ())
+GQuark ams_scenario_error_quark (void);
+typedef enum
+{
+  AMS_SCENARIO_ERROR_IO,      /* missing or unreadable file */
+  AMS_SCENARIO_ERROR_INVALID, /* anything wrong with the content or an override */
+} AmsScenarioError;
+
+/* Loads a scenario from a file. */
+AmsScenario *ams_scenario_load_file (const char *filename,
+                                     const AmsOverride *overrides, guint n_overrides,
+                                     GError **error);
+
+/* Loads a scenario from memory; `display_name` is used in messages.
+ * `len` < 0 means NUL-terminated. */
+AmsScenario *ams_scenario_load_data (const char *display_name,
+                                     const char *data, gssize len,
+                                     const AmsOverride *overrides, guint n_overrides,
+                                     GError **error);
+
+/* Accepts NULL. */
+void ams_scenario_free (AmsScenario *sc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsScenario, ams_scenario_free)
+
+/* Parsing of the scalar notations of SCENARIO.md §1, usable outside the
+ * loader (the command line's --horizon). Each returns FALSE with a message
+ * in *error (domain AMS_SCENARIO_ERROR, code INVALID) that says what is
+ * wrong, without position (the caller adds it). */
+gboolean ams_parse_duration (const char *text, AmsTime *out, GError **error);
+gboolean ams_parse_size (const char *text, uint64_t *bytes, GError **error);
+/* "45/m" -> events per second. */
+gboolean ams_parse_rate (const char *text, double *per_second, GError **error);
+/* "500MiB/s" -> bytes per second. */
+gboolean ams_parse_throughput (const char *text, double *bytes_per_second, GError **error);
+/* ISO 8601 UTC instant -> µs since the Unix epoch. */
+gboolean ams_parse_time (const char *text, AmsTime *out, GError **error);
+/* A random quantity: a plain duration, or fixed(D), uniform(min=D, max=D),
+ * exponential(mean=D), normal(mean=D, sd=D), lognormal(mean=D, sd=D),
+ * gamma(mean=D, sd=D), weibull(shape=K, scale=D), empirical([D, …]).
+ * Values in seconds. *out must be zero or cleared. */
+gboolean ams_parse_dist (const char *text, AmsDist *out, GError **error);
+
+/* Formats a duration the way a person writes it: "1d2h30m", "45s",
+ * "1.5s", "0s". Free with g_free. */
+char *ams_format_duration (AmsTime t);
+
+G_END_DECLS

@@ -1,0 +1,147 @@
+/* The commands: load a scenario, run it, report, write outputs, and pick the
+ * exit code (0 ok, 1 the run failed, 2 bad input). Nothing here parses
+ * arguments (main.c does) or knows YAML (the loader does). */
+#include <stdio.h>
+#include <string.h>
+
+#include "amisim/cli.h"
+#include "amisim/engine.h"
+#include "amisim/report.h"
+#include "amisim/world.h"
+#include "report/json.h"
+
+extern const char ams_default_scenario_yaml[];
+extern const size_t ams_default_scenario_yaml_len;
+
+const char *
+ams_default_scenario (gsize *len)
+{
+  if (len != NULL)
+    *len = ams_default_scenario_yaml_len;
+  return ams_default_scenario_yaml;
+}
+
+static AmsScenario *
+load (const char *file, const AmsOverride *ov, guint n_ov, GError **error)
+{
+  if (file == NULL)
+    {
+      gsize len;
+      const char *text = ams_default_scenario (&len);
+      return ams_scenario_load_data (AMS_DEFAULT_SCENARIO_NAME, text, (gssize) len, ov, n_ov,
+                                     error);
+    }
+  return ams_scenario_load_file (file, ov, n_ov, error);
+}
+
+/* Prints a multi-line error message to stderr, one line per line. */
+static void
+print_error (const GError *error)
+{
+  fputs (error->message, stderr);
+  if (error->message[0] && error->message[strlen (error->message) - 1] != '\n')
+    fputc ('\n', stderr);
+}
+
+int
+ams_cli_run (const AmsRunOptions *opt)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (opt->out != NULL && g_file_test (opt->out, G_FILE_TEST_EXISTS)
+      && !g_file_test (opt->out, G_FILE_TEST_IS_DIR))
+    {
+      fprintf (stderr, "amisim: --out %s: exists and is not a folder\n", opt->out);
+      return AMS_EXIT_BAD_INPUT;
+    }
+
+  g_autoptr (AmsScenario) sc = load (opt->scenario, opt->overrides, opt->n_overrides, &error);
+  if (sc == NULL)
+    {
+      print_error (error);
+      return AMS_EXIT_BAD_INPUT;
+    }
+
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr (AmsWorld) world = ams_world_new (sc);
+  g_autoptr (AmsEngine) engine = ams_engine_new (sc, world, sc->seed, 0);
+  ams_engine_run (engine);
+  const AmsResults *res = ams_engine_results (engine);
+
+  AmsRunInfo info = {
+    .scenario = sc->name,
+    .scenario_file = sc->file,
+    .replications = 1,
+    .wall_s = (double) (g_get_monotonic_time () - t0) / 1e6,
+  };
+  g_autoptr (GString) summary = ams_report_summary_json (res, &info);
+
+  if (opt->out != NULL)
+    {
+      AmsOutputFile files[] = { { "summary.json", summary } };
+      if (!ams_report_write_dir (opt->out, files, G_N_ELEMENTS (files), &error))
+        {
+          fprintf (stderr, "amisim: %s\n", error->message);
+          return AMS_EXIT_FAILURE;
+        }
+    }
+
+  if (!opt->quiet)
+    {
+      if (opt->json)
+        fputs (summary->str, stdout);
+      else
+        {
+          g_autoptr (GString) table = ams_report_table (res, &info);
+          fputs (table->str, stdout);
+          if (opt->out != NULL)
+            printf ("\noutputs written to %s/\n", opt->out);
+        }
+    }
+  if (fflush (stdout) != 0)
+    return AMS_EXIT_FAILURE;
+  return AMS_EXIT_OK;
+}
+
+int
+ams_cli_validate (const AmsValidateOptions *opt)
+{
+  gboolean all_ok = TRUE;
+  g_autoptr (GString) json = g_string_new ("[");
+  for (guint i = 0; i < opt->n_files; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AmsScenario) sc = load (opt->files[i], opt->overrides, opt->n_overrides, &error);
+      if (sc == NULL)
+        {
+          all_ok = FALSE;
+          print_error (error);
+        }
+      else if (!opt->quiet && !opt->json)
+        printf ("%s: valid (%u regions, %u accounts, %u pipelines)\n", opt->files[i],
+                sc->regions->len, sc->accounts->len, sc->pipelines->len);
+      if (opt->json)
+        {
+          g_string_append (json, i ? ",\n  {\"file\": " : "\n  {\"file\": ");
+          ams_json_escape (json, opt->files[i]);
+          g_string_append_printf (json, ", \"valid\": %s, \"errors\": [", sc ? "true" : "false");
+          if (sc == NULL)
+            {
+              g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
+              gboolean first = TRUE;
+              for (char **l = lines; *l; l++)
+                if (**l)
+                  {
+                    if (!first)
+                      g_string_append (json, ", ");
+                    ams_json_escape (json, *l);
+                    first = FALSE;
+                  }
+            }
+          g_string_append (json, "]}");
+        }
+    }
+  if (opt->json && !opt->quiet)
+    printf ("%s\n]\n", json->str);
+  return all_ok ? AMS_EXIT_OK : AMS_EXIT_BAD_INPUT;
+}

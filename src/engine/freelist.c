@@ -1,0 +1,40 @@
+/* Chunked free list for engine records; see freelist.h. */
+#include <string.h>
+#include "engine/freelist.h"
+
+void
+ams_freelist_init (AmsFreeList *fl, gsize size, guint per_chunk)
+{
+  g_return_if_fail (size >= sizeof (void *) && per_chunk > 0);
+  fl->size = (size + sizeof (void *) - 1) / sizeof (void *) * sizeof (void *);
+  fl->per_chunk = per_chunk;
+  fl->free = NULL;
+  fl->chunks = g_ptr_array_new_with_free_func (g_free);
+  fl->live = 0;
+}
+
+void
+ams_freelist_clear (AmsFreeList *fl)
+{
+  if (fl->chunks != NULL)
+    g_ptr_array_unref (fl->chunks);
+  fl->chunks = NULL;
+  fl->free = NULL;
+  fl->live = 0;
+}
+
+/* Adds a chunk and threads its records onto the free list; returns the
+ * head, so that ams_freelist_alloc can go on as if it had found one. */
+void *
+ams_freelist_grow (AmsFreeList *fl)
+{
+  char *chunk = g_malloc (fl->size * fl->per_chunk);
+  g_ptr_array_add (fl->chunks, chunk);
+  for (guint i = 0; i < fl->per_chunk; i++)
+    {
+      void **rec = (void **) (chunk + (gsize) i * fl->size);
+      *rec = (i + 1 < fl->per_chunk) ? chunk + (gsize) (i + 1) * fl->size : fl->free;
+    }
+  fl->free = chunk;
+  return chunk;
+}

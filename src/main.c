@@ -1,0 +1,266 @@
+/* amisim's entry point: it only parses arguments and calls a command.
+ *
+ *   amisim [run] [SCENARIO] [--seed N] [--horizon D] [--set PATH=VALUE]…
+ *                            [--out DIR] [--json] [--quiet]
+ *   amisim validate SCENARIO… [--set PATH=VALUE]… [--json] [--quiet]
+ *
+ * Any misuse prints a usage line and a hint on stderr and exits 2. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "amisim/cli.h"
+
+static const char usage_text[] =
+  "Usage: amisim [COMMAND] [OPTION…]\n"
+  "\n"
+  "Simulates EC2 Image Builder AMI builds and their distribution to accounts and regions.\n"
+  "\n"
+  "Commands:\n"
+  "  run [SCENARIO]       simulate a scenario (the default command; without SCENARIO,\n"
+  "                       the default scenario built into amisim)\n"
+  "  validate SCENARIO…   check scenarios without running them\n"
+  "  help [COMMAND]       show this text, or a command's options\n"
+  "\n"
+  "Options: --help, --version; 'amisim COMMAND --help' lists a command's options.\n"
+  "Exit codes: 0 ok, 1 the run failed, 2 bad input.\n";
+
+static int
+misuse (const char *command, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static int
+misuse (const char *command, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  fprintf (stderr, "amisim%s%s: %s\n", command ? " " : "", command ? command : "", msg);
+  if (command != NULL)
+    fprintf (stderr, "Usage: amisim %s\nTry 'amisim %s --help'.\n",
+             strcmp (command, "validate") == 0 ? "validate [OPTION…] SCENARIO…"
+                                                : "run [OPTION…] [SCENARIO]",
+             command);
+  else
+    fputs (usage_text, stderr);
+  return AMS_EXIT_BAD_INPUT;
+}
+
+/* Options common to run and validate, collected in the order given. */
+typedef struct
+{
+  GArray *overrides; /* of AmsOverride */
+  const char *command;
+  gboolean bad;
+} Collect;
+
+static gboolean
+on_override (const char *name, const char *value, gpointer user, GError **error)
+{
+  Collect *c = user;
+  AmsOverride ov = { 0 };
+  if (strcmp (name, "--set") == 0)
+    {
+      const char *eq = strchr (value, '=');
+      if (eq == NULL || eq == value)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "--set expects PATH=VALUE (for example "
+                       "--set simulation.limits.copies_per_account_region=100), got '%s'",
+                       value);
+          return FALSE;
+        }
+      ov.path = g_strndup (value, (gsize) (eq - value));
+      ov.value = g_strdup (eq + 1);
+      ov.origin = "--set";
+    }
+  else
+    {
+      ov.path = g_strdup (strcmp (name, "--seed") == 0 ? "seed" : "horizon");
+      ov.value = g_strdup (value);
+      ov.origin = strcmp (name, "--seed") == 0 ? "--seed" : "--horizon";
+    }
+  g_array_append_val (c->overrides, ov);
+  return TRUE;
+}
+
+static void
+override_clear (gpointer p)
+{
+  AmsOverride *ov = p;
+  g_free ((char *) ov->path);
+  g_free ((char *) ov->value);
+}
+
+static gboolean
+parse_options (GOptionContext *ctx, int *argc, char ***argv, const char *command)
+{
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      misuse (command, "%s", error->message);
+      return FALSE;
+    }
+  for (int i = 1; i < *argc; i++)
+    if ((*argv)[i][0] == '-' && (*argv)[i][1] != '\0')
+      {
+        misuse (command, "unknown option %s", (*argv)[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static int
+cmd_run (int argc, char **argv)
+{
+  g_autoptr (GArray) overrides = g_array_new (FALSE, TRUE, sizeof (AmsOverride));
+  g_array_set_clear_func (overrides, override_clear);
+  Collect collect = { .overrides = overrides, .command = "run" };
+  g_autofree char *out = NULL;
+  gboolean json = FALSE, quiet = FALSE;
+
+  GOptionEntry entries[] = {
+    { "seed", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+      "Master seed of the random streams (overrides the scenario's seed)", "N" },
+    { "horizon", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+      "Simulated length, e.g. 14d (overrides the scenario's horizon)", "DUR" },
+    { "set", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+      "Set a scenario value by its path; repeatable", "PATH=VALUE" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out,
+      "Write summary.json into this folder (created if needed)", "DIR" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print summary.json on stdout instead of the table",
+      NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing on stdout", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("[SCENARIO]");
+  g_option_context_set_summary (ctx, "Simulates a scenario; without SCENARIO, the default "
+                                     "scenario built into amisim.\n"
+                                     "Exit codes: 0 ok, 1 the run failed, 2 bad input.");
+  GOptionGroup *group = g_option_group_new ("run", "run options", "run options", &collect, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_context_set_main_group (ctx, group);
+  g_set_prgname ("amisim run");
+  if (!parse_options (ctx, &argc, &argv, "run"))
+    return AMS_EXIT_BAD_INPUT;
+  if (argc > 2)
+    return misuse ("run", "expected at most one scenario file, got %d", argc - 1);
+  if (out != NULL && out[0] == '\0')
+    return misuse ("run", "--out needs a folder name");
+
+  AmsRunOptions opt = {
+    .scenario = argc == 2 ? argv[1] : NULL,
+    .out = out,
+    .overrides = (const AmsOverride *) overrides->data,
+    .n_overrides = overrides->len,
+    .json = json,
+    .quiet = quiet,
+  };
+  return ams_cli_run (&opt);
+}
+
+static int
+cmd_validate (int argc, char **argv)
+{
+  g_autoptr (GArray) overrides = g_array_new (FALSE, TRUE, sizeof (AmsOverride));
+  g_array_set_clear_func (overrides, override_clear);
+  Collect collect = { .overrides = overrides, .command = "validate" };
+  gboolean json = FALSE, quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "set", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+      "Set a scenario value by its path before checking; repeatable", "PATH=VALUE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the verdicts as JSON", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only errors", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("SCENARIO…");
+  g_option_context_set_summary (ctx, "Checks scenario files without running them.\n"
+                                     "Exit codes: 0 every file is valid, 2 otherwise.");
+  GOptionGroup *group = g_option_group_new ("validate", "validate options", "validate options",
+                                            &collect, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_context_set_main_group (ctx, group);
+  g_set_prgname ("amisim validate");
+  if (!parse_options (ctx, &argc, &argv, "validate"))
+    return AMS_EXIT_BAD_INPUT;
+  if (argc < 2)
+    return misuse ("validate", "expected at least one scenario file");
+
+  AmsValidateOptions opt = {
+    .files = (const char *const *) (argv + 1),
+    .n_files = (guint) (argc - 1),
+    .overrides = (const AmsOverride *) overrides->data,
+    .n_overrides = overrides->len,
+    .json = json,
+    .quiet = quiet,
+  };
+  return ams_cli_validate (&opt);
+}
+
+typedef struct
+{
+  const char *name;
+  int (*fn) (int argc, char **argv);
+} Command;
+
+static const Command commands[] = {
+  { "run", cmd_run },
+  { "validate", cmd_validate },
+};
+
+static const Command *
+find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_set_prgname ("amisim");
+
+  if (argc < 2)
+    return cmd_run (argc, argv);
+
+  const char *first = argv[1];
+  if (strcmp (first, "--version") == 0 || strcmp (first, "-V") == 0)
+    {
+      printf ("amisim %s\n", PACKAGE_VERSION);
+      return AMS_EXIT_OK;
+    }
+  if (strcmp (first, "--help") == 0 || strcmp (first, "-h") == 0)
+    {
+      fputs (usage_text, stdout);
+      return AMS_EXIT_OK;
+    }
+  if (strcmp (first, "help") == 0)
+    {
+      if (argc == 2)
+        {
+          fputs (usage_text, stdout);
+          return AMS_EXIT_OK;
+        }
+      const Command *c = find_command (argv[2]);
+      if (c == NULL)
+        return misuse (NULL, "unknown command '%s'", argv[2]);
+      char help[] = "--help";
+      char *help_argv[] = { argv[0], help, NULL };
+      return c->fn (2, help_argv);
+    }
+  if (first[0] == '-')
+    return cmd_run (argc, argv); /* `amisim --seed 3` runs the default scenario */
+
+  const Command *c = find_command (first);
+  if (c == NULL)
+    {
+      if (g_str_has_suffix (first, ".yaml") || g_str_has_suffix (first, ".yml"))
+        return misuse (NULL, "unknown command '%s'; to run a scenario: amisim run %s", first, first);
+      return misuse (NULL, "unknown command '%s'", first);
+    }
+  /* Let the command see its own name as argv[0]. */
+  return c->fn (argc - 1, argv + 1);
+}

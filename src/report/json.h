@@ -1,0 +1,30 @@
+/* Report-private: a streaming JSON writer into a GString.
+ *
+ * Output is pretty-printed with two-space indents and deterministic number
+ * formatting (integers exactly, doubles with %.10g, non-finite as null), so
+ * the same results always give the same bytes. */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+typedef struct
+{
+  GString *s;
+  guint depth;
+  gboolean need_comma;
+} AmsJson;
+
+void ams_json_init (AmsJson *j, GString *out);
+/* `key` is NULL inside arrays and at the top. */
+void ams_json_begin_object (AmsJson *j, const char *key);
+void ams_json_end_object (AmsJson *j);
+void ams_json_begin_array (AmsJson *j, const char *key);
+void ams_json_end_array (AmsJson *j);
+void ams_json_string (AmsJson *j, const char *key, const char *value); /* NULL -> null */
+void ams_json_uint (AmsJson *j, const char *key, uint64_t value);
+void ams_json_int (AmsJson *j, const char *key, int64_t value);
+void ams_json_double (AmsJson *j, const char *key, double value);
+void ams_json_bool (AmsJson *j, const char *key, gboolean value);
+/* Appends s as a JSON string literal (quoted and escaped). */
+void ams_json_escape (GString *out, const char *s);

@@ -1,0 +1,475 @@
+/* amisim — scenario loader: the table-driven walk over the YAML tree and
+ * the typed readers of scalar values.
+ *
+ * Every message says what was expected and what was found, quoting scalars
+ * as written: `expected a whole number from 1 to 100000, got "abc"`,
+ * `expected a mapping, got a sequence`. YAML's own typing is respected
+ * where it matters: a quoted "50" is a string, not a number, and a boolean
+ * is true or false (not yes/on, which YAML 1.1 and 1.2 disagree about).
+ */
+#include "check.h"
+
+#include <string.h>
+#include "units.h"
+
+/* Aliases share nodes, so a short file can describe a huge tree; the walk
+ * stops after this many nodes (a real scenario of thousands of accounts and
+ * regions stays far below). */
+#define MAX_VISITS 2000000
+
+#define CORE_TAG_PREFIX "tag:yaml.org,2002:"
+
+/* ---- paths and reporting ---- */
+
+gsize
+ams_check_push_key (AmsCheck *c, const char *key)
+{
+  gsize mark = c->path->len;
+  if (mark > 0)
+    g_string_append_c (c->path, '.');
+  g_string_append (c->path, key);
+  return mark;
+}
+
+gsize
+ams_check_push_index (AmsCheck *c, guint index)
+{
+  gsize mark = c->path->len;
+  g_string_append_printf (c->path, "[%u]", index);
+  return mark;
+}
+
+void
+ams_check_pop (AmsCheck *c, gsize mark)
+{
+  g_string_truncate (c->path, mark);
+}
+
+void
+ams_check_error (AmsCheck *c, const AmsYNode *at, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  ams_diag_addv (c->diag, at->file, at->line, at->col, c->path->str, fmt, ap);
+  va_end (ap);
+}
+
+const char *
+ams_check_intern (AmsCheck *c, const char *s)
+{
+  return s != NULL ? g_string_chunk_insert_const (c->sc->strings, s) : NULL;
+}
+
+void
+ams_check_loc (AmsCheck *c, const AmsYNode *n, AmsSrcLoc *loc)
+{
+  loc->file = ams_check_intern (c, n->file);
+  loc->path = ams_check_intern (c, c->path->len > 0 ? c->path->str : "(root)");
+  loc->line = n->line;
+  loc->col = n->col;
+}
+
+void
+ams_check_not_yet (AmsCheck *c, const AmsYNode *at, const char *what, const char *why,
+                   const char *instead)
+{
+  ams_check_error (c, at, "%s is not supported yet (%s); %s", what, why, instead);
+}
+
+/* Counts a node; FALSE once the walk is too long or at a tag amisim does
+ * not know (a tag asks for a meaning that would be silently lost). */
+static gboolean
+visit (AmsCheck *c, const AmsYNode *n)
+{
+  if (c->exhausted)
+    return FALSE;
+  if (++c->visits > MAX_VISITS)
+    {
+      ams_diag_add_forced (c->diag, n->file, n->line, n->col, c->path->str,
+                           "the document expands to more than %d nodes through aliases; "
+                           "refusing to go on", MAX_VISITS);
+      c->exhausted = TRUE;
+      return FALSE;
+    }
+  if (n->tag != NULL && !g_str_has_prefix (n->tag, CORE_TAG_PREFIX))
+    {
+      ams_check_error (c, n, "YAML tag '%s' is not supported; remove it", n->tag);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* `got …` for messages: the scalar quoted as written, or the node's kind. */
+static char *
+found (const AmsYNode *n)
+{
+  if (n->kind != AMS_YNODE_SCALAR || ams_ynode_is_null (n))
+    return g_strdup (ams_ynode_describe (n));
+  g_autofree char *esc = g_strescape (n->text, NULL);
+  return g_strdup_printf ("\"%s\"", esc);
+}
+
+/* ---- collections ---- */
+
+static void
+unknown_key (AmsCheck *c, const AmsYNode *key, const AmsField *fields, guint n_fields)
+{
+  g_autofree const char **names = g_new (const char *, n_fields);
+  for (guint i = 0; i < n_fields; i++)
+    names[i] = fields[i].key;
+  g_autoptr (GString) msg = g_string_new (NULL);
+  g_string_printf (msg, "unknown key '%s'", key->text);
+  ams_append_suggestion (msg, key->text, names, n_fields, 8, NULL);
+  ams_check_error (c, key, "%s", msg->str);
+}
+
+gboolean
+ams_check_mapping (AmsCheck *c, const AmsYNode *node, const AmsField *fields, guint flags,
+                   gpointer target)
+{
+  if (node->kind != AMS_YNODE_MAPPING)
+    {
+      g_autofree char *got = found (node);
+      ams_check_error (c, node, "expected a mapping, got %s", got);
+      return FALSE;
+    }
+  guint n_fields = 0;
+  while (fields[n_fields].key != NULL)
+    n_fields++;
+  g_autofree gboolean *seen = g_new0 (gboolean, n_fields);
+
+  for (guint i = 0; i < node->pairs->len && !c->exhausted; i++)
+    {
+      const AmsYPair *p = &g_array_index (node->pairs, AmsYPair, i);
+      if (p->key->kind != AMS_YNODE_SCALAR)
+        {
+          ams_check_error (c, p->key, "expected a key (a plain word), got %s",
+                           ams_ynode_describe (p->key));
+          continue;
+        }
+      if ((flags & AMS_MAP_IGNORE_X) && g_str_has_prefix (p->key->text, "x-"))
+        continue;
+      guint row = 0;
+      while (row < n_fields && strcmp (fields[row].key, p->key->text) != 0)
+        row++;
+      gsize mark = ams_check_push_key (c, p->key->text);
+      if (row == n_fields)
+        unknown_key (c, p->key, fields, n_fields);
+      else
+        {
+          const AmsField *f = &fields[row];
+          seen[row] = TRUE;
+          if (ams_ynode_is_null (p->value) && !(f->flags & AMS_FIELD_REQUIRED))
+            ; /* null: as if not written */
+          else if (f->flags & AMS_FIELD_NOT_YET)
+            ams_check_error (c, p->key,
+                             "'%s' is not supported yet (it comes with %s); "
+                             "remove it to run this scenario", f->key, f->hint);
+          else if (ams_ynode_is_null (p->value))
+            {
+              if (f->hint != NULL)
+                ams_check_error (c, p->value, "'%s' needs a value (%s)", f->key, f->hint);
+              else
+                ams_check_error (c, p->value, "'%s' needs a value", f->key);
+            }
+          else if (f->fn != NULL && visit (c, p->value))
+            f->fn (c, p->key, p->value, target);
+        }
+      ams_check_pop (c, mark);
+    }
+
+  for (guint row = 0; row < n_fields && !c->exhausted; row++)
+    {
+      if (seen[row] || !(fields[row].flags & AMS_FIELD_REQUIRED))
+        continue;
+      gsize mark = ams_check_push_key (c, fields[row].key);
+      if (fields[row].hint != NULL)
+        ams_check_error (c, node, "missing required key '%s' (%s)", fields[row].key,
+                         fields[row].hint);
+      else
+        ams_check_error (c, node, "missing required key '%s'", fields[row].key);
+      ams_check_pop (c, mark);
+    }
+  return TRUE;
+}
+
+gboolean
+ams_check_sequence (AmsCheck *c, const AmsYNode *node, AmsItemFn fn, gpointer target)
+{
+  if (node->kind != AMS_YNODE_SEQUENCE)
+    {
+      g_autofree char *got = found (node);
+      ams_check_error (c, node, "expected a sequence, got %s", got);
+      return FALSE;
+    }
+  for (guint i = 0; i < node->items->len && !c->exhausted; i++)
+    {
+      const AmsYNode *item = g_ptr_array_index (node->items, i);
+      gsize mark = ams_check_push_index (c, i);
+      if (visit (c, item))
+        fn (c, i, item, target);
+      ams_check_pop (c, mark);
+    }
+  return TRUE;
+}
+
+/* ---- scalars ---- */
+
+gboolean
+ams_get_scalar (AmsCheck *c, const AmsYNode *n, const char *expected, const char **text)
+{
+  if (n->kind != AMS_YNODE_SCALAR || ams_ynode_is_null (n))
+    {
+      ams_check_error (c, n, "expected %s, got %s", expected, ams_ynode_describe (n));
+      return FALSE;
+    }
+  if (strlen (n->text) != n->len)
+    {
+      ams_check_error (c, n, "expected %s, got a string with a NUL character", expected);
+      return FALSE;
+    }
+  *text = n->text;
+  return TRUE;
+}
+
+gboolean
+ams_get_string (AmsCheck *c, const AmsYNode *n, guint min_chars, guint max_chars,
+                const char **out)
+{
+  const char *text;
+  if (!ams_get_scalar (c, n, "a string", &text))
+    return FALSE;
+  glong chars = g_utf8_strlen (text, -1);
+  if (min_chars > 0 && chars < (glong) min_chars)
+    {
+      ams_check_error (c, n, "expected at least %u character%s, got %ld", min_chars,
+                       min_chars == 1 ? "" : "s", chars);
+      return FALSE;
+    }
+  if (max_chars > 0 && chars > (glong) max_chars)
+    {
+      ams_check_error (c, n, "expected at most %u characters, got %ld", max_chars, chars);
+      return FALSE;
+    }
+  *out = ams_check_intern (c, text);
+  return TRUE;
+}
+
+gboolean
+ams_get_uint (AmsCheck *c, const AmsYNode *n, guint64 min, guint64 max, guint64 *out)
+{
+  g_autofree char *expected = g_strdup_printf ("a whole number from %" G_GUINT64_FORMAT
+                                               " to %" G_GUINT64_FORMAT, min, max);
+  const char *text;
+  if (!ams_get_scalar (c, n, expected, &text))
+    return FALSE;
+  g_autofree char *got = found (n);
+  if (ams_ynode_is_string (n))
+    {
+      ams_check_error (c, n, "expected %s, got the string %s (numbers are written "
+                       "without quotes)", expected, got);
+      return FALSE;
+    }
+  gboolean digits = text[0] != '\0';
+  for (const char *p = text; *p != '\0'; p++)
+    digits = digits && g_ascii_isdigit (*p);
+  guint64 v = 0;
+  gboolean big = FALSE;
+  for (const char *p = text; digits && *p != '\0'; p++)
+    {
+      guint d = (guint) (*p - '0');
+      if (v > (G_MAXUINT64 - d) / 10)
+        big = TRUE;
+      else
+        v = v * 10 + d;
+    }
+  if (!digits || big || v < min || v > max)
+    {
+      ams_check_error (c, n, "expected %s, got %s", expected, got);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+ams_get_bool (AmsCheck *c, const AmsYNode *n, gboolean *out)
+{
+  const char *text;
+  if (!ams_get_scalar (c, n, "true or false", &text))
+    return FALSE;
+  g_autofree char *got = found (n);
+  if (ams_ynode_is_string (n))
+    {
+      ams_check_error (c, n, "expected true or false, got the string %s (write true or "
+                       "false without quotes)", got);
+      return FALSE;
+    }
+  if (strcmp (text, "true") == 0)
+    *out = TRUE;
+  else if (strcmp (text, "false") == 0)
+    *out = FALSE;
+  else
+    {
+      ams_check_error (c, n, "expected true or false, got %s", got);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs a units.c parser on the scalar and reports its message. */
+#define PARSE_WITH(parser, what, ...)                          \
+  G_STMT_START                                                 \
+  {                                                            \
+    const char *text_;                                         \
+    GError *e_ = NULL;                                         \
+    if (!ams_get_scalar (c, n, what, &text_))                  \
+      return FALSE;                                            \
+    if (!parser (text_, __VA_ARGS__, &e_))                     \
+      {                                                        \
+        ams_check_error (c, n, "%s", e_->message);             \
+        g_error_free (e_);                                     \
+        return FALSE;                                          \
+      }                                                        \
+    return TRUE;                                               \
+  }                                                            \
+  G_STMT_END
+
+gboolean
+ams_get_duration (AmsCheck *c, const AmsYNode *n, AmsTime *out)
+{
+  PARSE_WITH (ams_parse_duration, "a duration like 90s, 25m or 1h30m", out);
+}
+
+gboolean
+ams_get_time (AmsCheck *c, const AmsYNode *n, AmsTime *out)
+{
+  PARSE_WITH (ams_parse_time, "an ISO 8601 time like 2026-01-05T00:00:00Z", out);
+}
+
+gboolean
+ams_get_rate (AmsCheck *c, const AmsYNode *n, double *per_second)
+{
+  PARSE_WITH (ams_parse_rate, "a rate like 45/m", per_second);
+}
+
+gboolean
+ams_get_dist (AmsCheck *c, const AmsYNode *n, AmsDist *out)
+{
+  const char *text;
+  if (!ams_get_scalar (c, n, "a duration or a distribution like lognormal(mean=45m, sd=10m)",
+                       &text))
+    return FALSE;
+  AmsDist d = { 0 };
+  GError *e = NULL;
+  if (!ams_parse_dist (text, &d, &e))
+    {
+      ams_check_error (c, n, "%s", e->message);
+      g_error_free (e);
+      ams_dist_clear (&d);
+      return FALSE;
+    }
+  ams_dist_clear (out);
+  *out = d;
+  return TRUE;
+}
+
+gboolean
+ams_get_enum (AmsCheck *c, const AmsYNode *n, const char *const *names, guint n_names, guint *out)
+{
+  g_autoptr (GString) expected = g_string_new (n_names > 2 ? "one of " : "");
+  for (guint i = 0; i < n_names; i++)
+    g_string_append_printf (expected, "%s%s", i == 0 ? "" : i + 1 == n_names ? " or " : ", ",
+                            names[i]);
+  const char *text;
+  if (!ams_get_scalar (c, n, expected->str, &text))
+    return FALSE;
+  for (guint i = 0; i < n_names; i++)
+    if (strcmp (names[i], text) == 0)
+      {
+        *out = i;
+        return TRUE;
+      }
+  g_autofree char *got = found (n);
+  g_autoptr (GString) msg = g_string_new (NULL);
+  g_string_printf (msg, "expected %s, got %s", expected->str, got);
+  const char *s = ams_suggest (text, names, n_names);
+  if (s != NULL)
+    g_string_append_printf (msg, "; did you mean '%s'?", s);
+  ams_check_error (c, n, "%s", msg->str);
+  return FALSE;
+}
+
+/* ---- patterns ---- */
+
+typedef struct
+{
+  const char *regex;
+  const char *what;
+} PatternDef;
+
+/* Verbatim from shared/aws/api_constraints.json where AWS defines one. */
+static const PatternDef patterns[AMS_PAT_COUNT] = {
+  [AMS_PAT_REGION] = { "^[a-z]{2}(-[a-z]+)+-[0-9]+$", "a region name like us-east-1" },
+  [AMS_PAT_ACCOUNT_ID] = { "^[0-9]{12}$", "a 12-digit account id like \"111111111111\"" },
+  [AMS_PAT_RESOURCE_NAME] = { "^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$",
+                              "a name of 3 to 128 letters, digits, '-', '_' or inner spaces" },
+  [AMS_PAT_AMI_NAME] = { "^[-_A-Za-z0-9{][-_A-Za-z0-9\\s:{}\\.]+[-_A-Za-z0-9}]$",
+                         "an AMI name of 3 to 127 letters, digits, spaces or - _ : . { }" },
+  [AMS_PAT_VERSION] = { "^[0-9]+\\.[0-9]+\\.[0-9]+$", "a version major.minor.patch like 1.0.0" },
+  /* AWS's Timezone pattern is not anchored; anchored here */
+  [AMS_PAT_TIMEZONE] = { "^[a-zA-Z0-9]{2,}(?:\\/[a-zA-Z0-9-_+]+)*$",
+                         "an IANA time zone like Etc/UTC or America/Los_Angeles" },
+  [AMS_PAT_TAG_KEY] = { "^(?!aws:)[a-zA-Z0-9\\s_.:/=+\\-@]*$",
+                        "a tag key of letters, digits, spaces or _ . : / = + - @ "
+                        "that does not start with aws:" },
+  [AMS_PAT_DIST_CONFIG_ARN] = {
+    "^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):distribution-configuration/[a-z0-9-_]+$",
+    "a distribution configuration ARN like "
+    "arn:aws:imagebuilder:us-east-1:111111111111:distribution-configuration/fanout" },
+};
+
+static GRegex *
+regex_get (AmsPattern p)
+{
+  static gsize once[AMS_PAT_COUNT];
+  static GRegex *compiled[AMS_PAT_COUNT];
+  if (g_once_init_enter (&once[p]))
+    {
+      GError *e = NULL;
+      compiled[p] = g_regex_new (patterns[p].regex, G_REGEX_DOLLAR_ENDONLY, 0, &e);
+      g_assert_no_error (e);
+      g_once_init_leave (&once[p], 1);
+    }
+  return compiled[p];
+}
+
+gboolean
+ams_pattern_match (AmsPattern p, const char *text, gsize len)
+{
+  g_return_val_if_fail (p < AMS_PAT_COUNT, FALSE);
+  return g_regex_match_full (regex_get (p), text, (gssize) len, 0, 0, NULL, NULL);
+}
+
+const char *
+ams_pattern_describe (AmsPattern p)
+{
+  g_return_val_if_fail (p < AMS_PAT_COUNT, NULL);
+  return patterns[p].what;
+}
+
+gboolean
+ams_get_pattern (AmsCheck *c, const AmsYNode *n, AmsPattern p, const char **out)
+{
+  const char *text;
+  if (!ams_get_scalar (c, n, patterns[p].what, &text))
+    return FALSE;
+  if (!ams_pattern_match (p, text, n->len))
+    {
+      g_autofree char *got = found (n);
+      ams_check_error (c, n, "expected %s, got %s", patterns[p].what, got);
+      return FALSE;
+    }
+  *out = ams_check_intern (c, text);
+  return TRUE;
+}

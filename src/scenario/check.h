@@ -1,0 +1,129 @@
+/* amisim — scenario loader: table-driven validation of the YAML tree
+ * (private to src/scenario/).
+ *
+ * Each mapping of the format has a table of rows {key, handler, flags,
+ * hint}; ams_check_mapping() hands every key written in the mapping to its
+ * row, reports unknown keys (with "did you mean"), keys not supported yet
+ * and missing required keys, and goes on after a problem so that one pass
+ * finds them all. Handlers read values with the ams_get_* helpers, which
+ * report "expected …, got …" at the value's position and return FALSE.
+ * The document path of the value being read is kept in AmsCheck.path.
+ */
+#pragma once
+
+#include <glib.h>
+#include "amisim/scenario.h"
+#include "diag.h"
+#include "ynode.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  AmsDiag *diag;
+  AmsScenario *sc;       /* strings are interned in sc->strings */
+  GString *path;         /* of the node being checked; "" is the root */
+  guint64 visits;        /* nodes visited: aliases can make a small file huge */
+  gboolean exhausted;    /* gave up after too many */
+  GHashTable *regions;   /* region name -> its name node (first definition) */
+  GHashTable *accounts;  /* account id -> its id node (first definition) */
+  GPtrArray *region_names;  /* the keys of `regions` in document order */
+  GPtrArray *account_names; /* the keys of `accounts` in document order */
+  GHashTable *pipelines; /* pipeline name -> its name node (first definition) */
+} AmsCheck;
+
+typedef void (*AmsFieldFn) (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                            gpointer target);
+
+typedef enum
+{
+  AMS_FIELD_REQUIRED = 1 << 0, /* hint: what it is, with an example */
+  AMS_FIELD_NOT_YET = 1 << 1,  /* hint: the feature it comes with; null is accepted */
+} AmsFieldFlags;
+
+typedef struct
+{
+  const char *key;
+  AmsFieldFn fn;   /* NULL: accepted, not read (metadata) */
+  guint flags;
+  const char *hint;
+} AmsField;
+
+typedef enum
+{
+  AMS_MAP_IGNORE_X = 1 << 0, /* skip keys starting with "x-" (anchor storage) */
+} AmsMapFlags;
+
+/* Checks that `node` is a mapping and hands each pair to the row of its
+ * key (`fields` ends with a row whose key is NULL). A null value of an
+ * optional key is the same as leaving the key out. Returns FALSE, after
+ * reporting, if `node` is not a mapping. */
+gboolean ams_check_mapping (AmsCheck *c, const AmsYNode *node, const AmsField *fields,
+                            guint flags, gpointer target);
+
+/* Checks that `node` is a sequence and calls `fn` for each item with the
+ * path extended by [i]. Returns FALSE, after reporting, if it is not. */
+typedef void (*AmsItemFn) (AmsCheck *c, guint index, const AmsYNode *item, gpointer target);
+gboolean ams_check_sequence (AmsCheck *c, const AmsYNode *node, AmsItemFn fn, gpointer target);
+
+/* Path handling: push returns a mark to pop back to. */
+gsize ams_check_push_key (AmsCheck *c, const char *key);
+gsize ams_check_push_index (AmsCheck *c, guint index);
+void ams_check_pop (AmsCheck *c, gsize mark);
+
+/* Reports a problem at `at`'s position, at the current path. */
+void ams_check_error (AmsCheck *c, const AmsYNode *at, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+/* A string owned by the scenario. */
+const char *ams_check_intern (AmsCheck *c, const char *s);
+
+/* Position of `n` with the current path, strings owned by the scenario. */
+void ams_check_loc (AmsCheck *c, const AmsYNode *n, AmsSrcLoc *loc);
+
+/* Reports a value not supported yet: "WHAT is not supported yet (WHY); INSTEAD",
+ * e.g. why = "it comes with the retry client mode", instead = "use queue". */
+void ams_check_not_yet (AmsCheck *c, const AmsYNode *at, const char *what,
+                        const char *why, const char *instead);
+
+/* ---- values ---- */
+
+/* A non-null scalar; `expected` names what was wanted in the message. */
+gboolean ams_get_scalar (AmsCheck *c, const AmsYNode *n, const char *expected, const char **text);
+/* A string of min_chars..max_chars characters (0 = no bound), owned by the scenario. */
+gboolean ams_get_string (AmsCheck *c, const AmsYNode *n, guint min_chars, guint max_chars,
+                         const char **out);
+/* A whole number written plainly (digits only). */
+gboolean ams_get_uint (AmsCheck *c, const AmsYNode *n, guint64 min, guint64 max, guint64 *out);
+/* true or false. */
+gboolean ams_get_bool (AmsCheck *c, const AmsYNode *n, gboolean *out);
+gboolean ams_get_duration (AmsCheck *c, const AmsYNode *n, AmsTime *out);
+gboolean ams_get_time (AmsCheck *c, const AmsYNode *n, AmsTime *out);
+/* Replaces *out (cleared first) only on success. */
+gboolean ams_get_dist (AmsCheck *c, const AmsYNode *n, AmsDist *out);
+gboolean ams_get_rate (AmsCheck *c, const AmsYNode *n, double *per_second);
+/* One of `names`; *out is its index. */
+gboolean ams_get_enum (AmsCheck *c, const AmsYNode *n, const char *const *names, guint n_names,
+                       guint *out);
+
+/* ---- patterns (compiled once, verbatim from the AWS API models) ---- */
+
+typedef enum
+{
+  AMS_PAT_REGION,
+  AMS_PAT_ACCOUNT_ID,
+  AMS_PAT_RESOURCE_NAME,
+  AMS_PAT_AMI_NAME,
+  AMS_PAT_VERSION,
+  AMS_PAT_TIMEZONE,
+  AMS_PAT_TAG_KEY,
+  AMS_PAT_DIST_CONFIG_ARN,
+  AMS_PAT_COUNT,
+} AmsPattern;
+
+gboolean ams_pattern_match (AmsPattern p, const char *text, gsize len);
+/* What the pattern accepts, for messages ("a region name like us-east-1"). */
+const char *ams_pattern_describe (AmsPattern p);
+/* A string matching the pattern, owned by the scenario. */
+gboolean ams_get_pattern (AmsCheck *c, const AmsYNode *n, AmsPattern p, const char **out);
+
+G_END_DECLS

@@ -1,0 +1,224 @@
+/* amisim — scenario loader: collected diagnostics and "did you mean".
+ *
+ * Problems are kept with their position and document path and formatted
+ * only at the end, sorted by (origin, line, column) with ties kept in the
+ * order they were found: the scenario file's problems in document order
+ * first, then those of command-line overrides in the order given. A
+ * document built to explode (aliases) could yield millions of problems, so
+ * only the first MAX_KEPT are kept and MAX_SHOWN printed; the problem
+ * that made the loader give up is always kept, and listed first.
+ */
+#include "diag.h"
+
+#include <string.h>
+#include "amisim/scenario.h"
+
+#define MAX_KEPT 1000
+#define MAX_SHOWN 100
+
+typedef struct
+{
+  char *file;
+  char *path;
+  char *msg;
+  guint line;
+  guint col;
+  guint rank; /* 0: forced, 1: the scenario file, 2: anything else */
+  guint seq;
+} Item;
+
+struct _AmsDiag
+{
+  char *main_file;
+  GArray *items; /* of Item */
+  guint dropped;
+};
+
+G_DEFINE_QUARK (ams-scenario-error-quark, ams_scenario_error)
+
+static void
+item_clear (gpointer p)
+{
+  Item *it = p;
+  g_free (it->file);
+  g_free (it->path);
+  g_free (it->msg);
+}
+
+AmsDiag *
+ams_diag_new (const char *main_file)
+{
+  AmsDiag *d = g_new0 (AmsDiag, 1);
+  d->main_file = g_strdup (main_file);
+  d->items = g_array_new (FALSE, TRUE, sizeof (Item));
+  g_array_set_clear_func (d->items, item_clear);
+  return d;
+}
+
+void
+ams_diag_free (AmsDiag *d)
+{
+  if (d == NULL)
+    return;
+  g_array_unref (d->items);
+  g_free (d->main_file);
+  g_free (d);
+}
+
+static void
+add_item (AmsDiag *d, gboolean force, const char *file, guint line, guint col,
+          const char *path, const char *fmt, va_list ap) G_GNUC_PRINTF (7, 0);
+
+static void
+add_item (AmsDiag *d, gboolean force, const char *file, guint line, guint col,
+          const char *path, const char *fmt, va_list ap)
+{
+  if (d->items->len >= MAX_KEPT && !force)
+    {
+      d->dropped++;
+      return;
+    }
+  Item it = {
+    .file = g_strdup (file != NULL ? file : d->main_file),
+    .path = g_strdup (path != NULL && path[0] != '\0' ? path : "(root)"),
+    .msg = g_strdup_vprintf (fmt, ap),
+    .line = line,
+    .col = col,
+    .seq = d->items->len,
+  };
+  it.rank = force ? 0 : g_strcmp0 (it.file, d->main_file) == 0 ? 1 : 2;
+  g_array_append_val (d->items, it);
+}
+
+void
+ams_diag_addv (AmsDiag *d, const char *file, guint line, guint col,
+               const char *path, const char *fmt, va_list ap)
+{
+  add_item (d, FALSE, file, line, col, path, fmt, ap);
+}
+
+void
+ams_diag_add (AmsDiag *d, const char *file, guint line, guint col,
+              const char *path, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  add_item (d, FALSE, file, line, col, path, fmt, ap);
+  va_end (ap);
+}
+
+void
+ams_diag_add_forced (AmsDiag *d, const char *file, guint line, guint col,
+                     const char *path, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  add_item (d, TRUE, file, line, col, path, fmt, ap);
+  va_end (ap);
+}
+
+guint
+ams_diag_count (const AmsDiag *d)
+{
+  return d->items->len + d->dropped;
+}
+
+static gint
+item_cmp (gconstpointer pa, gconstpointer pb)
+{
+  const Item *a = pa, *b = pb;
+  if (a->rank != b->rank)
+    return a->rank < b->rank ? -1 : 1;
+  if (a->line != b->line)
+    return a->line < b->line ? -1 : 1;
+  if (a->col != b->col)
+    return a->col < b->col ? -1 : 1;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+gboolean
+ams_diag_take_error (AmsDiag *d, int code, GError **error)
+{
+  if (ams_diag_count (d) == 0)
+    return FALSE;
+  g_array_sort (d->items, item_cmp);
+  g_autoptr (GString) out = g_string_new (NULL);
+  guint shown = MIN (d->items->len, MAX_SHOWN);
+  for (guint i = 0; i < shown; i++)
+    {
+      const Item *it = &g_array_index (d->items, Item, i);
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      g_string_append_printf (out, "%s:%u:%u: error: %s: %s",
+                              it->file, it->line, it->col, it->path, it->msg);
+    }
+  guint hidden = ams_diag_count (d) - shown;
+  if (hidden > 0)
+    g_string_append_printf (out, "\n%s: note: %u more error%s not shown",
+                            d->main_file, hidden, hidden == 1 ? "" : "s");
+  g_set_error_literal (error, AMS_SCENARIO_ERROR, code, out->str);
+  return TRUE;
+}
+
+guint
+ams_levenshtein (const char *a, const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  g_autofree guint *row = g_new (guint, lb + 1);
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = (guint) j;
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint diag = row[0];
+      row[0] = (guint) i;
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint up = row[j];
+          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
+          guint best = MIN (row[j] + 1, row[j - 1] + 1);
+          row[j] = MIN (best, diag + cost);
+          diag = up;
+        }
+    }
+  return row[lb];
+}
+
+const char *
+ams_suggest (const char *word, const char *const *candidates, guint n)
+{
+  const char *best = NULL;
+  guint best_d = G_MAXUINT;
+  guint len = (guint) strlen (word);
+  for (guint i = 0; i < n; i++)
+    {
+      guint dist = ams_levenshtein (word, candidates[i]);
+      if (dist < best_d)
+        {
+          best_d = dist;
+          best = candidates[i];
+        }
+    }
+  if (best == NULL || best_d >= len)
+    return NULL;
+  if (best_d <= 2 || best_d * 3 <= len)
+    return best;
+  return NULL;
+}
+
+void
+ams_append_suggestion (GString *msg, const char *word,
+                       const char *const *candidates, guint n, guint list_max,
+                       const char *list_intro)
+{
+  const char *s = ams_suggest (word, candidates, n);
+  if (s != NULL)
+    {
+      g_string_append_printf (msg, "; did you mean '%s'?", s);
+      return;
+    }
+  if (n == 0 || n > list_max)
+    return;
+  g_string_append_printf (msg, "; %s", list_intro != NULL ? list_intro : "expected one of: ");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (msg, "%s%s", i > 0 ? ", " : "", candidates[i]);
+}

@@ -1,0 +1,135 @@
+/* amisim — scenario loader: the entry points of amisim/scenario.h.
+ *
+ * Reading a scenario is four steps, each adding its problems to one
+ * AmsDiag: YAML text to a node tree (ynode.c), command-line overrides
+ * applied to that tree (override.c), validation of every key into an
+ * AmsScenario through the format's tables (check.c, schema_*.c), and
+ * resolution of references. Only when no step found anything wrong is the
+ * scenario handed out; otherwise it is freed and the caller gets every
+ * problem, first in the document first.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "amisim/scenario.h"
+#include "diag.h"
+#include "schema.h"
+#include "ynode.h"
+
+static AmsScenario *
+scenario_new (const char *display_name)
+{
+  AmsScenario *sc = g_new0 (AmsScenario, 1);
+  sc->strings = g_string_chunk_new (4096);
+  sc->file = g_string_chunk_insert_const (sc->strings, display_name);
+  sc->regions = g_ptr_array_new_with_free_func (g_free);
+  sc->accounts = g_ptr_array_new_with_free_func (g_free);
+  sc->pipelines = g_ptr_array_new_with_free_func (ams_sc_pipeline_free);
+
+  /* defaults (SCENARIO.md §1, DOMAIN.md §3-§4) */
+  sc->seed = 1;
+  sc->start = INT64_C (1767225600) * AMS_TICKS_PER_SECOND; /* 2026-01-01T00:00:00Z */
+  sc->sim.copies_per_account_region = 50;
+  const double copy[2] = { 25 * 60.0, 8 * 60.0 };
+  const double delay[2] = { 0.0, 60.0 };
+  if (!ams_dist_set (&sc->sim.copy_duration, AMS_DIST_LOGNORMAL, copy, 2, NULL)
+      || !ams_dist_set (&sc->sim.schedule_delay, AMS_DIST_UNIFORM, delay, 2, NULL))
+    g_assert_not_reached ();
+  sc->sim.drain = FALSE;
+
+  /* name: the file's base name without extension ("builtin:default.yaml" -> "default") */
+  const char *base = display_name;
+  if (g_str_has_prefix (base, "builtin:"))
+    base += strlen ("builtin:");
+  g_autofree char *name = g_path_get_basename (base);
+  char *dot = strrchr (name, '.');
+  if (dot != NULL && dot != name)
+    *dot = '\0';
+  sc->name = g_string_chunk_insert_const (sc->strings, name);
+  return sc;
+}
+
+void
+ams_scenario_free (AmsScenario *sc)
+{
+  if (sc == NULL)
+    return;
+  g_ptr_array_unref (sc->regions);
+  g_ptr_array_unref (sc->accounts);
+  g_ptr_array_unref (sc->pipelines);
+  ams_dist_clear (&sc->sim.copy_duration);
+  ams_dist_clear (&sc->sim.schedule_delay);
+  g_string_chunk_free (sc->strings);
+  g_free (sc);
+}
+
+AmsScenario *
+ams_scenario_load_data (const char *display_name, const char *data, gssize len,
+                        const AmsOverride *overrides, guint n_overrides, GError **error)
+{
+  g_return_val_if_fail (display_name != NULL, NULL);
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  if (data == NULL)
+    data = "";
+  gsize size = len < 0 ? strlen (data) : (gsize) len;
+
+  g_autoptr (AmsDiag) diag = ams_diag_new (display_name);
+  g_autoptr (AmsYDoc) doc = ams_ydoc_parse (display_name, data, size, diag);
+  if (doc == NULL)
+    {
+      ams_diag_take_error (diag, AMS_SCENARIO_ERROR_INVALID, error);
+      return NULL;
+    }
+  for (guint i = 0; i < n_overrides; i++)
+    ams_ydoc_apply_override (doc, &overrides[i], diag);
+
+  g_autoptr (AmsScenario) sc = scenario_new (display_name);
+  ams_schema_check_scenario (diag, doc->root, sc);
+  if (ams_diag_take_error (diag, AMS_SCENARIO_ERROR_INVALID, error))
+    return NULL;
+  return g_steal_pointer (&sc);
+}
+
+/* The whole file, or NULL with errno set. */
+static char *
+read_file (const char *filename, gsize *len)
+{
+  FILE *f = fopen (filename, "rb");
+  if (f == NULL)
+    return NULL;
+  GByteArray *buf = g_byte_array_new ();
+  guint8 chunk[65536];
+  size_t n;
+  while ((n = fread (chunk, 1, sizeof chunk, f)) > 0)
+    g_byte_array_append (buf, chunk, (guint) n);
+  int failed = ferror (f) ? errno : 0;
+  fclose (f);
+  if (failed != 0)
+    {
+      g_byte_array_unref (buf);
+      errno = failed;
+      return NULL;
+    }
+  *len = buf->len;
+  g_byte_array_append (buf, (const guint8 *) "", 1);
+  return (char *) g_byte_array_free (buf, FALSE);
+}
+
+AmsScenario *
+ams_scenario_load_file (const char *filename, const AmsOverride *overrides, guint n_overrides,
+                        GError **error)
+{
+  g_return_val_if_fail (filename != NULL, NULL);
+  gsize len = 0;
+  g_autofree char *data = read_file (filename, &len);
+  if (data == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, AMS_SCENARIO_ERROR, AMS_SCENARIO_ERROR_IO,
+                   "%s:1:1: error: (file): cannot read file: %s", filename, g_strerror (saved));
+      return NULL;
+    }
+  return ams_scenario_load_data (filename, data, (gssize) len, overrides, n_overrides, error);
+}

@@ -1,0 +1,304 @@
+/* amisim — scenario loader: the top of the document, regions, accounts,
+ * and the resolution of references once everything is read.
+ *
+ * A region or account counts as defined as soon as its name or id is
+ * written, even if that name is malformed (which is reported on its own):
+ * references to it then do not pile up a second, misleading error.
+ * References are resolved after the walk, so order in the file does not
+ * matter, and an unresolved one points at where it was written.
+ */
+#include <string.h>
+
+#include "schema.h"
+
+/* ---- regions[] ---- */
+
+static void
+region_name (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScRegion *r = target;
+  const char *text;
+  if (!ams_get_scalar (c, value, ams_pattern_describe (AMS_PAT_REGION), &text))
+    return;
+  const AmsYNode *first = g_hash_table_lookup (c->regions, text);
+  if (first != NULL)
+    {
+      ams_check_error (c, value, "duplicate region '%s' (first at %u:%u)", text, first->line,
+                       first->col);
+      return;
+    }
+  g_hash_table_insert (c->regions, (gpointer) text, (gpointer) value);
+  g_ptr_array_add (c->region_names, (gpointer) text);
+  ams_get_pattern (c, value, AMS_PAT_REGION, &r->name);
+}
+
+static const AmsField region_fields[] = {
+  { "name", region_name, AMS_FIELD_REQUIRED, "the region's name, e.g. name: us-east-1" },
+  { "pv_supported", NULL, AMS_FIELD_NOT_YET, "opt-in regions and PV support" },
+  { "opt_in", NULL, AMS_FIELD_NOT_YET, "opt-in regions and PV support" },
+  { NULL },
+};
+
+static void
+region_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
+{
+  AmsScenario *sc = target;
+  g_autofree AmsScRegion *r = g_new0 (AmsScRegion, 1);
+  ams_check_loc (c, item, &r->loc);
+  ams_check_mapping (c, item, region_fields, 0, r);
+  if (r->name != NULL)
+    g_ptr_array_add (sc->regions, g_steal_pointer (&r));
+}
+
+/* ---- accounts[] ---- */
+
+static void
+account_id (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScAccount *a = target;
+  const char *text;
+  if (!ams_get_scalar (c, value, ams_pattern_describe (AMS_PAT_ACCOUNT_ID), &text))
+    return;
+  const AmsYNode *first = g_hash_table_lookup (c->accounts, text);
+  if (first != NULL)
+    {
+      ams_check_error (c, value, "duplicate account '%s' (first at %u:%u)", text, first->line,
+                       first->col);
+      return;
+    }
+  g_hash_table_insert (c->accounts, (gpointer) text, (gpointer) value);
+  g_ptr_array_add (c->account_names, (gpointer) text);
+  ams_get_pattern (c, value, AMS_PAT_ACCOUNT_ID, &a->id);
+}
+
+static void
+account_name (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScAccount *a = target;
+  ams_get_string (c, value, 1, 256, &a->name);
+}
+
+static const AmsField account_fields[] = {
+  { "id", account_id, AMS_FIELD_REQUIRED,
+    "the 12-digit account id, e.g. id: \"111111111111\"" },
+  { "name", account_name, 0, NULL },
+  { "enabled_regions", NULL, AMS_FIELD_NOT_YET, "opt-in regions and PV support" },
+  { "kms_keys", NULL, AMS_FIELD_NOT_YET, "encryption and KMS keys" },
+  { "roles", NULL, AMS_FIELD_NOT_YET, "the permissions model" },
+  { NULL },
+};
+
+static void
+account_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
+{
+  AmsScenario *sc = target;
+  g_autofree AmsScAccount *a = g_new0 (AmsScAccount, 1);
+  ams_check_loc (c, item, &a->loc);
+  ams_check_mapping (c, item, account_fields, 0, a);
+  if (a->id != NULL)
+    g_ptr_array_add (sc->accounts, g_steal_pointer (&a));
+}
+
+/* ---- the document ---- */
+
+static void
+top_amisim (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScenario *sc = target;
+  if (value->kind == AMS_YNODE_SCALAR && !ams_ynode_is_string (value)
+      && strcmp (value->text, "1") == 0)
+    {
+      sc->format_version = 1;
+      return;
+    }
+  if (value->kind == AMS_YNODE_SCALAR)
+    {
+      g_autofree char *esc = g_strescape (value->text, NULL);
+      ams_check_error (c, value, "expected the format version 1 (amisim: 1), got \"%s\"", esc);
+    }
+  else
+    ams_check_error (c, value, "expected the format version 1 (amisim: 1), got %s",
+                     ams_ynode_describe (value));
+}
+
+static void
+top_name (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScenario *sc = target;
+  ams_get_string (c, value, 1, 256, &sc->name);
+}
+
+static void
+top_description (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScenario *sc = target;
+  ams_get_string (c, value, 0, 0, &sc->description);
+}
+
+static void
+top_seed (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScenario *sc = target;
+  guint64 v;
+  if (ams_get_uint (c, value, 0, G_MAXUINT64, &v))
+    sc->seed = v;
+}
+
+static void
+top_start (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScenario *sc = target;
+  ams_get_time (c, value, &sc->start);
+}
+
+static void
+top_horizon (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScenario *sc = target;
+  AmsTime t;
+  if (!ams_get_duration (c, value, &t))
+    return;
+  if (t <= 0)
+    {
+      ams_check_error (c, value, "the horizon must be longer than 0s, got \"%s\"", value->text);
+      return;
+    }
+  sc->horizon = t;
+}
+
+static void
+top_regions (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_check_sequence (c, value, region_item, target);
+}
+
+static void
+top_accounts (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_check_sequence (c, value, account_item, target);
+}
+
+static void
+top_pipelines (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_check_sequence (c, value, ams_schema_pipeline, target);
+}
+
+static const AmsField top_fields[] = {
+  { "amisim", top_amisim, AMS_FIELD_REQUIRED, "the format version: amisim: 1" },
+  { "name", top_name, 0, NULL },
+  { "description", top_description, 0, NULL },
+  { "seed", top_seed, 0, NULL },
+  { "start", top_start, 0, NULL },
+  { "horizon", top_horizon, AMS_FIELD_REQUIRED, "the simulated length, e.g. horizon: 14d" },
+  { "regions", top_regions, 0, NULL },
+  { "accounts", top_accounts, 0, NULL },
+  { "pipelines", top_pipelines, 0, NULL },
+  { "simulation", ams_schema_simulation, 0, NULL },
+  { "organizations", NULL, AMS_FIELD_NOT_YET, "the permissions model" },
+  { "account_sets", NULL, AMS_FIELD_NOT_YET, "the permissions model" },
+  { "lifecycle_policies", NULL, AMS_FIELD_NOT_YET, "lifecycle policies" },
+  { "events", NULL, AMS_FIELD_NOT_YET, "what-if events" },
+  { NULL },
+};
+
+/* ---- references ---- */
+
+static void
+unresolved (AmsCheck *c, const AmsScRef *ref, const char *what, const char *where,
+            GPtrArray *defined)
+{
+  g_autoptr (GString) msg = g_string_new (NULL);
+  g_string_printf (msg, "%s '%s' is not defined in %s", what, ref->value, where);
+  if (defined->len == 0)
+    g_string_append_printf (msg, " (the scenario defines no %s)", where);
+  else
+    ams_append_suggestion (msg, ref->value, (const char *const *) defined->pdata, defined->len,
+                           8, "defined: ");
+  ams_diag_add (c->diag, ref->loc.file, ref->loc.line, ref->loc.col, ref->loc.path, "%s",
+                msg->str);
+}
+
+static void
+resolve (AmsCheck *c, const AmsScRef *ref, gboolean is_account, GPtrArray *defined)
+{
+  if (ref->value == NULL)
+    return;
+  if (is_account)
+    {
+      if (!g_hash_table_contains (c->accounts, ref->value))
+        unresolved (c, ref, "account", "accounts", defined);
+    }
+  else if (!g_hash_table_contains (c->regions, ref->value))
+    unresolved (c, ref, "region", "regions", defined);
+}
+
+static void
+resolve_references (AmsCheck *c, AmsScenario *sc)
+{
+  GPtrArray *regions = c->region_names, *accounts = c->account_names;
+  for (guint i = 0; i < sc->pipelines->len; i++)
+    {
+      const AmsScPipeline *pl = sc->pipelines->pdata[i];
+      resolve (c, &pl->account, TRUE, accounts);
+      resolve (c, &pl->region, FALSE, regions);
+      for (guint j = 0; j < pl->distributions->len; j++)
+        {
+          const AmsScDistRegion *dr = pl->distributions->pdata[j];
+          resolve (c, &dr->region, FALSE, regions);
+          for (guint k = 0; k < dr->target_account_ids->len; k++)
+            resolve (c, &g_array_index (dr->target_account_ids, AmsScRef, k), TRUE, accounts);
+        }
+    }
+}
+
+void
+ams_schema_check_scenario (AmsDiag *diag, const AmsYNode *root, AmsScenario *sc)
+{
+  AmsCheck c = {
+    .diag = diag,
+    .sc = sc,
+    .path = g_string_new (NULL),
+    .regions = g_hash_table_new (g_str_hash, g_str_equal),
+    .accounts = g_hash_table_new (g_str_hash, g_str_equal),
+    .pipelines = g_hash_table_new (g_str_hash, g_str_equal),
+    .region_names = g_ptr_array_new (),
+    .account_names = g_ptr_array_new (),
+  };
+
+  if (root->kind != AMS_YNODE_MAPPING)
+    ams_check_error (&c, root, "a scenario is a mapping of keys (amisim: 1, horizon: …), got %s",
+                     ams_ynode_describe (root));
+  else
+    {
+      /* Another format version: its other keys mean who knows what, so this
+       * is the only problem worth reporting. */
+      const AmsYNode *v = ams_ynode_lookup (root, "amisim");
+      guint64 version = 0;
+      gboolean numeric = v != NULL && v->kind == AMS_YNODE_SCALAR && !ams_ynode_is_string (v)
+                         && v->len > 0 && v->len < 10;
+      for (gsize i = 0; numeric && i < v->len; i++)
+        numeric = g_ascii_isdigit (v->text[i]);
+      if (numeric)
+        version = g_ascii_strtoull (v->text, NULL, 10);
+      if (numeric && version != 1)
+        {
+          ams_check_push_key (&c, "amisim");
+          ams_check_error (&c, v, "unsupported format version %" G_GUINT64_FORMAT
+                           "; this amisim reads version 1", version);
+        }
+      else
+        {
+          ams_check_mapping (&c, root, top_fields, AMS_MAP_IGNORE_X, sc);
+          if (!c.exhausted)
+            resolve_references (&c, sc);
+        }
+    }
+
+  g_string_free (c.path, TRUE);
+  g_hash_table_unref (c.regions);
+  g_hash_table_unref (c.accounts);
+  g_hash_table_unref (c.pipelines);
+  g_ptr_array_unref (c.region_names);
+  g_ptr_array_unref (c.account_names);
+}

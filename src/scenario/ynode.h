@@ -1,0 +1,104 @@
+/* amisim — scenario loader: the YAML document as a tree of positioned nodes
+ * (private to src/scenario/; also meant for the policy parser, which reads
+ * IAM JSON documents embedded in scenarios or given on their own).
+ *
+ * Built from libyaml's event stream rather than its document API so that
+ * each node keeps what was written: 1-based line and column, the scalar's
+ * raw text (an unquoted account id 012345678901 keeps its leading zero), its
+ * style (plain or quoted) and tag. Anchors and aliases share nodes (an alias
+ * is the anchored node itself, so the tree is a DAG; `refs` counts the
+ * holders); merge keys (<<) are resolved into the mapping, where merged
+ * pairs are marked. Problems (syntax, duplicate keys, several documents, an
+ * empty file, tabs in indentation) go to an AmsDiag.
+ */
+#pragma once
+
+#include <glib.h>
+#include "amisim/scenario.h"
+#include "diag.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AMS_YNODE_SCALAR,
+  AMS_YNODE_SEQUENCE,
+  AMS_YNODE_MAPPING,
+} AmsYNodeKind;
+
+typedef enum
+{
+  AMS_YSTYLE_PLAIN,   /* scalars: unquoted; collections: block */
+  AMS_YSTYLE_SINGLE_QUOTED,
+  AMS_YSTYLE_DOUBLE_QUOTED,
+  AMS_YSTYLE_LITERAL, /* | */
+  AMS_YSTYLE_FOLDED,  /* > */
+  AMS_YSTYLE_FLOW,    /* collections written [..] or {..} (JSON) */
+} AmsYStyle;
+
+typedef struct _AmsYNode AmsYNode;
+
+typedef struct
+{
+  AmsYNode *key;
+  AmsYNode *value;
+  gboolean merged; /* came in through a merge key (<<) */
+} AmsYPair;
+
+struct _AmsYNode
+{
+  AmsYNodeKind kind;
+  AmsYStyle style;
+  const char *file;   /* display name, or an override's origin ("--set") */
+  guint line;         /* 1-based */
+  guint col;          /* 1-based, in characters */
+  const char *tag;    /* as resolved by libyaml ("tag:yaml.org,2002:str", "!x"); NULL if none */
+  const char *anchor; /* NULL if none */
+  const char *text;   /* SCALAR: the text as written (after YAML unescaping), NUL-terminated */
+  gsize len;          /* SCALAR: length of text (it may contain NUL) */
+  GPtrArray *items;   /* SEQUENCE: of AmsYNode*, borrowed from the document */
+  GArray *pairs;      /* MAPPING: of AmsYPair, explicit pairs first, then merged ones */
+  guint refs;         /* number of places in the tree holding this node */
+  gboolean open;      /* while it is being built (an alias to it would be a cycle) */
+};
+
+typedef struct
+{
+  GStringChunk *strings; /* texts, tags, anchors, file names */
+  GPtrArray *nodes;      /* owns every node */
+  AmsYNode *root;
+} AmsYDoc;
+
+/* Parses one YAML document (JSON is YAML flow style). On any problem adds
+ * it to `diag` and returns NULL; `display_name` is the file in positions. */
+AmsYDoc *ams_ydoc_parse (const char *display_name, const char *data, gsize len,
+                         AmsDiag *diag);
+void ams_ydoc_free (AmsYDoc *doc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsYDoc, ams_ydoc_free)
+
+/* New nodes owned by `doc`, at (file, line, col). A new scalar is plain. */
+AmsYNode *ams_ydoc_new_scalar (AmsYDoc *doc, const char *file, guint line, guint col,
+                               const char *text);
+AmsYNode *ams_ydoc_new_mapping (AmsYDoc *doc, const char *file, guint line, guint col);
+AmsYNode *ams_ydoc_new_sequence (AmsYDoc *doc, const char *file, guint line, guint col);
+
+/* Applies a command-line override (override.c): sets the scalar at
+ * ov->path to ov->value as a plain scalar, creating missing mapping keys,
+ * copying nodes shared through aliases or merges so that only this path
+ * changes. Problems go to `diag` at (ov->origin, 1, 1). */
+gboolean ams_ydoc_apply_override (AmsYDoc *doc, const AmsOverride *ov, AmsDiag *diag);
+
+/* The value of `key` in a mapping (explicit or merged), or NULL. */
+AmsYNode *ams_ynode_lookup (const AmsYNode *map, const char *key);
+
+/* A plain scalar ~, null, Null, NULL or empty (or tagged !!null). */
+gboolean ams_ynode_is_null (const AmsYNode *n);
+
+/* TRUE for a scalar that YAML reads as a string no matter what it looks
+ * like: quoted, a block scalar, or tagged !!str. */
+gboolean ams_ynode_is_string (const AmsYNode *n);
+
+/* "a mapping", "a sequence", "null", or for other scalars "a scalar". */
+const char *ams_ynode_describe (const AmsYNode *n);
+
+G_END_DECLS

@@ -1,0 +1,262 @@
+/* Command-line tests through the real binary: exit codes, the first line of
+ * every misuse message, output folders, and byte-identical outputs. */
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "ams_test.h"
+
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Runs amisim with the given arguments (NULL-terminated) from the source root. */
+static void
+amisim (Run *r, ...)
+{
+  const char *bin = g_getenv ("AMISIM_BINARY");
+  g_assert_nonnull (bin);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (char *) bin);
+  va_list ap;
+  va_start (ap, r);
+  for (const char *a = va_arg (ap, const char *); a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_autofree char *root = ams_source_path ("");
+  int wait_status = 0;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = g_spawn_sync (root, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                              &r->out, &r->err, &wait_status, &error);
+  g_assert_true (ok);
+  r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128;
+}
+
+static char *
+first_line (const char *s)
+{
+  const char *nl = strchr (s, '\n');
+  return nl ? g_strndup (s, (gsize) (nl - s)) : g_strdup (s);
+}
+
+#define ASSERT_FIRST_ERR(r, want)                                              \
+  do                                                                           \
+    {                                                                          \
+      g_autofree char *fl_ = first_line ((r).err);                             \
+      if (strcmp (fl_, (want)) != 0)                                           \
+        printf ("\n    got:  %s\n    want: %s\n", fl_, (want));               \
+      CU_ASSERT_STRING_EQUAL (fl_, (want));                                    \
+    }                                                                          \
+  while (0)
+
+static void
+test_cli_version_and_help (void)
+{
+  g_auto (Run) r = { 0 };
+  amisim (&r, "--version", NULL);
+  CU_ASSERT_EQUAL (r.status, 0);
+  CU_ASSERT_TRUE (g_str_has_prefix (r.out, "amisim "));
+
+  g_auto (Run) h = { 0 };
+  amisim (&h, "--help", NULL);
+  CU_ASSERT_EQUAL (h.status, 0);
+  CU_ASSERT_PTR_NOT_NULL (strstr (h.out, "validate SCENARIO"));
+
+  g_auto (Run) rh = { 0 };
+  amisim (&rh, "run", "--help", NULL);
+  CU_ASSERT_EQUAL (rh.status, 0);
+  CU_ASSERT_PTR_NOT_NULL (strstr (rh.out, "--set"));
+
+  g_auto (Run) hv = { 0 };
+  amisim (&hv, "help", "validate", NULL);
+  CU_ASSERT_EQUAL (hv.status, 0);
+  CU_ASSERT_PTR_NOT_NULL (strstr (hv.out, "SCENARIO"));
+}
+
+static void
+test_cli_misuse_exits_2 (void)
+{
+  struct
+  {
+    const char *args[5];
+    const char *first;
+  } cases[] = {
+    { { "bogus" }, "amisim: unknown command 'bogus'" },
+    { { "default.yaml" }, "amisim: unknown command 'default.yaml'; to run a scenario: amisim run default.yaml" },
+    { { "help", "bogus" }, "amisim: unknown command 'bogus'" },
+    { { "run", "--bogus" }, "amisim run: Unknown option --bogus" },
+    { { "run", "a.yaml", "b.yaml" }, "amisim run: expected at most one scenario file, got 2" },
+    { { "run", "--set", "nonsense" },
+      "amisim run: --set expects PATH=VALUE (for example --set "
+      "simulation.limits.copies_per_account_region=100), got 'nonsense'" },
+    { { "run", "--seed" }, "amisim run: Missing argument for --seed" },
+    { { "run", "--out", "" }, "amisim run: --out needs a folder name" },
+    { { "validate" }, "amisim validate: expected at least one scenario file" },
+    { { "validate", "--quiet", "-x", "scenarios/mmc.yaml" }, "amisim validate: Unknown option -x" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (Run) r = { 0 };
+      const char *const *a = cases[i].args;
+      amisim (&r, a[0], a[1], a[2], a[3], a[4]);
+      CU_ASSERT_EQUAL (r.status, 2);
+      ASSERT_FIRST_ERR (r, cases[i].first);
+      CU_ASSERT_STRING_EQUAL (r.out, "");
+    }
+}
+
+static void
+test_cli_bad_scenario_input_exits_2 (void)
+{
+  g_auto (Run) r = { 0 };
+  amisim (&r, "run", "--seed", "abc", "--quiet", NULL);
+  CU_ASSERT_EQUAL (r.status, 2);
+  CU_ASSERT_TRUE (g_str_has_prefix (r.err, "--seed:1:1: error: seed: "));
+
+  g_auto (Run) h = { 0 };
+  amisim (&h, "run", "--horizon", "soon", NULL);
+  CU_ASSERT_EQUAL (h.status, 2);
+  CU_ASSERT_TRUE (g_str_has_prefix (h.err, "--horizon:1:1: error: horizon: "));
+
+  g_auto (Run) m = { 0 };
+  amisim (&m, "run", "no-such-file.yaml", NULL);
+  CU_ASSERT_EQUAL (m.status, 2);
+  CU_ASSERT_TRUE (g_str_has_prefix (m.err, "no-such-file.yaml:1:1: error: "));
+
+  g_auto (Run) s = { 0 };
+  amisim (&s, "run", "--set", "simulation.limits.copies_per_acount_region=5", NULL);
+  CU_ASSERT_EQUAL (s.status, 2);
+  CU_ASSERT_PTR_NOT_NULL (strstr (s.err, "did you mean 'copies_per_account_region'"));
+
+  g_auto (Run) v = { 0 };
+  amisim (&v, "validate", "scenarios/mmc.yaml", "no-such-file.yaml", NULL);
+  CU_ASSERT_EQUAL (v.status, 2);
+  CU_ASSERT_PTR_NOT_NULL (strstr (v.out, "scenarios/mmc.yaml: valid"));
+}
+
+static void
+test_cli_validate_shipped_scenarios (void)
+{
+  g_auto (Run) r = { 0 };
+  amisim (&r, "validate", "scenarios/default.yaml", "scenarios/mmc.yaml", "scenarios/bench-mmc.yaml", NULL);
+  CU_ASSERT_EQUAL (r.status, 0);
+  CU_ASSERT_STRING_EQUAL (r.err, "");
+}
+
+static char *
+read_summary (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
+  char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  /* wall_s is the one machine-dependent number: blank it out. */
+  char *w = strstr (text, "\"wall_s\": ");
+  if (w != NULL)
+    for (char *p = w + 10; *p && *p != ',' && *p != '\n'; p++)
+      *p = '#';
+  return text;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    return;
+  const char *name;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_cli_outputs_are_byte_identical (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("amisim-cli-XXXXXX", NULL);
+  g_autofree char *d1 = g_build_filename (tmp, "one", NULL);
+  g_autofree char *d2 = g_build_filename (tmp, "two", NULL);
+  g_auto (Run) a = { 0 }, b = { 0 };
+  amisim (&a, "run", "--quiet", "--out", d1, NULL);
+  amisim (&b, "--quiet", "--out", d2, NULL);
+  CU_ASSERT_EQUAL (a.status, 0);
+  CU_ASSERT_EQUAL (b.status, 0);
+  CU_ASSERT_STRING_EQUAL (a.out, "");
+  g_autofree char *s1 = read_summary (d1), *s2 = read_summary (d2);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s2);
+  CU_ASSERT_STRING_EQUAL (s1, s2);
+  CU_ASSERT_PTR_NOT_NULL (strstr (s1, "\"scenario\": \"nightly-factory\""));
+  CU_ASSERT_PTR_NOT_NULL (strstr (s1, "\"pools\": ["));
+  remove_tree (d1);
+  remove_tree (d2);
+  g_rmdir (tmp);
+}
+
+static void
+test_cli_out_onto_a_file_writes_nothing (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("amisim-cli-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (tmp, "taken", NULL);
+  g_assert_true (g_file_set_contents (file, "keep me", -1, NULL));
+  g_auto (Run) r = { 0 };
+  amisim (&r, "run", "--out", file, NULL);
+  CU_ASSERT_EQUAL (r.status, 2);
+  g_autofree char *want = g_strdup_printf ("amisim: --out %s: exists and is not a folder", file);
+  ASSERT_FIRST_ERR (r, want);
+  CU_ASSERT_STRING_EQUAL (r.out, "");
+  g_autofree char *kept = NULL;
+  CU_ASSERT_TRUE (g_file_get_contents (file, &kept, NULL, NULL));
+  CU_ASSERT_STRING_EQUAL (kept, "keep me");
+  g_unlink (file);
+  g_rmdir (tmp);
+}
+
+static void
+test_cli_json_and_table (void)
+{
+  g_auto (Run) j = { 0 };
+  amisim (&j, "run", "scenarios/mmc.yaml", "--horizon", "1h", "--json", NULL);
+  CU_ASSERT_EQUAL (j.status, 0);
+  CU_ASSERT_TRUE (g_str_has_prefix (j.out, "{\n  \"amisim_version\""));
+  CU_ASSERT_PTR_NOT_NULL (strstr (j.out, "\"horizon_s\": 3600"));
+
+  g_auto (Run) t = { 0 };
+  amisim (&t, "run", "scenarios/mmc.yaml", "--horizon", "1h", "--seed", "3", NULL);
+  CU_ASSERT_EQUAL (t.status, 0);
+  CU_ASSERT_PTR_NOT_NULL (strstr (t.out, "seed 3"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (t.out, "most congested pools"));
+  CU_ASSERT_STRING_EQUAL (t.err, "");
+}
+
+static const AmsTestCase cases[] = {
+  { "test_cli_version_and_help", test_cli_version_and_help },
+  { "test_cli_misuse_exits_2", test_cli_misuse_exits_2 },
+  { "test_cli_bad_scenario_input_exits_2", test_cli_bad_scenario_input_exits_2 },
+  { "test_cli_validate_shipped_scenarios", test_cli_validate_shipped_scenarios },
+  { "test_cli_outputs_are_byte_identical", test_cli_outputs_are_byte_identical },
+  { "test_cli_out_onto_a_file_writes_nothing", test_cli_out_onto_a_file_writes_nothing },
+  { "test_cli_json_and_table", test_cli_json_and_table },
+  { NULL, NULL },
+};
+
+int
+main (void)
+{
+  return ams_test_main ("cli", cases);
+}

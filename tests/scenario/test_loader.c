@@ -1,0 +1,490 @@
+/* amisim tests — loading whole scenarios (src/scenario/loader.c and the
+ * schema tables): every value of a fully populated scenario, the defaults,
+ * anchors and merges, JSON, overrides, several errors in one pass, I/O
+ * errors and generated edge cases (1536 target accounts, alias bombs). */
+#include <string.h>
+
+#include "amisim/scenario.h"
+#include "ams_test.h"
+
+#define MINUTES(x) ((AmsTime) (x) * 60 * 1000000)
+#define SEC(x) ((AmsTime) (x) * 1000000)
+
+static AmsScenario *
+load_fixture (const char *name, const AmsOverride *ov, guint n_ov, GError **error)
+{
+  g_autofree char *rel = g_build_filename ("scenario", "fixtures", name, NULL);
+  g_autofree char *path = ams_test_path (rel);
+  return ams_scenario_load_file (path, ov, n_ov, error);
+}
+
+static AmsScenario *
+must_load (const char *name, const AmsOverride *ov, guint n_ov)
+{
+  GError *error = NULL;
+  AmsScenario *sc = load_fixture (name, ov, n_ov, &error);
+  if (sc == NULL)
+    fprintf (stderr, "\n  %s:\n%s\n", name, error->message);
+  g_clear_error (&error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  return sc;
+}
+
+/* The whole error message of loading `text` as "t.yaml", or "(loaded)". */
+static char *
+errors_of (const char *text, const AmsOverride *ov, guint n_ov)
+{
+  GError *error = NULL;
+  AmsScenario *sc = ams_scenario_load_data ("t.yaml", text, -1, ov, n_ov, &error);
+  if (sc != NULL)
+    {
+      CU_ASSERT_PTR_NULL (error);
+      ams_scenario_free (sc);
+      return g_strdup ("(loaded)");
+    }
+  CU_ASSERT_TRUE (g_error_matches (error, AMS_SCENARIO_ERROR, AMS_SCENARIO_ERROR_INVALID));
+  char *m = g_strdup (error->message);
+  g_error_free (error);
+  return m;
+}
+
+static void
+expect_errors (const char *text, const AmsOverride *ov, guint n_ov, const char *expected)
+{
+  g_autofree char *got = errors_of (text, ov, n_ov);
+  if (strcmp (got, expected) != 0)
+    fprintf (stderr, "\n  got:\n%s\n  expected:\n%s\n", got, expected);
+  CU_ASSERT_STRING_EQUAL (got, expected);
+}
+
+static void
+assert_loc (const AmsSrcLoc *loc, const char *file_suffix, guint line, guint col,
+            const char *path)
+{
+  CU_ASSERT_TRUE (g_str_has_suffix (loc->file, file_suffix));
+  CU_ASSERT_EQUAL (loc->line, line);
+  CU_ASSERT_EQUAL (loc->col, col);
+  CU_ASSERT_STRING_EQUAL (loc->path, path);
+}
+
+static void
+assert_dist (const AmsDist *d, AmsDistKind kind, double p0, double p1)
+{
+  CU_ASSERT_EQUAL (d->kind, kind);
+  CU_ASSERT_DOUBLE_EQUAL (d->p[0], p0, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (d->p[1], p1, 1e-9);
+}
+
+static void
+test_loader_full (void)
+{
+  g_autoptr (AmsScenario) sc = must_load ("valid/full.yaml", NULL, 0);
+  CU_ASSERT_TRUE (g_str_has_suffix (sc->file, "valid/full.yaml"));
+  CU_ASSERT_EQUAL (sc->format_version, 1);
+  CU_ASSERT_STRING_EQUAL (sc->name, "full-example");
+  CU_ASSERT_STRING_EQUAL (sc->description, "Every supported key, none at its default.");
+  CU_ASSERT_EQUAL (sc->seed, G_MAXUINT64);
+  CU_ASSERT_EQUAL (sc->start, SEC (INT64_C (1772368200))); /* 2026-03-01T12:30:00Z */
+  CU_ASSERT_EQUAL (sc->horizon, SEC (17 * 86400));
+
+  CU_ASSERT_EQUAL_FATAL (sc->regions->len, 3);
+  const AmsScRegion *r2 = sc->regions->pdata[2];
+  CU_ASSERT_STRING_EQUAL (r2->name, "ap-southeast-2");
+  assert_loc (&r2->loc, "full.yaml", 13, 5, "regions[2]");
+
+  CU_ASSERT_EQUAL_FATAL (sc->accounts->len, 3);
+  const AmsScAccount *a0 = sc->accounts->pdata[0];
+  CU_ASSERT_STRING_EQUAL (a0->id, "012345678901");
+  CU_ASSERT_STRING_EQUAL (a0->name, "factory");
+  assert_loc (&a0->loc, "full.yaml", 16, 5, "accounts[0]");
+  CU_ASSERT_PTR_NULL (((AmsScAccount *) sc->accounts->pdata[1])->name);
+  CU_ASSERT_STRING_EQUAL (((AmsScAccount *) sc->accounts->pdata[2])->id, "333333333333");
+
+  CU_ASSERT_EQUAL_FATAL (sc->pipelines->len, 4);
+  const AmsScPipeline *p0 = sc->pipelines->pdata[0];
+  CU_ASSERT_STRING_EQUAL (p0->name, "golden al2023");
+  assert_loc (&p0->loc, "full.yaml", 23, 5, "pipelines[0]");
+  CU_ASSERT_STRING_EQUAL (p0->account.value, "012345678901");
+  assert_loc (&p0->account.loc, "full.yaml", 24, 14, "pipelines[0].account");
+  CU_ASSERT_STRING_EQUAL (p0->region.value, "us-east-1");
+  CU_ASSERT_EQUAL (p0->trigger, AMS_SC_TRIGGER_RATE);
+  CU_ASSERT_STRING_EQUAL (p0->schedule_expression, "rate(12 hours)");
+  CU_ASSERT_EQUAL (p0->rate_period, MINUTES (12 * 60));
+  CU_ASSERT_EQUAL (p0->start_condition, AMS_SC_START_EXPRESSION_MATCH);
+  CU_ASSERT_STRING_EQUAL (p0->timezone, "America/Los_Angeles");
+  CU_ASSERT_STRING_EQUAL (p0->recipe_name, "al2023-base");
+  CU_ASSERT_STRING_EQUAL (p0->recipe_version, "2.10.3");
+  assert_dist (&p0->build_time, AMS_DIST_GAMMA, 2400, 300);
+  CU_ASSERT_EQUAL (p0->test_time.kind, AMS_DIST_FIXED);
+  CU_ASSERT_DOUBLE_EQUAL (p0->test_time.p[0], 1200, 1e-9);
+  CU_ASSERT_STRING_EQUAL (p0->distribution_name, "fanout");
+  CU_ASSERT_EQUAL_FATAL (p0->distributions->len, 2);
+  const AmsScDistRegion *d0 = p0->distributions->pdata[0];
+  CU_ASSERT_STRING_EQUAL (d0->region.value, "us-east-1");
+  assert_loc (&d0->region.loc, "full.yaml", 41, 19,
+              "pipelines[0].distribution.distributions[0].region");
+  assert_loc (&d0->loc, "full.yaml", 41, 11, "pipelines[0].distribution.distributions[0]");
+  CU_ASSERT_STRING_EQUAL (d0->ami_name, "golden {{ imagebuilder:buildDate }}");
+  CU_ASSERT_STRING_EQUAL (d0->ami_description, "The golden image.");
+  CU_ASSERT_EQUAL_FATAL (d0->target_account_ids->len, 2);
+  const AmsScRef *t1 = &g_array_index (d0->target_account_ids, AmsScRef, 1);
+  CU_ASSERT_STRING_EQUAL (t1->value, "333333333333");
+  assert_loc (&t1->loc, "full.yaml", 45, 48,
+              "pipelines[0].distribution.distributions[0].amiDistributionConfiguration"
+              ".targetAccountIds[1]");
+  const AmsScDistRegion *d1 = p0->distributions->pdata[1];
+  CU_ASSERT_STRING_EQUAL (d1->region.value, "eu-west-1");
+  CU_ASSERT_PTR_NULL (d1->ami_name);
+  CU_ASSERT_PTR_NULL (d1->ami_description);
+  CU_ASSERT_EQUAL (d1->target_account_ids->len, 1);
+
+  const AmsScPipeline *p1 = sc->pipelines->pdata[1];
+  CU_ASSERT_EQUAL (p1->trigger, AMS_SC_TRIGGER_POISSON);
+  CU_ASSERT_DOUBLE_EQUAL (p1->arrival_rate, 10.0 / 86400, 1e-15);
+  CU_ASSERT_PTR_NULL (p1->schedule_expression);
+  CU_ASSERT_EQUAL (p1->build_time.kind, AMS_DIST_EMPIRICAL);
+  CU_ASSERT_EQUAL_FATAL (p1->build_time.n_values, 3);
+  CU_ASSERT_DOUBLE_EQUAL (p1->build_time.values[0], 600, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (p1->build_time.values[2], 1800, 1e-9);
+  assert_dist (&p1->test_time, AMS_DIST_WEIBULL, 1.5, 300);
+  CU_ASSERT_PTR_NULL (p1->distribution_name);
+  CU_ASSERT_EQUAL (p1->distributions->len, 0);
+  CU_ASSERT_STRING_EQUAL (p1->recipe_version, "0.0.1");
+
+  const AmsScPipeline *p2 = sc->pipelines->pdata[2];
+  CU_ASSERT_EQUAL (p2->trigger, AMS_SC_TRIGGER_RATE);
+  CU_ASSERT_EQUAL (p2->rate_period, MINUTES (1));
+  CU_ASSERT_EQUAL (p2->start_condition, AMS_SC_START_DEPENDENCY_UPDATES);
+  CU_ASSERT_PTR_NULL (p2->timezone);
+
+  const AmsScPipeline *p3 = sc->pipelines->pdata[3];
+  CU_ASSERT_EQUAL (p3->trigger, AMS_SC_TRIGGER_MANUAL);
+  CU_ASSERT_PTR_NULL (p3->schedule_expression);
+  assert_dist (&p3->build_time, AMS_DIST_LOGNORMAL, 2700, 600);
+
+  CU_ASSERT_EQUAL (sc->sim.copies_per_account_region, 100);
+  assert_dist (&sc->sim.copy_duration, AMS_DIST_NORMAL, 1800, 300);
+  assert_dist (&sc->sim.schedule_delay, AMS_DIST_UNIFORM, 5, 120);
+  CU_ASSERT_TRUE (sc->sim.drain);
+}
+
+static void
+test_loader_defaults (void)
+{
+  g_autoptr (AmsScenario) sc = must_load ("valid/minimal.yaml", NULL, 0);
+  CU_ASSERT_EQUAL (sc->format_version, 1);
+  CU_ASSERT_STRING_EQUAL (sc->name, "minimal");
+  CU_ASSERT_PTR_NULL (sc->description);
+  CU_ASSERT_EQUAL (sc->seed, 1);
+  CU_ASSERT_EQUAL (sc->start, SEC (INT64_C (1767225600))); /* 2026-01-01T00:00:00Z */
+  CU_ASSERT_EQUAL (sc->horizon, SEC (86400));
+  CU_ASSERT_EQUAL (sc->regions->len, 0);
+  CU_ASSERT_EQUAL (sc->accounts->len, 0);
+  CU_ASSERT_EQUAL (sc->pipelines->len, 0);
+  CU_ASSERT_EQUAL (sc->sim.copies_per_account_region, 50);
+  assert_dist (&sc->sim.copy_duration, AMS_DIST_LOGNORMAL, 1500, 480);
+  assert_dist (&sc->sim.schedule_delay, AMS_DIST_UNIFORM, 0, 60);
+  CU_ASSERT_FALSE (sc->sim.drain);
+
+  /* a pipeline's defaults */
+  GError *error = NULL;
+  g_autoptr (AmsScenario) one = ams_scenario_load_data (
+      "dir/my.scenario.yaml",
+      "amisim: 1\nhorizon: 1d\nregions: [{name: us-east-1}]\n"
+      "accounts: [{id: \"111111111111\"}]\n"
+      "pipelines:\n  - {name: p-1, account: \"111111111111\", region: us-east-1,\n"
+      "     recipe: {name: r, version: 1.0.0}}\n",
+      -1, NULL, 0, &error);
+  CU_ASSERT_PTR_NULL (error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (one);
+  CU_ASSERT_STRING_EQUAL (one->name, "my.scenario");
+  const AmsScPipeline *p = one->pipelines->pdata[0];
+  CU_ASSERT_EQUAL (p->trigger, AMS_SC_TRIGGER_MANUAL);
+  CU_ASSERT_EQUAL (p->start_condition, AMS_SC_START_DEPENDENCY_UPDATES);
+  CU_ASSERT_PTR_NULL (p->timezone);
+  CU_ASSERT_PTR_NULL (p->schedule_expression);
+  assert_dist (&p->build_time, AMS_DIST_LOGNORMAL, 2700, 600);
+  CU_ASSERT_EQUAL (p->test_time.kind, AMS_DIST_FIXED);
+  CU_ASSERT_DOUBLE_EQUAL (p->test_time.p[0], 900, 1e-9);
+  CU_ASSERT_PTR_NULL (p->distribution_name);
+  CU_ASSERT_EQUAL (p->distributions->len, 0);
+
+  /* the built-in default scenario is named after its file */
+  g_autoptr (AmsScenario) builtin = ams_scenario_load_data ("builtin:default.yaml",
+                                                            "amisim: 1\nhorizon: 1d\n", -1,
+                                                            NULL, 0, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (builtin);
+  CU_ASSERT_STRING_EQUAL (builtin->name, "default");
+  CU_ASSERT_STRING_EQUAL (builtin->file, "builtin:default.yaml");
+}
+
+static void
+test_loader_anchors (void)
+{
+  g_autoptr (AmsScenario) sc = must_load ("valid/anchors.yaml", NULL, 0);
+  CU_ASSERT_EQUAL_FATAL (sc->regions->len, 2);
+  CU_ASSERT_EQUAL_FATAL (sc->pipelines->len, 2);
+  const AmsScPipeline *a = sc->pipelines->pdata[0], *b = sc->pipelines->pdata[1];
+  CU_ASSERT_STRING_EQUAL (a->name, "first");
+  CU_ASSERT_STRING_EQUAL (b->name, "second");
+  CU_ASSERT_EQUAL (a->trigger, AMS_SC_TRIGGER_RATE);
+  CU_ASSERT_EQUAL (b->trigger, AMS_SC_TRIGGER_RATE);
+  CU_ASSERT_EQUAL (a->rate_period, MINUTES (24 * 60));
+  assert_dist (&a->build_time, AMS_DIST_LOGNORMAL, 1800, 180);
+  CU_ASSERT_EQUAL (b->build_time.kind, AMS_DIST_FIXED); /* overridden */
+  CU_ASSERT_DOUBLE_EQUAL (b->build_time.p[0], 3600, 1e-9);
+  CU_ASSERT_STRING_EQUAL (a->distribution_name, "shared-fanout");
+  CU_ASSERT_STRING_EQUAL (b->distribution_name, "shared-fanout");
+  CU_ASSERT_EQUAL (a->distributions->len, 1);
+  CU_ASSERT_EQUAL (b->distributions->len, 1);
+  /* a merged value keeps the position where it was written, with this path */
+  assert_loc (&a->account.loc, "anchors.yaml", 11, 12, "pipelines[0].account");
+  assert_loc (&b->account.loc, "anchors.yaml", 11, 12, "pipelines[1].account");
+}
+
+static void
+test_loader_json (void)
+{
+  g_autoptr (AmsScenario) sc = must_load ("valid/json.yaml", NULL, 0);
+  CU_ASSERT_STRING_EQUAL (sc->name, "json-scenario");
+  CU_ASSERT_EQUAL (sc->seed, 7);
+  CU_ASSERT_EQUAL (sc->horizon, SEC (3 * 86400));
+  CU_ASSERT_EQUAL (sc->sim.copies_per_account_region, 25);
+  const AmsScPipeline *p = sc->pipelines->pdata[0];
+  CU_ASSERT_EQUAL (p->rate_period, MINUTES (7 * 24 * 60));
+  CU_ASSERT_STRING_EQUAL (p->timezone, "Etc/UTC");
+  CU_ASSERT_STRING_EQUAL (p->recipe_version, "1.2.3");
+  const AmsScDistRegion *d = p->distributions->pdata[0];
+  CU_ASSERT_STRING_EQUAL (d->ami_name, "json {{imagebuilder:buildVersion}}");
+
+  g_autoptr (AmsScenario) out = must_load ("valid/get-output.yaml", NULL, 0);
+  const AmsScPipeline *q = out->pipelines->pdata[0];
+  CU_ASSERT_STRING_EQUAL (q->distribution_name, "pasted-fanout");
+  CU_ASSERT_EQUAL_FATAL (q->distributions->len, 1);
+  const AmsScDistRegion *e = q->distributions->pdata[0];
+  CU_ASSERT_STRING_EQUAL (e->region.value, "eu-west-1");
+  CU_ASSERT_EQUAL (e->target_account_ids->len, 1);
+  assert_loc (&e->region.loc, "get-output.yaml", 24, 31,
+              "pipelines[0].distribution.distributionConfiguration.distributions[0].region");
+}
+
+static void
+test_loader_overrides (void)
+{
+  const AmsOverride ov[] = {
+    { "simulation.limits.copies_per_account_region", "7", "--set" },
+    { "pipelines[1].build_time", "fixed(2h)", "--set" },
+    { "pipelines.0.recipe.version", "9.9.9", "--set" },
+    { "seed", "99", "--seed" },
+    { "horizon", "36h", "--horizon" },
+    { "x-pipeline.build_time", "garbage", "--set" }, /* ignored like the rest of x- */
+  };
+  g_autoptr (AmsScenario) sc = must_load ("valid/anchors.yaml", ov, G_N_ELEMENTS (ov));
+  CU_ASSERT_EQUAL (sc->sim.copies_per_account_region, 7);
+  CU_ASSERT_EQUAL (sc->seed, 99);
+  CU_ASSERT_EQUAL (sc->horizon, SEC (36 * 3600));
+  const AmsScPipeline *a = sc->pipelines->pdata[0], *b = sc->pipelines->pdata[1];
+  assert_dist (&a->build_time, AMS_DIST_LOGNORMAL, 1800, 180);
+  CU_ASSERT_DOUBLE_EQUAL (b->build_time.p[0], 7200, 1e-9);
+  CU_ASSERT_STRING_EQUAL (a->recipe_version, "9.9.9");
+  CU_ASSERT_STRING_EQUAL (b->recipe_version, "1.0.0"); /* shared through the merge */
+
+  /* create missing keys */
+  const AmsOverride drain[] = { { "simulation.drain", "true", "--set" } };
+  g_autoptr (AmsScenario) m = must_load ("valid/minimal.yaml", drain, 1);
+  CU_ASSERT_TRUE (m->sim.drain);
+
+  /* errors point at the option */
+  const char *text = "amisim: 1\nhorizon: 1d\npipelines: []\n";
+  const AmsOverride typo[] = { { "simulation.limts.copies_per_account_region", "10", "--set" } };
+  expect_errors (text, typo, 1,
+                 "--set:1:1: error: simulation.limts: unknown key 'limts'; did you mean "
+                 "'limits'?");
+  const AmsOverride bad_value[] = { { "horizon", "soon", "--horizon" } };
+  expect_errors (text, bad_value, 1,
+                 "--horizon:1:1: error: horizon: expected a duration like 90s, 25m or 1h30m, "
+                 "got \"soon\"");
+  const AmsOverride bad_seed[] = { { "seed", "-3", "--seed" } };
+  expect_errors (text, bad_seed, 1,
+                 "--seed:1:1: error: seed: expected a whole number from 0 to "
+                 "18446744073709551615, got \"-3\"");
+  const AmsOverride bad_index[] = { { "pipelines[0].name", "x", "--set" } };
+  expect_errors (text, bad_index, 1,
+                 "--set:1:1: error: pipelines[0]: index 0 is out of range: 'pipelines' has no "
+                 "entries");
+  const AmsOverride through[] = { { "horizon.days", "1", "--set" } };
+  expect_errors (text, through, 1,
+                 "--set:1:1: error: horizon.days: cannot set 'days': 'horizon' is a scalar, "
+                 "not a mapping");
+  /* several overrides: each error in the order given, after the file's */
+  const AmsOverride several[] = {
+    { "simulation.drain", "maybe", "--set" },
+    { "nmae", "x", "--set" },
+  };
+  expect_errors ("amisim: 1\nhorizon: 1d\nseed: x\n", several, 2,
+                 "t.yaml:3:7: error: seed: expected a whole number from 0 to "
+                 "18446744073709551615, got \"x\"\n"
+                 "--set:1:1: error: simulation.drain: expected true or false, got \"maybe\"\n"
+                 "--set:1:1: error: nmae: unknown key 'nmae'; did you mean 'name'?");
+}
+
+static void
+test_loader_several_errors (void)
+{
+  /* every problem in one pass, in document order (references last in the
+   * walk, first by position), and no scenario */
+  expect_errors ("amisim: 1\n"
+                 "horizon: 2 days\n"
+                 "regions:\n"
+                 "  - name: us-east-1\n"
+                 "  - name: us-east-1\n"
+                 "accounts:\n"
+                 "  - id: 1234\n"
+                 "pipelines:\n"
+                 "  - name: p-1\n"
+                 "    account: \"999999999999\"\n"
+                 "    region: us-east-1\n"
+                 "    recipe: {name: r}\n"
+                 "    build_time: lognormal(mean=1h)\n"
+                 "simulation:\n"
+                 "  drain: yes\n"
+                 "  limits: {copies_per_account_region: 0, concurrent_builds: 5}\n"
+                 "  cpy: {}\n",
+                 NULL, 0,
+                 "t.yaml:2:10: error: horizon: expected a duration like 90s, 25m or 1h30m, got "
+                 "\"2 days\"\n"
+                 "t.yaml:5:11: error: regions[1].name: duplicate region 'us-east-1' (first at "
+                 "4:11)\n"
+                 "t.yaml:7:9: error: accounts[0].id: expected a 12-digit account id like "
+                 "\"111111111111\", got \"1234\"\n"
+                 "t.yaml:10:14: error: pipelines[0].account: account '999999999999' is not "
+                 "defined in accounts; defined: 1234\n"
+                 "t.yaml:12:13: error: pipelines[0].recipe.version: missing required key "
+                 "'version' (the recipe's semantic version, e.g. version: 1.0.0)\n"
+                 "t.yaml:13:17: error: pipelines[0].build_time: lognormal needs 'sd', as in "
+                 "lognormal(mean=45m, sd=10m)\n"
+                 "t.yaml:15:10: error: simulation.drain: expected true or false, got \"yes\"\n"
+                 "t.yaml:16:39: error: simulation.limits.copies_per_account_region: expected a "
+                 "whole number from 1 to 100000, got \"0\"\n"
+                 "t.yaml:16:42: error: simulation.limits.concurrent_builds: 'concurrent_builds' "
+                 "is not supported yet (it comes with build quotas); remove it to run this "
+                 "scenario\n"
+                 "t.yaml:17:3: error: simulation.cpy: unknown key 'cpy'; did you mean 'copy'?");
+}
+
+static void
+test_loader_io_and_empty (void)
+{
+  GError *error = NULL;
+  AmsScenario *sc = ams_scenario_load_file ("/nonexistent/dir/none.yaml", NULL, 0, &error);
+  CU_ASSERT_PTR_NULL (sc);
+  CU_ASSERT_TRUE (g_error_matches (error, AMS_SCENARIO_ERROR, AMS_SCENARIO_ERROR_IO));
+  if (error != NULL)
+    CU_ASSERT_STRING_EQUAL (error->message, "/nonexistent/dir/none.yaml:1:1: error: (file): "
+                                            "cannot read file: No such file or directory");
+  g_clear_error (&error);
+
+  g_autofree char *dir = ams_test_path ("scenario");
+  sc = ams_scenario_load_file (dir, NULL, 0, &error);
+  CU_ASSERT_PTR_NULL (sc);
+  CU_ASSERT_TRUE (g_error_matches (error, AMS_SCENARIO_ERROR, AMS_SCENARIO_ERROR_IO));
+  g_clear_error (&error);
+
+  expect_errors ("", NULL, 0,
+                 "t.yaml:1:1: error: (root): the file is empty; a scenario needs at least "
+                 "'amisim: 1' and 'horizon'");
+  sc = ams_scenario_load_data ("e.yaml", NULL, 0, NULL, 0, &error);
+  CU_ASSERT_PTR_NULL (sc);
+  CU_ASSERT_TRUE (g_error_matches (error, AMS_SCENARIO_ERROR, AMS_SCENARIO_ERROR_INVALID));
+  g_clear_error (&error);
+  /* bytes that are not UTF-8 */
+  expect_errors ("amisim: 1\nhorizon: \xff\n", NULL, 0,
+                 "t.yaml:2:10: error: (root): YAML syntax error: invalid leading UTF-8 octet");
+}
+
+/* A scenario with `n` accounts and one pipeline distributing to the first
+ * `targets` of them. */
+static char *
+fanout (guint n, guint targets)
+{
+  GString *s = g_string_new ("amisim: 1\nhorizon: 1d\nregions: [{name: us-east-1}]\naccounts:\n");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "  - id: \"%012u\"\n", 100000 + i);
+  g_string_append (s, "pipelines:\n  - name: wide\n    account: \"000000100000\"\n"
+                      "    region: us-east-1\n    recipe: {name: r, version: 1.0.0}\n"
+                      "    distribution:\n      name: wide\n      distributions:\n"
+                      "        - region: us-east-1\n          amiDistributionConfiguration:\n"
+                      "            targetAccountIds:\n");
+  for (guint i = 0; i < targets; i++)
+    g_string_append_printf (s, "              - \"%012u\"\n", 100000 + i);
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_loader_target_limit (void)
+{
+  g_autofree char *ok = fanout (1537, 1536);
+  GError *error = NULL;
+  g_autoptr (AmsScenario) sc = ams_scenario_load_data ("wide.yaml", ok, -1, NULL, 0, &error);
+  CU_ASSERT_PTR_NULL (error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  const AmsScPipeline *p = sc->pipelines->pdata[0];
+  CU_ASSERT_EQUAL (((AmsScDistRegion *) p->distributions->pdata[0])->target_account_ids->len,
+                   1536);
+
+  g_autofree char *over = fanout (1537, 1537);
+  expect_errors (over, NULL, 0,
+                 "t.yaml:1553:15: error: pipelines[0].distribution.distributions[0]"
+                 ".amiDistributionConfiguration.targetAccountIds: expected at most 1536 account "
+                 "ids (the AWS limit), got 1537");
+}
+
+static void
+test_loader_alias_bomb (void)
+{
+  /* 200 pipelines x 200 regions x 200 targets through aliases: 8 million
+   * nodes from a few kilobytes. The walk gives up instead of running away. */
+  GString *s = g_string_new ("amisim: 1\nhorizon: 1d\nx-t: &t [");
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (s, "%sbad", i ? ", " : "");
+  g_string_append (s, "]\nx-e: &e {region: r, amiDistributionConfiguration: "
+                      "{targetAccountIds: *t}}\nx-d: &d [");
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (s, "%s*e", i ? ", " : "");
+  g_string_append (s, "]\nx-p: &p {name: p-1, account: a, region: r, recipe: {name: r, "
+                      "version: 1.0.0}, distribution: {name: d-1, distributions: *d}}\n"
+                      "pipelines: [");
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (s, "%s*p", i ? ", " : "");
+  g_string_append (s, "]\n");
+  g_autofree char *text = g_string_free (s, FALSE);
+  g_autofree char *errors = errors_of (text, NULL, 0);
+  if (g_getenv ("AMS_TEST_VERBOSE") != NULL)
+    fprintf (stderr, "%s\n", errors);
+  /* the reason for giving up comes first */
+  CU_ASSERT_TRUE (g_str_has_prefix (errors, "t.yaml:3:"));
+  const char *nl = strchr (errors, '\n');
+  CU_ASSERT_PTR_NOT_NULL_FATAL (nl);
+  g_autofree char *first = g_strndup (errors, (gsize) (nl - errors));
+  CU_ASSERT_TRUE (g_str_has_suffix (first, ": the document expands to more than 2000000 nodes "
+                                           "through aliases; refusing to go on"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (errors, "more errors not shown"));
+}
+
+int
+main (void)
+{
+  static const AmsTestCase cases[] = {
+    { "loader_full", test_loader_full },
+    { "loader_defaults", test_loader_defaults },
+    { "loader_anchors", test_loader_anchors },
+    { "loader_json", test_loader_json },
+    { "loader_overrides", test_loader_overrides },
+    { "loader_several_errors", test_loader_several_errors },
+    { "loader_io_and_empty", test_loader_io_and_empty },
+    { "loader_target_limit", test_loader_target_limit },
+    { "loader_alias_bomb", test_loader_alias_bomb },
+    { NULL, NULL },
+  };
+  return ams_test_main ("scenario_loader", cases);
+}
