@@ -1,7 +1,9 @@
 /* The commands: load a scenario, run it, report, write outputs, and pick the
  * exit code (0 ok, 1 the run failed, 2 bad input). Nothing here parses
  * arguments (main.c does) or knows YAML (the loader does). */
+#include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "amisim/cli.h"
@@ -43,16 +45,48 @@ print_error (const GError *error)
     fputc ('\n', stderr);
 }
 
+/* Checks, before anything runs, that the output folder can be made: it is a
+ * folder already, or its nearest existing ancestor is a folder we may write
+ * in. Returns a message, or NULL when it looks usable. */
+static char *
+out_dir_problem (const char *out)
+{
+  if (g_file_test (out, G_FILE_TEST_EXISTS))
+    {
+      if (!g_file_test (out, G_FILE_TEST_IS_DIR))
+        return g_strdup_printf ("--out %s: exists and is not a folder", out);
+      if (access (out, W_OK | X_OK) != 0)
+        return g_strdup_printf ("--out %s: cannot write in this folder: %s", out,
+                                g_strerror (errno));
+      return NULL;
+    }
+  g_autofree char *dir = g_path_get_dirname (out);
+  while (!g_file_test (dir, G_FILE_TEST_EXISTS))
+    {
+      char *up = g_path_get_dirname (dir);
+      g_free (dir);
+      dir = up;
+    }
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return g_strdup_printf ("--out %s: %s is not a folder", out, dir);
+  if (access (dir, W_OK | X_OK) != 0)
+    return g_strdup_printf ("--out %s: cannot create it in %s: %s", out, dir, g_strerror (errno));
+  return NULL;
+}
+
 int
 ams_cli_run (const AmsRunOptions *opt)
 {
   g_autoptr (GError) error = NULL;
 
-  if (opt->out != NULL && g_file_test (opt->out, G_FILE_TEST_EXISTS)
-      && !g_file_test (opt->out, G_FILE_TEST_IS_DIR))
+  if (opt->out != NULL)
     {
-      fprintf (stderr, "amisim: --out %s: exists and is not a folder\n", opt->out);
-      return AMS_EXIT_BAD_INPUT;
+      g_autofree char *problem = out_dir_problem (opt->out);
+      if (problem != NULL)
+        {
+          fprintf (stderr, "amisim: %s\n", problem);
+          return AMS_EXIT_BAD_INPUT;
+        }
     }
 
   g_autoptr (AmsScenario) sc = load (opt->scenario, opt->overrides, opt->n_overrides, &error);

@@ -11,7 +11,6 @@
  * there; for each target account of a region, a copy owned by that account
  * in that region (the owner's own entries are covered by the first rule). */
 #include <string.h>
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "amisim/engine.h"
@@ -35,6 +34,7 @@ typedef struct
   AmsEngine *e;
   const AmsScPipeline *sc;
   gsl_rng *arrivals;
+  AmsDist interarrival;    /* POISSON: exponential(mean = 1 / rate) */
   gsl_rng *schedule;
   gsl_rng *build;
   gsl_rng *test;
@@ -136,6 +136,11 @@ pipeline_setup (AmsEngine *e, Pipeline *p, const AmsScPipeline *sc, GHashTable *
   p->build = stream (e, "pipeline/%s/build", sc->name);
   p->test = stream (e, "pipeline/%s/test", sc->name);
   p->updates_pending = TRUE; /* nothing built yet: the first match builds */
+  if (sc->trigger == AMS_SC_TRIGGER_POISSON)
+    {
+      double mean = 1.0 / sc->arrival_rate;
+      g_assert_true (ams_dist_set (&p->interarrival, AMS_DIST_EXPONENTIAL, &mean, 1, NULL));
+    }
 
   guint owner = account_index (e, sc->account.value);
   guint home = region_index (e, sc->region.value);
@@ -197,6 +202,7 @@ ams_engine_free (AmsEngine *e)
       gsl_rng_free (p->build);
       gsl_rng_free (p->test);
       g_free (p->targets);
+      ams_dist_clear (&p->interarrival);
     }
   g_free (e->pipelines);
   for (guint i = 0; i < e->pools->len; i++)
@@ -349,9 +355,8 @@ static void
 poisson_arrival (AmsKernel *k, void *data, uint64_t arg)
 {
   Pipeline *p = data;
-  double gap = gsl_ran_exponential (p->arrivals, 1.0 / p->sc->arrival_rate);
-  p->trigger = ams_kernel_schedule_in (k, ams_time_from_s (gap), AMS_PRIORITY_DEFAULT,
-                                       poisson_arrival, p, 0);
+  p->trigger = ams_kernel_schedule_in (k, draw (&p->interarrival, p->arrivals),
+                                       AMS_PRIORITY_DEFAULT, poisson_arrival, p, 0);
   image_start (k, p, 0);
 }
 
@@ -378,12 +383,9 @@ pipeline_arm (AmsEngine *e, Pipeline *p)
   switch (p->sc->trigger)
     {
     case AMS_SC_TRIGGER_POISSON:
-      {
-        double gap = gsl_ran_exponential (p->arrivals, 1.0 / p->sc->arrival_rate);
-        p->trigger = ams_kernel_schedule (e->k, ams_time_from_s (gap), AMS_PRIORITY_DEFAULT,
-                                          poisson_arrival, p, 0);
-        break;
-      }
+      p->trigger = ams_kernel_schedule_in (e->k, draw (&p->interarrival, p->arrivals),
+                                           AMS_PRIORITY_DEFAULT, poisson_arrival, p, 0);
+      break;
     case AMS_SC_TRIGGER_RATE:
       /* A rate schedule first matches one period after the pipeline exists. */
       p->next_fire = p->sc->rate_period;

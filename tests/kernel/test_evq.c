@@ -52,15 +52,7 @@ on_nothing (AmsKernel *k, void *data, uint64_t arg)
 {
 }
 
-/* Counts critical messages of the "amisim" domain instead of printing them. */
 static guint criticals;
-
-static void
-count_criticals (const gchar *domain, GLogLevelFlags level, const gchar *message,
-                 gpointer user_data)
-{
-  criticals++;
-}
 
 /* ---- ordering ---------------------------------------------------------- */
 
@@ -127,7 +119,7 @@ static void
 test_evq_programming_errors (void)
 {
   g_autoptr (AmsKernel) k = ams_kernel_new ();
-  guint handler = g_log_set_handler ("amisim", G_LOG_LEVEL_CRITICAL, count_criticals, NULL);
+  guint handler = g_log_set_handler ("amisim", G_LOG_LEVEL_CRITICAL, ams_test_count_log, &criticals);
   criticals = 0;
   ams_kernel_run_until (k, 100);
 

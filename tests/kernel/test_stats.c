@@ -14,13 +14,6 @@
 
 static guint criticals;
 
-static void
-count_criticals (const gchar *domain, GLogLevelFlags level, const gchar *message,
-                 gpointer user_data)
-{
-  criticals++;
-}
-
 /* ---- tally ---------------------------------------------------------- */
 
 /* Mean and variance by two passes in long double: the reference. */
@@ -308,7 +301,7 @@ test_stats_quantiles_zero_small_and_overflow (void)
   CU_ASSERT_EQUAL (ams_quantiles_get (t, 0.5), 1e-12);
 
   /* Programming errors: negative, NaN, p out of range. */
-  guint handler = g_log_set_handler ("amisim", G_LOG_LEVEL_CRITICAL, count_criticals, NULL);
+  guint handler = g_log_set_handler ("amisim", G_LOG_LEVEL_CRITICAL, ams_test_count_log, &criticals);
   criticals = 0;
   ams_quantiles_add (q, -1.0);
   ams_quantiles_add (q, NAN);
@@ -428,7 +421,7 @@ test_stats_histogram (void)
   CU_ASSERT_EQUAL (ams_histogram_bin (g, 0, NULL, NULL), 1);
   CU_ASSERT_EQUAL (ams_histogram_overflow (g), 0);
 
-  guint handler = g_log_set_handler ("amisim", G_LOG_LEVEL_CRITICAL, count_criticals, NULL);
+  guint handler = g_log_set_handler ("amisim", G_LOG_LEVEL_CRITICAL, ams_test_count_log, &criticals);
   criticals = 0;
   CU_ASSERT_PTR_NULL (ams_histogram_new (0, 0, 1));
   CU_ASSERT_PTR_NULL (ams_histogram_new (5, 1, 1));
