@@ -21,19 +21,10 @@
 #include <stdint.h>
 #include "amisim/time.h"
 #include "amisim/dist.h"
+#include "amisim/srcloc.h"
+#include "amisim/value.h"
 
 G_BEGIN_DECLS
-
-/* Where something was written: file (or "--set", "--seed", …), 1-based line
- * and column, and the document path ("pipelines[0].recipe.version").
- * The strings are owned by the AmsScenario. */
-typedef struct
-{
-  const char *file;
-  const char *path;
-  guint line;
-  guint col;
-} AmsSrcLoc;
 
 /* A reference to another entity (account id, region name), as written. */
 typedef struct
@@ -181,6 +172,13 @@ gboolean ams_parse_time (const char *text, AmsTime *out, GError **error);
  * gamma(mean=D, sd=D), weibull(shape=K, scale=D), empirical([D, …]).
  * Values in seconds. *out must be zero or cleared. */
 gboolean ams_parse_dist (const char *text, AmsDist *out, GError **error);
+
+/* Loads a JSON or YAML document on its own (not a scenario) as an AmsValue
+ * tree: the request file of `amisim policy eval`. Errors as for scenarios
+ * (FILE:LINE:COL lines; IO for an unreadable file). */
+AmsValueDoc *ams_value_load_file (const char *filename, GError **error);
+AmsValueDoc *ams_value_load_data (const char *display_name, const char *data, gssize len,
+                                  GError **error);
 
 /* Formats a duration the way a person writes it: "1d2h30m", "45s",
  * "1.5s", "0s". Free with g_free. */

@@ -53,4 +53,8 @@ void ams_append_suggestion (GString *msg, const char *word,
                             const char *const *candidates, guint n, guint list_max,
                             const char *list_intro);
 
+/* Reads a whole file (NUL-terminated; *len excludes the NUL). NULL with
+ * errno set when it cannot be read (a folder gives EISDIR). */
+char *ams_read_file (const char *filename, gsize *len);
+
 G_END_DECLS

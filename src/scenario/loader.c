@@ -76,7 +76,9 @@ ams_scenario_load_data (const char *display_name, const char *data, gssize len,
   gsize size = len < 0 ? strlen (data) : (gsize) len;
 
   g_autoptr (AmsDiag) diag = ams_diag_new (display_name);
-  g_autoptr (AmsYDoc) doc = ams_ydoc_parse (display_name, data, size, diag);
+  g_autoptr (AmsYDoc) doc = ams_ydoc_parse (display_name, data, size,
+                                            "a scenario needs at least 'amisim: 1' and 'horizon'",
+                                            diag);
   if (doc == NULL)
     {
       ams_diag_take_error (diag, AMS_SCENARIO_ERROR_INVALID, error);
@@ -93,8 +95,8 @@ ams_scenario_load_data (const char *display_name, const char *data, gssize len,
 }
 
 /* The whole file, or NULL with errno set. */
-static char *
-read_file (const char *filename, gsize *len)
+char *
+ams_read_file (const char *filename, gsize *len)
 {
   FILE *f = fopen (filename, "rb");
   if (f == NULL)
@@ -123,7 +125,7 @@ ams_scenario_load_file (const char *filename, const AmsOverride *overrides, guin
 {
   g_return_val_if_fail (filename != NULL, NULL);
   gsize len = 0;
-  g_autofree char *data = read_file (filename, &len);
+  g_autofree char *data = ams_read_file (filename, &len);
   if (data == NULL)
     {
       int saved = errno;

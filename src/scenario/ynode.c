@@ -552,7 +552,8 @@ report_libyaml (Builder *b, const yaml_parser_t *p)
 }
 
 AmsYDoc *
-ams_ydoc_parse (const char *display_name, const char *data, gsize len, AmsDiag *diag)
+ams_ydoc_parse (const char *display_name, const char *data, gsize len, const char *empty_hint,
+                AmsDiag *diag)
 {
   g_autoptr (AmsYDoc) doc = doc_new ();
   Builder b = {
@@ -588,7 +589,7 @@ ams_ydoc_parse (const char *display_name, const char *data, gsize len, AmsDiag *
           if (docs++ > 0)
             {
               error_at (&b, (guint) ev.start_mark.line + 1, (guint) ev.start_mark.column + 1,
-                        NULL, "more than one YAML document; a scenario file holds one");
+                        NULL, "more than one YAML document; a file holds one");
               b.fatal = TRUE;
             }
           break;
@@ -622,8 +623,10 @@ ams_ydoc_parse (const char *display_name, const char *data, gsize len, AmsDiag *
 
   if (!b.fatal && docs == 0)
     {
-      error_at (&b, 1, 1, NULL,
-                "the file is empty; a scenario needs at least 'amisim: 1' and 'horizon'");
+      if (empty_hint != NULL)
+        error_at (&b, 1, 1, NULL, "the file is empty; %s", empty_hint);
+      else
+        error_at (&b, 1, 1, NULL, "the file is empty");
       b.fatal = TRUE;
     }
   if (b.fatal || doc->root == NULL)

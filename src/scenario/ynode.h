@@ -70,9 +70,10 @@ typedef struct
 } AmsYDoc;
 
 /* Parses one YAML document (JSON is YAML flow style). On any problem adds
- * it to `diag` and returns NULL; `display_name` is the file in positions. */
+ * it to `diag` and returns NULL; `display_name` is the file in positions;
+ * `empty_hint` (may be NULL) follows "the file is empty; " in that message. */
 AmsYDoc *ams_ydoc_parse (const char *display_name, const char *data, gsize len,
-                         AmsDiag *diag);
+                         const char *empty_hint, AmsDiag *diag);
 void ams_ydoc_free (AmsYDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsYDoc, ams_ydoc_free)
 
