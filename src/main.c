@@ -3,6 +3,8 @@
  *   amisim [run] [SCENARIO] [--seed N] [--horizon D] [--set PATH=VALUE]…
  *                            [--out DIR] [--json] [--quiet]
  *   amisim validate SCENARIO… [--set PATH=VALUE]… [--json] [--quiet]
+ *   amisim explain [SCENARIO] [--set PATH=VALUE]… [--json] [--quiet]
+ *   amisim policy eval FILE [--json]
  *
  * Any misuse prints a usage line and a hint on stderr and exits 2. */
 #include <locale.h>
@@ -20,10 +22,13 @@ static const char usage_text[] =
   "  run [SCENARIO]       simulate a scenario (the default command; without SCENARIO,\n"
   "                       the default scenario built into amisim)\n"
   "  validate SCENARIO…   check scenarios without running them\n"
+  "  explain [SCENARIO]   permission preflight: every copy, share and launch template\n"
+  "                       update that would fail, and why (exit 3 when any would)\n"
+  "  policy eval FILE     one IAM authorization decision: Allow, ImplicitDeny or ExplicitDeny\n"
   "  help [COMMAND]       show this text, or a command's options\n"
   "\n"
   "Options: --help, --version; 'amisim COMMAND --help' lists a command's options.\n"
-  "Exit codes: 0 ok, 1 the run failed, 2 bad input.\n";
+  "Exit codes: 0 ok, 1 the run failed, 2 bad input, 3 explain found blockers.\n";
 
 static int
 misuse (const char *command, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
@@ -37,10 +42,13 @@ misuse (const char *command, const char *fmt, ...)
   va_end (ap);
   fprintf (stderr, "amisim%s%s: %s\n", command ? " " : "", command ? command : "", msg);
   if (command != NULL)
-    fprintf (stderr, "Usage: amisim %s\nTry 'amisim %s --help'.\n",
-             strcmp (command, "validate") == 0 ? "validate [OPTION…] SCENARIO…"
-                                                : "run [OPTION…] [SCENARIO]",
-             command);
+    {
+      const char *usage = strcmp (command, "validate") == 0      ? "validate [OPTION…] SCENARIO…"
+                          : strcmp (command, "explain") == 0     ? "explain [OPTION…] [SCENARIO]"
+                          : strcmp (command, "policy eval") == 0 ? "policy eval [OPTION…] FILE"
+                                                                 : "run [OPTION…] [SCENARIO]";
+      fprintf (stderr, "Usage: amisim %s\nTry 'amisim %s --help'.\n", usage, command);
+    }
   else
     fputs (usage_text, stderr);
   return AMS_EXIT_BAD_INPUT;
@@ -197,6 +205,85 @@ cmd_validate (int argc, char **argv)
   return ams_cli_validate (&opt);
 }
 
+static int
+cmd_explain (int argc, char **argv)
+{
+  g_autoptr (GArray) overrides = g_array_new (FALSE, TRUE, sizeof (AmsOverride));
+  g_array_set_clear_func (overrides, override_clear);
+  Collect collect = { .overrides = overrides, .command = "explain" };
+  gboolean json = FALSE, quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "set", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+      "Set a scenario value by its path before checking; repeatable", "PATH=VALUE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the report as JSON", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only the summary line", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("[SCENARIO]");
+  g_option_context_set_summary (ctx, "Permission preflight: for every pipeline, distribution "
+                                     "region and target account, the checks the service would "
+                                     "make, and every one that would fail, with its cause and "
+                                     "the policy statements behind it.\n"
+                                     "Exit codes: 0 nothing blocks, 3 blockers found, 2 bad input.");
+  GOptionGroup *group = g_option_group_new ("explain", "explain options", "explain options",
+                                            &collect, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_context_set_main_group (ctx, group);
+  g_set_prgname ("amisim explain");
+  if (!parse_options (ctx, &argc, &argv, "explain"))
+    return AMS_EXIT_BAD_INPUT;
+  if (argc > 2)
+    return misuse ("explain", "expected at most one scenario file, got %d", argc - 1);
+  AmsExplainOptions opt = {
+    .scenario = argc == 2 ? argv[1] : NULL,
+    .overrides = (const AmsOverride *) overrides->data,
+    .n_overrides = overrides->len,
+    .json = json,
+    .quiet = quiet,
+  };
+  return ams_cli_explain (&opt);
+}
+
+static int
+cmd_policy (int argc, char **argv)
+{
+  if (argc < 2 || strcmp (argv[1], "eval") != 0)
+    {
+      if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
+        {
+          fputs ("Usage: amisim policy eval [OPTION…] FILE\n\nOne IAM authorization decision; "
+                 "'amisim policy eval --help' for details.\n", stdout);
+          return AMS_EXIT_OK;
+        }
+      return misuse ("policy eval", argc < 2 ? "expected a subcommand: eval"
+                                             : "unknown subcommand; expected: eval");
+    }
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      "Print {\"decision\": …, \"statements\": […]} instead of text", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("FILE");
+  g_option_context_set_summary (ctx,
+    "Decides one request against identity, resource and service control policies.\n"
+    "FILE (JSON or YAML): {\"policies\": {\"identity\": [P…], \"resource\": P or null, "
+    "\"scp\": [P…]},\n \"request\": {\"action\", \"resource\", \"resource_account\", "
+    "\"principal\", \"principal_account\", \"context\": {…}}}\n"
+    "The first line printed is Allow, ImplicitDeny or ExplicitDeny.\n"
+    "Exit codes: 0 decided, 2 bad input.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_set_prgname ("amisim policy eval");
+  argc--;
+  argv++;
+  if (!parse_options (ctx, &argc, &argv, "policy eval"))
+    return AMS_EXIT_BAD_INPUT;
+  if (argc != 2)
+    return misuse ("policy eval", "expected one request file, got %d", argc - 1);
+  AmsPolicyEvalOptions opt = { .file = argv[1], .json = json };
+  return ams_cli_policy_eval (&opt);
+}
+
 typedef struct
 {
   const char *name;
@@ -206,6 +293,8 @@ typedef struct
 static const Command commands[] = {
   { "run", cmd_run },
   { "validate", cmd_validate },
+  { "explain", cmd_explain },
+  { "policy", cmd_policy },
 };
 
 static const Command *

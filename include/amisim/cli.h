@@ -50,4 +50,31 @@ typedef struct
 /* `amisim validate`: 0 when every file is valid, 2 otherwise. */
 int ams_cli_validate (const AmsValidateOptions *opt);
 
+#define AMS_EXIT_BLOCKERS 3 /* `explain`: blockers found */
+
+typedef struct
+{
+  const char *scenario;          /* file, or NULL for the built-in default */
+  const AmsOverride *overrides;
+  guint n_overrides;
+  gboolean json;                 /* the report as JSON on stdout */
+  gboolean quiet;                /* only the summary line */
+} AmsExplainOptions;
+
+/* `amisim explain`: 0 no blocker, 3 blockers found, 2 bad input. */
+int ams_cli_explain (const AmsExplainOptions *opt);
+
+typedef struct
+{
+  const char *file;
+  gboolean json;
+} AmsPolicyEvalOptions;
+
+/* `amisim policy eval FILE`: prints the decision; 0, or 2 on bad input. */
+int ams_cli_policy_eval (const AmsPolicyEvalOptions *opt);
+
+/* Loads a scenario (or the built-in default when `file` is NULL); on bad
+ * input prints the errors on stderr and returns NULL. */
+AmsScenario *ams_cli_load (const char *file, const AmsOverride *ov, guint n_ov);
+
 G_END_DECLS

@@ -46,6 +46,14 @@ typedef void (*AmsPolicyErrorFn) (void *user, const AmsSrcLoc *loc, const char *
 AmsPolicy *ams_policy_compile (const AmsValue *doc, AmsPolicyKind kind, const char *name,
                                AmsPolicyErrorFn report, void *user);
 
+/* Like ams_policy_compile, for a document held as JSON text (built-in or
+ * default policies written in C). `display_name` is the file name in
+ * locations ("builtin:Name"); JSON syntax errors are reported through
+ * `report` like compile errors. NULL if there was any problem. */
+AmsPolicy *ams_policy_compile_json (const char *display_name, const char *json,
+                                    AmsPolicyKind kind, const char *name,
+                                    AmsPolicyErrorFn report, void *user);
+
 /* Reference counting: a policy shared by many accounts (account_sets) is
  * compiled once. ams_policy_unref accepts NULL. */
 AmsPolicy *ams_policy_ref (AmsPolicy *p);

@@ -23,6 +23,7 @@
 #include "amisim/dist.h"
 #include "amisim/srcloc.h"
 #include "amisim/value.h"
+#include "amisim/policy.h"
 
 G_BEGIN_DECLS
 
@@ -37,14 +38,101 @@ typedef struct
 {
   const char *name;      /* "us-east-1" */
   AmsSrcLoc loc;
+  gboolean pv_supported; /* default TRUE */
+  gboolean opt_in;       /* default FALSE: usable only where an account enables it */
 } AmsScRegion;
+
+typedef enum
+{
+  AMS_KEY_ENABLED,
+  AMS_KEY_DISABLED,
+  AMS_KEY_PENDING_DELETION,
+} AmsKeyState;
+
+/* A customer managed KMS key of an account. */
+typedef struct
+{
+  const char *id;        /* key id: a UUID, or mrk-… for multi-Region keys */
+  AmsScRef region;
+  const char *alias;     /* "alias/…", or NULL */
+  AmsKeyState state;
+  AmsPolicy *policy;     /* compiled key policy (RESOURCE); NULL = the default key
+                            policy, which allows the account's root (IAM delegation) */
+  AmsSrcLoc loc;
+} AmsScKey;
+
+/* An IAM role of an account. */
+typedef struct
+{
+  const char *name;
+  AmsPolicy *trust;          /* compiled trust policy (RESOURCE), required */
+  GArray *managed_policies;  /* of AmsScRef: names of AWS managed policies */
+  GPtrArray *inline_policies;/* of AmsPolicy* (IDENTITY) */
+  AmsSrcLoc loc;
+} AmsScRole;
 
 typedef struct
 {
   const char *id;        /* 12 digits, kept as a string */
   const char *name;      /* optional, may be NULL */
   AmsSrcLoc loc;
+  GArray *enabled_regions;   /* of AmsScRef: opt-in regions this account enabled */
+  GPtrArray *kms_keys;       /* of AmsScKey* */
+  GPtrArray *roles;          /* of AmsScRole* */
+  gboolean block_public_ami_access; /* default TRUE (AWS turns it on for new accounts) */
 } AmsScAccount;
+
+/* An organizational unit and what sits in it. */
+typedef struct AmsScUnit AmsScUnit;
+struct AmsScUnit
+{
+  const char *id;        /* ou-… */
+  const char *name;      /* may be NULL */
+  GArray *accounts;      /* of AmsScRef: accounts directly in this OU */
+  GPtrArray *units;      /* of AmsScUnit*: child OUs */
+  AmsSrcLoc loc;
+};
+
+/* A service control policy attached to the root, an OU or an account. */
+typedef struct
+{
+  AmsScRef target;       /* r-…, ou-… or a 12-digit account id */
+  const char *name;      /* may be NULL */
+  AmsPolicy *policy;     /* compiled (SCP) */
+  AmsSrcLoc loc;
+} AmsScScp;
+
+typedef struct
+{
+  const char *id;        /* o-… */
+  AmsScRef management_account; /* placed at the root unless listed elsewhere */
+  const char *root;      /* r-… */
+  gboolean ram_sharing;  /* RAM sharing with the organization enabled; default FALSE */
+  GArray *accounts;      /* of AmsScRef: accounts directly under the root */
+  GPtrArray *units;      /* of AmsScUnit*: top-level OUs */
+  GPtrArray *scps;       /* of AmsScScp* */
+  AmsSrcLoc loc;
+} AmsScOrg;
+
+/* Many accounts made from one template, without listing each. */
+typedef struct
+{
+  guint count;           /* >= 1 */
+  const char *first_id;  /* 12 digits; ids count up from here */
+  AmsScRef parent;       /* r-… or ou-…: where the accounts sit; NULL value: no organization */
+  AmsScRef like;         /* template account: roles, keys and settings are copied */
+  const char *name_prefix; /* names are prefix + index from 1; may be NULL */
+  AmsSrcLoc loc;
+} AmsScAccountSet;
+
+/* launchTemplateConfigurations[] of a distribution region. */
+typedef struct
+{
+  const char *launch_template_id; /* lt-… */
+  AmsScRef account;      /* accountId; NULL value: the owner account */
+  gboolean set_default_version;
+  AmsSrcLoc loc;
+} AmsScLaunchTemplate;
 
 /* One entry of a CreateDistributionConfiguration `distributions` list. */
 typedef struct
@@ -53,6 +141,14 @@ typedef struct
   const char *ami_name;         /* amiDistributionConfiguration.name, may be NULL */
   const char *ami_description;  /* may be NULL */
   GArray *target_account_ids;   /* of AmsScRef; empty if none */
+  AmsScRef kms_key_id;          /* amiDistributionConfiguration.kmsKeyId: key ARN, alias
+                                   ARN, key id or alias; NULL value: the default EBS key */
+  /* amiDistributionConfiguration.launchPermission */
+  GArray *lp_user_ids;          /* of AmsScRef (12-digit ids; need not be defined) */
+  gboolean lp_public;           /* userGroups: ["all"] */
+  GArray *lp_org_arns;          /* of AmsScRef: organization ARNs */
+  GArray *lp_ou_arns;           /* of AmsScRef: OU ARNs */
+  GPtrArray *launch_templates;  /* of AmsScLaunchTemplate* */
   AmsSrcLoc loc;
 } AmsScDistRegion;
 
@@ -85,6 +181,11 @@ typedef struct
 
   const char *recipe_name;
   const char *recipe_version;      /* "x.y.z" */
+  gboolean encrypted;              /* recipe.encrypted, default FALSE */
+  AmsScRef kms_key;                /* recipe.kms_key: key id, alias, key ARN or alias
+                                      ARN in the owner account and build region; NULL value
+                                      with encrypted: the AWS managed key alias/aws/ebs */
+  gboolean pv;                     /* recipe.virtualization: pv (TRUE) or hvm (FALSE, default) */
 
   AmsDist build_time;              /* seconds */
   AmsDist test_time;               /* seconds */
@@ -115,6 +216,8 @@ typedef struct
 
   GPtrArray *regions;       /* of AmsScRegion* */
   GPtrArray *accounts;      /* of AmsScAccount* */
+  GPtrArray *organizations; /* of AmsScOrg* */
+  GPtrArray *account_sets;  /* of AmsScAccountSet* */
   GPtrArray *pipelines;     /* of AmsScPipeline* */
   AmsScSimulation sim;
 

@@ -45,6 +45,16 @@ print_error (const GError *error)
     fputc ('\n', stderr);
 }
 
+AmsScenario *
+ams_cli_load (const char *file, const AmsOverride *ov, guint n_ov)
+{
+  g_autoptr (GError) error = NULL;
+  AmsScenario *sc = load (file, ov, n_ov, &error);
+  if (sc == NULL)
+    print_error (error);
+  return sc;
+}
+
 /* Checks, before anything runs, that the output folder can be made: it is a
  * folder already, or its nearest existing ancestor is a folder we may write
  * in. Returns a message, or NULL when it looks usable. */

@@ -1,40 +1,219 @@
-/* The world of a simulation: regions and accounts with dense indices.
+/* The world of a simulation: regions, accounts (listed, and made by
+ * account_sets), organizations with their OU trees and SCPs, keys and roles.
  *
  * Built once from a scenario the loader has already validated, so every
- * reference in it resolves; a failed lookup here is a programming error. */
+ * reference in it resolves; a failed lookup here is a programming error.
+ * Org paths are computed once per OU (not per account), and accounts made
+ * by a set point at their template's scenario entry instead of copying
+ * keys and roles. Key policies that the scenario does not spell out (the
+ * default key policy, the AWS managed key's) are compiled on first use and
+ * kept per account. */
+#include <stdio.h>
+#include <string.h>
+
 #include "amisim/world.h"
 
 struct AmsWorld
 {
-  GArray *regions;      /* of AmsRegion  */
-  GArray *accounts;     /* of AmsAccount */
+  const AmsScenario *sc;
+  GStringChunk *strings;
+  GArray *regions;        /* of AmsRegion */
+  GPtrArray *accounts;    /* of AmsAccount* (owned) */
+  GPtrArray *orgs;        /* of AmsOrg* (owned) */
+  GPtrArray *nodes;       /* of AmsOrgNode* (owned) */
   GHashTable *by_region;  /* name -> index + 1 */
-  GHashTable *by_account; /* id   -> index + 1 */
+  GHashTable *by_account; /* id -> AmsAccount* */
+  GHashTable *by_org;     /* o-… -> AmsOrg* */
+  GHashTable *by_node;    /* r-… / ou-… -> AmsOrgNode* */
+  GHashTable *key_policies; /* "default/<account>" or "ebs/<account>/<region>" -> AmsPolicy* */
 };
+
+/* ---- building ---- */
+
+static const char *
+intern (AmsWorld *w, const char *s)
+{
+  return s == NULL ? NULL : g_string_chunk_insert_const (w->strings, s);
+}
+
+static AmsOrgNode *
+node_new (AmsWorld *w, const AmsOrg *org, const AmsOrgNode *parent, const char *id,
+          const char *name)
+{
+  AmsOrgNode *n = g_new0 (AmsOrgNode, 1);
+  n->id = id;
+  n->name = name;
+  n->parent = parent;
+  n->org = org;
+  n->depth = parent ? parent->depth + 1 : 0;
+  g_autofree char *path = parent ? g_strdup_printf ("%s%s/", parent->path, id)
+                                 : g_strdup_printf ("%s/%s/", org->id, id);
+  n->path = intern (w, path);
+  n->scps = g_ptr_array_new ();
+  g_ptr_array_add (w->nodes, n);
+  g_hash_table_insert (w->by_node, (gpointer) id, n);
+  return n;
+}
+
+static AmsAccount *
+account_add (AmsWorld *w, const char *id, const char *name, const AmsScAccount *proto)
+{
+  AmsAccount *a = g_new0 (AmsAccount, 1);
+  a->index = w->accounts->len;
+  a->id = id;
+  a->name = name;
+  a->proto = proto;
+  g_ptr_array_add (w->accounts, a);
+  g_hash_table_insert (w->by_account, (gpointer) id, a);
+  return a;
+}
+
+static void
+place_accounts (AmsWorld *w, const AmsOrgNode *node, const GArray *refs)
+{
+  for (guint i = 0; i < refs->len; i++)
+    {
+      AmsAccount *a = g_hash_table_lookup (w->by_account, g_array_index (refs, AmsScRef, i).value);
+      g_assert (a != NULL);
+      a->parent = node;
+    }
+}
+
+static void
+build_units (AmsWorld *w, const AmsOrg *org, const AmsOrgNode *parent, const GPtrArray *units)
+{
+  for (guint i = 0; i < units->len; i++)
+    {
+      const AmsScUnit *u = units->pdata[i];
+      AmsOrgNode *n = node_new (w, org, parent, u->id, u->name);
+      place_accounts (w, n, u->accounts);
+      build_units (w, org, n, u->units);
+    }
+}
+
+static const AmsScAccount *
+scenario_account (const AmsScenario *sc, const char *id)
+{
+  for (guint i = 0; i < sc->accounts->len; i++)
+    {
+      const AmsScAccount *a = sc->accounts->pdata[i];
+      if (strcmp (a->id, id) == 0)
+        return a;
+    }
+  return NULL;
+}
 
 AmsWorld *
 ams_world_new (const AmsScenario *sc)
 {
   g_return_val_if_fail (sc != NULL, NULL);
   AmsWorld *w = g_new0 (AmsWorld, 1);
+  w->sc = sc;
+  w->strings = g_string_chunk_new (4096);
   w->regions = g_array_sized_new (FALSE, TRUE, sizeof (AmsRegion), sc->regions->len);
-  w->accounts = g_array_sized_new (FALSE, TRUE, sizeof (AmsAccount), sc->accounts->len);
+  w->accounts = g_ptr_array_new_with_free_func (g_free);
+  w->orgs = g_ptr_array_new_with_free_func (g_free);
+  w->nodes = g_ptr_array_new ();
   w->by_region = g_hash_table_new (g_str_hash, g_str_equal);
   w->by_account = g_hash_table_new (g_str_hash, g_str_equal);
+  w->by_org = g_hash_table_new (g_str_hash, g_str_equal);
+  w->by_node = g_hash_table_new (g_str_hash, g_str_equal);
+  w->key_policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) ams_policy_unref);
 
   for (guint i = 0; i < sc->regions->len; i++)
     {
       const AmsScRegion *r = g_ptr_array_index (sc->regions, i);
-      AmsRegion region = { .index = i, .name = r->name };
+      AmsRegion region = {
+        .index = i, .name = r->name, .pv_supported = r->pv_supported, .opt_in = r->opt_in,
+      };
       g_array_append_val (w->regions, region);
       g_hash_table_insert (w->by_region, (gpointer) r->name, GUINT_TO_POINTER (i + 1));
     }
+
+  /* accounts: the listed ones, then each set's, in order */
   for (guint i = 0; i < sc->accounts->len; i++)
     {
       const AmsScAccount *a = g_ptr_array_index (sc->accounts, i);
-      AmsAccount account = { .index = i, .id = a->id, .name = a->name };
-      g_array_append_val (w->accounts, account);
-      g_hash_table_insert (w->by_account, (gpointer) a->id, GUINT_TO_POINTER (i + 1));
+      account_add (w, a->id, a->name, a);
+    }
+  for (guint i = 0; i < sc->account_sets->len; i++)
+    {
+      const AmsScAccountSet *s = g_ptr_array_index (sc->account_sets, i);
+      const AmsScAccount *proto = s->like.value ? scenario_account (sc, s->like.value) : NULL;
+      guint64 first = g_ascii_strtoull (s->first_id, NULL, 10);
+      for (guint j = 0; j < s->count; j++)
+        {
+          char id[16], name[160];
+          g_snprintf (id, sizeof id, "%012" G_GUINT64_FORMAT, first + j);
+          const char *nm = NULL;
+          if (s->name_prefix != NULL)
+            {
+              g_snprintf (name, sizeof name, "%s%u", s->name_prefix, j + 1);
+              nm = intern (w, name);
+            }
+          account_add (w, intern (w, id), nm, proto);
+        }
+    }
+
+  /* organizations: nodes, placements, SCP attachments */
+  for (guint i = 0; i < sc->organizations->len; i++)
+    {
+      const AmsScOrg *o = g_ptr_array_index (sc->organizations, i);
+      AmsOrg *org = g_new0 (AmsOrg, 1);
+      org->index = i;
+      org->id = o->id;
+      org->management_account = o->management_account.value;
+      g_autofree char *arn = g_strdup_printf ("arn:aws:organizations::%s:organization/%s",
+                                              org->management_account, org->id);
+      org->arn = intern (w, arn);
+      org->ram_sharing = o->ram_sharing;
+      org->scps_enabled = o->scps->len > 0;
+      g_ptr_array_add (w->orgs, org);
+      g_hash_table_insert (w->by_org, (gpointer) org->id, org);
+      org->root = node_new (w, org, NULL, o->root, NULL);
+      place_accounts (w, org->root, o->accounts);
+      build_units (w, org, org->root, o->units);
+      /* the management account sits at the root unless listed elsewhere */
+      AmsAccount *mgmt = g_hash_table_lookup (w->by_account, org->management_account);
+      g_assert (mgmt != NULL);
+      if (mgmt->parent == NULL)
+        mgmt->parent = org->root;
+    }
+  for (guint i = 0; i < sc->account_sets->len; i++)
+    {
+      const AmsScAccountSet *s = g_ptr_array_index (sc->account_sets, i);
+      if (s->parent.value == NULL)
+        continue;
+      const AmsOrgNode *parent = g_hash_table_lookup (w->by_node, s->parent.value);
+      g_assert (parent != NULL);
+      guint64 first = g_ascii_strtoull (s->first_id, NULL, 10);
+      for (guint j = 0; j < s->count; j++)
+        {
+          char id[16];
+          g_snprintf (id, sizeof id, "%012" G_GUINT64_FORMAT, first + j);
+          AmsAccount *a = g_hash_table_lookup (w->by_account, id);
+          a->parent = parent;
+        }
+    }
+  for (guint i = 0; i < sc->organizations->len; i++)
+    {
+      const AmsScOrg *o = g_ptr_array_index (sc->organizations, i);
+      for (guint j = 0; j < o->scps->len; j++)
+        {
+          const AmsScScp *s = o->scps->pdata[j];
+          AmsOrgNode *n = g_hash_table_lookup (w->by_node, s->target.value);
+          if (n != NULL)
+            {
+              g_ptr_array_add (n->scps, s->policy);
+              continue;
+            }
+          AmsAccount *a = g_hash_table_lookup (w->by_account, s->target.value);
+          g_assert (a != NULL);
+          if (a->scps == NULL)
+            a->scps = g_ptr_array_new ();
+          g_ptr_array_add (a->scps, s->policy);
+        }
     }
   return w;
 }
@@ -44,11 +223,37 @@ ams_world_free (AmsWorld *w)
 {
   if (w == NULL)
     return;
+  for (guint i = 0; i < w->accounts->len; i++)
+    {
+      AmsAccount *a = w->accounts->pdata[i];
+      if (a->scps != NULL)
+        g_ptr_array_unref (a->scps);
+    }
+  for (guint i = 0; i < w->nodes->len; i++)
+    {
+      AmsOrgNode *n = w->nodes->pdata[i];
+      g_ptr_array_unref (n->scps);
+      g_free (n);
+    }
+  g_ptr_array_unref (w->nodes);
+  g_ptr_array_unref (w->accounts);
+  g_ptr_array_unref (w->orgs);
   g_array_unref (w->regions);
-  g_array_unref (w->accounts);
   g_hash_table_unref (w->by_region);
   g_hash_table_unref (w->by_account);
+  g_hash_table_unref (w->by_org);
+  g_hash_table_unref (w->by_node);
+  g_hash_table_unref (w->key_policies);
+  g_string_chunk_free (w->strings);
   g_free (w);
+}
+
+/* ---- lookups ---- */
+
+const AmsScenario *
+ams_world_scenario (const AmsWorld *w)
+{
+  return w->sc;
 }
 
 guint
@@ -63,6 +268,12 @@ ams_world_n_accounts (const AmsWorld *w)
   return w->accounts->len;
 }
 
+guint
+ams_world_n_orgs (const AmsWorld *w)
+{
+  return w->orgs->len;
+}
+
 const AmsRegion *
 ams_world_region (const AmsWorld *w, guint index)
 {
@@ -74,7 +285,14 @@ const AmsAccount *
 ams_world_account (const AmsWorld *w, guint index)
 {
   g_return_val_if_fail (index < w->accounts->len, NULL);
-  return &g_array_index (w->accounts, AmsAccount, index);
+  return w->accounts->pdata[index];
+}
+
+const AmsOrg *
+ams_world_org (const AmsWorld *w, guint index)
+{
+  g_return_val_if_fail (index < w->orgs->len, NULL);
+  return w->orgs->pdata[index];
 }
 
 const AmsRegion *
@@ -87,6 +305,261 @@ ams_world_find_region (const AmsWorld *w, const char *name)
 const AmsAccount *
 ams_world_find_account (const AmsWorld *w, const char *id)
 {
-  guint i = GPOINTER_TO_UINT (g_hash_table_lookup (w->by_account, id));
-  return i == 0 ? NULL : ams_world_account (w, i - 1);
+  return g_hash_table_lookup (w->by_account, id);
+}
+
+const AmsOrg *
+ams_world_find_org (const AmsWorld *w, const char *id)
+{
+  return g_hash_table_lookup (w->by_org, id);
+}
+
+const AmsOrgNode *
+ams_world_find_org_node (const AmsWorld *w, const char *id)
+{
+  return g_hash_table_lookup (w->by_node, id);
+}
+
+/* ---- accounts ---- */
+
+const AmsOrg *
+ams_account_org (const AmsAccount *a)
+{
+  return a->parent ? a->parent->org : NULL;
+}
+
+const char *
+ams_account_org_path (const AmsAccount *a)
+{
+  return a->parent ? a->parent->path : NULL;
+}
+
+void
+ams_account_place (const AmsAccount *a, AmsPlace *out)
+{
+  out->account = a->id;
+  out->org_id = a->parent ? a->parent->org->id : NULL;
+  out->org_path = ams_account_org_path (a);
+}
+
+gboolean
+ams_account_region_enabled (const AmsAccount *a, const AmsRegion *region)
+{
+  if (!region->opt_in)
+    return TRUE;
+  if (a->proto == NULL)
+    return FALSE;
+  for (guint i = 0; i < a->proto->enabled_regions->len; i++)
+    if (strcmp (g_array_index (a->proto->enabled_regions, AmsScRef, i).value, region->name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+ams_account_blocks_public_amis (const AmsAccount *a)
+{
+  return a->proto == NULL ? TRUE : a->proto->block_public_ami_access;
+}
+
+const AmsScRole *
+ams_account_find_role (const AmsAccount *a, const char *name)
+{
+  if (a->proto == NULL)
+    return NULL;
+  for (guint i = 0; i < a->proto->roles->len; i++)
+    {
+      const AmsScRole *r = a->proto->roles->pdata[i];
+      if (g_ascii_strcasecmp (r->name, name) == 0)
+        return r;
+    }
+  return NULL;
+}
+
+gboolean
+ams_account_is_management (const AmsAccount *a)
+{
+  const AmsOrg *org = ams_account_org (a);
+  return org != NULL && strcmp (org->management_account, a->id) == 0;
+}
+
+void
+ams_world_scp_layers (const AmsWorld *w, const AmsAccount *a, AmsScpLayers *out)
+{
+  memset (out, 0, sizeof *out);
+  const AmsOrg *org = ams_account_org (a);
+  if (org == NULL || !org->scps_enabled || ams_account_is_management (a))
+    return;
+  const AmsOrgNode *chain[AMS_SCP_MAX_LAYERS];
+  guint depth = 0;
+  for (const AmsOrgNode *n = a->parent; n != NULL && depth < AMS_SCP_MAX_LAYERS - 1; n = n->parent)
+    chain[depth++] = n;
+  for (guint i = depth; i-- > 0;)
+    if (chain[i]->scps->len > 0)
+      {
+        out->layer[out->n] = (AmsPolicy *const *) chain[i]->scps->pdata;
+        out->count[out->n] = chain[i]->scps->len;
+        out->name[out->n] = chain[i]->id;
+        out->n++;
+      }
+  if (a->scps != NULL && a->scps->len > 0)
+    {
+      out->layer[out->n] = (AmsPolicy *const *) a->scps->pdata;
+      out->count[out->n] = a->scps->len;
+      out->name[out->n] = a->id;
+      out->n++;
+    }
+}
+
+void
+ams_scp_layers_apply (const AmsScpLayers *l, AmsPolicySet *set)
+{
+  set->scp_layers = l->n ? l->layer : NULL;
+  set->n_scp = l->n ? l->count : NULL;
+  set->scp_layer_names = l->n ? l->name : NULL;
+  set->n_scp_layers = l->n;
+}
+
+/* ---- keys ---- */
+
+static void
+key_arn (AmsKeyInfo *out)
+{
+  if (out->aws_managed)
+    g_snprintf (out->arn, sizeof out->arn, "arn:aws:kms:%s:%s:alias/aws/ebs", out->region->name,
+                out->account->id);
+  else
+    g_snprintf (out->arn, sizeof out->arn, "arn:aws:kms:%s:%s:key/%s", out->region->name,
+                out->account->id, out->key->id);
+}
+
+static AmsKeyLookup
+find_in (const AmsAccount *account, const AmsRegion *region, const char *id_or_alias,
+         AmsKeyInfo *out)
+{
+  memset (out, 0, sizeof *out);
+  out->account = account;
+  out->region = region;
+  if (strcmp (id_or_alias, "alias/aws/ebs") == 0)
+    {
+      out->aws_managed = TRUE;
+      out->state = AMS_KEY_ENABLED;
+      key_arn (out);
+      return AMS_KEY_FOUND;
+    }
+  gboolean alias = g_str_has_prefix (id_or_alias, "alias/");
+  gboolean elsewhere = FALSE;
+  if (account->proto != NULL)
+    for (guint i = 0; i < account->proto->kms_keys->len; i++)
+      {
+        const AmsScKey *k = account->proto->kms_keys->pdata[i];
+        const char *name = alias ? k->alias : k->id;
+        if (name == NULL || strcmp (name, id_or_alias) != 0)
+          continue;
+        if (strcmp (k->region.value, region->name) != 0)
+          {
+            elsewhere = TRUE;
+            continue;
+          }
+        out->key = k;
+        out->state = k->state;
+        key_arn (out);
+        return AMS_KEY_FOUND;
+      }
+  return elsewhere ? AMS_KEY_OTHER_REGION : AMS_KEY_NOT_FOUND;
+}
+
+AmsKeyLookup
+ams_world_find_key (const AmsWorld *w, const char *ref, const AmsAccount *account,
+                    const AmsRegion *region, AmsKeyInfo *out)
+{
+  g_return_val_if_fail (account != NULL && region != NULL && out != NULL, AMS_KEY_NOT_FOUND);
+  if (ref == NULL)
+    ref = "alias/aws/ebs";
+  if (!g_str_has_prefix (ref, "arn:"))
+    return find_in (account, region, ref, out);
+
+  /* arn:aws:kms:<region>:<account>:key/<id> or …:alias/<name> */
+  g_auto (GStrv) parts = g_strsplit (ref, ":", 6);
+  if (g_strv_length (parts) != 6)
+    return AMS_KEY_NOT_FOUND;
+  const AmsAccount *owner = ams_world_find_account (w, parts[4]);
+  const AmsRegion *where = ams_world_find_region (w, parts[3]);
+  const char *rest = parts[5];
+  const char *id = g_str_has_prefix (rest, "key/") ? rest + 4 : rest;
+  if (owner == NULL || where == NULL)
+    {
+      memset (out, 0, sizeof *out);
+      return AMS_KEY_NOT_FOUND;
+    }
+  AmsKeyLookup r = find_in (owner, where, id, out);
+  if (r == AMS_KEY_FOUND && where != region)
+    return AMS_KEY_OTHER_REGION;
+  return r;
+}
+
+static void
+builtin_error (void *user, const AmsSrcLoc *loc, const char *message)
+{
+  g_critical ("built-in policy %s: %s: %s", (const char *) user, loc->path, message);
+}
+
+/* Compiles a built-in policy document; a failure is a bug in amisim. */
+static AmsPolicy *
+compile_builtin (const char *name, const char *json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AmsValueDoc) doc = ams_value_load_data (name, json, -1, &error);
+  g_assert_no_error (error);
+  AmsPolicy *p = ams_policy_compile (ams_value_doc_root (doc), AMS_POLICY_RESOURCE, name,
+                                     builtin_error, (void *) name);
+  g_assert (p != NULL);
+  return p;
+}
+
+const AmsPolicy *
+ams_world_key_policy (const AmsWorld *w, const AmsKeyInfo *k)
+{
+  if (!k->aws_managed && k->key->policy != NULL)
+    return k->key->policy;
+  g_autofree char *cache = k->aws_managed
+                             ? g_strdup_printf ("ebs/%s/%s", k->account->id, k->region->name)
+                             : g_strdup_printf ("default/%s", k->account->id);
+  AmsPolicy *p = g_hash_table_lookup (w->key_policies, cache);
+  if (p != NULL)
+    return p;
+  g_autofree char *json = NULL, *name = NULL;
+  if (k->aws_managed)
+    {
+      /* The policy AWS gives every account's aws/ebs key: principals of the
+       * account may use it through EC2; nobody else can. */
+      name = g_strdup_printf ("key policy of the AWS managed key alias/aws/ebs of %s in %s",
+                              k->account->id, k->region->name);
+      json = g_strdup_printf (
+        "{\"Version\": \"2012-10-17\", \"Id\": \"auto-ebs-2\", \"Statement\": ["
+        "{\"Sid\": \"Allow access through EBS for all principals in the account that are "
+        "authorized to use EBS\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"*\"}, "
+        "\"Action\": [\"kms:Encrypt\", \"kms:Decrypt\", \"kms:ReEncrypt*\", "
+        "\"kms:GenerateDataKey*\", \"kms:CreateGrant\", \"kms:DescribeKey\"], \"Resource\": \"*\", "
+        "\"Condition\": {\"StringEquals\": {\"kms:ViaService\": \"ec2.%s.amazonaws.com\", "
+        "\"kms:CallerAccount\": \"%s\"}}}, "
+        "{\"Sid\": \"Allow direct access to key metadata to the account\", \"Effect\": \"Allow\", "
+        "\"Principal\": {\"AWS\": \"arn:aws:iam::%s:root\"}, \"Action\": [\"kms:Describe*\", "
+        "\"kms:Get*\", \"kms:List*\", \"kms:RevokeGrant\"], \"Resource\": \"*\"}]}",
+        k->region->name, k->account->id, k->account->id);
+    }
+  else
+    {
+      /* The default key policy: the account root may use the key, so IAM
+       * policies of the account decide. */
+      name = g_strdup_printf ("default key policy of account %s", k->account->id);
+      json = g_strdup_printf (
+        "{\"Version\": \"2012-10-17\", \"Id\": \"key-default-1\", \"Statement\": ["
+        "{\"Sid\": \"Enable IAM User Permissions\", \"Effect\": \"Allow\", "
+        "\"Principal\": {\"AWS\": \"arn:aws:iam::%s:root\"}, \"Action\": \"kms:*\", "
+        "\"Resource\": \"*\"}]}",
+        k->account->id);
+    }
+  p = compile_builtin (name, json);
+  g_hash_table_insert (w->key_policies, g_steal_pointer (&cache), p);
+  return p;
 }

@@ -1,0 +1,85 @@
+/* amisim — compiled policies: lifetime and accessors.
+ *
+ * A compiled AmsPolicy is immutable and reference counted, so that one
+ * document shared by many accounts (account_sets) is compiled once and
+ * handed to each. Compilation lives in compile.c, evaluation in
+ * evaluate.c.
+ */
+#include "policy-private.h"
+
+AmsPolicy *
+ams_policy_ref (AmsPolicy *p)
+{
+  g_return_val_if_fail (p != NULL, NULL);
+  g_atomic_int_inc (&p->ref);
+  return p;
+}
+
+void
+ams_policy_unref (AmsPolicy *p)
+{
+  if (p == NULL || !g_atomic_int_dec_and_test (&p->ref))
+    return;
+  g_free (p->name);
+  if (p->statements != NULL)
+    g_ptr_array_unref (p->statements);
+  if (p->strings != NULL)
+    g_string_chunk_free (p->strings);
+  g_free (p);
+}
+
+const char *
+ams_policy_name (const AmsPolicy *p)
+{
+  g_return_val_if_fail (p != NULL, NULL);
+  return p->name;
+}
+
+AmsPolicyKind
+ams_policy_kind (const AmsPolicy *p)
+{
+  g_return_val_if_fail (p != NULL, AMS_POLICY_IDENTITY);
+  return p->kind;
+}
+
+guint
+ams_policy_n_statements (const AmsPolicy *p)
+{
+  g_return_val_if_fail (p != NULL, 0);
+  return p->statements->len;
+}
+
+static const AmsStatement *
+statement (const AmsPolicy *p, guint i)
+{
+  g_return_val_if_fail (p != NULL && i < p->statements->len, NULL);
+  return g_ptr_array_index (p->statements, i);
+}
+
+const char *
+ams_policy_statement_sid (const AmsPolicy *p, guint i)
+{
+  const AmsStatement *s = statement (p, i);
+  return s != NULL ? s->sid : NULL;
+}
+
+gboolean
+ams_policy_statement_allows (const AmsPolicy *p, guint i)
+{
+  const AmsStatement *s = statement (p, i);
+  return s != NULL && s->allow;
+}
+
+const AmsSrcLoc *
+ams_policy_statement_loc (const AmsPolicy *p, guint i)
+{
+  const AmsStatement *s = statement (p, i);
+  return s != NULL ? &s->loc : NULL;
+}
+
+char *
+ams_policy_statement_to_json (const AmsPolicy *p, guint i)
+{
+  const AmsStatement *s = statement (p, i);
+  return s != NULL ? g_strdup (s->json) : NULL;
+}

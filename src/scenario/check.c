@@ -427,6 +427,30 @@ static const PatternDef patterns[AMS_PAT_COUNT] = {
     "^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):distribution-configuration/[a-z0-9-_]+$",
     "a distribution configuration ARN like "
     "arn:aws:imagebuilder:us-east-1:111111111111:distribution-configuration/fanout" },
+  [AMS_PAT_ORG_ID] = { "^o-[a-z0-9]{10,32}$", "an organization id like o-a1b2c3d4e5" },
+  [AMS_PAT_ROOT_ID] = { "^r-[0-9a-z]{4,32}$", "a root id like r-a1b2" },
+  [AMS_PAT_OU_ID] = { "^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$", "an OU id like ou-a1b2-aaaaaaaa" },
+  /* AWS's OrganizationArn and OrganizationalUnitArn lack a final $; anchored here */
+  [AMS_PAT_ORG_ARN] = { "^arn:aws[^:]*:organizations::[0-9]{12}:organization/o-[a-z0-9]{10,32}$",
+                        "an organization ARN like "
+                        "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5" },
+  [AMS_PAT_OU_ARN] = {
+    "^arn:aws[^:]*:organizations::[0-9]{12}:ou/o-[a-z0-9]{10,32}/ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$",
+    "an OU ARN like arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-a1b2-aaaaaaaa" },
+  [AMS_PAT_KMS_KEY_ID] = { "^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+                           "|mrk-[0-9a-f]{32})$",
+                           "a KMS key id like 1234abcd-12ab-34cd-56ef-1234567890ab" },
+  /* AliasNameType, with the alias/ prefix every alias has */
+  [AMS_PAT_KMS_ALIAS] = { "^alias/[a-zA-Z0-9:/_-]+$", "a KMS alias like alias/ami-factory" },
+  [AMS_PAT_KMS_KEY_REF] = {
+    "^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}"
+    "|alias/[a-zA-Z0-9:/_-]+"
+    "|arn:aws[^:]*:kms:[a-z0-9-]+:[0-9]{12}:(?:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
+    "[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[a-zA-Z0-9:/_-]+))$",
+    "a KMS key reference: key id, alias/…, key ARN or alias ARN" },
+  [AMS_PAT_ROLE_NAME] = { "^[\\w+=,.@-]{1,64}$",
+                          "an IAM role name of 1 to 64 letters, digits or + = , . @ _ -" },
+  [AMS_PAT_LAUNCH_TEMPLATE_ID] = { "^lt-[a-z0-9-_]{17}$", "a launch template id like lt-0123456789abcdef0" },
 };
 
 static GRegex *
@@ -472,4 +496,107 @@ ams_get_pattern (AmsCheck *c, const AmsYNode *n, AmsPattern p, const char **out)
     }
   *out = ams_check_intern (c, text);
   return TRUE;
+}
+
+/* ---- embedded documents ---- */
+
+static void
+policy_report (void *user, const AmsSrcLoc *loc, const char *message)
+{
+  AmsCheck *c = user;
+  ams_diag_add (c->diag, loc->file, loc->line, loc->col, loc->path, "%s", message);
+}
+
+/* Visits every node below `n` (counting toward the alias-expansion cap), so
+ * that a policy reached through aliases cannot make the conversion huge. */
+static gboolean
+visit_tree (AmsCheck *c, const AmsYNode *n)
+{
+  if (!visit (c, n))
+    return FALSE;
+  if (n->kind == AMS_YNODE_SEQUENCE)
+    {
+      for (guint i = 0; i < n->items->len; i++)
+        if (!visit_tree (c, g_ptr_array_index (n->items, i)))
+          return FALSE;
+    }
+  else if (n->kind == AMS_YNODE_MAPPING)
+    for (guint i = 0; i < n->pairs->len; i++)
+      {
+        const AmsYPair *p = &g_array_index (n->pairs, AmsYPair, i);
+        if (!visit_tree (c, p->key) || !visit_tree (c, p->value))
+          return FALSE;
+      }
+  return TRUE;
+}
+
+AmsPolicy *
+ams_get_policy (AmsCheck *c, const AmsYNode *n, AmsPolicyKind kind, const char *name)
+{
+  if (n->kind != AMS_YNODE_MAPPING)
+    {
+      g_autofree char *got = found (n);
+      gboolean json_text = n->kind == AMS_YNODE_SCALAR && n->text[0] == '{';
+      ams_check_error (c, n,
+                       "expected a policy document (a mapping such as {\"Version\": "
+                       "\"2012-10-17\", \"Statement\": [...]}), got %s%s",
+                       got, json_text ? "; paste the document itself, not a quoted JSON string" : "");
+      return NULL;
+    }
+  if (!visit_tree (c, n))
+    return NULL;
+  g_autoptr (AmsValueDoc) doc = ams_value_doc_new ();
+  AmsValue *root = ams_value_from_ynode (doc, n, c->path->str);
+  return ams_policy_compile (root, kind, name, policy_report, c);
+}
+
+gboolean
+ams_get_ref_list (AmsCheck *c, const AmsYNode *n, AmsPattern p, guint min_items, guint max_items,
+                  gboolean unique, GArray *out)
+{
+  if (n->kind != AMS_YNODE_SEQUENCE)
+    {
+      g_autofree char *got = found (n);
+      ams_check_error (c, n, "expected a list of %s, got %s", patterns[p].what, got);
+      return FALSE;
+    }
+  guint len = n->items->len;
+  if (len < min_items || (max_items > 0 && len > max_items))
+    {
+      if (max_items > 0)
+        ams_check_error (c, n, "expected %u to %u items, got %u", min_items, max_items, len);
+      else
+        ams_check_error (c, n, "expected at least %u item%s, got %u", min_items,
+                         min_items == 1 ? "" : "s", len);
+      return FALSE;
+    }
+  g_autoptr (GHashTable) seen = unique ? g_hash_table_new (g_str_hash, g_str_equal) : NULL;
+  gboolean ok = TRUE;
+  for (guint i = 0; i < len && !c->exhausted; i++)
+    {
+      const AmsYNode *item = g_ptr_array_index (n->items, i);
+      gsize mark = ams_check_push_index (c, i);
+      AmsScRef ref = { 0 };
+      if (visit (c, item) && ams_get_pattern (c, item, p, &ref.value))
+        {
+          const AmsYNode *first = seen ? g_hash_table_lookup (seen, ref.value) : NULL;
+          if (first != NULL)
+            {
+              ams_check_error (c, item, "'%s' is listed twice (first at %u:%u)", ref.value,
+                               first->line, first->col);
+              ok = FALSE;
+            }
+          else
+            {
+              if (seen)
+                g_hash_table_insert (seen, (gpointer) ref.value, (gpointer) item);
+              ams_check_loc (c, item, &ref.loc);
+              g_array_append_val (out, ref);
+            }
+        }
+      else
+        ok = FALSE;
+      ams_check_pop (c, mark);
+    }
+  return ok;
 }

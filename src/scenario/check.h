@@ -15,6 +15,7 @@
 #include "amisim/scenario.h"
 #include "diag.h"
 #include "ynode.h"
+#include "yvalue.h"
 
 G_BEGIN_DECLS
 
@@ -117,6 +118,16 @@ typedef enum
   AMS_PAT_TIMEZONE,
   AMS_PAT_TAG_KEY,
   AMS_PAT_DIST_CONFIG_ARN,
+  AMS_PAT_ORG_ID,
+  AMS_PAT_ROOT_ID,
+  AMS_PAT_OU_ID,
+  AMS_PAT_ORG_ARN,
+  AMS_PAT_OU_ARN,
+  AMS_PAT_KMS_KEY_ID,
+  AMS_PAT_KMS_ALIAS,
+  AMS_PAT_KMS_KEY_REF,
+  AMS_PAT_ROLE_NAME,
+  AMS_PAT_LAUNCH_TEMPLATE_ID,
   AMS_PAT_COUNT,
 } AmsPattern;
 
@@ -125,5 +136,18 @@ gboolean ams_pattern_match (AmsPattern p, const char *text, gsize len);
 const char *ams_pattern_describe (AmsPattern p);
 /* A string matching the pattern, owned by the scenario. */
 gboolean ams_get_pattern (AmsCheck *c, const AmsYNode *n, AmsPattern p, const char **out);
+
+/* ---- embedded documents ---- */
+
+/* An IAM policy document written at `n` (a mapping; JSON flow style or
+ * block YAML), compiled as `kind` and named `name` in verdicts. Problems
+ * (YAML shape or IAM grammar) are reported at their positions; NULL then. */
+AmsPolicy *ams_get_policy (AmsCheck *c, const AmsYNode *n, AmsPolicyKind kind, const char *name);
+
+/* A sequence of scalars matching `p` into `out` (of AmsScRef), at most
+ * `max_items` (0: no limit) and at least `min_items`; duplicates are
+ * reported as errors when `unique`. */
+gboolean ams_get_ref_list (AmsCheck *c, const AmsYNode *n, AmsPattern p, guint min_items,
+                           guint max_items, gboolean unique, GArray *out);
 
 G_END_DECLS

@@ -24,7 +24,9 @@ scenario_new (const char *display_name)
   sc->strings = g_string_chunk_new (4096);
   sc->file = g_string_chunk_insert_const (sc->strings, display_name);
   sc->regions = g_ptr_array_new_with_free_func (g_free);
-  sc->accounts = g_ptr_array_new_with_free_func (g_free);
+  sc->accounts = g_ptr_array_new_with_free_func (ams_sc_account_free);
+  sc->organizations = g_ptr_array_new_with_free_func (ams_sc_org_free);
+  sc->account_sets = g_ptr_array_new_with_free_func (g_free);
   sc->pipelines = g_ptr_array_new_with_free_func (ams_sc_pipeline_free);
 
   /* defaults (SCENARIO.md §1, DOMAIN.md §3-§4) */
@@ -56,8 +58,10 @@ ams_scenario_free (AmsScenario *sc)
   if (sc == NULL)
     return;
   g_ptr_array_unref (sc->regions);
-  g_ptr_array_unref (sc->accounts);
   g_ptr_array_unref (sc->pipelines);
+  g_ptr_array_unref (sc->account_sets);
+  g_ptr_array_unref (sc->organizations);
+  g_ptr_array_unref (sc->accounts);
   ams_dist_clear (&sc->sim.copy_duration);
   ams_dist_clear (&sc->sim.schedule_delay);
   g_string_chunk_free (sc->strings);

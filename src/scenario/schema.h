@@ -27,8 +27,36 @@ void ams_schema_distribution (AmsCheck *c, const AmsYNode *node, AmsScPipeline *
 void ams_schema_simulation (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
                             gpointer sc);
 
+/* schema_world.c: accounts' keys, roles and settings (AmsFieldFn; target:
+ * the AmsScAccount), organizations[i] and account_sets[i] (AmsItemFn;
+ * target: the AmsScenario), and their references once all is read. */
+void ams_schema_account_enabled_regions (AmsCheck *c, const AmsYNode *key,
+                                         const AmsYNode *value, gpointer account);
+void ams_schema_account_kms_keys (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                  gpointer account);
+void ams_schema_account_roles (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                               gpointer account);
+void ams_schema_account_block_public (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                      gpointer account);
+void ams_schema_organization (AmsCheck *c, guint index, const AmsYNode *item, gpointer sc);
+void ams_schema_account_set (AmsCheck *c, guint index, const AmsYNode *item, gpointer sc);
+void ams_schema_resolve_world (AmsCheck *c, AmsScenario *sc);
+/* TRUE if `id` is listed in accounts or created by an account set. */
+gboolean ams_schema_account_defined (AmsCheck *c, const char *id);
+
+/* schema_distribution.c: launch permissions and keys of the distribution,
+ * checked against organizations once all is read. */
+void ams_schema_resolve_sharing (AmsCheck *c, AmsScenario *sc);
+
+/* schema_top.c: a region / account reference that must resolve. */
+void ams_schema_resolve_region (AmsCheck *c, const AmsScRef *ref);
+void ams_schema_resolve_account (AmsCheck *c, const AmsScRef *ref);
+
 /* Allocation of the scenario's entries, shared with loader.c. */
 AmsScPipeline *ams_sc_pipeline_new (void);
 void ams_sc_pipeline_free (gpointer pl);
+AmsScAccount *ams_sc_account_new (void);
+void ams_sc_account_free (gpointer a);
+void ams_sc_org_free (gpointer o);
 
 G_END_DECLS

@@ -129,15 +129,201 @@ ami_targets (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer t
   g_clear_pointer (&e->targets, g_hash_table_unref);
 }
 
+static void
+ami_kms_key (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  Entry *e = target;
+  if (ams_get_pattern (c, value, AMS_PAT_KMS_KEY_REF, &e->dr->kms_key_id.value))
+    ams_check_loc (c, value, &e->dr->kms_key_id.loc);
+}
+
+/* ---- amiDistributionConfiguration.launchPermission ---- */
+
+#define MAX_LP_ORGS 25
+
+/* A list of organization or OU ARNs; an id where the ARN belongs gets a
+ * message that spells out the ARN form (DOMAIN.md §1). */
+static void
+arn_list (AmsCheck *c, const AmsYNode *value, AmsPattern arn, AmsPattern id, const char *form,
+          GArray *out)
+{
+  if (value->kind != AMS_YNODE_SEQUENCE)
+    {
+      ams_check_error (c, value, "expected a list of %s, got %s", ams_pattern_describe (arn),
+                       ams_ynode_describe (value));
+      return;
+    }
+  if (value->items->len < 1 || value->items->len > MAX_LP_ORGS)
+    {
+      ams_check_error (c, value, "expected 1 to %d ARNs (the AWS limit), got %u", MAX_LP_ORGS,
+                       value->items->len);
+      return;
+    }
+  for (guint i = 0; i < value->items->len; i++)
+    {
+      const AmsYNode *item = g_ptr_array_index (value->items, i);
+      gsize mark = ams_check_push_index (c, i);
+      const char *text;
+      if (ams_get_scalar (c, item, ams_pattern_describe (arn), &text))
+        {
+          if (ams_pattern_match (id, text, strlen (text)))
+            ams_check_error (c, item, "'%s' is an id, but launch permissions need the ARN: %s",
+                             text, form);
+          else if (!ams_pattern_match (arn, text, strlen (text)))
+            ams_check_error (c, item, "expected %s, got \"%s\"", ams_pattern_describe (arn), text);
+          else
+            {
+              gboolean dup = FALSE;
+              for (guint j = 0; j < out->len && !dup; j++)
+                dup = strcmp (g_array_index (out, AmsScRef, j).value, text) == 0;
+              if (dup)
+                ams_check_error (c, item, "'%s' is listed twice", text);
+              else
+                {
+                  AmsScRef ref = { .value = ams_check_intern (c, text) };
+                  ams_check_loc (c, item, &ref.loc);
+                  g_array_append_val (out, ref);
+                }
+            }
+        }
+      ams_check_pop (c, mark);
+    }
+}
+
+static void
+lp_user_ids (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  Entry *e = target;
+  ams_get_ref_list (c, value, AMS_PAT_ACCOUNT_ID, 1, MAX_TARGET_ACCOUNTS, TRUE, e->dr->lp_user_ids);
+}
+
+static void
+lp_user_groups (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  Entry *e = target;
+  if (value->kind != AMS_YNODE_SEQUENCE)
+    {
+      ams_check_error (c, value, "expected a list of groups ([\"all\"]), got %s",
+                       ams_ynode_describe (value));
+      return;
+    }
+  for (guint i = 0; i < value->items->len; i++)
+    {
+      const AmsYNode *item = g_ptr_array_index (value->items, i);
+      gsize mark = ams_check_push_index (c, i);
+      const char *text;
+      if (ams_get_scalar (c, item, "the group all", &text))
+        {
+          if (strcmp (text, "all") == 0)
+            e->dr->lp_public = TRUE;
+          else
+            ams_check_error (c, item, "the only launch permission group is \"all\" (public), "
+                                      "got \"%s\"", text);
+        }
+      ams_check_pop (c, mark);
+    }
+}
+
+static void
+lp_org_arns (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  Entry *e = target;
+  arn_list (c, value, AMS_PAT_ORG_ARN, AMS_PAT_ORG_ID,
+            "arn:aws:organizations::<management-account>:organization/o-…", e->dr->lp_org_arns);
+}
+
+static void
+lp_ou_arns (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  Entry *e = target;
+  arn_list (c, value, AMS_PAT_OU_ARN, AMS_PAT_OU_ID,
+            "arn:aws:organizations::<management-account>:ou/o-…/ou-…", e->dr->lp_ou_arns);
+}
+
+static const AmsField lp_fields[] = {
+  { "userIds", lp_user_ids, 0, NULL },
+  { "userGroups", lp_user_groups, 0, NULL },
+  { "organizationArns", lp_org_arns, 0, NULL },
+  { "organizationalUnitArns", lp_ou_arns, 0, NULL },
+  { NULL },
+};
+
+static void
+ami_launch_permission (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_check_mapping (c, value, lp_fields, 0, target);
+}
+
 static const AmsField ami_fields[] = {
   { "name", ami_name, 0, NULL },
   { "description", ami_description, 0, NULL },
   { "targetAccountIds", ami_targets, 0, NULL },
+  { "kmsKeyId", ami_kms_key, 0, NULL },
+  { "launchPermission", ami_launch_permission, 0, NULL },
   { "amiTags", NULL, AMS_FIELD_NOT_YET, "lifecycle policies" },
-  { "kmsKeyId", NULL, AMS_FIELD_NOT_YET, "encryption and KMS keys" },
-  { "launchPermission", NULL, AMS_FIELD_NOT_YET, "launch permissions and sharing" },
   { NULL },
 };
+
+/* ---- launchTemplateConfigurations[] ---- */
+
+#define MAX_LAUNCH_TEMPLATES 100
+
+static void
+lt_id (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_pattern (c, value, AMS_PAT_LAUNCH_TEMPLATE_ID,
+                   &((AmsScLaunchTemplate *) target)->launch_template_id);
+}
+
+static void
+lt_account (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScLaunchTemplate *lt = target;
+  if (ams_get_pattern (c, value, AMS_PAT_ACCOUNT_ID, &lt->account.value))
+    ams_check_loc (c, value, &lt->account.loc);
+}
+
+static void
+lt_default (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_bool (c, value, &((AmsScLaunchTemplate *) target)->set_default_version);
+}
+
+static const AmsField lt_fields[] = {
+  { "launchTemplateId", lt_id, AMS_FIELD_REQUIRED,
+    "the launch template to update, e.g. launchTemplateId: lt-0123456789abcdef0" },
+  { "accountId", lt_account, 0, NULL },
+  { "setDefaultVersion", lt_default, 0, NULL },
+  { NULL },
+};
+
+static void
+lt_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
+{
+  Entry *e = target;
+  AmsScLaunchTemplate *lt = g_new0 (AmsScLaunchTemplate, 1);
+  ams_check_loc (c, item, &lt->loc);
+  ams_check_mapping (c, item, lt_fields, 0, lt);
+  if (lt->launch_template_id == NULL)
+    {
+      g_free (lt);
+      return;
+    }
+  g_ptr_array_add (e->dr->launch_templates, lt);
+}
+
+static void
+entry_launch_templates (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  if (value->kind == AMS_YNODE_SEQUENCE
+      && (value->items->len < 1 || value->items->len > MAX_LAUNCH_TEMPLATES))
+    {
+      ams_check_error (c, value, "expected 1 to %d launch template configurations (the AWS "
+                                 "limit), got %u", MAX_LAUNCH_TEMPLATES, value->items->len);
+      return;
+    }
+  ams_check_sequence (c, value, lt_item, target);
+}
 
 /* ---- distributions[] ---- */
 
@@ -163,7 +349,7 @@ static const AmsField entry_fields[] = {
   { "region", entry_region, AMS_FIELD_REQUIRED,
     "the region to distribute to, e.g. region: us-east-1" },
   { "amiDistributionConfiguration", entry_ami, 0, NULL },
-  { "launchTemplateConfigurations", NULL, AMS_FIELD_NOT_YET, "launch template outputs" },
+  { "launchTemplateConfigurations", entry_launch_templates, 0, NULL },
   { "ssmParameterConfigurations", NULL, AMS_FIELD_NOT_YET, "SSM parameter outputs" },
   { "s3ExportConfiguration", NULL, AMS_FIELD_NOT_YET, "S3 export outputs" },
   { "fastLaunchConfigurations", NULL, AMS_FIELD_NOT_YET, "Windows fast launch outputs" },
@@ -184,6 +370,10 @@ entry_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
   Config *cfg = target;
   AmsScDistRegion *dr = g_new0 (AmsScDistRegion, 1);
   dr->target_account_ids = g_array_new (FALSE, TRUE, sizeof (AmsScRef));
+  dr->lp_user_ids = g_array_new (FALSE, TRUE, sizeof (AmsScRef));
+  dr->lp_org_arns = g_array_new (FALSE, TRUE, sizeof (AmsScRef));
+  dr->lp_ou_arns = g_array_new (FALSE, TRUE, sizeof (AmsScRef));
+  dr->launch_templates = g_ptr_array_new_with_free_func (g_free);
   ams_check_loc (c, item, &dr->loc);
   g_ptr_array_add (cfg->pl->distributions, dr);
   Entry e = { .dr = dr };
@@ -353,4 +543,77 @@ ams_schema_distribution (AmsCheck *c, const AmsYNode *node, AmsScPipeline *pl)
   else
     ams_check_mapping (c, node, request_fields, 0, &cfg);
   g_hash_table_unref (cfg.regions);
+}
+
+/* ---- references into organizations ---- */
+
+static void
+error_at_ref (AmsCheck *c, const AmsScRef *ref, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+error_at_ref (AmsCheck *c, const AmsScRef *ref, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  ams_diag_addv (c->diag, ref->loc.file, ref->loc.line, ref->loc.col, ref->loc.path, fmt, ap);
+  va_end (ap);
+}
+
+static gboolean
+unit_in (const GPtrArray *units, const char *id)
+{
+  for (guint i = 0; i < units->len; i++)
+    {
+      const AmsScUnit *u = units->pdata[i];
+      if (strcmp (u->id, id) == 0 || unit_in (u->units, id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* An org or OU ARN naming an organization of the scenario must agree with
+ * it (management account, OU). ARNs of organizations the scenario does not
+ * define are fine: AMIs can be shared with other organizations. */
+static void
+check_org_arn (AmsCheck *c, const AmsScenario *sc, const AmsScRef *ref, gboolean is_ou)
+{
+  /* arn:aws:organizations::<mgmt>:organization/o-x  or  …:ou/o-x/ou-y */
+  g_auto (GStrv) parts = g_strsplit (ref->value, ":", 6);
+  if (g_strv_length (parts) != 6)
+    return;
+  const char *mgmt = parts[4];
+  g_auto (GStrv) res = g_strsplit (parts[5], "/", 3);
+  const char *org_id = res[1];
+  for (guint i = 0; i < sc->organizations->len; i++)
+    {
+      const AmsScOrg *o = sc->organizations->pdata[i];
+      if (strcmp (o->id, org_id) != 0)
+        continue;
+      if (strcmp (o->management_account.value, mgmt) != 0)
+        error_at_ref (c, ref, "organization %s is managed by account %s, but the ARN names %s; "
+                              "expected arn:aws:organizations::%s:%s/%s%s%s",
+                      o->id, o->management_account.value, mgmt, o->management_account.value,
+                      is_ou ? "ou" : "organization", o->id, is_ou ? "/" : "",
+                      is_ou ? res[2] : "");
+      else if (is_ou && !unit_in (o->units, res[2]))
+        error_at_ref (c, ref, "organization %s has no OU %s", o->id, res[2]);
+      return;
+    }
+}
+
+void
+ams_schema_resolve_sharing (AmsCheck *c, AmsScenario *sc)
+{
+  for (guint i = 0; i < sc->pipelines->len; i++)
+    {
+      const AmsScPipeline *pl = sc->pipelines->pdata[i];
+      for (guint j = 0; j < pl->distributions->len; j++)
+        {
+          const AmsScDistRegion *dr = pl->distributions->pdata[j];
+          for (guint k = 0; k < dr->lp_org_arns->len; k++)
+            check_org_arn (c, sc, &g_array_index (dr->lp_org_arns, AmsScRef, k), FALSE);
+          for (guint k = 0; k < dr->lp_ou_arns->len; k++)
+            check_org_arn (c, sc, &g_array_index (dr->lp_ou_arns, AmsScRef, k), TRUE);
+        }
+    }
 }

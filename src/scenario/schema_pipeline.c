@@ -24,6 +24,10 @@ dist_region_free (gpointer p)
 {
   AmsScDistRegion *dr = p;
   g_array_unref (dr->target_account_ids);
+  g_array_unref (dr->lp_user_ids);
+  g_array_unref (dr->lp_org_arns);
+  g_array_unref (dr->lp_ou_arns);
+  g_ptr_array_unref (dr->launch_templates);
   g_free (dr);
 }
 
@@ -311,21 +315,55 @@ recipe_version (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointe
   p->pl->recipe_version = v;
 }
 
+static void
+recipe_encrypted (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  Pipeline *p = target;
+  ams_get_bool (c, value, &p->pl->encrypted);
+}
+
+static void
+recipe_kms_key (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  Pipeline *p = target;
+  if (ams_get_pattern (c, value, AMS_PAT_KMS_KEY_REF, &p->pl->kms_key.value))
+    ams_check_loc (c, value, &p->pl->kms_key.loc);
+}
+
+static void
+recipe_virtualization (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  static const char *const names[] = { "hvm", "pv" };
+  guint i;
+  if (ams_get_enum (c, value, names, G_N_ELEMENTS (names), &i))
+    ((Pipeline *) target)->pl->pv = i == 1;
+}
+
 static const AmsField recipe_fields[] = {
   { "name", recipe_name, AMS_FIELD_REQUIRED, "the recipe's name, e.g. name: al2023-base" },
   { "version", recipe_version, AMS_FIELD_REQUIRED,
     "the recipe's semantic version, e.g. version: 1.0.0" },
   { "snapshot_size", NULL, AMS_FIELD_NOT_YET, "the bandwidth copy model" },
-  { "encrypted", NULL, AMS_FIELD_NOT_YET, "encryption and KMS keys" },
-  { "kms_key", NULL, AMS_FIELD_NOT_YET, "encryption and KMS keys" },
-  { "virtualization", NULL, AMS_FIELD_NOT_YET, "opt-in regions and PV support" },
+  { "encrypted", recipe_encrypted, 0, NULL },
+  { "kms_key", recipe_kms_key, 0, NULL },
+  { "virtualization", recipe_virtualization, 0, NULL },
   { NULL },
 };
 
 static void
 pipeline_recipe (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
-  ams_check_mapping (c, value, recipe_fields, 0, target);
+  Pipeline *p = target;
+  if (!ams_check_mapping (c, value, recipe_fields, 0, target))
+    return;
+  if (p->pl->kms_key.value != NULL && !p->pl->encrypted)
+    {
+      const AmsYNode *k = ams_ynode_lookup (value, "kms_key");
+      gsize mark = ams_check_push_key (c, "kms_key");
+      ams_check_error (c, k, "a kms_key is only used for encrypted images; add encrypted: true "
+                             "or remove kms_key");
+      ams_check_pop (c, mark);
+    }
 }
 
 static void

@@ -32,10 +32,22 @@ region_name (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer t
   ams_get_pattern (c, value, AMS_PAT_REGION, &r->name);
 }
 
+static void
+region_pv (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_bool (c, value, &((AmsScRegion *) target)->pv_supported);
+}
+
+static void
+region_opt_in (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_bool (c, value, &((AmsScRegion *) target)->opt_in);
+}
+
 static const AmsField region_fields[] = {
   { "name", region_name, AMS_FIELD_REQUIRED, "the region's name, e.g. name: us-east-1" },
-  { "pv_supported", NULL, AMS_FIELD_NOT_YET, "opt-in regions and PV support" },
-  { "opt_in", NULL, AMS_FIELD_NOT_YET, "opt-in regions and PV support" },
+  { "pv_supported", region_pv, 0, NULL },
+  { "opt_in", region_opt_in, 0, NULL },
   { NULL },
 };
 
@@ -44,6 +56,7 @@ region_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
 {
   AmsScenario *sc = target;
   g_autofree AmsScRegion *r = g_new0 (AmsScRegion, 1);
+  r->pv_supported = TRUE;
   ams_check_loc (c, item, &r->loc);
   ams_check_mapping (c, item, region_fields, 0, r);
   if (r->name != NULL)
@@ -82,9 +95,10 @@ static const AmsField account_fields[] = {
   { "id", account_id, AMS_FIELD_REQUIRED,
     "the 12-digit account id, e.g. id: \"111111111111\"" },
   { "name", account_name, 0, NULL },
-  { "enabled_regions", NULL, AMS_FIELD_NOT_YET, "opt-in regions and PV support" },
-  { "kms_keys", NULL, AMS_FIELD_NOT_YET, "encryption and KMS keys" },
-  { "roles", NULL, AMS_FIELD_NOT_YET, "the permissions model" },
+  { "enabled_regions", ams_schema_account_enabled_regions, 0, NULL },
+  { "kms_keys", ams_schema_account_kms_keys, 0, NULL },
+  { "roles", ams_schema_account_roles, 0, NULL },
+  { "block_public_ami_access", ams_schema_account_block_public, 0, NULL },
   { NULL },
 };
 
@@ -92,11 +106,13 @@ static void
 account_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
 {
   AmsScenario *sc = target;
-  g_autofree AmsScAccount *a = g_new0 (AmsScAccount, 1);
+  AmsScAccount *a = ams_sc_account_new ();
   ams_check_loc (c, item, &a->loc);
   ams_check_mapping (c, item, account_fields, 0, a);
   if (a->id != NULL)
-    g_ptr_array_add (sc->accounts, g_steal_pointer (&a));
+    g_ptr_array_add (sc->accounts, a);
+  else
+    ams_sc_account_free (a);
 }
 
 /* ---- the document ---- */
@@ -179,6 +195,18 @@ top_accounts (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer 
 }
 
 static void
+top_organizations (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_check_sequence (c, value, ams_schema_organization, target);
+}
+
+static void
+top_account_sets (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_check_sequence (c, value, ams_schema_account_set, target);
+}
+
+static void
 top_pipelines (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   ams_check_sequence (c, value, ams_schema_pipeline, target);
@@ -195,8 +223,8 @@ static const AmsField top_fields[] = {
   { "accounts", top_accounts, 0, NULL },
   { "pipelines", top_pipelines, 0, NULL },
   { "simulation", ams_schema_simulation, 0, NULL },
-  { "organizations", NULL, AMS_FIELD_NOT_YET, "the permissions model" },
-  { "account_sets", NULL, AMS_FIELD_NOT_YET, "the permissions model" },
+  { "organizations", top_organizations, 0, NULL },
+  { "account_sets", top_account_sets, 0, NULL },
   { "lifecycle_policies", NULL, AMS_FIELD_NOT_YET, "lifecycle policies" },
   { "events", NULL, AMS_FIELD_NOT_YET, "what-if events" },
   { NULL },
@@ -226,11 +254,23 @@ resolve (AmsCheck *c, const AmsScRef *ref, gboolean is_account, GPtrArray *defin
     return;
   if (is_account)
     {
-      if (!g_hash_table_contains (c->accounts, ref->value))
-        unresolved (c, ref, "account", "accounts", defined);
+      if (!ams_schema_account_defined (c, ref->value))
+        unresolved (c, ref, "account", "accounts or account_sets", defined);
     }
   else if (!g_hash_table_contains (c->regions, ref->value))
     unresolved (c, ref, "region", "regions", defined);
+}
+
+void
+ams_schema_resolve_region (AmsCheck *c, const AmsScRef *ref)
+{
+  resolve (c, ref, FALSE, c->region_names);
+}
+
+void
+ams_schema_resolve_account (AmsCheck *c, const AmsScRef *ref)
+{
+  resolve (c, ref, TRUE, c->account_names);
 }
 
 static void
@@ -248,8 +288,13 @@ resolve_references (AmsCheck *c, AmsScenario *sc)
           resolve (c, &dr->region, FALSE, regions);
           for (guint k = 0; k < dr->target_account_ids->len; k++)
             resolve (c, &g_array_index (dr->target_account_ids, AmsScRef, k), TRUE, accounts);
+          for (guint k = 0; k < dr->launch_templates->len; k++)
+            resolve (c, &((const AmsScLaunchTemplate *) dr->launch_templates->pdata[k])->account,
+                     TRUE, accounts);
         }
     }
+  ams_schema_resolve_world (c, sc);
+  ams_schema_resolve_sharing (c, sc);
 }
 
 void

@@ -358,7 +358,7 @@ test_loader_several_errors (void)
                  "t.yaml:7:9: error: accounts[0].id: expected a 12-digit account id like "
                  "\"111111111111\", got \"1234\"\n"
                  "t.yaml:10:14: error: pipelines[0].account: account '999999999999' is not "
-                 "defined in accounts; defined: 1234\n"
+                 "defined in accounts or account_sets; defined: 1234\n"
                  "t.yaml:12:13: error: pipelines[0].recipe.version: missing required key "
                  "'version' (the recipe's semantic version, e.g. version: 1.0.0)\n"
                  "t.yaml:13:17: error: pipelines[0].build_time: lognormal needs 'sd', as in "

@@ -1,0 +1,105 @@
+/* amisim — the permission checks of distribution, in the order the real
+ * service makes them (DOMAIN.md §4).
+ *
+ * For one copy of an image (owner account to a region, or to a target
+ * account through its EC2ImageBuilderDistributionCrossAccountRole), one
+ * region's launch permissions, or one launch template update, these
+ * functions walk the checks the service would make and report the first
+ * that fails, with its stable cause name, the account, region and resource,
+ * the deciding (or missing) policy statements, and a sentence that says
+ * what to change. `amisim explain` runs them over a whole scenario before
+ * anything is simulated; the engine runs the same checks at the simulated
+ * moment of each copy, so a key disabled on day 3 fails copies from then.
+ *
+ * The service-linked role of Image Builder (AWSServiceRoleForImageBuilder)
+ * is modelled by a built-in identity policy: sts:AssumeRole on any
+ * account's EC2ImageBuilderDistributionCrossAccountRole, the EC2 image and
+ * launch template actions, and the KMS actions of distribution, all on
+ * any resource (a simplification of the published policy, which narrows
+ * some of them with conditions that do not change these decisions).
+ */
+#pragma once
+
+#include <glib.h>
+#include "amisim/cause.h"
+#include "amisim/policy.h"
+#include "amisim/world.h"
+
+G_BEGIN_DECLS
+
+#define AMS_CROSS_ACCOUNT_ROLE "EC2ImageBuilderDistributionCrossAccountRole"
+
+typedef enum
+{
+  AMS_STEP_REGION,          /* the destination region is usable */
+  AMS_STEP_ASSUME_ROLE,     /* assume the destination's cross-account role */
+  AMS_STEP_COPY,            /* ec2:CopyImage into the destination */
+  AMS_STEP_DECRYPT,         /* use the source key */
+  AMS_STEP_ENCRYPT,         /* use the destination key */
+  AMS_STEP_SHARE,           /* apply launch permissions */
+  AMS_STEP_LAUNCH_TEMPLATE, /* update a launch template */
+} AmsStep;
+
+/* "region", "assume_role", "copy", "decrypt", "encrypt", "share", "launch_template". */
+const char *ams_step_name (AmsStep s);
+
+typedef struct
+{
+  AmsCause cause;
+  AmsStep step;
+  const AmsAccount *account;  /* where it fails (destination or consumer account) */
+  const AmsRegion *region;
+  char *resource;             /* the resource concerned (role, key, AMI, template ARN) */
+  char *message;              /* what is wrong and what to change, one paragraph */
+  AmsVerdict verdict;         /* the policy decision behind it, when one decided */
+} AmsBlocker;
+
+void ams_blocker_init (AmsBlocker *b);
+void ams_blocker_clear (AmsBlocker *b);
+
+typedef struct AmsAccess AmsAccess;
+
+/* The checks over `w` (which must outlive it). */
+AmsAccess *ams_access_new (const AmsWorld *w);
+void ams_access_free (AmsAccess *ax); /* accepts NULL */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsAccess, ams_access_free)
+
+/* One image output and where it goes. */
+typedef struct
+{
+  const AmsScPipeline *pipeline;
+  const AmsAccount *owner;
+  const AmsRegion *source_region;   /* the build region */
+  const AmsScDistRegion *entry;     /* the distribution entry of `region` */
+  const AmsRegion *region;          /* the destination region */
+  const AmsAccount *target;         /* the owner itself for the owner's copy */
+} AmsCopySpec;
+
+/* The checks for one copy. TRUE if it may go ahead; otherwise FALSE with
+ * the first blocker in *out (initialised by the call; clear it after). */
+gboolean ams_access_check_copy (AmsAccess *ax, const AmsCopySpec *spec, AmsBlocker *out);
+
+/* Called for each blocker found by the multi-result checks below; the
+ * blocker is cleared after the call returns. */
+typedef void (*AmsBlockerFn) (const AmsBlocker *b, gpointer user);
+
+/* Launch permissions of the owner's AMI in spec->region (spec->target is
+ * ignored): the AWS managed key rule, block public access, the sharing
+ * limit, and for encrypted AMIs whether every account the permissions
+ * cover may use the AMI's key. Returns the number of blockers reported. */
+guint ams_access_check_shares (AmsAccess *ax, const AmsCopySpec *spec, AmsBlockerFn fn,
+                               gpointer user);
+
+/* The launch template updates of spec->entry (spec->target ignored).
+ * Returns the number of blockers reported. */
+guint ams_access_check_launch_templates (AmsAccess *ax, const AmsCopySpec *spec,
+                                         AmsBlockerFn fn, gpointer user);
+
+/* The key the owner's AMI in spec->region is encrypted with (the recipe's
+ * key in the build region, the entry's kmsKeyId elsewhere, else the AWS
+ * managed key), for an encrypted image; FALSE when the image is not
+ * encrypted. */
+gboolean ams_access_image_key (AmsAccess *ax, const AmsCopySpec *spec, AmsKeyInfo *out,
+                               AmsKeyLookup *lookup);
+
+G_END_DECLS

@@ -1,0 +1,51 @@
+/* amisim — failure causes: stable snake_case names (SCENARIO.md §3).
+ *
+ * A simulated failure is data, not an error: every copy, share or lifecycle
+ * action that fails carries one cause, counted in the statistics and named
+ * in outputs. The names below are a contract; new causes may be added,
+ * none renamed.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AMS_CAUSE_NONE = 0,
+  AMS_CAUSE_ROLE_MISSING,             /* destination account lacks the cross-account role */
+  AMS_CAUSE_ROLE_TRUST_DENIES,        /* its trust policy does not let the source account in */
+  AMS_CAUSE_ROLE_KMS_DENIED,          /* the role's own policies lack the KMS permissions */
+  AMS_CAUSE_KEY_POLICY_DENIES,        /* a key policy does not allow the principal */
+  AMS_CAUSE_KEY_MISSING_IN_REGION,    /* no such key in the region where it is needed */
+  AMS_CAUSE_KEY_DISABLED,
+  AMS_CAUSE_KEY_PENDING_DELETION,
+  AMS_CAUSE_ENCRYPTED_TO_UNENCRYPTED, /* an encrypted image cannot be copied unencrypted */
+  AMS_CAUSE_PV_UNSUPPORTED,           /* PV image to a region without PV */
+  AMS_CAUSE_AWS_MANAGED_KEY_SHARE,    /* launch permission on an image under the AWS managed key */
+  AMS_CAUSE_PUBLIC_SHARE_BLOCKED,     /* userGroups all while block public access is on */
+  AMS_CAUSE_REGION_NOT_ENABLED,       /* opt-in region not enabled by the account */
+  AMS_CAUSE_AMI_QUOTA_EXCEEDED,
+  AMS_CAUSE_COPY_LIMIT_REJECTED,
+  AMS_CAUSE_TRANSIENT,
+  AMS_CAUSE_DISTRIBUTION_TIMEOUT,
+  AMS_CAUSE_BUILD_FAILED,
+  AMS_CAUSE_TEST_FAILED,
+  AMS_CAUSE_LAUNCH_TEMPLATE_DENIED,
+  AMS_CAUSE_LIFECYCLE_ROLE_MISSING,
+  AMS_CAUSE_DEREGISTRATION_PROTECTED,
+  AMS_CAUSE_SCP_DENIES,
+  /* amisim's own, beyond SCENARIO.md's list */
+  AMS_CAUSE_ROLE_EC2_DENIED,          /* the cross-account role may not copy images (managed
+                                         policy Ec2ImageBuilderCrossAccountDistributionAccess missing) */
+  AMS_CAUSE_SHARE_LIMIT_EXCEEDED,     /* more than 1,000 sharing targets on one AMI */
+  AMS_CAUSE_COUNT
+} AmsCause;
+
+/* The stable name ("role_missing"); "none" for AMS_CAUSE_NONE. */
+const char *ams_cause_name (AmsCause c);
+/* The cause of a name, FALSE if there is none. */
+gboolean ams_cause_from_name (const char *name, AmsCause *out);
+
+G_END_DECLS

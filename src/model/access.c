@@ -1,0 +1,652 @@
+/* The permission checks of distribution (access.h).
+ *
+ * Each check builds the request the real service would make (who acts,
+ * which action, on which resource, with which context keys) and asks the
+ * policy evaluator; a refusal is turned into a blocker whose cause follows
+ * from the part that refused: an SCP layer -> scp_denies, a key policy ->
+ * key_policy_denies, the role's own policies -> role_kms_denied (or
+ * role_ec2_denied, launch_template_denied), a trust policy ->
+ * role_trust_denies. Policies built into amisim (the service-linked role,
+ * managed policies) are compiled once per AmsAccess.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "amisim/access.h"
+#include "amisim/scenario.h"
+#include "amisim/sharing.h"
+
+#define SLR_PATH "aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder"
+
+/* What amisim assumes AWSServiceRoleForImageBuilder may do (see access.h). */
+static const char slr_policy_json[] =
+  "{\"Version\": \"2012-10-17\", \"Statement\": ["
+  "{\"Sid\": \"AssumeDistributionRoles\", \"Effect\": \"Allow\", \"Action\": \"sts:AssumeRole\", "
+  "\"Resource\": \"arn:aws:iam::*:role/" AMS_CROSS_ACCOUNT_ROLE "\"}, "
+  "{\"Sid\": \"Images\", \"Effect\": \"Allow\", \"Action\": [\"ec2:CopyImage\", \"ec2:CreateTags\", "
+  "\"ec2:DescribeImages\", \"ec2:ModifyImageAttribute\", \"ec2:CreateLaunchTemplateVersion\", "
+  "\"ec2:ModifyLaunchTemplate\", \"ec2:DescribeLaunchTemplates\"], \"Resource\": \"*\"}, "
+  "{\"Sid\": \"Keys\", \"Effect\": \"Allow\", \"Action\": [\"kms:Encrypt\", \"kms:Decrypt\", "
+  "\"kms:ReEncrypt*\", \"kms:GenerateDataKey*\", \"kms:DescribeKey\", \"kms:CreateGrant\", "
+  "\"kms:ListGrants\", \"kms:RevokeGrant\"], \"Resource\": \"*\"}]}";
+
+/* A consumer account's root user: IAM allows it everything; SCPs and key
+ * policies still apply. */
+static const char root_policy_json[] =
+  "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"RootUser\", \"Effect\": \"Allow\", "
+  "\"Action\": \"*\", \"Resource\": \"*\"}]}";
+
+struct AmsAccess
+{
+  const AmsWorld *w;
+  AmsPolicy *slr;
+  AmsPolicy *root;
+  GHashTable *managed;     /* name -> AmsPolicy* */
+  GHashTable *role_ids;    /* const AmsScRole* -> GPtrArray* of AmsPolicy* (identity policies) */
+};
+
+const char *
+ams_step_name (AmsStep s)
+{
+  static const char *const names[] = {
+    [AMS_STEP_REGION] = "region",
+    [AMS_STEP_ASSUME_ROLE] = "assume_role",
+    [AMS_STEP_COPY] = "copy",
+    [AMS_STEP_DECRYPT] = "decrypt",
+    [AMS_STEP_ENCRYPT] = "encrypt",
+    [AMS_STEP_SHARE] = "share",
+    [AMS_STEP_LAUNCH_TEMPLATE] = "launch_template",
+  };
+  g_return_val_if_fail (s < G_N_ELEMENTS (names), "?");
+  return names[s];
+}
+
+void
+ams_blocker_init (AmsBlocker *b)
+{
+  memset (b, 0, sizeof *b);
+  ams_verdict_init (&b->verdict);
+}
+
+void
+ams_blocker_clear (AmsBlocker *b)
+{
+  g_free (b->resource);
+  g_free (b->message);
+  ams_verdict_clear (&b->verdict);
+  b->resource = b->message = NULL;
+  b->cause = AMS_CAUSE_NONE;
+}
+
+static void
+builtin_error (void *user, const AmsSrcLoc *loc, const char *message)
+{
+  g_critical ("built-in policy %s: %s: %s", (const char *) user, loc->path, message);
+}
+
+static AmsPolicy *
+compile_builtin (const char *name, const char *json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AmsValueDoc) doc = ams_value_load_data (name, json, -1, &error);
+  g_assert_no_error (error);
+  AmsPolicy *p = ams_policy_compile (ams_value_doc_root (doc), AMS_POLICY_IDENTITY, name,
+                                     builtin_error, (void *) name);
+  g_assert (p != NULL);
+  return p;
+}
+
+AmsAccess *
+ams_access_new (const AmsWorld *w)
+{
+  AmsAccess *ax = g_new0 (AmsAccess, 1);
+  ax->w = w;
+  ax->slr = compile_builtin ("AWSServiceRoleForImageBuilder (as amisim models it)", slr_policy_json);
+  ax->root = compile_builtin ("root user", root_policy_json);
+  ax->managed = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                       (GDestroyNotify) ams_policy_unref);
+  ax->role_ids = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  return ax;
+}
+
+void
+ams_access_free (AmsAccess *ax)
+{
+  if (ax == NULL)
+    return;
+  ams_policy_unref (ax->slr);
+  ams_policy_unref (ax->root);
+  g_hash_table_unref (ax->managed);
+  g_hash_table_unref (ax->role_ids);
+  g_free (ax);
+}
+
+/* The identity policies of a role: managed ones by name, then inline. */
+static GPtrArray *
+role_policies (AmsAccess *ax, const AmsScRole *role)
+{
+  GPtrArray *list = g_hash_table_lookup (ax->role_ids, role);
+  if (list != NULL)
+    return list;
+  list = g_ptr_array_new ();
+  for (guint i = 0; i < role->managed_policies->len; i++)
+    {
+      const char *name = g_array_index (role->managed_policies, AmsScRef, i).value;
+      AmsPolicy *p = g_hash_table_lookup (ax->managed, name);
+      if (p == NULL)
+        {
+          p = ams_managed_policy_new (name);
+          g_assert (p != NULL); /* the loader only accepts names the module knows */
+          g_hash_table_insert (ax->managed, (gpointer) name, p);
+        }
+      g_ptr_array_add (list, p);
+    }
+  for (guint i = 0; i < role->inline_policies->len; i++)
+    g_ptr_array_add (list, role->inline_policies->pdata[i]);
+  g_hash_table_insert (ax->role_ids, (gpointer) role, list);
+  return list;
+}
+
+/* ---- who acts ---- */
+
+typedef struct
+{
+  const AmsAccount *account;
+  char arn[256];
+  AmsPolicy *const *identity;
+  guint n_identity;
+  gboolean service_linked;  /* SCPs do not apply to service-linked roles */
+  const char *what;         /* "the cross-account role of 222…" */
+  char what_buf[200];
+} Actor;
+
+static void
+actor_slr (AmsAccess *ax, const AmsAccount *owner, Actor *a)
+{
+  memset (a, 0, sizeof *a);
+  a->account = owner;
+  g_snprintf (a->arn, sizeof a->arn, "arn:aws:iam::%s:role/%s", owner->id, SLR_PATH);
+  a->identity = &ax->slr;
+  a->n_identity = 1;
+  a->service_linked = TRUE;
+  g_snprintf (a->what_buf, sizeof a->what_buf,
+              "Image Builder's service-linked role in account %s", owner->id);
+  a->what = a->what_buf;
+}
+
+static void
+actor_role (AmsAccess *ax, const AmsAccount *acct, const AmsScRole *role, Actor *a)
+{
+  memset (a, 0, sizeof *a);
+  a->account = acct;
+  g_snprintf (a->arn, sizeof a->arn, "arn:aws:iam::%s:role/%s", acct->id, role->name);
+  GPtrArray *ids = role_policies (ax, role);
+  a->identity = (AmsPolicy *const *) ids->pdata;
+  a->n_identity = ids->len;
+  g_snprintf (a->what_buf, sizeof a->what_buf, "role %s", a->arn);
+  a->what = a->what_buf;
+}
+
+static void
+actor_root (AmsAccess *ax, const AmsAccount *acct, Actor *a)
+{
+  memset (a, 0, sizeof *a);
+  a->account = acct;
+  g_snprintf (a->arn, sizeof a->arn, "arn:aws:iam::%s:root", acct->id);
+  a->identity = &ax->root;
+  a->n_identity = 1;
+  g_snprintf (a->what_buf, sizeof a->what_buf, "account %s", acct->id);
+  a->what = a->what_buf;
+}
+
+/* The context keys the service supplies for a principal. */
+static AmsContext *
+principal_context (const Actor *a)
+{
+  AmsContext *ctx = ams_context_new ();
+  ams_context_set (ctx, "aws:PrincipalAccount", a->account->id);
+  ams_context_set (ctx, "aws:PrincipalArn", a->arn);
+  const AmsOrg *org = ams_account_org (a->account);
+  if (org != NULL)
+    {
+      ams_context_set (ctx, "aws:PrincipalOrgID", org->id);
+      ams_context_set (ctx, "aws:PrincipalOrgPaths", ams_account_org_path (a->account));
+    }
+  return ctx;
+}
+
+/* ---- blockers ---- */
+
+static void
+block (AmsBlocker *b, AmsCause cause, AmsStep step, const AmsAccount *account,
+       const AmsRegion *region, const char *resource, const char *fmt, ...) G_GNUC_PRINTF (7, 8);
+
+static void
+block (AmsBlocker *b, AmsCause cause, AmsStep step, const AmsAccount *account,
+       const AmsRegion *region, const char *resource, const char *fmt, ...)
+{
+  b->cause = cause;
+  b->step = step;
+  b->account = account;
+  b->region = region;
+  g_free (b->resource);
+  b->resource = g_strdup (resource);
+  va_list ap;
+  va_start (ap, fmt);
+  g_free (b->message);
+  b->message = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+}
+
+/* Asks the evaluator; on refusal fills `b` with the cause that follows from
+ * the refusing part (`identity_cause` when the actor's own policies lack
+ * the permission, `resource_cause` for the resource policy). */
+static gboolean
+decide (const AmsWorld *w, const Actor *actor, const char *action, const char *resource,
+        const AmsAccount *resource_account, const AmsPolicy *resource_policy,
+        AmsResourceKind kind, AmsContext *ctx, AmsStep step, const AmsRegion *region,
+        AmsCause identity_cause, AmsCause resource_cause, const char *hint, AmsBlocker *b)
+{
+  AmsPolicySet set = {
+    .identity = actor->identity,
+    .n_identity = actor->n_identity,
+    .resource = resource_policy,
+    .resource_kind = kind,
+  };
+  AmsScpLayers scps;
+  if (!actor->service_linked)
+    {
+      ams_world_scp_layers (w, actor->account, &scps);
+      ams_scp_layers_apply (&scps, &set);
+    }
+  AmsRequest req = {
+    .action = action,
+    .resource = resource,
+    .resource_account = resource_account->id,
+    .principal = actor->arn,
+    .principal_account = actor->account->id,
+    .context = ctx,
+  };
+  AmsVerdict v;
+  ams_verdict_init (&v);
+  if (ams_authorize (&set, &req, &v) == AMS_DECISION_ALLOW)
+    {
+      ams_verdict_clear (&v);
+      return TRUE;
+    }
+  AmsPolicyPart part = v.decision == AMS_DECISION_EXPLICIT_DENY ? v.denied_by : v.missing;
+  AmsCause cause = part == AMS_PART_SCP        ? AMS_CAUSE_SCP_DENIES
+                   : part == AMS_PART_RESOURCE ? resource_cause
+                                               : identity_cause;
+  const char *path = ams_account_org_path (actor->account);
+  g_autofree char *where = path ? g_strdup_printf (" (account %s, org path %s)",
+                                                    actor->account->id, path)
+                                : g_strdup_printf (" (account %s, in no organization)",
+                                                   actor->account->id);
+  block (b, cause, step, actor->account, region, resource, "%s may not %s on %s%s: %s.%s%s",
+         actor->what, action, resource, where, v.reason ? v.reason : ams_decision_name (v.decision),
+         cause == AMS_CAUSE_SCP_DENIES ? "" : (hint ? " " : ""),
+         cause == AMS_CAUSE_SCP_DENIES ? "" : (hint ? hint : ""));
+  ams_verdict_clear (&b->verdict);
+  b->verdict = v;
+  return FALSE;
+}
+
+/* Key usable at all: exists where needed, enabled. */
+static gboolean
+key_usable (AmsKeyLookup lookup, const AmsKeyInfo *k, const char *ref, const AmsAccount *where,
+            const AmsRegion *region, AmsStep step, const char *purpose, AmsBlocker *b)
+{
+  if (lookup == AMS_KEY_NOT_FOUND)
+    {
+      block (b, AMS_CAUSE_KEY_MISSING_IN_REGION, step, where, region, ref,
+             "%s: no KMS key '%s' in account %s in %s; create the key there (a key lives in "
+             "one account and one region) or name one that exists",
+             purpose, ref, where->id, region->name);
+      return FALSE;
+    }
+  if (lookup == AMS_KEY_OTHER_REGION)
+    {
+      block (b, AMS_CAUSE_KEY_MISSING_IN_REGION, step, where, region, ref,
+             "%s: key '%s' is not in %s (KMS keys are regional); name a key of %s, for "
+             "example a replica of a multi-Region key", purpose, ref, region->name, region->name);
+      return FALSE;
+    }
+  if (k->state == AMS_KEY_DISABLED)
+    {
+      block (b, AMS_CAUSE_KEY_DISABLED, step, k->account, k->region, k->arn,
+             "%s: key %s is disabled; enable it", purpose, k->arn);
+      return FALSE;
+    }
+  if (k->state == AMS_KEY_PENDING_DELETION)
+    {
+      block (b, AMS_CAUSE_KEY_PENDING_DELETION, step, k->account, k->region, k->arn,
+             "%s: key %s is pending deletion; cancel the deletion or name another key",
+             purpose, k->arn);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The actor may use key k for every action listed. */
+static gboolean
+key_allows (AmsAccess *ax, const Actor *actor, const AmsKeyInfo *k, const char *const *actions,
+            AmsStep step, AmsBlocker *b)
+{
+  g_autoptr (AmsContext) ctx = principal_context (actor);
+  ams_context_set (ctx, "kms:CallerAccount", actor->account->id);
+  g_autofree char *via = g_strdup_printf ("ec2.%s.amazonaws.com", k->region->name);
+  ams_context_set (ctx, "kms:ViaService", via);
+  const AmsPolicy *kp = ams_world_key_policy (ax->w, k);
+  g_autofree char *hint = NULL;
+  if (k->aws_managed && actor->account != k->account)
+    hint = g_strdup_printf ("The AWS managed key alias/aws/ebs can only be used by its own "
+                            "account; encrypt the image with a customer managed key and allow "
+                            "account %s in its key policy.", actor->account->id);
+  else
+    hint = g_strdup_printf ("Allow it in the key policy of %s (for example for the account, its "
+                            "organization with aws:PrincipalOrgID, or its OU with "
+                            "aws:PrincipalOrgPaths) and in the role's own policies.", k->arn);
+  for (guint i = 0; actions[i] != NULL; i++)
+    if (!decide (ax->w, actor, actions[i], k->arn, k->account, kp, AMS_RESOURCE_KMS_KEY, ctx, step,
+                 k->region, AMS_CAUSE_ROLE_KMS_DENIED, AMS_CAUSE_KEY_POLICY_DENIES, hint, b))
+      return FALSE;
+  return TRUE;
+}
+
+static const char *const source_key_actions[] = {
+  "kms:DescribeKey", "kms:CreateGrant", "kms:Decrypt", "kms:ReEncryptFrom", NULL,
+};
+static const char *const reencrypt_actions[] = {
+  "kms:DescribeKey", "kms:CreateGrant", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptTo",
+  NULL,
+};
+static const char *const encrypt_actions[] = {
+  "kms:DescribeKey", "kms:CreateGrant", "kms:GenerateDataKeyWithoutPlaintext", "kms:Encrypt",
+  NULL,
+};
+static const char *const launch_key_actions[] = {
+  "kms:DescribeKey", "kms:CreateGrant", "kms:Decrypt", NULL,
+};
+
+/* Assumes the cross-account role of `target` for `owner`'s service-linked
+ * role; fills *actor with the role on success. */
+static gboolean
+assume_role (AmsAccess *ax, const AmsAccount *owner, const AmsAccount *target,
+             const AmsRegion *region, AmsStep step, AmsCause missing_cause, Actor *actor,
+             AmsBlocker *b)
+{
+  const AmsScRole *role = ams_account_find_role (target, AMS_CROSS_ACCOUNT_ROLE);
+  g_autofree char *role_arn = g_strdup_printf ("arn:aws:iam::%s:role/%s", target->id,
+                                               AMS_CROSS_ACCOUNT_ROLE);
+  if (role == NULL)
+    {
+      block (b, missing_cause, step, target, region, role_arn,
+             "account %s has no role %s; create it with a trust policy that lets account %s "
+             "assume it (sts:AssumeRole for arn:aws:iam::%s:root) and attach "
+             "Ec2ImageBuilderCrossAccountDistributionAccess",
+             target->id, AMS_CROSS_ACCOUNT_ROLE, owner->id, owner->id);
+      return FALSE;
+    }
+  Actor slr;
+  actor_slr (ax, owner, &slr);
+  g_autoptr (AmsContext) ctx = principal_context (&slr);
+  g_autofree char *hint = g_strdup_printf ("Add a trust statement allowing sts:AssumeRole for "
+                                           "{\"AWS\": \"arn:aws:iam::%s:root\"}.", owner->id);
+  if (!decide (ax->w, &slr, "sts:AssumeRole", role_arn, target, role->trust, AMS_RESOURCE_TRUST,
+               ctx, step, region, AMS_CAUSE_ROLE_TRUST_DENIES, AMS_CAUSE_ROLE_TRUST_DENIES, hint, b))
+    {
+      b->account = target;
+      return FALSE;
+    }
+  actor_role (ax, target, role, actor);
+  return TRUE;
+}
+
+gboolean
+ams_access_image_key (AmsAccess *ax, const AmsCopySpec *spec, AmsKeyInfo *out,
+                      AmsKeyLookup *lookup)
+{
+  const AmsScPipeline *pl = spec->pipeline;
+  if (!pl->encrypted)
+    return FALSE;
+  AmsKeyLookup r;
+  if (spec->region == spec->source_region)
+    r = ams_world_find_key (ax->w, pl->kms_key.value, spec->owner, spec->source_region, out);
+  else
+    r = ams_world_find_key (ax->w, spec->entry->kms_key_id.value, spec->owner, spec->region, out);
+  if (lookup != NULL)
+    *lookup = r;
+  return TRUE;
+}
+
+gboolean
+ams_access_check_copy (AmsAccess *ax, const AmsCopySpec *spec, AmsBlocker *b)
+{
+  ams_blocker_init (b);
+  const AmsAccount *owner = spec->owner, *target = spec->target;
+  const AmsRegion *region = spec->region, *source = spec->source_region;
+  const AmsScPipeline *pl = spec->pipeline;
+  gboolean cross = target != owner;
+
+  /* 1. regions */
+  if (!ams_account_region_enabled (owner, source))
+    {
+      block (b, AMS_CAUSE_REGION_NOT_ENABLED, AMS_STEP_REGION, owner, source, source->name,
+             "%s is an opt-in region that account %s has not enabled; enable it "
+             "(enabled_regions of the account)", source->name, owner->id);
+      return FALSE;
+    }
+  if (!ams_account_region_enabled (target, region))
+    {
+      block (b, AMS_CAUSE_REGION_NOT_ENABLED, AMS_STEP_REGION, target, region, region->name,
+             "%s is an opt-in region that account %s has not enabled; enable it "
+             "(enabled_regions of the account)", region->name, target->id);
+      return FALSE;
+    }
+  if (pl->pv && !region->pv_supported)
+    {
+      block (b, AMS_CAUSE_PV_UNSUPPORTED, AMS_STEP_REGION, target, region, region->name,
+             "the image is paravirtual (PV) and %s does not support PV AMIs; build an HVM "
+             "image or leave %s out of the distribution", region->name, region->name);
+      return FALSE;
+    }
+
+  /* 2. who copies: the owner's service-linked role, or the target's role */
+  Actor actor;
+  if (cross)
+    {
+      if (!assume_role (ax, owner, target, region, AMS_STEP_ASSUME_ROLE, AMS_CAUSE_ROLE_MISSING,
+                        &actor, b))
+        return FALSE;
+    }
+  else
+    actor_slr (ax, owner, &actor);
+
+  /* 3. the copy itself */
+  {
+    g_autofree char *images = g_strdup_printf ("arn:aws:ec2:%s::image/*", region->name);
+    g_autoptr (AmsContext) ctx = principal_context (&actor);
+    if (!decide (ax->w, &actor, "ec2:CopyImage", images, target, NULL, AMS_RESOURCE_GENERIC, ctx,
+                 AMS_STEP_COPY, region, AMS_CAUSE_ROLE_EC2_DENIED, AMS_CAUSE_ROLE_EC2_DENIED,
+                 "Attach the managed policy Ec2ImageBuilderCrossAccountDistributionAccess to the "
+                 "role.", b))
+      return FALSE;
+  }
+
+  /* 4. the source key (the recipe's, in the build region) */
+  if (pl->encrypted)
+    {
+      AmsKeyInfo k;
+      const char *ref = pl->kms_key.value ? pl->kms_key.value : "alias/aws/ebs";
+      AmsKeyLookup found = ams_world_find_key (ax->w, pl->kms_key.value, owner, source, &k);
+      if (!key_usable (found, &k, ref, owner, source, AMS_STEP_DECRYPT, "the image's key", b))
+        return FALSE;
+      if (!key_allows (ax, &actor, &k, source_key_actions, AMS_STEP_DECRYPT, b))
+        return FALSE;
+    }
+
+  /* 5. the destination key: kmsKeyId of the region, else the default EBS key */
+  const char *dst_ref = spec->entry->kms_key_id.value;
+  if (pl->encrypted || dst_ref != NULL)
+    {
+      AmsKeyInfo k;
+      AmsKeyLookup found = ams_world_find_key (ax->w, dst_ref, target, region, &k);
+      if (!key_usable (found, &k, dst_ref ? dst_ref : "alias/aws/ebs", target, region,
+                       AMS_STEP_ENCRYPT, "the key of the copy (kmsKeyId)", b))
+        return FALSE;
+      if (!key_allows (ax, &actor, &k, pl->encrypted ? reencrypt_actions : encrypt_actions,
+                       AMS_STEP_ENCRYPT, b))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- launch permissions ---- */
+
+static void
+report (AmsBlockerFn fn, gpointer user, AmsBlocker *b, guint *n)
+{
+  fn (b, user);
+  ams_blocker_clear (b);
+  ams_verdict_init (&b->verdict);
+  (*n)++;
+}
+
+guint
+ams_access_check_shares (AmsAccess *ax, const AmsCopySpec *spec, AmsBlockerFn fn, gpointer user)
+{
+  const AmsScDistRegion *e = spec->entry;
+  guint targets = e->lp_user_ids->len + e->lp_org_arns->len + e->lp_ou_arns->len
+                  + (e->lp_public ? 1 : 0);
+  if (targets == 0)
+    return 0;
+  const AmsAccount *owner = spec->owner;
+  const AmsRegion *region = spec->region;
+  guint n = 0;
+  AmsBlocker b;
+  ams_blocker_init (&b);
+  g_autofree char *ami = g_strdup_printf ("the AMI of pipeline %s in %s (owner %s)",
+                                          spec->pipeline->name, region->name, owner->id);
+
+  AmsKeyInfo key;
+  AmsKeyLookup found = AMS_KEY_FOUND;
+  gboolean encrypted = ams_access_image_key (ax, spec, &key, &found);
+  if (encrypted && found == AMS_KEY_FOUND && key.aws_managed)
+    {
+      block (&b, AMS_CAUSE_AWS_MANAGED_KEY_SHARE, AMS_STEP_SHARE, owner, region, ami,
+             "%s is encrypted with the AWS managed key alias/aws/ebs, which cannot be shared: "
+             "its launch permissions fail. Encrypt it with a customer managed key (recipe "
+             "kms_key in the build region, kmsKeyId elsewhere) whose key policy allows the "
+             "accounts it is shared with", ami);
+      report (fn, user, &b, &n);
+      return n;
+    }
+  if (e->lp_public && ams_account_blocks_public_amis (owner))
+    {
+      block (&b, AMS_CAUSE_PUBLIC_SHARE_BLOCKED, AMS_STEP_SHARE, owner, region, ami,
+             "userGroups [\"all\"] makes %s public, but block public access for AMIs is on in "
+             "account %s (%s); turn it off (block_public_ami_access: false) or do not share "
+             "publicly", ami, owner->id, region->name);
+      report (fn, user, &b, &n);
+    }
+  if (targets > 1000)
+    {
+      block (&b, AMS_CAUSE_SHARE_LIMIT_EXCEEDED, AMS_STEP_SHARE, owner, region, ami,
+             "%s would have %u sharing targets; an AMI can be shared with at most 1,000 "
+             "(an organization or OU counts as one): share with OUs instead of accounts",
+             ami, targets);
+      report (fn, user, &b, &n);
+    }
+  if (!encrypted || found != AMS_KEY_FOUND)
+    return n;
+
+  /* An encrypted AMI is usable only where its key is: every account the
+   * launch permissions cover needs the key policy's permission. */
+  AmsAmiTraits traits = { .aws_managed_key = FALSE, .block_public = FALSE };
+  g_autoptr (AmsLaunchPerms) lp = ams_launch_perms_new (owner->id, &traits);
+  for (guint i = 0; i < e->lp_user_ids->len; i++)
+    ams_launch_perms_add_account (lp, owner->id, g_array_index (e->lp_user_ids, AmsScRef, i).value);
+  for (guint i = 0; i < e->lp_org_arns->len; i++)
+    ams_launch_perms_add_org (lp, owner->id, g_array_index (e->lp_org_arns, AmsScRef, i).value);
+  for (guint i = 0; i < e->lp_ou_arns->len; i++)
+    ams_launch_perms_add_ou (lp, owner->id, g_array_index (e->lp_ou_arns, AmsScRef, i).value);
+  for (guint i = 0; i < ams_world_n_accounts (ax->w); i++)
+    {
+      const AmsAccount *a = ams_world_account (ax->w, i);
+      AmsPlace place;
+      ams_account_place (a, &place);
+      if (a == owner || !ams_launch_perms_can_launch (lp, &place))
+        continue;
+      Actor consumer;
+      actor_root (ax, a, &consumer);
+      if (!key_allows (ax, &consumer, &key, launch_key_actions, AMS_STEP_SHARE, &b))
+        {
+          g_autofree char *msg = g_strdup_printf ("%s is shared with account %s, which cannot "
+                                                  "launch it: %s", ami, a->id, b.message);
+          g_free (b.message);
+          b.message = g_steal_pointer (&msg);
+          b.region = region;
+          report (fn, user, &b, &n);
+        }
+    }
+  return n;
+}
+
+/* ---- launch templates ---- */
+
+guint
+ams_access_check_launch_templates (AmsAccess *ax, const AmsCopySpec *spec, AmsBlockerFn fn,
+                                   gpointer user)
+{
+  const AmsScDistRegion *e = spec->entry;
+  const AmsRegion *region = spec->region;
+  guint n = 0;
+  AmsBlocker b;
+  ams_blocker_init (&b);
+  for (guint i = 0; i < e->launch_templates->len; i++)
+    {
+      const AmsScLaunchTemplate *lt = e->launch_templates->pdata[i];
+      const AmsAccount *acct = lt->account.value
+                                 ? ams_world_find_account (ax->w, lt->account.value)
+                                 : spec->owner;
+      g_assert (acct != NULL);
+      Actor actor;
+      if (acct == spec->owner)
+        actor_slr (ax, spec->owner, &actor);
+      else if (!assume_role (ax, spec->owner, acct, region, AMS_STEP_LAUNCH_TEMPLATE,
+                             AMS_CAUSE_ROLE_MISSING, &actor, &b))
+        {
+          report (fn, user, &b, &n);
+          continue;
+        }
+      g_autofree char *arn = g_strdup_printf ("arn:aws:ec2:%s:%s:launch-template/%s", region->name,
+                                              acct->id, lt->launch_template_id);
+      g_autoptr (AmsContext) ctx = principal_context (&actor);
+      /* Image Builder tags what it manages; a template it may update carries the tag. */
+      ams_context_set (ctx, "aws:ResourceTag/CreatedBy", "EC2 Image Builder");
+      const char *hint = "Allow ec2:CreateLaunchTemplateVersion, ec2:ModifyLaunchTemplate "
+                         "(with the tag condition CreatedBy = EC2 Image Builder) and "
+                         "ec2:DescribeLaunchTemplates in the role's policies.";
+      struct
+      {
+        const char *action;
+        const char *resource;
+      } steps[] = {
+        { "ec2:DescribeLaunchTemplates", "*" },
+        { "ec2:CreateLaunchTemplateVersion", arn },
+        { "ec2:ModifyLaunchTemplate", arn },
+      };
+      for (guint j = 0; j < G_N_ELEMENTS (steps); j++)
+        if (!decide (ax->w, &actor, steps[j].action, steps[j].resource, acct, NULL,
+                     AMS_RESOURCE_GENERIC, ctx, AMS_STEP_LAUNCH_TEMPLATE, region,
+                     AMS_CAUSE_LAUNCH_TEMPLATE_DENIED, AMS_CAUSE_LAUNCH_TEMPLATE_DENIED, hint, &b))
+          {
+            g_free (b.resource);
+            b.resource = g_strdup (arn);
+            report (fn, user, &b, &n);
+            break;
+          }
+    }
+  return n;
+}

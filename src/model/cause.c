@@ -1,0 +1,51 @@
+/* Failure cause names (cause.h): one table, so that names and enum values
+ * cannot drift apart. */
+#include <string.h>
+#include "amisim/cause.h"
+
+static const char *const names[AMS_CAUSE_COUNT] = {
+  [AMS_CAUSE_NONE] = "none",
+  [AMS_CAUSE_ROLE_MISSING] = "role_missing",
+  [AMS_CAUSE_ROLE_TRUST_DENIES] = "role_trust_denies",
+  [AMS_CAUSE_ROLE_KMS_DENIED] = "role_kms_denied",
+  [AMS_CAUSE_KEY_POLICY_DENIES] = "key_policy_denies",
+  [AMS_CAUSE_KEY_MISSING_IN_REGION] = "key_missing_in_region",
+  [AMS_CAUSE_KEY_DISABLED] = "key_disabled",
+  [AMS_CAUSE_KEY_PENDING_DELETION] = "key_pending_deletion",
+  [AMS_CAUSE_ENCRYPTED_TO_UNENCRYPTED] = "encrypted_to_unencrypted",
+  [AMS_CAUSE_PV_UNSUPPORTED] = "pv_unsupported",
+  [AMS_CAUSE_AWS_MANAGED_KEY_SHARE] = "aws_managed_key_share",
+  [AMS_CAUSE_PUBLIC_SHARE_BLOCKED] = "public_share_blocked",
+  [AMS_CAUSE_REGION_NOT_ENABLED] = "region_not_enabled",
+  [AMS_CAUSE_AMI_QUOTA_EXCEEDED] = "ami_quota_exceeded",
+  [AMS_CAUSE_COPY_LIMIT_REJECTED] = "copy_limit_rejected",
+  [AMS_CAUSE_TRANSIENT] = "transient",
+  [AMS_CAUSE_DISTRIBUTION_TIMEOUT] = "distribution_timeout",
+  [AMS_CAUSE_BUILD_FAILED] = "build_failed",
+  [AMS_CAUSE_TEST_FAILED] = "test_failed",
+  [AMS_CAUSE_LAUNCH_TEMPLATE_DENIED] = "launch_template_denied",
+  [AMS_CAUSE_LIFECYCLE_ROLE_MISSING] = "lifecycle_role_missing",
+  [AMS_CAUSE_DEREGISTRATION_PROTECTED] = "deregistration_protected",
+  [AMS_CAUSE_SCP_DENIES] = "scp_denies",
+  [AMS_CAUSE_ROLE_EC2_DENIED] = "role_ec2_denied",
+  [AMS_CAUSE_SHARE_LIMIT_EXCEEDED] = "share_limit_exceeded",
+};
+
+const char *
+ams_cause_name (AmsCause c)
+{
+  g_return_val_if_fail (c < AMS_CAUSE_COUNT, "none");
+  return names[c];
+}
+
+gboolean
+ams_cause_from_name (const char *name, AmsCause *out)
+{
+  for (guint i = 0; i < AMS_CAUSE_COUNT; i++)
+    if (strcmp (names[i], name) == 0)
+      {
+        *out = (AmsCause) i;
+        return TRUE;
+      }
+  return FALSE;
+}

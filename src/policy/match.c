@@ -1,0 +1,441 @@
+/* amisim — policy strings: wildcards, ARN parts, policy variables, and the
+ * "did you mean" helper for compile errors.
+ *
+ * Everything a statement compares is a string: actions (case-insensitive),
+ * resources and condition values (case-sensitive unless the operator says
+ * otherwise). Patterns are kept in an internal form where '\' escapes the
+ * next character, so that a '*' produced by ${*} or by a variable's value is
+ * literal while one written in the policy is a wildcard (see
+ * policy-private.h).
+ */
+#include <string.h>
+
+#include "policy-private.h"
+
+/* ---- errors and suggestions ---------------------------------------------- */
+
+void
+ams__report (AmsReporter *r, const AmsSrcLoc *loc, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  r->n_errors++;
+  if (r->report != NULL)
+    r->report (r->user, loc, msg);
+}
+
+guint
+ams__levenshtein (const char *a, const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  g_autofree guint *row = g_new (guint, lb + 1);
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = (guint) j;
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint diag = row[0];
+      row[0] = (guint) i;
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint up = row[j];
+          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
+          guint best = MIN (row[j] + 1, row[j - 1] + 1);
+          row[j] = MIN (best, diag + cost);
+          diag = up;
+        }
+    }
+  return row[lb];
+}
+
+const char *
+ams__suggest (const char *word, const char *const *candidates, guint n)
+{
+  const char *best = NULL;
+  guint best_d = G_MAXUINT;
+  guint len = (guint) strlen (word);
+  for (guint i = 0; i < n; i++)
+    {
+      guint d = ams__levenshtein (word, candidates[i]);
+      if (d < best_d)
+        {
+          best_d = d;
+          best = candidates[i];
+        }
+    }
+  /* A suggestion as far away as the word is long is no suggestion. */
+  if (best == NULL || best_d >= len)
+    return NULL;
+  if (best_d <= 2 || best_d * 3 <= len)
+    return best;
+  return NULL;
+}
+
+void
+ams__append_suggestion (GString *msg, const char *word, const char *const *candidates, guint n)
+{
+  const char *s = ams__suggest (word, candidates, n);
+  if (s != NULL)
+    {
+      g_string_append_printf (msg, "; did you mean '%s'?", s);
+      return;
+    }
+  if (n == 0 || n > 12)
+    return;
+  g_string_append (msg, "; expected one of: ");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (msg, "%s%s", i > 0 ? ", " : "", candidates[i]);
+}
+
+/* ---- wildcard matching ---------------------------------------------------- */
+
+char *
+ams__escape (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text) + 4);
+  for (const char *c = text; *c; c++)
+    {
+      if (*c == '\\' || *c == '*' || *c == '?')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+chars_equal (char a, char b, gboolean icase)
+{
+  return icase ? g_ascii_tolower (a) == g_ascii_tolower (b) : a == b;
+}
+
+/* Classic greedy matching with one backtrack point: on a mismatch after a
+ * '*', the star absorbs one more character and matching resumes. Linear in
+ * practice, at worst O(|pat| * |s|); no recursion, so no stack to blow. */
+gboolean
+ams__glob (const char *pat, const char *s, gboolean wild, gboolean icase)
+{
+  const char *p = pat;
+  const char *star_p = NULL, *star_s = NULL;
+  while (*s)
+    {
+      if (wild && *p == '*')
+        {
+          star_p = ++p;
+          star_s = s;
+          continue;
+        }
+      if (*p)
+        {
+          gboolean esc = *p == '\\' && p[1] != '\0';
+          char pc = esc ? p[1] : *p;
+          if (wild && !esc && pc == '?')
+            {
+              /* '?' is one character, not one byte. */
+              p++;
+              s = g_utf8_next_char (s);
+              continue;
+            }
+          if (chars_equal (pc, *s, icase))
+            {
+              p += esc ? 2 : 1;
+              s++;
+              continue;
+            }
+        }
+      if (star_p == NULL)
+        return FALSE;
+      p = star_p;
+      s = ++star_s;
+    }
+  while (wild && *p == '*')
+    p++;
+  return *p == '\0';
+}
+
+gboolean
+ams__arn_split (const char *arn, char **buf, const char *parts[6])
+{
+  *buf = g_strdup (arn);
+  char *c = *buf;
+  parts[0] = c;
+  for (int i = 1; i < 6; i++)
+    {
+      c = strchr (c, ':');
+      if (c == NULL)
+        return FALSE;
+      *c++ = '\0';
+      parts[i] = c;
+    }
+  return TRUE;
+}
+
+/* Both strings split at their first five colons; a colon is never escaped
+ * in the internal form, so splitting the pattern needs no unescaping. */
+static gboolean
+parts_match (const char *pat, const char *arn, gboolean *both_arns)
+{
+  g_autofree char *pbuf = NULL, *sbuf = NULL;
+  const char *pp[6], *sp[6];
+  gboolean p_ok = ams__arn_split (pat, &pbuf, pp);
+  gboolean s_ok = ams__arn_split (arn, &sbuf, sp);
+  *both_arns = p_ok && s_ok;
+  if (!*both_arns)
+    return FALSE;
+  for (int i = 0; i < 6; i++)
+    if (!ams__glob (pp[i], sp[i], TRUE, FALSE))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+ams__arn_match (const char *pat, const char *arn)
+{
+  gboolean both;
+  return parts_match (pat, arn, &both);
+}
+
+gboolean
+ams__resource_match (const char *pat, const char *resource)
+{
+  if (strcmp (pat, "*") == 0)
+    return TRUE;
+  gboolean both;
+  gboolean m = parts_match (pat, resource, &both);
+  if (both)
+    return m;
+  return ams__glob (pat, resource, TRUE, FALSE);
+}
+
+/* ---- templates (policy variables) ------------------------------------------ */
+
+static void
+segment_clear (gpointer p)
+{
+  AmsSegment *s = p;
+  g_free (s->text);
+  g_free (s->fallback);
+}
+
+void
+ams__template_free (AmsTemplate *t)
+{
+  if (t == NULL)
+    return;
+  g_free (t->text);
+  g_free (t->pattern);
+  if (t->segments != NULL)
+    g_array_unref (t->segments);
+  g_free (t);
+}
+
+/* Internal form of text written in the policy: its wildcards stay
+ * wildcards, only '\' needs escaping. */
+static void
+append_written (GString *out, const char *text)
+{
+  for (const char *c = text; *c; c++)
+    {
+      if (*c == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *c);
+    }
+}
+
+static void
+append_value (GString *out, const char *value)
+{
+  g_autofree char *e = ams__escape (value);
+  g_string_append (out, e);
+}
+
+static gboolean
+is_key_char (char c)
+{
+  return g_ascii_isalnum (c) || strchr ("_.:/+=@-", c) != NULL;
+}
+
+/* Parses the inside of "${...}" (`inner`, `len` bytes) into `seg`.
+ * Accepted: "*", "?", "$", "key", "key, 'default'" with '' for a quote. */
+static gboolean
+parse_variable (const char *inner, gsize len, AmsSegment *seg)
+{
+  memset (seg, 0, sizeof *seg);
+  if (len == 1 && strchr ("*?$", inner[0]) != NULL)
+    {
+      seg->kind = AMS__SEG_LITERAL;
+      seg->text = g_strndup (inner, 1);
+      return TRUE;
+    }
+  gsize i = 0;
+  while (i < len && inner[i] == ' ')
+    i++;
+  gsize k0 = i;
+  while (i < len && is_key_char (inner[i]))
+    i++;
+  gsize k1 = i;
+  if (k1 == k0)
+    return FALSE;
+  while (i < len && inner[i] == ' ')
+    i++;
+  g_autofree char *fallback = NULL;
+  if (i < len && inner[i] == ',')
+    {
+      i++;
+      while (i < len && inner[i] == ' ')
+        i++;
+      if (i >= len || inner[i] != '\'')
+        return FALSE;
+      i++;
+      GString *d = g_string_new (NULL);
+      gboolean closed = FALSE;
+      while (i < len)
+        {
+          if (inner[i] == '\'')
+            {
+              if (i + 1 < len && inner[i + 1] == '\'')
+                {
+                  g_string_append_c (d, '\'');
+                  i += 2;
+                  continue;
+                }
+              closed = TRUE;
+              i++;
+              break;
+            }
+          g_string_append_c (d, inner[i++]);
+        }
+      fallback = g_string_free (d, FALSE);
+      if (!closed)
+        return FALSE;
+      while (i < len && inner[i] == ' ')
+        i++;
+    }
+  if (i != len)
+    return FALSE;
+  seg->kind = AMS__SEG_VARIABLE;
+  seg->text = g_ascii_strdown (inner + k0, (gssize) (k1 - k0));
+  seg->fallback = g_steal_pointer (&fallback);
+  return TRUE;
+}
+
+AmsTemplate *
+ams__template_new (const char *text, gboolean variables, const AmsSrcLoc *loc, AmsReporter *r)
+{
+  g_autoptr (GArray) segs = g_array_new (FALSE, TRUE, sizeof (AmsSegment));
+  g_array_set_clear_func (segs, segment_clear);
+  GString *lit = g_string_new (NULL);
+  gboolean any_var = FALSE;
+  const char *c = text;
+  while (*c)
+    {
+      if (c[0] != '$' || c[1] != '{')
+        {
+          g_string_append_c (lit, *c++);
+          continue;
+        }
+      const char *end = strchr (c + 2, '}');
+      if (end == NULL)
+        {
+          ams__report (r, loc, "'%s' has a '${' with no closing '}'; write ${$} for a literal '$'",
+                       text);
+          g_string_free (lit, TRUE);
+          return NULL;
+        }
+      g_autofree char *written = g_strndup (c, (gsize) (end - c + 1));
+      if (!variables)
+        {
+          ams__report (r, loc,
+                       "policy variable %s needs \"Version\": \"2012-10-17\" in the policy; "
+                       "without it IAM compares the text literally", written);
+          g_string_free (lit, TRUE);
+          return NULL;
+        }
+      AmsSegment seg;
+      if (!parse_variable (c + 2, (gsize) (end - c - 2), &seg))
+        {
+          ams__report (r, loc,
+                       "malformed policy variable %s: expected ${prefix:Key}, "
+                       "${prefix:Key, 'default'}, ${*}, ${?} or ${$}", written);
+          g_string_free (lit, TRUE);
+          return NULL;
+        }
+      if (seg.kind == AMS__SEG_VARIABLE && strchr (seg.text, ':') == NULL)
+        {
+          ams__report (r, loc,
+                       "policy variable %s names no context key: keys have a service prefix, "
+                       "like ${aws:PrincipalAccount}", written);
+          segment_clear (&seg);
+          g_string_free (lit, TRUE);
+          return NULL;
+        }
+      if (lit->len > 0)
+        {
+          AmsSegment t = { AMS__SEG_TEXT, g_strdup (lit->str), NULL };
+          g_array_append_val (segs, t);
+          g_string_truncate (lit, 0);
+        }
+      g_array_append_val (segs, seg);
+      any_var = TRUE;
+      c = end + 1;
+    }
+  AmsTemplate *t = g_new0 (AmsTemplate, 1);
+  t->text = g_strdup (text);
+  if (!any_var)
+    {
+      GString *p = g_string_new (NULL);
+      append_written (p, text);
+      t->pattern = g_string_free (p, FALSE);
+      g_string_free (lit, TRUE);
+      return t;
+    }
+  if (lit->len > 0)
+    {
+      AmsSegment s = { AMS__SEG_TEXT, g_strdup (lit->str), NULL };
+      g_array_append_val (segs, s);
+    }
+  g_string_free (lit, TRUE);
+  t->segments = g_steal_pointer (&segs);
+  return t;
+}
+
+const char *
+ams__template_expand (const AmsTemplate *t, const AmsContext *ctx, char **owned)
+{
+  *owned = NULL;
+  if (t->segments == NULL)
+    return t->pattern;
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < t->segments->len; i++)
+    {
+      const AmsSegment *s = &g_array_index (t->segments, AmsSegment, i);
+      switch (s->kind)
+        {
+        case AMS__SEG_TEXT:
+          append_written (out, s->text);
+          break;
+        case AMS__SEG_LITERAL:
+          append_value (out, s->text);
+          break;
+        case AMS__SEG_VARIABLE:
+          {
+            /* Only a single-valued key can stand in for a variable (IAM:
+             * multivalued keys cannot be policy variables); otherwise the
+             * default, if any, is used. */
+            const char *const *v = ctx != NULL ? ams__context_get_lc (ctx, s->text) : NULL;
+            if (v != NULL && v[0] != NULL && v[1] == NULL)
+              append_value (out, v[0]);
+            else if (s->fallback != NULL)
+              append_value (out, s->fallback);
+            else
+              {
+                g_string_free (out, TRUE);
+                return NULL;
+              }
+            break;
+          }
+        }
+    }
+  *owned = g_string_free (out, FALSE);
+  return *owned;
+}

@@ -1,0 +1,188 @@
+/* amisim — policy module internals shared by the files of src/policy/.
+ *
+ * A compiled AmsPolicy is a list of statements whose strings have already
+ * been checked and turned into matchers: action and resource patterns,
+ * principals, and condition blocks with their operator, set qualifier and
+ * typed values. Nothing here refers back to the AmsValue tree the policy was
+ * compiled from; source locations are copied into the policy's own string
+ * chunk. Symbols shared between files carry the `ams__` prefix (internal,
+ * not part of policy.h's contract).
+ */
+#pragma once
+
+#include "amisim/policy.h"
+
+G_BEGIN_DECLS
+
+/* ---- error reporting while compiling ----------------------------------- */
+
+/* Passed down through every compile step: where problems go and how many. */
+typedef struct
+{
+  AmsPolicyErrorFn report;
+  void *user;
+  guint n_errors;
+} AmsReporter;
+
+void ams__report (AmsReporter *r, const AmsSrcLoc *loc, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+/* ---- did you mean ------------------------------------------------------- */
+
+/* Edit distance (insertions, deletions, substitutions; ASCII case folded). */
+guint ams__levenshtein (const char *a, const char *b);
+/* The candidate close enough to `word` to be a likely typo, or NULL. */
+const char *ams__suggest (const char *word, const char *const *candidates, guint n);
+/* Appends "; did you mean 'X'?" when a candidate is close, else, when there
+ * are at most 12 candidates, "; expected one of: a, b, c". */
+void ams__append_suggestion (GString *msg, const char *word, const char *const *candidates,
+                             guint n);
+
+/* ---- patterns ----------------------------------------------------------- */
+
+/* Matchers work on an internal pattern form in which '\' escapes the next
+ * character, so that a '*' or '?' that came from a policy variable's value
+ * or from ${*} / ${?} is literal while the ones written in the policy are
+ * wildcards. */
+
+/* One piece of a string written in a policy (see AmsTemplate). */
+typedef enum
+{
+  AMS__SEG_TEXT,     /* text as written: '*' and '?' are wildcards */
+  AMS__SEG_LITERAL,  /* ${*}, ${?}, ${$}: one literal character      */
+  AMS__SEG_VARIABLE, /* ${key} or ${key, 'default'}                  */
+} AmsSegKind;
+
+typedef struct
+{
+  AmsSegKind kind;
+  char *text;     /* TEXT: the text; LITERAL: the character; VARIABLE: key (lower case) */
+  char *fallback; /* VARIABLE: the default value, or NULL */
+} AmsSegment;
+
+/* A string from a Resource element or a String… or Arn… condition value. With
+ * no policy variable in it, `pattern` is its internal form, ready to match;
+ * otherwise `segments` are expanded against each request's context. */
+typedef struct
+{
+  char *text;        /* as written */
+  char *pattern;     /* internal form, or NULL when there are variables */
+  GArray *segments;  /* of AmsSegment, NULL when there are none */
+} AmsTemplate;
+
+/* Compiles `text` (at `loc`). `variables` is whether policy variables are
+ * interpreted (Version 2012-10-17): when FALSE, a "${" is reported as an
+ * error rather than silently kept as literal text. NULL after reporting. */
+AmsTemplate *ams__template_new (const char *text, gboolean variables, const AmsSrcLoc *loc,
+                                AmsReporter *r);
+void ams__template_free (AmsTemplate *t);
+/* The internal pattern for this request: borrowed `pattern` or, with
+ * variables, a new string stored in *owned (free it). NULL when a variable
+ * has no single value in `ctx` and no default: the string matches nothing. */
+const char *ams__template_expand (const AmsTemplate *t, const AmsContext *ctx, char **owned);
+
+/* Internal form of plain text: '\', '*' and '?' escaped. */
+char *ams__escape (const char *text);
+/* Matches internal pattern `pat` against `s`. `wild`: '*' matches any run of
+ * characters and '?' any one (otherwise both are literal); `icase`: ASCII
+ * case folded. */
+gboolean ams__glob (const char *pat, const char *s, gboolean wild, gboolean icase);
+/* ARN matching of the Arn* operators: both split into their six
+ * colon-separated parts (the last may contain colons), each part matched on
+ * its own with wildcards. FALSE when either is not a six-part ARN. */
+gboolean ams__arn_match (const char *pat, const char *arn);
+/* Resource matching: "*" matches anything; two six-part ARNs are compared
+ * part by part; anything else as one case-sensitive wildcard string. */
+gboolean ams__resource_match (const char *pat, const char *resource);
+/* Splits an ARN at its first five colons. TRUE if it has six parts;
+ * parts[i] point into `buf` (a copy the caller frees). */
+gboolean ams__arn_split (const char *arn, char **buf, const char *parts[6]);
+
+/* ---- context ------------------------------------------------------------ */
+
+/* Values of a key already in lower case (no allocation on the hot path). */
+const char *const *ams__context_get_lc (const AmsContext *c, const char *key_lc);
+
+/* ---- conditions --------------------------------------------------------- */
+
+typedef struct AmsCondition AmsCondition;
+
+/* Compiles one Condition block (the object under "Condition"); the
+ * compiled conditions are appended to `out`. FALSE after reporting. */
+gboolean ams__conditions_compile (const AmsValue *block, gboolean variables, GPtrArray *out,
+                                  AmsReporter *r);
+void ams__condition_free (AmsCondition *c);
+/* Whether one compiled condition holds for the request's context. */
+gboolean ams__condition_eval (const AmsCondition *c, const AmsContext *ctx);
+
+/* ---- compiled policies -------------------------------------------------- */
+
+typedef enum
+{
+  AMS__PRIN_ANY,     /* "*" or {"AWS": "*"}                          */
+  AMS__PRIN_ACCOUNT, /* 12 digits or arn:aws:iam::ID:root: the account */
+  AMS__PRIN_ARN,     /* a role, user or assumed-role ARN, exactly      */
+  AMS__PRIN_SERVICE, /* {"Service": "x.amazonaws.com"}                 */
+} AmsPrinKind;
+
+typedef struct
+{
+  AmsPrinKind kind;
+  char *value; /* account id, ARN or service name; NULL for ANY */
+} AmsPrincipal;
+
+typedef struct
+{
+  char *sid;
+  gboolean allow;
+  AmsSrcLoc loc;            /* strings owned by the policy's chunk */
+  char *json;               /* the statement as written, compact   */
+
+  gboolean has_principal;   /* Principal or NotPrincipal present   */
+  gboolean not_principal;
+  GArray *principals;       /* of AmsPrincipal                     */
+
+  gboolean not_action;
+  GPtrArray *actions;       /* of char*, internal pattern form     */
+
+  gboolean has_resource;    /* Resource or NotResource present     */
+  gboolean not_resource;
+  GPtrArray *resources;     /* of AmsTemplate*                     */
+
+  GPtrArray *conditions;    /* of AmsCondition*                    */
+} AmsStatement;
+
+struct AmsPolicy
+{
+  gint ref;
+  char *name;
+  AmsPolicyKind kind;
+  gboolean variables;       /* Version 2012-10-17 */
+  GPtrArray *statements;    /* of AmsStatement*   */
+  GStringChunk *strings;    /* loc file and path strings */
+};
+
+void ams__statement_free (AmsStatement *s);
+
+/* How a resource-policy statement's principal element matched the request. */
+typedef enum
+{
+  AMS__MATCH_NONE,
+  AMS__MATCH_ACCOUNT, /* names the principal's account: a delegation */
+  AMS__MATCH_DIRECT,  /* names the principal itself, or "*"          */
+} AmsMatch;
+
+/* Whether statement `s` of a policy of `kind` applies to `req`: action,
+ * resource, principal (resource policies only) and conditions. */
+AmsMatch ams__statement_match (const AmsStatement *s, AmsPolicyKind kind, const AmsRequest *req);
+
+/* ---- JSON text -> AmsValue (for built-in documents and callers' texts) -- */
+
+/* Parses one JSON document. Locations carry `file`, 1-based line and
+ * column, and paths like the scenario loader's ("Statement[0].Effect").
+ * NULL after reporting the first syntax error. */
+AmsValueDoc *ams__json_parse (const char *file, const char *text, AmsReporter *r);
+
+/* Appends `v` as compact JSON. */
+void ams__json_write (GString *out, const AmsValue *v);
+
+G_END_DECLS
