@@ -95,6 +95,15 @@ guint ams_access_check_shares (AmsAccess *ax, const AmsCopySpec *spec, AmsBlocke
 guint ams_access_check_launch_templates (AmsAccess *ax, const AmsCopySpec *spec,
                                          AmsBlockerFn fn, gpointer user);
 
+/* Every check of the world's scenario, in order: for each pipeline and
+ * distribution region, the owner's copy (outside the build region) and
+ * each target account's copy, then the region's launch permissions, then
+ * its launch template updates. `fn` gets each blocker with its pipeline.
+ * Returns the number of checks made. */
+typedef void (*AmsPipelineBlockerFn) (const AmsScPipeline *pipeline, const AmsBlocker *b,
+                                      gpointer user);
+guint ams_access_check_all (AmsAccess *ax, AmsPipelineBlockerFn fn, gpointer user);
+
 /* The key the owner's AMI in spec->region is encrypted with (the recipe's
  * key in the build region, the entry's kmsKeyId elsewhere, else the AWS
  * managed key), for an encrypted image; FALSE when the image is not

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include "amisim/policy.h"
 #include "amisim/results.h"
 
 G_BEGIN_DECLS
@@ -43,5 +44,10 @@ typedef struct
  * written). Errors: G_FILE_ERROR, with a message naming the path. */
 gboolean ams_report_write_dir (const char *dir, const AmsOutputFile *files, guint n,
                                GError **error);
+
+/* One policy statement for people: "<indent><verb> <policy>, statement N
+ * "Sid" (FILE:LINE:COL):" then the statement as JSON on the next line. */
+void ams_report_statement (GString *out, const char *indent, const char *verb,
+                           const AmsStatementRef *r);
 
 G_END_DECLS

@@ -14,8 +14,17 @@
 
 #include "amisim/access.h"
 #include "amisim/cli.h"
+#include "amisim/report.h"
 #include "amisim/world.h"
 #include "report/json.h"
+
+/* Blockers that differ only in the pipeline are printed once, with the
+ * list of pipelines: 80 pipelines missing the same role is one finding. */
+typedef struct
+{
+  char *text;          /* the paragraph, without the pipeline */
+  GPtrArray *pipelines;/* of const char* */
+} Group;
 
 typedef struct
 {
@@ -24,48 +33,55 @@ typedef struct
   guint checks;
   guint blockers;
   guint by_cause[AMS_CAUSE_COUNT];
-  GString *text;   /* the readable report */
-  AmsJson json;    /* the JSON report */
+  GPtrArray *groups;   /* of Group*, in the order first found */
+  GHashTable *by_text; /* paragraph -> Group* */
+  AmsJson json;        /* the JSON report: one record per blocker */
   GString *json_out;
 } Explain;
 
 static void
-statement_line (GString *out, const AmsPolicy *p, guint i)
+group_free (gpointer p)
 {
-  const AmsSrcLoc *loc = ams_policy_statement_loc (p, i);
-  const char *sid = ams_policy_statement_sid (p, i);
-  g_autofree char *json = ams_policy_statement_to_json (p, i);
-  g_string_append_printf (out, "    %s, statement %u%s%s%s", ams_policy_name (p), i,
-                          sid ? " \"" : "", sid ? sid : "", sid ? "\"" : "");
-  if (loc != NULL && loc->file != NULL && loc->line > 0)
-    g_string_append_printf (out, " (%s:%u:%u)", loc->file, loc->line, loc->col);
-  g_string_append_printf (out, ":\n      %s\n", json);
+  Group *g = p;
+  g_free (g->text);
+  g_ptr_array_unref (g->pipelines);
+  g_free (g);
 }
 
 static void
-on_blocker (const AmsBlocker *b, gpointer user)
+on_blocker (const AmsScPipeline *pipeline, const AmsBlocker *b, gpointer user)
 {
   Explain *x = user;
+  x->pipeline = pipeline->name;
   x->blockers++;
   x->by_cause[b->cause]++;
   const char *account = b->account ? b->account->id : "-";
   const char *region = b->region ? b->region->name : "-";
-  g_string_append_printf (x->text, "\n%-22s pipeline %s, %s, account %s, step %s\n",
-                          ams_cause_name (b->cause), x->pipeline, region, account,
-                          ams_step_name (b->step));
-  g_string_append_printf (x->text, "  %s\n", b->message);
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_string_append_printf (text, "%s  account %s, %s, step %s\n", ams_cause_name (b->cause),
+                          account, region, ams_step_name (b->step));
+  g_string_append_printf (text, "  %s\n", b->message);
   GArray *st = b->verdict.statements;
   if (st != NULL && st->len > 0)
     {
-      g_string_append (x->text, b->verdict.decision == AMS_DECISION_EXPLICIT_DENY
-                                  ? "  denied by:\n"
-                                  : "  statements:\n");
+      g_string_append (text, b->verdict.decision == AMS_DECISION_EXPLICIT_DENY
+                               ? "  denied by:\n"
+                               : "  statements:\n");
       for (guint i = 0; i < st->len; i++)
         {
-          const AmsStatementRef *r = &g_array_index (st, AmsStatementRef, i);
-          statement_line (x->text, r->policy, r->statement);
+          ams_report_statement (text, "    ", NULL, &g_array_index (st, AmsStatementRef, i));
         }
     }
+  Group *g = g_hash_table_lookup (x->by_text, text->str);
+  if (g == NULL)
+    {
+      g = g_new0 (Group, 1);
+      g->text = g_strdup (text->str);
+      g->pipelines = g_ptr_array_new ();
+      g_ptr_array_add (x->groups, g);
+      g_hash_table_insert (x->by_text, g->text, g);
+    }
+  g_ptr_array_add (g->pipelines, (gpointer) x->pipeline);
 
   AmsJson *j = &x->json;
   ams_json_begin_object (j, NULL);
@@ -77,25 +93,7 @@ on_blocker (const AmsBlocker *b, gpointer user)
   ams_json_string (j, "resource", b->resource);
   ams_json_string (j, "message", b->message);
   ams_json_string (j, "decision", b->verdict.reason ? ams_decision_name (b->verdict.decision) : NULL);
-  ams_json_begin_array (j, "statements");
-  for (guint i = 0; st != NULL && i < st->len; i++)
-    {
-      const AmsStatementRef *r = &g_array_index (st, AmsStatementRef, i);
-      const AmsSrcLoc *loc = ams_policy_statement_loc (r->policy, r->statement);
-      g_autofree char *text = ams_policy_statement_to_json (r->policy, r->statement);
-      ams_json_begin_object (j, NULL);
-      ams_json_string (j, "policy", ams_policy_name (r->policy));
-      ams_json_uint (j, "index", r->statement);
-      ams_json_string (j, "sid", ams_policy_statement_sid (r->policy, r->statement));
-      ams_json_string (j, "effect", ams_policy_statement_allows (r->policy, r->statement)
-                                      ? "Allow" : "Deny");
-      ams_json_string (j, "file", loc ? loc->file : NULL);
-      ams_json_uint (j, "line", loc ? loc->line : 0);
-      ams_json_uint (j, "col", loc ? loc->col : 0);
-      ams_json_string (j, "json", text);
-      ams_json_end_object (j);
-    }
-  ams_json_end_array (j);
+  ams_json_statements (j, "statements", st);
   ams_json_end_object (j);
 }
 
@@ -108,55 +106,19 @@ ams_cli_explain (const AmsExplainOptions *opt)
   g_autoptr (AmsWorld) w = ams_world_new (sc);
   g_autoptr (AmsAccess) ax = ams_access_new (w);
 
-  Explain x = { .opt = opt, .text = g_string_new (NULL), .json_out = g_string_new (NULL) };
+  Explain x = {
+    .opt = opt,
+    .groups = g_ptr_array_new_with_free_func (group_free),
+    .by_text = g_hash_table_new (g_str_hash, g_str_equal),
+    .json_out = g_string_new (NULL),
+  };
   ams_json_init (&x.json, x.json_out);
   ams_json_begin_object (&x.json, NULL);
   ams_json_string (&x.json, "scenario", sc->name);
   ams_json_string (&x.json, "scenario_file", sc->file);
   ams_json_begin_array (&x.json, "blockers");
 
-  for (guint i = 0; i < sc->pipelines->len; i++)
-    {
-      const AmsScPipeline *pl = sc->pipelines->pdata[i];
-      x.pipeline = pl->name;
-      AmsCopySpec spec = {
-        .pipeline = pl,
-        .owner = ams_world_find_account (w, pl->account.value),
-        .source_region = ams_world_find_region (w, pl->region.value),
-      };
-      for (guint j = 0; j < pl->distributions->len; j++)
-        {
-          const AmsScDistRegion *e = pl->distributions->pdata[j];
-          spec.entry = e;
-          spec.region = ams_world_find_region (w, e->region.value);
-          /* the owner's AMI in this region, then each target account's copy */
-          GPtrArray *targets = g_ptr_array_new ();
-          if (spec.region != spec.source_region)
-            g_ptr_array_add (targets, (gpointer) spec.owner);
-          for (guint k = 0; k < e->target_account_ids->len; k++)
-            {
-              const AmsAccount *t = ams_world_find_account (
-                w, g_array_index (e->target_account_ids, AmsScRef, k).value);
-              if (t != spec.owner)
-                g_ptr_array_add (targets, (gpointer) t);
-            }
-          for (guint k = 0; k < targets->len; k++)
-            {
-              spec.target = targets->pdata[k];
-              AmsBlocker b;
-              x.checks++;
-              if (!ams_access_check_copy (ax, &spec, &b))
-                on_blocker (&b, &x);
-              ams_blocker_clear (&b);
-            }
-          g_ptr_array_unref (targets);
-          spec.target = spec.owner;
-          x.checks++;
-          ams_access_check_shares (ax, &spec, on_blocker, &x);
-          x.checks += e->launch_templates->len;
-          ams_access_check_launch_templates (ax, &spec, on_blocker, &x);
-        }
-    }
+  x.checks = ams_access_check_all (ax, on_blocker, &x);
 
   ams_json_end_array (&x.json);
   ams_json_uint (&x.json, "checks", x.checks);
@@ -175,11 +137,22 @@ ams_cli_explain (const AmsExplainOptions *opt)
       if (!opt->quiet)
         {
           printf ("amisim explain: scenario %s (%s)\n", sc->name, sc->file);
-          fputs (x.text->str, stdout);
+          for (guint i = 0; i < x.groups->len; i++)
+            {
+              const Group *g = x.groups->pdata[i];
+              printf ("\n%s", g->text);
+              printf ("  pipeline%s:", g->pipelines->len == 1 ? "" : "s");
+              for (guint k = 0; k < g->pipelines->len && k < 6; k++)
+                printf (" %s", (const char *) g->pipelines->pdata[k]);
+              if (g->pipelines->len > 6)
+                printf (" … and %u more", g->pipelines->len - 6);
+              putchar ('\n');
+            }
           if (x.blockers > 0)
             putchar ('\n');
         }
-      printf ("%u blocker%s in %u checks", x.blockers, x.blockers == 1 ? "" : "s", x.checks);
+      printf ("%u blocker%s (%u distinct) in %u checks", x.blockers, x.blockers == 1 ? "" : "s",
+              x.groups->len, x.checks);
       gboolean first = TRUE;
       for (guint c = 1; c < AMS_CAUSE_COUNT; c++)
         if (x.by_cause[c] > 0)
@@ -189,7 +162,8 @@ ams_cli_explain (const AmsExplainOptions *opt)
           }
       putchar ('\n');
     }
-  g_string_free (x.text, TRUE);
+  g_ptr_array_unref (x.groups);
+  g_hash_table_unref (x.by_text);
   g_string_free (x.json_out, TRUE);
   return x.blockers > 0 ? AMS_EXIT_BLOCKERS : AMS_EXIT_OK;
 }

@@ -11,21 +11,51 @@
 
 #include "amisim/cli.h"
 #include "amisim/policy.h"
+#include "amisim/report.h"
 #include "amisim/scenario.h"
 #include "report/json.h"
 
 typedef struct
 {
-  GPtrArray *lines;  /* of char*: "FILE:LINE:COL: error: PATH: MESSAGE" */
+  guint line, col, seq;
+  char *text;        /* "FILE:LINE:COL: error: PATH: MESSAGE" */
+} Problem;
+
+typedef struct
+{
+  GArray *problems;  /* of Problem */
 } Errors;
 
 static void
 on_error (void *user, const AmsSrcLoc *loc, const char *message)
 {
   Errors *e = user;
-  g_ptr_array_add (e->lines, g_strdup_printf ("%s:%u:%u: error: %s: %s", loc->file, loc->line,
-                                              loc->col, loc->path && *loc->path ? loc->path : "(root)",
-                                              message));
+  Problem p = {
+    .line = loc->line,
+    .col = loc->col,
+    .seq = e->problems->len,
+    .text = g_strdup_printf ("%s:%u:%u: error: %s: %s", loc->file, loc->line, loc->col,
+                             loc->path && *loc->path ? loc->path : "(root)", message),
+  };
+  g_array_append_val (e->problems, p);
+}
+
+/* Document order, then the order found. */
+static int
+problem_cmp (gconstpointer a, gconstpointer b)
+{
+  const Problem *x = a, *y = b;
+  if (x->line != y->line)
+    return x->line < y->line ? -1 : 1;
+  if (x->col != y->col)
+    return x->col < y->col ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void
+problem_clear (gpointer p)
+{
+  g_free (((Problem *) p)->text);
 }
 
 static const char *
@@ -51,18 +81,20 @@ ams_cli_policy_eval (const AmsPolicyEvalOptions *opt)
       fprintf (stderr, "%s\n", error->message);
       return AMS_EXIT_BAD_INPUT;
     }
-  Errors errs = { .lines = g_ptr_array_new_with_free_func (g_free) };
+  Errors errs = { .problems = g_array_new (FALSE, TRUE, sizeof (Problem)) };
+  g_array_set_clear_func (errs.problems, problem_clear);
   g_autoptr (AmsEvalInput) in = ams_eval_input_compile (ams_value_doc_root (doc), on_error, &errs);
   if (in == NULL)
     {
-      for (guint i = 0; i < errs.lines->len; i++)
-        fprintf (stderr, "%s\n", (const char *) errs.lines->pdata[i]);
-      if (errs.lines->len == 0)
+      g_array_sort (errs.problems, problem_cmp);
+      for (guint i = 0; i < errs.problems->len; i++)
+        fprintf (stderr, "%s\n", g_array_index (errs.problems, Problem, i).text);
+      if (errs.problems->len == 0)
         fprintf (stderr, "%s:1:1: error: (root): not a policy evaluation request\n", opt->file);
-      g_ptr_array_unref (errs.lines);
+      g_array_unref (errs.problems);
       return AMS_EXIT_BAD_INPUT;
     }
-  g_ptr_array_unref (errs.lines);
+  g_array_unref (errs.problems);
 
   AmsVerdict v;
   ams_verdict_init (&v);
@@ -81,25 +113,7 @@ ams_cli_policy_eval (const AmsPolicyEvalOptions *opt)
         ams_json_string (&j, "missing", part_name (v.missing));
       if (d == AMS_DECISION_EXPLICIT_DENY)
         ams_json_string (&j, "denied_by", part_name (v.denied_by));
-      ams_json_begin_array (&j, "statements");
-      for (guint i = 0; st != NULL && i < st->len; i++)
-        {
-          const AmsStatementRef *r = &g_array_index (st, AmsStatementRef, i);
-          const AmsSrcLoc *loc = ams_policy_statement_loc (r->policy, r->statement);
-          g_autofree char *text = ams_policy_statement_to_json (r->policy, r->statement);
-          ams_json_begin_object (&j, NULL);
-          ams_json_string (&j, "policy", ams_policy_name (r->policy));
-          ams_json_uint (&j, "index", r->statement);
-          ams_json_string (&j, "sid", ams_policy_statement_sid (r->policy, r->statement));
-          ams_json_string (&j, "effect",
-                           ams_policy_statement_allows (r->policy, r->statement) ? "Allow" : "Deny");
-          ams_json_string (&j, "file", loc ? loc->file : NULL);
-          ams_json_uint (&j, "line", loc ? loc->line : 0);
-          ams_json_uint (&j, "col", loc ? loc->col : 0);
-          ams_json_string (&j, "json", text);
-          ams_json_end_object (&j);
-        }
-      ams_json_end_array (&j);
+      ams_json_statements (&j, "statements", st);
       ams_json_end_object (&j);
       fputs (out->str, stdout);
     }
@@ -108,20 +122,16 @@ ams_cli_policy_eval (const AmsPolicyEvalOptions *opt)
       printf ("%s\n", ams_decision_name (d));
       if (v.reason != NULL)
         printf ("  %s\n", v.reason);
+      g_autoptr (GString) text = g_string_new (NULL);
       for (guint i = 0; st != NULL && i < st->len; i++)
         {
           const AmsStatementRef *r = &g_array_index (st, AmsStatementRef, i);
-          const AmsSrcLoc *loc = ams_policy_statement_loc (r->policy, r->statement);
-          const char *sid = ams_policy_statement_sid (r->policy, r->statement);
-          g_autofree char *text = ams_policy_statement_to_json (r->policy, r->statement);
-          printf ("  %s %s, statement %u%s%s%s", ams_policy_statement_allows (r->policy, r->statement)
-                                                   ? "allowed by" : "denied by",
-                  ams_policy_name (r->policy), r->statement, sid ? " \"" : "", sid ? sid : "",
-                  sid ? "\"" : "");
-          if (loc != NULL && loc->line > 0)
-            printf (" (%s:%u:%u)", loc->file, loc->line, loc->col);
-          printf (":\n    %s\n", text);
+          ams_report_statement (text, "  ",
+                                ams_policy_statement_allows (r->policy, r->statement) ? "allowed by"
+                                                                                      : "denied by",
+                                r);
         }
+      fputs (text->str, stdout);
     }
   ams_verdict_clear (&v);
   return AMS_EXIT_OK;

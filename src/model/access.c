@@ -526,8 +526,8 @@ ams_access_check_shares (AmsAccess *ax, const AmsCopySpec *spec, AmsBlockerFn fn
   guint n = 0;
   AmsBlocker b;
   ams_blocker_init (&b);
-  g_autofree char *ami = g_strdup_printf ("the AMI of pipeline %s in %s (owner %s)",
-                                          spec->pipeline->name, region->name, owner->id);
+  g_autofree char *ami = g_strdup_printf ("the image's AMI in %s (owner %s)", region->name,
+                                          owner->id);
 
   AmsKeyInfo key;
   AmsKeyLookup found = AMS_KEY_FOUND;
@@ -649,4 +649,65 @@ ams_access_check_launch_templates (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
           }
     }
   return n;
+}
+
+/* ---- the whole scenario ---- */
+
+typedef struct
+{
+  const AmsScPipeline *pipeline;
+  AmsPipelineBlockerFn fn;
+  gpointer user;
+} Forward;
+
+static void
+forward (const AmsBlocker *b, gpointer user)
+{
+  Forward *f = user;
+  f->fn (f->pipeline, b, f->user);
+}
+
+guint
+ams_access_check_all (AmsAccess *ax, AmsPipelineBlockerFn fn, gpointer user)
+{
+  const AmsScenario *sc = ams_world_scenario (ax->w);
+  guint checks = 0;
+  for (guint i = 0; i < sc->pipelines->len; i++)
+    {
+      const AmsScPipeline *pl = sc->pipelines->pdata[i];
+      Forward f = { .pipeline = pl, .fn = fn, .user = user };
+      AmsCopySpec spec = {
+        .pipeline = pl,
+        .owner = ams_world_find_account (ax->w, pl->account.value),
+        .source_region = ams_world_find_region (ax->w, pl->region.value),
+      };
+      for (guint j = 0; j < pl->distributions->len; j++)
+        {
+          const AmsScDistRegion *e = pl->distributions->pdata[j];
+          spec.entry = e;
+          spec.region = ams_world_find_region (ax->w, e->region.value);
+          /* the owner's AMI in this region, then each target account's copy */
+          for (guint k = 0; k <= e->target_account_ids->len; k++)
+            {
+              if (k == 0)
+                spec.target = spec.owner;
+              else
+                spec.target = ams_world_find_account (
+                  ax->w, g_array_index (e->target_account_ids, AmsScRef, k - 1).value);
+              if (spec.target == spec.owner && (k > 0 || spec.region == spec.source_region))
+                continue;
+              AmsBlocker b;
+              checks++;
+              if (!ams_access_check_copy (ax, &spec, &b))
+                fn (pl, &b, user);
+              ams_blocker_clear (&b);
+            }
+          spec.target = spec.owner;
+          checks++;
+          ams_access_check_shares (ax, &spec, forward, &f);
+          checks += e->launch_templates->len;
+          ams_access_check_launch_templates (ax, &spec, forward, &f);
+        }
+    }
+  return checks;
 }

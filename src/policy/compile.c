@@ -436,7 +436,7 @@ compile_statement (AmsPolicy *p, const AmsValue *v, AmsReporter *r)
           {
             const AmsValue *a = g_ptr_array_index (vals, j);
             if (check_action (a, r))
-              g_ptr_array_add (s->actions, ams__escape (a->text));
+              g_ptr_array_add (s->actions, ams__written (a->text));
           }
     }
 

@@ -405,8 +405,10 @@ ams_authorize (const AmsPolicySet *set, const AmsRequest *req, AmsVerdict *out)
   ams_verdict_init (v);
   Out o = { set, req, v };
 
-  /* Explicit denies, reported from the most authoritative part down: an
-   * SCP deny cannot be lifted by anything in the account. */
+  /* Every part is evaluated before deciding, so that an ExplicitDeny lists
+   * every deny that applies. The part reported is the most authoritative
+   * one that denied: an SCP deny cannot be lifted by anything in the
+   * account, a resource policy's deny not by the principal's own. */
   g_autoptr (GArray) denies = refs_new ();
   g_autoptr (GArray) scp_allow = refs_new ();
   g_autoptr (GArray) res_direct = refs_new ();
@@ -414,34 +416,32 @@ ams_authorize (const AmsPolicySet *set, const AmsRequest *req, AmsVerdict *out)
   g_autoptr (GArray) id_allow = refs_new ();
   g_autoptr (GArray) refs = refs_new ();
   AmsDecision d;
-  gint missing_layer = -1;
+  gint missing_layer = -1, deny_layer = -1;
   for (guint l = 0; l < set->n_scp_layers; l++)
     {
-      guint before = scp_allow->len;
+      guint allows_before = scp_allow->len, denies_before = denies->len;
       for (guint i = 0; i < set->n_scp[l]; i++)
         collect (set->scp_layers[l][i], req, denies, scp_allow, scp_allow);
-      if (denies->len > 0)
-        {
-          d = explicit_deny (&o, AMS_PART_SCP, l, denies);
-          goto done;
-        }
-      if (scp_allow->len == before && missing_layer < 0)
+      if (denies->len > denies_before && deny_layer < 0)
+        deny_layer = (gint) l;
+      if (scp_allow->len == allows_before && missing_layer < 0)
         missing_layer = (gint) l;
     }
-
+  guint scp_denies = denies->len;
   if (set->resource != NULL)
     collect (set->resource, req, denies, res_direct, res_account);
-  if (denies->len > 0)
-    {
-      d = explicit_deny (&o, AMS_PART_RESOURCE, 0, denies);
-      goto done;
-    }
-
+  guint res_denies = denies->len - scp_denies;
   for (guint i = 0; i < set->n_identity; i++)
     collect (set->identity[i], req, denies, id_allow, id_allow);
+
   if (denies->len > 0)
     {
-      d = explicit_deny (&o, AMS_PART_IDENTITY, 0, denies);
+      if (scp_denies > 0)
+        d = explicit_deny (&o, AMS_PART_SCP, (guint) deny_layer, denies);
+      else if (res_denies > 0)
+        d = explicit_deny (&o, AMS_PART_RESOURCE, 0, denies);
+      else
+        d = explicit_deny (&o, AMS_PART_IDENTITY, 0, denies);
       goto done;
     }
 

@@ -177,7 +177,11 @@ scan_number (Parser *ps)
   if (*c == '-')
     c++;
   if (*c == '0')
-    c++;
+    {
+      c++;
+      if (g_ascii_isdigit (*c))
+        return FALSE; /* no leading zeros in JSON */
+    }
   else if (g_ascii_isdigit (*c))
     while (g_ascii_isdigit (*c))
       c++;

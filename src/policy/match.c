@@ -232,6 +232,17 @@ ams__template_free (AmsTemplate *t)
 /* Internal form of text written in the policy: its wildcards stay
  * wildcards, only '\' needs escaping. */
 static void
+append_written (GString *out, const char *text);
+
+char *
+ams__written (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text) + 4);
+  append_written (out, text);
+  return g_string_free (out, FALSE);
+}
+
+static void
 append_written (GString *out, const char *text)
 {
   for (const char *c = text; *c; c++)

@@ -80,8 +80,11 @@ void ams__template_free (AmsTemplate *t);
  * has no single value in `ctx` and no default: the string matches nothing. */
 const char *ams__template_expand (const AmsTemplate *t, const AmsContext *ctx, char **owned);
 
-/* Internal form of plain text: '\', '*' and '?' escaped. */
+/* Internal form of plain text: '\', '*' and '?' escaped (all literal). */
 char *ams__escape (const char *text);
+/* Internal form of a pattern written in a policy: '*' and '?' stay
+ * wildcards, only '\' is escaped. */
+char *ams__written (const char *text);
 /* Matches internal pattern `pat` against `s`. `wild`: '*' matches any run of
  * characters and '?' any one (otherwise both are literal); `icase`: ASCII
  * case folded. */

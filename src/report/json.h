@@ -7,6 +7,7 @@
 
 #include <glib.h>
 #include <stdint.h>
+#include "amisim/policy.h"
 
 typedef struct
 {
@@ -28,3 +29,7 @@ void ams_json_double (AmsJson *j, const char *key, double value);
 void ams_json_bool (AmsJson *j, const char *key, gboolean value);
 /* Appends s as a JSON string literal (quoted and escaped). */
 void ams_json_escape (GString *out, const char *s);
+
+/* An array of the statements of a verdict: {policy, index, sid, effect,
+ * file, line, col, json} each. */
+void ams_json_statements (AmsJson *j, const char *key, const GArray *statements);

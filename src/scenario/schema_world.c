@@ -138,22 +138,29 @@ key_state (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer tar
     ((AmsScKey *) target)->state = (AmsKeyState) i;
 }
 
-static void
-key_policy (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
-{
-  AmsScKey *k = target;
-  g_autofree char *name = g_strdup_printf ("key policy at %s", c->path->str);
-  k->policy = ams_get_policy (c, value, AMS_POLICY_RESOURCE, name);
-}
-
 static const AmsField key_fields[] = {
   { "id", key_id, AMS_FIELD_REQUIRED, "the key id, e.g. id: 1234abcd-12ab-34cd-56ef-1234567890ab" },
   { "region", key_region, AMS_FIELD_REQUIRED, "the key's region, e.g. region: us-east-1" },
   { "alias", key_alias, 0, NULL },
   { "state", key_state, 0, NULL },
-  { "policy", key_policy, 0, NULL },
+  { "policy", NULL, 0, NULL }, /* compiled in key_item, once the key is named */
   { NULL },
 };
+
+/* Compiles the document at `item`.`field` (if written) as `kind`, named
+ * `name` in verdicts; the path is that of the field. */
+static AmsPolicy *
+compile_field (AmsCheck *c, const AmsYNode *item, const char *field, AmsPolicyKind kind,
+               const char *name)
+{
+  const AmsYNode *doc = item->kind == AMS_YNODE_MAPPING ? ams_ynode_lookup (item, field) : NULL;
+  if (doc == NULL || ams_ynode_is_null (doc))
+    return NULL;
+  gsize mark = ams_check_push_key (c, field);
+  AmsPolicy *p = ams_get_policy (c, doc, kind, name);
+  ams_check_pop (c, mark);
+  return p;
+}
 
 static void
 key_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
@@ -162,6 +169,10 @@ key_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
   AmsScKey *k = g_new0 (AmsScKey, 1);
   ams_check_loc (c, item, &k->loc);
   ams_check_mapping (c, item, key_fields, 0, k);
+  g_autofree char *name = g_strdup_printf ("key policy of %s", k->alias   ? k->alias
+                                                               : k->id    ? k->id
+                                                                          : "a key");
+  k->policy = compile_field (c, item, "policy", AMS_POLICY_RESOURCE, name);
   if (k->id == NULL || k->region.value == NULL)
     {
       key_free (k);
@@ -196,14 +207,6 @@ static void
 role_name (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   ams_get_pattern (c, value, AMS_PAT_ROLE_NAME, &((AmsScRole *) target)->name);
-}
-
-static void
-role_trust (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
-{
-  AmsScRole *r = target;
-  g_autofree char *name = g_strdup_printf ("trust policy at %s", c->path->str);
-  r->trust = ams_get_policy (c, value, AMS_POLICY_RESOURCE, name);
 }
 
 static void
@@ -251,7 +254,8 @@ static void
 inline_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
 {
   AmsScRole *r = target;
-  g_autofree char *name = g_strdup_printf ("inline policy at %s", c->path->str);
+  g_autofree char *name = g_strdup_printf ("inline policy %u of role %s", index,
+                                           r->name ? r->name : "");
   AmsPolicy *p = ams_get_policy (c, item, AMS_POLICY_IDENTITY, name);
   if (p != NULL)
     g_ptr_array_add (r->inline_policies, p);
@@ -266,10 +270,10 @@ role_inline (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer t
 static const AmsField role_fields[] = {
   { "name", role_name, AMS_FIELD_REQUIRED,
     "the role's name, e.g. name: EC2ImageBuilderDistributionCrossAccountRole" },
-  { "trust", role_trust, AMS_FIELD_REQUIRED,
+  { "trust", NULL, AMS_FIELD_REQUIRED, /* compiled in role_item, once the role is named */
     "the role's trust policy, e.g. trust: {\"Version\": \"2012-10-17\", \"Statement\": [...]}" },
   { "managed_policies", role_managed, 0, NULL },
-  { "inline_policies", role_inline, 0, NULL },
+  { "inline_policies", NULL, 0, NULL }, /* likewise */
   { NULL },
 };
 
@@ -282,6 +286,18 @@ role_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
   r->inline_policies = g_ptr_array_new_with_free_func ((GDestroyNotify) ams_policy_unref);
   ams_check_loc (c, item, &r->loc);
   ams_check_mapping (c, item, role_fields, 0, r);
+  if (r->name != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("trust policy of role %s", r->name);
+      r->trust = compile_field (c, item, "trust", AMS_POLICY_RESOURCE, name);
+      const AmsYNode *inl = ams_ynode_lookup (item, "inline_policies");
+      if (inl != NULL && !ams_ynode_is_null (inl))
+        {
+          gsize mark = ams_check_push_key (c, "inline_policies");
+          role_inline (c, NULL, inl, r);
+          ams_check_pop (c, mark);
+        }
+    }
   if (r->name == NULL || r->trust == NULL)
     {
       role_free (r);
@@ -454,19 +470,11 @@ scp_name (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer targ
   ams_get_string (c, value, 1, 128, &((AmsScScp *) target)->name);
 }
 
-static void
-scp_policy (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
-{
-  AmsScScp *s = target;
-  g_autofree char *name = g_strdup_printf ("SCP at %s", c->path->str);
-  s->policy = ams_get_policy (c, value, AMS_POLICY_SCP, name);
-}
-
 static const AmsField scp_fields[] = {
   { "target", scp_target, AMS_FIELD_REQUIRED,
     "where the SCP is attached: the root (r-…), an OU (ou-…) or an account id" },
   { "name", scp_name, 0, NULL },
-  { "policy", scp_policy, AMS_FIELD_REQUIRED, "the SCP document" },
+  { "policy", NULL, AMS_FIELD_REQUIRED, "the SCP document" }, /* compiled in scp_item */
   { NULL },
 };
 
@@ -477,6 +485,9 @@ scp_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
   AmsScScp *s = g_new0 (AmsScScp, 1);
   ams_check_loc (c, item, &s->loc);
   ams_check_mapping (c, item, scp_fields, 0, s);
+  g_autofree char *name = s->name ? g_strdup_printf ("SCP %s", s->name)
+                                  : g_strdup_printf ("SCP %u of %s", index, o->id ? o->id : "");
+  s->policy = compile_field (c, item, "policy", AMS_POLICY_SCP, name);
   if (s->target.value == NULL || s->policy == NULL)
     {
       scp_free (s);

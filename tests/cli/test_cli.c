@@ -255,7 +255,117 @@ test_cli_json_and_table (void)
   CU_ASSERT_STRING_EQUAL (t.err, "");
 }
 
+static const char *
+last_line (const char *s)
+{
+  static char buf[4096];
+  gsize n = strlen (s);
+  while (n > 0 && s[n - 1] == '\n')
+    n--;
+  gsize start = n;
+  while (start > 0 && s[start - 1] != '\n')
+    start--;
+  g_strlcpy (buf, s + start, MIN (sizeof buf, n - start + 1));
+  return buf;
+}
+
+static void
+test_cli_explain (void)
+{
+  g_auto (Run) ok = { 0 };
+  amisim (&ok, "explain", NULL);
+  CU_ASSERT_EQUAL (ok.status, 0);
+  CU_ASSERT_STRING_EQUAL (last_line (ok.out), "0 blockers (0 distinct) in 800 checks");
+
+  g_auto (Run) broken = { 0 };
+  amisim (&broken, "explain", "scenarios/broken-permissions.yaml", NULL);
+  CU_ASSERT_EQUAL (broken.status, 3);
+  CU_ASSERT_TRUE (g_str_has_prefix (last_line (broken.out), "14 blockers (14 distinct) in 22 checks: "));
+  CU_ASSERT_PTR_NOT_NULL (strstr (broken.out, "key_policy_denies  account 222222222222, us-east-1, "
+                                              "step decrypt\n"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (broken.out, "SCP no-image-copies, statement 0 \"DenyCopies\" "
+                                              "(scenarios/broken-permissions.yaml:"));
+
+  g_auto (Run) quiet = { 0 };
+  amisim (&quiet, "explain", "--quiet", "scenarios/broken-permissions.yaml", NULL);
+  CU_ASSERT_EQUAL (quiet.status, 3);
+  CU_ASSERT_TRUE (g_str_has_prefix (quiet.out, "14 blockers"));
+
+  g_auto (Run) json = { 0 };
+  amisim (&json, "explain", "--json", "scenarios/broken-permissions.yaml", NULL);
+  CU_ASSERT_EQUAL (json.status, 3);
+  CU_ASSERT_PTR_NOT_NULL (strstr (json.out, "\"blockers_total\": 14"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (json.out, "\"cause\": \"scp_denies\""));
+
+  g_auto (Run) fixed = { 0 };
+  amisim (&fixed, "explain", "--quiet", "scenarios/broken-permissions.yaml", "--set",
+          "accounts[0].kms_keys[0].policy.Statement[1].Condition.ForAnyValue:StringLike"
+          ".aws:PrincipalOrgPaths[0]=o-a1b2c3d4e5/r-a1b2/ou-a1b2-aaaaaaaa/*", NULL);
+  CU_ASSERT_EQUAL (fixed.status, 3);
+  CU_ASSERT_TRUE (g_str_has_prefix (fixed.out, "13 blockers"));
+
+  g_auto (Run) missing = { 0 };
+  amisim (&missing, "explain", "no-such-file.yaml", NULL);
+  CU_ASSERT_EQUAL (missing.status, 2);
+  CU_ASSERT_TRUE (g_str_has_prefix (missing.err, "no-such-file.yaml:1:1: error: "));
+
+  g_auto (Run) two = { 0 };
+  amisim (&two, "explain", "a.yaml", "b.yaml", NULL);
+  CU_ASSERT_EQUAL (two.status, 2);
+  ASSERT_FIRST_ERR (two, "amisim explain: expected at most one scenario file, got 2");
+}
+
+static void
+test_cli_policy_eval (void)
+{
+  g_auto (Run) allow = { 0 };
+  amisim (&allow, "policy", "eval", "scenarios/policy/org-path.json", NULL);
+  CU_ASSERT_EQUAL (allow.status, 0);
+  CU_ASSERT_TRUE (g_str_has_prefix (allow.out, "Allow\n"));
+
+  g_auto (Run) deny = { 0 };
+  amisim (&deny, "policy", "eval", "scenarios/policy/org-path-exact.yaml", NULL);
+  CU_ASSERT_EQUAL (deny.status, 0);
+  CU_ASSERT_TRUE (g_str_has_prefix (deny.out, "ImplicitDeny\n"));
+
+  g_auto (Run) json = { 0 };
+  amisim (&json, "policy", "eval", "--json", "scenarios/policy/org-path.json", NULL);
+  CU_ASSERT_EQUAL (json.status, 0);
+  CU_ASSERT_TRUE (g_str_has_prefix (json.out, "{\n  \"decision\": \"Allow\""));
+
+  g_autofree char *tmp = g_dir_make_tmp ("amisim-cli-XXXXXX", NULL);
+  g_autofree char *bad = g_build_filename (tmp, "bad.json", NULL);
+  g_assert_true (g_file_set_contents (bad, "{\"policies\": {\"identity\": []},\n"
+                                           " \"request\": {\"resource\": \"*\"}}\n", -1, NULL));
+  g_auto (Run) b = { 0 };
+  amisim (&b, "policy", "eval", bad, NULL);
+  CU_ASSERT_EQUAL (b.status, 2);
+  g_autofree char *prefix = g_strdup_printf ("%s:2:13: error: request: the request has no \"action\"", bad);
+  CU_ASSERT_TRUE (g_str_has_prefix (b.err, prefix));
+  CU_ASSERT_STRING_EQUAL (b.out, "");
+  g_unlink (bad);
+  g_rmdir (tmp);
+
+  g_auto (Run) none = { 0 };
+  amisim (&none, "policy", NULL);
+  CU_ASSERT_EQUAL (none.status, 2);
+  ASSERT_FIRST_ERR (none, "amisim policy eval: expected a subcommand: eval");
+  g_auto (Run) other = { 0 };
+  amisim (&other, "policy", "check", NULL);
+  CU_ASSERT_EQUAL (other.status, 2);
+  g_auto (Run) nofile = { 0 };
+  amisim (&nofile, "policy", "eval", NULL);
+  CU_ASSERT_EQUAL (nofile.status, 2);
+  ASSERT_FIRST_ERR (nofile, "amisim policy eval: expected one request file, got 0");
+  g_auto (Run) missing = { 0 };
+  amisim (&missing, "policy", "eval", "no-such.json", NULL);
+  CU_ASSERT_EQUAL (missing.status, 2);
+  ASSERT_FIRST_ERR (missing, "no-such.json:1:1: error: (file): cannot read file: No such file or directory");
+}
+
 static const AmsTestCase cases[] = {
+  { "test_cli_explain", test_cli_explain },
+  { "test_cli_policy_eval", test_cli_policy_eval },
   { "test_cli_version_and_help", test_cli_version_and_help },
   { "test_cli_misuse_exits_2", test_cli_misuse_exits_2 },
   { "test_cli_bad_scenario_input_exits_2", test_cli_bad_scenario_input_exits_2 },

@@ -83,6 +83,11 @@ pt_context (const char *spec)
       char *eq = strchr (pairs[i], '=');
       g_assert (eq != NULL);
       *eq = '\0';
+      if (eq[1] == '\0')
+        {
+          ams_context_add (c, pairs[i], "");
+          continue;
+        }
       g_auto (GStrv) values = g_strsplit (eq + 1, "|", -1);
       for (guint j = 0; values[j] != NULL; j++)
         ams_context_add (c, pairs[i], values[j]);

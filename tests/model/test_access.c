@@ -1,0 +1,208 @@
+/* Access tests: the distribution checks on a scenario where each blocker
+ * kind occurs once, the org-path example of DOMAIN.md §2 through a real key
+ * policy, same-account copies, launch permissions of encrypted AMIs. */
+#include <string.h>
+
+#include "ams_test.h"
+#include "amisim/access.h"
+
+typedef struct
+{
+  guint by_cause[AMS_CAUSE_COUNT];
+  guint total;
+  GString *log;   /* "cause account region step pipeline" lines */
+} Seen;
+
+static void
+collect (const AmsScPipeline *pl, const AmsBlocker *b, gpointer user)
+{
+  Seen *s = user;
+  s->by_cause[b->cause]++;
+  s->total++;
+  g_string_append_printf (s->log, "%s %s %s %s %s\n", ams_cause_name (b->cause),
+                          b->account ? b->account->id : "-", b->region ? b->region->name : "-",
+                          ams_step_name (b->step), pl->name);
+  CU_ASSERT_PTR_NOT_NULL (b->message);
+  CU_ASSERT_PTR_NOT_NULL (b->resource);
+}
+
+/* Loads a shipped scenario with overrides and runs every check. */
+static guint
+check_file (const char *file, const AmsOverride *ov, guint n, Seen *seen)
+{
+  g_autofree char *path = ams_source_path (file);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AmsScenario) sc = ams_scenario_load_file (path, ov, n, &error);
+  if (sc == NULL)
+    {
+      printf ("\n%s\n", error->message);
+      return 0;
+    }
+  g_autoptr (AmsWorld) w = ams_world_new (sc);
+  g_autoptr (AmsAccess) ax = ams_access_new (w);
+  memset (seen->by_cause, 0, sizeof seen->by_cause);
+  seen->total = 0;
+  g_string_truncate (seen->log, 0);
+  return ams_access_check_all (ax, collect, seen);
+}
+
+static void
+test_access_each_blocker_kind_once (void)
+{
+  Seen s = { .log = g_string_new (NULL) };
+  guint checks = check_file ("scenarios/broken-permissions.yaml", NULL, 0, &s);
+  CU_ASSERT_EQUAL (checks, 22);
+  const struct
+  {
+    AmsCause cause;
+    const char *line;
+  } want[] = {
+    { AMS_CAUSE_KEY_POLICY_DENIES, "key_policy_denies 222222222222 us-east-1 decrypt golden" },
+    { AMS_CAUSE_ROLE_MISSING, "role_missing 333333333333 us-east-1 assume_role golden" },
+    { AMS_CAUSE_ROLE_TRUST_DENIES, "role_trust_denies 444444444444 us-east-1 assume_role golden" },
+    { AMS_CAUSE_ROLE_EC2_DENIED, "role_ec2_denied 555555555555 us-east-1 copy golden" },
+    { AMS_CAUSE_ROLE_KMS_DENIED, "role_kms_denied 666666666666 us-east-1 decrypt golden" },
+    { AMS_CAUSE_SCP_DENIES, "scp_denies 777777777777 us-east-1 copy golden" },
+    { AMS_CAUSE_KEY_DISABLED, "key_disabled 111111111111 eu-west-1 encrypt regional" },
+    { AMS_CAUSE_KEY_PENDING_DELETION, "key_pending_deletion 111111111111 ap-southeast-2 encrypt regional" },
+    { AMS_CAUSE_KEY_MISSING_IN_REGION, "key_missing_in_region 111111111111 sa-east-1 encrypt regional" },
+    { AMS_CAUSE_PUBLIC_SHARE_BLOCKED, "public_share_blocked 111111111111 us-east-1 share legacy-pv" },
+    { AMS_CAUSE_LAUNCH_TEMPLATE_DENIED, "launch_template_denied 999999999999 us-east-1 launch_template legacy-pv" },
+    { AMS_CAUSE_REGION_NOT_ENABLED, "region_not_enabled 111111111111 af-south-1 region legacy-pv" },
+    { AMS_CAUSE_PV_UNSUPPORTED, "pv_unsupported 111111111111 ap-northeast-3 region legacy-pv" },
+    { AMS_CAUSE_AWS_MANAGED_KEY_SHARE, "aws_managed_key_share 111111111111 us-east-1 share managed-key" },
+  };
+  CU_ASSERT_EQUAL (s.total, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      CU_ASSERT_EQUAL (s.by_cause[want[i].cause], 1);
+      if (strstr (s.log->str, want[i].line) == NULL)
+        printf ("\n    missing: %s\n    log:\n%s", want[i].line, s.log->str);
+      CU_ASSERT_PTR_NOT_NULL (strstr (s.log->str, want[i].line));
+    }
+  g_string_free (s.log, TRUE);
+}
+
+static void
+test_access_org_path_wildcard (void)
+{
+  /* DOMAIN.md §2: the exact OU path grants only accounts directly in that
+   * OU; with '*' the OU and everything below it. The prod account sits one
+   * OU below workloads. */
+  Seen s = { .log = g_string_new (NULL) };
+  AmsOverride fix[] = {
+    { "accounts[0].kms_keys[0].policy.Statement[1].Condition.ForAnyValue:StringLike"
+      ".aws:PrincipalOrgPaths[0]",
+      "o-a1b2c3d4e5/r-a1b2/ou-a1b2-aaaaaaaa/*", "test" },
+  };
+  check_file ("scenarios/broken-permissions.yaml", fix, 1, &s);
+  CU_ASSERT_EQUAL (s.by_cause[AMS_CAUSE_KEY_POLICY_DENIES], 0);
+  CU_ASSERT_EQUAL (s.total, 13);
+
+  /* the exact path of prod itself also works, for prod only */
+  AmsOverride prod[] = {
+    { "accounts[0].kms_keys[0].policy.Statement[1].Condition.ForAnyValue:StringLike"
+      ".aws:PrincipalOrgPaths[0]",
+      "o-a1b2c3d4e5/r-a1b2/ou-a1b2-aaaaaaaa/ou-a1b2-bbbbbbbb/", "test" },
+  };
+  check_file ("scenarios/broken-permissions.yaml", prod, 1, &s);
+  /* … and now the workloads accounts fail instead of prod: 999 (whose role
+   * is fine) and 666 (whose role also lacks the KMS actions; the key policy
+   * is reported as the part missing) */
+  CU_ASSERT_EQUAL (s.by_cause[AMS_CAUSE_KEY_POLICY_DENIES], 2);
+  CU_ASSERT_PTR_NOT_NULL (strstr (s.log->str, "key_policy_denies 666666666666 us-east-1 decrypt"));
+  CU_ASSERT_PTR_NULL (strstr (s.log->str, "key_policy_denies 222222222222"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (s.log->str, "key_policy_denies 999999999999 us-east-1 decrypt"));
+  g_string_free (s.log, TRUE);
+}
+
+static void
+test_access_shipped_scenarios_are_clean (void)
+{
+  Seen s = { .log = g_string_new (NULL) };
+  const char *files[] = { "scenarios/default.yaml", "scenarios/mmc.yaml", "scenarios/bench-mmc.yaml" };
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      CU_ASSERT (check_file (files[i], NULL, 0, &s) > 0);
+      if (s.total > 0)
+        printf ("\n%s:\n%s", files[i], s.log->str);
+      CU_ASSERT_EQUAL (s.total, 0);
+    }
+  g_string_free (s.log, TRUE);
+}
+
+static const char shared_yaml[] =
+  "amisim: 1\n"
+  "horizon: 1d\n"
+  "regions: [{name: us-east-1}]\n"
+  "organizations:\n"
+  "  - id: o-a1b2c3d4e5\n"
+  "    management_account: \"111111111111\"\n"
+  "    root: r-a1b2\n"
+  "    units:\n"
+  "      - {id: ou-a1b2-aaaaaaaa, accounts: [\"222222222222\"],\n"
+  "         units: [{id: ou-a1b2-bbbbbbbb, accounts: [\"333333333333\"]}]}\n"
+  "      - {id: ou-a1b2-cccccccc, accounts: [\"444444444444\"]}\n"
+  "accounts:\n"
+  "  - id: \"111111111111\"\n"
+  "    kms_keys:\n"
+  "      - id: 1234abcd-12ab-34cd-56ef-1234567890ab\n"
+  "        region: us-east-1\n"
+  "        alias: alias/shared\n"
+  "        policy: {\"Statement\": [\n"
+  "          {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"111111111111\"}, \"Action\": \"kms:*\", "
+  "\"Resource\": \"*\"},\n"
+  "          {\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": [\"kms:Decrypt\", "
+  "\"kms:DescribeKey\", \"kms:CreateGrant\"], \"Resource\": \"*\", \"Condition\": "
+  "{\"ForAnyValue:StringLike\": {\"aws:PrincipalOrgPaths\": "
+  "[\"o-a1b2c3d4e5/r-a1b2/ou-a1b2-aaaaaaaa/*\"]}}}]}\n"
+  "  - id: \"222222222222\"\n"
+  "  - id: \"333333333333\"\n"
+  "  - id: \"444444444444\"\n"
+  "pipelines:\n"
+  "  - name: golden\n"
+  "    account: \"111111111111\"\n"
+  "    region: us-east-1\n"
+  "    recipe: {name: golden, version: 1.0.0, encrypted: true, kms_key: alias/shared}\n"
+  "    distribution:\n"
+  "      name: shared\n"
+  "      distributions:\n"
+  "        - region: us-east-1\n"
+  "          amiDistributionConfiguration:\n"
+  "            launchPermission:\n"
+  "              organizationArns: [\"arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5\"]\n";
+
+static void
+test_access_shared_encrypted_ami_needs_the_key (void)
+{
+  /* Shared with the whole organization, but the key policy only lets the
+   * workloads OU (and below) use the key: the sandbox account cannot
+   * launch. The owner's own copies need nothing of the key policy but its
+   * root statement. */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AmsScenario) sc = ams_scenario_load_data ("shared.yaml", shared_yaml, -1, NULL, 0,
+                                                       &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  g_autoptr (AmsWorld) w = ams_world_new (sc);
+  g_autoptr (AmsAccess) ax = ams_access_new (w);
+  Seen s = { .log = g_string_new (NULL) };
+  guint checks = ams_access_check_all (ax, collect, &s);
+  CU_ASSERT_EQUAL (checks, 1);
+  CU_ASSERT_EQUAL (s.total, 1);
+  CU_ASSERT_PTR_NOT_NULL (strstr (s.log->str, "key_policy_denies 444444444444 us-east-1 share golden"));
+  g_string_free (s.log, TRUE);
+}
+
+static const AmsTestCase cases[] = {
+  { "test_access_each_blocker_kind_once", test_access_each_blocker_kind_once },
+  { "test_access_org_path_wildcard", test_access_org_path_wildcard },
+  { "test_access_shipped_scenarios_are_clean", test_access_shipped_scenarios_are_clean },
+  { "test_access_shared_encrypted_ami_needs_the_key", test_access_shared_encrypted_ami_needs_the_key },
+  { NULL, NULL },
+};
+
+int
+main (void)
+{
+  return ams_test_main ("access", cases);
+}
