@@ -55,7 +55,9 @@ typedef struct
 } AmsBlocker;
 
 void ams_blocker_init (AmsBlocker *b);
+/* Releases what *b holds; safe on a zeroed or already cleared blocker. */
 void ams_blocker_clear (AmsBlocker *b);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AmsBlocker, ams_blocker_clear)
 
 typedef struct AmsAccess AmsAccess;
 

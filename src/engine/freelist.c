@@ -32,8 +32,10 @@ ams_freelist_grow (AmsFreeList *fl)
   g_ptr_array_add (fl->chunks, chunk);
   for (guint i = 0; i < fl->per_chunk; i++)
     {
-      void **rec = (void **) (chunk + (gsize) i * fl->size);
-      *rec = (i + 1 < fl->per_chunk) ? chunk + (gsize) (i + 1) * fl->size : fl->free;
+      /* records are pointer-aligned (size is a multiple of a pointer); memcpy
+       * says so without a cast that raises the alignment of a char * */
+      void *next = (i + 1 < fl->per_chunk) ? chunk + (gsize) (i + 1) * fl->size : fl->free;
+      memcpy (chunk + (gsize) i * fl->size, &next, sizeof next);
     }
   fl->free = chunk;
   return chunk;

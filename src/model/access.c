@@ -504,12 +504,13 @@ ams_access_check_copy (AmsAccess *ax, const AmsCopySpec *spec, AmsBlocker *b)
 
 /* ---- launch permissions ---- */
 
+/* Hands a blocker over and makes *b ready for the next one. */
 static void
 report (AmsBlockerFn fn, gpointer user, AmsBlocker *b, guint *n)
 {
   fn (b, user);
   ams_blocker_clear (b);
-  ams_verdict_init (&b->verdict);
+  ams_blocker_init (b);
   (*n)++;
 }
 
@@ -524,7 +525,7 @@ ams_access_check_shares (AmsAccess *ax, const AmsCopySpec *spec, AmsBlockerFn fn
   const AmsAccount *owner = spec->owner;
   const AmsRegion *region = spec->region;
   guint n = 0;
-  AmsBlocker b;
+  g_auto (AmsBlocker) b = { 0 };
   ams_blocker_init (&b);
   g_autofree char *ami = g_strdup_printf ("the image's AMI in %s (owner %s)", region->name,
                                           owner->id);
@@ -602,7 +603,7 @@ ams_access_check_launch_templates (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
   const AmsScDistRegion *e = spec->entry;
   const AmsRegion *region = spec->region;
   guint n = 0;
-  AmsBlocker b;
+  g_auto (AmsBlocker) b = { 0 };
   ams_blocker_init (&b);
   for (guint i = 0; i < e->launch_templates->len; i++)
     {

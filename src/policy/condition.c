@@ -18,8 +18,10 @@
  * when ANY context value matches ANY policy value (the OR over values, as
  * ForAnyValue: would give), and a negated operator is its exact complement,
  * true when NO context value matches any policy value (the documented NOR).
- * So StringNotEquals never holds for a request that also carries a listed
- * value, which keeps a Deny with a negated operator on the safe side.
+ * So a negated operator is always the exact negation of its positive form,
+ * whatever the number of values (StringNotEquals does not hold for a
+ * request that carries a listed value among others), just as it is for a
+ * missing key.
  *
  * With a qualifier, for each context value v, m(v) = "v matches some policy
  * value" under the positive form of the operator:
@@ -111,7 +113,7 @@ static const char *const global_keys[] = {
   "aws:CalledViaFirst", "aws:CalledViaLast", "aws:ViaAWSService", "aws:CurrentTime",
   "aws:EpochTime", "aws:referer", "aws:RequestedRegion", "aws:TagKeys", "aws:SecureTransport",
   "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths",
-  "aws:UserAgent",
+  "aws:UserAgent", "aws:SourceOwner",
 };
 
 /* Keys with a free-form suffix. */

@@ -557,12 +557,24 @@ ams_eval_input_compile (const AmsValue *root, AmsPolicyErrorFn report, void *use
   if (r.n_errors > 0)
     return NULL;
 
+  /* Now that the kind is known, the resource policy can be named for what
+   * it is in verdicts. The policy is not shared yet, so renaming is safe. */
+  if (in->resource_policy != NULL)
+    {
+      const char *noun = kind == AMS_RESOURCE_KMS_KEY ? "key policy"
+                         : kind == AMS_RESOURCE_TRUST ? "trust policy" : "resource policy";
+      g_autofree char *name = policy_name (noun, ams_value_get (ams_value_get (root, "policies"),
+                                                                "resource"), 0);
+      g_free (in->resource_policy->name);
+      in->resource_policy->name = g_steal_pointer (&name);
+    }
+
   in->set.identity = (AmsPolicy *const *) in->identity->pdata;
   in->set.n_identity = in->identity->len;
   in->set.resource = in->resource_policy;
   in->set.resource_kind = kind;
   in->set.scp_layers = (AmsPolicy *const *const *) in->layer_ptrs->pdata;
-  in->set.n_scp = (const guint *) in->n_scp->data;
+  in->set.n_scp = in->n_scp->len > 0 ? &g_array_index (in->n_scp, guint, 0) : NULL;
   in->set.scp_layer_names = (const char *const *) in->layer_names->pdata;
   in->set.n_scp_layers = in->layers->len;
 

@@ -111,29 +111,30 @@ chars_equal (char a, char b, gboolean icase)
 
 /* Classic greedy matching with one backtrack point: on a mismatch after a
  * '*', the star absorbs one more character and matching resumes. Linear in
- * practice, at worst O(|pat| * |s|); no recursion, so no stack to blow. */
-gboolean
-ams__glob (const char *pat, const char *s, gboolean wild, gboolean icase)
+ * practice, at worst O(|pat| * |s|); no recursion, so no stack to blow.
+ * Works on [p, pe) and [s, se) so that ARN parts need no copies. */
+static gboolean
+glob_n (const char *p, const char *pe, const char *s, const char *se, gboolean wild,
+        gboolean icase)
 {
-  const char *p = pat;
   const char *star_p = NULL, *star_s = NULL;
-  while (*s)
+  while (s < se)
     {
-      if (wild && *p == '*')
+      if (wild && p < pe && *p == '*')
         {
           star_p = ++p;
           star_s = s;
           continue;
         }
-      if (*p)
+      if (p < pe)
         {
-          gboolean esc = *p == '\\' && p[1] != '\0';
+          gboolean esc = *p == '\\' && p + 1 < pe;
           char pc = esc ? p[1] : *p;
           if (wild && !esc && pc == '?')
             {
               /* '?' is one character, not one byte. */
               p++;
-              s = g_utf8_next_char (s);
+              s = MIN (g_utf8_next_char (s), se);
               continue;
             }
           if (chars_equal (pc, *s, icase))
@@ -148,9 +149,34 @@ ams__glob (const char *pat, const char *s, gboolean wild, gboolean icase)
       p = star_p;
       s = ++star_s;
     }
-  while (wild && *p == '*')
+  while (wild && p < pe && *p == '*')
     p++;
-  return *p == '\0';
+  return p == pe;
+}
+
+gboolean
+ams__glob (const char *pat, const char *s, gboolean wild, gboolean icase)
+{
+  return glob_n (pat, pat + strlen (pat), s, s + strlen (s), wild, icase);
+}
+
+/* Finds the five colons that split an ARN into six parts: part i is
+ * [start[i], end[i]). FALSE when there are fewer. */
+static gboolean
+split6 (const char *arn, const char *start[6], const char *end[6])
+{
+  const char *c = arn;
+  start[0] = c;
+  for (int i = 1; i < 6; i++)
+    {
+      c = strchr (c, ':');
+      if (c == NULL)
+        return FALSE;
+      end[i - 1] = c;
+      start[i] = ++c;
+    }
+  end[5] = c + strlen (c);
+  return TRUE;
 }
 
 gboolean
@@ -175,15 +201,12 @@ ams__arn_split (const char *arn, char **buf, const char *parts[6])
 static gboolean
 parts_match (const char *pat, const char *arn, gboolean *both_arns)
 {
-  g_autofree char *pbuf = NULL, *sbuf = NULL;
-  const char *pp[6], *sp[6];
-  gboolean p_ok = ams__arn_split (pat, &pbuf, pp);
-  gboolean s_ok = ams__arn_split (arn, &sbuf, sp);
-  *both_arns = p_ok && s_ok;
+  const char *ps[6], *pe[6], *ss[6], *se[6];
+  *both_arns = split6 (pat, ps, pe) && split6 (arn, ss, se);
   if (!*both_arns)
     return FALSE;
   for (int i = 0; i < 6; i++)
-    if (!ams__glob (pp[i], sp[i], TRUE, FALSE))
+    if (!glob_n (ps[i], pe[i], ss[i], se[i], TRUE, FALSE))
       return FALSE;
   return TRUE;
 }
@@ -200,6 +223,9 @@ ams__resource_match (const char *pat, const char *resource)
 {
   if (strcmp (pat, "*") == 0)
     return TRUE;
+  /* Without wildcards, part-by-part and whole-string matching agree. */
+  if (strpbrk (pat, "*?") == NULL)
+    return ams__glob (pat, resource, FALSE, FALSE);
   gboolean both;
   gboolean m = parts_match (pat, resource, &both);
   if (both)

@@ -296,6 +296,10 @@ test_policy_compile_accessors (void)
   CU_ASSERT_EQUAL (ams_policy_n_statements (p), 2);
   ams_policy_unref (NULL);
 
+  /* Without a report function, problems still make compilation fail. */
+  g_autoptr (AmsValueDoc) bad = pt_load ("{\"Statement\": {\"Effect\": \"Allow\"}}");
+  CU_ASSERT_PTR_NULL (ams_policy_compile (ams_value_doc_root (bad), I, "P", NULL, NULL));
+
   /* Out of range is a programming error. */
   guint n_crit = 0;
   guint h = g_log_set_handler ("amisim", G_LOG_LEVEL_CRITICAL, ams_test_count_log, &n_crit);
