@@ -154,6 +154,16 @@ typedef enum
   AMS_PART_SCP,
 } AmsPolicyPart;
 
+/* An Allow statement that names the request's action and resource but did
+ * not apply: most likely the one the user meant. `why` says what failed
+ * ("the principal is not listed", "ForAnyValue:StringLike on
+ * aws:PrincipalOrgPaths is false for [o-…/…/]"). */
+typedef struct
+{
+  AmsStatementRef ref;
+  char *why;
+} AmsNearMiss;
+
 /* Why: for Allow, the allowing statements; for ExplicitDeny, the denying
  * statements; for ImplicitDeny, which part lacked an allow (`missing`, and
  * for SCPs the layer index) and no statements. `reason` is one readable
@@ -167,6 +177,8 @@ typedef struct
   AmsPolicyPart denied_by;      /* ExplicitDeny: the part that denied */
   guint scp_layer;              /* for missing/denied_by == AMS_PART_SCP */
   char *reason;
+  GArray *near_misses;          /* ImplicitDeny: of AmsNearMiss in the missing part;
+                                   NULL when there are none */
 } AmsVerdict;
 
 void ams_verdict_init (AmsVerdict *v);

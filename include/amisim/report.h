@@ -50,4 +50,7 @@ gboolean ams_report_write_dir (const char *dir, const AmsOutputFile *files, guin
 void ams_report_statement (GString *out, const char *indent, const char *verb,
                            const AmsStatementRef *r);
 
+/* A verdict's near misses for people, under a heading; nothing when none. */
+void ams_report_near_misses (GString *out, const char *indent, const GArray *near);
+
 G_END_DECLS

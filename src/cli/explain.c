@@ -72,6 +72,7 @@ on_blocker (const AmsScPipeline *pipeline, const AmsBlocker *b, gpointer user)
           ams_report_statement (text, "    ", NULL, &g_array_index (st, AmsStatementRef, i));
         }
     }
+  ams_report_near_misses (text, "  ", b->verdict.near_misses);
   Group *g = g_hash_table_lookup (x->by_text, text->str);
   if (g == NULL)
     {
@@ -94,6 +95,7 @@ on_blocker (const AmsScPipeline *pipeline, const AmsBlocker *b, gpointer user)
   ams_json_string (j, "message", b->message);
   ams_json_string (j, "decision", b->verdict.reason ? ams_decision_name (b->verdict.decision) : NULL);
   ams_json_statements (j, "statements", st);
+  ams_json_near_misses (j, "near_misses", b->verdict.near_misses);
   ams_json_end_object (j);
 }
 

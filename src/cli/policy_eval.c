@@ -114,6 +114,7 @@ ams_cli_policy_eval (const AmsPolicyEvalOptions *opt)
       if (d == AMS_DECISION_EXPLICIT_DENY)
         ams_json_string (&j, "denied_by", part_name (v.denied_by));
       ams_json_statements (&j, "statements", st);
+      ams_json_near_misses (&j, "near_misses", v.near_misses);
       ams_json_end_object (&j);
       fputs (out->str, stdout);
     }
@@ -131,6 +132,7 @@ ams_cli_policy_eval (const AmsPolicyEvalOptions *opt)
                                                                                       : "denied by",
                                 r);
         }
+      ams_report_near_misses (text, "  ", v.near_misses);
       fputs (text->str, stdout);
     }
   ams_verdict_clear (&v);

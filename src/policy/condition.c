@@ -710,3 +710,32 @@ ams__condition_eval (const AmsCondition *c, const AmsContext *ctx)
     }
   return FALSE;
 }
+
+char *
+ams__condition_explain (const AmsCondition *c, const AmsContext *ctx)
+{
+  GString *out = g_string_new (NULL);
+  g_string_append_printf (out, "%s%s%s on %s", c->qual == QUAL_ANY   ? "ForAnyValue:"
+                                               : c->qual == QUAL_ALL ? "ForAllValues:"
+                                                                     : "",
+                          c->op->name, c->if_exists ? "IfExists" : "", c->key);
+  if (c->templates != NULL)
+    {
+      g_string_append (out, " [");
+      for (guint i = 0; i < c->templates->len; i++)
+        g_string_append_printf (out, "%s\"%s\"", i ? ", " : "",
+                                ((const AmsTemplate *) c->templates->pdata[i])->text);
+      g_string_append_c (out, ']');
+    }
+  const char *const *values = ctx != NULL ? ams_context_get (ctx, c->key) : NULL;
+  if (values == NULL)
+    g_string_append (out, " is false: the request has no such key");
+  else
+    {
+      g_string_append (out, " is false for [");
+      for (guint i = 0; values[i] != NULL; i++)
+        g_string_append_printf (out, "%s\"%s\"", i ? ", " : "", values[i]);
+      g_string_append_c (out, ']');
+    }
+  return g_string_free (out, FALSE);
+}

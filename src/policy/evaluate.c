@@ -108,6 +108,37 @@ ams__statement_match (const AmsStatement *s, AmsPolicyKind kind, const AmsReques
   return m;
 }
 
+/* Allow statements of `p` that name the action and resource but do not
+ * apply, with the first thing that failed. */
+static void
+near_misses (const AmsPolicy *p, const AmsRequest *req, AmsVerdict *v)
+{
+  for (guint i = 0; i < p->statements->len; i++)
+    {
+      const AmsStatement *s = g_ptr_array_index (p->statements, i);
+      if (!s->allow || !action_matches (s, req->action) || !resource_matches (s, req))
+        continue;
+      char *why = NULL;
+      if (p->kind == AMS_POLICY_RESOURCE && s->has_principal
+          && principal_match (s, req) == AMS__MATCH_NONE)
+        why = g_strdup_printf ("its %s does not name %s", s->not_principal ? "NotPrincipal"
+                                                                           : "Principal",
+                               req->principal ? req->principal : "the principal");
+      for (guint j = 0; why == NULL && j < s->conditions->len; j++)
+        {
+          const AmsCondition *c = g_ptr_array_index (s->conditions, j);
+          if (!ams__condition_eval (c, req->context))
+            why = ams__condition_explain (c, req->context);
+        }
+      if (why == NULL)
+        continue; /* it applies: not a near miss */
+      if (v->near_misses == NULL)
+        v->near_misses = g_array_new (FALSE, FALSE, sizeof (AmsNearMiss));
+      AmsNearMiss nm = { .ref = { p, i }, .why = why };
+      g_array_append_val (v->near_misses, nm);
+    }
+}
+
 /* ---- single policies ---------------------------------------------------------- */
 
 /* The statements of `p` that apply to `req`, sorted by effect and, for
@@ -192,6 +223,12 @@ ams_verdict_clear (AmsVerdict *v)
     return;
   if (v->statements != NULL)
     g_array_unref (v->statements);
+  if (v->near_misses != NULL)
+    {
+      for (guint i = 0; i < v->near_misses->len; i++)
+        g_free (g_array_index (v->near_misses, AmsNearMiss, i).why);
+      g_array_unref (v->near_misses);
+    }
   g_free (v->reason);
   memset (v, 0, sizeof *v);
 }
@@ -319,6 +356,7 @@ missing_resource (Out *o, gboolean cross)
                                 ? "a resource policy" : resource_noun (set->resource_kind));
       return finish (o, AMS_DECISION_IMPLICIT_DENY, r);
     }
+  near_misses (set->resource, req, o->v);
   g_string_append_printf (r, "no statement of %s allows ", set->resource->name);
   append_request (r, req);
   if (req->principal_account == NULL)
@@ -356,6 +394,8 @@ missing_identity (Out *o, const GArray *account_refs, gboolean cross)
       append_identity_names (r, set);
       g_string_append (r, " allows ");
       append_request (r, req);
+      for (guint i = 0; i < set->n_identity; i++)
+        near_misses (set->identity[i], req, o->v);
     }
   if (account_refs != NULL && account_refs->len > 0)
     {

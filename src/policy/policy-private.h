@@ -116,6 +116,9 @@ gboolean ams__conditions_compile (const AmsValue *block, gboolean variables, GPt
 void ams__condition_free (AmsCondition *c);
 /* Whether one compiled condition holds for the request's context. */
 gboolean ams__condition_eval (const AmsCondition *c, const AmsContext *ctx);
+/* Why a condition does not hold, for people: "ForAnyValue:StringLike on
+ * aws:PrincipalOrgPaths [\"o-…/ou-a/ *\"] is false for [\"o-…/ou-b/\"]". Free with g_free. */
+char *ams__condition_explain (const AmsCondition *c, const AmsContext *ctx);
 
 /* ---- compiled policies -------------------------------------------------- */
 

@@ -33,3 +33,5 @@ void ams_json_escape (GString *out, const char *s);
 /* An array of the statements of a verdict: {policy, index, sid, effect,
  * file, line, col, json} each. */
 void ams_json_statements (AmsJson *j, const char *key, const GArray *statements);
+/* An array of a verdict's near misses: {policy, index, sid, file, line, col, why}. */
+void ams_json_near_misses (AmsJson *j, const char *key, const GArray *near);

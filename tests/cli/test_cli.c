@@ -327,6 +327,14 @@ test_cli_policy_eval (void)
   amisim (&deny, "policy", "eval", "scenarios/policy/org-path-exact.yaml", NULL);
   CU_ASSERT_EQUAL (deny.status, 0);
   CU_ASSERT_TRUE (g_str_has_prefix (deny.out, "ImplicitDeny\n"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (deny.out,
+    "  closest statements (they grant the action, but not here):\n"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (deny.out,
+    "    key policy, statement 1 \"AllowWorkloadsOnly\" (scenarios/policy/org-path-exact.yaml:21:9):\n"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (deny.out,
+    "      but ForAnyValue:StringLike on aws:PrincipalOrgPaths "
+    "[\"o-a1b2c3d4e5/r-a1b2/ou-a1b2-aaaaaaaa/\"] is false for "
+    "[\"o-a1b2c3d4e5/r-a1b2/ou-a1b2-aaaaaaaa/ou-a1b2-bbbbbbbb/\"]\n"));
 
   g_auto (Run) json = { 0 };
   amisim (&json, "policy", "eval", "--json", "scenarios/policy/org-path.json", NULL);

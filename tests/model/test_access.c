@@ -24,6 +24,16 @@ collect (const AmsScPipeline *pl, const AmsBlocker *b, gpointer user)
                           ams_step_name (b->step), pl->name);
   CU_ASSERT_PTR_NOT_NULL (b->message);
   CU_ASSERT_PTR_NOT_NULL (b->resource);
+  /* an implicit deny by a key policy shows the statements that nearly applied */
+  if (b->cause == AMS_CAUSE_KEY_POLICY_DENIES && b->verdict.decision == AMS_DECISION_IMPLICIT_DENY)
+    {
+      CU_ASSERT_PTR_NOT_NULL_FATAL (b->verdict.near_misses);
+      gboolean paths = FALSE;
+      for (guint i = 0; i < b->verdict.near_misses->len; i++)
+        paths = paths || strstr (g_array_index (b->verdict.near_misses, AmsNearMiss, i).why,
+                                 "aws:PrincipalOrgPaths") != NULL;
+      CU_ASSERT_TRUE (paths);
+    }
 }
 
 /* Loads a shipped scenario with overrides and runs every check. */

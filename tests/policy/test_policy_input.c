@@ -285,6 +285,7 @@ test_policy_input_yaml (void)
   g_autoptr (AmsEvalInput) in = ams_eval_input_compile (ams_value_doc_root (doc), pt_collect, &e);
   CU_ASSERT_PTR_NOT_NULL_FATAL (in);
   CU_ASSERT_EQUAL (ams_eval_input_policies (in)->resource_kind, AMS_RESOURCE_TRUST);
+  CU_ASSERT_STRING_EQUAL (ams_policy_name (ams_eval_input_policies (in)->resource), "trust policy");
   CU_ASSERT_EQUAL (ams_authorize (ams_eval_input_policies (in), ams_eval_input_request (in), NULL),
                    AMS_DECISION_ALLOW);
   pt_errors_clear (&e);
