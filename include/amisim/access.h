@@ -28,6 +28,7 @@
 G_BEGIN_DECLS
 
 #define AMS_CROSS_ACCOUNT_ROLE "EC2ImageBuilderDistributionCrossAccountRole"
+#define AMS_LIFECYCLE_ROLE "Ec2ImageBuilderCrossAccountLifecycleAccess"
 
 typedef enum
 {
@@ -38,9 +39,11 @@ typedef enum
   AMS_STEP_ENCRYPT,         /* use the destination key */
   AMS_STEP_SHARE,           /* apply launch permissions */
   AMS_STEP_LAUNCH_TEMPLATE, /* update a launch template */
+  AMS_STEP_LIFECYCLE,       /* deregister a copy in another account (lifecycle delete) */
 } AmsStep;
 
-/* "region", "assume_role", "copy", "decrypt", "encrypt", "share", "launch_template". */
+/* "region", "assume_role", "copy", "decrypt", "encrypt", "share", "launch_template",
+ * "lifecycle". */
 const char *ams_step_name (AmsStep s);
 
 typedef struct
@@ -96,6 +99,17 @@ guint ams_access_check_shares (AmsAccess *ax, const AmsCopySpec *spec, AmsBlocke
  * Returns the number of blockers reported. */
 guint ams_access_check_launch_templates (AmsAccess *ax, const AmsCopySpec *spec,
                                          AmsBlockerFn fn, gpointer user);
+
+/* Lifecycle deletion of the copy spec->target received: Image Builder, as
+ * the service imagebuilder.amazonaws.com, assumes the target's
+ * Ec2ImageBuilderCrossAccountLifecycleAccess role (its trust must allow the
+ * service with aws:SourceAccount = the owner and an image aws:SourceArn),
+ * then deregisters the AMI and deletes its snapshots with that role's
+ * permissions (the images carry CreatedBy = EC2 Image Builder). Not needed
+ * for the owner's own AMIs. TRUE if deletion may proceed; otherwise FALSE
+ * with a lifecycle_role_missing (or scp_denies) blocker in *out. */
+gboolean ams_access_check_lifecycle_delete (AmsAccess *ax, const AmsCopySpec *spec,
+                                            AmsBlocker *out);
 
 /* Every check of the world's scenario, in order: for each pipeline and
  * distribution region, the owner's copy (outside the build region) and

@@ -56,6 +56,7 @@ ams_step_name (AmsStep s)
     [AMS_STEP_ENCRYPT] = "encrypt",
     [AMS_STEP_SHARE] = "share",
     [AMS_STEP_LAUNCH_TEMPLATE] = "launch_template",
+    [AMS_STEP_LIFECYCLE] = "lifecycle",
   };
   g_return_val_if_fail (s < G_N_ELEMENTS (names), "?");
   return names[s];
@@ -650,6 +651,82 @@ ams_access_check_launch_templates (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
           }
     }
   return n;
+}
+
+/* ---- lifecycle deletion in other accounts ---- */
+
+gboolean
+ams_access_check_lifecycle_delete (AmsAccess *ax, const AmsCopySpec *spec, AmsBlocker *b)
+{
+  ams_blocker_init (b);
+  const AmsAccount *owner = spec->owner, *target = spec->target;
+  const AmsRegion *region = spec->region;
+  if (target == owner)
+    return TRUE;
+  g_autofree char *role_arn = g_strdup_printf ("arn:aws:iam::%s:role/%s", target->id,
+                                               AMS_LIFECYCLE_ROLE);
+  const AmsScRole *role = ams_account_find_role (target, AMS_LIFECYCLE_ROLE);
+  if (role == NULL)
+    {
+      block (b, AMS_CAUSE_LIFECYCLE_ROLE_MISSING, AMS_STEP_LIFECYCLE, target, region, role_arn,
+             "account %s received copies but has no role %s, so lifecycle policies of %s "
+             "cannot deprecate, disable or delete them there; create it with a trust policy "
+             "allowing imagebuilder.amazonaws.com (aws:SourceAccount %s, aws:SourceArn "
+             "arn:*:imagebuilder:*:*:image/*/*/*) and attach "
+             "EC2ImageBuilderLifecycleExecutionPolicy",
+             target->id, AMS_LIFECYCLE_ROLE, owner->id, owner->id);
+      return FALSE;
+    }
+
+  /* the service assumes the role for the owner's image */
+  g_autoptr (AmsContext) svc = ams_context_new ();
+  ams_context_set (svc, "aws:SourceAccount", owner->id);
+  g_autofree char *image_arn = g_strdup_printf ("arn:aws:imagebuilder:%s:%s:image/%s/%s/1",
+                                                spec->source_region->name, owner->id,
+                                                spec->pipeline->recipe_name,
+                                                spec->pipeline->recipe_version);
+  ams_context_set (svc, "aws:SourceArn", image_arn);
+  Actor service = { .account = target, .service_linked = TRUE };
+  g_strlcpy (service.arn, "imagebuilder.amazonaws.com", sizeof service.arn);
+  service.what = "the Image Builder service (imagebuilder.amazonaws.com)";
+  AmsPolicySet trust = { .resource = role->trust, .resource_kind = AMS_RESOURCE_TRUST };
+  AmsRequest req = {
+    .action = "sts:AssumeRole", .resource = role_arn, .resource_account = target->id,
+    .principal = service.arn, .principal_account = NULL, .context = svc,
+  };
+  AmsVerdict v;
+  ams_verdict_init (&v);
+  if (ams_authorize (&trust, &req, &v) != AMS_DECISION_ALLOW)
+    {
+      block (b, AMS_CAUSE_LIFECYCLE_ROLE_MISSING, AMS_STEP_LIFECYCLE, target, region, role_arn,
+             "the trust policy of %s does not let imagebuilder.amazonaws.com assume it for "
+             "account %s: %s. Allow sts:AssumeRole for {\"Service\": "
+             "\"imagebuilder.amazonaws.com\"} with StringEquals aws:SourceAccount %s and "
+             "ArnLike aws:SourceArn arn:*:imagebuilder:*:*:image/*/*/*",
+             role_arn, owner->id, v.reason, owner->id);
+      ams_verdict_clear (&b->verdict);
+      b->verdict = v;
+      return FALSE;
+    }
+  ams_verdict_clear (&v);
+
+  /* deregister the copy and delete its snapshots with the role's permissions */
+  Actor actor;
+  actor_role (ax, target, role, &actor);
+  g_autoptr (AmsContext) ctx = principal_context (&actor);
+  ams_context_set (ctx, "aws:ResourceTag/CreatedBy", "EC2 Image Builder");
+  g_autofree char *images = g_strdup_printf ("arn:aws:ec2:%s::image/*", region->name);
+  g_autofree char *snapshots = g_strdup_printf ("arn:aws:ec2:%s::snapshot/*", region->name);
+  const char *hint = "Attach EC2ImageBuilderLifecycleExecutionPolicy to the role.";
+  if (!decide (ax->w, &actor, "ec2:DeregisterImage", images, target, NULL, AMS_RESOURCE_GENERIC,
+               ctx, AMS_STEP_LIFECYCLE, region, AMS_CAUSE_LIFECYCLE_ROLE_MISSING,
+               AMS_CAUSE_LIFECYCLE_ROLE_MISSING, hint, b))
+    return FALSE;
+  if (!decide (ax->w, &actor, "ec2:DeleteSnapshot", snapshots, target, NULL, AMS_RESOURCE_GENERIC,
+               ctx, AMS_STEP_LIFECYCLE, region, AMS_CAUSE_LIFECYCLE_ROLE_MISSING,
+               AMS_CAUSE_LIFECYCLE_ROLE_MISSING, hint, b))
+    return FALSE;
+  return TRUE;
 }
 
 /* ---- the whole scenario ---- */

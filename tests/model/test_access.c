@@ -203,7 +203,89 @@ test_access_shared_encrypted_ami_needs_the_key (void)
   g_string_free (s.log, TRUE);
 }
 
+#define LIFECYCLE_TRUST(acct)                                                             \
+  "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"Service\": "                \
+  "\"imagebuilder.amazonaws.com\"}, \"Action\": \"sts:AssumeRole\", \"Condition\": "        \
+  "{\"StringEquals\": {\"aws:SourceAccount\": \"" acct "\"}, \"ArnLike\": "                 \
+  "{\"aws:SourceArn\": \"arn:*:imagebuilder:*:*:image/*/*/*\"}}}]}"
+
+static const char lifecycle_yaml[] =
+  "amisim: 1\n"
+  "horizon: 1d\n"
+  "regions: [{name: us-east-1}, {name: eu-west-1}]\n"
+  "accounts:\n"
+  "  - id: \"111111111111\"\n"
+  "  - id: \"222222222222\"\n"
+  "    roles: [{name: Ec2ImageBuilderCrossAccountLifecycleAccess, trust: "
+  LIFECYCLE_TRUST ("111111111111") ", managed_policies: [EC2ImageBuilderLifecycleExecutionPolicy]}]\n"
+  "  - id: \"333333333333\"\n"
+  "  - id: \"444444444444\"\n"
+  "    roles: [{name: Ec2ImageBuilderCrossAccountLifecycleAccess, trust: "
+  LIFECYCLE_TRUST ("999999999999") ", managed_policies: [EC2ImageBuilderLifecycleExecutionPolicy]}]\n"
+  "  - id: \"555555555555\"\n"
+  "    roles: [{name: Ec2ImageBuilderCrossAccountLifecycleAccess, trust: "
+  LIFECYCLE_TRUST ("111111111111") "}]\n"
+  "pipelines:\n"
+  "  - name: golden\n"
+  "    account: \"111111111111\"\n"
+  "    region: us-east-1\n"
+  "    recipe: {name: golden, version: 1.0.0}\n"
+  "    distribution:\n"
+  "      name: fanout\n"
+  "      distributions:\n"
+  "        - region: eu-west-1\n"
+  "          amiDistributionConfiguration:\n"
+  "            targetAccountIds: [\"222222222222\", \"333333333333\", \"444444444444\", "
+  "\"555555555555\"]\n";
+
+static void
+test_access_lifecycle_delete (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AmsScenario) sc = ams_scenario_load_data ("lifecycle.yaml", lifecycle_yaml, -1, NULL,
+                                                       0, &error);
+  if (sc == NULL)
+    printf ("\n%s\n", error->message);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  g_autoptr (AmsWorld) w = ams_world_new (sc);
+  g_autoptr (AmsAccess) ax = ams_access_new (w);
+  const AmsScPipeline *pl = sc->pipelines->pdata[0];
+  AmsCopySpec spec = {
+    .pipeline = pl,
+    .owner = ams_world_find_account (w, "111111111111"),
+    .source_region = ams_world_find_region (w, "us-east-1"),
+    .entry = pl->distributions->pdata[0],
+    .region = ams_world_find_region (w, "eu-west-1"),
+  };
+  const struct
+  {
+    const char *account;
+    gboolean ok;
+    const char *says;
+  } cases[] = {
+    { "111111111111", TRUE, NULL },  /* the owner's own AMIs need no cross-account role */
+    { "222222222222", TRUE, NULL },
+    { "333333333333", FALSE, "has no role Ec2ImageBuilderCrossAccountLifecycleAccess" },
+    { "444444444444", FALSE, "does not let imagebuilder.amazonaws.com assume it" },
+    { "555555555555", FALSE, "may not ec2:DeregisterImage" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      spec.target = ams_world_find_account (w, cases[i].account);
+      g_auto (AmsBlocker) b = { 0 };
+      gboolean ok = ams_access_check_lifecycle_delete (ax, &spec, &b);
+      CU_ASSERT_EQUAL (ok, cases[i].ok);
+      if (!cases[i].ok)
+        {
+          CU_ASSERT_EQUAL (b.cause, AMS_CAUSE_LIFECYCLE_ROLE_MISSING);
+          CU_ASSERT_EQUAL (b.step, AMS_STEP_LIFECYCLE);
+          CU_ASSERT_PTR_NOT_NULL (b.message ? strstr (b.message, cases[i].says) : NULL);
+        }
+    }
+}
+
 static const AmsTestCase cases[] = {
+  { "test_access_lifecycle_delete", test_access_lifecycle_delete },
   { "test_access_each_blocker_kind_once", test_access_each_blocker_kind_once },
   { "test_access_org_path_wildcard", test_access_org_path_wildcard },
   { "test_access_shipped_scenarios_are_clean", test_access_shipped_scenarios_are_clean },
