@@ -207,7 +207,7 @@ compile_principal (const AmsValue *v, const char *element, GArray *out, AmsRepor
         {
           GString *msg = g_string_new (NULL);
           g_string_append_printf (msg, "unknown principal type '%s'", type);
-          ams__append_suggestion (msg, type, principal_keys, 2);
+          ams_append_suggestion (msg, type, principal_keys, 2, 12, NULL);
           ams__report (r, kloc, "%s", msg->str);
           g_string_free (msg, TRUE);
           ok = FALSE;
@@ -356,7 +356,7 @@ compile_statement (AmsPolicy *p, const AmsValue *v, AmsReporter *r)
         }
       GString *msg = g_string_new (NULL);
       g_string_append_printf (msg, "unknown statement element '%s'", k);
-      ams__append_suggestion (msg, k, stmt_keys, G_N_ELEMENTS (stmt_keys));
+      ams_append_suggestion (msg, k, stmt_keys, G_N_ELEMENTS (stmt_keys), 12, NULL);
       ams__report (r, &v->key_locs[i], "%s", msg->str);
       g_string_free (msg, TRUE);
     }
@@ -384,7 +384,7 @@ compile_statement (AmsPolicy *p, const AmsValue *v, AmsReporter *r)
       GString *msg = g_string_new (NULL);
       g_string_append_printf (msg, "Effect must be \"Allow\" or \"Deny\", not \"%s\"",
                               effect->text);
-      const char *sug = ams__suggest (effect->text, effects, G_N_ELEMENTS (effects));
+      const char *sug = ams_suggest (effect->text, effects, G_N_ELEMENTS (effects));
       if (sug != NULL)
         g_string_append_printf (msg, "; did you mean \"%s\"?", sug);
       ams__report (r, &effect->loc, "%s", msg->str);
@@ -554,7 +554,7 @@ ams_policy_compile (const AmsValue *doc, AmsPolicyKind kind, const char *name,
         }
       GString *msg = g_string_new (NULL);
       g_string_append_printf (msg, "unknown policy element '%s'", k);
-      ams__append_suggestion (msg, k, top_keys, G_N_ELEMENTS (top_keys));
+      ams_append_suggestion (msg, k, top_keys, G_N_ELEMENTS (top_keys), 12, NULL);
       ams__report (&r, &doc->key_locs[i], "%s", msg->str);
       g_string_free (msg, TRUE);
     }

@@ -156,7 +156,8 @@ ams__condition_free (AmsCondition *c)
 /* ---- value parsing -------------------------------------------------------- */
 
 /* A decimal number as IAM's Numeric operators take it: optional sign,
- * digits, optional fraction, optional exponent. No hex, no inf/nan. */
+ * digits, optional fraction, optional exponent. No hex, no inf/nan. Not
+ * ams_json_number_length: IAM also takes a leading '+' and leading zeros. */
 static gboolean
 parse_number (const char *s, double *out)
 {
@@ -272,7 +273,7 @@ parse_operator (const char *written, const AmsSrcLoc *loc, AmsReporter *r, const
           GString *msg = g_string_new (NULL);
           g_string_append_printf (msg, "unknown set qualifier '%s' in condition operator '%s'",
                                   q, written);
-          ams__append_suggestion (msg, q, quals, G_N_ELEMENTS (quals));
+          ams_append_suggestion (msg, q, quals, G_N_ELEMENTS (quals), 12, NULL);
           ams__report (r, loc, "%s", msg->str);
           g_string_free (msg, TRUE);
           return FALSE;
@@ -302,7 +303,7 @@ parse_operator (const char *written, const AmsSrcLoc *loc, AmsReporter *r, const
       const char *names[G_N_ELEMENTS (ops)];
       for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
         names[i] = ops[i].name;
-      const char *s = *name ? ams__suggest (name, names, G_N_ELEMENTS (ops)) : NULL;
+      const char *s = *name ? ams_suggest (name, names, G_N_ELEMENTS (ops)) : NULL;
       if (s != NULL)
         ams__report (r, loc, "unknown condition operator '%s'; did you mean '%s%s%s'?", written,
                      qual_name, s, *if_exists ? "IfExists" : "");
@@ -340,7 +341,7 @@ check_key (const char *key, const AmsSrcLoc *loc, AmsReporter *r)
                               "condition key '%s' needs a service prefix and a name, "
                               "like aws:PrincipalOrgID", key);
       g_autofree char *guess = g_strconcat ("aws:", key, NULL);
-      const char *s = ams__suggest (guess, global_keys, G_N_ELEMENTS (global_keys));
+      const char *s = ams_suggest (guess, global_keys, G_N_ELEMENTS (global_keys));
       if (s != NULL)
         g_string_append_printf (msg, "; did you mean '%s'?", s);
       ams__report (r, loc, "%s", msg->str);
@@ -371,7 +372,7 @@ check_key (const char *key, const AmsSrcLoc *loc, AmsReporter *r)
   guint best_d = G_MAXUINT;
   for (guint i = 0; i < G_N_ELEMENTS (global_keys); i++)
     {
-      guint d = ams__levenshtein (key, global_keys[i]);
+      guint d = ams_levenshtein (key, global_keys[i]);
       if (d < best_d)
         {
           best_d = d;

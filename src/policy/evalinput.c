@@ -88,7 +88,7 @@ check_keys (const AmsValue *obj, const char *what, const char *const *known, gui
         continue;
       GString *msg = g_string_new (NULL);
       g_string_append_printf (msg, "unknown key '%s' in %s", obj->keys[i], what);
-      ams__append_suggestion (msg, obj->keys[i], known, n);
+      ams_append_suggestion (msg, obj->keys[i], known, n, 12, NULL);
       ams__report (r, &obj->key_locs[i], "%s", msg->str);
       g_string_free (msg, TRUE);
     }
@@ -294,7 +294,7 @@ parse_resource_kind (const AmsValue *v, AmsResourceKind *out, AmsReporter *r)
       }
   GString *msg = g_string_new (NULL);
   g_string_append_printf (msg, "unknown resource_kind '%s'", v->text);
-  ams__append_suggestion (msg, v->text, kinds, G_N_ELEMENTS (kinds));
+  ams_append_suggestion (msg, v->text, kinds, G_N_ELEMENTS (kinds), 12, NULL);
   ams__report (r, &v->loc, "%s", msg->str);
   g_string_free (msg, TRUE);
   return FALSE;

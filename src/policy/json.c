@@ -173,39 +173,10 @@ parse_string (Parser *ps, const char *path)
 static gboolean
 scan_number (Parser *ps)
 {
-  const char *c = ps->p;
-  if (*c == '-')
-    c++;
-  if (*c == '0')
-    {
-      c++;
-      if (g_ascii_isdigit (*c))
-        return FALSE; /* no leading zeros in JSON */
-    }
-  else if (g_ascii_isdigit (*c))
-    while (g_ascii_isdigit (*c))
-      c++;
-  else
-    return FALSE;
-  if (*c == '.')
-    {
-      c++;
-      if (!g_ascii_isdigit (*c))
-        return FALSE;
-      while (g_ascii_isdigit (*c))
-        c++;
-    }
-  if (*c == 'e' || *c == 'E')
-    {
-      c++;
-      if (*c == '+' || *c == '-')
-        c++;
-      if (!g_ascii_isdigit (*c))
-        return FALSE;
-      while (g_ascii_isdigit (*c))
-        c++;
-    }
-  ps->p = c;
+  gsize n = ams_json_number_length (ps->p);
+  if (n == 0 || g_ascii_isdigit (ps->p[n]))
+    return FALSE; /* not a number, or a leading zero (not JSON) */
+  ps->p += n;
   return TRUE;
 }
 

@@ -26,68 +26,6 @@ ams__report (AmsReporter *r, const AmsSrcLoc *loc, const char *fmt, ...)
     r->report (r->user, loc, msg);
 }
 
-guint
-ams__levenshtein (const char *a, const char *b)
-{
-  gsize la = strlen (a), lb = strlen (b);
-  g_autofree guint *row = g_new (guint, lb + 1);
-  for (gsize j = 0; j <= lb; j++)
-    row[j] = (guint) j;
-  for (gsize i = 1; i <= la; i++)
-    {
-      guint diag = row[0];
-      row[0] = (guint) i;
-      for (gsize j = 1; j <= lb; j++)
-        {
-          guint up = row[j];
-          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
-          guint best = MIN (row[j] + 1, row[j - 1] + 1);
-          row[j] = MIN (best, diag + cost);
-          diag = up;
-        }
-    }
-  return row[lb];
-}
-
-const char *
-ams__suggest (const char *word, const char *const *candidates, guint n)
-{
-  const char *best = NULL;
-  guint best_d = G_MAXUINT;
-  guint len = (guint) strlen (word);
-  for (guint i = 0; i < n; i++)
-    {
-      guint d = ams__levenshtein (word, candidates[i]);
-      if (d < best_d)
-        {
-          best_d = d;
-          best = candidates[i];
-        }
-    }
-  /* A suggestion as far away as the word is long is no suggestion. */
-  if (best == NULL || best_d >= len)
-    return NULL;
-  if (best_d <= 2 || best_d * 3 <= len)
-    return best;
-  return NULL;
-}
-
-void
-ams__append_suggestion (GString *msg, const char *word, const char *const *candidates, guint n)
-{
-  const char *s = ams__suggest (word, candidates, n);
-  if (s != NULL)
-    {
-      g_string_append_printf (msg, "; did you mean '%s'?", s);
-      return;
-    }
-  if (n == 0 || n > 12)
-    return;
-  g_string_append (msg, "; expected one of: ");
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (msg, "%s%s", i > 0 ? ", " : "", candidates[i]);
-}
-
 /* ---- wildcard matching ---------------------------------------------------- */
 
 char *

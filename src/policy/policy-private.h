@@ -11,6 +11,7 @@
 #pragma once
 
 #include "amisim/policy.h"
+#include "amisim/text.h"
 
 G_BEGIN_DECLS
 
@@ -25,17 +26,6 @@ typedef struct
 } AmsReporter;
 
 void ams__report (AmsReporter *r, const AmsSrcLoc *loc, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
-
-/* ---- did you mean ------------------------------------------------------- */
-
-/* Edit distance (insertions, deletions, substitutions; ASCII case folded). */
-guint ams__levenshtein (const char *a, const char *b);
-/* The candidate close enough to `word` to be a likely typo, or NULL. */
-const char *ams__suggest (const char *word, const char *const *candidates, guint n);
-/* Appends "; did you mean 'X'?" when a candidate is close, else, when there
- * are at most 12 candidates, "; expected one of: a, b, c". */
-void ams__append_suggestion (GString *msg, const char *word, const char *const *candidates,
-                             guint n);
 
 /* ---- patterns ----------------------------------------------------------- */
 

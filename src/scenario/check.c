@@ -600,3 +600,12 @@ ams_get_ref_list (AmsCheck *c, const AmsYNode *n, AmsPattern p, guint min_items,
     }
   return ok;
 }
+
+void
+ams_check_error_at (AmsCheck *c, const AmsSrcLoc *loc, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  ams_diag_addv (c->diag, loc->file, loc->line, loc->col, loc->path, fmt, ap);
+  va_end (ap);
+}

@@ -75,6 +75,11 @@ void ams_check_pop (AmsCheck *c, gsize mark);
 /* Reports a problem at `at`'s position, at the current path. */
 void ams_check_error (AmsCheck *c, const AmsYNode *at, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 
+/* Reports a problem at a location kept from the walk (a reference resolved
+ * after the whole document was read). */
+void ams_check_error_at (AmsCheck *c, const AmsSrcLoc *loc, const char *fmt, ...)
+  G_GNUC_PRINTF (3, 4);
+
 /* A string owned by the scenario. */
 const char *ams_check_intern (AmsCheck *c, const char *s);
 

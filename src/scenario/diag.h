@@ -9,6 +9,7 @@
 #pragma once
 
 #include <glib.h>
+#include "amisim/text.h"
 
 G_BEGIN_DECLS
 
@@ -37,21 +38,6 @@ guint ams_diag_count (const AmsDiag *d);
 /* If any problem was added: sets *error (AMS_SCENARIO_ERROR, `code`) to the
  * sorted, formatted list and returns TRUE. Otherwise returns FALSE. */
 gboolean ams_diag_take_error (AmsDiag *d, int code, GError **error);
-
-/* Edit distance (insertions, deletions, substitutions; ASCII case folded). */
-guint ams_levenshtein (const char *a, const char *b);
-
-/* The candidate closest to `word` if it is close enough to be a likely
- * typo (distance <= 2 or <= a third of the word's length, and less than the
- * word's length), else NULL. Borrowed from `candidates`. */
-const char *ams_suggest (const char *word, const char *const *candidates, guint n);
-
-/* Appends "; did you mean 'X'?" to `msg` when a candidate is close, else,
- * when there are at most `list_max` candidates, "; <list_intro>a, b, c"
- * (list_intro NULL: "expected one of: "; list_max 0: never list). */
-void ams_append_suggestion (GString *msg, const char *word,
-                            const char *const *candidates, guint n, guint list_max,
-                            const char *list_intro);
 
 /* Reads a whole file (NUL-terminated; *len excludes the NUL). NULL with
  * errno set when it cannot be read (a folder gives EISDIR). */

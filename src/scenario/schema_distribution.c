@@ -547,18 +547,6 @@ ams_schema_distribution (AmsCheck *c, const AmsYNode *node, AmsScPipeline *pl)
 
 /* ---- references into organizations ---- */
 
-static void
-error_at_ref (AmsCheck *c, const AmsScRef *ref, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
-
-static void
-error_at_ref (AmsCheck *c, const AmsScRef *ref, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  ams_diag_addv (c->diag, ref->loc.file, ref->loc.line, ref->loc.col, ref->loc.path, fmt, ap);
-  va_end (ap);
-}
-
 static gboolean
 unit_in (const GPtrArray *units, const char *id)
 {
@@ -590,13 +578,13 @@ check_org_arn (AmsCheck *c, const AmsScenario *sc, const AmsScRef *ref, gboolean
       if (strcmp (o->id, org_id) != 0)
         continue;
       if (strcmp (o->management_account.value, mgmt) != 0)
-        error_at_ref (c, ref, "organization %s is managed by account %s, but the ARN names %s; "
+        ams_check_error_at (c, &ref->loc, "organization %s is managed by account %s, but the ARN names %s; "
                               "expected arn:aws:organizations::%s:%s/%s%s%s",
                       o->id, o->management_account.value, mgmt, o->management_account.value,
                       is_ou ? "ou" : "organization", o->id, is_ou ? "/" : "",
                       is_ou ? res[2] : "");
       else if (is_ou && !unit_in (o->units, res[2]))
-        error_at_ref (c, ref, "organization %s has no OU %s", o->id, res[2]);
+        ams_check_error_at (c, &ref->loc, "organization %s has no OU %s", o->id, res[2]);
       return;
     }
 }

@@ -634,30 +634,6 @@ ams_schema_account_defined (AmsCheck *c, const char *id)
   return g_hash_table_contains (c->accounts, id) || range_of (c->sc, id) >= 0;
 }
 
-static void
-error_at_ref (AmsCheck *c, const AmsScRef *ref, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
-
-static void
-error_at_ref (AmsCheck *c, const AmsScRef *ref, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  ams_diag_addv (c->diag, ref->loc.file, ref->loc.line, ref->loc.col, ref->loc.path, fmt, ap);
-  va_end (ap);
-}
-
-static void
-error_at_loc (AmsCheck *c, const AmsSrcLoc *loc, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
-
-static void
-error_at_loc (AmsCheck *c, const AmsSrcLoc *loc, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  ams_diag_addv (c->diag, loc->file, loc->line, loc->col, loc->path, fmt, ap);
-  va_end (ap);
-}
-
 /* An account reference that must name a defined account. */
 static gboolean
 need_account (AmsCheck *c, const AmsScRef *ref)
@@ -668,7 +644,7 @@ need_account (AmsCheck *c, const AmsScRef *ref)
   g_string_printf (msg, "account '%s' is not defined in accounts or account_sets", ref->value);
   ams_append_suggestion (msg, ref->value, (const char *const *) c->account_names->pdata,
                          c->account_names->len, 8, "defined: ");
-  error_at_ref (c, ref, "%s", msg->str);
+  ams_check_error_at (c, &ref->loc, "%s", msg->str);
   return FALSE;
 }
 
@@ -695,7 +671,7 @@ place (World *w, const AmsScOrg *o, const AmsScRef *ref)
   const Placement *first = g_hash_table_lookup (w->placed, ref->value);
   if (first != NULL)
     {
-      error_at_ref (w->c, ref, "account '%s' is placed twice in the organization tree (first at "
+      ams_check_error_at (w->c, &ref->loc, "account '%s' is placed twice in the organization tree (first at "
                                "%u:%u); an account sits in the root or in exactly one OU",
                     ref->value, first->ref->loc.line, first->ref->loc.col);
       return;
@@ -704,7 +680,7 @@ place (World *w, const AmsScOrg *o, const AmsScRef *ref)
   if (set >= 0 && ((const AmsScAccountSet *) w->c->sc->account_sets->pdata[set])->parent.value)
     {
       const AmsScAccountSet *s = w->c->sc->account_sets->pdata[set];
-      error_at_ref (w->c, ref, "account '%s' is placed twice: account_sets[%d] (at %u:%u) already "
+      ams_check_error_at (w->c, &ref->loc, "account '%s' is placed twice: account_sets[%d] (at %u:%u) already "
                                "places it under %s", ref->value, set, s->loc.line, s->loc.col,
                     s->parent.value);
       return;
@@ -726,13 +702,13 @@ walk_units (World *w, const AmsScOrg *o, GPtrArray *units, guint depth)
       const AmsScUnit *u = units->pdata[i];
       if (depth > MAX_OU_DEPTH)
         {
-          error_at_loc (w->c, &u->loc, "OU '%s' is nested %u levels below the root; AWS "
+          ams_check_error_at (w->c, &u->loc, "OU '%s' is nested %u levels below the root; AWS "
                                        "allows at most %d", u->id, depth, MAX_OU_DEPTH);
           continue;
         }
       const AmsSrcLoc *first = g_hash_table_lookup (w->unit_locs, u->id);
       if (first != NULL)
-        error_at_loc (w->c, &u->loc, "duplicate OU '%s' (first at %u:%u)", u->id, first->line,
+        ams_check_error_at (w->c, &u->loc, "duplicate OU '%s' (first at %u:%u)", u->id, first->line,
                       first->col);
       else
         {
@@ -796,7 +772,7 @@ ams_schema_resolve_world (AmsCheck *c, AmsScenario *sc)
           const AmsScAccountSet *o = sc->account_sets->pdata[j];
           guint64 of = g_ascii_strtoull (o->first_id, NULL, 10), ol = of + o->count - 1;
           if (first <= ol && of <= last)
-            error_at_loc (c, &s->loc, "the ids of this set (%012" G_GUINT64_FORMAT " to %012"
+            ams_check_error_at (c, &s->loc, "the ids of this set (%012" G_GUINT64_FORMAT " to %012"
                                       G_GUINT64_FORMAT ") overlap account_sets[%u] (at %u:%u)",
                           first, last, j, o->loc.line, o->loc.col);
         }
@@ -805,7 +781,7 @@ ams_schema_resolve_world (AmsCheck *c, AmsScenario *sc)
           const AmsScAccount *a = sc->accounts->pdata[j];
           guint64 v = g_ascii_strtoull (a->id, NULL, 10);
           if (v >= first && v <= last)
-            error_at_loc (c, &a->loc, "account '%s' is also created by account_sets[%u] (ids "
+            ams_check_error_at (c, &a->loc, "account '%s' is also created by account_sets[%u] (ids "
                                       "%012" G_GUINT64_FORMAT " to %012" G_GUINT64_FORMAT ")",
                           a->id, i, first, last);
         }
@@ -815,7 +791,7 @@ ams_schema_resolve_world (AmsCheck *c, AmsScenario *sc)
           g_string_printf (msg, "template account '%s' is not defined in accounts", s->like.value);
           ams_append_suggestion (msg, s->like.value, (const char *const *) c->account_names->pdata,
                                  c->account_names->len, 8, "defined: ");
-          error_at_ref (c, &s->like, "%s", msg->str);
+          ams_check_error_at (c, &s->like.loc, "%s", msg->str);
         }
     }
 
@@ -827,13 +803,13 @@ ams_schema_resolve_world (AmsCheck *c, AmsScenario *sc)
       const AmsScOrg *first = g_hash_table_lookup (orgs, o->id);
       if (first != NULL)
         {
-          error_at_loc (c, &o->loc, "duplicate organization '%s' (first at %u:%u)", o->id,
+          ams_check_error_at (c, &o->loc, "duplicate organization '%s' (first at %u:%u)", o->id,
                         first->loc.line, first->loc.col);
           continue;
         }
       g_hash_table_insert (orgs, (gpointer) o->id, (gpointer) o);
       if (g_hash_table_contains (w.parents, o->root))
-        error_at_loc (c, &o->loc, "root '%s' is already the root of another organization", o->root);
+        ams_check_error_at (c, &o->loc, "root '%s' is already the root of another organization", o->root);
       g_hash_table_insert (w.parents, (gpointer) o->root, (gpointer) o);
       g_ptr_array_add (w.parent_names, (gpointer) o->root);
       need_account (c, &o->management_account);
@@ -847,7 +823,7 @@ ams_schema_resolve_world (AmsCheck *c, AmsScenario *sc)
       const AmsScOrg *o = sc->organizations->pdata[i];
       const Placement *placed = g_hash_table_lookup (w.placed, o->management_account.value);
       if (placed != NULL && placed->org != o)
-        error_at_ref (c, &o->management_account, "management account '%s' is placed in another "
+        ams_check_error_at (c, &o->management_account.loc, "management account '%s' is placed in another "
                                                 "organization, %s (at %u:%u)",
                       o->management_account.value, placed->org->id, placed->ref->loc.line,
                       placed->ref->loc.col);
@@ -855,7 +831,7 @@ ams_schema_resolve_world (AmsCheck *c, AmsScenario *sc)
         {
           const AmsScOrg *p = sc->organizations->pdata[j];
           if (strcmp (p->management_account.value, o->management_account.value) == 0)
-            error_at_ref (c, &o->management_account, "account '%s' already manages organization "
+            ams_check_error_at (c, &o->management_account.loc, "account '%s' already manages organization "
                                                     "%s; an account belongs to one organization",
                           o->management_account.value, p->id);
         }
@@ -869,7 +845,7 @@ ams_schema_resolve_world (AmsCheck *c, AmsScenario *sc)
           g_string_printf (msg, "parent '%s' is not a root or OU of any organization", s->parent.value);
           ams_append_suggestion (msg, s->parent.value, (const char *const *) w.parent_names->pdata,
                                  w.parent_names->len, 8, "defined: ");
-          error_at_ref (c, &s->parent, "%s", msg->str);
+          ams_check_error_at (c, &s->parent.loc, "%s", msg->str);
         }
     }
   /* SCP targets resolve within their organization */
@@ -883,11 +859,11 @@ ams_schema_resolve_world (AmsCheck *c, AmsScenario *sc)
           if (t[0] == 'r' || t[0] == 'o')
             {
               if (g_hash_table_lookup (w.parents, t) != o)
-                error_at_ref (c, &s->target, "'%s' is not the root or an OU of organization %s",
+                ams_check_error_at (c, &s->target.loc, "'%s' is not the root or an OU of organization %s",
                               t, o->id);
             }
           else if (!in_org (&w, o, t))
-            error_at_ref (c, &s->target, "account '%s' is not in organization %s", t, o->id);
+            ams_check_error_at (c, &s->target.loc, "account '%s' is not in organization %s", t, o->id);
         }
     }
 

@@ -5,20 +5,15 @@
 #include <string.h>
 
 #include "amisim/scenario.h"
+#include "amisim/text.h"
 #include "diag.h"
 #include "yvalue.h"
 
 static gboolean
 is_plain_number (const char *s)
 {
-  static GRegex *re = NULL;
-  if (g_once_init_enter (&re))
-    {
-      GRegex *r = g_regex_new ("^-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
-                               G_REGEX_OPTIMIZE, 0, NULL);
-      g_once_init_leave (&re, r);
-    }
-  return g_regex_match (re, s, 0, NULL);
+  gsize n = ams_json_number_length (s);
+  return n > 0 && s[n] == '\0';
 }
 
 static AmsValueKind
