@@ -54,6 +54,12 @@ AmsPolicy *ams_policy_compile_json (const char *display_name, const char *json,
                                     AmsPolicyKind kind, const char *name,
                                     AmsPolicyErrorFn report, void *user);
 
+/* Compiles a document that amisim itself ships (the service-linked role's
+ * permissions, default key policies): its text is part of the program, so
+ * a problem in it is a bug, reported as a critical message. `name` is used
+ * both in locations ("builtin:<name>") and in verdicts. */
+AmsPolicy *ams_policy_builtin (const char *name, const char *json, AmsPolicyKind kind);
+
 /* Reference counting: a policy shared by many accounts (account_sets) is
  * compiled once. ams_policy_unref accepts NULL. */
 AmsPolicy *ams_policy_ref (AmsPolicy *p);

@@ -79,31 +79,14 @@ ams_blocker_clear (AmsBlocker *b)
   b->cause = AMS_CAUSE_NONE;
 }
 
-static void
-builtin_error (void *user, const AmsSrcLoc *loc, const char *message)
-{
-  g_critical ("built-in policy %s: %s: %s", (const char *) user, loc->path, message);
-}
-
-static AmsPolicy *
-compile_builtin (const char *name, const char *json)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AmsValueDoc) doc = ams_value_load_data (name, json, -1, &error);
-  g_assert_no_error (error);
-  AmsPolicy *p = ams_policy_compile (ams_value_doc_root (doc), AMS_POLICY_IDENTITY, name,
-                                     builtin_error, (void *) name);
-  g_assert (p != NULL);
-  return p;
-}
-
 AmsAccess *
 ams_access_new (const AmsWorld *w)
 {
   AmsAccess *ax = g_new0 (AmsAccess, 1);
   ax->w = w;
-  ax->slr = compile_builtin ("AWSServiceRoleForImageBuilder (as amisim models it)", slr_policy_json);
-  ax->root = compile_builtin ("root user", root_policy_json);
+  ax->slr = ams_policy_builtin ("AWSServiceRoleForImageBuilder (as amisim models it)", slr_policy_json,
+                                AMS_POLICY_IDENTITY);
+  ax->root = ams_policy_builtin ("root user", root_policy_json, AMS_POLICY_IDENTITY);
   ax->managed = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify) ams_policy_unref);
   ax->role_ids = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);

@@ -497,25 +497,6 @@ ams_world_find_key (const AmsWorld *w, const char *ref, const AmsAccount *accoun
   return r;
 }
 
-static void
-builtin_error (void *user, const AmsSrcLoc *loc, const char *message)
-{
-  g_critical ("built-in policy %s: %s: %s", (const char *) user, loc->path, message);
-}
-
-/* Compiles a built-in policy document; a failure is a bug in amisim. */
-static AmsPolicy *
-compile_builtin (const char *name, const char *json)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AmsValueDoc) doc = ams_value_load_data (name, json, -1, &error);
-  g_assert_no_error (error);
-  AmsPolicy *p = ams_policy_compile (ams_value_doc_root (doc), AMS_POLICY_RESOURCE, name,
-                                     builtin_error, (void *) name);
-  g_assert (p != NULL);
-  return p;
-}
-
 const AmsPolicy *
 ams_world_key_policy (const AmsWorld *w, const AmsKeyInfo *k)
 {
@@ -559,7 +540,7 @@ ams_world_key_policy (const AmsWorld *w, const AmsKeyInfo *k)
         "\"Resource\": \"*\"}]}",
         k->account->id);
     }
-  p = compile_builtin (name, json);
+  p = ams_policy_builtin (name, json, AMS_POLICY_RESOURCE);
   g_hash_table_insert (w->key_policies, g_steal_pointer (&cache), p);
   return p;
 }

@@ -83,3 +83,19 @@ ams_policy_statement_to_json (const AmsPolicy *p, guint i)
   const AmsStatement *s = statement (p, i);
   return s != NULL ? g_strdup (s->json) : NULL;
 }
+
+static void
+builtin_error (void *user, const AmsSrcLoc *loc, const char *message)
+{
+  g_critical ("built-in policy %s: %s:%u:%u: %s", (const char *) user, loc->path ? loc->path : "",
+              loc->line, loc->col, message);
+}
+
+AmsPolicy *
+ams_policy_builtin (const char *name, const char *json, AmsPolicyKind kind)
+{
+  g_autofree char *file = g_strdup_printf ("builtin:%s", name);
+  AmsPolicy *p = ams_policy_compile_json (file, json, kind, name, builtin_error, (void *) name);
+  g_assert (p != NULL);
+  return p;
+}
