@@ -84,6 +84,19 @@ typedef struct
  * the first blocker in *out (initialised by the call; clear it after). */
 gboolean ams_access_check_copy (AmsAccess *ax, const AmsCopySpec *spec, AmsBlocker *out);
 
+/* The same checks in the two moments the service makes them: when it asks
+ * for the copy (regions, the cross-account role and its trust,
+ * ec2:CopyImage: refused at once), and when the copy's snapshots are
+ * transferred (the source and destination keys: the copy fails then). */
+typedef enum
+{
+  AMS_COPY_AT_REQUEST,
+  AMS_COPY_AT_TRANSFER,
+} AmsCopyPhase;
+
+gboolean ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase,
+                                      AmsBlocker *out);
+
 /* Called for each blocker found by the multi-result checks below; the
  * blocker is cleared after the call returns. */
 typedef void (*AmsBlockerFn) (const AmsBlocker *b, gpointer user);

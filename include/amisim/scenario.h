@@ -190,6 +190,11 @@ typedef struct
   AmsDist build_time;              /* seconds */
   AmsDist test_time;               /* seconds */
 
+  double failure_probability;      /* failure_probability: a build fails (build_failed), default 0 */
+  double test_failure_probability; /* test_failure_probability: tests fail (test_failed), default 0 */
+  guint auto_disable_failures;     /* schedule.autoDisablePolicy.failureCount (1-10); 0 = none */
+  AmsTime distribution_timeout;    /* timeoutMinutes of the distribution; 0 = simulation default */
+
   const char *distribution_name;   /* distribution.name, may be NULL */
   GPtrArray *distributions;        /* of AmsScDistRegion*; may be empty */
 } AmsScPipeline;
@@ -202,6 +207,12 @@ typedef struct
                                       default uniform(min=0s, max=60s) */
   gboolean drain;                  /* simulation.drain: after the horizon, start nothing
                                       new but finish what is in flight; default false */
+  AmsDist encryption_overhead;     /* simulation.encryption_overhead: added to a copy that
+                                      decrypts or re-encrypts; default 0s (assumption) */
+  double transient_failure_probability; /* a copy fails for no permission reason; default 0 */
+  AmsTime distribution_timeout;    /* simulation.distribution_timeout, default 720m */
+  gboolean output_copies;          /* simulation.output.copies: rows in copies.csv; default true */
+  guint timeseries_max_rows;       /* simulation.output.timeseries_max_rows; default 100000 */
 } AmsScSimulation;
 
 typedef struct

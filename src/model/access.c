@@ -404,14 +404,44 @@ ams_access_image_key (AmsAccess *ax, const AmsCopySpec *spec, AmsKeyInfo *out,
   return TRUE;
 }
 
+/* Who copies into spec->target: the owner's service-linked role, or the
+ * target's cross-account role (assumed, with its trust checked). */
+static gboolean
+copier (AmsAccess *ax, const AmsCopySpec *spec, Actor *actor, AmsBlocker *b)
+{
+  if (spec->target == spec->owner)
+    {
+      actor_slr (ax, spec->owner, actor);
+      return TRUE;
+    }
+  return assume_role (ax, spec->owner, spec->target, spec->region, AMS_STEP_ASSUME_ROLE,
+                      AMS_CAUSE_ROLE_MISSING, actor, b);
+}
+
 gboolean
 ams_access_check_copy (AmsAccess *ax, const AmsCopySpec *spec, AmsBlocker *b)
+{
+  if (!ams_access_check_copy_phase (ax, spec, AMS_COPY_AT_REQUEST, b))
+    return FALSE;
+  ams_blocker_clear (b);
+  return ams_access_check_copy_phase (ax, spec, AMS_COPY_AT_TRANSFER, b);
+}
+
+gboolean
+ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase,
+                             AmsBlocker *b)
 {
   ams_blocker_init (b);
   const AmsAccount *owner = spec->owner, *target = spec->target;
   const AmsRegion *region = spec->region, *source = spec->source_region;
   const AmsScPipeline *pl = spec->pipeline;
-  gboolean cross = target != owner;
+  Actor actor;
+  if (phase == AMS_COPY_AT_TRANSFER)
+    {
+      if (!copier (ax, spec, &actor, b))
+        return FALSE; /* cannot happen after a request that passed, unless the world changed */
+      goto keys;
+    }
 
   /* 1. regions */
   if (!ams_account_region_enabled (owner, source))
@@ -437,15 +467,8 @@ ams_access_check_copy (AmsAccess *ax, const AmsCopySpec *spec, AmsBlocker *b)
     }
 
   /* 2. who copies: the owner's service-linked role, or the target's role */
-  Actor actor;
-  if (cross)
-    {
-      if (!assume_role (ax, owner, target, region, AMS_STEP_ASSUME_ROLE, AMS_CAUSE_ROLE_MISSING,
-                        &actor, b))
-        return FALSE;
-    }
-  else
-    actor_slr (ax, owner, &actor);
+  if (!copier (ax, spec, &actor, b))
+    return FALSE;
 
   /* 3. the copy itself */
   {
@@ -457,7 +480,9 @@ ams_access_check_copy (AmsAccess *ax, const AmsCopySpec *spec, AmsBlocker *b)
                  "role.", b))
       return FALSE;
   }
+  return TRUE;
 
+keys:
   /* 4. the source key (the recipe's, in the build region) */
   if (pl->encrypted)
     {

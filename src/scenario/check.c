@@ -609,3 +609,21 @@ ams_check_error_at (AmsCheck *c, const AmsSrcLoc *loc, const char *fmt, ...)
   ams_diag_addv (c->diag, loc->file, loc->line, loc->col, loc->path, fmt, ap);
   va_end (ap);
 }
+
+gboolean
+ams_get_probability (AmsCheck *c, const AmsYNode *n, double *out)
+{
+  const char *text;
+  if (!ams_get_scalar (c, n, "a probability from 0 to 1", &text))
+    return FALSE;
+  gsize len = ams_json_number_length (text);
+  double v = len > 0 && text[len] == '\0' && !ams_ynode_is_string (n) ? g_ascii_strtod (text, NULL)
+                                                                       : -1.0;
+  if (!(v >= 0.0 && v <= 1.0))
+    {
+      ams_check_error (c, n, "expected a probability from 0 to 1 (like 0.02), got \"%s\"", text);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}

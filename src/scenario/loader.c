@@ -39,6 +39,10 @@ scenario_new (const char *display_name)
       || !ams_dist_set (&sc->sim.schedule_delay, AMS_DIST_UNIFORM, delay, 2, NULL))
     g_assert_not_reached ();
   sc->sim.drain = FALSE;
+  ams_dist_set_fixed (&sc->sim.encryption_overhead, 0.0);
+  sc->sim.distribution_timeout = AMS_MINUTES (720);
+  sc->sim.output_copies = TRUE;
+  sc->sim.timeseries_max_rows = 100000;
 
   /* name: the file's base name without extension ("builtin:default.yaml" -> "default") */
   const char *base = display_name;
@@ -64,6 +68,7 @@ ams_scenario_free (AmsScenario *sc)
   g_ptr_array_unref (sc->accounts);
   ams_dist_clear (&sc->sim.copy_duration);
   ams_dist_clear (&sc->sim.schedule_delay);
+  ams_dist_clear (&sc->sim.encryption_overhead);
   g_string_chunk_free (sc->strings);
   g_free (sc);
 }

@@ -493,6 +493,17 @@ any_string (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer ta
   ams_get_string (c, value, 0, 0, &unused);
 }
 
+/* timeoutMinutes: how long distribution may take before the image fails
+ * (DistributionConfiguration, 30 to 720 minutes). */
+static void
+config_timeout (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  Config *cfg = target;
+  guint64 v;
+  if (ams_get_uint (c, value, 30, 720, &v))
+    cfg->pl->distribution_timeout = AMS_MINUTES (v);
+}
+
 /* CreateDistributionConfiguration request. */
 static const AmsField request_fields[] = {
   { "name", config_name, AMS_FIELD_REQUIRED,
@@ -514,7 +525,7 @@ static const AmsField output_config_fields[] = {
   { "distributions", config_distributions, AMS_FIELD_REQUIRED,
     "one entry per region, e.g. distributions: [{region: us-east-1, "
     "amiDistributionConfiguration: {}}]" },
-  { "timeoutMinutes", NULL, AMS_FIELD_NOT_YET, "the distribution timeout" },
+  { "timeoutMinutes", config_timeout, 0, NULL },
   { "dateCreated", any_string, 0, NULL },
   { "dateUpdated", any_string, 0, NULL },
   { "tags", config_tags, 0, NULL },

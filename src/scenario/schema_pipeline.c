@@ -183,12 +183,32 @@ schedule_timezone (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpoi
   p->pl->timezone = tz;
 }
 
+static void
+auto_disable_count (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  guint64 v;
+  if (ams_get_uint (c, value, 1, 10, &v))
+    ((Pipeline *) target)->pl->auto_disable_failures = (guint) v;
+}
+
+static const AmsField auto_disable_fields[] = {
+  { "failureCount", auto_disable_count, AMS_FIELD_REQUIRED,
+    "consecutive scheduled failures before the pipeline is disabled, 1 to 10" },
+  { NULL },
+};
+
+static void
+schedule_auto_disable (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_check_mapping (c, value, auto_disable_fields, 0, target);
+}
+
 static const AmsField schedule_fields[] = {
   { "scheduleExpression", schedule_expression, AMS_FIELD_REQUIRED,
     "when to build, e.g. scheduleExpression: rate(1 day)" },
   { "pipelineExecutionStartCondition", schedule_start_condition, 0, NULL },
   { "timezone", schedule_timezone, 0, NULL },
-  { "autoDisablePolicy", NULL, AMS_FIELD_NOT_YET, "the failure model" },
+  { "autoDisablePolicy", schedule_auto_disable, 0, NULL },
   { NULL },
 };
 
@@ -387,6 +407,18 @@ pipeline_distribution (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, 
   ams_schema_distribution (c, value, p->pl);
 }
 
+static void
+pipeline_failure (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_probability (c, value, &((Pipeline *) target)->pl->failure_probability);
+}
+
+static void
+pipeline_test_failure (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_probability (c, value, &((Pipeline *) target)->pl->test_failure_probability);
+}
+
 static const AmsField pipeline_fields[] = {
   { "name", pipeline_name, AMS_FIELD_REQUIRED, "the pipeline's name, e.g. name: golden-al2023" },
   { "account", pipeline_account, AMS_FIELD_REQUIRED,
@@ -399,7 +431,8 @@ static const AmsField pipeline_fields[] = {
   { "build_time", pipeline_build_time, 0, NULL },
   { "test_time", pipeline_test_time, 0, NULL },
   { "distribution", pipeline_distribution, 0, NULL },
-  { "failure_probability", NULL, AMS_FIELD_NOT_YET, "the failure model" },
+  { "failure_probability", pipeline_failure, 0, NULL },
+  { "test_failure_probability", pipeline_test_failure, 0, NULL },
   { NULL },
 };
 

@@ -91,6 +91,66 @@ sim_drain (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer tar
   ams_get_bool (c, value, &sc->sim.drain);
 }
 
+static void
+sim_encryption_overhead (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScenario *sc = target;
+  ams_get_dist (c, value, &sc->sim.encryption_overhead);
+}
+
+static void
+sim_transient (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScenario *sc = target;
+  ams_get_probability (c, value, &sc->sim.transient_failure_probability);
+}
+
+static void
+sim_distribution_timeout (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                          gpointer target)
+{
+  AmsScenario *sc = target;
+  AmsTime t;
+  if (!ams_get_duration (c, value, &t))
+    return;
+  /* the service allows 30 to 720 minutes */
+  if (t < AMS_MINUTES (30) || t > AMS_MINUTES (720))
+    {
+      ams_check_error (c, value, "the distribution timeout must be from 30m to 720m (12h), got "
+                                 "\"%s\"", value->text);
+      return;
+    }
+  sc->sim.distribution_timeout = t;
+}
+
+static void
+output_copies (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScenario *sc = target;
+  ams_get_bool (c, value, &sc->sim.output_copies);
+}
+
+static void
+output_timeseries_rows (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScenario *sc = target;
+  guint64 v;
+  if (ams_get_uint (c, value, 0, 100000000, &v))
+    sc->sim.timeseries_max_rows = (guint) v;
+}
+
+static const AmsField output_fields[] = {
+  { "copies", output_copies, 0, NULL },
+  { "timeseries_max_rows", output_timeseries_rows, 0, NULL },
+  { NULL },
+};
+
+static void
+sim_output (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_check_mapping (c, value, output_fields, 0, target);
+}
+
 static const AmsField sim_fields[] = {
   { "limits", sim_limits, 0, NULL },
   { "on_limit", sim_on_limit, 0, NULL },
@@ -98,9 +158,10 @@ static const AmsField sim_fields[] = {
   { "schedule_delay", sim_schedule_delay, 0, NULL },
   { "drain", sim_drain, 0, NULL },
   { "retry", NULL, AMS_FIELD_NOT_YET, "the retry client mode" },
-  { "encryption_overhead", NULL, AMS_FIELD_NOT_YET, "encryption and KMS keys" },
-  { "transient_failure_probability", NULL, AMS_FIELD_NOT_YET, "the failure model" },
-  { "distribution_timeout", NULL, AMS_FIELD_NOT_YET, "the distribution timeout" },
+  { "encryption_overhead", sim_encryption_overhead, 0, NULL },
+  { "transient_failure_probability", sim_transient, 0, NULL },
+  { "distribution_timeout", sim_distribution_timeout, 0, NULL },
+  { "output", sim_output, 0, NULL },
   { "lifecycle_run_at", NULL, AMS_FIELD_NOT_YET, "lifecycle policies" },
   { "warmup", NULL, AMS_FIELD_NOT_YET, "warm-up periods in the statistics" },
   { NULL },
