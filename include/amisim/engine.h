@@ -12,12 +12,15 @@
  *   pipeline/<name>/schedule   how late each scheduled run starts
  *   pipeline/<name>/build      build durations
  *   pipeline/<name>/test       test durations
- *   copy/<account>/<region>    copy durations into that pool
+ *   pipeline/<name>/faults     build and test failures
+ *   copy/<account>/<region>    copy durations (and encryption overhead) into that pool
+ *   copy/<account>/<region>/faults   transient copy failures
  */
 #pragma once
 
 #include <glib.h>
 #include <stdint.h>
+#include "amisim/records.h"
 #include "amisim/results.h"
 #include "amisim/scenario.h"
 #include "amisim/world.h"
@@ -32,6 +35,10 @@ AmsEngine *ams_engine_new (const AmsScenario *sc, const AmsWorld *w,
                            uint64_t seed, uint64_t replication);
 void ams_engine_free (AmsEngine *e); /* accepts NULL */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsEngine, ams_engine_free)
+
+/* Streams records (images, copies, pool changes) to `r` as the run goes;
+ * call before ams_engine_run. NULL: none. */
+void ams_engine_set_recorder (AmsEngine *e, const AmsRecorder *r);
 
 /* Runs the simulation to the scenario's horizon (and, with
  * simulation.drain, on until nothing is in flight). Call once. */

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 #include "amisim/policy.h"
+#include <stdio.h>
+#include "amisim/records.h"
 #include "amisim/results.h"
 
 G_BEGIN_DECLS
@@ -20,6 +22,7 @@ typedef struct
   const char *scenario_file; /* as given, or "builtin:default.yaml" */
   uint64_t replications;
   double wall_s;             /* wall-clock seconds: the one machine-dependent figure */
+  gboolean timeseries_truncated; /* timeseries.csv stopped at its row limit */
 } AmsRunInfo;
 
 /* summary.json (SCENARIO.md §3). Free with g_string_free. */
@@ -44,6 +47,39 @@ typedef struct
  * written). Errors: G_FILE_ERROR, with a message naming the path. */
 gboolean ams_report_write_dir (const char *dir, const AmsOutputFile *files, guint n,
                                GError **error);
+
+/* An output folder filled while a run goes: each file is written under a
+ * temporary name in the folder and published, all together, by commit.
+ * Freed uncommitted (a failed run), it removes what it wrote. */
+typedef struct AmsOutDir AmsOutDir;
+
+/* Creates `dir` (with parents) if needed. Errors: G_FILE_ERROR. */
+AmsOutDir *ams_outdir_open (const char *dir, GError **error);
+/* A new file `name` to write; owned by `od` (do not fclose). */
+FILE *ams_outdir_create (AmsOutDir *od, const char *name, GError **error);
+/* Publishes every file (checking that each was written whole). */
+gboolean ams_outdir_commit (AmsOutDir *od, GError **error);
+void ams_outdir_free (AmsOutDir *od); /* accepts NULL */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsOutDir, ams_outdir_free)
+
+/* ---- CSV outputs (SCENARIO.md §3) ---- */
+
+/* Streams images.csv, copies.csv (when `copies` is not NULL) and
+ * timeseries.csv (at most `max_rows` rows) while the engine runs. */
+typedef struct AmsCsvRecorder AmsCsvRecorder;
+
+AmsCsvRecorder *ams_csv_recorder_new (FILE *images, FILE *copies, FILE *timeseries,
+                                      guint max_rows);
+void ams_csv_recorder_free (AmsCsvRecorder *c); /* accepts NULL */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsCsvRecorder, ams_csv_recorder_free)
+/* The AmsRecorder to give the engine. */
+void ams_csv_recorder_bind (AmsCsvRecorder *c, AmsRecorder *out);
+/* TRUE if timeseries.csv stopped at its row limit. */
+gboolean ams_csv_recorder_truncated (const AmsCsvRecorder *c);
+
+/* pools.csv and failures.csv, from the results at the end. */
+void ams_csv_pools (FILE *out, const AmsResults *r);
+void ams_csv_failures (FILE *out, const AmsResults *r);
 
 /* One policy statement for people: "<indent><verb> <policy>, statement N
  * "Sid" (FILE:LINE:COL):" then the statement as JSON on the next line. */

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 #include <stdint.h>
+#include "amisim/cause.h"
 #include "amisim/stats.h"
 #include "amisim/time.h"
 
@@ -28,6 +29,15 @@ typedef struct
   guint queue_max;
   guint busy_max;
 } AmsPoolReport;
+
+/* Failures of one cause in one region and account. */
+typedef struct
+{
+  AmsCause cause;
+  const char *region;    /* borrowed from the scenario */
+  const char *account;
+  uint64_t count;
+} AmsFailureCount;
 
 typedef struct
 {
@@ -60,6 +70,14 @@ typedef struct
 
   /* pools, sorted by account then region */
   GArray *pools;               /* of AmsPoolReport */
+
+  /* failures: images (build, test, timeout) and outputs (copies, shares,
+   * launch templates), by cause, region and account */
+  uint64_t failures_total;
+  uint64_t failures_by_cause[AMS_CAUSE_COUNT];
+  GArray *failures;            /* of AmsFailureCount, sorted by cause, region, account */
+  uint64_t pipelines_disabled; /* auto-disabled after consecutive scheduled failures */
+  uint64_t runs_disabled;      /* schedule matches of disabled pipelines */
 } AmsResults;
 
 void ams_results_init (AmsResults *r);

@@ -106,9 +106,37 @@ ams_cli_run (const AmsRunOptions *opt)
       return AMS_EXIT_BAD_INPUT;
     }
 
+  /* With --out, the per-image, per-copy and time-series files stream to
+   * temporaries in the folder while the run goes; everything is published
+   * together at the end, or removed if anything fails. */
+  g_autoptr (AmsOutDir) od = NULL;
+  g_autoptr (AmsCsvRecorder) csv = NULL;
+  if (opt->out != NULL)
+    {
+      od = ams_outdir_open (opt->out, &error);
+      FILE *images = od ? ams_outdir_create (od, "images.csv", &error) : NULL;
+      FILE *copies = images && sc->sim.output_copies ? ams_outdir_create (od, "copies.csv", &error)
+                                                     : NULL;
+      FILE *series = images && (copies || !sc->sim.output_copies)
+                       ? ams_outdir_create (od, "timeseries.csv", &error)
+                       : NULL;
+      if (series == NULL)
+        {
+          fprintf (stderr, "amisim: %s\n", error->message);
+          return AMS_EXIT_FAILURE;
+        }
+      csv = ams_csv_recorder_new (images, copies, series, sc->sim.timeseries_max_rows);
+    }
+
   gint64 t0 = g_get_monotonic_time ();
   g_autoptr (AmsWorld) world = ams_world_new (sc);
   g_autoptr (AmsEngine) engine = ams_engine_new (sc, world, sc->seed, 0);
+  if (csv != NULL)
+    {
+      AmsRecorder rec;
+      ams_csv_recorder_bind (csv, &rec);
+      ams_engine_set_recorder (engine, &rec);
+    }
   ams_engine_run (engine);
   const AmsResults *res = ams_engine_results (engine);
 
@@ -117,13 +145,22 @@ ams_cli_run (const AmsRunOptions *opt)
     .scenario_file = sc->file,
     .replications = 1,
     .wall_s = (double) (g_get_monotonic_time () - t0) / 1e6,
+    .timeseries_truncated = csv != NULL && ams_csv_recorder_truncated (csv),
   };
   g_autoptr (GString) summary = ams_report_summary_json (res, &info);
 
-  if (opt->out != NULL)
+  if (od != NULL)
     {
-      AmsOutputFile files[] = { { "summary.json", summary } };
-      if (!ams_report_write_dir (opt->out, files, G_N_ELEMENTS (files), &error))
+      FILE *f = ams_outdir_create (od, "summary.json", &error);
+      if (f != NULL)
+        fputs (summary->str, f);
+      FILE *pools = f ? ams_outdir_create (od, "pools.csv", &error) : NULL;
+      if (pools != NULL)
+        ams_csv_pools (pools, res);
+      FILE *failures = pools ? ams_outdir_create (od, "failures.csv", &error) : NULL;
+      if (failures != NULL)
+        ams_csv_failures (failures, res);
+      if (failures == NULL || !ams_outdir_commit (od, &error))
         {
           fprintf (stderr, "amisim: %s\n", error->message);
           return AMS_EXIT_FAILURE;

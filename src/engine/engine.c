@@ -1,78 +1,162 @@
 /* The engine: pipelines start images, images build and test, and every
- * distribution output becomes a copy through its destination pool.
+ * distribution output becomes a copy through its destination pool, decided
+ * at its simulated moment by the same permission checks as `explain`.
  *
  * Everything the event loop touches is resolved at set-up: each pipeline
- * holds the list of pools its copies go to, each pool its own random stream,
- * so a copy costs one pool request, one sample and one event, with no
- * lookups and no malloc (records come from free lists).
+ * holds the outputs of its distribution (the copies, with their pools and
+ * cached permission decisions; the launch permissions and launch template
+ * updates of each region), each pool its own random streams. A permission
+ * decision is kept with the world's epoch and made again only when the
+ * world changed, so a copy costs one pool request, one or two samples and
+ * one event, with no lookups and no malloc (records come from free lists).
  *
  * Which copies an image makes (DOMAIN.md §4): for each region of the
  * distribution other than the build region, a copy into the owner account
  * there; for each target account of a region, a copy owned by that account
- * in that region (the owner's own entries are covered by the first rule). */
+ * in that region (the owner's own entries are covered by the first rule).
+ *
+ * When a check fails (DOMAIN.md §4, "Rules that fail a copy"): the request
+ * checks (region, cross-account role, ec2:CopyImage) refuse the copy at
+ * once, without a slot; the key checks fail it when its transfer starts,
+ * and the slot is given back. An image with any failed output ends FAILED,
+ * its first cause kept; otherwise AVAILABLE.
+ *
+ * Distribution timeouts: all images of a pipeline have the same timeout,
+ * so the images distributing are in deadline order in a FIFO; one watchdog
+ * event per pipeline waits for the oldest deadline. Finishing an image only
+ * unlinks it, so timeouts cost almost nothing when they do not fire.
+ */
 #include <string.h>
 #include <gsl/gsl_rng.h>
 
+#include "amisim/access.h"
 #include "amisim/engine.h"
 #include "amisim/kernel.h"
 #include "amisim/pool.h"
 #include "amisim/rng.h"
 #include "engine/freelist.h"
 
+typedef struct AmsEngineImage Image;
+typedef struct AmsEngineCopy Copy;
+
 typedef struct
 {
+  AmsEngine *e;
   AmsPool *pool;
-  gsl_rng *rng;            /* copy/<account>/<region> */
-  guint account;
-  guint region;
+  gsl_rng *rng;            /* copy/<account>/<region>: copy durations */
+  gsl_rng *faults;         /* copy/<account>/<region>/faults: transient failures */
+  const AmsAccount *account;
+  const AmsRegion *region;
   uint64_t copies;
   uint64_t waited;
 } EnginePool;
+
+/* A decision of the permission checks, valid while the world's epoch is. */
+typedef struct
+{
+  uint64_t epoch;          /* 0: not decided yet */
+  AmsCause cause;
+  AmsStep step;
+} Decision;
+
+/* One copy an image of the pipeline makes. */
+typedef struct
+{
+  EnginePool *pool;
+  AmsCopySpec spec;
+  gboolean crypto;         /* decrypts or encrypts: encryption overhead applies */
+  Decision request;
+  Decision transfer;
+} Target;
+
+/* One region of the distribution: its launch permissions and launch
+ * template updates, outputs that need no copy. */
+/* An output of a region that failed: its cause and where. */
+typedef struct
+{
+  AmsCause cause;
+  const AmsAccount *account;
+} Failed;
+
+typedef struct
+{
+  AmsCopySpec spec;        /* target = owner */
+  uint64_t epoch;          /* when `failed` was decided */
+  GArray *failed;          /* of Failed: the launch permissions and templates that fail */
+  guint outputs;           /* 1 for the launch permissions if any, + templates */
+} Entry;
 
 typedef struct
 {
   AmsEngine *e;
   const AmsScPipeline *sc;
   gsl_rng *arrivals;
-  AmsDist interarrival;    /* POISSON: exponential(mean = 1 / rate) */
   gsl_rng *schedule;
   gsl_rng *build;
   gsl_rng *test;
-  EnginePool **targets;    /* destination pools, one per copy of an image */
+  gsl_rng *faults;         /* build and test failures */
+  AmsDist interarrival;    /* POISSON: exponential(mean = 1 / rate) */
+  Target *targets;
   guint n_targets;
+  Entry *entries;
+  guint n_entries;
+  guint entry_outputs;     /* sum of entries[].outputs */
+  uint64_t *builds;        /* build counter of the recipe version (shared) */
   AmsTime next_fire;       /* RATE: the next schedule match */
   AmsEventHandle trigger;  /* the pending schedule match or arrival */
   gboolean updates_pending;/* a dependency changed since the last build */
+  guint consecutive_failures;
+  gboolean disabled;
+  AmsTime timeout;         /* distribution timeout */
+  Image *distributing;     /* FIFO (oldest first) of images distributing */
+  Image *distributing_tail;
+  AmsEventHandle watchdog;
 } Pipeline;
 
-typedef struct
+struct AmsEngineImage
 {
   Pipeline *p;
+  uint64_t build;
   AmsTime t_start;         /* pipeline execution start */
-  AmsTime t_dist;          /* distribution start        */
-  guint remaining;         /* copies not yet done       */
-} Image;
+  AmsTime t_built;         /* build + test done */
+  AmsTime t_dist;          /* distribution start       */
+  guint remaining;         /* outputs not yet done     */
+  guint outputs;
+  guint failed;
+  AmsCause cause;          /* first failure            */
+  gboolean scheduled;      /* started by the schedule (counts toward auto-disable) */
+  Copy *copies;            /* outstanding copies (doubly linked) */
+  Image *next, *prev;      /* in the pipeline's distributing FIFO */
+};
 
-typedef struct
+struct AmsEngineCopy
 {
   Image *img;
-  EnginePool *pool;
+  Target *t;
   AmsTime t_req;
-  AmsTime t_start;
-} Copy;
+  AmsTime t_start;         /* AMS_TIME_NEVER while queued */
+  AmsEventHandle done;
+  gboolean doomed;         /* a transient failure will end it */
+  Copy *next, *prev;       /* in the image's outstanding copies */
+};
 
 struct AmsEngine
 {
   const AmsScenario *sc;
   const AmsWorld *w;
   AmsKernel *k;
+  AmsAccess *access;
   uint64_t seed;
   uint64_t replication;
+  uint64_t epoch;          /* bumped whenever the world changes */
   Pipeline *pipelines;
   guint n_pipelines;
   GPtrArray *pools;        /* of EnginePool*, in creation order */
+  GHashTable *builds;      /* "recipe/version" -> uint64_t* */
+  GHashTable *failures;    /* packed (cause, region, account) -> count */
   AmsFreeList images;
   AmsFreeList copies;
+  AmsRecorder recorder;
   gboolean ran;
   AmsResults res;
 };
@@ -92,38 +176,35 @@ stream (AmsEngine *e, const char *fmt, ...)
   return ams_rng_new (e->seed, e->replication, name);
 }
 
+static void pool_observe (const AmsPool *pool, void *user);
+
 static EnginePool *
-pool_for (AmsEngine *e, GHashTable *index, guint account, guint region)
+pool_for (AmsEngine *e, GHashTable *index, const AmsAccount *account, const AmsRegion *region)
 {
-  gsize key = (gsize) account * ams_world_n_regions (e->w) + region + 1;
+  gsize key = (gsize) account->index * ams_world_n_regions (e->w) + region->index + 1;
   EnginePool *ep = g_hash_table_lookup (index, GSIZE_TO_POINTER (key));
   if (ep != NULL)
     return ep;
   ep = g_new0 (EnginePool, 1);
+  ep->e = e;
   ep->account = account;
   ep->region = region;
   ep->pool = ams_pool_new (e->k, e->sc->sim.copies_per_account_region, AMS_POOL_QUEUE);
-  ep->rng = stream (e, "copy/%s/%s", ams_world_account (e->w, account)->id,
-                    ams_world_region (e->w, region)->name);
+  ep->rng = stream (e, "copy/%s/%s", account->id, region->name);
+  ep->faults = stream (e, "copy/%s/%s/faults", account->id, region->name);
   g_ptr_array_add (e->pools, ep);
   g_hash_table_insert (index, GSIZE_TO_POINTER (key), ep);
   return ep;
 }
 
-static guint
-account_index (const AmsEngine *e, const char *id)
+static void
+add_target (AmsEngine *e, GPtrArray *targets, GHashTable *index, const AmsCopySpec *spec)
 {
-  const AmsAccount *a = ams_world_find_account (e->w, id);
-  g_assert (a != NULL); /* the loader resolved every reference */
-  return a->index;
-}
-
-static guint
-region_index (const AmsEngine *e, const char *name)
-{
-  const AmsRegion *r = ams_world_find_region (e->w, name);
-  g_assert (r != NULL);
-  return r->index;
+  Target *t = g_new0 (Target, 1);
+  t->spec = *spec;
+  t->pool = pool_for (e, index, spec->target, spec->region);
+  t->crypto = spec->pipeline->encrypted || spec->entry->kms_key_id.value != NULL;
+  g_ptr_array_add (targets, t);
 }
 
 static void
@@ -135,32 +216,65 @@ pipeline_setup (AmsEngine *e, Pipeline *p, const AmsScPipeline *sc, GHashTable *
   p->schedule = stream (e, "pipeline/%s/schedule", sc->name);
   p->build = stream (e, "pipeline/%s/build", sc->name);
   p->test = stream (e, "pipeline/%s/test", sc->name);
+  p->faults = stream (e, "pipeline/%s/faults", sc->name);
   p->updates_pending = TRUE; /* nothing built yet: the first match builds */
+  p->timeout = sc->distribution_timeout > 0 ? sc->distribution_timeout
+                                            : e->sc->sim.distribution_timeout;
   if (sc->trigger == AMS_SC_TRIGGER_POISSON)
     {
       double mean = 1.0 / sc->arrival_rate;
       g_assert_true (ams_dist_set (&p->interarrival, AMS_DIST_EXPONENTIAL, &mean, 1, NULL));
     }
 
-  guint owner = account_index (e, sc->account.value);
-  guint home = region_index (e, sc->region.value);
+  /* builds are numbered per recipe version, across pipelines */
+  g_autofree char *recipe = g_strdup_printf ("%s/%s", sc->recipe_name, sc->recipe_version);
+  p->builds = g_hash_table_lookup (e->builds, recipe);
+  if (p->builds == NULL)
+    {
+      p->builds = g_new0 (uint64_t, 1);
+      g_hash_table_insert (e->builds, g_steal_pointer (&recipe), p->builds);
+    }
+
+  AmsCopySpec spec = {
+    .pipeline = sc,
+    .owner = ams_world_find_account (e->w, sc->account.value),
+    .source_region = ams_world_find_region (e->w, sc->region.value),
+  };
+  g_assert (spec.owner != NULL && spec.source_region != NULL); /* resolved by the loader */
   GPtrArray *targets = g_ptr_array_new ();
+  p->n_entries = sc->distributions->len;
+  p->entries = g_new0 (Entry, p->n_entries);
   for (guint i = 0; i < sc->distributions->len; i++)
     {
       const AmsScDistRegion *d = g_ptr_array_index (sc->distributions, i);
-      guint region = region_index (e, d->region.value);
-      if (region != home)
-        g_ptr_array_add (targets, pool_for (e, index, owner, region));
+      spec.entry = d;
+      spec.region = ams_world_find_region (e->w, d->region.value);
+      spec.target = spec.owner;
+      if (spec.region != spec.source_region)
+        add_target (e, targets, index, &spec);
       for (guint j = 0; j < d->target_account_ids->len; j++)
         {
-          const AmsScRef *ref = &g_array_index (d->target_account_ids, AmsScRef, j);
-          guint account = account_index (e, ref->value);
-          if (account != owner)
-            g_ptr_array_add (targets, pool_for (e, index, account, region));
+          spec.target = ams_world_find_account (
+            e->w, g_array_index (d->target_account_ids, AmsScRef, j).value);
+          if (spec.target != spec.owner)
+            add_target (e, targets, index, &spec);
         }
+      Entry *en = &p->entries[i];
+      en->spec = spec;
+      en->spec.target = spec.owner;
+      gboolean shares = d->lp_user_ids->len + d->lp_org_arns->len + d->lp_ou_arns->len > 0
+                        || d->lp_public;
+      en->outputs = (shares ? 1 : 0) + d->launch_templates->len;
+      p->entry_outputs += en->outputs;
     }
   p->n_targets = targets->len;
-  p->targets = (EnginePool **) g_ptr_array_free (targets, FALSE);
+  p->targets = g_new (Target, p->n_targets);
+  for (guint i = 0; i < targets->len; i++)
+    {
+      p->targets[i] = *(Target *) targets->pdata[i];
+      g_free (targets->pdata[i]);
+    }
+  g_ptr_array_unref (targets);
 }
 
 AmsEngine *
@@ -171,9 +285,13 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->sc = sc;
   e->w = w;
   e->k = ams_kernel_new ();
+  e->access = ams_access_new (w);
   e->seed = seed;
   e->replication = replication;
+  e->epoch = 1;
   e->pools = g_ptr_array_new ();
+  e->builds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  e->failures = g_hash_table_new (g_int64_hash, g_int64_equal);
   ams_freelist_init (&e->images, sizeof (Image), 256);
   ams_freelist_init (&e->copies, sizeof (Copy), 1024);
   ams_results_init (&e->res);
@@ -190,6 +308,22 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
 }
 
 void
+ams_engine_set_recorder (AmsEngine *e, const AmsRecorder *r)
+{
+  g_return_if_fail (e != NULL && !e->ran);
+  if (r != NULL)
+    e->recorder = *r;
+  else
+    memset (&e->recorder, 0, sizeof e->recorder);
+}
+
+static void
+failure_key_free (gpointer p)
+{
+  g_free (p);
+}
+
+void
 ams_engine_free (AmsEngine *e)
 {
   if (e == NULL)
@@ -201,7 +335,12 @@ ams_engine_free (AmsEngine *e)
       gsl_rng_free (p->schedule);
       gsl_rng_free (p->build);
       gsl_rng_free (p->test);
+      gsl_rng_free (p->faults);
       g_free (p->targets);
+      for (guint j = 0; j < p->n_entries; j++)
+        if (p->entries[j].failed != NULL)
+          g_array_unref (p->entries[j].failed);
+      g_free (p->entries);
       ams_dist_clear (&p->interarrival);
     }
   g_free (e->pipelines);
@@ -210,20 +349,61 @@ ams_engine_free (AmsEngine *e)
       EnginePool *ep = g_ptr_array_index (e->pools, i);
       ams_pool_free (ep->pool);
       gsl_rng_free (ep->rng);
+      gsl_rng_free (ep->faults);
       g_free (ep);
     }
   g_ptr_array_unref (e->pools);
   ams_kernel_free (e->k); /* before the free lists: pending events point into them */
+  ams_access_free (e->access);
+  g_hash_table_unref (e->builds);
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init (&it, e->failures);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    failure_key_free (key);
+  g_hash_table_unref (e->failures);
   ams_freelist_clear (&e->images);
   ams_freelist_clear (&e->copies);
   ams_results_clear (&e->res);
   g_free (e);
 }
 
-/* ---- the life of an image ---------------------------------------------- */
+/* ---- failures ---------------------------------------------------------- */
 
-static void image_built (AmsKernel *k, void *data, uint64_t arg);
-static void image_tested (AmsKernel *k, void *data, uint64_t arg);
+/* Counts one failure of `cause` in (region, account). */
+static void
+count_failure (AmsEngine *e, AmsCause cause, const AmsRegion *region, const AmsAccount *account)
+{
+  e->res.failures_total++;
+  e->res.failures_by_cause[cause]++;
+  gint64 packed = ((gint64) cause << 48) | ((gint64) region->index << 24) | account->index;
+  gint64 *count = g_hash_table_lookup (e->failures, &packed);
+  if (count == NULL)
+    {
+      /* key and value in one block: [0] the key, [1] the count */
+      count = g_new0 (gint64, 2);
+      count[0] = packed;
+      g_hash_table_insert (e->failures, count, count);
+    }
+  count[1]++;
+}
+
+/* The world's decision for a target, made again only if the world changed. */
+static const Decision *
+decide (AmsEngine *e, Target *t, AmsCopyPhase phase)
+{
+  Decision *d = phase == AMS_COPY_AT_REQUEST ? &t->request : &t->transfer;
+  if (G_LIKELY (d->epoch == e->epoch))
+    return d;
+  g_auto (AmsBlocker) b = { 0 };
+  gboolean ok = ams_access_check_copy_phase (e->access, &t->spec, phase, &b);
+  d->epoch = e->epoch;
+  d->cause = ok ? AMS_CAUSE_NONE : b.cause;
+  d->step = b.step;
+  return d;
+}
+
+/* ---- the life of an image ---------------------------------------------- */
 
 static inline AmsTime
 draw (const AmsDist *d, gsl_rng *r)
@@ -232,42 +412,189 @@ draw (const AmsDist *d, gsl_rng *r)
 }
 
 static void
-image_available (AmsEngine *e, Image *img)
+version_of (const Image *img, char *buf, gsize len)
+{
+  g_snprintf (buf, len, "%s/%" G_GUINT64_FORMAT, img->p->sc->recipe_version, img->build);
+}
+
+static void pipeline_stop (Pipeline *p);
+
+static void
+unlink_distributing (Image *img)
+{
+  Pipeline *p = img->p;
+  if (img->prev != NULL)
+    img->prev->next = img->next;
+  else if (p->distributing == img)
+    p->distributing = img->next;
+  if (img->next != NULL)
+    img->next->prev = img->prev;
+  else if (p->distributing_tail == img)
+    p->distributing_tail = img->prev;
+  img->next = img->prev = NULL;
+  if (p->distributing == NULL)
+    ams_kernel_cancel (p->e->k, p->watchdog); /* nothing left to time out */
+}
+
+/* The image is done: AVAILABLE, or FAILED with its first cause. */
+static void
+image_end (AmsEngine *e, Image *img)
 {
   AmsTime now = ams_kernel_now (e->k);
-  e->res.images_available++;
-  ams_stat_add (&e->res.distribution_s, ams_time_to_s (now - img->t_dist));
-  ams_stat_add (&e->res.end_to_end_s, ams_time_to_s (now - img->t_start));
+  Pipeline *p = img->p;
+  gboolean failed = img->failed > 0;
+  unlink_distributing (img);
+  if (failed)
+    e->res.images_failed++;
+  else
+    {
+      e->res.images_available++;
+      ams_stat_add (&e->res.distribution_s, ams_time_to_s (now - img->t_dist));
+      ams_stat_add (&e->res.end_to_end_s, ams_time_to_s (now - img->t_start));
+    }
+  if (img->scheduled)
+    {
+      /* AWS: N consecutive failed scheduled runs disable the pipeline; a
+       * success resets the count. */
+      if (!failed)
+        p->consecutive_failures = 0;
+      else if (++p->consecutive_failures == p->sc->auto_disable_failures && !p->disabled)
+        {
+          p->disabled = TRUE;
+          e->res.pipelines_disabled++;
+          pipeline_stop (p);
+        }
+    }
+  if (e->recorder.image != NULL)
+    {
+      char version[64];
+      version_of (img, version, sizeof version);
+      AmsImageRecord r = {
+        .pipeline = p->sc->name,
+        .recipe = p->sc->recipe_name,
+        .version = version,
+        .start = img->t_start,
+        .built = img->t_built,
+        .end = now,
+        .outcome = failed ? AMS_IMAGE_FAILED : AMS_IMAGE_AVAILABLE,
+        .cause = img->cause,
+        .outputs = img->outputs,
+        .failed_outputs = img->failed,
+      };
+      e->recorder.image (e->recorder.user, &r);
+    }
   ams_freelist_release (&e->images, img);
 }
 
+/* One output of the image failed. */
 static void
-copy_done (AmsKernel *k, void *data, uint64_t arg)
+output_failed (AmsEngine *e, Image *img, AmsCause cause, const AmsRegion *region,
+               const AmsAccount *account)
+{
+  img->failed++;
+  if (img->cause == AMS_CAUSE_NONE)
+    img->cause = cause;
+  count_failure (e, cause, region, account);
+}
+
+static void
+output_done (AmsEngine *e, Image *img)
+{
+  if (--img->remaining == 0)
+    image_end (e, img);
+}
+
+static void
+record_copy (AmsEngine *e, const Copy *c, gboolean ok, AmsCause cause, AmsStep step)
+{
+  if (e->recorder.copy == NULL)
+    return;
+  char version[64];
+  version_of (c->img, version, sizeof version);
+  AmsCopyRecord r = {
+    .pipeline = c->img->p->sc->name,
+    .version = version,
+    .source_region = c->t->spec.source_region->name,
+    .region = c->t->spec.region->name,
+    .account = c->t->spec.target->id,
+    .requested = c->t_req,
+    .started = c->t_start,
+    .ended = ams_kernel_now (e->k),
+    .ok = ok,
+    .cause = cause,
+    .step = step,
+  };
+  e->recorder.copy (e->recorder.user, &r);
+}
+
+static void
+copy_unlink (Copy *c)
+{
+  Image *img = c->img;
+  if (c->prev != NULL)
+    c->prev->next = c->next;
+  else
+    img->copies = c->next;
+  if (c->next != NULL)
+    c->next->prev = c->prev;
+}
+
+/* A copy ends: its record, its counts, and its image's outputs. */
+static void
+copy_end (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step)
+{
+  Image *img = c->img;
+  AmsTime now = ams_kernel_now (e->k);
+  record_copy (e, c, ok, cause, step);
+  if (ok)
+    {
+      e->res.copies_succeeded++;
+      ams_stat_add (&e->res.wait_s, ams_time_to_s (c->t_start - c->t_req));
+      ams_stat_add (&e->res.transfer_s, ams_time_to_s (now - c->t_start));
+      ams_stat_add (&e->res.total_s, ams_time_to_s (now - c->t_req));
+    }
+  else
+    {
+      e->res.copies_failed++;
+      output_failed (e, img, cause, c->t->spec.region, c->t->spec.target);
+    }
+  copy_unlink (c);
+  ams_freelist_release (&e->copies, c);
+  output_done (e, img);
+}
+
+static void
+copy_finished (AmsKernel *k, void *data, uint64_t arg)
 {
   Copy *c = data;
-  EnginePool *ep = c->pool;
-  Image *img = c->img;
-  AmsEngine *e = img->p->e;
-  AmsTime now = ams_kernel_now (k);
-
-  e->res.copies_succeeded++;
-  ams_stat_add (&e->res.wait_s, ams_time_to_s (c->t_start - c->t_req));
-  ams_stat_add (&e->res.transfer_s, ams_time_to_s (now - c->t_start));
-  ams_stat_add (&e->res.total_s, ams_time_to_s (now - c->t_req));
-  ams_freelist_release (&e->copies, c);
-
+  AmsEngine *e = c->img->p->e;
+  EnginePool *ep = c->t->pool;
+  gboolean doomed = c->doomed;
+  copy_end (e, c, !doomed, doomed ? AMS_CAUSE_TRANSIENT : AMS_CAUSE_NONE, AMS_STEP_COPY);
   ams_pool_release (ep->pool); /* may start the next queued copy */
-  if (--img->remaining == 0)
-    image_available (e, img);
 }
 
 static void
 copy_start (Copy *c)
 {
   AmsEngine *e = c->img->p->e;
+  Target *t = c->t;
+  EnginePool *ep = t->pool;
   c->t_start = ams_kernel_now (e->k);
-  AmsTime d = draw (&e->sc->sim.copy_duration, c->pool->rng);
-  ams_kernel_schedule_in (e->k, d, AMS_PRIORITY_DEFAULT, copy_done, c, 0);
+
+  const Decision *d = decide (e, t, AMS_COPY_AT_TRANSFER);
+  if (G_UNLIKELY (d->cause != AMS_CAUSE_NONE))
+    {
+      copy_end (e, c, FALSE, d->cause, d->step);
+      ams_pool_release (ep->pool);
+      return;
+    }
+  AmsTime duration = draw (&e->sc->sim.copy_duration, ep->rng);
+  if (t->crypto)
+    duration += draw (&e->sc->sim.encryption_overhead, ep->rng);
+  double p = e->sc->sim.transient_failure_probability;
+  c->doomed = p > 0.0 && gsl_rng_uniform (ep->faults) < p;
+  c->done = ams_kernel_schedule_in (e->k, duration, AMS_PRIORITY_DEFAULT, copy_finished, c, 0);
 }
 
 static void
@@ -277,13 +604,26 @@ copy_granted (AmsKernel *k, void *data, AmsTime waited)
 }
 
 static void
-copy_request (AmsEngine *e, Image *img, EnginePool *ep)
+copy_request (AmsEngine *e, Image *img, Target *t)
 {
   Copy *c = ams_freelist_alloc (&e->copies);
   c->img = img;
-  c->pool = ep;
+  c->t = t;
   c->t_req = ams_kernel_now (e->k);
+  c->t_start = AMS_TIME_NEVER;
+  c->next = img->copies;
+  if (img->copies != NULL)
+    img->copies->prev = c;
+  img->copies = c;
   e->res.copies_requested++;
+
+  const Decision *d = decide (e, t, AMS_COPY_AT_REQUEST);
+  if (G_UNLIKELY (d->cause != AMS_CAUSE_NONE))
+    {
+      copy_end (e, c, FALSE, d->cause, d->step);
+      return;
+    }
+  EnginePool *ep = t->pool;
   ep->copies++;
   switch (ams_pool_request (ep->pool, copy_granted, c))
     {
@@ -299,6 +639,160 @@ copy_request (AmsEngine *e, Image *img, EnginePool *ep)
     }
 }
 
+/* Launch permissions and launch templates of each region: outputs decided
+ * when distribution starts. A consumer that cannot use the AMI's key is
+ * not a failure of the image (the service applies the permission; the
+ * consumer's launches fail later); the AWS managed key, block public access
+ * and the sharing limit are. */
+static void
+keep_share_failure (const AmsBlocker *b, gpointer user)
+{
+  Entry *en = user;
+  if (b->cause != AMS_CAUSE_AWS_MANAGED_KEY_SHARE && b->cause != AMS_CAUSE_PUBLIC_SHARE_BLOCKED
+      && b->cause != AMS_CAUSE_SHARE_LIMIT_EXCEEDED)
+    return;
+  for (guint i = 0; i < en->failed->len; i++)
+    if (g_array_index (en->failed, Failed, i).cause != AMS_CAUSE_LAUNCH_TEMPLATE_DENIED)
+      return; /* the launch permissions are one output: its first failure */
+  Failed f = { b->cause, b->account };
+  g_array_append_val (en->failed, f);
+}
+
+static void
+keep_template_failure (const AmsBlocker *b, gpointer user)
+{
+  Entry *en = user;
+  Failed f = { b->cause, b->account };
+  g_array_append_val (en->failed, f);
+}
+
+static void
+shares_and_templates (AmsEngine *e, Image *img)
+{
+  Pipeline *p = img->p;
+  for (guint i = 0; i < p->n_entries; i++)
+    {
+      Entry *en = &p->entries[i];
+      if (en->outputs == 0)
+        continue;
+      if (en->epoch != e->epoch)
+        {
+          en->epoch = e->epoch;
+          if (en->failed == NULL)
+            en->failed = g_array_new (FALSE, FALSE, sizeof (Failed));
+          g_array_set_size (en->failed, 0);
+          ams_access_check_shares (e->access, &en->spec, keep_share_failure, en);
+          ams_access_check_launch_templates (e->access, &en->spec, keep_template_failure, en);
+        }
+      for (guint j = 0; j < en->failed->len; j++)
+        {
+          const Failed *f = &g_array_index (en->failed, Failed, j);
+          output_failed (e, img, f->cause, en->spec.region, f->account);
+        }
+      for (guint j = 0; j < en->outputs; j++)
+        output_done (e, img);
+    }
+}
+
+static void
+image_failed_early (AmsEngine *e, Image *img, AmsCause cause)
+{
+  Pipeline *p = img->p;
+  const AmsRegion *region = ams_world_find_region (e->w, p->sc->region.value);
+  const AmsAccount *owner = ams_world_find_account (e->w, p->sc->account.value);
+  img->outputs = 1;
+  img->remaining = 1;
+  output_failed (e, img, cause, region, owner);
+  output_done (e, img);
+}
+
+static void watchdog (AmsKernel *k, void *data, uint64_t arg);
+
+static void
+arm_watchdog (Pipeline *p)
+{
+  AmsEngine *e = p->e;
+  if (p->distributing == NULL || ams_kernel_is_pending (e->k, p->watchdog))
+    return;
+  p->watchdog = ams_kernel_schedule (e->k, p->distributing->t_dist + p->timeout,
+                                     AMS_PRIORITY_DEFAULT, watchdog, p, 0);
+}
+
+/* The oldest image distributing has reached its timeout (or has already
+ * ended: then wait for the next one). */
+static void
+watchdog (AmsKernel *k, void *data, uint64_t arg)
+{
+  Pipeline *p = data;
+  AmsEngine *e = p->e;
+  AmsTime now = ams_kernel_now (k);
+  while (p->distributing != NULL && p->distributing->t_dist + p->timeout <= now)
+    {
+      Image *img = p->distributing;
+      unlink_distributing (img);
+      /* every copy still queued or transferring fails; the image with it */
+      while (img->copies != NULL)
+        {
+          Copy *c = img->copies;
+          EnginePool *ep = c->t->pool;
+          gboolean holding = c->t_start != AMS_TIME_NEVER;
+          if (holding)
+            ams_kernel_cancel (k, c->done);
+          else
+            ams_pool_withdraw (ep->pool, c);
+          gboolean last = img->remaining == 1;
+          copy_end (e, c, FALSE, AMS_CAUSE_DISTRIBUTION_TIMEOUT, AMS_STEP_COPY);
+          if (holding)
+            ams_pool_release (ep->pool);
+          if (last)
+            break; /* the image ended with this copy */
+        }
+    }
+  arm_watchdog (p);
+}
+
+static void
+image_tested (AmsKernel *k, void *data, uint64_t arg)
+{
+  Image *img = data;
+  Pipeline *p = img->p;
+  AmsEngine *e = p->e;
+  AmsTime now = ams_kernel_now (k);
+  img->t_built = now;
+  ams_stat_add (&e->res.build_s, ams_time_to_s (now - img->t_start));
+  double q = p->sc->test_failure_probability;
+  if (q > 0.0 && gsl_rng_uniform (p->faults) < q)
+    {
+      image_failed_early (e, img, AMS_CAUSE_TEST_FAILED);
+      return;
+    }
+
+  img->t_dist = now;
+  img->outputs = p->n_targets + p->entry_outputs;
+  img->remaining = img->outputs;
+  if (img->outputs == 0)
+    {
+      image_end (e, img);
+      return;
+    }
+  /* the FIFO of images distributing, for the timeout */
+  img->prev = p->distributing_tail;
+  if (p->distributing_tail != NULL)
+    p->distributing_tail->next = img;
+  else
+    p->distributing = img;
+  p->distributing_tail = img;
+  arm_watchdog (p);
+
+  /* hold the image open while its outputs start, so that one failing at
+   * once cannot end it before the others are asked for */
+  img->remaining++;
+  shares_and_templates (e, img);
+  for (guint i = 0; i < p->n_targets; i++)
+    copy_request (e, img, &p->targets[i]);
+  output_done (e, img);
+}
+
 /* Schedules fn at now + d, or calls it at once when d is 0: zero-length
  * phases (build_time: 0s in what-if runs) then cost no event. */
 static inline void
@@ -311,45 +805,47 @@ after (AmsEngine *e, AmsTime d, AmsEventFn fn, void *data)
 }
 
 static void
-image_tested (AmsKernel *k, void *data, uint64_t arg)
-{
-  Image *img = data;
-  Pipeline *p = img->p;
-  AmsEngine *e = p->e;
-  AmsTime now = ams_kernel_now (k);
-
-  ams_stat_add (&e->res.build_s, ams_time_to_s (now - img->t_start));
-  img->t_dist = now;
-  img->remaining = p->n_targets;
-  if (p->n_targets == 0)
-    {
-      image_available (e, img);
-      return;
-    }
-  for (guint i = 0; i < p->n_targets; i++)
-    copy_request (e, img, p->targets[i]);
-}
-
-static void
 image_built (AmsKernel *k, void *data, uint64_t arg)
 {
   Image *img = data;
-  after (img->p->e, draw (&img->p->sc->test_time, img->p->test), image_tested, img);
+  Pipeline *p = img->p;
+  double q = p->sc->failure_probability;
+  if (q > 0.0 && gsl_rng_uniform (p->faults) < q)
+    {
+      img->t_built = ams_kernel_now (k);
+      image_failed_early (p->e, img, AMS_CAUSE_BUILD_FAILED);
+      return;
+    }
+  after (p->e, draw (&p->sc->test_time, p->test), image_tested, img);
 }
 
 static void
-image_start (AmsKernel *k, void *data, uint64_t arg)
+image_start (Pipeline *p, gboolean scheduled)
 {
-  Pipeline *p = data;
   AmsEngine *e = p->e;
   Image *img = ams_freelist_alloc (&e->images);
   img->p = p;
-  img->t_start = ams_kernel_now (k);
+  img->build = ++*p->builds;
+  img->t_start = ams_kernel_now (e->k);
+  img->t_built = AMS_TIME_NEVER;
+  img->scheduled = scheduled;
   e->res.images_started++;
   after (e, draw (&p->sc->build_time, p->build), image_built, img);
 }
 
+static void
+scheduled_start (AmsKernel *k, void *data, uint64_t arg)
+{
+  image_start (data, TRUE);
+}
+
 /* ---- triggers ---------------------------------------------------------- */
+
+static void
+pipeline_stop (Pipeline *p)
+{
+  ams_kernel_cancel (p->e->k, p->trigger);
+}
 
 static void
 poisson_arrival (AmsKernel *k, void *data, uint64_t arg)
@@ -357,7 +853,7 @@ poisson_arrival (AmsKernel *k, void *data, uint64_t arg)
   Pipeline *p = data;
   p->trigger = ams_kernel_schedule_in (k, draw (&p->interarrival, p->arrivals),
                                        AMS_PRIORITY_DEFAULT, poisson_arrival, p, 0);
-  image_start (k, p, 0);
+  image_start (p, TRUE);
 }
 
 static void
@@ -374,7 +870,7 @@ schedule_fire (AmsKernel *k, void *data, uint64_t arg)
       return;
     }
   p->updates_pending = FALSE;
-  after (e, draw (&e->sc->sim.schedule_delay, p->schedule), image_start, p);
+  after (e, draw (&e->sc->sim.schedule_delay, p->schedule), scheduled_start, p);
 }
 
 static void
@@ -399,12 +895,37 @@ pipeline_arm (AmsEngine *e, Pipeline *p)
 
 /* ---- running ----------------------------------------------------------- */
 
+static void
+pool_observe (const AmsPool *pool, void *user)
+{
+  EnginePool *ep = user;
+  AmsPoolSample s = {
+    .t = ams_kernel_now (ep->e->k),
+    .account = ep->account->id,
+    .region = ep->region->name,
+    .busy = ams_pool_busy (pool),
+    .queued = ams_pool_queued (pool),
+    .limit = ams_pool_capacity (pool),
+  };
+  ep->e->recorder.pool (ep->e->recorder.user, &s);
+}
+
 static int
 pool_result_cmp (gconstpointer a, gconstpointer b)
 {
   const AmsPoolReport *x = a, *y = b;
   int c = strcmp (x->account, y->account);
   return c != 0 ? c : strcmp (x->region, y->region);
+}
+
+static int
+failure_cmp (gconstpointer a, gconstpointer b)
+{
+  const AmsFailureCount *x = a, *y = b;
+  if (x->cause != y->cause)
+    return x->cause < y->cause ? -1 : 1;
+  int c = strcmp (x->region, y->region);
+  return c != 0 ? c : strcmp (x->account, y->account);
 }
 
 static void
@@ -418,12 +939,14 @@ collect (AmsEngine *e)
   for (guint i = 0; i < e->pools->len; i++)
     {
       const EnginePool *ep = g_ptr_array_index (e->pools, i);
+      if (ep->copies == 0)
+        continue; /* only pools that saw a copy (every one was refused at request) */
       AmsPoolStats st;
       ams_pool_stats (ep->pool, &st);
       guint limit = ams_pool_capacity (ep->pool);
       AmsPoolReport pr = {
-        .account = ams_world_account (e->w, ep->account)->id,
-        .region = ams_world_region (e->w, ep->region)->name,
+        .account = ep->account->id,
+        .region = ep->region->name,
         .limit = limit,
         .copies = ep->copies,
         .waited = ep->waited,
@@ -436,6 +959,22 @@ collect (AmsEngine *e)
       g_array_append_val (r->pools, pr);
     }
   g_array_sort (r->pools, pool_result_cmp);
+
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init (&it, e->failures);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    {
+      const gint64 *kv = key;
+      AmsFailureCount fc = {
+        .cause = (AmsCause) (kv[0] >> 48),
+        .region = ams_world_region (e->w, (guint) ((kv[0] >> 24) & 0xffffff))->name,
+        .account = ams_world_account (e->w, (guint) (kv[0] & 0xffffff))->id,
+        .count = (uint64_t) kv[1],
+      };
+      g_array_append_val (r->failures, fc);
+    }
+  g_array_sort (r->failures, failure_cmp);
 }
 
 void
@@ -443,15 +982,21 @@ ams_engine_run (AmsEngine *e)
 {
   g_return_if_fail (e != NULL && !e->ran);
   e->ran = TRUE;
+  if (e->recorder.pool != NULL)
+    for (guint i = 0; i < e->pools->len; i++)
+      {
+        EnginePool *ep = g_ptr_array_index (e->pools, i);
+        ams_pool_set_observer (ep->pool, pool_observe, ep);
+      }
   for (guint i = 0; i < e->n_pipelines; i++)
     pipeline_arm (e, &e->pipelines[i]);
   ams_kernel_run_until (e->k, e->sc->horizon);
   if (e->sc->sim.drain)
     {
       /* Start nothing new; run what is in flight to its end, so that the
-       * clock stops at the last copy done. */
+       * clock stops at the last output done. */
       for (guint i = 0; i < e->n_pipelines; i++)
-        ams_kernel_cancel (e->k, e->pipelines[i].trigger);
+        pipeline_stop (&e->pipelines[i]);
       while (ams_kernel_step (e->k))
         ;
     }

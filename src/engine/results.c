@@ -13,6 +13,7 @@ ams_results_init (AmsResults *r)
   ams_stat_init (&r->transfer_s);
   ams_stat_init (&r->total_s);
   r->pools = g_array_new (FALSE, TRUE, sizeof (AmsPoolReport));
+  r->failures = g_array_new (FALSE, TRUE, sizeof (AmsFailureCount));
 }
 
 void
@@ -26,5 +27,8 @@ ams_results_clear (AmsResults *r)
   ams_stat_clear (&r->total_s);
   if (r->pools != NULL)
     g_array_unref (r->pools);
+  if (r->failures != NULL)
+    g_array_unref (r->failures);
   r->pools = NULL;
+  r->failures = NULL;
 }

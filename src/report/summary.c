@@ -3,6 +3,7 @@
  * Field names are part of the contract; new fields may be added, none may be
  * renamed. Pools are listed in (account, region) order so that the file is
  * byte-identical for the same scenario and seed, except for `wall_s`. */
+#include <string.h>
 #include "amisim/report.h"
 #include "report/json.h"
 
@@ -21,6 +22,94 @@ stat_object (AmsJson *j, const char *key, const AmsStat *st)
   ams_json_double (j, "p99", s.p99);
   ams_json_double (j, "max", s.max);
   ams_json_end_object (j);
+}
+
+typedef struct
+{
+  const char *name;
+  uint64_t count;
+} Tally;
+
+/* Most first, then by name: the order people read a breakdown in. */
+static int
+tally_cmp (gconstpointer a, gconstpointer b)
+{
+  const Tally *x = a, *y = b;
+  if (x->count != y->count)
+    return x->count > y->count ? -1 : 1;
+  return strcmp (x->name, y->name);
+}
+
+/* Adds `n` to the tally of `name` in `list` (indexed by `index`). */
+static void
+tally_add (GArray *list, GHashTable *index, const char *name, uint64_t n)
+{
+  gpointer at = g_hash_table_lookup (index, name);
+  if (at == NULL)
+    {
+      Tally t = { name, 0 };
+      g_array_append_val (list, t);
+      at = GUINT_TO_POINTER (list->len);
+      g_hash_table_insert (index, (gpointer) name, at);
+    }
+  g_array_index (list, Tally, GPOINTER_TO_UINT (at) - 1).count += n;
+}
+
+static void
+tally_array (AmsJson *j, const char *key, const char *label, GArray *list)
+{
+  g_array_sort (list, tally_cmp);
+  ams_json_begin_array (j, key);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const Tally *t = &g_array_index (list, Tally, i);
+      ams_json_begin_object (j, NULL);
+      ams_json_string (j, label, t->name);
+      ams_json_uint (j, "count", t->count);
+      ams_json_end_object (j);
+    }
+  ams_json_end_array (j);
+}
+
+/* "failures": one object per cause, most frequent first, each with its
+ * breakdown by region and by account. */
+static void
+failures_array (AmsJson *j, const AmsResults *r)
+{
+  g_autoptr (GArray) causes = g_array_new (FALSE, FALSE, sizeof (Tally));
+  for (guint c = 1; c < AMS_CAUSE_COUNT; c++)
+    if (r->failures_by_cause[c] > 0)
+      {
+        Tally t = { ams_cause_name ((AmsCause) c), r->failures_by_cause[c] };
+        g_array_append_val (causes, t);
+      }
+  g_array_sort (causes, tally_cmp);
+  ams_json_begin_array (j, "failures");
+  for (guint i = 0; i < causes->len; i++)
+    {
+      const Tally *ct = &g_array_index (causes, Tally, i);
+      AmsCause cause;
+      ams_cause_from_name (ct->name, &cause);
+      g_autoptr (GArray) regions = g_array_new (FALSE, FALSE, sizeof (Tally));
+      g_autoptr (GArray) accounts = g_array_new (FALSE, FALSE, sizeof (Tally));
+      g_autoptr (GHashTable) ri = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr (GHashTable) ai = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint k = 0; k < r->failures->len; k++)
+        {
+          const AmsFailureCount *f = &g_array_index (r->failures, AmsFailureCount, k);
+          if (f->cause != cause)
+            continue;
+          tally_add (regions, ri, f->region, f->count);
+          tally_add (accounts, ai, f->account, f->count);
+        }
+      ams_json_begin_object (j, NULL);
+      ams_json_string (j, "cause", ct->name);
+      ams_json_uint (j, "count", ct->count);
+      tally_array (j, "by_region", "region", regions);
+      tally_array (j, "by_account", "account", accounts);
+      ams_json_end_object (j);
+    }
+  ams_json_end_array (j);
 }
 
 GString *
@@ -46,6 +135,7 @@ ams_report_summary_json (const AmsResults *r, const AmsRunInfo *info)
   ams_json_uint (&j, "failed", r->images_failed);
   ams_json_uint (&j, "in_flight", r->images_in_flight);
   ams_json_uint (&j, "runs_skipped", r->runs_skipped);
+  ams_json_uint (&j, "pipelines_disabled", r->pipelines_disabled);
   stat_object (&j, "build_s", &r->build_s);
   stat_object (&j, "distribution_s", &r->distribution_s);
   stat_object (&j, "end_to_end_s", &r->end_to_end_s);
@@ -83,6 +173,10 @@ ams_report_summary_json (const AmsResults *r, const AmsRunInfo *info)
       ams_json_end_object (&j);
     }
   ams_json_end_array (&j);
+
+  ams_json_uint (&j, "failures_total", r->failures_total);
+  failures_array (&j, r);
+  ams_json_bool (&j, "timeseries_truncated", info->timeseries_truncated);
   ams_json_end_object (&j);
   return out;
 }

@@ -99,6 +99,44 @@ ams_report_table (const AmsResults *r, const AmsRunInfo *info)
   stat_row (out, "copy transfer", &r->transfer_s);
   stat_row (out, "copy total", &r->total_s);
 
+  if (r->failures_total > 0)
+    {
+      g_string_append_printf (out, "\nfailures  %" G_GUINT64_FORMAT " (failed builds, tests, "
+                                   "copies, shares and launch template updates)\n",
+                              (guint64) r->failures_total);
+      /* causes, most frequent first */
+      guint order[AMS_CAUSE_COUNT], n_order = 0;
+      for (guint c = 1; c < AMS_CAUSE_COUNT; c++)
+        if (r->failures_by_cause[c] > 0)
+          order[n_order++] = c;
+      for (guint a = 0; a < n_order; a++)
+        for (guint b = a + 1; b < n_order; b++)
+          if (r->failures_by_cause[order[b]] > r->failures_by_cause[order[a]])
+            {
+              guint t = order[a];
+              order[a] = order[b];
+              order[b] = t;
+            }
+      for (guint i = 0; i < n_order && i < 8; i++)
+        {
+          /* where it happened most */
+          const AmsFailureCount *top = NULL;
+          for (guint k = 0; k < r->failures->len; k++)
+            {
+              const AmsFailureCount *f = &g_array_index (r->failures, AmsFailureCount, k);
+              if (f->cause == order[i] && (top == NULL || f->count > top->count))
+                top = f;
+            }
+          g_string_append_printf (out, "  %-26s %9" G_GUINT64_FORMAT "   most in %s %s (%" G_GUINT64_FORMAT ")\n",
+                                  ams_cause_name ((AmsCause) order[i]),
+                                  (guint64) r->failures_by_cause[order[i]], top->account,
+                                  top->region, (guint64) top->count);
+        }
+    }
+  if (r->pipelines_disabled > 0)
+    g_string_append_printf (out, "  pipelines disabled after consecutive failures: %" G_GUINT64_FORMAT "\n",
+                            (guint64) r->pipelines_disabled);
+
   guint n = r->pools->len;
   if (n > 0)
     {

@@ -1,0 +1,71 @@
+/* amisim — records a run can stream out as it goes (one per image, one per
+ * copy, one per change of a pool), for the CSV outputs.
+ *
+ * The engine calls an AmsRecorder's functions at the simulated moment
+ * things end; it formats nothing and keeps nothing. With no recorder a run
+ * pays nothing for them. Strings are borrowed for the call only.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+#include "amisim/access.h"
+#include "amisim/cause.h"
+#include "amisim/time.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AMS_IMAGE_AVAILABLE,
+  AMS_IMAGE_FAILED,
+} AmsImageOutcome;
+
+typedef struct
+{
+  const char *pipeline;
+  const char *recipe;
+  const char *version;       /* "1.0.0/3": recipe version / build number */
+  AmsTime start;             /* pipeline execution start (simulated, from 0) */
+  AmsTime built;             /* build and test done, or AMS_TIME_NEVER */
+  AmsTime end;               /* AVAILABLE or FAILED */
+  AmsImageOutcome outcome;
+  AmsCause cause;            /* first failure, AMS_CAUSE_NONE when available */
+  guint outputs;             /* copies, shares and launch template updates */
+  guint failed_outputs;
+} AmsImageRecord;
+
+typedef struct
+{
+  const char *pipeline;
+  const char *version;
+  const char *source_region;
+  const char *region;
+  const char *account;
+  AmsTime requested;
+  AmsTime started;           /* got its slot; AMS_TIME_NEVER if it never did */
+  AmsTime ended;
+  gboolean ok;
+  AmsCause cause;            /* AMS_CAUSE_NONE when ok */
+  AmsStep step;              /* where it failed */
+} AmsCopyRecord;
+
+typedef struct
+{
+  AmsTime t;
+  const char *account;
+  const char *region;
+  guint busy;
+  guint queued;
+  guint limit;
+} AmsPoolSample;
+
+typedef struct
+{
+  void (*image) (void *user, const AmsImageRecord *r);   /* may be NULL */
+  void (*copy) (void *user, const AmsCopyRecord *r);     /* may be NULL */
+  void (*pool) (void *user, const AmsPoolSample *s);     /* may be NULL */
+  void *user;
+} AmsRecorder;
+
+G_END_DECLS
