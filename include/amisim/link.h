@@ -21,7 +21,8 @@
  *
  * Complexity: start, cancel and each completion are O(log n) in the number
  * of active flows, plus one O(log m) kernel reschedule; a capacity or cap
- * change is one O(log m) reschedule. The link keeps exactly one kernel event
+ * change is one O(log m) reschedule. (Once per 2^40 bytes of service to
+ * each flow, the bookkeeping is renumbered in O(n).) The link keeps exactly one kernel event
  * pending while it has active flows, and none while idle. Flow records are
  * pooled: memory grows to the peak number of flows in flight, not with the
  * number of flows ever started.
@@ -103,7 +104,7 @@ double ams_link_remaining (const AmsLink *l, AmsFlowHandle h);
 typedef struct
 {
   uint64_t started;        /* flows started                                  */
-  uint64_t completed;      /* flows whose callback has run (or was due)      */
+  uint64_t completed;      /* flows that finished (callback run or NULL)     */
   uint64_t cancelled;      /* flows cancelled while pending                  */
   double bytes_delivered;  /* bytes received by all flows: whole sizes of    *
                             * completed ones, partial ones of cancelled and  *

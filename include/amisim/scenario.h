@@ -199,9 +199,34 @@ typedef struct
   GPtrArray *distributions;        /* of AmsScDistRegion*; may be empty */
 } AmsScPipeline;
 
+/* simulation.limits.overrides[]: another copy limit for some accounts
+ * and/or regions (a NULL value matches every one). Later entries win. */
+typedef struct
+{
+  AmsScRef account;
+  AmsScRef region;
+  guint copies;
+  AmsSrcLoc loc;
+} AmsScLimitOverride;
+
+typedef enum
+{
+  AMS_SC_ON_LIMIT_QUEUE,  /* wait FIFO for a slot */
+  AMS_SC_ON_LIMIT_RETRY,  /* refused; back off with jitter and ask again */
+} AmsScOnLimit;
+
 typedef struct
 {
   guint copies_per_account_region; /* default 50 */
+  GPtrArray *limit_overrides;      /* of AmsScLimitOverride* */
+  guint copies_per_region;         /* EC2's cap per destination account and region; 0 = off */
+  guint copies_per_source_region;  /* legacy EC2 cap per destination account and region,
+                                      from one source region; 0 = off */
+  guint snapshot_copies_per_region;/* EBS's cap per destination account and region; 0 = off */
+  AmsScOnLimit on_limit;           /* default queue */
+  AmsTime retry_base;              /* simulation.retry.base, default 30s */
+  AmsTime retry_max;               /* simulation.retry.max, default 15m */
+  guint retry_attempts;            /* simulation.retry.attempts, default 10 */
   AmsDist copy_duration;           /* simulation.copy.duration, seconds; default lognormal(mean=25m, sd=8m) */
   AmsDist schedule_delay;          /* simulation.schedule_delay: how late a scheduled run starts;
                                       default uniform(min=0s, max=60s) */

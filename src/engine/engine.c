@@ -63,6 +63,7 @@ typedef struct
 typedef struct
 {
   EnginePool *pool;
+  AmsPool *source_pool;    /* legacy per-source-region cap, or NULL */
   AmsCopySpec spec;
   gboolean crypto;         /* decrypts or encrypts: encryption overhead applies */
   Decision request;
@@ -135,7 +136,10 @@ struct AmsEngineCopy
   Target *t;
   AmsTime t_req;
   AmsTime t_start;         /* AMS_TIME_NEVER while queued */
-  AmsEventHandle done;
+  AmsEventHandle done;     /* the transfer's end, or the next retry */
+  guint8 holding;          /* slots held: 0, 1 (its pool), 2 (and the source cap) */
+  guint8 queued;           /* waiting in: 0 nowhere, 1 its pool, 2 the source cap */
+  guint16 attempts;        /* retry mode: refusals so far */
   gboolean doomed;         /* a transient failure will end it */
   Copy *next, *prev;       /* in the image's outstanding copies */
 };
@@ -153,6 +157,7 @@ struct AmsEngine
   guint n_pipelines;
   GPtrArray *pools;        /* of EnginePool*, in creation order */
   GHashTable *builds;      /* "recipe/version" -> uint64_t* */
+  GHashTable *source_pools;/* packed (account, region, source region) -> AmsPool* */
   GHashTable *failures;    /* packed (cause, region, account) -> count */
   AmsFreeList images;
   AmsFreeList copies;
@@ -178,6 +183,28 @@ stream (AmsEngine *e, const char *fmt, ...)
 
 static void pool_observe (const AmsPool *pool, void *user);
 
+/* The copies a destination (account, region) takes at once: Image
+ * Builder's limit (or an override), bounded by EC2's and EBS's caps per
+ * destination account and region when the scenario sets them (each AMI
+ * copy is one snapshot copy). */
+static guint
+copy_limit (const AmsScenario *sc, const AmsAccount *account, const AmsRegion *region)
+{
+  guint limit = sc->sim.copies_per_account_region;
+  for (guint i = 0; i < sc->sim.limit_overrides->len; i++)
+    {
+      const AmsScLimitOverride *o = sc->sim.limit_overrides->pdata[i];
+      if ((o->account.value == NULL || strcmp (o->account.value, account->id) == 0)
+          && (o->region.value == NULL || strcmp (o->region.value, region->name) == 0))
+        limit = o->copies;
+    }
+  if (sc->sim.copies_per_region > 0)
+    limit = MIN (limit, sc->sim.copies_per_region);
+  if (sc->sim.snapshot_copies_per_region > 0)
+    limit = MIN (limit, sc->sim.snapshot_copies_per_region);
+  return limit;
+}
+
 static EnginePool *
 pool_for (AmsEngine *e, GHashTable *index, const AmsAccount *account, const AmsRegion *region)
 {
@@ -189,7 +216,7 @@ pool_for (AmsEngine *e, GHashTable *index, const AmsAccount *account, const AmsR
   ep->e = e;
   ep->account = account;
   ep->region = region;
-  ep->pool = ams_pool_new (e->k, e->sc->sim.copies_per_account_region, AMS_POOL_QUEUE);
+  ep->pool = ams_pool_new (e->k, copy_limit (e->sc, account, region), AMS_POOL_QUEUE);
   ep->rng = stream (e, "copy/%s/%s", account->id, region->name);
   ep->faults = stream (e, "copy/%s/%s/faults", account->id, region->name);
   g_ptr_array_add (e->pools, ep);
@@ -203,6 +230,20 @@ add_target (AmsEngine *e, GPtrArray *targets, GHashTable *index, const AmsCopySp
   Target *t = g_new0 (Target, 1);
   t->spec = *spec;
   t->pool = pool_for (e, index, spec->target, spec->region);
+  if (e->sc->sim.copies_per_source_region > 0)
+    {
+      gint64 key = ((gint64) spec->target->index << 40) | ((gint64) spec->region->index << 20)
+                   | spec->source_region->index;
+      AmsPool *sp = g_hash_table_lookup (e->source_pools, &key);
+      if (sp == NULL)
+        {
+          gint64 *k = g_new (gint64, 1);
+          *k = key;
+          sp = ams_pool_new (e->k, e->sc->sim.copies_per_source_region, AMS_POOL_QUEUE);
+          g_hash_table_insert (e->source_pools, k, sp);
+        }
+      t->source_pool = sp;
+    }
   t->crypto = spec->pipeline->encrypted || spec->entry->kms_key_id.value != NULL;
   g_ptr_array_add (targets, t);
 }
@@ -291,6 +332,8 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->epoch = 1;
   e->pools = g_ptr_array_new ();
   e->builds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  e->source_pools = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                           (GDestroyNotify) ams_pool_free);
   e->failures = g_hash_table_new (g_int64_hash, g_int64_equal);
   ams_freelist_init (&e->images, sizeof (Image), 256);
   ams_freelist_init (&e->copies, sizeof (Copy), 1024);
@@ -353,6 +396,7 @@ ams_engine_free (AmsEngine *e)
       g_free (ep);
     }
   g_ptr_array_unref (e->pools);
+  g_hash_table_unref (e->source_pools);
   ams_kernel_free (e->k); /* before the free lists: pending events point into them */
   ams_access_free (e->access);
   g_hash_table_unref (e->builds);
@@ -563,15 +607,27 @@ copy_end (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step)
   output_done (e, img);
 }
 
+/* Gives back the slots a copy holds (last taken first), after its end was
+ * recorded: a release may start the next queued copy at once. */
+static void
+release_slots (Target *t, guint holding)
+{
+  if (holding >= 2)
+    ams_pool_release (t->source_pool);
+  if (holding >= 1)
+    ams_pool_release (t->pool->pool);
+}
+
 static void
 copy_finished (AmsKernel *k, void *data, uint64_t arg)
 {
   Copy *c = data;
   AmsEngine *e = c->img->p->e;
-  EnginePool *ep = c->t->pool;
+  Target *t = c->t;
+  guint holding = c->holding;
   gboolean doomed = c->doomed;
   copy_end (e, c, !doomed, doomed ? AMS_CAUSE_TRANSIENT : AMS_CAUSE_NONE, AMS_STEP_COPY);
-  ams_pool_release (ep->pool); /* may start the next queued copy */
+  release_slots (t, holding);
 }
 
 static void
@@ -585,8 +641,9 @@ copy_start (Copy *c)
   const Decision *d = decide (e, t, AMS_COPY_AT_TRANSFER);
   if (G_UNLIKELY (d->cause != AMS_CAUSE_NONE))
     {
+      guint holding = c->holding;
       copy_end (e, c, FALSE, d->cause, d->step);
-      ams_pool_release (ep->pool);
+      release_slots (t, holding);
       return;
     }
   AmsTime duration = draw (&e->sc->sim.copy_duration, ep->rng);
@@ -597,10 +654,84 @@ copy_start (Copy *c)
   c->done = ams_kernel_schedule_in (e->k, duration, AMS_PRIORITY_DEFAULT, copy_finished, c, 0);
 }
 
+static void copy_acquire (Copy *c);
+
+/* A slot was given to a queued copy: take the next one it needs. */
 static void
 copy_granted (AmsKernel *k, void *data, AmsTime waited)
 {
-  copy_start (data);
+  Copy *c = data;
+  c->queued = 0;
+  c->holding++;
+  copy_acquire (c);
+}
+
+/* Queue mode: takes the copy's slots in a fixed order (its pool, then the
+ * source-region cap), waiting FIFO at each; the fixed order means two
+ * copies can never wait for each other. */
+static void
+copy_acquire (Copy *c)
+{
+  Target *t = c->t;
+  AmsPool *next = c->holding == 0 ? t->pool->pool : c->holding == 1 ? t->source_pool : NULL;
+  while (next != NULL)
+    {
+      if (ams_pool_request (next, copy_granted, c) == AMS_POOL_QUEUED)
+        {
+          c->queued = c->holding + 1;
+          if (c->holding == 0)
+            {
+              t->pool->waited++;
+              c->img->p->e->res.copies_waited++;
+            }
+          return;
+        }
+      c->holding++;
+      next = c->holding == 1 ? t->source_pool : NULL;
+    }
+  copy_start (c);
+}
+
+static void copy_retry (AmsKernel *k, void *data, uint64_t arg);
+
+/* Retry mode: the copy gets every slot it needs at once, or is refused and
+ * asks again after an exponential back-off with full jitter (a client's
+ * answer to ResourceLimitExceeded), until its attempts run out. */
+static void
+copy_try (Copy *c)
+{
+  AmsEngine *e = c->img->p->e;
+  Target *t = c->t;
+  const AmsScSimulation *sim = &e->sc->sim;
+  AmsPool *pool = t->pool->pool;
+  gboolean room = ams_pool_busy (pool) < ams_pool_capacity (pool)
+                  && (t->source_pool == NULL
+                      || ams_pool_busy (t->source_pool) < ams_pool_capacity (t->source_pool));
+  if (room)
+    {
+      copy_acquire (c); /* every request is granted at once */
+      return;
+    }
+  if (c->attempts++ == 0)
+    {
+      t->pool->waited++;
+      e->res.copies_waited++;
+    }
+  if (c->attempts > sim->retry_attempts)
+    {
+      copy_end (e, c, FALSE, AMS_CAUSE_COPY_LIMIT_REJECTED, AMS_STEP_COPY);
+      return;
+    }
+  double ceiling = ams_time_to_s (sim->retry_base) * (double) (1u << MIN ((guint) c->attempts - 1u, 30u));
+  ceiling = MIN (ceiling, ams_time_to_s (sim->retry_max));
+  AmsTime delay = ams_time_from_s (gsl_rng_uniform (t->pool->faults) * ceiling);
+  c->done = ams_kernel_schedule_in (e->k, delay, AMS_PRIORITY_DEFAULT, copy_retry, c, 0);
+}
+
+static void
+copy_retry (AmsKernel *k, void *data, uint64_t arg)
+{
+  copy_try (data);
 }
 
 static void
@@ -623,20 +754,11 @@ copy_request (AmsEngine *e, Image *img, Target *t)
       copy_end (e, c, FALSE, d->cause, d->step);
       return;
     }
-  EnginePool *ep = t->pool;
-  ep->copies++;
-  switch (ams_pool_request (ep->pool, copy_granted, c))
-    {
-    case AMS_POOL_GRANTED:
-      copy_start (c);
-      break;
-    case AMS_POOL_QUEUED:
-      ep->waited++;
-      e->res.copies_waited++;
-      break;
-    case AMS_POOL_REJECTED:
-      g_assert_not_reached (); /* pools queue in this engine */
-    }
+  t->pool->copies++;
+  if (e->sc->sim.on_limit == AMS_SC_ON_LIMIT_RETRY)
+    copy_try (c);
+  else
+    copy_acquire (c);
 }
 
 /* Launch permissions and launch templates of each region: outputs decided
@@ -734,16 +856,16 @@ watchdog (AmsKernel *k, void *data, uint64_t arg)
       while (img->copies != NULL)
         {
           Copy *c = img->copies;
-          EnginePool *ep = c->t->pool;
-          gboolean holding = c->t_start != AMS_TIME_NEVER;
-          if (holding)
-            ams_kernel_cancel (k, c->done);
-          else
-            ams_pool_withdraw (ep->pool, c);
+          Target *t = c->t;
+          guint holding = c->holding;
+          ams_kernel_cancel (k, c->done); /* its transfer, or its next retry */
+          if (c->queued == 1)
+            ams_pool_withdraw (t->pool->pool, c);
+          else if (c->queued == 2)
+            ams_pool_withdraw (t->source_pool, c);
           gboolean last = img->remaining == 1;
           copy_end (e, c, FALSE, AMS_CAUSE_DISTRIBUTION_TIMEOUT, AMS_STEP_COPY);
-          if (holding)
-            ams_pool_release (ep->pool);
+          release_slots (t, holding);
           if (last)
             break; /* the image ended with this copy */
         }

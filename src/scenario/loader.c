@@ -42,6 +42,11 @@ scenario_new (const char *display_name)
   ams_dist_set_fixed (&sc->sim.encryption_overhead, 0.0);
   sc->sim.distribution_timeout = AMS_MINUTES (720);
   sc->sim.output_copies = TRUE;
+  sc->sim.limit_overrides = g_ptr_array_new_with_free_func (g_free);
+  sc->sim.on_limit = AMS_SC_ON_LIMIT_QUEUE;
+  sc->sim.retry_base = AMS_SECONDS (30);
+  sc->sim.retry_max = AMS_MINUTES (15);
+  sc->sim.retry_attempts = 10;
   sc->sim.timeseries_max_rows = 100000;
 
   /* name: the file's base name without extension ("builtin:default.yaml" -> "default") */
@@ -69,6 +74,7 @@ ams_scenario_free (AmsScenario *sc)
   ams_dist_clear (&sc->sim.copy_duration);
   ams_dist_clear (&sc->sim.schedule_delay);
   ams_dist_clear (&sc->sim.encryption_overhead);
+  g_ptr_array_unref (sc->sim.limit_overrides);
   g_string_chunk_free (sc->strings);
   g_free (sc);
 }

@@ -1,9 +1,9 @@
 /* amisim — scenario loader: simulation (limits, copy model, on_limit, …).
  *
  * The copy limit the simulator centres on is Image Builder's documented 50
- * concurrent AMI copies per destination account and region. The other caps
- * named in the format are off unless set, and setting them comes with a
- * later step; null means off and is accepted. The copy duration default,
+ * concurrent AMI copies per destination account and region, with
+ * overrides for some accounts or regions. The other caps named in the
+ * format are off unless set (null means off). The copy duration default,
  * lognormal(mean=25m, sd=8m), follows users' reports of ~27-30 min per
  * copy; the schedule delay default, uniform(min=0s, max=60s), the
  * documented "a run may start up to about a minute late".
@@ -19,11 +19,95 @@ limit_copies (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer 
     sc->sim.copies_per_account_region = (guint) v;
 }
 
+static gboolean
+cap (AmsCheck *c, const AmsYNode *value, guint *out)
+{
+  guint64 v;
+  if (!ams_get_uint (c, value, 1, 100000, &v))
+    return FALSE;
+  *out = (guint) v;
+  return TRUE;
+}
+
+static void
+limit_per_region (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  cap (c, value, &((AmsScenario *) target)->sim.copies_per_region);
+}
+
+static void
+limit_per_source_region (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                         gpointer target)
+{
+  cap (c, value, &((AmsScenario *) target)->sim.copies_per_source_region);
+}
+
+static void
+limit_snapshots (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  cap (c, value, &((AmsScenario *) target)->sim.snapshot_copies_per_region);
+}
+
+static void
+override_account (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScLimitOverride *o = target;
+  if (ams_get_pattern (c, value, AMS_PAT_ACCOUNT_ID, &o->account.value))
+    ams_check_loc (c, value, &o->account.loc);
+}
+
+static void
+override_region (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScLimitOverride *o = target;
+  if (ams_get_pattern (c, value, AMS_PAT_REGION, &o->region.value))
+    ams_check_loc (c, value, &o->region.loc);
+}
+
+static void
+override_copies (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  cap (c, value, &((AmsScLimitOverride *) target)->copies);
+}
+
+static const AmsField override_fields[] = {
+  { "account", override_account, 0, NULL },
+  { "region", override_region, 0, NULL },
+  { "copies_per_account_region", override_copies, AMS_FIELD_REQUIRED,
+    "the limit for these accounts and regions, e.g. copies_per_account_region: 100" },
+  { NULL },
+};
+
+static void
+override_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
+{
+  AmsScenario *sc = target;
+  AmsScLimitOverride *o = g_new0 (AmsScLimitOverride, 1);
+  ams_check_loc (c, item, &o->loc);
+  if (ams_check_mapping (c, item, override_fields, 0, o) && o->account.value == NULL
+      && o->region.value == NULL)
+    ams_check_error (c, item, "an override names an account, a region or both; for every "
+                              "account and region set copies_per_account_region itself");
+  if (o->copies == 0 || (o->account.value == NULL && o->region.value == NULL))
+    {
+      g_free (o);
+      return;
+    }
+  g_ptr_array_add (sc->sim.limit_overrides, o);
+}
+
+static void
+limit_overrides (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_check_sequence (c, value, override_item, target);
+}
+
 static const AmsField limit_fields[] = {
   { "copies_per_account_region", limit_copies, 0, NULL },
-  { "copies_per_region", NULL, AMS_FIELD_NOT_YET, "the EC2-wide copy limits" },
-  { "copies_per_source_region", NULL, AMS_FIELD_NOT_YET, "the EC2-wide copy limits" },
-  { "snapshot_copies_per_region", NULL, AMS_FIELD_NOT_YET, "the EBS snapshot copy limit" },
+  { "overrides", limit_overrides, 0, NULL },
+  { "copies_per_region", limit_per_region, 0, NULL },
+  { "copies_per_source_region", limit_per_source_region, 0, NULL },
+  { "snapshot_copies_per_region", limit_snapshots, 0, NULL },
   { "concurrent_builds", NULL, AMS_FIELD_NOT_YET, "build quotas" },
   { "lifecycle_state_updates", NULL, AMS_FIELD_NOT_YET, "lifecycle policies" },
   { NULL },
@@ -40,9 +124,58 @@ sim_on_limit (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer 
 {
   static const char *const names[] = { "queue", "retry" };
   guint i;
-  if (ams_get_enum (c, value, names, G_N_ELEMENTS (names), &i) && i == 1)
-    ams_check_not_yet (c, value, "'retry'", "it comes with the retry client mode",
-                       "use on_limit: queue");
+  if (ams_get_enum (c, value, names, G_N_ELEMENTS (names), &i))
+    ((AmsScenario *) target)->sim.on_limit = i == 1 ? AMS_SC_ON_LIMIT_RETRY : AMS_SC_ON_LIMIT_QUEUE;
+}
+
+static void
+retry_base (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsTime t;
+  if (ams_get_duration (c, value, &t))
+    {
+      if (t <= 0)
+        ams_check_error (c, value, "the base delay must be longer than 0s, got \"%s\"", value->text);
+      else
+        ((AmsScenario *) target)->sim.retry_base = t;
+    }
+}
+
+static void
+retry_max (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsTime t;
+  if (ams_get_duration (c, value, &t))
+    {
+      if (t <= 0)
+        ams_check_error (c, value, "the longest delay must be longer than 0s, got \"%s\"",
+                         value->text);
+      else
+        ((AmsScenario *) target)->sim.retry_max = t;
+    }
+}
+
+static void
+retry_attempts (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  guint64 v;
+  if (ams_get_uint (c, value, 1, 1000, &v))
+    ((AmsScenario *) target)->sim.retry_attempts = (guint) v;
+}
+
+static const AmsField retry_fields[] = {
+  { "base", retry_base, 0, NULL },
+  { "max", retry_max, 0, NULL },
+  { "attempts", retry_attempts, 0, NULL },
+  { NULL },
+};
+
+static void
+sim_retry (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScenario *sc = target;
+  if (ams_check_mapping (c, value, retry_fields, 0, target) && sc->sim.retry_max < sc->sim.retry_base)
+    ams_check_error (c, value, "retry.max (the longest delay) is shorter than retry.base");
 }
 
 static void
@@ -157,7 +290,7 @@ static const AmsField sim_fields[] = {
   { "copy", sim_copy, 0, NULL },
   { "schedule_delay", sim_schedule_delay, 0, NULL },
   { "drain", sim_drain, 0, NULL },
-  { "retry", NULL, AMS_FIELD_NOT_YET, "the retry client mode" },
+  { "retry", sim_retry, 0, NULL },
   { "encryption_overhead", sim_encryption_overhead, 0, NULL },
   { "transient_failure_probability", sim_transient, 0, NULL },
   { "distribution_timeout", sim_distribution_timeout, 0, NULL },

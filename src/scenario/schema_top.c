@@ -293,6 +293,12 @@ resolve_references (AmsCheck *c, AmsScenario *sc)
                      TRUE, accounts);
         }
     }
+  for (guint i = 0; i < sc->sim.limit_overrides->len; i++)
+    {
+      const AmsScLimitOverride *o = sc->sim.limit_overrides->pdata[i];
+      resolve (c, &o->account, TRUE, accounts);
+      resolve (c, &o->region, FALSE, regions);
+    }
   ams_schema_resolve_world (c, sc);
   ams_schema_resolve_sharing (c, sc);
 }

@@ -205,6 +205,25 @@ test_cli_outputs_are_byte_identical (void)
   CU_ASSERT_STRING_EQUAL (s1, s2);
   CU_ASSERT_PTR_NOT_NULL (strstr (s1, "\"scenario\": \"nightly-factory\""));
   CU_ASSERT_PTR_NOT_NULL (strstr (s1, "\"pools\": ["));
+  /* every CSV, byte for byte */
+  const char *csvs[] = { "images.csv", "copies.csv", "pools.csv", "timeseries.csv", "failures.csv" };
+  for (guint i = 0; i < G_N_ELEMENTS (csvs); i++)
+    {
+      g_autofree char *p1 = g_build_filename (d1, csvs[i], NULL);
+      g_autofree char *p2 = g_build_filename (d2, csvs[i], NULL);
+      g_autofree char *c1 = NULL, *c2 = NULL;
+      gsize l1 = 0, l2 = 0;
+      CU_ASSERT_TRUE (g_file_get_contents (p1, &c1, &l1, NULL));
+      CU_ASSERT_TRUE (g_file_get_contents (p2, &c2, &l2, NULL));
+      CU_ASSERT (l1 > 0 && l1 == l2 && memcmp (c1, c2, l1) == 0);
+    }
+  g_autofree char *cp = g_build_filename (d1, "copies.csv", NULL);
+  g_autofree char *copies = NULL;
+  g_assert_true (g_file_get_contents (cp, &copies, NULL, NULL));
+  guint rows = 0;
+  for (const char *q = copies; *q; q++)
+    rows += *q == '\n';
+  CU_ASSERT_EQUAL (rows, 1 + 240 * 7); /* header + one row per copy */
   remove_tree (d1);
   remove_tree (d2);
   g_rmdir (tmp);

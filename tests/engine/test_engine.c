@@ -255,7 +255,231 @@ test_engine_default_scenario_queues (void)
   CU_ASSERT (full > 0);
 }
 
+/* Runs `text` with overrides; returns the results (the run's objects in *_out). */
+static const AmsResults *
+run_text (const char *text, const AmsOverride *ov, guint n, AmsScenario **sc_out,
+          AmsWorld **w_out, AmsEngine **e_out)
+{
+  *sc_out = load (text, ov, n);
+  if (*sc_out == NULL)
+    return NULL;
+  *w_out = ams_world_new (*sc_out);
+  *e_out = ams_engine_new (*sc_out, *w_out, 1, 0);
+  ams_engine_run (*e_out);
+  return ams_engine_results (*e_out);
+}
+
+static const AmsResults *
+run_with (const AmsOverride *ov, guint n, AmsScenario **sc_out, AmsWorld **w_out, AmsEngine **e_out)
+{
+  return run_text (three_into_two, ov, n, sc_out, w_out, e_out);
+}
+
+/* three_into_two with limits.overrides set to `overrides` (a flow list). */
+static char *
+with_overrides (const char *overrides)
+{
+  g_autofree char *limits = g_strdup_printf ("  limits: {copies_per_account_region: 2, overrides: %s}\n",
+                                             overrides);
+  GString *t = g_string_new (three_into_two);
+  g_string_replace (t, "  limits: {copies_per_account_region: 2}\n", limits, 1);
+  return g_string_free (t, FALSE);
+}
+
+static void
+free_run (AmsScenario *sc, AmsWorld *w, AmsEngine *e)
+{
+  ams_engine_free (e);
+  ams_world_free (w);
+  ams_scenario_free (sc);
+}
+
+static double
+mean_of (const AmsStat *st)
+{
+  AmsStatSummary s;
+  ams_stat_summary (st, &s);
+  return s.mean;
+}
+
+static void
+test_engine_failures_match_explain (void)
+{
+  /* the run fails, at their simulated moment, exactly the outputs that
+   * explain reports: one of each cause on the first night */
+  g_autofree char *file = ams_source_path ("scenarios/broken-permissions.yaml");
+  g_autoptr (GError) error = NULL;
+  AmsOverride ov[] = { { "horizon", "1d2h", "test" } };
+  g_autoptr (AmsScenario) sc = ams_scenario_load_file (file, ov, 1, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  g_autoptr (AmsWorld) w = ams_world_new (sc);
+  g_autoptr (AmsEngine) e = ams_engine_new (sc, w, 7, 0);
+  ams_engine_run (e);
+  const AmsResults *r = ams_engine_results (e);
+  CU_ASSERT_EQUAL (r->failures_total, 14);
+  const AmsCause each[] = {
+    AMS_CAUSE_ROLE_MISSING, AMS_CAUSE_ROLE_TRUST_DENIES, AMS_CAUSE_ROLE_KMS_DENIED,
+    AMS_CAUSE_KEY_POLICY_DENIES, AMS_CAUSE_KEY_MISSING_IN_REGION, AMS_CAUSE_KEY_DISABLED,
+    AMS_CAUSE_KEY_PENDING_DELETION, AMS_CAUSE_PV_UNSUPPORTED, AMS_CAUSE_AWS_MANAGED_KEY_SHARE,
+    AMS_CAUSE_PUBLIC_SHARE_BLOCKED, AMS_CAUSE_REGION_NOT_ENABLED, AMS_CAUSE_LAUNCH_TEMPLATE_DENIED,
+    AMS_CAUSE_SCP_DENIES, AMS_CAUSE_ROLE_EC2_DENIED,
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (each); i++)
+    CU_ASSERT_EQUAL (r->failures_by_cause[each[i]], 1);
+  CU_ASSERT_EQUAL (r->images_started, 4);
+  CU_ASSERT_EQUAL (r->images_failed, 4);
+  CU_ASSERT_EQUAL (r->copies_succeeded, 1); /* to 999999999999, the account that works */
+  CU_ASSERT_EQUAL (r->failures->len, 14);
+}
+
+static void
+test_engine_limit_overrides_and_caps (void)
+{
+  AmsScenario *sc;
+  AmsWorld *w;
+  AmsEngine *e;
+  /* an override for the destination lifts the limit of 2 */
+  g_autofree char *lift = with_overrides ("[{account: \"222222222222\", copies_per_account_region: 3}]");
+  const AmsResults *r = run_text (lift, NULL, 0, &sc, &w, &e);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+  CU_ASSERT_EQUAL (r->copies_waited, 0);
+  CU_ASSERT_EQUAL (g_array_index (r->pools, AmsPoolReport, 0).limit, 3);
+  free_run (sc, w, e);
+
+  /* an override for another region changes nothing; the last match wins */
+  g_autofree char *other = with_overrides ("[{region: eu-west-1, copies_per_account_region: 3}, "
+                                           "{account: \"222222222222\", region: us-east-1, "
+                                           "copies_per_account_region: 1}, {region: us-east-1, "
+                                           "copies_per_account_region: 2}]");
+  r = run_text (other, NULL, 0, &sc, &w, &e);
+  CU_ASSERT_EQUAL (r->copies_waited, 1);
+  free_run (sc, w, e);
+
+  /* EBS's snapshot cap (1 snapshot per AMI copy) binds below the limit */
+  AmsOverride snap[] = {
+    { "simulation.limits.copies_per_account_region", "50", "test" },
+    { "simulation.limits.snapshot_copies_per_region", "2", "test" },
+  };
+  r = run_with (snap, 2, &sc, &w, &e);
+  CU_ASSERT_EQUAL (r->copies_waited, 1);
+  CU_ASSERT_EQUAL (g_array_index (r->pools, AmsPoolReport, 0).limit, 2);
+  free_run (sc, w, e);
+
+  /* the legacy cap per source region is a second slot each copy needs:
+   * one at a time, so waits of 0, 30 and 60 minutes */
+  AmsOverride source[] = {
+    { "simulation.limits.copies_per_account_region", "50", "test" },
+    { "simulation.limits.copies_per_source_region", "1", "test" },
+  };
+  r = run_with (source, 2, &sc, &w, &e);
+  CU_ASSERT_EQUAL (r->copies_succeeded, 3);
+  CU_ASSERT_DOUBLE_EQUAL (mean_of (&r->wait_s), 1800.0, 1e-6);
+  free_run (sc, w, e);
+}
+
+static void
+test_engine_retry_mode (void)
+{
+  AmsScenario *sc;
+  AmsWorld *w;
+  AmsEngine *e;
+  /* one attempt: the third copy is refused, backs off, is refused again */
+  AmsOverride once[] = {
+    { "simulation.on_limit", "retry", "test" },
+    { "simulation.retry.attempts", "1", "test" },
+    { "simulation.retry.base", "1m", "test" },
+  };
+  const AmsResults *r = run_with (once, 3, &sc, &w, &e);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+  CU_ASSERT_EQUAL (r->copies_succeeded, 2);
+  CU_ASSERT_EQUAL (r->copies_failed, 1);
+  CU_ASSERT_EQUAL (r->failures_by_cause[AMS_CAUSE_COPY_LIMIT_REJECTED], 1);
+  CU_ASSERT_EQUAL (r->images_failed, 1);
+  free_run (sc, w, e);
+
+  /* enough attempts: it gets a slot once one frees, after 30 minutes at
+   * least, and never queues (queue length stays 0) */
+  AmsOverride patient[] = {
+    { "simulation.on_limit", "retry", "test" },
+    { "simulation.retry.attempts", "100", "test" },
+    { "simulation.retry.base", "1m", "test" },
+    { "simulation.retry.max", "2m", "test" },
+  };
+  r = run_with (patient, 4, &sc, &w, &e);
+  CU_ASSERT_EQUAL (r->copies_succeeded, 3);
+  CU_ASSERT_EQUAL (r->copies_waited, 1);
+  AmsStatSummary s;
+  ams_stat_summary (&r->wait_s, &s);
+  CU_ASSERT (s.max >= 1800.0 && s.max <= 1800.0 + 120.0);
+  CU_ASSERT_EQUAL (g_array_index (r->pools, AmsPoolReport, 0).queue_max, 0);
+  free_run (sc, w, e);
+}
+
+static void
+test_engine_failures_and_auto_disable (void)
+{
+  AmsScenario *sc;
+  AmsWorld *w;
+  AmsEngine *e;
+  /* every copy fails transiently: slots are given back, images fail */
+  AmsOverride transient[] = { { "simulation.transient_failure_probability", "1", "test" } };
+  const AmsResults *r = run_with (transient, 1, &sc, &w, &e);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+  CU_ASSERT_EQUAL (r->copies_failed, 3);
+  CU_ASSERT_EQUAL (r->failures_by_cause[AMS_CAUSE_TRANSIENT], 3);
+  CU_ASSERT_EQUAL (r->images_failed, 3);
+  CU_ASSERT_EQUAL (g_array_index (r->pools, AmsPoolReport, 0).busy_max, 2);
+  free_run (sc, w, e);
+
+  /* builds always fail; team-a disables itself after 2 scheduled failures,
+   * the others (no policy) go on every day for 5 days */
+  AmsOverride builds[] = {
+    { "horizon", "5d", "test" },
+    { "pipelines[0].failure_probability", "1", "test" },
+    { "pipelines[0].schedule.autoDisablePolicy.failureCount", "2", "test" },
+    { "pipelines[1].test_failure_probability", "1", "test" },
+  };
+  r = run_with (builds, 4, &sc, &w, &e);
+  CU_ASSERT_EQUAL (r->pipelines_disabled, 1);
+  CU_ASSERT_EQUAL (r->failures_by_cause[AMS_CAUSE_BUILD_FAILED], 2);
+  CU_ASSERT_EQUAL (r->failures_by_cause[AMS_CAUSE_TEST_FAILED], 4); /* days 1-4 finish; day 5 at the horizon */
+  CU_ASSERT_EQUAL (r->images_started, 2 + 5 + 5);
+  free_run (sc, w, e);
+}
+
+static void
+test_engine_distribution_timeout (void)
+{
+  /* one slot, copies of 40 minutes, a 1-hour timeout: the first image is
+   * available at 40 minutes; at 60 the second's copy (running since 40)
+   * and the third's (queued) fail */
+  AmsScenario *sc;
+  AmsWorld *w;
+  AmsEngine *e;
+  AmsOverride ov[] = {
+    { "simulation.limits.copies_per_account_region", "1", "test" },
+    { "simulation.copy.duration", "40m", "test" },
+    { "simulation.distribution_timeout", "60m", "test" },
+  };
+  const AmsResults *r = run_with (ov, 3, &sc, &w, &e);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+  CU_ASSERT_EQUAL (r->images_available, 1);
+  CU_ASSERT_EQUAL (r->images_failed, 2);
+  CU_ASSERT_EQUAL (r->copies_succeeded, 1);
+  CU_ASSERT_EQUAL (r->failures_by_cause[AMS_CAUSE_DISTRIBUTION_TIMEOUT], 2);
+  CU_ASSERT_EQUAL (r->copies_in_flight, 0);
+  const AmsPoolReport *p = &g_array_index (r->pools, AmsPoolReport, 0);
+  /* busy 40 + 20 + 0 minutes, over 2 days */
+  CU_ASSERT_DOUBLE_EQUAL (p->busy_mean, 60.0 / 2880.0, 1e-9);
+  free_run (sc, w, e);
+}
+
 static const AmsTestCase cases[] = {
+  { "test_engine_failures_match_explain", test_engine_failures_match_explain },
+  { "test_engine_limit_overrides_and_caps", test_engine_limit_overrides_and_caps },
+  { "test_engine_retry_mode", test_engine_retry_mode },
+  { "test_engine_failures_and_auto_disable", test_engine_failures_and_auto_disable },
+  { "test_engine_distribution_timeout", test_engine_distribution_timeout },
   { "test_engine_hand_computed_queue", test_engine_hand_computed_queue },
   { "test_engine_drain_finishes_in_flight", test_engine_drain_finishes_in_flight },
   { "test_engine_raising_the_limit_removes_the_wait", test_engine_raising_the_limit_removes_the_wait },
