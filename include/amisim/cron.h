@@ -21,7 +21,9 @@
  * leading or trailing spaces; names are case-insensitive. Exactly one of
  * day-of-month and day-of-week is ?. A range may wrap (hours 20-2 is 20..23
  * and 0..2, as in the EventBridge examples), except in the year field. A
- * step a/n or a-b/n counts from a; n is 1 up to the width of the field.
+ * step a/n or a-b/n counts from a (1/10 is minutes 1, 11, 21 ...); n is 1
+ * up to the field's max - min (59 for minutes). L alone in day-of-week is
+ * an ordinary value and may sit in a list.
  *
  * The special forms, and the choices where the documentation is silent or
  * contradicts itself:
@@ -53,8 +55,8 @@
  *
  * Resolution is the minute, so the documented rule "expressions firing
  * more often than once per minute are not supported" holds by construction.
- * Time-zone transitions less than about a day apart are assumed not to
- * occur (true of every zone in the tz database since 1970).
+ * Offset changes less than about a day apart are assumed not to occur
+ * (no zone of the tz database has two within 52 hours, 1970 to 2040).
  */
 #pragma once
 

@@ -186,6 +186,7 @@ typedef struct
                                       ARN in the owner account and build region; NULL value
                                       with encrypted: the AWS managed key alias/aws/ebs */
   gboolean pv;                     /* recipe.virtualization: pv (TRUE) or hvm (FALSE, default) */
+  uint64_t snapshot_size;          /* recipe.snapshot_size in bytes, default 8 GiB */
 
   AmsDist build_time;              /* seconds */
   AmsDist test_time;               /* seconds */
@@ -227,7 +228,12 @@ typedef struct
   AmsTime retry_base;              /* simulation.retry.base, default 30s */
   AmsTime retry_max;               /* simulation.retry.max, default 15m */
   guint retry_attempts;            /* simulation.retry.attempts, default 10 */
+  gboolean copy_bandwidth;         /* simulation.copy.model: bandwidth (TRUE) or duration */
   AmsDist copy_duration;           /* simulation.copy.duration, seconds; default lognormal(mean=25m, sd=8m) */
+  double per_copy_throughput;      /* bytes/s a snapshot copy runs at most; default 500 MiB/s */
+  double region_pair_throughput;   /* bytes/s shared by the copies between two regions;
+                                      default 2000 MiB/s */
+  double incremental_fraction;     /* share of the snapshot an incremental copy moves; 0.1 */
   AmsDist schedule_delay;          /* simulation.schedule_delay: how late a scheduled run starts;
                                       default uniform(min=0s, max=60s) */
   gboolean drain;                  /* simulation.drain: after the horizon, start nothing

@@ -32,6 +32,7 @@
 #include "amisim/access.h"
 #include "amisim/engine.h"
 #include "amisim/kernel.h"
+#include "amisim/link.h"
 #include "amisim/pool.h"
 #include "amisim/rng.h"
 #include "engine/freelist.h"
@@ -64,6 +65,8 @@ typedef struct
 {
   EnginePool *pool;
   AmsPool *source_pool;    /* legacy per-source-region cap, or NULL */
+  AmsLink *link;           /* bandwidth model: the region pair's capacity */
+  gboolean landed;         /* a copy of this pipeline's snapshots reached the destination */
   AmsCopySpec spec;
   gboolean crypto;         /* decrypts or encrypts: encryption overhead applies */
   Decision request;
@@ -137,6 +140,7 @@ struct AmsEngineCopy
   AmsTime t_req;
   AmsTime t_start;         /* AMS_TIME_NEVER while queued */
   AmsEventHandle done;     /* the transfer's end, or the next retry */
+  AmsFlowHandle flow;      /* bandwidth model: the transfer on its region pair */
   guint8 holding;          /* slots held: 0, 1 (its pool), 2 (and the source cap) */
   guint8 queued;           /* waiting in: 0 nowhere, 1 its pool, 2 the source cap */
   guint16 attempts;        /* retry mode: refusals so far */
@@ -158,6 +162,7 @@ struct AmsEngine
   GPtrArray *pools;        /* of EnginePool*, in creation order */
   GHashTable *builds;      /* "recipe/version" -> uint64_t* */
   GHashTable *source_pools;/* packed (account, region, source region) -> AmsPool* */
+  GHashTable *links;       /* packed (source region, region) -> AmsLink* */
   GHashTable *failures;    /* packed (cause, region, account) -> count */
   AmsFreeList images;
   AmsFreeList copies;
@@ -230,6 +235,19 @@ add_target (AmsEngine *e, GPtrArray *targets, GHashTable *index, const AmsCopySp
   Target *t = g_new0 (Target, 1);
   t->spec = *spec;
   t->pool = pool_for (e, index, spec->target, spec->region);
+  if (e->sc->sim.copy_bandwidth)
+    {
+      gint64 key = ((gint64) spec->source_region->index << 32) | spec->region->index;
+      t->link = g_hash_table_lookup (e->links, &key);
+      if (t->link == NULL)
+        {
+          gint64 *k = g_new (gint64, 1);
+          *k = key;
+          t->link = ams_link_new (e->k, e->sc->sim.region_pair_throughput,
+                                  e->sc->sim.per_copy_throughput);
+          g_hash_table_insert (e->links, k, t->link);
+        }
+    }
   if (e->sc->sim.copies_per_source_region > 0)
     {
       gint64 key = ((gint64) spec->target->index << 40) | ((gint64) spec->region->index << 20)
@@ -334,6 +352,8 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->builds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   e->source_pools = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                            (GDestroyNotify) ams_pool_free);
+  e->links = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                    (GDestroyNotify) ams_link_free);
   e->failures = g_hash_table_new (g_int64_hash, g_int64_equal);
   ams_freelist_init (&e->images, sizeof (Image), 256);
   ams_freelist_init (&e->copies, sizeof (Copy), 1024);
@@ -397,6 +417,7 @@ ams_engine_free (AmsEngine *e)
     }
   g_ptr_array_unref (e->pools);
   g_hash_table_unref (e->source_pools);
+  g_hash_table_unref (e->links); /* links before their kernel */
   ams_kernel_free (e->k); /* before the free lists: pending events point into them */
   ams_access_free (e->access);
   g_hash_table_unref (e->builds);
@@ -592,6 +613,7 @@ copy_end (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step)
   record_copy (e, c, ok, cause, step);
   if (ok)
     {
+      c->t->landed = TRUE;
       e->res.copies_succeeded++;
       ams_stat_add (&e->res.wait_s, ams_time_to_s (c->t_start - c->t_req));
       ams_stat_add (&e->res.transfer_s, ams_time_to_s (now - c->t_start));
@@ -630,6 +652,21 @@ copy_finished (AmsKernel *k, void *data, uint64_t arg)
   release_slots (t, holding);
 }
 
+/* Bandwidth model: the snapshot has arrived; re-encryption still takes
+ * its overhead. */
+static void
+copy_transferred (AmsKernel *k, void *data, AmsTime duration)
+{
+  Copy *c = data;
+  AmsEngine *e = c->img->p->e;
+  c->flow = (AmsFlowHandle) { 0 };
+  AmsTime overhead = c->t->crypto ? draw (&e->sc->sim.encryption_overhead, c->t->pool->rng) : 0;
+  if (overhead == 0)
+    copy_finished (k, c, 0);
+  else
+    c->done = ams_kernel_schedule_in (k, overhead, AMS_PRIORITY_DEFAULT, copy_finished, c, 0);
+}
+
 static void
 copy_start (Copy *c)
 {
@@ -646,11 +683,22 @@ copy_start (Copy *c)
       release_slots (t, holding);
       return;
     }
+  double p = e->sc->sim.transient_failure_probability;
+  c->doomed = p > 0.0 && gsl_rng_uniform (ep->faults) < p;
+  if (t->link != NULL)
+    {
+      /* The first copy of a lineage into a destination, and any copy that
+       * encrypts (a new key: the keys are regional), moves the whole
+       * snapshot; later ones only the changed blocks. */
+      double bytes = (double) t->spec.pipeline->snapshot_size;
+      if (t->landed && !t->crypto)
+        bytes *= e->sc->sim.incremental_fraction;
+      c->flow = ams_link_start (t->link, bytes, copy_transferred, c);
+      return;
+    }
   AmsTime duration = draw (&e->sc->sim.copy_duration, ep->rng);
   if (t->crypto)
     duration += draw (&e->sc->sim.encryption_overhead, ep->rng);
-  double p = e->sc->sim.transient_failure_probability;
-  c->doomed = p > 0.0 && gsl_rng_uniform (ep->faults) < p;
   c->done = ams_kernel_schedule_in (e->k, duration, AMS_PRIORITY_DEFAULT, copy_finished, c, 0);
 }
 
@@ -859,6 +907,8 @@ watchdog (AmsKernel *k, void *data, uint64_t arg)
           Target *t = c->t;
           guint holding = c->holding;
           ams_kernel_cancel (k, c->done); /* its transfer, or its next retry */
+          if (t->link != NULL)
+            ams_link_cancel (t->link, c->flow);
           if (c->queued == 1)
             ams_pool_withdraw (t->pool->pool, c);
           else if (c->queued == 2)

@@ -354,6 +354,18 @@ ams_get_rate (AmsCheck *c, const AmsYNode *n, double *per_second)
 }
 
 gboolean
+ams_get_size (AmsCheck *c, const AmsYNode *n, uint64_t *bytes)
+{
+  PARSE_WITH (ams_parse_size, "a size like 8GiB", bytes);
+}
+
+gboolean
+ams_get_throughput (AmsCheck *c, const AmsYNode *n, double *bytes_per_second)
+{
+  PARSE_WITH (ams_parse_throughput, "a throughput like 500MiB/s", bytes_per_second);
+}
+
+gboolean
 ams_get_dist (AmsCheck *c, const AmsYNode *n, AmsDist *out)
 {
   const char *text;

@@ -107,6 +107,8 @@ gboolean ams_get_time (AmsCheck *c, const AmsYNode *n, AmsTime *out);
 /* Replaces *out (cleared first) only on success. */
 gboolean ams_get_dist (AmsCheck *c, const AmsYNode *n, AmsDist *out);
 gboolean ams_get_rate (AmsCheck *c, const AmsYNode *n, double *per_second);
+gboolean ams_get_size (AmsCheck *c, const AmsYNode *n, uint64_t *bytes);
+gboolean ams_get_throughput (AmsCheck *c, const AmsYNode *n, double *bytes_per_second);
 /* A number from 0 to 1, written plainly (0.02, 1e-3). */
 gboolean ams_get_probability (AmsCheck *c, const AmsYNode *n, double *out);
 /* One of `names`; *out is its index. */

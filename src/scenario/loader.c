@@ -42,6 +42,9 @@ scenario_new (const char *display_name)
   ams_dist_set_fixed (&sc->sim.encryption_overhead, 0.0);
   sc->sim.distribution_timeout = AMS_MINUTES (720);
   sc->sim.output_copies = TRUE;
+  sc->sim.per_copy_throughput = 500.0 * 1024 * 1024;     /* DOMAIN.md §4 */
+  sc->sim.region_pair_throughput = 2000.0 * 1024 * 1024;
+  sc->sim.incremental_fraction = 0.1;
   sc->sim.limit_overrides = g_ptr_array_new_with_free_func (g_free);
   sc->sim.on_limit = AMS_SC_ON_LIMIT_QUEUE;
   sc->sim.retry_base = AMS_SECONDS (30);

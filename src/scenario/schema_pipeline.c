@@ -40,6 +40,7 @@ ams_sc_pipeline_new (void)
     g_assert_not_reached ();
   ams_dist_set_fixed (&pl->test_time, 15 * 60.0);
   pl->trigger = AMS_SC_TRIGGER_MANUAL;
+  pl->snapshot_size = G_GUINT64_CONSTANT (8) << 30; /* 8 GiB, the usual root volume */
   pl->start_condition = AMS_SC_START_DEPENDENCY_UPDATES;
   pl->distributions = g_ptr_array_new_with_free_func (dist_region_free);
   return pl;
@@ -336,6 +337,20 @@ recipe_version (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointe
 }
 
 static void
+recipe_snapshot_size (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  uint64_t bytes;
+  if (!ams_get_size (c, value, &bytes))
+    return;
+  if (bytes == 0)
+    {
+      ams_check_error (c, value, "a snapshot cannot be empty, got \"%s\"", value->text);
+      return;
+    }
+  ((Pipeline *) target)->pl->snapshot_size = bytes;
+}
+
+static void
 recipe_encrypted (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   Pipeline *p = target;
@@ -363,7 +378,7 @@ static const AmsField recipe_fields[] = {
   { "name", recipe_name, AMS_FIELD_REQUIRED, "the recipe's name, e.g. name: al2023-base" },
   { "version", recipe_version, AMS_FIELD_REQUIRED,
     "the recipe's semantic version, e.g. version: 1.0.0" },
-  { "snapshot_size", NULL, AMS_FIELD_NOT_YET, "the bandwidth copy model" },
+  { "snapshot_size", recipe_snapshot_size, 0, NULL },
   { "encrypted", recipe_encrypted, 0, NULL },
   { "kms_key", recipe_kms_key, 0, NULL },
   { "virtualization", recipe_virtualization, 0, NULL },

@@ -183,9 +183,40 @@ copy_model (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer ta
 {
   static const char *const names[] = { "duration", "bandwidth" };
   guint i;
-  if (ams_get_enum (c, value, names, G_N_ELEMENTS (names), &i) && i == 1)
-    ams_check_not_yet (c, value, "'bandwidth'", "it comes with the bandwidth copy model",
-                       "use model: duration");
+  if (ams_get_enum (c, value, names, G_N_ELEMENTS (names), &i))
+    ((AmsScenario *) target)->sim.copy_bandwidth = i == 1;
+}
+
+static void
+positive_throughput (AmsCheck *c, const AmsYNode *value, double *out)
+{
+  double v;
+  if (!ams_get_throughput (c, value, &v))
+    return;
+  if (!(v > 0))
+    {
+      ams_check_error (c, value, "a throughput must be more than 0, got \"%s\"", value->text);
+      return;
+    }
+  *out = v;
+}
+
+static void
+copy_per_copy (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  positive_throughput (c, value, &((AmsScenario *) target)->sim.per_copy_throughput);
+}
+
+static void
+copy_region_pair (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  positive_throughput (c, value, &((AmsScenario *) target)->sim.region_pair_throughput);
+}
+
+static void
+copy_incremental (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_probability (c, value, &((AmsScenario *) target)->sim.incremental_fraction);
 }
 
 static void
@@ -198,9 +229,9 @@ copy_duration (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer
 static const AmsField copy_fields[] = {
   { "model", copy_model, 0, NULL },
   { "duration", copy_duration, 0, NULL },
-  { "per_copy_throughput", NULL, AMS_FIELD_NOT_YET, "the bandwidth copy model" },
-  { "region_pair_throughput", NULL, AMS_FIELD_NOT_YET, "the bandwidth copy model" },
-  { "incremental_fraction", NULL, AMS_FIELD_NOT_YET, "the bandwidth copy model" },
+  { "per_copy_throughput", copy_per_copy, 0, NULL },
+  { "region_pair_throughput", copy_region_pair, 0, NULL },
+  { "incremental_fraction", copy_incremental, 0, NULL },
   { NULL },
 };
 

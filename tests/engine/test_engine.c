@@ -474,7 +474,70 @@ test_engine_distribution_timeout (void)
   free_run (sc, w, e);
 }
 
+static void
+test_engine_bandwidth_model (void)
+{
+  /* Three copies between the same pair of regions (cross-account, within
+   * us-east-1) share 1000 MiB/s, each capped at 500 MiB/s, snapshots of
+   * 1000 MiB. Night 1: full copies, 333.3 MiB/s each -> 3 s. Night 2: the
+   * lineage is there, incremental 10 % -> 100 MiB at 333.3 -> 0.3 s. */
+  AmsScenario *sc;
+  AmsWorld *w;
+  AmsEngine *e;
+  AmsOverride ov[] = {
+    { "horizon", "2d12h", "test" },
+    { "simulation.limits.copies_per_account_region", "3", "test" },
+    { "simulation.copy.model", "bandwidth", "test" },
+    { "simulation.copy.per_copy_throughput", "500MiB/s", "test" },
+    { "simulation.copy.region_pair_throughput", "1000MiB/s", "test" },
+    { "pipelines[0].recipe.snapshot_size", "1000MiB", "test" },
+    { "pipelines[1].recipe.snapshot_size", "1000MiB", "test" },
+    { "pipelines[2].recipe.snapshot_size", "1000MiB", "test" },
+  };
+  const AmsResults *r = run_with (ov, G_N_ELEMENTS (ov), &sc, &w, &e);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+  AmsStatSummary s;
+  ams_stat_summary (&r->transfer_s, &s);
+  CU_ASSERT_EQUAL (s.count, 6);
+  CU_ASSERT_DOUBLE_EQUAL (s.max, 3.0, 2e-6);
+  CU_ASSERT_DOUBLE_EQUAL (s.min, 0.3, 2e-6);
+  CU_ASSERT_DOUBLE_EQUAL (s.mean, (3 * 3.0 + 3 * 0.3) / 6, 2e-6);
+  free_run (sc, w, e);
+
+  /* two slots: two copies at 500 MiB/s (2 s), then the third alone, capped
+   * at 500 (2 s more): raising the limit from 2 to 3 saves only 1 s */
+  ov[0].value = "1d12h";
+  ov[1].value = "2";
+  r = run_with (ov, G_N_ELEMENTS (ov), &sc, &w, &e);
+  ams_stat_summary (&r->transfer_s, &s);
+  CU_ASSERT_DOUBLE_EQUAL (s.max, 2.0, 2e-6);
+  ams_stat_summary (&r->total_s, &s);
+  CU_ASSERT_DOUBLE_EQUAL (s.max, 4.0, 2e-6);
+  free_run (sc, w, e);
+
+  /* an encrypting copy (kmsKeyId) is full every night */
+  ov[0].value = "2d12h";
+  ov[1].value = "3";
+  AmsOverride enc[G_N_ELEMENTS (ov) + 3];
+  memcpy (enc, ov, sizeof ov);
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char *const paths[] = {
+        "pipelines[0].distribution.distributions[0].amiDistributionConfiguration.kmsKeyId",
+        "pipelines[1].distribution.distributions[0].amiDistributionConfiguration.kmsKeyId",
+        "pipelines[2].distribution.distributions[0].amiDistributionConfiguration.kmsKeyId",
+      };
+      enc[G_N_ELEMENTS (ov) + i] = (AmsOverride) { paths[i], "alias/aws/ebs", "test" };
+    }
+  r = run_with (enc, G_N_ELEMENTS (enc), &sc, &w, &e);
+  ams_stat_summary (&r->transfer_s, &s);
+  CU_ASSERT_EQUAL (s.count, 6);
+  CU_ASSERT_DOUBLE_EQUAL (s.min, 3.0, 2e-6);
+  free_run (sc, w, e);
+}
+
 static const AmsTestCase cases[] = {
+  { "test_engine_bandwidth_model", test_engine_bandwidth_model },
   { "test_engine_failures_match_explain", test_engine_failures_match_explain },
   { "test_engine_limit_overrides_and_caps", test_engine_limit_overrides_and_caps },
   { "test_engine_retry_mode", test_engine_retry_mode },
