@@ -20,6 +20,7 @@
 #include <glib.h>
 #include <stdint.h>
 #include "amisim/time.h"
+#include "amisim/cron.h"
 #include "amisim/dist.h"
 #include "amisim/srcloc.h"
 #include "amisim/value.h"
@@ -156,6 +157,7 @@ typedef enum
 {
   AMS_SC_TRIGGER_MANUAL,   /* no schedule and no arrivals: never starts by itself */
   AMS_SC_TRIGGER_RATE,     /* schedule.scheduleExpression: rate(n unit) */
+  AMS_SC_TRIGGER_CRON,     /* schedule.scheduleExpression: cron(min hour day month dow year) */
   AMS_SC_TRIGGER_POISSON,  /* arrivals: poisson(rate=R) */
 } AmsScTrigger;
 
@@ -173,7 +175,8 @@ typedef struct
   AmsScRef region;           /* build region  */
 
   AmsScTrigger trigger;
-  const char *schedule_expression; /* as written, NULL unless RATE */
+  const char *schedule_expression; /* as written, NULL unless RATE or CRON */
+  AmsCron *cron;                   /* CRON: the compiled expression (owned) */
   AmsTime rate_period;             /* RATE: the period (> 0)        */
   AmsScStartCondition start_condition;
   const char *timezone;            /* schedule.timezone, NULL = UTC */

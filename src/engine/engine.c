@@ -106,7 +106,8 @@ typedef struct
   guint n_entries;
   guint entry_outputs;     /* sum of entries[].outputs */
   uint64_t *builds;        /* build counter of the recipe version (shared) */
-  AmsTime next_fire;       /* RATE: the next schedule match */
+  AmsTime next_fire;       /* RATE, CRON: the next schedule match */
+  GTimeZone *tz;           /* CRON: the schedule's time zone (NULL: UTC) */
   AmsEventHandle trigger;  /* the pending schedule match or arrival */
   gboolean updates_pending;/* a dependency changed since the last build */
   guint consecutive_failures;
@@ -399,6 +400,8 @@ ams_engine_free (AmsEngine *e)
       gsl_rng_free (p->build);
       gsl_rng_free (p->test);
       gsl_rng_free (p->faults);
+      if (p->tz != NULL)
+        g_time_zone_unref (p->tz);
       g_free (p->targets);
       for (guint j = 0; j < p->n_entries; j++)
         if (p->entries[j].failed != NULL)
@@ -1028,13 +1031,27 @@ poisson_arrival (AmsKernel *k, void *data, uint64_t arg)
   image_start (p, TRUE);
 }
 
+/* The next schedule match strictly after simulated time `after`, or
+ * AMS_TIME_NEVER. Cron fields are wall-clock times in the schedule's zone
+ * of the calendar that starts at the scenario's `start`. */
+static AmsTime
+next_match (Pipeline *p, AmsTime after)
+{
+  if (p->sc->trigger == AMS_SC_TRIGGER_RATE)
+    return after + p->sc->rate_period;
+  AmsTime start = p->e->sc->start;
+  AmsTime next = ams_cron_next (p->sc->cron, start + after, p->tz);
+  return next == AMS_TIME_NEVER ? AMS_TIME_NEVER : next - start;
+}
+
 static void
 schedule_fire (AmsKernel *k, void *data, uint64_t arg)
 {
   Pipeline *p = data;
   AmsEngine *e = p->e;
-  p->next_fire += p->sc->rate_period;
-  p->trigger = ams_kernel_schedule (k, p->next_fire, AMS_PRIORITY_DEFAULT, schedule_fire, p, 0);
+  p->next_fire = next_match (p, p->next_fire);
+  if (p->next_fire != AMS_TIME_NEVER)
+    p->trigger = ams_kernel_schedule (k, p->next_fire, AMS_PRIORITY_DEFAULT, schedule_fire, p, 0);
 
   if (p->sc->start_condition == AMS_SC_START_DEPENDENCY_UPDATES && !p->updates_pending)
     {
@@ -1055,10 +1072,16 @@ pipeline_arm (AmsEngine *e, Pipeline *p)
                                            AMS_PRIORITY_DEFAULT, poisson_arrival, p, 0);
       break;
     case AMS_SC_TRIGGER_RATE:
-      /* A rate schedule first matches one period after the pipeline exists. */
-      p->next_fire = p->sc->rate_period;
-      p->trigger = ams_kernel_schedule (e->k, p->next_fire, AMS_PRIORITY_DEFAULT, schedule_fire,
-                                        p, 0);
+    case AMS_SC_TRIGGER_CRON:
+      /* A rate schedule first matches one period after the pipeline
+       * exists; a cron schedule at its first match after the start. */
+      if (p->sc->timezone != NULL)
+        p->tz = g_time_zone_new_identifier (p->sc->timezone);
+      p->next_fire = p->sc->trigger == AMS_SC_TRIGGER_RATE ? p->sc->rate_period
+                                                           : next_match (p, -1);
+      if (p->next_fire != AMS_TIME_NEVER)
+        p->trigger = ams_kernel_schedule (e->k, p->next_fire, AMS_PRIORITY_DEFAULT,
+                                          schedule_fire, p, 0);
       break;
     case AMS_SC_TRIGGER_MANUAL:
       break;

@@ -54,6 +54,7 @@ ams_sc_pipeline_free (gpointer p)
     return;
   ams_dist_clear (&pl->build_time);
   ams_dist_clear (&pl->test_time);
+  ams_cron_free (pl->cron);
   g_ptr_array_unref (pl->distributions);
   g_free (pl);
 }
@@ -68,9 +69,17 @@ parse_rate_expression (AmsCheck *c, const AmsYNode *n, AmsScPipeline *pl)
   const char *text = n->text;
   if (g_str_has_prefix (text, "cron("))
     {
-      g_autofree char *what = g_strdup_printf ("\"%s\"", text);
-      ams_check_not_yet (c, n, what, "cron schedules come with the distribution engine",
-                         "use rate(...)");
+      g_autoptr (GError) e = NULL;
+      AmsCron *cron = ams_cron_parse (text, &e);
+      if (cron == NULL)
+        {
+          ams_check_error (c, n, "%s", e->message);
+          return;
+        }
+      ams_cron_free (pl->cron);
+      pl->cron = cron;
+      pl->trigger = AMS_SC_TRIGGER_CRON;
+      pl->schedule_expression = ams_check_intern (c, text);
       return;
     }
   g_autofree char *name = NULL, *args = NULL;

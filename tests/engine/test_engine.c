@@ -536,7 +536,52 @@ test_engine_bandwidth_model (void)
   free_run (sc, w, e);
 }
 
+static void
+record_start (void *user, const AmsImageRecord *r)
+{
+  g_array_append_val ((GArray *) user, r->start);
+}
+
+static void
+test_engine_cron_schedule (void)
+{
+  /* 02:00 in Los Angeles is 10:00 UTC in January (PST); the scenario
+   * starts 2026-01-05T00:00Z, so runs start at 10h, 34h and 58h. */
+  AmsScenario *sc;
+  AmsWorld *w;
+  AmsEngine *e;
+  AmsOverride ov[] = {
+    { "start", "2026-01-05T00:00:00Z", "test" },
+    { "horizon", "3d", "test" },
+    { "pipelines[0].schedule.scheduleExpression", "cron(0 2 * * ? *)", "test" },
+    { "pipelines[0].schedule.timezone", "America/Los_Angeles", "test" },
+    { "pipelines[1].schedule.scheduleExpression", "cron(0 2 ? * MON-FRI 2027)", "test" },
+  };
+  sc = load (three_into_two, ov, G_N_ELEMENTS (ov));
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  w = ams_world_new (sc);
+  e = ams_engine_new (sc, w, 1, 0);
+  g_autoptr (GArray) starts = g_array_new (FALSE, FALSE, sizeof (AmsTime));
+  AmsRecorder rec = { .image = record_start, .user = starts };
+  ams_engine_set_recorder (e, &rec);
+  ams_engine_run (e);
+  const AmsResults *r = ams_engine_results (e);
+  /* team-a: 3 runs; team-b: none before 2027; team-c: rate(1 day) at 1d, 2d, 3d */
+  CU_ASSERT_EQUAL (r->images_started, 3 + 0 + 3);
+  gboolean at10 = FALSE, at34 = FALSE;
+  for (guint i = 0; i < starts->len; i++)
+    {
+      AmsTime t = g_array_index (starts, AmsTime, i);
+      at10 = at10 || t == AMS_HOURS (10);
+      at34 = at34 || t == AMS_HOURS (34);
+    }
+  CU_ASSERT_TRUE (at10);
+  CU_ASSERT_TRUE (at34);
+  free_run (sc, w, e);
+}
+
 static const AmsTestCase cases[] = {
+  { "test_engine_cron_schedule", test_engine_cron_schedule },
   { "test_engine_bandwidth_model", test_engine_bandwidth_model },
   { "test_engine_failures_match_explain", test_engine_failures_match_explain },
   { "test_engine_limit_overrides_and_caps", test_engine_limit_overrides_and_caps },
