@@ -60,6 +60,13 @@ AmsPolicy *ams_policy_compile_json (const char *display_name, const char *json,
  * both in locations ("builtin:<name>") and in verdicts. */
 AmsPolicy *ams_policy_builtin (const char *name, const char *json, AmsPolicyKind kind);
 
+/* A new policy like `base`, without its statements whose Sid is
+ * `remove_sid` (NULL: none; *removed gets how many) and with the
+ * statements of `add` (same kind; NULL: none) appended: what-if edits of a
+ * key or trust policy. The statements keep where they were written. */
+AmsPolicy *ams_policy_edit (AmsPolicy *base, const char *remove_sid, AmsPolicy *add,
+                            guint *removed);
+
 /* Reference counting: a policy shared by many accounts (account_sets) is
  * compiled once. ams_policy_unref accepts NULL. */
 AmsPolicy *ams_policy_ref (AmsPolicy *p);

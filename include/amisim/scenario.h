@@ -249,6 +249,39 @@ typedef struct
   guint timeseries_max_rows;       /* simulation.output.timeseries_max_rows; default 100000 */
 } AmsScSimulation;
 
+/* events[]: what-if changes at simulated times. */
+typedef enum
+{
+  AMS_SC_EV_SET_LIMIT,            /* copies_per_account_region for matching pools */
+  AMS_SC_EV_DISABLE_KEY,
+  AMS_SC_EV_ENABLE_KEY,
+  AMS_SC_EV_SCHEDULE_KEY_DELETION,
+  AMS_SC_EV_CANCEL_KEY_DELETION,
+  AMS_SC_EV_ADD_STATEMENT,        /* to a key policy or a role's trust policy */
+  AMS_SC_EV_REMOVE_STATEMENT,     /* by Sid */
+  AMS_SC_EV_DELETE_ROLE,
+  AMS_SC_EV_MOVE_ACCOUNT,         /* into another OU (or the root) */
+  AMS_SC_EV_DEPENDENCY_UPDATE,    /* a component or the base image has a new version */
+  AMS_SC_EV_RETRY_IMAGE,          /* RetryImage: re-run the failed outputs of the last failed image */
+} AmsScEventKind;
+
+typedef struct
+{
+  AmsScEventKind kind;
+  AmsTime at;                /* simulated time (from the start) */
+  AmsSrcLoc loc;
+  AmsScRef key;              /* key events and key-policy statements: a key ARN */
+  AmsScRef account;          /* set_limit (optional), roles, move_account */
+  AmsScRef region;           /* set_limit (optional) */
+  const char *role;          /* trust-policy statements, delete_role */
+  guint copies;              /* set_limit */
+  const char *sid;           /* remove_statement */
+  AmsPolicy *statement;      /* add_statement: the statement, compiled as a one-statement
+                                policy of the right kind (owned) */
+  AmsScRef to;               /* move_account: r-… or ou-… */
+  AmsScRef pipeline;         /* dependency_update, retry_image */
+} AmsScEvent;
+
 typedef struct
 {
   const char *file;         /* as given to the loader ("builtin:default.yaml" for the default) */
@@ -264,6 +297,7 @@ typedef struct
   GPtrArray *organizations; /* of AmsScOrg* */
   GPtrArray *account_sets;  /* of AmsScAccountSet* */
   GPtrArray *pipelines;     /* of AmsScPipeline* */
+  GPtrArray *events;        /* of AmsScEvent*, in the order written */
   AmsScSimulation sim;
 
   /* owner of every string above */

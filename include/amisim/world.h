@@ -101,8 +101,9 @@ void ams_account_place (const AmsAccount *a, AmsPlace *out);
 /* Can the account use `region`: not opt-in, or enabled by the account? */
 gboolean ams_account_region_enabled (const AmsAccount *a, const AmsRegion *region);
 gboolean ams_account_blocks_public_amis (const AmsAccount *a);
-/* An IAM role by name (case-insensitive, as IAM), or NULL. */
-const AmsScRole *ams_account_find_role (const AmsAccount *a, const char *name);
+/* An IAM role of the account by name (case-insensitive, as IAM), as the
+ * world now has it (events may have deleted it or edited its trust), or NULL. */
+const AmsScRole *ams_world_find_role (const AmsWorld *w, const AmsAccount *a, const char *name);
 /* TRUE if the account is the management account of its organization
  * (SCPs never apply to it). */
 gboolean ams_account_is_management (const AmsAccount *a);
@@ -160,5 +161,23 @@ AmsKeyLookup ams_world_find_key (const AmsWorld *w, const char *ref, const AmsAc
  * the AWS managed key's policy (use through EC2 by principals of the owning
  * account only). Borrowed; compiled once per world and account as needed. */
 const AmsPolicy *ams_world_key_policy (const AmsWorld *w, const AmsKeyInfo *k);
+
+/* ---- what-if changes (events) ----
+ * Each changes the world from now on; the caller (the engine) makes its
+ * cached decisions again. */
+
+void ams_world_set_key_state (AmsWorld *w, const AmsKeyInfo *k, AmsKeyState state);
+/* Replaces the key's policy by an edit of it (ams_policy_edit). FALSE for
+ * the AWS managed key. */
+gboolean ams_world_edit_key_policy (AmsWorld *w, const AmsKeyInfo *k, const char *remove_sid,
+                                    AmsPolicy *add, guint *removed);
+/* Edits the trust policy of a role of `a`; FALSE if it has no such role. */
+gboolean ams_world_edit_trust (AmsWorld *w, const AmsAccount *a, const char *role,
+                               const char *remove_sid, AmsPolicy *add, guint *removed);
+/* Deletes a role of `a`; FALSE if it has no such role. */
+gboolean ams_world_delete_role (AmsWorld *w, const AmsAccount *a, const char *role);
+/* Moves `a` into the root or OU `to` of its own organization (or, outside
+ * one, into `to`'s organization). */
+void ams_world_move_account (AmsWorld *w, const AmsAccount *a, const AmsOrgNode *to);
 
 G_END_DECLS

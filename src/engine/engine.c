@@ -113,6 +113,9 @@ typedef struct
   guint consecutive_failures;
   gboolean disabled;
   AmsTime timeout;         /* distribution timeout */
+  GPtrArray *retry;        /* the failed copies (Target*) of its last failed image */
+  uint64_t retry_build;    /* that image's build number, 0 if none */
+  AmsTime retry_start;
   Image *distributing;     /* FIFO (oldest first) of images distributing */
   Image *distributing_tail;
   AmsEventHandle watchdog;
@@ -130,6 +133,8 @@ struct AmsEngineImage
   guint failed;
   AmsCause cause;          /* first failure            */
   gboolean scheduled;      /* started by the schedule (counts toward auto-disable) */
+  gboolean retried;        /* a RetryImage of an earlier failed image */
+  GPtrArray *failed_targets; /* copies that failed (Target*), NULL until one does */
   Copy *copies;            /* outstanding copies (doubly linked) */
   Image *next, *prev;      /* in the pipeline's distributing FIFO */
 };
@@ -169,6 +174,7 @@ struct AmsEngine
   AmsFreeList copies;
   AmsRecorder recorder;
   gboolean ran;
+  uint64_t events_applied;
   AmsResults res;
 };
 
@@ -402,6 +408,8 @@ ams_engine_free (AmsEngine *e)
       gsl_rng_free (p->faults);
       if (p->tz != NULL)
         g_time_zone_unref (p->tz);
+      if (p->retry != NULL)
+        g_ptr_array_unref (p->retry);
       g_free (p->targets);
       for (guint j = 0; j < p->n_entries; j++)
         if (p->entries[j].failed != NULL)
@@ -513,7 +521,15 @@ image_end (AmsEngine *e, Image *img)
   gboolean failed = img->failed > 0;
   unlink_distributing (img);
   if (failed)
-    e->res.images_failed++;
+    {
+      e->res.images_failed++;
+      /* what a RetryImage would run again */
+      if (p->retry != NULL)
+        g_ptr_array_unref (p->retry);
+      p->retry = g_steal_pointer (&img->failed_targets);
+      p->retry_build = img->build;
+      p->retry_start = img->t_start;
+    }
   else
     {
       e->res.images_available++;
@@ -551,6 +567,8 @@ image_end (AmsEngine *e, Image *img)
       };
       e->recorder.image (e->recorder.user, &r);
     }
+  if (img->failed_targets != NULL)
+    g_ptr_array_unref (img->failed_targets);
   ams_freelist_release (&e->images, img);
 }
 
@@ -626,6 +644,9 @@ copy_end (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step)
     {
       e->res.copies_failed++;
       output_failed (e, img, cause, c->t->spec.region, c->t->spec.target);
+      if (img->failed_targets == NULL)
+        img->failed_targets = g_ptr_array_new ();
+      g_ptr_array_add (img->failed_targets, c->t);
     }
   copy_unlink (c);
   ams_freelist_release (&e->copies, c);
@@ -1088,6 +1109,108 @@ pipeline_arm (AmsEngine *e, Pipeline *p)
     }
 }
 
+/* ---- what-if events ------------------------------------------------------ */
+
+/* RetryImage: the failed copies of the pipeline's last failed image run
+ * again; the image is no longer FAILED while they do. */
+static void
+retry_image (AmsEngine *e, Pipeline *p)
+{
+  if (p->retry == NULL || p->retry->len == 0)
+    return; /* nothing failed, or only outputs a retry cannot change */
+  e->res.images_failed--;
+  Image *img = ams_freelist_alloc (&e->images);
+  img->p = p;
+  img->build = p->retry_build;
+  img->t_start = p->retry_start;
+  img->t_built = img->t_dist = ams_kernel_now (e->k);
+  img->retried = TRUE;
+  GPtrArray *targets = g_steal_pointer (&p->retry);
+  img->outputs = targets->len;
+  img->remaining = targets->len + 1;
+  img->prev = p->distributing_tail;
+  if (p->distributing_tail != NULL)
+    p->distributing_tail->next = img;
+  else
+    p->distributing = img;
+  p->distributing_tail = img;
+  arm_watchdog (p);
+  for (guint i = 0; i < targets->len; i++)
+    copy_request (e, img, targets->pdata[i]);
+  g_ptr_array_unref (targets);
+  output_done (e, img);
+}
+
+static Pipeline *
+pipeline_named (AmsEngine *e, const char *name)
+{
+  for (guint i = 0; i < e->n_pipelines; i++)
+    if (strcmp (e->pipelines[i].sc->name, name) == 0)
+      return &e->pipelines[i];
+  return NULL;
+}
+
+static void
+apply_event (AmsKernel *k, void *data, uint64_t arg)
+{
+  AmsEngine *e = data;
+  const AmsScEvent *ev = e->sc->events->pdata[arg];
+  AmsWorld *w = (AmsWorld *) e->w; /* events are the one thing that changes the world */
+  e->events_applied++;
+  AmsKeyInfo key;
+  if (ev->key.value != NULL)
+    {
+      const AmsAccount *any = ams_world_account (w, 0);
+      const AmsRegion *anywhere = ams_world_region (w, 0);
+      AmsKeyLookup found = ams_world_find_key (w, ev->key.value, any, anywhere, &key);
+      g_assert (found != AMS_KEY_NOT_FOUND); /* resolved by the loader */
+    }
+  const AmsAccount *account = ev->account.value ? ams_world_find_account (w, ev->account.value)
+                                                : NULL;
+  switch (ev->kind)
+    {
+    case AMS_SC_EV_SET_LIMIT:
+      for (guint i = 0; i < e->pools->len; i++)
+        {
+          EnginePool *ep = e->pools->pdata[i];
+          if ((ev->account.value == NULL || strcmp (ev->account.value, ep->account->id) == 0)
+              && (ev->region.value == NULL || strcmp (ev->region.value, ep->region->name) == 0))
+            ams_pool_set_capacity (ep->pool, ev->copies);
+        }
+      return; /* no permission changed */
+    case AMS_SC_EV_DISABLE_KEY:
+      ams_world_set_key_state (w, &key, AMS_KEY_DISABLED);
+      break;
+    case AMS_SC_EV_ENABLE_KEY:
+    case AMS_SC_EV_CANCEL_KEY_DELETION:
+      ams_world_set_key_state (w, &key, AMS_KEY_ENABLED);
+      break;
+    case AMS_SC_EV_SCHEDULE_KEY_DELETION:
+      ams_world_set_key_state (w, &key, AMS_KEY_PENDING_DELETION);
+      break;
+    case AMS_SC_EV_ADD_STATEMENT:
+    case AMS_SC_EV_REMOVE_STATEMENT:
+      if (ev->key.value != NULL)
+        ams_world_edit_key_policy (w, &key, ev->sid, ev->statement, NULL);
+      else
+        ams_world_edit_trust (w, account, ev->role, ev->sid, ev->statement, NULL);
+      break;
+    case AMS_SC_EV_DELETE_ROLE:
+      ams_world_delete_role (w, account, ev->role);
+      break;
+    case AMS_SC_EV_MOVE_ACCOUNT:
+      ams_world_move_account (w, account, ams_world_find_org_node (w, ev->to.value));
+      break;
+    case AMS_SC_EV_DEPENDENCY_UPDATE:
+      pipeline_named (e, ev->pipeline.value)->updates_pending = TRUE;
+      return;
+    case AMS_SC_EV_RETRY_IMAGE:
+      retry_image (e, pipeline_named (e, ev->pipeline.value));
+      return;
+    }
+  e->epoch++; /* every cached permission decision is made again when next needed */
+}
+
 /* ---- running ----------------------------------------------------------- */
 
 static void
@@ -1185,6 +1308,14 @@ ams_engine_run (AmsEngine *e)
       }
   for (guint i = 0; i < e->n_pipelines; i++)
     pipeline_arm (e, &e->pipelines[i]);
+  /* events before schedules at the same moment: a key disabled at 3d
+   * fails the copies asked for at 3d */
+  for (guint i = 0; i < e->sc->events->len; i++)
+    {
+      const AmsScEvent *ev = e->sc->events->pdata[i];
+      if (ev->at <= e->sc->horizon) /* what-ifs belong to the horizon, not to a drain */
+        ams_kernel_schedule (e->k, ev->at, AMS_PRIORITY_DEFAULT - 1, apply_event, e, i);
+    }
   ams_kernel_run_until (e->k, e->sc->horizon);
   if (e->sc->sim.drain)
     {

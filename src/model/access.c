@@ -360,7 +360,7 @@ assume_role (AmsAccess *ax, const AmsAccount *owner, const AmsAccount *target,
              const AmsRegion *region, AmsStep step, AmsCause missing_cause, Actor *actor,
              AmsBlocker *b)
 {
-  const AmsScRole *role = ams_account_find_role (target, AMS_CROSS_ACCOUNT_ROLE);
+  const AmsScRole *role = ams_world_find_role (ax->w, target, AMS_CROSS_ACCOUNT_ROLE);
   g_autofree char *role_arn = g_strdup_printf ("arn:aws:iam::%s:role/%s", target->id,
                                                AMS_CROSS_ACCOUNT_ROLE);
   if (role == NULL)
@@ -673,7 +673,7 @@ ams_access_check_lifecycle_delete (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
     return TRUE;
   g_autofree char *role_arn = g_strdup_printf ("arn:aws:iam::%s:role/%s", target->id,
                                                AMS_LIFECYCLE_ROLE);
-  const AmsScRole *role = ams_account_find_role (target, AMS_LIFECYCLE_ROLE);
+  const AmsScRole *role = ams_world_find_role (ax->w, target, AMS_LIFECYCLE_ROLE);
   if (role == NULL)
     {
       block (b, AMS_CAUSE_LIFECYCLE_ROLE_MISSING, AMS_STEP_LIFECYCLE, target, region, role_arn,

@@ -26,9 +26,27 @@ struct AmsWorld
   GHashTable *by_org;     /* o-… -> AmsOrg* */
   GHashTable *by_node;    /* r-… / ou-… -> AmsOrgNode* */
   GHashTable *key_policies; /* "default/<account>" or "ebs/<account>/<region>" -> AmsPolicy* */
+  /* what-if changes, by "<account>/<key id>" or "<account>/<role name, lower case>" */
+  GHashTable *key_states;   /* -> GINT_TO_POINTER (state + 1) */
+  GHashTable *edited_keys;  /* -> AmsPolicy* (owned) */
+  GHashTable *roles;        /* -> AmsScRole* (owned shallow copy), or DELETED */
 };
 
+/* A role deleted by an event. */
+static const AmsScRole deleted_role;
+#define DELETED ((AmsScRole *) &deleted_role)
+
 /* ---- building ---- */
+
+static void
+role_override_free (gpointer p)
+{
+  AmsScRole *r = p;
+  if (r == DELETED)
+    return;
+  ams_policy_unref (r->trust);
+  g_free (r);
+}
 
 static const char *
 intern (AmsWorld *w, const char *s)
@@ -120,6 +138,10 @@ ams_world_new (const AmsScenario *sc)
   w->by_node = g_hash_table_new (g_str_hash, g_str_equal);
   w->key_policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) ams_policy_unref);
+  w->key_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  w->edited_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) ams_policy_unref);
+  w->roles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, role_override_free);
 
   for (guint i = 0; i < sc->regions->len; i++)
     {
@@ -244,6 +266,9 @@ ams_world_free (AmsWorld *w)
   g_hash_table_unref (w->by_org);
   g_hash_table_unref (w->by_node);
   g_hash_table_unref (w->key_policies);
+  g_hash_table_unref (w->key_states);
+  g_hash_table_unref (w->edited_keys);
+  g_hash_table_unref (w->roles);
   g_string_chunk_free (w->strings);
   g_free (w);
 }
@@ -361,8 +386,15 @@ ams_account_blocks_public_amis (const AmsAccount *a)
   return a->proto == NULL ? TRUE : a->proto->block_public_ami_access;
 }
 
-const AmsScRole *
-ams_account_find_role (const AmsAccount *a, const char *name)
+static char *
+role_key (const AmsAccount *a, const char *name)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+  return g_strdup_printf ("%s/%s", a->id, lower);
+}
+
+static const AmsScRole *
+proto_role (const AmsAccount *a, const char *name)
 {
   if (a->proto == NULL)
     return NULL;
@@ -373,6 +405,19 @@ ams_account_find_role (const AmsAccount *a, const char *name)
         return r;
     }
   return NULL;
+}
+
+const AmsScRole *
+ams_world_find_role (const AmsWorld *w, const AmsAccount *a, const char *name)
+{
+  if (g_hash_table_size (w->roles) > 0)
+    {
+      g_autofree char *key = role_key (a, name);
+      const AmsScRole *r = g_hash_table_lookup (w->roles, key);
+      if (r != NULL)
+        return r == DELETED ? NULL : r;
+    }
+  return proto_role (a, name);
 }
 
 gboolean
@@ -433,8 +478,8 @@ key_arn (AmsKeyInfo *out)
 }
 
 static AmsKeyLookup
-find_in (const AmsAccount *account, const AmsRegion *region, const char *id_or_alias,
-         AmsKeyInfo *out)
+find_in (const AmsWorld *w, const AmsAccount *account, const AmsRegion *region,
+         const char *id_or_alias, AmsKeyInfo *out)
 {
   memset (out, 0, sizeof *out);
   out->account = account;
@@ -462,6 +507,13 @@ find_in (const AmsAccount *account, const AmsRegion *region, const char *id_or_a
           }
         out->key = k;
         out->state = k->state;
+        if (g_hash_table_size (w->key_states) > 0)
+          {
+            g_autofree char *sk = g_strdup_printf ("%s/%s", account->id, k->id);
+            gpointer st = g_hash_table_lookup (w->key_states, sk);
+            if (st != NULL)
+              out->state = (AmsKeyState) (GPOINTER_TO_INT (st) - 1);
+          }
         key_arn (out);
         return AMS_KEY_FOUND;
       }
@@ -476,7 +528,7 @@ ams_world_find_key (const AmsWorld *w, const char *ref, const AmsAccount *accoun
   if (ref == NULL)
     ref = "alias/aws/ebs";
   if (!g_str_has_prefix (ref, "arn:"))
-    return find_in (account, region, ref, out);
+    return find_in (w, account, region, ref, out);
 
   /* arn:aws:kms:<region>:<account>:key/<id> or …:alias/<name> */
   g_auto (GStrv) parts = g_strsplit (ref, ":", 6);
@@ -491,14 +543,31 @@ ams_world_find_key (const AmsWorld *w, const char *ref, const AmsAccount *accoun
       memset (out, 0, sizeof *out);
       return AMS_KEY_NOT_FOUND;
     }
-  AmsKeyLookup r = find_in (owner, where, id, out);
+  AmsKeyLookup r = find_in (w, owner, where, id, out);
   if (r == AMS_KEY_FOUND && where != region)
     return AMS_KEY_OTHER_REGION;
   return r;
 }
 
+/* The key policy as the scenario wrote it (or the default one). */
+static AmsPolicy *
+base_key_policy (const AmsWorld *w, const AmsKeyInfo *k);
+
 const AmsPolicy *
 ams_world_key_policy (const AmsWorld *w, const AmsKeyInfo *k)
+{
+  if (!k->aws_managed && g_hash_table_size (w->edited_keys) > 0)
+    {
+      g_autofree char *ek = g_strdup_printf ("%s/%s", k->account->id, k->key->id);
+      AmsPolicy *edited = g_hash_table_lookup (w->edited_keys, ek);
+      if (edited != NULL)
+        return edited;
+    }
+  return base_key_policy (w, k);
+}
+
+static AmsPolicy *
+base_key_policy (const AmsWorld *w, const AmsKeyInfo *k)
 {
   if (!k->aws_managed && k->key->policy != NULL)
     return k->key->policy;
@@ -543,4 +612,56 @@ ams_world_key_policy (const AmsWorld *w, const AmsKeyInfo *k)
   p = ams_policy_builtin (name, json, AMS_POLICY_RESOURCE);
   g_hash_table_insert (w->key_policies, g_steal_pointer (&cache), p);
   return p;
+}
+
+/* ---- what-if changes ---- */
+
+void
+ams_world_set_key_state (AmsWorld *w, const AmsKeyInfo *k, AmsKeyState state)
+{
+  g_return_if_fail (k->key != NULL);
+  g_hash_table_insert (w->key_states, g_strdup_printf ("%s/%s", k->account->id, k->key->id),
+                       GINT_TO_POINTER ((int) state + 1));
+}
+
+gboolean
+ams_world_edit_key_policy (AmsWorld *w, const AmsKeyInfo *k, const char *remove_sid,
+                           AmsPolicy *add, guint *removed)
+{
+  if (k->aws_managed)
+    return FALSE;
+  AmsPolicy *now = (AmsPolicy *) ams_world_key_policy (w, k);
+  AmsPolicy *edited = ams_policy_edit (now, remove_sid, add, removed);
+  g_hash_table_insert (w->edited_keys, g_strdup_printf ("%s/%s", k->account->id, k->key->id),
+                       edited);
+  return TRUE;
+}
+
+gboolean
+ams_world_edit_trust (AmsWorld *w, const AmsAccount *a, const char *role, const char *remove_sid,
+                      AmsPolicy *add, guint *removed)
+{
+  const AmsScRole *now = ams_world_find_role (w, a, role);
+  if (now == NULL)
+    return FALSE;
+  AmsScRole *copy = g_new (AmsScRole, 1);
+  *copy = *now; /* the policy lists stay the scenario's */
+  copy->trust = ams_policy_edit (now->trust, remove_sid, add, removed);
+  g_hash_table_insert (w->roles, role_key (a, role), copy);
+  return TRUE;
+}
+
+gboolean
+ams_world_delete_role (AmsWorld *w, const AmsAccount *a, const char *role)
+{
+  if (ams_world_find_role (w, a, role) == NULL)
+    return FALSE;
+  g_hash_table_insert (w->roles, role_key (a, role), DELETED);
+  return TRUE;
+}
+
+void
+ams_world_move_account (AmsWorld *w, const AmsAccount *a, const AmsOrgNode *to)
+{
+  ((AmsAccount *) a)->parent = to;
 }

@@ -153,8 +153,9 @@ struct AmsPolicy
   char *name;
   AmsPolicyKind kind;
   gboolean variables;       /* Version 2012-10-17 */
-  GPtrArray *statements;    /* of AmsStatement*   */
+  GPtrArray *statements;    /* of AmsStatement*; owned unless `sources` is set */
   GStringChunk *strings;    /* loc file and path strings */
+  GPtrArray *sources;       /* an edited policy: the policies its statements belong to */
 };
 
 void ams__statement_free (AmsStatement *s);

@@ -5,6 +5,7 @@
  * handed to each. Compilation lives in compile.c, evaluation in
  * evaluate.c.
  */
+#include <string.h>
 #include "policy-private.h"
 
 AmsPolicy *
@@ -25,7 +26,46 @@ ams_policy_unref (AmsPolicy *p)
     g_ptr_array_unref (p->statements);
   if (p->strings != NULL)
     g_string_chunk_free (p->strings);
+  if (p->sources != NULL)
+    g_ptr_array_unref (p->sources);
   g_free (p);
+}
+
+AmsPolicy *
+ams_policy_edit (AmsPolicy *base, const char *remove_sid, AmsPolicy *add, guint *removed)
+{
+  g_return_val_if_fail (base != NULL, NULL);
+  g_return_val_if_fail (add == NULL || add->kind == base->kind, NULL);
+  AmsPolicy *p = g_new0 (AmsPolicy, 1);
+  p->ref = 1;
+  p->name = g_strdup (base->name);
+  p->kind = base->kind;
+  p->variables = base->variables;
+  /* the statements stay owned by the policies they were compiled in, which
+   * this one keeps alive (with their locations' strings) */
+  p->statements = g_ptr_array_new ();
+  p->sources = g_ptr_array_new_with_free_func ((GDestroyNotify) ams_policy_unref);
+  g_ptr_array_add (p->sources, ams_policy_ref (base));
+  guint n = 0;
+  for (guint i = 0; i < base->statements->len; i++)
+    {
+      const AmsStatement *st = base->statements->pdata[i];
+      if (remove_sid != NULL && st->sid != NULL && strcmp (st->sid, remove_sid) == 0)
+        {
+          n++;
+          continue;
+        }
+      g_ptr_array_add (p->statements, (gpointer) st);
+    }
+  if (add != NULL)
+    {
+      g_ptr_array_add (p->sources, ams_policy_ref (add));
+      for (guint i = 0; i < add->statements->len; i++)
+        g_ptr_array_add (p->statements, add->statements->pdata[i]);
+    }
+  if (removed != NULL)
+    *removed = n;
+  return p;
 }
 
 const char *

@@ -512,8 +512,8 @@ ams_get_pattern (AmsCheck *c, const AmsYNode *n, AmsPattern p, const char **out)
 
 /* ---- embedded documents ---- */
 
-static void
-policy_report (void *user, const AmsSrcLoc *loc, const char *message)
+void
+ams_check_policy_report (void *user, const AmsSrcLoc *loc, const char *message)
 {
   AmsCheck *c = user;
   ams_diag_add (c->diag, loc->file, loc->line, loc->col, loc->path, "%s", message);
@@ -559,7 +559,7 @@ ams_get_policy (AmsCheck *c, const AmsYNode *n, AmsPolicyKind kind, const char *
     return NULL;
   g_autoptr (AmsValueDoc) doc = ams_value_doc_new ();
   AmsValue *root = ams_value_from_ynode (doc, n, c->path->str);
-  return ams_policy_compile (root, kind, name, policy_report, c);
+  return ams_policy_compile (root, kind, name, ams_check_policy_report, c);
 }
 
 gboolean

@@ -153,6 +153,9 @@ gboolean ams_get_pattern (AmsCheck *c, const AmsYNode *n, AmsPattern p, const ch
  * (YAML shape or IAM grammar) are reported at their positions; NULL then. */
 AmsPolicy *ams_get_policy (AmsCheck *c, const AmsYNode *n, AmsPolicyKind kind, const char *name);
 
+/* An AmsPolicyErrorFn that reports into the check (user: the AmsCheck). */
+void ams_check_policy_report (void *user, const AmsSrcLoc *loc, const char *message);
+
 /* A sequence of scalars matching `p` into `out` (of AmsScRef), at most
  * `max_items` (0: no limit) and at least `min_items`; duplicates are
  * reported as errors when `unique`. */

@@ -27,6 +27,7 @@ scenario_new (const char *display_name)
   sc->accounts = g_ptr_array_new_with_free_func (ams_sc_account_free);
   sc->organizations = g_ptr_array_new_with_free_func (ams_sc_org_free);
   sc->account_sets = g_ptr_array_new_with_free_func (g_free);
+  sc->events = g_ptr_array_new_with_free_func (ams_sc_event_free_func ());
   sc->pipelines = g_ptr_array_new_with_free_func (ams_sc_pipeline_free);
 
   /* defaults (SCENARIO.md §1, DOMAIN.md §3-§4) */
@@ -70,6 +71,7 @@ ams_scenario_free (AmsScenario *sc)
   if (sc == NULL)
     return;
   g_ptr_array_unref (sc->regions);
+  g_ptr_array_unref (sc->events);
   g_ptr_array_unref (sc->pipelines);
   g_ptr_array_unref (sc->account_sets);
   g_ptr_array_unref (sc->organizations);

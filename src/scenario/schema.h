@@ -48,6 +48,14 @@ gboolean ams_schema_account_defined (AmsCheck *c, const char *id);
  * checked against organizations once all is read. */
 void ams_schema_resolve_sharing (AmsCheck *c, AmsScenario *sc);
 
+/* schema_events.c: events (AmsFieldFn; target: the AmsScenario), their
+ * references once all is read, and the free function of their entries. */
+void ams_schema_events (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer sc);
+void ams_schema_resolve_events (AmsCheck *c, AmsScenario *sc);
+GDestroyNotify ams_sc_event_free_func (void);
+/* schema_world.c: is `id` the root or an OU of an organization? */
+gboolean ams_schema_org_node_defined (const AmsScenario *sc, const char *id);
+
 /* schema_top.c: a region / account reference that must resolve. */
 void ams_schema_resolve_region (AmsCheck *c, const AmsScRef *ref);
 void ams_schema_resolve_account (AmsCheck *c, const AmsScRef *ref);

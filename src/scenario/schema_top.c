@@ -226,7 +226,7 @@ static const AmsField top_fields[] = {
   { "organizations", top_organizations, 0, NULL },
   { "account_sets", top_account_sets, 0, NULL },
   { "lifecycle_policies", NULL, AMS_FIELD_NOT_YET, "lifecycle policies" },
-  { "events", NULL, AMS_FIELD_NOT_YET, "what-if events" },
+  { "events", ams_schema_events, 0, NULL },
   { NULL },
 };
 
@@ -301,6 +301,7 @@ resolve_references (AmsCheck *c, AmsScenario *sc)
     }
   ams_schema_resolve_world (c, sc);
   ams_schema_resolve_sharing (c, sc);
+  ams_schema_resolve_events (c, sc);
 }
 
 void

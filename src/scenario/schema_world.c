@@ -872,3 +872,27 @@ ams_schema_resolve_world (AmsCheck *c, AmsScenario *sc)
   g_hash_table_unref (w.unit_locs);
   g_ptr_array_unref (w.parent_names);
 }
+
+static gboolean
+unit_defined (const GPtrArray *units, const char *id)
+{
+  for (guint i = 0; i < units->len; i++)
+    {
+      const AmsScUnit *u = units->pdata[i];
+      if (strcmp (u->id, id) == 0 || unit_defined (u->units, id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+ams_schema_org_node_defined (const AmsScenario *sc, const char *id)
+{
+  for (guint i = 0; i < sc->organizations->len; i++)
+    {
+      const AmsScOrg *o = sc->organizations->pdata[i];
+      if (strcmp (o->root, id) == 0 || unit_defined (o->units, id))
+        return TRUE;
+    }
+  return FALSE;
+}

@@ -580,7 +580,126 @@ test_engine_cron_schedule (void)
   free_run (sc, w, e);
 }
 
+/* An encrypted nightly image to one account of the workloads OU, whose key
+ * policy grants the OU and below; `events` is spliced in. Nights at 1d
+ * and 2d finish; the 3d build is still running at the horizon. */
+static const char events_yaml[] =
+  "amisim: 1\n"
+  "horizon: 3d\n"
+  "regions: [{name: us-east-1}]\n"
+  "organizations:\n"
+  "  - {id: o-a1b2c3d4e5, management_account: \"111111111111\", root: r-a1b2, units: [\n"
+  "     {id: ou-a1b2-aaaaaaaa, accounts: [\"222222222222\"]}, {id: ou-a1b2-bbbbbbbb}]}\n"
+  "accounts:\n"
+  "  - id: \"111111111111\"\n"
+  "    kms_keys:\n"
+  "      - id: 1234abcd-12ab-34cd-56ef-1234567890ab\n"
+  "        region: us-east-1\n"
+  "        alias: alias/ami\n"
+  "        policy: {Statement: [\n"
+  "          {Sid: Admin, Effect: Allow, Principal: {AWS: \"111111111111\"}, Action: \"kms:*\", Resource: \"*\"},\n"
+  "          {Sid: Workloads, Effect: Allow, Principal: \"*\", Action: \"kms:*\", Resource: \"*\",\n"
+  "           Condition: {\"ForAnyValue:StringLike\": {\"aws:PrincipalOrgPaths\": [\"o-a1b2c3d4e5/r-a1b2/ou-a1b2-aaaaaaaa/*\"]}}}]}\n"
+  "  - id: \"222222222222\"\n"
+  "    roles:\n"
+  "      - name: EC2ImageBuilderDistributionCrossAccountRole\n"
+  "        trust: {Statement: [{Sid: Factory, Effect: Allow, Principal: {AWS: \"111111111111\"}, Action: \"sts:AssumeRole\"}]}\n"
+  "        managed_policies: [Ec2ImageBuilderCrossAccountDistributionAccess]\n"
+  "        inline_policies: [{Statement: [{Effect: Allow, Action: \"kms:*\", Resource: \"*\"}]}]\n"
+  "pipelines:\n"
+  "  - name: golden\n"
+  "    account: \"111111111111\"\n"
+  "    region: us-east-1\n"
+  "    schedule: {scheduleExpression: rate(1 day), pipelineExecutionStartCondition: EXPRESSION_MATCH_ONLY}\n"
+  "    recipe: {name: golden, version: 1.0.0, encrypted: true, kms_key: alias/ami}\n"
+  "    build_time: 10m\n"
+  "    test_time: 0s\n"
+  "    distribution: {name: one, distributions: [{region: us-east-1,\n"
+  "                   amiDistributionConfiguration: {targetAccountIds: [\"222222222222\"]}}]}\n"
+  "simulation:\n"
+  "  copy: {duration: 30m}\n"
+  "  schedule_delay: 0s\n"
+  "events:\n";
+
+#define KEY_ARN "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+#define ROLE "account: \"222222222222\", role: EC2ImageBuilderDistributionCrossAccountRole"
+
+static void
+test_engine_events (void)
+{
+  const struct
+  {
+    const char *events;
+    guint available, failed;
+    AmsCause cause;
+    guint count;
+  } cases[] = {
+    { "  []\n", 2, 0, AMS_CAUSE_NONE, 0 },
+    { "  - {at: 1d12h, action: disable_key, key: \"" KEY_ARN "\"}\n", 1, 1, AMS_CAUSE_KEY_DISABLED, 1 },
+    { "  - {at: 1d12h, action: schedule_key_deletion, key: \"" KEY_ARN "\"}\n", 1, 1,
+      AMS_CAUSE_KEY_PENDING_DELETION, 1 },
+    { "  - {at: 1d12h, action: move_account, account: \"222222222222\", to: ou-a1b2-bbbbbbbb}\n",
+      1, 1, AMS_CAUSE_KEY_POLICY_DENIES, 1 },
+    { "  - {at: 1d12h, action: remove_statement, " ROLE ", sid: Factory}\n", 1, 1,
+      AMS_CAUSE_ROLE_TRUST_DENIES, 1 },
+    { "  - {at: 12h, action: delete_role, " ROLE "}\n", 0, 2, AMS_CAUSE_ROLE_MISSING, 2 },
+    /* the grant is taken away on day 0 and given back (as written) on day 1 */
+    { "  - {at: 12h, action: remove_statement, key: \"" KEY_ARN "\", sid: Workloads}\n"
+      "  - {at: 1d12h, action: add_statement, key: \"" KEY_ARN "\", statement: {Sid: Back, Effect: Allow,\n"
+      "     Principal: \"*\", Action: \"kms:*\", Resource: \"*\", Condition: {StringEquals: {\"aws:PrincipalOrgID\": o-a1b2c3d4e5}}}}\n",
+      1, 1, AMS_CAUSE_KEY_POLICY_DENIES, 1 },
+    /* night 1 fails on the disabled key; the key comes back and RetryImage
+     * runs the failed copy again: both images end available */
+    { "  - {at: 12h, action: disable_key, key: \"" KEY_ARN "\"}\n"
+      "  - {at: 1d1h, action: enable_key, key: \"" KEY_ARN "\"}\n"
+      "  - {at: 1d2h, action: retry_image, pipeline: golden}\n",
+      2, 0, AMS_CAUSE_KEY_DISABLED, 1 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strconcat (events_yaml, cases[i].events, NULL);
+      AmsScenario *sc;
+      AmsWorld *w;
+      AmsEngine *e;
+      const AmsResults *r = run_text (text, NULL, 0, &sc, &w, &e);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+      if (r->images_available != cases[i].available || r->images_failed != cases[i].failed)
+        printf ("\n    case %u: available %" G_GUINT64_FORMAT ", failed %" G_GUINT64_FORMAT "\n", i,
+                (guint64) r->images_available, (guint64) r->images_failed);
+      CU_ASSERT_EQUAL (r->images_available, cases[i].available);
+      CU_ASSERT_EQUAL (r->images_failed, cases[i].failed);
+      if (cases[i].cause != AMS_CAUSE_NONE)
+        CU_ASSERT_EQUAL (r->failures_by_cause[cases[i].cause], cases[i].count);
+      free_run (sc, w, e);
+    }
+
+  /* a limit raised before the night removes the queue */
+  AmsScenario *sc;
+  AmsWorld *w;
+  AmsEngine *e;
+  g_autofree char *raised = g_strconcat (three_into_two,
+    "events: [{at: 12h, action: set_limit, account: \"222222222222\", copies_per_account_region: 3}]\n",
+    NULL);
+  const AmsResults *r = run_text (raised, NULL, 0, &sc, &w, &e);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+  CU_ASSERT_EQUAL (r->copies_waited, 0);
+  free_run (sc, w, e);
+
+  /* a dependency update lets the default start condition build again */
+  g_autofree char *deps = g_strconcat (three_into_two,
+    "events: [{at: 1d12h, action: dependency_update, pipeline: team-a}]\n", NULL);
+  AmsOverride cond[] = {
+    { "pipelines[0].schedule.pipelineExecutionStartCondition",
+      "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE", "test" },
+    { "horizon", "5d", "test" },
+  };
+  r = run_text (deps, cond, 2, &sc, &w, &e);
+  CU_ASSERT_EQUAL (r->runs_skipped, 3); /* team-a builds on days 1 and 2, skips 3-5 */
+  free_run (sc, w, e);
+}
+
 static const AmsTestCase cases[] = {
+  { "test_engine_events", test_engine_events },
   { "test_engine_cron_schedule", test_engine_cron_schedule },
   { "test_engine_bandwidth_model", test_engine_bandwidth_model },
   { "test_engine_failures_match_explain", test_engine_failures_match_explain },

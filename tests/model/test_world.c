@@ -121,9 +121,9 @@ test_world_set_accounts_follow_their_template (void)
   const AmsAccount *bare = ams_world_find_account (w, "000000000010");
   const AmsRegion *af = ams_world_find_region (w, "af-south-1");
   const AmsRegion *us = ams_world_find_region (w, "us-east-1");
-  CU_ASSERT_PTR_NOT_NULL (ams_account_find_role (made, "EC2ImageBuilderDistributionCrossAccountRole"));
-  CU_ASSERT_PTR_NOT_NULL (ams_account_find_role (made, "ec2imagebuilderdistributioncrossaccountrole"));
-  CU_ASSERT_PTR_NULL (ams_account_find_role (bare, "EC2ImageBuilderDistributionCrossAccountRole"));
+  CU_ASSERT_PTR_NOT_NULL (ams_world_find_role (w, made, "EC2ImageBuilderDistributionCrossAccountRole"));
+  CU_ASSERT_PTR_NOT_NULL (ams_world_find_role (w, made, "ec2imagebuilderdistributioncrossaccountrole"));
+  CU_ASSERT_PTR_NULL (ams_world_find_role (w, bare, "EC2ImageBuilderDistributionCrossAccountRole"));
   CU_ASSERT_TRUE (ams_account_region_enabled (made, af));
   CU_ASSERT_FALSE (ams_account_region_enabled (bare, af));
   CU_ASSERT_TRUE (ams_account_region_enabled (bare, us));

@@ -1,0 +1,332 @@
+/* amisim — scenario loader: events[], what-if changes at simulated times.
+ *
+ *   events:
+ *     - {at: 3d, action: disable_key, key: arn:aws:kms:us-east-1:111111111111:key/…}
+ *     - {at: 1d, action: add_statement, account: "222222222222",
+ *        role: EC2ImageBuilderDistributionCrossAccountRole, statement: {…}}
+ *
+ * One table holds every key an event may have; each action then says which
+ * it needs and which it has no use for, so a misplaced key is an error
+ * rather than silently ignored. A statement to add is compiled here, at the
+ * position where it was written, as a one-statement policy. References
+ * (keys, accounts, roles, OUs, pipelines) are resolved once everything is
+ * read, in ams_schema_resolve_events.
+ */
+#include <string.h>
+
+#include "schema.h"
+
+typedef struct
+{
+  const char *name;
+  AmsScEventKind kind;
+  const char *needs[3];   /* keys it must have (besides at and action) */
+  const char *may[3];     /* keys it may have */
+} Action;
+
+static const Action actions[] = {
+  { "set_limit", AMS_SC_EV_SET_LIMIT, { "copies_per_account_region" }, { "account", "region" } },
+  { "disable_key", AMS_SC_EV_DISABLE_KEY, { "key" }, { NULL } },
+  { "enable_key", AMS_SC_EV_ENABLE_KEY, { "key" }, { NULL } },
+  { "schedule_key_deletion", AMS_SC_EV_SCHEDULE_KEY_DELETION, { "key" }, { NULL } },
+  { "cancel_key_deletion", AMS_SC_EV_CANCEL_KEY_DELETION, { "key" }, { NULL } },
+  { "add_statement", AMS_SC_EV_ADD_STATEMENT, { "statement" }, { "key", "account", "role" } },
+  { "remove_statement", AMS_SC_EV_REMOVE_STATEMENT, { "sid" }, { "key", "account", "role" } },
+  { "delete_role", AMS_SC_EV_DELETE_ROLE, { "account", "role" }, { NULL } },
+  { "move_account", AMS_SC_EV_MOVE_ACCOUNT, { "account", "to" }, { NULL } },
+  { "dependency_update", AMS_SC_EV_DEPENDENCY_UPDATE, { "pipeline" }, { NULL } },
+  { "retry_image", AMS_SC_EV_RETRY_IMAGE, { "pipeline" }, { NULL } },
+};
+
+static const char *const action_names[] = {
+  "set_limit", "disable_key", "enable_key", "schedule_key_deletion", "cancel_key_deletion",
+  "add_statement", "remove_statement", "delete_role", "move_account", "dependency_update",
+  "retry_image",
+};
+
+static void
+event_free (gpointer p)
+{
+  AmsScEvent *ev = p;
+  ams_policy_unref (ev->statement);
+  g_free (ev);
+}
+
+GDestroyNotify
+ams_sc_event_free_func (void)
+{
+  return event_free;
+}
+
+static void
+ev_at (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_duration (c, value, &((AmsScEvent *) target)->at);
+}
+
+static void
+ev_ref (AmsCheck *c, const AmsYNode *value, AmsPattern p, AmsScRef *ref)
+{
+  if (ams_get_pattern (c, value, p, &ref->value))
+    ams_check_loc (c, value, &ref->loc);
+}
+
+static void
+ev_key (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScEvent *ev = target;
+  const char *text;
+  if (!ams_get_scalar (c, value, "a key ARN", &text))
+    return;
+  if (!g_str_has_prefix (text, "arn:") || !ams_pattern_match (AMS_PAT_KMS_KEY_REF, text, strlen (text)))
+    {
+      ams_check_error (c, value, "expected a key ARN like arn:aws:kms:us-east-1:111111111111:key/"
+                                 "1234abcd-12ab-34cd-56ef-1234567890ab (or an alias ARN), got \"%s\"",
+                       text);
+      return;
+    }
+  ev->key.value = ams_check_intern (c, text);
+  ams_check_loc (c, value, &ev->key.loc);
+}
+
+static void
+ev_account (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ev_ref (c, value, AMS_PAT_ACCOUNT_ID, &((AmsScEvent *) target)->account);
+}
+
+static void
+ev_region (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ev_ref (c, value, AMS_PAT_REGION, &((AmsScEvent *) target)->region);
+}
+
+static void
+ev_role (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_pattern (c, value, AMS_PAT_ROLE_NAME, &((AmsScEvent *) target)->role);
+}
+
+static void
+ev_copies (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  guint64 v;
+  if (ams_get_uint (c, value, 1, 100000, &v))
+    ((AmsScEvent *) target)->copies = (guint) v;
+}
+
+static void
+ev_sid (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_string (c, value, 1, 128, &((AmsScEvent *) target)->sid);
+}
+
+static void
+ev_to (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScEvent *ev = target;
+  const char *text;
+  if (!ams_get_scalar (c, value, "a root id (r-…) or an OU id (ou-…)", &text))
+    return;
+  gsize len = strlen (text);
+  if (!ams_pattern_match (AMS_PAT_ROOT_ID, text, len) && !ams_pattern_match (AMS_PAT_OU_ID, text, len))
+    {
+      ams_check_error (c, value, "expected a root id (r-…) or an OU id (ou-…-…), got \"%s\"", text);
+      return;
+    }
+  ev->to.value = ams_check_intern (c, text);
+  ams_check_loc (c, value, &ev->to.loc);
+}
+
+static void
+ev_pipeline (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScEvent *ev = target;
+  if (ams_get_string (c, value, 1, 128, &ev->pipeline.value))
+    ams_check_loc (c, value, &ev->pipeline.loc);
+}
+
+static const AmsField event_fields[] = {
+  { "at", ev_at, AMS_FIELD_REQUIRED, "when it happens, from the start, e.g. at: 3d" },
+  { "action", NULL, AMS_FIELD_REQUIRED,
+    "what happens, e.g. action: disable_key (see the scenario reference)" },
+  { "key", ev_key, 0, NULL },
+  { "account", ev_account, 0, NULL },
+  { "region", ev_region, 0, NULL },
+  { "role", ev_role, 0, NULL },
+  { "copies_per_account_region", ev_copies, 0, NULL },
+  { "sid", ev_sid, 0, NULL },
+  { "statement", NULL, 0, NULL }, /* compiled below, once the action is known */
+  { "to", ev_to, 0, NULL },
+  { "pipeline", ev_pipeline, 0, NULL },
+  { NULL },
+};
+
+static gboolean
+listed (const char *const *list, guint n, const char *key)
+{
+  for (guint i = 0; i < n && list[i] != NULL; i++)
+    if (strcmp (list[i], key) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A one-statement policy from the mapping written at `n`. */
+static AmsPolicy *
+compile_statement (AmsCheck *c, const AmsYNode *n, const char *name)
+{
+  if (n->kind != AMS_YNODE_MAPPING)
+    {
+      ams_check_error (c, n, "expected a policy statement (a mapping with Effect, Action, …), "
+                             "got %s", ams_ynode_describe (n));
+      return NULL;
+    }
+  g_autoptr (AmsValueDoc) doc = ams_value_doc_new ();
+  AmsSrcLoc loc = { .file = n->file, .path = c->path->str, .line = n->line, .col = n->col };
+  AmsValue *root = ams_value_new_object (doc, &loc);
+  ams_value_set_member (doc, root, "Version", &loc,
+                        ams_value_new_scalar (doc, AMS_VALUE_STRING, "2012-10-17", &loc));
+  AmsValue *list = ams_value_new_array (doc, &loc);
+  g_autofree char *path = g_strdup (c->path->str);
+  ams_value_append (doc, list, ams_value_from_ynode (doc, n, path));
+  ams_value_set_member (doc, root, "Statement", &loc, list);
+  return ams_policy_compile (root, AMS_POLICY_RESOURCE, name, ams_check_policy_report, c);
+}
+
+static void
+event_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
+{
+  AmsScenario *sc = target;
+  AmsScEvent *ev = g_new0 (AmsScEvent, 1);
+  ams_check_loc (c, item, &ev->loc);
+  if (!ams_check_mapping (c, item, event_fields, 0, ev))
+    {
+      event_free (ev);
+      return;
+    }
+  const AmsYNode *action = ams_ynode_lookup (item, "action");
+  guint a;
+  gsize mark = ams_check_push_key (c, "action");
+  gboolean known = action != NULL && ams_get_enum (c, action, action_names,
+                                                   G_N_ELEMENTS (action_names), &a);
+  ams_check_pop (c, mark);
+  if (!known)
+    {
+      event_free (ev);
+      return;
+    }
+  const Action *act = &actions[a];
+  ev->kind = act->kind;
+
+  /* what the action needs, and nothing it has no use for */
+  gboolean ok = TRUE;
+  for (guint i = 0; i < item->pairs->len; i++)
+    {
+      const AmsYPair *p = &g_array_index (item->pairs, AmsYPair, i);
+      const char *k = p->key->text;
+      if (strcmp (k, "at") == 0 || strcmp (k, "action") == 0
+          || listed (act->needs, G_N_ELEMENTS (act->needs), k)
+          || listed (act->may, G_N_ELEMENTS (act->may), k))
+        continue;
+      gsize m = ams_check_push_key (c, k);
+      ams_check_error (c, p->key, "'%s' has no meaning for action %s", k, act->name);
+      ams_check_pop (c, m);
+      ok = FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (act->needs) && act->needs[i] != NULL; i++)
+    if (ams_ynode_lookup (item, act->needs[i]) == NULL)
+      {
+        gsize m = ams_check_push_key (c, act->needs[i]);
+        ams_check_error (c, item, "action %s needs '%s'", act->name, act->needs[i]);
+        ams_check_pop (c, m);
+        ok = FALSE;
+      }
+  if (ev->kind == AMS_SC_EV_ADD_STATEMENT || ev->kind == AMS_SC_EV_REMOVE_STATEMENT)
+    {
+      gboolean on_key = ams_ynode_lookup (item, "key") != NULL;
+      gboolean on_role = ams_ynode_lookup (item, "role") != NULL
+                         && ams_ynode_lookup (item, "account") != NULL;
+      if (on_key == on_role)
+        {
+          ams_check_error (c, item, "action %s changes either a key policy (key: <key ARN>) or "
+                                    "a role's trust policy (account and role), one of them",
+                           act->name);
+          ok = FALSE;
+        }
+    }
+  if (ev->kind == AMS_SC_EV_ADD_STATEMENT && ok)
+    {
+      const AmsYNode *st = ams_ynode_lookup (item, "statement");
+      gsize m = ams_check_push_key (c, "statement");
+      g_autofree char *name = g_strdup_printf ("statement added by events[%u]", index);
+      ev->statement = compile_statement (c, st, name);
+      ams_check_pop (c, m);
+      ok = ev->statement != NULL;
+    }
+  if (!ok)
+    {
+      event_free (ev);
+      return;
+    }
+  g_ptr_array_add (sc->events, ev);
+}
+
+void
+ams_schema_events (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer sc)
+{
+  ams_check_sequence (c, value, event_item, sc);
+}
+
+/* ---- references ---- */
+
+static const AmsScKey *
+find_key (const AmsScenario *sc, const char *arn, const AmsScAccount **owner)
+{
+  /* arn:aws:kms:<region>:<account>:key/<id> or …:alias/<name> */
+  g_auto (GStrv) parts = g_strsplit (arn, ":", 6);
+  if (g_strv_length (parts) != 6)
+    return NULL;
+  const char *id = g_str_has_prefix (parts[5], "key/") ? parts[5] + 4 : parts[5];
+  gboolean alias = g_str_has_prefix (id, "alias/");
+  for (guint i = 0; i < sc->accounts->len; i++)
+    {
+      const AmsScAccount *a = sc->accounts->pdata[i];
+      if (strcmp (a->id, parts[4]) != 0)
+        continue;
+      *owner = a;
+      for (guint j = 0; j < a->kms_keys->len; j++)
+        {
+          const AmsScKey *k = a->kms_keys->pdata[j];
+          const char *name = alias ? k->alias : k->id;
+          if (name != NULL && strcmp (name, id) == 0 && strcmp (k->region.value, parts[3]) == 0)
+            return k;
+        }
+    }
+  return NULL;
+}
+
+void
+ams_schema_resolve_events (AmsCheck *c, AmsScenario *sc)
+{
+  for (guint i = 0; i < sc->events->len; i++)
+    {
+      const AmsScEvent *ev = sc->events->pdata[i];
+      if (ev->key.value != NULL)
+        {
+          const AmsScAccount *owner = NULL;
+          if (find_key (sc, ev->key.value, &owner) == NULL)
+            ams_check_error_at (c, &ev->key.loc, "no customer managed key %s in the scenario "
+                                                 "(events change keys listed under an account's "
+                                                 "kms_keys)", ev->key.value);
+        }
+      if (ev->account.value != NULL)
+        ams_schema_resolve_account (c, &ev->account);
+      if (ev->region.value != NULL)
+        ams_schema_resolve_region (c, &ev->region);
+      if (ev->to.value != NULL && !ams_schema_org_node_defined (sc, ev->to.value))
+        ams_check_error_at (c, &ev->to.loc, "'%s' is not a root or OU of any organization",
+                            ev->to.value);
+      if (ev->pipeline.value != NULL && !g_hash_table_contains (c->pipelines, ev->pipeline.value))
+        ams_check_error_at (c, &ev->pipeline.loc, "no pipeline named '%s'", ev->pipeline.value);
+    }
+}
