@@ -54,6 +54,7 @@ typedef struct
   uint64_t images_failed;
   uint64_t images_in_flight;   /* started but not finished at the end */
   uint64_t runs_skipped;       /* scheduled runs that built nothing (no dependency updates) */
+  uint64_t builds_waited;      /* builds that waited for the concurrent-builds quota */
   AmsStat build_s;             /* build + test, seconds                 */
   AmsStat distribution_s;      /* distribution start -> AVAILABLE       */
   AmsStat end_to_end_s;        /* pipeline execution start -> AVAILABLE */

@@ -227,6 +227,7 @@ typedef struct
   guint copies_per_source_region;  /* legacy EC2 cap per destination account and region,
                                       from one source region; 0 = off */
   guint snapshot_copies_per_region;/* EBS's cap per destination account and region; 0 = off */
+  guint concurrent_builds;         /* builds at once per account and region; default 100 */
   AmsScOnLimit on_limit;           /* default queue */
   AmsTime retry_base;              /* simulation.retry.base, default 30s */
   AmsTime retry_max;               /* simulation.retry.max, default 15m */

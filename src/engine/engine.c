@@ -99,6 +99,7 @@ typedef struct
   gsl_rng *build;
   gsl_rng *test;
   gsl_rng *faults;         /* build and test failures */
+  AmsPool *builds_pool;    /* concurrent builds of the owner account and build region */
   AmsDist interarrival;    /* POISSON: exponential(mean = 1 / rate) */
   Target *targets;
   guint n_targets;
@@ -169,6 +170,7 @@ struct AmsEngine
   GHashTable *builds;      /* "recipe/version" -> uint64_t* */
   GHashTable *source_pools;/* packed (account, region, source region) -> AmsPool* */
   GHashTable *links;       /* packed (source region, region) -> AmsLink* */
+  GHashTable *build_pools; /* packed (account, region) -> AmsPool* (concurrent builds) */
   GHashTable *failures;    /* packed (cause, region, account) -> count */
   AmsFreeList images;
   AmsFreeList copies;
@@ -292,6 +294,21 @@ pipeline_setup (AmsEngine *e, Pipeline *p, const AmsScPipeline *sc, GHashTable *
       g_assert_true (ams_dist_set (&p->interarrival, AMS_DIST_EXPONENTIAL, &mean, 1, NULL));
     }
 
+  /* the 100-concurrent-builds quota is per owner account and build region */
+  {
+    const AmsAccount *owner = ams_world_find_account (e->w, sc->account.value);
+    const AmsRegion *home = ams_world_find_region (e->w, sc->region.value);
+    gint64 key = ((gint64) owner->index << 32) | home->index;
+    p->builds_pool = g_hash_table_lookup (e->build_pools, &key);
+    if (p->builds_pool == NULL)
+      {
+        gint64 *k = g_new (gint64, 1);
+        *k = key;
+        p->builds_pool = ams_pool_new (e->k, e->sc->sim.concurrent_builds, AMS_POOL_QUEUE);
+        g_hash_table_insert (e->build_pools, k, p->builds_pool);
+      }
+  }
+
   /* builds are numbered per recipe version, across pipelines */
   g_autofree char *recipe = g_strdup_printf ("%s/%s", sc->recipe_name, sc->recipe_version);
   p->builds = g_hash_table_lookup (e->builds, recipe);
@@ -361,6 +378,8 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
                                            (GDestroyNotify) ams_pool_free);
   e->links = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                     (GDestroyNotify) ams_link_free);
+  e->build_pools = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                          (GDestroyNotify) ams_pool_free);
   e->failures = g_hash_table_new (g_int64_hash, g_int64_equal);
   ams_freelist_init (&e->images, sizeof (Image), 256);
   ams_freelist_init (&e->copies, sizeof (Copy), 1024);
@@ -429,6 +448,7 @@ ams_engine_free (AmsEngine *e)
   g_ptr_array_unref (e->pools);
   g_hash_table_unref (e->source_pools);
   g_hash_table_unref (e->links); /* links before their kernel */
+  g_hash_table_unref (e->build_pools);
   ams_kernel_free (e->k); /* before the free lists: pending events point into them */
   ams_access_free (e->access);
   g_hash_table_unref (e->builds);
@@ -955,6 +975,7 @@ image_tested (AmsKernel *k, void *data, uint64_t arg)
   AmsEngine *e = p->e;
   AmsTime now = ams_kernel_now (k);
   img->t_built = now;
+  ams_pool_release (p->builds_pool); /* the build is over */
   ams_stat_add (&e->res.build_s, ams_time_to_s (now - img->t_start));
   double q = p->sc->test_failure_probability;
   if (q > 0.0 && gsl_rng_uniform (p->faults) < q)
@@ -1009,12 +1030,22 @@ image_built (AmsKernel *k, void *data, uint64_t arg)
   if (q > 0.0 && gsl_rng_uniform (p->faults) < q)
     {
       img->t_built = ams_kernel_now (k);
+      ams_pool_release (p->builds_pool);
       image_failed_early (p->e, img, AMS_CAUSE_BUILD_FAILED);
       return;
     }
   after (p->e, draw (&p->sc->test_time, p->test), image_tested, img);
 }
 
+static void
+build_granted (AmsKernel *k, void *data, AmsTime waited)
+{
+  Image *img = data;
+  after (img->p->e, draw (&img->p->sc->build_time, img->p->build), image_built, img);
+}
+
+/* A pipeline execution starts: it waits for one of the account and
+ * region's concurrent build slots, then builds. */
 static void
 image_start (Pipeline *p, gboolean scheduled)
 {
@@ -1026,7 +1057,10 @@ image_start (Pipeline *p, gboolean scheduled)
   img->t_built = AMS_TIME_NEVER;
   img->scheduled = scheduled;
   e->res.images_started++;
-  after (e, draw (&p->sc->build_time, p->build), image_built, img);
+  if (ams_pool_request (p->builds_pool, build_granted, img) == AMS_POOL_QUEUED)
+    e->res.builds_waited++;
+  else
+    build_granted (e->k, img, 0);
 }
 
 static void

@@ -135,6 +135,7 @@ ams_report_summary_json (const AmsResults *r, const AmsRunInfo *info)
   ams_json_uint (&j, "failed", r->images_failed);
   ams_json_uint (&j, "in_flight", r->images_in_flight);
   ams_json_uint (&j, "runs_skipped", r->runs_skipped);
+  ams_json_uint (&j, "builds_waited", r->builds_waited);
   ams_json_uint (&j, "pipelines_disabled", r->pipelines_disabled);
   stat_object (&j, "build_s", &r->build_s);
   stat_object (&j, "distribution_s", &r->distribution_s);

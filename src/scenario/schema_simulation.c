@@ -49,6 +49,12 @@ limit_snapshots (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpoint
 }
 
 static void
+limit_builds (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  cap (c, value, &((AmsScenario *) target)->sim.concurrent_builds);
+}
+
+static void
 override_account (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   AmsScLimitOverride *o = target;
@@ -108,7 +114,7 @@ static const AmsField limit_fields[] = {
   { "copies_per_region", limit_per_region, 0, NULL },
   { "copies_per_source_region", limit_per_source_region, 0, NULL },
   { "snapshot_copies_per_region", limit_snapshots, 0, NULL },
-  { "concurrent_builds", NULL, AMS_FIELD_NOT_YET, "build quotas" },
+  { "concurrent_builds", limit_builds, 0, NULL },
   { "lifecycle_state_updates", NULL, AMS_FIELD_NOT_YET, "lifecycle policies" },
   { NULL },
 };

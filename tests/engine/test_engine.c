@@ -698,7 +698,30 @@ test_engine_events (void)
   free_run (sc, w, e);
 }
 
+static void
+test_engine_concurrent_builds (void)
+{
+  /* one build at a time: builds end at 10, 20 and 30 minutes past the day;
+   * copies (30 min, 2 slots) then overlap less: only the third waits, for
+   * 10 minutes (until the first ends at 40) */
+  AmsScenario *sc;
+  AmsWorld *w;
+  AmsEngine *e;
+  AmsOverride ov[] = { { "simulation.limits.concurrent_builds", "1", "test" } };
+  const AmsResults *r = run_with (ov, 1, &sc, &w, &e);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+  CU_ASSERT_EQUAL (r->builds_waited, 4); /* two each night (the 2d night starts at the horizon) */
+  AmsStatSummary s;
+  ams_stat_summary (&r->build_s, &s);
+  CU_ASSERT_DOUBLE_EQUAL (s.max, 1800.0, 1e-6); /* the third waited 20 min for its build slot */
+  ams_stat_summary (&r->wait_s, &s);
+  CU_ASSERT_DOUBLE_EQUAL (s.max, 600.0, 1e-6);
+  CU_ASSERT_EQUAL (r->copies_waited, 1);
+  free_run (sc, w, e);
+}
+
 static const AmsTestCase cases[] = {
+  { "test_engine_concurrent_builds", test_engine_concurrent_builds },
   { "test_engine_events", test_engine_events },
   { "test_engine_cron_schedule", test_engine_cron_schedule },
   { "test_engine_bandwidth_model", test_engine_bandwidth_model },

@@ -348,7 +348,7 @@ test_loader_several_errors (void)
                  "    build_time: lognormal(mean=1h)\n"
                  "simulation:\n"
                  "  drain: yes\n"
-                 "  limits: {copies_per_account_region: 0, concurrent_builds: 5}\n"
+                 "  limits: {copies_per_account_region: 0, lifecycle_state_updates: 5}\n"
                  "  cpy: {}\n",
                  NULL, 0,
                  "t.yaml:2:10: error: horizon: expected a duration like 90s, 25m or 1h30m, got "
@@ -366,9 +366,9 @@ test_loader_several_errors (void)
                  "t.yaml:15:10: error: simulation.drain: expected true or false, got \"yes\"\n"
                  "t.yaml:16:39: error: simulation.limits.copies_per_account_region: expected a "
                  "whole number from 1 to 100000, got \"0\"\n"
-                 "t.yaml:16:42: error: simulation.limits.concurrent_builds: 'concurrent_builds' "
-                 "is not supported yet (it comes with build quotas); remove it to run this "
-                 "scenario\n"
+                 "t.yaml:16:42: error: simulation.limits.lifecycle_state_updates: "
+                 "'lifecycle_state_updates' is not supported yet (it comes with lifecycle "
+                 "policies); remove it to run this scenario\n"
                  "t.yaml:17:3: error: simulation.cpy: unknown key 'cpy'; did you mean 'copy'?");
 }
 
