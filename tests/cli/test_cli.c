@@ -223,7 +223,7 @@ test_cli_outputs_are_byte_identical (void)
   guint rows = 0;
   for (const char *q = copies; *q; q++)
     rows += *q == '\n';
-  CU_ASSERT_EQUAL (rows, 1 + 240 * 7); /* header + one row per copy */
+  CU_ASSERT_EQUAL (rows, 1 + 240 * 7 + 3); /* header + one row per copy */
   remove_tree (d1);
   remove_tree (d2);
   g_rmdir (tmp);
@@ -292,9 +292,14 @@ static void
 test_cli_explain (void)
 {
   g_auto (Run) ok = { 0 };
-  amisim (&ok, "explain", NULL);
+  amisim (&ok, "explain", "scenarios/mmc.yaml", NULL);
   CU_ASSERT_EQUAL (ok.status, 0);
-  CU_ASSERT_STRING_EQUAL (last_line (ok.out), "0 blockers (0 distinct) in 800 checks");
+  CU_ASSERT_STRING_EQUAL (last_line (ok.out), "0 blockers (0 distinct) in 2 checks");
+
+  g_auto (Run) def = { 0 };
+  amisim (&def, "explain", NULL);
+  CU_ASSERT_EQUAL (def.status, 3);
+  CU_ASSERT_STRING_EQUAL (last_line (def.out), "1 blocker (1 distinct) in 801 checks: role_missing 1");
 
   g_auto (Run) broken = { 0 };
   amisim (&broken, "explain", "scenarios/broken-permissions.yaml", NULL);

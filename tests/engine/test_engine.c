@@ -236,7 +236,7 @@ static void
 test_engine_default_scenario_queues (void)
 {
   /* The teaching scenario must show what it promises: copies queueing
-   * behind the 50-copy limit. */
+   * behind the 50-copy limit, and a failure with its cause. */
   g_autofree char *text = default_text ();
   g_autoptr (AmsScenario) sc = load (text, NULL, 0);
   CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
@@ -245,9 +245,13 @@ test_engine_default_scenario_queues (void)
   ams_engine_run (e);
   const AmsResults *r = ams_engine_results (e);
   CU_ASSERT_EQUAL (r->images_started, 240);
-  CU_ASSERT_EQUAL (r->images_available, 240);
-  CU_ASSERT_EQUAL (r->copies_requested, 240 * 7);
+  CU_ASSERT_EQUAL (r->images_available, 237);
+  CU_ASSERT_EQUAL (r->copies_requested, 240 * 7 + 3);
   CU_ASSERT (r->copies_waited > 0);
+  /* and its one failure cause: team-80's sandbox has no role */
+  CU_ASSERT_EQUAL (r->images_failed, 3);
+  CU_ASSERT_EQUAL (r->failures_total, 3);
+  CU_ASSERT_EQUAL (r->failures_by_cause[AMS_CAUSE_ROLE_MISSING], 3);
   guint full = 0;
   for (guint i = 0; i < r->pools->len; i++)
     if (g_array_index (r->pools, AmsPoolReport, i).busy_max == 50)
