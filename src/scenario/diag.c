@@ -32,6 +32,7 @@ struct _AmsDiag
   char *main_file;
   GArray *items; /* of Item */
   guint dropped;
+  GHashTable *seen; /* "file:line:col message" of the items, owned keys */
 };
 
 G_DEFINE_QUARK (ams-scenario-error-quark, ams_scenario_error)
@@ -52,6 +53,7 @@ ams_diag_new (const char *main_file)
   d->main_file = g_strdup (main_file);
   d->items = g_array_new (FALSE, TRUE, sizeof (Item));
   g_array_set_clear_func (d->items, item_clear);
+  d->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return d;
 }
 
@@ -61,6 +63,7 @@ ams_diag_free (AmsDiag *d)
   if (d == NULL)
     return;
   g_array_unref (d->items);
+  g_hash_table_unref (d->seen);
   g_free (d->main_file);
   g_free (d);
 }
@@ -86,6 +89,14 @@ add_item (AmsDiag *d, gboolean force, const char *file, guint line, guint col,
     .col = col,
     .seq = d->items->len,
   };
+  /* One mistake written once is reported once, even when aliases or merge
+   * keys use the node it is in many times (under other paths). */
+  char *key = g_strdup_printf ("%s:%u:%u %s", it.file, line, col, it.msg);
+  if (!g_hash_table_add (d->seen, key))
+    {
+      item_clear (&it);
+      return;
+    }
   it.rank = force ? 0 : g_strcmp0 (it.file, d->main_file) == 0 ? 1 : 2;
   g_array_append_val (d->items, it);
 }
