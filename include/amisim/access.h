@@ -40,6 +40,7 @@ typedef enum
   AMS_STEP_SHARE,           /* apply launch permissions */
   AMS_STEP_LAUNCH_TEMPLATE, /* update a launch template */
   AMS_STEP_LIFECYCLE,       /* deregister a copy in another account (lifecycle delete) */
+  AMS_STEP_SSM_PARAMETER,   /* write an SSM parameter with the AMI id */
 } AmsStep;
 
 /* "region", "assume_role", "copy", "decrypt", "encrypt", "share", "launch_template",
@@ -132,6 +133,13 @@ gboolean ams_access_check_lifecycle_delete (AmsAccess *ax, const AmsCopySpec *sp
 typedef void (*AmsPipelineBlockerFn) (const AmsScPipeline *pipeline, const AmsBlocker *b,
                                       gpointer user);
 guint ams_access_check_all (AmsAccess *ax, AmsPipelineBlockerFn fn, gpointer user);
+
+/* The SSM parameter outputs of spec->entry (spec->target ignored): the
+ * owner's service-linked role, or the parameter account's cross-account
+ * role, needs ssm:PutParameter on the parameter. Returns the number of
+ * blockers reported. */
+guint ams_access_check_ssm_parameters (AmsAccess *ax, const AmsCopySpec *spec, AmsBlockerFn fn,
+                                       gpointer user);
 
 /* The key the owner's AMI in spec->region is encrypted with (the recipe's
  * key in the build region, the entry's kmsKeyId elsewhere, else the AWS

@@ -40,6 +40,7 @@ typedef enum
   AMS_CAUSE_ROLE_EC2_DENIED,          /* the cross-account role may not copy images (managed
                                          policy Ec2ImageBuilderCrossAccountDistributionAccess missing) */
   AMS_CAUSE_SHARE_LIMIT_EXCEEDED,     /* more than 1,000 sharing targets on one AMI */
+  AMS_CAUSE_SSM_PARAMETER_DENIED,     /* the SSM parameter output cannot be written */
   AMS_CAUSE_COUNT
 } AmsCause;
 

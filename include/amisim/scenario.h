@@ -126,6 +126,15 @@ typedef struct
   AmsSrcLoc loc;
 } AmsScAccountSet;
 
+/* ssmParameterConfigurations[] of a distribution region. */
+typedef struct
+{
+  AmsScRef account;      /* amiAccountId; NULL value: the owner account */
+  const char *name;      /* parameterName */
+  gboolean ec2_image;    /* dataType aws:ec2:image (TRUE) or text */
+  AmsSrcLoc loc;
+} AmsScSsmParameter;
+
 /* launchTemplateConfigurations[] of a distribution region. */
 typedef struct
 {
@@ -150,6 +159,7 @@ typedef struct
   GArray *lp_org_arns;          /* of AmsScRef: organization ARNs */
   GArray *lp_ou_arns;           /* of AmsScRef: OU ARNs */
   GPtrArray *launch_templates;  /* of AmsScLaunchTemplate* */
+  GPtrArray *ssm_parameters;    /* of AmsScSsmParameter* */
   AmsSrcLoc loc;
 } AmsScDistRegion;
 
@@ -228,6 +238,7 @@ typedef struct
                                       from one source region; 0 = off */
   guint snapshot_copies_per_region;/* EBS's cap per destination account and region; 0 = off */
   guint concurrent_builds;         /* builds at once per account and region; default 100 */
+  guint amis_per_account_region;   /* AMI quota per account and region; default 50000 */
   AmsScOnLimit on_limit;           /* default queue */
   AmsTime retry_base;              /* simulation.retry.base, default 30s */
   AmsTime retry_max;               /* simulation.retry.max, default 15m */

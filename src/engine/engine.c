@@ -50,6 +50,7 @@ typedef struct
   const AmsRegion *region;
   uint64_t copies;
   uint64_t waited;
+  uint64_t amis;           /* AMIs that exist in this account and region (quota) */
 } EnginePool;
 
 /* A decision of the permission checks, valid while the world's epoch is. */
@@ -87,8 +88,18 @@ typedef struct
   AmsCopySpec spec;        /* target = owner */
   uint64_t epoch;          /* when `failed` was decided */
   GArray *failed;          /* of Failed: the launch permissions and templates that fail */
-  guint outputs;           /* 1 for the launch permissions if any, + templates */
+  guint outputs;           /* 1 for the launch permissions if any, + templates and parameters */
 } Entry;
+
+/* The concurrent-builds quota of an account and region: a counter and the
+ * builds waiting for it (a pool's time-averaged statistics are not needed
+ * here, and every image passes through it). */
+typedef struct
+{
+  guint running;
+  guint capacity;
+  GQueue waiting;          /* of Image*, FIFO */
+} BuildSlots;
 
 typedef struct
 {
@@ -99,7 +110,8 @@ typedef struct
   gsl_rng *build;
   gsl_rng *test;
   gsl_rng *faults;         /* build and test failures */
-  AmsPool *builds_pool;    /* concurrent builds of the owner account and build region */
+  BuildSlots *builds_slots;/* concurrent builds of the owner account and build region */
+  EnginePool *home;        /* the owner account in the build region (its AMIs count) */
   AmsDist interarrival;    /* POISSON: exponential(mean = 1 / rate) */
   Target *targets;
   guint n_targets;
@@ -170,7 +182,7 @@ struct AmsEngine
   GHashTable *builds;      /* "recipe/version" -> uint64_t* */
   GHashTable *source_pools;/* packed (account, region, source region) -> AmsPool* */
   GHashTable *links;       /* packed (source region, region) -> AmsLink* */
-  GHashTable *build_pools; /* packed (account, region) -> AmsPool* (concurrent builds) */
+  GHashTable *build_slots; /* packed (account, region) -> BuildSlots* */
   GHashTable *failures;    /* packed (cause, region, account) -> count */
   AmsFreeList images;
   AmsFreeList copies;
@@ -196,6 +208,14 @@ stream (AmsEngine *e, const char *fmt, ...)
 }
 
 static void pool_observe (const AmsPool *pool, void *user);
+
+static void
+build_slots_free (gpointer p)
+{
+  BuildSlots *bs = p;
+  g_queue_clear (&bs->waiting);
+  g_free (bs);
+}
 
 /* The copies a destination (account, region) takes at once: Image
  * Builder's limit (or an override), bounded by EC2's and EBS's caps per
@@ -299,13 +319,15 @@ pipeline_setup (AmsEngine *e, Pipeline *p, const AmsScPipeline *sc, GHashTable *
     const AmsAccount *owner = ams_world_find_account (e->w, sc->account.value);
     const AmsRegion *home = ams_world_find_region (e->w, sc->region.value);
     gint64 key = ((gint64) owner->index << 32) | home->index;
-    p->builds_pool = g_hash_table_lookup (e->build_pools, &key);
-    if (p->builds_pool == NULL)
+    p->builds_slots = g_hash_table_lookup (e->build_slots, &key);
+    if (p->builds_slots == NULL)
       {
         gint64 *k = g_new (gint64, 1);
         *k = key;
-        p->builds_pool = ams_pool_new (e->k, e->sc->sim.concurrent_builds, AMS_POOL_QUEUE);
-        g_hash_table_insert (e->build_pools, k, p->builds_pool);
+        p->builds_slots = g_new0 (BuildSlots, 1);
+        p->builds_slots->capacity = e->sc->sim.concurrent_builds;
+        g_queue_init (&p->builds_slots->waiting);
+        g_hash_table_insert (e->build_slots, k, p->builds_slots);
       }
   }
 
@@ -324,6 +346,7 @@ pipeline_setup (AmsEngine *e, Pipeline *p, const AmsScPipeline *sc, GHashTable *
     .source_region = ams_world_find_region (e->w, sc->region.value),
   };
   g_assert (spec.owner != NULL && spec.source_region != NULL); /* resolved by the loader */
+  p->home = pool_for (e, index, spec.owner, spec.source_region);
   GPtrArray *targets = g_ptr_array_new ();
   p->n_entries = sc->distributions->len;
   p->entries = g_new0 (Entry, p->n_entries);
@@ -347,7 +370,7 @@ pipeline_setup (AmsEngine *e, Pipeline *p, const AmsScPipeline *sc, GHashTable *
       en->spec.target = spec.owner;
       gboolean shares = d->lp_user_ids->len + d->lp_org_arns->len + d->lp_ou_arns->len > 0
                         || d->lp_public;
-      en->outputs = (shares ? 1 : 0) + d->launch_templates->len;
+      en->outputs = (shares ? 1 : 0) + d->launch_templates->len + d->ssm_parameters->len;
       p->entry_outputs += en->outputs;
     }
   p->n_targets = targets->len;
@@ -378,8 +401,7 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
                                            (GDestroyNotify) ams_pool_free);
   e->links = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                     (GDestroyNotify) ams_link_free);
-  e->build_pools = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                          (GDestroyNotify) ams_pool_free);
+  e->build_slots = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, build_slots_free);
   e->failures = g_hash_table_new (g_int64_hash, g_int64_equal);
   ams_freelist_init (&e->images, sizeof (Image), 256);
   ams_freelist_init (&e->copies, sizeof (Copy), 1024);
@@ -448,7 +470,7 @@ ams_engine_free (AmsEngine *e)
   g_ptr_array_unref (e->pools);
   g_hash_table_unref (e->source_pools);
   g_hash_table_unref (e->links); /* links before their kernel */
-  g_hash_table_unref (e->build_pools);
+  g_hash_table_unref (e->build_slots);
   ams_kernel_free (e->k); /* before the free lists: pending events point into them */
   ams_access_free (e->access);
   g_hash_table_unref (e->builds);
@@ -484,13 +506,22 @@ count_failure (AmsEngine *e, AmsCause cause, const AmsRegion *region, const AmsA
   count[1]++;
 }
 
-/* The world's decision for a target, made again only if the world changed. */
-static const Decision *
+/* The world's decision for a target, made again only if the world changed
+ * (the check is inline: on the hot path it is one comparison). */
+static const Decision *decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase, Decision *d);
+
+static inline const Decision *
 decide (AmsEngine *e, Target *t, AmsCopyPhase phase)
 {
   Decision *d = phase == AMS_COPY_AT_REQUEST ? &t->request : &t->transfer;
   if (G_LIKELY (d->epoch == e->epoch))
     return d;
+  return decide_again (e, t, phase, d);
+}
+
+G_GNUC_NO_INLINE static const Decision *
+decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase, Decision *d)
+{
   g_auto (AmsBlocker) b = { 0 };
   gboolean ok = ams_access_check_copy_phase (e->access, &t->spec, phase, &b);
   d->epoch = e->epoch;
@@ -655,6 +686,7 @@ copy_end (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step)
   if (ok)
     {
       c->t->landed = TRUE;
+      c->t->pool->amis++;
       e->res.copies_succeeded++;
       ams_stat_add (&e->res.wait_s, ams_time_to_s (c->t_start - c->t_req));
       ams_stat_add (&e->res.transfer_s, ams_time_to_s (now - c->t_start));
@@ -846,6 +878,11 @@ copy_request (AmsEngine *e, Image *img, Target *t)
       copy_end (e, c, FALSE, d->cause, d->step);
       return;
     }
+  if (G_UNLIKELY (t->pool->amis >= e->sc->sim.amis_per_account_region))
+    {
+      copy_end (e, c, FALSE, AMS_CAUSE_AMI_QUOTA_EXCEEDED, AMS_STEP_COPY);
+      return;
+    }
   t->pool->copies++;
   if (e->sc->sim.on_limit == AMS_SC_ON_LIMIT_RETRY)
     copy_try (c);
@@ -897,6 +934,7 @@ shares_and_templates (AmsEngine *e, Image *img)
           g_array_set_size (en->failed, 0);
           ams_access_check_shares (e->access, &en->spec, keep_share_failure, en);
           ams_access_check_launch_templates (e->access, &en->spec, keep_template_failure, en);
+          ams_access_check_ssm_parameters (e->access, &en->spec, keep_template_failure, en);
         }
       for (guint j = 0; j < en->failed->len; j++)
         {
@@ -921,6 +959,7 @@ image_failed_early (AmsEngine *e, Image *img, AmsCause cause)
 }
 
 static void watchdog (AmsKernel *k, void *data, uint64_t arg);
+static void build_over (Pipeline *p);
 
 static void
 arm_watchdog (Pipeline *p)
@@ -975,7 +1014,7 @@ image_tested (AmsKernel *k, void *data, uint64_t arg)
   AmsEngine *e = p->e;
   AmsTime now = ams_kernel_now (k);
   img->t_built = now;
-  ams_pool_release (p->builds_pool); /* the build is over */
+  build_over (p); /* the build is over */
   ams_stat_add (&e->res.build_s, ams_time_to_s (now - img->t_start));
   double q = p->sc->test_failure_probability;
   if (q > 0.0 && gsl_rng_uniform (p->faults) < q)
@@ -984,6 +1023,13 @@ image_tested (AmsKernel *k, void *data, uint64_t arg)
       return;
     }
 
+  /* the image's AMI is registered in the owner account and build region */
+  if (G_UNLIKELY (p->home->amis >= e->sc->sim.amis_per_account_region))
+    {
+      image_failed_early (e, img, AMS_CAUSE_AMI_QUOTA_EXCEEDED);
+      return;
+    }
+  p->home->amis++;
   img->t_dist = now;
   img->outputs = p->n_targets + p->entry_outputs;
   img->remaining = img->outputs;
@@ -1030,7 +1076,7 @@ image_built (AmsKernel *k, void *data, uint64_t arg)
   if (q > 0.0 && gsl_rng_uniform (p->faults) < q)
     {
       img->t_built = ams_kernel_now (k);
-      ams_pool_release (p->builds_pool);
+      build_over (p);
       image_failed_early (p->e, img, AMS_CAUSE_BUILD_FAILED);
       return;
     }
@@ -1038,10 +1084,22 @@ image_built (AmsKernel *k, void *data, uint64_t arg)
 }
 
 static void
-build_granted (AmsKernel *k, void *data, AmsTime waited)
+build_granted (Image *img)
 {
-  Image *img = data;
   after (img->p->e, draw (&img->p->sc->build_time, img->p->build), image_built, img);
+}
+
+/* A build slot is free again: the longest-waiting build of the account and
+ * region takes it. */
+static void
+build_over (Pipeline *p)
+{
+  BuildSlots *bs = p->builds_slots;
+  Image *next = g_queue_pop_head (&bs->waiting);
+  if (next != NULL)
+    build_granted (next);
+  else
+    bs->running--;
 }
 
 /* A pipeline execution starts: it waits for one of the account and
@@ -1057,10 +1115,17 @@ image_start (Pipeline *p, gboolean scheduled)
   img->t_built = AMS_TIME_NEVER;
   img->scheduled = scheduled;
   e->res.images_started++;
-  if (ams_pool_request (p->builds_pool, build_granted, img) == AMS_POOL_QUEUED)
-    e->res.builds_waited++;
+  BuildSlots *bs = p->builds_slots;
+  if (bs->running < bs->capacity)
+    {
+      bs->running++;
+      build_granted (img);
+    }
   else
-    build_granted (e->k, img, 0);
+    {
+      g_queue_push_tail (&bs->waiting, img);
+      e->res.builds_waited++;
+    }
 }
 
 static void

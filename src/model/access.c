@@ -26,6 +26,8 @@ static const char slr_policy_json[] =
   "{\"Sid\": \"Images\", \"Effect\": \"Allow\", \"Action\": [\"ec2:CopyImage\", \"ec2:CreateTags\", "
   "\"ec2:DescribeImages\", \"ec2:ModifyImageAttribute\", \"ec2:CreateLaunchTemplateVersion\", "
   "\"ec2:ModifyLaunchTemplate\", \"ec2:DescribeLaunchTemplates\"], \"Resource\": \"*\"}, "
+  "{\"Sid\": \"Parameters\", \"Effect\": \"Allow\", \"Action\": \"ssm:PutParameter\", "
+  "\"Resource\": \"*\"}, "
   "{\"Sid\": \"Keys\", \"Effect\": \"Allow\", \"Action\": [\"kms:Encrypt\", \"kms:Decrypt\", "
   "\"kms:ReEncrypt*\", \"kms:GenerateDataKey*\", \"kms:DescribeKey\", \"kms:CreateGrant\", "
   "\"kms:ListGrants\", \"kms:RevokeGrant\"], \"Resource\": \"*\"}]}";
@@ -57,6 +59,7 @@ ams_step_name (AmsStep s)
     [AMS_STEP_SHARE] = "share",
     [AMS_STEP_LAUNCH_TEMPLATE] = "launch_template",
     [AMS_STEP_LIFECYCLE] = "lifecycle",
+    [AMS_STEP_SSM_PARAMETER] = "ssm_parameter",
   };
   g_return_val_if_fail (s < G_N_ELEMENTS (names), "?");
   return names[s];
@@ -661,6 +664,44 @@ ams_access_check_launch_templates (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
   return n;
 }
 
+/* ---- SSM parameters ---- */
+
+guint
+ams_access_check_ssm_parameters (AmsAccess *ax, const AmsCopySpec *spec, AmsBlockerFn fn,
+                                 gpointer user)
+{
+  const AmsScDistRegion *e = spec->entry;
+  const AmsRegion *region = spec->region;
+  guint n = 0;
+  g_auto (AmsBlocker) b = { 0 };
+  ams_blocker_init (&b);
+  for (guint i = 0; i < e->ssm_parameters->len; i++)
+    {
+      const AmsScSsmParameter *sp = e->ssm_parameters->pdata[i];
+      const AmsAccount *acct = sp->account.value ? ams_world_find_account (ax->w, sp->account.value)
+                                                 : spec->owner;
+      Actor actor;
+      if (acct == spec->owner)
+        actor_slr (ax, spec->owner, &actor);
+      else if (!assume_role (ax, spec->owner, acct, region, AMS_STEP_SSM_PARAMETER,
+                             AMS_CAUSE_ROLE_MISSING, &actor, &b))
+        {
+          report (fn, user, &b, &n);
+          continue;
+        }
+      const char *name = sp->name[0] == '/' ? sp->name + 1 : sp->name;
+      g_autofree char *arn = g_strdup_printf ("arn:aws:ssm:%s:%s:parameter/%s", region->name,
+                                              acct->id, name);
+      g_autoptr (AmsContext) ctx = principal_context (&actor);
+      if (!decide (ax->w, &actor, "ssm:PutParameter", arn, acct, NULL, AMS_RESOURCE_GENERIC, ctx,
+                   AMS_STEP_SSM_PARAMETER, region, AMS_CAUSE_SSM_PARAMETER_DENIED,
+                   AMS_CAUSE_SSM_PARAMETER_DENIED,
+                   "Allow ssm:PutParameter on the parameter in the role's policies.", &b))
+        report (fn, user, &b, &n);
+    }
+  return n;
+}
+
 /* ---- lifecycle deletion in other accounts ---- */
 
 gboolean
@@ -793,6 +834,8 @@ ams_access_check_all (AmsAccess *ax, AmsPipelineBlockerFn fn, gpointer user)
           ams_access_check_shares (ax, &spec, forward, &f);
           checks += e->launch_templates->len;
           ams_access_check_launch_templates (ax, &spec, forward, &f);
+          checks += e->ssm_parameters->len;
+          ams_access_check_ssm_parameters (ax, &spec, forward, &f);
         }
     }
   return checks;

@@ -463,6 +463,9 @@ static const PatternDef patterns[AMS_PAT_COUNT] = {
   [AMS_PAT_ROLE_NAME] = { "^[\\w+=,.@-]{1,64}$",
                           "an IAM role name of 1 to 64 letters, digits or + = , . @ _ -" },
   [AMS_PAT_LAUNCH_TEMPLATE_ID] = { "^lt-[a-z0-9-_]{17}$", "a launch template id like lt-0123456789abcdef0" },
+  [AMS_PAT_SSM_PARAMETER_NAME] = { "^[a-zA-Z0-9_.\\-\\/]{1,1011}$",
+                                   "a parameter name of letters, digits and _ . - / like "
+                                   "/golden/ami/latest" },
 };
 
 static GRegex *

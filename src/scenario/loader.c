@@ -52,6 +52,7 @@ scenario_new (const char *display_name)
   sc->sim.retry_max = AMS_MINUTES (15);
   sc->sim.retry_attempts = 10;
   sc->sim.concurrent_builds = 100; /* Image Builder quota per account and region */
+  sc->sim.amis_per_account_region = 50000; /* EC2 quota, Recycle Bin included */
   sc->sim.timeseries_max_rows = 100000;
 
   /* name: the file's base name without extension ("builtin:default.yaml" -> "default") */

@@ -345,12 +345,66 @@ entry_ami (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer tar
 }
 
 
+/* ---- ssmParameterConfigurations[] ---- */
+
+static void
+ssm_account (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScSsmParameter *sp = target;
+  if (ams_get_pattern (c, value, AMS_PAT_ACCOUNT_ID, &sp->account.value))
+    ams_check_loc (c, value, &sp->account.loc);
+}
+
+static void
+ssm_name (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_pattern (c, value, AMS_PAT_SSM_PARAMETER_NAME, &((AmsScSsmParameter *) target)->name);
+}
+
+static void
+ssm_type (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  static const char *const names[] = { "text", "aws:ec2:image" };
+  guint i;
+  if (ams_get_enum (c, value, names, G_N_ELEMENTS (names), &i))
+    ((AmsScSsmParameter *) target)->ec2_image = i == 1;
+}
+
+static const AmsField ssm_fields[] = {
+  { "amiAccountId", ssm_account, 0, NULL },
+  { "parameterName", ssm_name, AMS_FIELD_REQUIRED,
+    "the parameter to write the AMI id to, e.g. parameterName: /golden/ami/latest" },
+  { "dataType", ssm_type, 0, NULL },
+  { NULL },
+};
+
+static void
+ssm_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
+{
+  Entry *e = target;
+  AmsScSsmParameter *sp = g_new0 (AmsScSsmParameter, 1);
+  ams_check_loc (c, item, &sp->loc);
+  ams_check_mapping (c, item, ssm_fields, 0, sp);
+  if (sp->name == NULL)
+    {
+      g_free (sp);
+      return;
+    }
+  g_ptr_array_add (e->dr->ssm_parameters, sp);
+}
+
+static void
+entry_ssm (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_check_sequence (c, value, ssm_item, target);
+}
+
 static const AmsField entry_fields[] = {
   { "region", entry_region, AMS_FIELD_REQUIRED,
     "the region to distribute to, e.g. region: us-east-1" },
   { "amiDistributionConfiguration", entry_ami, 0, NULL },
   { "launchTemplateConfigurations", entry_launch_templates, 0, NULL },
-  { "ssmParameterConfigurations", NULL, AMS_FIELD_NOT_YET, "SSM parameter outputs" },
+  { "ssmParameterConfigurations", entry_ssm, 0, NULL },
   { "s3ExportConfiguration", NULL, AMS_FIELD_NOT_YET, "S3 export outputs" },
   { "fastLaunchConfigurations", NULL, AMS_FIELD_NOT_YET, "Windows fast launch outputs" },
   { "containerDistributionConfiguration", NULL, AMS_FIELD_NOT_YET, "container images" },
@@ -374,11 +428,29 @@ entry_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
   dr->lp_org_arns = g_array_new (FALSE, TRUE, sizeof (AmsScRef));
   dr->lp_ou_arns = g_array_new (FALSE, TRUE, sizeof (AmsScRef));
   dr->launch_templates = g_ptr_array_new_with_free_func (g_free);
+  dr->ssm_parameters = g_ptr_array_new_with_free_func (g_free);
   ams_check_loc (c, item, &dr->loc);
   g_ptr_array_add (cfg->pl->distributions, dr);
   Entry e = { .dr = dr };
   if (!ams_check_mapping (c, item, entry_fields, 0, &e))
     return;
+
+  /* an SSM parameter's account must receive the AMI in this region */
+  for (guint i = 0; i < dr->ssm_parameters->len; i++)
+    {
+      const AmsScSsmParameter *sp = dr->ssm_parameters->pdata[i];
+      if (sp->account.value == NULL)
+        continue;
+      gboolean target_of_region = FALSE;
+      for (guint j = 0; j < dr->target_account_ids->len && !target_of_region; j++)
+        target_of_region = strcmp (g_array_index (dr->target_account_ids, AmsScRef, j).value,
+                                   sp->account.value) == 0;
+      if (!target_of_region)
+        ams_check_error_at (c, &sp->account.loc, "amiAccountId %s must be a target account of "
+                                                 "this region (targetAccountIds): the parameter "
+                                                 "holds the id of that account's copy",
+                            sp->account.value);
+    }
 
   gboolean output = FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)

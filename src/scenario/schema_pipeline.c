@@ -28,6 +28,7 @@ dist_region_free (gpointer p)
   g_array_unref (dr->lp_org_arns);
   g_array_unref (dr->lp_ou_arns);
   g_ptr_array_unref (dr->launch_templates);
+  g_ptr_array_unref (dr->ssm_parameters);
   g_free (dr);
 }
 

@@ -49,6 +49,14 @@ limit_snapshots (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpoint
 }
 
 static void
+limit_amis (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  guint64 v;
+  if (ams_get_uint (c, value, 1, 10000000, &v))
+    ((AmsScenario *) target)->sim.amis_per_account_region = (guint) v;
+}
+
+static void
 limit_builds (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   cap (c, value, &((AmsScenario *) target)->sim.concurrent_builds);
@@ -115,6 +123,7 @@ static const AmsField limit_fields[] = {
   { "copies_per_source_region", limit_per_source_region, 0, NULL },
   { "snapshot_copies_per_region", limit_snapshots, 0, NULL },
   { "concurrent_builds", limit_builds, 0, NULL },
+  { "amis_per_account_region", limit_amis, 0, NULL },
   { "lifecycle_state_updates", NULL, AMS_FIELD_NOT_YET, "lifecycle policies" },
   { NULL },
 };

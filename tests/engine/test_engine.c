@@ -724,7 +724,30 @@ test_engine_concurrent_builds (void)
   free_run (sc, w, e);
 }
 
+static void
+test_engine_ami_quota (void)
+{
+  /* a quota of 4 AMIs per account and region: the destination takes the 3
+   * copies of night 1 and one of night 2; the owner's build region (3 AMIs
+   * a night) is full on night 2 after the first image */
+  AmsScenario *sc;
+  AmsWorld *w;
+  AmsEngine *e;
+  AmsOverride ov[] = {
+    { "simulation.limits.amis_per_account_region", "4", "test" },
+    { "simulation.limits.copies_per_account_region", "3", "test" },
+    { "horizon", "2d12h", "test" },
+  };
+  const AmsResults *r = run_with (ov, G_N_ELEMENTS (ov), &sc, &w, &e);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+  CU_ASSERT_EQUAL (r->images_started, 6);
+  CU_ASSERT_EQUAL (r->images_available, 4); /* 3 on night 1, 1 on night 2 */
+  CU_ASSERT_EQUAL (r->failures_by_cause[AMS_CAUSE_AMI_QUOTA_EXCEEDED], 2);
+  free_run (sc, w, e);
+}
+
 static const AmsTestCase cases[] = {
+  { "test_engine_ami_quota", test_engine_ami_quota },
   { "test_engine_concurrent_builds", test_engine_concurrent_builds },
   { "test_engine_events", test_engine_events },
   { "test_engine_cron_schedule", test_engine_cron_schedule },

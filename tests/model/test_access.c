@@ -288,7 +288,58 @@ test_access_lifecycle_delete (void)
     }
 }
 
+static const char ssm_yaml[] =
+  "amisim: 1\n"
+  "horizon: 1d\n"
+  "regions: [{name: us-east-1}, {name: eu-west-1}]\n"
+  "accounts:\n"
+  "  - id: \"111111111111\"\n"
+  "  - id: \"222222222222\"\n"
+  "    roles:\n"
+  "      - name: EC2ImageBuilderDistributionCrossAccountRole\n"
+  "        trust: {Statement: [{Effect: Allow, Principal: {AWS: \"111111111111\"}, Action: \"sts:AssumeRole\"}]}\n"
+  "        managed_policies: [Ec2ImageBuilderCrossAccountDistributionAccess]\n"
+  "  - id: \"333333333333\"\n"
+  "pipelines:\n"
+  "  - name: golden\n"
+  "    account: \"111111111111\"\n"
+  "    region: us-east-1\n"
+  "    recipe: {name: golden, version: 1.0.0}\n"
+  "    distribution:\n"
+  "      name: fanout\n"
+  "      distributions:\n"
+  "        - region: eu-west-1\n"
+  "          amiDistributionConfiguration: {targetAccountIds: [\"222222222222\", \"333333333333\"]}\n"
+  "          ssmParameterConfigurations:\n"
+  "            - {parameterName: /golden/latest, dataType: \"aws:ec2:image\"}\n"
+  "            - {amiAccountId: \"222222222222\", parameterName: /golden/latest}\n"
+  "            - {amiAccountId: \"333333333333\", parameterName: golden-latest}\n";
+
+static void
+test_access_ssm_parameters (void)
+{
+  /* the owner writes its parameter with the service-linked role; 222's
+   * distribution role may copy but not write parameters; 333 has no role */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AmsScenario) sc = ams_scenario_load_data ("ssm.yaml", ssm_yaml, -1, NULL, 0, &error);
+  if (sc == NULL)
+    printf ("\n%s\n", error->message);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  g_autoptr (AmsWorld) w = ams_world_new (sc);
+  g_autoptr (AmsAccess) ax = ams_access_new (w);
+  Seen seen = { .log = g_string_new (NULL) };
+  guint checks = ams_access_check_all (ax, collect, &seen);
+  CU_ASSERT_EQUAL (checks, 3 + 1 + 3); /* owner copy, 2 target copies; shares; 3 parameters */
+  CU_ASSERT_PTR_NOT_NULL (strstr (seen.log->str,
+                                  "ssm_parameter_denied 222222222222 eu-west-1 ssm_parameter golden"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (seen.log->str, "role_missing 333333333333 eu-west-1 ssm_parameter golden"));
+  CU_ASSERT_EQUAL (seen.by_cause[AMS_CAUSE_SSM_PARAMETER_DENIED], 1);
+  CU_ASSERT_EQUAL (seen.total, 3); /* and 333's copy: role_missing */
+  g_string_free (seen.log, TRUE);
+}
+
 static const AmsTestCase cases[] = {
+  { "test_access_ssm_parameters", test_access_ssm_parameters },
   { "test_access_lifecycle_delete", test_access_lifecycle_delete },
   { "test_access_each_blocker_kind_once", test_access_each_blocker_kind_once },
   { "test_access_org_path_wildcard", test_access_org_path_wildcard },
