@@ -275,6 +275,7 @@ typedef enum
   AMS_SC_EV_MOVE_ACCOUNT,         /* into another OU (or the root) */
   AMS_SC_EV_DEPENDENCY_UPDATE,    /* a component or the base image has a new version */
   AMS_SC_EV_RETRY_IMAGE,          /* RetryImage: re-run the failed outputs of the last failed image */
+  AMS_SC_EV_SET_DISTRIBUTION,     /* the pipeline's distribution configuration changes */
 } AmsScEventKind;
 
 typedef struct
@@ -291,7 +292,9 @@ typedef struct
   AmsPolicy *statement;      /* add_statement: the statement, compiled as a one-statement
                                 policy of the right kind (owned) */
   AmsScRef to;               /* move_account: r-… or ou-… */
-  AmsScRef pipeline;         /* dependency_update, retry_image */
+  AmsScRef pipeline;         /* dependency_update, retry_image, set_distribution */
+  GPtrArray *distributions;  /* set_distribution: the new entries (AmsScDistRegion*), owned */
+  AmsTime distribution_timeout; /* set_distribution: its timeoutMinutes, 0 if none */
 } AmsScEvent;
 
 typedef struct

@@ -183,6 +183,8 @@ struct AmsEngine
   GHashTable *source_pools;/* packed (account, region, source region) -> AmsPool* */
   GHashTable *links;       /* packed (source region, region) -> AmsLink* */
   GHashTable *build_slots; /* packed (account, region) -> BuildSlots* */
+  GHashTable *pool_index;  /* packed (account, region) -> EnginePool* */
+  GPtrArray *retired;      /* target arrays replaced by set_distribution (copies may point in) */
   GHashTable *failures;    /* packed (cause, region, account) -> count */
   AmsFreeList images;
   AmsFreeList copies;
@@ -295,6 +297,9 @@ add_target (AmsEngine *e, GPtrArray *targets, GHashTable *index, const AmsCopySp
   g_ptr_array_add (targets, t);
 }
 
+static void pipeline_outputs (AmsEngine *e, Pipeline *p, const GPtrArray *distributions,
+                              GHashTable *index);
+
 static void
 pipeline_setup (AmsEngine *e, Pipeline *p, const AmsScPipeline *sc, GHashTable *index)
 {
@@ -347,12 +352,27 @@ pipeline_setup (AmsEngine *e, Pipeline *p, const AmsScPipeline *sc, GHashTable *
   };
   g_assert (spec.owner != NULL && spec.source_region != NULL); /* resolved by the loader */
   p->home = pool_for (e, index, spec.owner, spec.source_region);
+  pipeline_outputs (e, p, sc->distributions, index);
+}
+
+/* The outputs of the pipeline's images for a distribution configuration:
+ * its copies (targets) and its regions' other outputs (entries). */
+static void
+pipeline_outputs (AmsEngine *e, Pipeline *p, const GPtrArray *distributions, GHashTable *index)
+{
+  const AmsScPipeline *sc = p->sc;
+  AmsCopySpec spec = {
+    .pipeline = sc,
+    .owner = ams_world_find_account (e->w, sc->account.value),
+    .source_region = ams_world_find_region (e->w, sc->region.value),
+  };
   GPtrArray *targets = g_ptr_array_new ();
-  p->n_entries = sc->distributions->len;
+  p->n_entries = distributions->len;
   p->entries = g_new0 (Entry, p->n_entries);
-  for (guint i = 0; i < sc->distributions->len; i++)
+  p->entry_outputs = 0;
+  for (guint i = 0; i < distributions->len; i++)
     {
-      const AmsScDistRegion *d = g_ptr_array_index (sc->distributions, i);
+      const AmsScDistRegion *d = g_ptr_array_index (distributions, i);
       spec.entry = d;
       spec.region = ams_world_find_region (e->w, d->region.value);
       spec.target = spec.owner;
@@ -410,11 +430,12 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->res.replication = replication;
   e->res.horizon = sc->horizon;
 
-  g_autoptr (GHashTable) index = g_hash_table_new (NULL, NULL);
+  e->pool_index = g_hash_table_new (NULL, NULL);
+  e->retired = g_ptr_array_new_with_free_func (g_free);
   e->n_pipelines = sc->pipelines->len;
   e->pipelines = g_new0 (Pipeline, e->n_pipelines);
   for (guint i = 0; i < e->n_pipelines; i++)
-    pipeline_setup (e, &e->pipelines[i], g_ptr_array_index (sc->pipelines, i), index);
+    pipeline_setup (e, &e->pipelines[i], g_ptr_array_index (sc->pipelines, i), e->pool_index);
   return e;
 }
 
@@ -471,6 +492,8 @@ ams_engine_free (AmsEngine *e)
   g_hash_table_unref (e->source_pools);
   g_hash_table_unref (e->links); /* links before their kernel */
   g_hash_table_unref (e->build_slots);
+  g_hash_table_unref (e->pool_index);
+  g_ptr_array_unref (e->retired);
   ams_kernel_free (e->k); /* before the free lists: pending events point into them */
   ams_access_free (e->access);
   g_hash_table_unref (e->builds);
@@ -1306,6 +1329,27 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
     case AMS_SC_EV_RETRY_IMAGE:
       retry_image (e, pipeline_named (e, ev->pipeline.value));
       return;
+    case AMS_SC_EV_SET_DISTRIBUTION:
+      {
+        /* new images use the new configuration; those distributing keep
+         * theirs (their copies point into the old targets, kept alive) */
+        Pipeline *p = pipeline_named (e, ev->pipeline.value);
+        g_ptr_array_add (e->retired, p->targets);
+        for (guint j = 0; j < p->n_entries; j++)
+          if (p->entries[j].failed != NULL)
+            g_array_unref (p->entries[j].failed);
+        g_free (p->entries);
+        pipeline_outputs (e, p, ev->distributions, e->pool_index);
+        if (ev->distribution_timeout > 0)
+          p->timeout = ev->distribution_timeout;
+        if (e->recorder.pool != NULL)
+          for (guint i = 0; i < e->pools->len; i++)
+            {
+              EnginePool *ep = g_ptr_array_index (e->pools, i);
+              ams_pool_set_observer (ep->pool, pool_observe, ep);
+            }
+        return;
+      }
     }
   e->epoch++; /* every cached permission decision is made again when next needed */
 }

@@ -36,12 +36,13 @@ static const Action actions[] = {
   { "move_account", AMS_SC_EV_MOVE_ACCOUNT, { "account", "to" }, { NULL } },
   { "dependency_update", AMS_SC_EV_DEPENDENCY_UPDATE, { "pipeline" }, { NULL } },
   { "retry_image", AMS_SC_EV_RETRY_IMAGE, { "pipeline" }, { NULL } },
+  { "set_distribution", AMS_SC_EV_SET_DISTRIBUTION, { "pipeline", "distribution" }, { NULL } },
 };
 
 static const char *const action_names[] = {
   "set_limit", "disable_key", "enable_key", "schedule_key_deletion", "cancel_key_deletion",
   "add_statement", "remove_statement", "delete_role", "move_account", "dependency_update",
-  "retry_image",
+  "retry_image", "set_distribution",
 };
 
 static void
@@ -49,6 +50,8 @@ event_free (gpointer p)
 {
   AmsScEvent *ev = p;
   ams_policy_unref (ev->statement);
+  if (ev->distributions != NULL)
+    g_ptr_array_unref (ev->distributions);
   g_free (ev);
 }
 
@@ -159,6 +162,7 @@ static const AmsField event_fields[] = {
   { "statement", NULL, 0, NULL }, /* compiled below, once the action is known */
   { "to", ev_to, 0, NULL },
   { "pipeline", ev_pipeline, 0, NULL },
+  { "distribution", NULL, 0, NULL }, /* read below, as a pipeline's distribution */
   { NULL },
 };
 
@@ -263,6 +267,18 @@ event_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
       ams_check_pop (c, m);
       ok = ev->statement != NULL;
     }
+  if (ev->kind == AMS_SC_EV_SET_DISTRIBUTION && ok)
+    {
+      /* the same two AWS shapes a pipeline's distribution accepts */
+      g_autoptr (GPtrArray) owner = g_ptr_array_new_with_free_func (ams_sc_pipeline_free);
+      AmsScPipeline *shadow = ams_sc_pipeline_new ();
+      g_ptr_array_add (owner, shadow);
+      gsize m = ams_check_push_key (c, "distribution");
+      ams_schema_distribution (c, ams_ynode_lookup (item, "distribution"), shadow);
+      ams_check_pop (c, m);
+      ev->distributions = g_ptr_array_ref (shadow->distributions);
+      ev->distribution_timeout = shadow->distribution_timeout;
+    }
   if (!ok)
     {
       event_free (ev);
@@ -328,5 +344,14 @@ ams_schema_resolve_events (AmsCheck *c, AmsScenario *sc)
                             ev->to.value);
       if (ev->pipeline.value != NULL && !g_hash_table_contains (c->pipelines, ev->pipeline.value))
         ams_check_error_at (c, &ev->pipeline.loc, "no pipeline named '%s'", ev->pipeline.value);
+      for (guint j = 0; ev->distributions != NULL && j < ev->distributions->len; j++)
+        {
+          const AmsScDistRegion *dr = ev->distributions->pdata[j];
+          ams_schema_resolve_region (c, &dr->region);
+          for (guint k = 0; k < dr->target_account_ids->len; k++)
+            ams_schema_resolve_account (c, &g_array_index (dr->target_account_ids, AmsScRef, k));
+          for (guint k = 0; k < dr->launch_templates->len; k++)
+            ams_schema_resolve_account (c, &((const AmsScLaunchTemplate *) dr->launch_templates->pdata[k])->account);
+        }
     }
 }

@@ -689,6 +689,24 @@ test_engine_events (void)
   CU_ASSERT_EQUAL (r->copies_waited, 0);
   free_run (sc, w, e);
 
+  /* team-a's distribution changes after night 1: its night-2 copy goes to
+   * eu-west-1 instead (a new pool), the others still to us-east-1 */
+  g_autofree char *moved = g_strconcat (three_into_two,
+    "events:\n"
+    "  - at: 1d12h\n"
+    "    action: set_distribution\n"
+    "    pipeline: team-a\n"
+    "    distribution: {name: moved, distributions: [{region: eu-west-1,\n"
+    "      amiDistributionConfiguration: {targetAccountIds: [\"222222222222\"]}}]}\n", NULL);
+  AmsOverride longer[] = { { "horizon", "2d12h", "test" } };
+  r = run_text (moved, longer, 1, &sc, &w, &e);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r);
+  CU_ASSERT_EQUAL (r->images_available, 6);
+  /* night 2: team-a makes an owner copy to eu-west-1 and the target copy */
+  CU_ASSERT_EQUAL (r->copies_requested, 3 + 2 + 2);
+  CU_ASSERT_EQUAL (r->pools->len, 3); /* 111/eu-west-1, 222/eu-west-1, 222/us-east-1 */
+  free_run (sc, w, e);
+
   /* a dependency update lets the default start condition build again */
   g_autofree char *deps = g_strconcat (three_into_two,
     "events: [{at: 1d12h, action: dependency_update, pipeline: team-a}]\n", NULL);
