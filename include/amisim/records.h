@@ -48,6 +48,7 @@ typedef struct
   gboolean ok;
   AmsCause cause;            /* AMS_CAUSE_NONE when ok */
   AmsStep step;              /* where it failed */
+  const char *message;       /* why a permission check refused it, or NULL */
 } AmsCopyRecord;
 
 typedef struct

@@ -59,6 +59,7 @@ typedef struct
   uint64_t epoch;          /* 0: not decided yet */
   AmsCause cause;
   AmsStep step;
+  const char *message;     /* why, when refused (interned in the engine) */
 } Decision;
 
 /* One copy an image of the pipeline makes. */
@@ -185,6 +186,7 @@ struct AmsEngine
   GHashTable *build_slots; /* packed (account, region) -> BuildSlots* */
   GHashTable *pool_index;  /* packed (account, region) -> EnginePool* */
   GPtrArray *retired;      /* target arrays replaced by set_distribution (copies may point in) */
+  GStringChunk *messages;  /* the reasons of refused outputs, each stored once */
   GHashTable *failures;    /* packed (cause, region, account) -> count */
   AmsFreeList images;
   AmsFreeList copies;
@@ -432,6 +434,7 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
 
   e->pool_index = g_hash_table_new (NULL, NULL);
   e->retired = g_ptr_array_new_with_free_func (g_free);
+  e->messages = g_string_chunk_new (4096);
   e->n_pipelines = sc->pipelines->len;
   e->pipelines = g_new0 (Pipeline, e->n_pipelines);
   for (guint i = 0; i < e->n_pipelines; i++)
@@ -494,6 +497,7 @@ ams_engine_free (AmsEngine *e)
   g_hash_table_unref (e->build_slots);
   g_hash_table_unref (e->pool_index);
   g_ptr_array_unref (e->retired);
+  g_string_chunk_free (e->messages);
   ams_kernel_free (e->k); /* before the free lists: pending events point into them */
   ams_access_free (e->access);
   g_hash_table_unref (e->builds);
@@ -550,6 +554,7 @@ decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase, Decision *d)
   d->epoch = e->epoch;
   d->cause = ok ? AMS_CAUSE_NONE : b.cause;
   d->step = b.step;
+  d->message = ok ? NULL : g_string_chunk_insert_const (e->messages, b.message);
   return d;
 }
 
@@ -665,7 +670,8 @@ output_done (AmsEngine *e, Image *img)
 }
 
 static void
-record_copy (AmsEngine *e, const Copy *c, gboolean ok, AmsCause cause, AmsStep step)
+record_copy (AmsEngine *e, const Copy *c, gboolean ok, AmsCause cause, AmsStep step,
+             const char *message)
 {
   if (e->recorder.copy == NULL)
     return;
@@ -683,6 +689,7 @@ record_copy (AmsEngine *e, const Copy *c, gboolean ok, AmsCause cause, AmsStep s
     .ok = ok,
     .cause = cause,
     .step = step,
+    .message = message,
   };
   e->recorder.copy (e->recorder.user, &r);
 }
@@ -701,11 +708,12 @@ copy_unlink (Copy *c)
 
 /* A copy ends: its record, its counts, and its image's outputs. */
 static void
-copy_end (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step)
+copy_end_why (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step,
+              const char *message)
 {
   Image *img = c->img;
   AmsTime now = ams_kernel_now (e->k);
-  record_copy (e, c, ok, cause, step);
+  record_copy (e, c, ok, cause, step, message);
   if (ok)
     {
       c->t->landed = TRUE;
@@ -726,6 +734,14 @@ copy_end (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step)
   copy_unlink (c);
   ams_freelist_release (&e->copies, c);
   output_done (e, img);
+}
+
+/* A copy ends for a reason that needs no explaining (done, timed out,
+ * refused by a limit, a transient fault). */
+static inline void
+copy_end (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step)
+{
+  copy_end_why (e, c, ok, cause, step, NULL);
 }
 
 /* Gives back the slots a copy holds (last taken first), after its end was
@@ -778,7 +794,7 @@ copy_start (Copy *c)
   if (G_UNLIKELY (d->cause != AMS_CAUSE_NONE))
     {
       guint holding = c->holding;
-      copy_end (e, c, FALSE, d->cause, d->step);
+      copy_end_why (e, c, FALSE, d->cause, d->step, d->message);
       release_slots (t, holding);
       return;
     }
@@ -898,7 +914,7 @@ copy_request (AmsEngine *e, Image *img, Target *t)
   const Decision *d = decide (e, t, AMS_COPY_AT_REQUEST);
   if (G_UNLIKELY (d->cause != AMS_CAUSE_NONE))
     {
-      copy_end (e, c, FALSE, d->cause, d->step);
+      copy_end_why (e, c, FALSE, d->cause, d->step, d->message);
       return;
     }
   if (G_UNLIKELY (t->pool->amis >= e->sc->sim.amis_per_account_region))
@@ -1334,6 +1350,7 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
         /* new images use the new configuration; those distributing keep
          * theirs (their copies point into the old targets, kept alive) */
         Pipeline *p = pipeline_named (e, ev->pipeline.value);
+        p->consecutive_failures = 0; /* an update resets the count (AWS) */
         g_ptr_array_add (e->retired, p->targets);
         for (guint j = 0; j < p->n_entries; j++)
           if (p->entries[j].failed != NULL)

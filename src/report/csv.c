@@ -100,8 +100,10 @@ on_copy (void *user, const AmsCopyRecord *r)
       seconds (f, r->ended - r->requested);
       fputc (',', f);
     }
-  fprintf (f, ",%s,%s,%s\n", r->ok ? "succeeded" : "failed",
+  fprintf (f, ",%s,%s,%s,", r->ok ? "succeeded" : "failed",
            r->ok ? "" : ams_cause_name (r->cause), r->ok ? "" : ams_step_name (r->step));
+  field (f, r->message);
+  fputc ('\n', f);
 }
 
 static void
@@ -132,7 +134,7 @@ ams_csv_recorder_new (FILE *images, FILE *copies, FILE *timeseries, guint max_ro
            images);
   if (copies != NULL)
     fputs ("pipeline,version,source_region,region,account,requested_s,started_s,ended_s,"
-           "wait_s,transfer_s,outcome,cause,step\n", copies);
+           "wait_s,transfer_s,outcome,cause,step,message\n", copies);
   if (timeseries != NULL)
     fputs ("t_s,account,region,busy,queued,limit\n", timeseries);
   return c;
