@@ -1010,6 +1010,19 @@ arm_watchdog (Pipeline *p)
                                      AMS_PRIORITY_DEFAULT, watchdog, p, 0);
 }
 
+/* Appends img to the FIFO of images distributing, which the timeout watches. */
+static void
+start_distributing (Pipeline *p, Image *img)
+{
+  img->prev = p->distributing_tail;
+  if (p->distributing_tail != NULL)
+    p->distributing_tail->next = img;
+  else
+    p->distributing = img;
+  p->distributing_tail = img;
+  arm_watchdog (p);
+}
+
 /* The oldest image distributing has reached its timeout (or has already
  * ended: then wait for the next one). */
 static void
@@ -1077,14 +1090,7 @@ image_tested (AmsKernel *k, void *data, uint64_t arg)
       image_end (e, img);
       return;
     }
-  /* the FIFO of images distributing, for the timeout */
-  img->prev = p->distributing_tail;
-  if (p->distributing_tail != NULL)
-    p->distributing_tail->next = img;
-  else
-    p->distributing = img;
-  p->distributing_tail = img;
-  arm_watchdog (p);
+  start_distributing (p, img);
 
   /* hold the image open while its outputs start, so that one failing at
    * once cannot end it before the others are asked for */
@@ -1266,13 +1272,7 @@ retry_image (AmsEngine *e, Pipeline *p)
   GPtrArray *targets = g_steal_pointer (&p->retry);
   img->outputs = targets->len;
   img->remaining = targets->len + 1;
-  img->prev = p->distributing_tail;
-  if (p->distributing_tail != NULL)
-    p->distributing_tail->next = img;
-  else
-    p->distributing = img;
-  p->distributing_tail = img;
-  arm_watchdog (p);
+  start_distributing (p, img);
   for (guint i = 0; i < targets->len; i++)
     copy_request (e, img, targets->pdata[i]);
   g_ptr_array_unref (targets);

@@ -407,18 +407,25 @@ ams_access_image_key (AmsAccess *ax, const AmsCopySpec *spec, AmsKeyInfo *out,
   return TRUE;
 }
 
-/* Who copies into spec->target: the owner's service-linked role, or the
- * target's cross-account role (assumed, with its trust checked). */
+/* Who acts in `acct` for `owner`'s image: the owner's service-linked role,
+ * or acct's cross-account role (assumed, with its trust checked). */
+static gboolean
+actor_in (AmsAccess *ax, const AmsAccount *owner, const AmsAccount *acct,
+          const AmsRegion *region, AmsStep step, Actor *actor, AmsBlocker *b)
+{
+  if (acct == owner)
+    {
+      actor_slr (ax, owner, actor);
+      return TRUE;
+    }
+  return assume_role (ax, owner, acct, region, step, AMS_CAUSE_ROLE_MISSING, actor, b);
+}
+
+/* Who copies into spec->target. */
 static gboolean
 copier (AmsAccess *ax, const AmsCopySpec *spec, Actor *actor, AmsBlocker *b)
 {
-  if (spec->target == spec->owner)
-    {
-      actor_slr (ax, spec->owner, actor);
-      return TRUE;
-    }
-  return assume_role (ax, spec->owner, spec->target, spec->region, AMS_STEP_ASSUME_ROLE,
-                      AMS_CAUSE_ROLE_MISSING, actor, b);
+  return actor_in (ax, spec->owner, spec->target, spec->region, AMS_STEP_ASSUME_ROLE, actor, b);
 }
 
 gboolean
@@ -625,10 +632,7 @@ ams_access_check_launch_templates (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
                                  : spec->owner;
       g_assert (acct != NULL);
       Actor actor;
-      if (acct == spec->owner)
-        actor_slr (ax, spec->owner, &actor);
-      else if (!assume_role (ax, spec->owner, acct, region, AMS_STEP_LAUNCH_TEMPLATE,
-                             AMS_CAUSE_ROLE_MISSING, &actor, &b))
+      if (!actor_in (ax, spec->owner, acct, region, AMS_STEP_LAUNCH_TEMPLATE, &actor, &b))
         {
           report (fn, user, &b, &n);
           continue;
@@ -681,10 +685,7 @@ ams_access_check_ssm_parameters (AmsAccess *ax, const AmsCopySpec *spec, AmsBloc
       const AmsAccount *acct = sp->account.value ? ams_world_find_account (ax->w, sp->account.value)
                                                  : spec->owner;
       Actor actor;
-      if (acct == spec->owner)
-        actor_slr (ax, spec->owner, &actor);
-      else if (!assume_role (ax, spec->owner, acct, region, AMS_STEP_SSM_PARAMETER,
-                             AMS_CAUSE_ROLE_MISSING, &actor, &b))
+      if (!actor_in (ax, spec->owner, acct, region, AMS_STEP_SSM_PARAMETER, &actor, &b))
         {
           report (fn, user, &b, &n);
           continue;

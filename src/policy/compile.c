@@ -29,17 +29,6 @@ in_list (const char *s, const char *const *list, guint n)
 }
 
 static gboolean
-is_account_id (const char *s)
-{
-  if (strlen (s) != 12)
-    return FALSE;
-  for (const char *c = s; *c; c++)
-    if (!g_ascii_isdigit (*c))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 has_wildcard (const char *s)
 {
   return strpbrk (s, "*?") != NULL;
@@ -72,7 +61,7 @@ collect_strings (const AmsValue *v, const char *element, GPtrArray *out, AmsRepo
       const AmsValue *it = v->items[i];
       if (it->kind == AMS_VALUE_STRING)
         g_ptr_array_add (out, (gpointer) it);
-      else if (it->kind == AMS_VALUE_NUMBER && is_account_id (it->text))
+      else if (it->kind == AMS_VALUE_NUMBER && ams__is_account_id (it->text))
         {
           ams__report (r, &it->loc,
                        "account id %s must be a string: quote it (leading zeros matter)",
@@ -113,7 +102,7 @@ compile_aws_principal (const AmsValue *v, GArray *out, AmsReporter *r)
       add_principal (out, AMS__PRIN_ANY, NULL);
       return TRUE;
     }
-  if (is_account_id (s))
+  if (ams__is_account_id (s))
     {
       add_principal (out, AMS__PRIN_ACCOUNT, s);
       return TRUE;
@@ -128,7 +117,7 @@ compile_aws_principal (const AmsValue *v, GArray *out, AmsReporter *r)
   g_autofree char *buf = NULL;
   const char *p[6];
   if (g_str_has_prefix (s, "arn:") && ams__arn_split (s, &buf, p)
-      && g_str_has_prefix (p[1], "aws") && p[3][0] == '\0' && is_account_id (p[4]))
+      && g_str_has_prefix (p[1], "aws") && p[3][0] == '\0' && ams__is_account_id (p[4]))
     {
       if (strcmp (p[2], "iam") == 0 && strcmp (p[5], "root") == 0)
         {

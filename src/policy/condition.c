@@ -448,40 +448,27 @@ compile_value (AmsCondition *c, const AmsValue *v, gboolean variables, AmsReport
         return TRUE;
       }
     case FAM_NUMERIC:
-      {
-        double d;
-        if (!parse_number (v->text, &d))
-          {
-            ams__report (r, &v->loc, "'%s' is not %s (%s)", v->text, family_hint (f),
-                         c->op->name);
-            return FALSE;
-          }
-        g_array_append_val (c->numbers, d);
-        return TRUE;
-      }
     case FAM_DATE:
-      {
-        gint64 t;
-        if (!parse_date (v->text, &t))
-          {
-            ams__report (r, &v->loc, "'%s' is not %s (%s)", v->text, family_hint (f),
-                         c->op->name);
-            return FALSE;
-          }
-        g_array_append_val (c->numbers, t);
-        return TRUE;
-      }
     case FAM_BOOL:
     case FAM_NULL:
       {
-        gboolean b;
-        if (!parse_bool (v->text, &b))
+        /* c->numbers holds the family's own element type (see compile_one) */
+        union
+        {
+          double d;
+          gint64 t;
+          gboolean b;
+        } x;
+        gboolean ok = f == FAM_NUMERIC ? parse_number (v->text, &x.d)
+                      : f == FAM_DATE  ? parse_date (v->text, &x.t)
+                                       : parse_bool (v->text, &x.b);
+        if (!ok)
           {
             ams__report (r, &v->loc, "'%s' is not %s (%s)", v->text, family_hint (f),
                          c->op->name);
             return FALSE;
           }
-        g_array_append_val (c->numbers, b);
+        g_array_append_vals (c->numbers, &x, 1);
         return TRUE;
       }
     }

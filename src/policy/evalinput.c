@@ -94,17 +94,6 @@ check_keys (const AmsValue *obj, const char *what, const char *const *known, gui
     }
 }
 
-static gboolean
-is_account_id (const char *s)
-{
-  if (strlen (s) != 12)
-    return FALSE;
-  for (const char *c = s; *c; c++)
-    if (!g_ascii_isdigit (*c))
-      return FALSE;
-  return TRUE;
-}
-
 /* A required or optional string member; NULL when absent or wrong. */
 static const char *
 get_string (const AmsValue *obj, const char *key, gboolean required, AmsReporter *r,
@@ -118,7 +107,7 @@ get_string (const AmsValue *obj, const char *key, gboolean required, AmsReporter
                      key, example);
       return NULL;
     }
-  if (v->kind == AMS_VALUE_NUMBER && is_account_id (v->text))
+  if (v->kind == AMS_VALUE_NUMBER && ams__is_account_id (v->text))
     {
       ams__report (r, &v->loc, "%s must be a string: quote it (leading zeros matter)", key);
       return NULL;
@@ -345,7 +334,8 @@ arn_account (const char *arn)
 {
   g_autofree char *buf = NULL;
   const char *p[6];
-  if (!g_str_has_prefix (arn, "arn:") || !ams__arn_split (arn, &buf, p) || !is_account_id (p[4]))
+  if (!g_str_has_prefix (arn, "arn:") || !ams__arn_split (arn, &buf, p)
+      || !ams__is_account_id (p[4]))
     return NULL;
   return g_strdup (p[4]);
 }
@@ -470,7 +460,7 @@ compile_request (AmsEvalInput *in, const AmsValue *v, AmsReporter *r)
     ams__report (r, &pa_node->loc,
                  "a service principal (%s) has no account: remove principal_account",
                  principal);
-  else if (pa != NULL && !is_account_id (pa))
+  else if (pa != NULL && !ams__is_account_id (pa))
     ams__report (r, &pa_node->loc, "principal_account '%s' must be 12 digits", pa);
   else if (pa != NULL && principal_arn_account != NULL && strcmp (pa, principal_arn_account) != 0)
     ams__report (r, &pa_node->loc,
@@ -490,7 +480,7 @@ compile_request (AmsEvalInput *in, const AmsValue *v, AmsReporter *r)
 
   const AmsValue *ra_node = ams_value_get (v, "resource_account");
   const char *ra = get_string (v, "resource_account", FALSE, r, "");
-  if (ra != NULL && !is_account_id (ra))
+  if (ra != NULL && !ams__is_account_id (ra))
     ams__report (r, &ra_node->loc, "resource_account '%s' must be 12 digits", ra);
   else if (ra != NULL)
     in->resource_account = g_strdup (ra);

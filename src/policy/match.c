@@ -118,6 +118,17 @@ split6 (const char *arn, const char *start[6], const char *end[6])
 }
 
 gboolean
+ams__is_account_id (const char *s)
+{
+  if (strlen (s) != 12)
+    return FALSE;
+  for (const char *c = s; *c; c++)
+    if (!g_ascii_isdigit (*c))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
 ams__arn_split (const char *arn, char **buf, const char *parts[6])
 {
   *buf = g_strdup (arn);

@@ -89,6 +89,8 @@ gboolean ams__resource_match (const char *pat, const char *resource);
 /* Splits an ARN at its first five colons. TRUE if it has six parts;
  * parts[i] point into `buf` (a copy the caller frees). */
 gboolean ams__arn_split (const char *arn, char **buf, const char *parts[6]);
+/* Twelve digits: an AWS account ID. */
+gboolean ams__is_account_id (const char *s);
 
 /* ---- context ------------------------------------------------------------ */
 

@@ -40,7 +40,8 @@ guint ams_diag_count (const AmsDiag *d);
 gboolean ams_diag_take_error (AmsDiag *d, int code, GError **error);
 
 /* Reads a whole file (NUL-terminated; *len excludes the NUL). NULL with
- * errno set when it cannot be read (a folder gives EISDIR). */
-char *ams_read_file (const char *filename, gsize *len);
+ * *error set (AMS_SCENARIO_ERROR_IO, "FILE:1:1: error: …") when it cannot be
+ * read (a folder gives EISDIR). */
+char *ams_read_file (const char *filename, gsize *len, GError **error);
 
 G_END_DECLS

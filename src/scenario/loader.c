@@ -116,13 +116,17 @@ ams_scenario_load_data (const char *display_name, const char *data, gssize len,
   return g_steal_pointer (&sc);
 }
 
-/* The whole file, or NULL with errno set. */
 char *
-ams_read_file (const char *filename, gsize *len)
+ams_read_file (const char *filename, gsize *len, GError **error)
 {
   FILE *f = fopen (filename, "rb");
   if (f == NULL)
-    return NULL;
+    {
+      int saved = errno;
+      g_set_error (error, AMS_SCENARIO_ERROR, AMS_SCENARIO_ERROR_IO,
+                   "%s:1:1: error: (file): cannot read file: %s", filename, g_strerror (saved));
+      return NULL;
+    }
   GByteArray *buf = g_byte_array_new ();
   guint8 chunk[65536];
   size_t n;
@@ -133,7 +137,8 @@ ams_read_file (const char *filename, gsize *len)
   if (failed != 0)
     {
       g_byte_array_unref (buf);
-      errno = failed;
+      g_set_error (error, AMS_SCENARIO_ERROR, AMS_SCENARIO_ERROR_IO,
+                   "%s:1:1: error: (file): cannot read file: %s", filename, g_strerror (failed));
       return NULL;
     }
   *len = buf->len;
@@ -147,13 +152,8 @@ ams_scenario_load_file (const char *filename, const AmsOverride *overrides, guin
 {
   g_return_val_if_fail (filename != NULL, NULL);
   gsize len = 0;
-  g_autofree char *data = ams_read_file (filename, &len);
+  g_autofree char *data = ams_read_file (filename, &len, error);
   if (data == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, AMS_SCENARIO_ERROR, AMS_SCENARIO_ERROR_IO,
-                   "%s:1:1: error: (file): cannot read file: %s", filename, g_strerror (saved));
-      return NULL;
-    }
+    return NULL;
   return ams_scenario_load_data (filename, data, (gssize) len, overrides, n_overrides, error);
 }

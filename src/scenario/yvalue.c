@@ -1,6 +1,5 @@
 /* YAML nodes to AmsValue trees, and loading JSON or YAML documents on their
  * own (the request file of `amisim policy eval`); see yvalue.h. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -95,13 +94,8 @@ ams_value_load_file (const char *filename, GError **error)
 {
   g_return_val_if_fail (filename != NULL, NULL);
   gsize len = 0;
-  g_autofree char *data = ams_read_file (filename, &len);
+  g_autofree char *data = ams_read_file (filename, &len, error);
   if (data == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, AMS_SCENARIO_ERROR, AMS_SCENARIO_ERROR_IO,
-                   "%s:1:1: error: (file): cannot read file: %s", filename, g_strerror (saved));
-      return NULL;
-    }
+    return NULL;
   return ams_value_load_data (filename, data, (gssize) len, error);
 }
