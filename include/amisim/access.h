@@ -81,6 +81,10 @@ typedef struct
   const AmsAccount *target;         /* the owner itself for the owner's copy */
 } AmsCopySpec;
 
+/* Whether the copy spec->target receives in spec->region is encrypted: the
+ * image is, or the region's entry names a kmsKeyId or says encrypted: true. */
+gboolean ams_access_copy_encrypted (const AmsCopySpec *spec);
+
 /* The checks for one copy. TRUE if it may go ahead; otherwise FALSE with
  * the first blocker in *out (initialised by the call; clear it after). */
 gboolean ams_access_check_copy (AmsAccess *ax, const AmsCopySpec *spec, AmsBlocker *out);

@@ -144,6 +144,9 @@ typedef struct
   AmsSrcLoc loc;
 } AmsScLaunchTemplate;
 
+/* A boolean the scenario did not set. */
+#define AMS_SC_UNSET (-1)
+
 /* One entry of a CreateDistributionConfiguration `distributions` list. */
 typedef struct
 {
@@ -153,6 +156,9 @@ typedef struct
   GArray *target_account_ids;   /* of AmsScRef; empty if none */
   AmsScRef kms_key_id;          /* amiDistributionConfiguration.kmsKeyId: key ARN, alias
                                    ARN, key id or alias; NULL value: the default EBS key */
+  /* amiDistributionConfiguration.encrypted (an amisim extension: CopyImage's
+   * Encrypted flag): AMS_SC_UNSET, or TRUE / FALSE as written */
+  int encrypted;
   /* amiDistributionConfiguration.launchPermission */
   GArray *lp_user_ids;          /* of AmsScRef (12-digit ids; need not be defined) */
   gboolean lp_public;           /* userGroups: ["all"] */

@@ -295,7 +295,7 @@ add_target (AmsEngine *e, GPtrArray *targets, GHashTable *index, const AmsCopySp
         }
       t->source_pool = sp;
     }
-  t->crypto = spec->pipeline->encrypted || spec->entry->kms_key_id.value != NULL;
+  t->crypto = ams_access_copy_encrypted (spec);
   g_ptr_array_add (targets, t);
 }
 

@@ -438,6 +438,13 @@ ams_access_check_copy (AmsAccess *ax, const AmsCopySpec *spec, AmsBlocker *b)
 }
 
 gboolean
+ams_access_copy_encrypted (const AmsCopySpec *spec)
+{
+  const AmsScDistRegion *e = spec->entry;
+  return spec->pipeline->encrypted || e->kms_key_id.value != NULL || e->encrypted == TRUE;
+}
+
+gboolean
 ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase,
                              AmsBlocker *b)
 {
@@ -476,6 +483,17 @@ ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhas
       return FALSE;
     }
 
+  if (pl->encrypted && spec->entry->encrypted == FALSE)
+    {
+      g_autofree char *image = g_strdup_printf ("arn:aws:ec2:%s::image/*", source->name);
+      block (b, AMS_CAUSE_ENCRYPTED_TO_UNENCRYPTED, AMS_STEP_COPY, target, region, image,
+             "the image is encrypted (key %s) and the distribution to %s asks for an "
+             "unencrypted copy (encrypted: false); a copy of an encrypted snapshot stays "
+             "encrypted: drop encrypted: false, or build the image unencrypted",
+             pl->kms_key.value ? pl->kms_key.value : "alias/aws/ebs", region->name);
+      return FALSE;
+    }
+
   /* 2. who copies: the owner's service-linked role, or the target's role */
   if (!copier (ax, spec, &actor, b))
     return FALSE;
@@ -507,7 +525,7 @@ keys:
 
   /* 5. the destination key: kmsKeyId of the region, else the default EBS key */
   const char *dst_ref = spec->entry->kms_key_id.value;
-  if (pl->encrypted || dst_ref != NULL)
+  if (ams_access_copy_encrypted (spec))
     {
       AmsKeyInfo k;
       AmsKeyLookup found = ams_world_find_key (ax->w, dst_ref, target, region, &k);

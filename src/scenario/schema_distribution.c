@@ -137,6 +137,15 @@ ami_kms_key (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer t
     ams_check_loc (c, value, &e->dr->kms_key_id.loc);
 }
 
+static void
+ami_encrypted (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  Entry *e = target;
+  gboolean b;
+  if (ams_get_bool (c, value, &b))
+    e->dr->encrypted = b;
+}
+
 /* ---- amiDistributionConfiguration.launchPermission ---- */
 
 #define MAX_LP_ORGS 25
@@ -259,6 +268,7 @@ static const AmsField ami_fields[] = {
   { "description", ami_description, 0, NULL },
   { "targetAccountIds", ami_targets, 0, NULL },
   { "kmsKeyId", ami_kms_key, 0, NULL },
+  { "encrypted", ami_encrypted, 0, NULL },
   { "launchPermission", ami_launch_permission, 0, NULL },
   { "amiTags", NULL, AMS_FIELD_NOT_YET, "lifecycle policies" },
   { NULL },
@@ -429,11 +439,18 @@ entry_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
   dr->lp_ou_arns = g_array_new (FALSE, TRUE, sizeof (AmsScRef));
   dr->launch_templates = g_ptr_array_new_with_free_func (g_free);
   dr->ssm_parameters = g_ptr_array_new_with_free_func (g_free);
+  dr->encrypted = AMS_SC_UNSET;
   ams_check_loc (c, item, &dr->loc);
   g_ptr_array_add (cfg->pl->distributions, dr);
   Entry e = { .dr = dr };
   if (!ams_check_mapping (c, item, entry_fields, 0, &e))
     return;
+
+  /* CopyImage: a KmsKeyId needs Encrypted */
+  if (dr->encrypted == FALSE && dr->kms_key_id.value != NULL)
+    ams_check_error_at (c, &dr->kms_key_id.loc,
+                        "%s encrypts the copy; it cannot go with encrypted: false",
+                        dr->kms_key_id.value);
 
   /* an SSM parameter's account must receive the AMI in this region */
   for (guint i = 0; i < dr->ssm_parameters->len; i++)

@@ -320,20 +320,20 @@ test_engine_failures_match_explain (void)
   g_autoptr (AmsEngine) e = ams_engine_new (sc, w, 7, 0);
   ams_engine_run (e);
   const AmsResults *r = ams_engine_results (e);
-  CU_ASSERT_EQUAL (r->failures_total, 14);
+  CU_ASSERT_EQUAL (r->failures_total, 15);
   const AmsCause each[] = {
     AMS_CAUSE_ROLE_MISSING, AMS_CAUSE_ROLE_TRUST_DENIES, AMS_CAUSE_ROLE_KMS_DENIED,
     AMS_CAUSE_KEY_POLICY_DENIES, AMS_CAUSE_KEY_MISSING_IN_REGION, AMS_CAUSE_KEY_DISABLED,
     AMS_CAUSE_KEY_PENDING_DELETION, AMS_CAUSE_PV_UNSUPPORTED, AMS_CAUSE_AWS_MANAGED_KEY_SHARE,
     AMS_CAUSE_PUBLIC_SHARE_BLOCKED, AMS_CAUSE_REGION_NOT_ENABLED, AMS_CAUSE_LAUNCH_TEMPLATE_DENIED,
-    AMS_CAUSE_SCP_DENIES, AMS_CAUSE_ROLE_EC2_DENIED,
+    AMS_CAUSE_SCP_DENIES, AMS_CAUSE_ROLE_EC2_DENIED, AMS_CAUSE_ENCRYPTED_TO_UNENCRYPTED,
   };
   for (guint i = 0; i < G_N_ELEMENTS (each); i++)
     CU_ASSERT_EQUAL (r->failures_by_cause[each[i]], 1);
   CU_ASSERT_EQUAL (r->images_started, 4);
   CU_ASSERT_EQUAL (r->images_failed, 4);
   CU_ASSERT_EQUAL (r->copies_succeeded, 1); /* to 999999999999, the account that works */
-  CU_ASSERT_EQUAL (r->failures->len, 14);
+  CU_ASSERT_EQUAL (r->failures->len, 15);
 }
 
 static void

@@ -61,7 +61,7 @@ test_access_each_blocker_kind_once (void)
 {
   Seen s = { .log = g_string_new (NULL) };
   guint checks = check_file ("scenarios/broken-permissions.yaml", NULL, 0, &s);
-  CU_ASSERT_EQUAL (checks, 22);
+  CU_ASSERT_EQUAL (checks, 24);
   const struct
   {
     AmsCause cause;
@@ -81,6 +81,7 @@ test_access_each_blocker_kind_once (void)
     { AMS_CAUSE_REGION_NOT_ENABLED, "region_not_enabled 111111111111 af-south-1 region legacy-pv" },
     { AMS_CAUSE_PV_UNSUPPORTED, "pv_unsupported 111111111111 ap-northeast-3 region legacy-pv" },
     { AMS_CAUSE_AWS_MANAGED_KEY_SHARE, "aws_managed_key_share 111111111111 us-east-1 share managed-key" },
+    { AMS_CAUSE_ENCRYPTED_TO_UNENCRYPTED, "encrypted_to_unencrypted 111111111111 eu-west-1 copy managed-key" },
   };
   CU_ASSERT_EQUAL (s.total, G_N_ELEMENTS (want));
   for (guint i = 0; i < G_N_ELEMENTS (want); i++)
@@ -107,7 +108,7 @@ test_access_org_path_wildcard (void)
   };
   check_file ("scenarios/broken-permissions.yaml", fix, 1, &s);
   CU_ASSERT_EQUAL (s.by_cause[AMS_CAUSE_KEY_POLICY_DENIES], 0);
-  CU_ASSERT_EQUAL (s.total, 13);
+  CU_ASSERT_EQUAL (s.total, 14);
 
   /* the exact path of prod itself also works, for prod only */
   AmsOverride prod[] = {
@@ -205,6 +206,66 @@ test_access_shared_encrypted_ami_needs_the_key (void)
   CU_ASSERT_EQUAL (s.total, 1);
   CU_ASSERT_PTR_NOT_NULL (strstr (s.log->str, "key_policy_denies 444444444444 us-east-1 share golden"));
   g_string_free (s.log, TRUE);
+}
+
+static const char encrypt_yaml[] =
+  "amisim: 1\n"
+  "horizon: 1d\n"
+  "regions: [{name: us-east-1}, {name: eu-west-1}, {name: eu-central-1}]\n"
+  "accounts:\n"
+  "  - id: \"111111111111\"\n"
+  "pipelines:\n"
+  "  - name: golden\n"
+  "    account: \"111111111111\"\n"
+  "    region: us-east-1\n"
+  "    recipe: {name: golden, version: 1.0.0}\n"
+  "    distribution:\n"
+  "      name: fanout\n"
+  "      distributions:\n"
+  "        - {region: us-east-1, amiDistributionConfiguration: {name: golden}}\n"
+  "        - {region: eu-west-1, amiDistributionConfiguration: {encrypted: true}}\n"
+  "        - {region: eu-central-1, amiDistributionConfiguration: {encrypted: false}}\n";
+
+static void
+test_access_encrypted_flag (void)
+{
+  /* CopyImage's Encrypted flag: true encrypts a copy of an unencrypted
+   * image (with the default EBS key); false on an encrypted image is
+   * refused with encrypted_to_unencrypted, on an unencrypted one it is
+   * what happens anyway. */
+  for (guint encrypted_image = 0; encrypted_image < 2; encrypted_image++)
+    {
+      g_autoptr (GError) error = NULL;
+      AmsOverride ov[] = { { "pipelines[0].recipe.encrypted", encrypted_image ? "true" : "false",
+                             "test" } };
+      g_autoptr (AmsScenario) sc = ams_scenario_load_data ("encrypt.yaml", encrypt_yaml, -1, ov,
+                                                           1, &error);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+      g_autoptr (AmsWorld) w = ams_world_new (sc);
+      g_autoptr (AmsAccess) ax = ams_access_new (w);
+      const AmsScPipeline *pl = sc->pipelines->pdata[0];
+      const AmsAccount *owner = ams_world_find_account (w, "111111111111");
+      const AmsRegion *source = ams_world_find_region (w, "us-east-1");
+      gboolean want_encrypted[] = { encrypted_image, TRUE, encrypted_image };
+      gboolean want_ok[] = { TRUE, TRUE, !encrypted_image };
+      for (guint i = 0; i < 3; i++)
+        {
+          const AmsScDistRegion *entry = pl->distributions->pdata[i];
+          AmsCopySpec spec = {
+            .pipeline = pl, .owner = owner, .source_region = source, .entry = entry,
+            .region = ams_world_find_region (w, entry->region.value), .target = owner,
+          };
+          CU_ASSERT_EQUAL (ams_access_copy_encrypted (&spec), want_encrypted[i]);
+          g_auto (AmsBlocker) b = { 0 };
+          gboolean ok = ams_access_check_copy (ax, &spec, &b);
+          CU_ASSERT_EQUAL (ok, want_ok[i]);
+          if (!ok)
+            {
+              CU_ASSERT_EQUAL (b.cause, AMS_CAUSE_ENCRYPTED_TO_UNENCRYPTED);
+              CU_ASSERT_EQUAL (b.step, AMS_STEP_COPY);
+            }
+        }
+    }
 }
 
 #define LIFECYCLE_TRUST(acct)                                                             \
@@ -345,6 +406,7 @@ static const AmsTestCase cases[] = {
   { "test_access_org_path_wildcard", test_access_org_path_wildcard },
   { "test_access_shipped_scenarios_are_clean", test_access_shipped_scenarios_are_clean },
   { "test_access_shared_encrypted_ami_needs_the_key", test_access_shared_encrypted_ami_needs_the_key },
+  { "test_access_encrypted_flag", test_access_encrypted_flag },
   { NULL, NULL },
 };
 
