@@ -303,6 +303,79 @@ typedef struct
   AmsTime distribution_timeout; /* set_distribution: its timeoutMinutes, 0 if none */
 } AmsScEvent;
 
+/* ---- lifecycle_policies[]: a CreateLifecyclePolicy request, plus account
+ * and region (amisim's: where the policy lives) ---- */
+
+typedef enum
+{
+  AMS_LC_DEPRECATE,
+  AMS_LC_DISABLE,
+  AMS_LC_DELETE,
+} AmsLcAction;
+
+typedef enum
+{
+  AMS_LC_AGE,
+  AMS_LC_COUNT,
+} AmsLcFilter;
+
+typedef enum
+{
+  AMS_LC_DAYS,
+  AMS_LC_WEEKS,
+  AMS_LC_MONTHS,
+  AMS_LC_YEARS,
+} AmsLcUnit;
+
+typedef struct
+{
+  const char *key;
+  const char *value;     /* "" when written as null */
+} AmsScTag;
+
+/* One of policyDetails. */
+typedef struct
+{
+  AmsLcAction action;
+  gboolean include_amis, include_snapshots, include_containers; /* includeResources */
+  AmsLcFilter filter;
+  guint value;                  /* filter.value: 1-1000 images (COUNT) or units (AGE) */
+  AmsLcUnit unit;               /* filter.unit (AGE) */
+  guint retain_at_least;        /* filter.retainAtLeast; 0 if not given */
+  GArray *exclude_tags;         /* exclusionRules.tagMap, of AmsScTag (image tags) */
+  gboolean exclude_public;      /* exclusionRules.amis.isPublic */
+  GArray *exclude_regions;      /* exclusionRules.amis.regions, of AmsScRef */
+  GArray *exclude_shared_accounts; /* exclusionRules.amis.sharedAccounts, of AmsScRef */
+  guint last_launched_value;    /* exclusionRules.amis.lastLaunched; 0 if not given */
+  AmsLcUnit last_launched_unit;
+  GArray *exclude_ami_tags;     /* exclusionRules.amis.tagMap, of AmsScTag */
+  AmsSrcLoc loc;
+} AmsScLcRule;
+
+typedef struct
+{
+  const char *name;             /* recipe name */
+  const char *semantic_version; /* 1.x.x: x wildcards, every part after the first x too */
+} AmsScLcRecipe;
+
+typedef struct
+{
+  AmsScRef account;             /* the owner, required */
+  AmsScRef region;              /* default: the first of `regions` */
+  const char *name;
+  const char *description;      /* may be NULL */
+  gboolean enabled;             /* status: ENABLED (default) or DISABLED */
+  const char *execution_role;   /* executionRole: role name or ARN */
+  gboolean containers;          /* resourceType: CONTAINER_IMAGE (TRUE) or AMI_IMAGE */
+  GPtrArray *rules;             /* policyDetails, of AmsScLcRule*, 1-3 */
+  GArray *recipes;              /* resourceSelection.recipes, of AmsScLcRecipe */
+  GArray *selection_tags;       /* resourceSelection.tagMap, of AmsScTag */
+  AmsSrcLoc loc;
+} AmsScLifecyclePolicy;
+
+/* TRUE if `version` (1.2.3) matches the semantic version pattern (1.x.x). */
+gboolean ams_sc_semver_matches (const char *pattern, const char *version);
+
 typedef struct
 {
   const char *file;         /* as given to the loader ("builtin:default.yaml" for the default) */
@@ -318,6 +391,7 @@ typedef struct
   GPtrArray *organizations; /* of AmsScOrg* */
   GPtrArray *account_sets;  /* of AmsScAccountSet* */
   GPtrArray *pipelines;     /* of AmsScPipeline* */
+  GPtrArray *lifecycle_policies; /* of AmsScLifecyclePolicy* */
   GPtrArray *events;        /* of AmsScEvent*, in the order written */
   AmsScSimulation sim;
 

@@ -128,6 +128,10 @@ ams_cli_run (const AmsRunOptions *opt)
       csv = ams_csv_recorder_new (images, copies, series, sc->sim.timeseries_max_rows);
     }
 
+  if (sc->lifecycle_policies->len > 0)
+    fprintf (stderr, "amisim: note: %u lifecycle policies are validated, and `amisim explain` "
+                     "checks their cross-account deletions, but runs do not execute them yet\n",
+             sc->lifecycle_policies->len);
   gint64 t0 = g_get_monotonic_time ();
   g_autoptr (AmsWorld) world = ams_world_new (sc);
   g_autoptr (AmsEngine) engine = ams_engine_new (sc, world, sc->seed, 0);

@@ -723,6 +723,35 @@ ams_access_check_ssm_parameters (AmsAccess *ax, const AmsCopySpec *spec, AmsBloc
 
 /* ---- lifecycle deletion in other accounts ---- */
 
+/* The first enabled lifecycle policy of pl's owner, in its build region,
+ * that selects pl's images by recipe and deletes their AMIs: the one whose
+ * deletions need the lifecycle role in every account that received copies. */
+static const AmsScLifecyclePolicy *
+deleting_policy (const AmsScenario *sc, const AmsScPipeline *pl)
+{
+  for (guint i = 0; i < sc->lifecycle_policies->len; i++)
+    {
+      const AmsScLifecyclePolicy *lp = sc->lifecycle_policies->pdata[i];
+      if (!lp->enabled || lp->containers || strcmp (lp->account.value, pl->account.value) != 0
+          || strcmp (lp->region.value, pl->region.value) != 0)
+        continue;
+      gboolean deletes = FALSE;
+      for (guint j = 0; j < lp->rules->len && !deletes; j++)
+        {
+          const AmsScLcRule *r = lp->rules->pdata[j];
+          deletes = r->action == AMS_LC_DELETE && r->include_amis;
+        }
+      for (guint j = 0; j < lp->recipes->len && deletes; j++)
+        {
+          const AmsScLcRecipe *rc = &g_array_index (lp->recipes, AmsScLcRecipe, j);
+          if (strcmp (rc->name, pl->recipe_name) == 0
+              && ams_sc_semver_matches (rc->semantic_version, pl->recipe_version))
+            return lp;
+        }
+    }
+  return NULL;
+}
+
 gboolean
 ams_access_check_lifecycle_delete (AmsAccess *ax, const AmsCopySpec *spec, AmsBlocker *b)
 {
@@ -822,6 +851,7 @@ ams_access_check_all (AmsAccess *ax, AmsPipelineBlockerFn fn, gpointer user)
     {
       const AmsScPipeline *pl = sc->pipelines->pdata[i];
       Forward f = { .pipeline = pl, .fn = fn, .user = user };
+      const AmsScLifecyclePolicy *lifecycle = deleting_policy (sc, pl);
       AmsCopySpec spec = {
         .pipeline = pl,
         .owner = ams_world_find_account (ax->w, pl->account.value),
@@ -847,6 +877,13 @@ ams_access_check_all (AmsAccess *ax, AmsPipelineBlockerFn fn, gpointer user)
               if (!ams_access_check_copy (ax, &spec, &b))
                 fn (pl, &b, user);
               ams_blocker_clear (&b);
+              if (lifecycle != NULL && spec.target != spec.owner)
+                {
+                  checks++;
+                  if (!ams_access_check_lifecycle_delete (ax, &spec, &b))
+                    fn (pl, &b, user);
+                  ams_blocker_clear (&b);
+                }
             }
           spec.target = spec.owner;
           checks++;

@@ -513,6 +513,15 @@ ams_get_pattern (AmsCheck *c, const AmsYNode *n, AmsPattern p, const char **out)
   return TRUE;
 }
 
+gboolean
+ams_get_ref (AmsCheck *c, const AmsYNode *n, AmsPattern p, AmsScRef *out)
+{
+  if (!ams_get_pattern (c, n, p, &out->value))
+    return FALSE;
+  ams_check_loc (c, n, &out->loc);
+  return TRUE;
+}
+
 /* ---- embedded documents ---- */
 
 void

@@ -146,6 +146,8 @@ gboolean ams_pattern_match (AmsPattern p, const char *text, gsize len);
 const char *ams_pattern_describe (AmsPattern p);
 /* A string matching the pattern, owned by the scenario. */
 gboolean ams_get_pattern (AmsCheck *c, const AmsYNode *n, AmsPattern p, const char **out);
+/* The same into a reference, with its position (for errors found later). */
+gboolean ams_get_ref (AmsCheck *c, const AmsYNode *n, AmsPattern p, AmsScRef *out);
 
 /* ---- embedded documents ---- */
 

@@ -28,6 +28,7 @@ scenario_new (const char *display_name)
   sc->organizations = g_ptr_array_new_with_free_func (ams_sc_org_free);
   sc->account_sets = g_ptr_array_new_with_free_func (g_free);
   sc->events = g_ptr_array_new_with_free_func (ams_sc_event_free_func ());
+  sc->lifecycle_policies = g_ptr_array_new_with_free_func (ams_sc_lifecycle_policy_free);
   sc->pipelines = g_ptr_array_new_with_free_func (ams_sc_pipeline_free);
 
   /* defaults (SCENARIO.md §1, DOMAIN.md §3-§4) */
@@ -74,6 +75,7 @@ ams_scenario_free (AmsScenario *sc)
     return;
   g_ptr_array_unref (sc->regions);
   g_ptr_array_unref (sc->events);
+  g_ptr_array_unref (sc->lifecycle_policies);
   g_ptr_array_unref (sc->pipelines);
   g_ptr_array_unref (sc->account_sets);
   g_ptr_array_unref (sc->organizations);

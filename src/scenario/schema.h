@@ -6,6 +6,7 @@
  * schema_distribution.c  pipelines[].distribution (CreateDistributionConfiguration
  *                    request, or get-distribution-configuration output)
  * schema_simulation.c    simulation: limits, copy, on_limit, …
+ * schema_lifecycle.c     lifecycle_policies[] (CreateLifecyclePolicy requests)
  */
 #pragma once
 
@@ -55,6 +56,12 @@ void ams_schema_resolve_events (AmsCheck *c, AmsScenario *sc);
 GDestroyNotify ams_sc_event_free_func (void);
 /* schema_world.c: is `id` the root or an OU of an organization? */
 gboolean ams_schema_org_node_defined (const AmsScenario *sc, const char *id);
+
+/* schema_lifecycle.c: lifecycle_policies[i] (an AmsItemFn; target: the
+ * AmsScenario), their references once all is read, and their free function. */
+void ams_schema_lifecycle_policy (AmsCheck *c, guint index, const AmsYNode *item, gpointer sc);
+void ams_schema_resolve_lifecycle (AmsCheck *c, AmsScenario *sc);
+void ams_sc_lifecycle_policy_free (gpointer lp);
 
 /* schema_top.c: a region / account reference that must resolve. */
 void ams_schema_resolve_region (AmsCheck *c, const AmsScRef *ref);

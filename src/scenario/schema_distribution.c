@@ -133,8 +133,7 @@ static void
 ami_kms_key (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   Entry *e = target;
-  if (ams_get_pattern (c, value, AMS_PAT_KMS_KEY_REF, &e->dr->kms_key_id.value))
-    ams_check_loc (c, value, &e->dr->kms_key_id.loc);
+  ams_get_ref (c, value, AMS_PAT_KMS_KEY_REF, &e->dr->kms_key_id);
 }
 
 static void
@@ -289,8 +288,7 @@ static void
 lt_account (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   AmsScLaunchTemplate *lt = target;
-  if (ams_get_pattern (c, value, AMS_PAT_ACCOUNT_ID, &lt->account.value))
-    ams_check_loc (c, value, &lt->account.loc);
+  ams_get_ref (c, value, AMS_PAT_ACCOUNT_ID, &lt->account);
 }
 
 static void
@@ -361,8 +359,7 @@ static void
 ssm_account (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   AmsScSsmParameter *sp = target;
-  if (ams_get_pattern (c, value, AMS_PAT_ACCOUNT_ID, &sp->account.value))
-    ams_check_loc (c, value, &sp->account.loc);
+  ams_get_ref (c, value, AMS_PAT_ACCOUNT_ID, &sp->account);
 }
 
 static void

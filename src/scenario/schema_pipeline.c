@@ -371,8 +371,7 @@ static void
 recipe_kms_key (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   Pipeline *p = target;
-  if (ams_get_pattern (c, value, AMS_PAT_KMS_KEY_REF, &p->pl->kms_key.value))
-    ams_check_loc (c, value, &p->pl->kms_key.loc);
+  ams_get_ref (c, value, AMS_PAT_KMS_KEY_REF, &p->pl->kms_key);
 }
 
 static void

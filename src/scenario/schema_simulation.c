@@ -66,16 +66,14 @@ static void
 override_account (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   AmsScLimitOverride *o = target;
-  if (ams_get_pattern (c, value, AMS_PAT_ACCOUNT_ID, &o->account.value))
-    ams_check_loc (c, value, &o->account.loc);
+  ams_get_ref (c, value, AMS_PAT_ACCOUNT_ID, &o->account);
 }
 
 static void
 override_region (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   AmsScLimitOverride *o = target;
-  if (ams_get_pattern (c, value, AMS_PAT_REGION, &o->region.value))
-    ams_check_loc (c, value, &o->region.loc);
+  ams_get_ref (c, value, AMS_PAT_REGION, &o->region);
 }
 
 static void

@@ -212,6 +212,13 @@ top_pipelines (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer
   ams_check_sequence (c, value, ams_schema_pipeline, target);
 }
 
+static void
+top_lifecycle_policies (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                        gpointer target)
+{
+  ams_check_sequence (c, value, ams_schema_lifecycle_policy, target);
+}
+
 static const AmsField top_fields[] = {
   { "amisim", top_amisim, AMS_FIELD_REQUIRED, "the format version: amisim: 1" },
   { "name", top_name, 0, NULL },
@@ -225,7 +232,7 @@ static const AmsField top_fields[] = {
   { "simulation", ams_schema_simulation, 0, NULL },
   { "organizations", top_organizations, 0, NULL },
   { "account_sets", top_account_sets, 0, NULL },
-  { "lifecycle_policies", NULL, AMS_FIELD_NOT_YET, "lifecycle policies" },
+  { "lifecycle_policies", top_lifecycle_policies, 0, NULL },
   { "events", ams_schema_events, 0, NULL },
   { NULL },
 };
@@ -302,6 +309,7 @@ resolve_references (AmsCheck *c, AmsScenario *sc)
   ams_schema_resolve_world (c, sc);
   ams_schema_resolve_sharing (c, sc);
   ams_schema_resolve_events (c, sc);
+  ams_schema_resolve_lifecycle (c, sc);
 }
 
 void

@@ -110,8 +110,7 @@ static void
 key_region (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   AmsScKey *k = target;
-  if (ams_get_pattern (c, value, AMS_PAT_REGION, &k->region.value))
-    ams_check_loc (c, value, &k->region.loc);
+  ams_get_ref (c, value, AMS_PAT_REGION, &k->region);
 }
 
 static void
@@ -417,8 +416,7 @@ static void
 org_management (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   AmsScOrg *o = target;
-  if (ams_get_pattern (c, value, AMS_PAT_ACCOUNT_ID, &o->management_account.value))
-    ams_check_loc (c, value, &o->management_account.loc);
+  ams_get_ref (c, value, AMS_PAT_ACCOUNT_ID, &o->management_account);
 }
 
 static void
@@ -570,8 +568,7 @@ static void
 set_like (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   AmsScAccountSet *s = target;
-  if (ams_get_pattern (c, value, AMS_PAT_ACCOUNT_ID, &s->like.value))
-    ams_check_loc (c, value, &s->like.loc);
+  ams_get_ref (c, value, AMS_PAT_ACCOUNT_ID, &s->like);
 }
 
 static void

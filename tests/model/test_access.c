@@ -304,6 +304,49 @@ static const char lifecycle_yaml[] =
   "\"555555555555\"]\n";
 
 static void
+test_access_lifecycle_in_explain (void)
+{
+  /* with a lifecycle policy that deletes the pipeline's AMIs, every account
+   * that received copies needs the lifecycle role: 333 has none, 444 trusts
+   * another account, 555 lacks the permissions; 222 is fine */
+  g_autofree char *text = g_strconcat (lifecycle_yaml,
+    "lifecycle_policies:\n"
+    "  - account: \"111111111111\"\n"
+    "    name: keep-five\n"
+    "    executionRole: EC2ImageBuilderLifecycleExecutionRole\n"
+    "    resourceType: AMI_IMAGE\n"
+    "    policyDetails:\n"
+    "      - action: {type: DELETE, includeResources: {amis: true}}\n"
+    "        filter: {type: COUNT, value: 5}\n"
+    "    resourceSelection: {recipes: [{name: golden, semanticVersion: 1.x.x}]}\n", NULL);
+  for (guint selected = 0; selected < 2; selected++)
+    {
+      g_autoptr (GError) error = NULL;
+      AmsOverride ov[] = { { "lifecycle_policies[0].resourceSelection.recipes[0].semanticVersion",
+                             "2.x.x", "test" } };
+      g_autoptr (AmsScenario) sc = ams_scenario_load_data ("lifecycle.yaml", text, -1, ov,
+                                                           selected ? 0 : 1, &error);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+      g_autoptr (AmsWorld) w = ams_world_new (sc);
+      g_autoptr (AmsAccess) ax = ams_access_new (w);
+      Seen s = { .log = g_string_new (NULL) };
+      guint checks = ams_access_check_all (ax, collect, &s);
+      /* 4 copies to the targets, 1 to the owner's region, 1 share check; and
+       * when the policy selects golden 1.0.0, 4 lifecycle checks */
+      CU_ASSERT_EQUAL (checks, selected ? 10 : 6);
+      CU_ASSERT_EQUAL (s.by_cause[AMS_CAUSE_LIFECYCLE_ROLE_MISSING], selected ? 3 : 0);
+      if (selected)
+        {
+          CU_ASSERT_PTR_NOT_NULL (strstr (s.log->str, "lifecycle_role_missing 333333333333"));
+          CU_ASSERT_PTR_NOT_NULL (strstr (s.log->str, "lifecycle_role_missing 444444444444"));
+          CU_ASSERT_PTR_NOT_NULL (strstr (s.log->str, "lifecycle_role_missing 555555555555"));
+          CU_ASSERT_PTR_NULL (strstr (s.log->str, "lifecycle_role_missing 222222222222"));
+        }
+      g_string_free (s.log, TRUE);
+    }
+}
+
+static void
 test_access_lifecycle_delete (void)
 {
   g_autoptr (GError) error = NULL;
@@ -407,6 +450,7 @@ static const AmsTestCase cases[] = {
   { "test_access_shipped_scenarios_are_clean", test_access_shipped_scenarios_are_clean },
   { "test_access_shared_encrypted_ami_needs_the_key", test_access_shared_encrypted_ami_needs_the_key },
   { "test_access_encrypted_flag", test_access_encrypted_flag },
+  { "test_access_lifecycle_in_explain", test_access_lifecycle_in_explain },
   { NULL, NULL },
 };
 

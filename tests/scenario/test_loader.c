@@ -471,11 +471,64 @@ test_loader_alias_bomb (void)
   CU_ASSERT_PTR_NOT_NULL (strstr (errors, "more errors not shown"));
 }
 
+static void
+test_loader_lifecycle (void)
+{
+  g_autoptr (AmsScenario) sc = must_load ("valid/lifecycle.yaml", NULL, 0);
+  CU_ASSERT_EQUAL_FATAL (sc->lifecycle_policies->len, 2);
+  const AmsScLifecyclePolicy *a = sc->lifecycle_policies->pdata[0];
+  CU_ASSERT_STRING_EQUAL (a->name, "keep-five");
+  CU_ASSERT_STRING_EQUAL (a->account.value, "111111111111");
+  CU_ASSERT_STRING_EQUAL (a->region.value, "us-east-1"); /* the first region */
+  CU_ASSERT_TRUE (a->enabled);
+  CU_ASSERT_FALSE (a->containers);
+  CU_ASSERT_EQUAL_FATAL (a->rules->len, 1);
+  const AmsScLcRule *r = a->rules->pdata[0];
+  CU_ASSERT_EQUAL (r->action, AMS_LC_DELETE);
+  CU_ASSERT_TRUE (r->include_amis && r->include_snapshots && !r->include_containers);
+  CU_ASSERT_EQUAL (r->filter, AMS_LC_COUNT);
+  CU_ASSERT_EQUAL (r->value, 5);
+  CU_ASSERT_EQUAL (r->retain_at_least, 0);
+  CU_ASSERT_EQUAL_FATAL (a->recipes->len, 1);
+  CU_ASSERT_STRING_EQUAL (g_array_index (a->recipes, AmsScLcRecipe, 0).semantic_version, "1.x.x");
+
+  const AmsScLifecyclePolicy *b = sc->lifecycle_policies->pdata[1];
+  CU_ASSERT_STRING_EQUAL (b->region.value, "eu-west-1");
+  CU_ASSERT_FALSE (b->enabled);
+  CU_ASSERT_EQUAL_FATAL (b->rules->len, 2);
+  const AmsScLcRule *dep = b->rules->pdata[0], *del = b->rules->pdata[1];
+  CU_ASSERT_EQUAL (dep->action, AMS_LC_DEPRECATE);
+  CU_ASSERT_EQUAL (dep->filter, AMS_LC_AGE);
+  CU_ASSERT_EQUAL (dep->unit, AMS_LC_WEEKS);
+  CU_ASSERT_EQUAL (del->value, 90);
+  CU_ASSERT_EQUAL (del->unit, AMS_LC_DAYS);
+  CU_ASSERT_EQUAL (del->retain_at_least, 2);
+  CU_ASSERT_EQUAL (del->exclude_tags->len, 1);
+  CU_ASSERT_TRUE (del->exclude_public);
+  CU_ASSERT_EQUAL (del->exclude_regions->len, 1);
+  CU_ASSERT_EQUAL (del->exclude_shared_accounts->len, 1);
+  CU_ASSERT_EQUAL (del->last_launched_value, 7);
+  CU_ASSERT_EQUAL (del->last_launched_unit, AMS_LC_DAYS);
+  CU_ASSERT_EQUAL_FATAL (del->exclude_ami_tags->len, 1);
+  CU_ASSERT_STRING_EQUAL (g_array_index (del->exclude_ami_tags, AmsScTag, 0).key, "pinned");
+  CU_ASSERT_STRING_EQUAL (g_array_index (del->exclude_ami_tags, AmsScTag, 0).value, "");
+  CU_ASSERT_EQUAL (b->recipes->len, 0);
+  CU_ASSERT_EQUAL (b->selection_tags->len, 1);
+
+  CU_ASSERT_TRUE (ams_sc_semver_matches ("1.x.x", "1.4.2"));
+  CU_ASSERT_TRUE (ams_sc_semver_matches ("1.4.x", "1.4.0"));
+  CU_ASSERT_FALSE (ams_sc_semver_matches ("1.x.x", "2.0.0"));
+  CU_ASSERT_FALSE (ams_sc_semver_matches ("1.4.x", "1.5.0"));
+  CU_ASSERT_TRUE (ams_sc_semver_matches ("x.x.x", "7.8.9"));
+  CU_ASSERT_TRUE (ams_sc_semver_matches ("1.0.0", "1.0.0"));
+}
+
 int
 main (void)
 {
   static const AmsTestCase cases[] = {
     { "loader_full", test_loader_full },
+    { "loader_lifecycle", test_loader_lifecycle },
     { "loader_defaults", test_loader_defaults },
     { "loader_anchors", test_loader_anchors },
     { "loader_json", test_loader_json },
