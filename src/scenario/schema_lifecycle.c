@@ -595,17 +595,18 @@ check_policy (AmsCheck *c, const AmsYNode *item, AmsScLifecyclePolicy *lp)
     {
       const AmsScLcRule *r = lp->rules->pdata[i];
       const AmsYNode *node = details->items->pdata[i];
+      if (node->kind != AMS_YNODE_MAPPING)
+        continue; /* reported already */
       gsize m = ams_check_push_index (c, i);
-      if (!valid_enum (node, "action", "type", action_names, G_N_ELEMENTS (action_names)))
-        ; /* reported by its own key */
-      else if (seen[r->action] != NULL)
+      /* an action type that is not valid was reported by its own key */
+      gboolean typed = valid_enum (node, "action", "type", action_names,
+                                   G_N_ELEMENTS (action_names));
+      if (typed && seen[r->action] != NULL)
         ams_check_error (c, node, "a second %s rule (the first at %u:%u); each action "
                                   "appears once", action_names[r->action], seen[r->action]->loc.line,
                          seen[r->action]->loc.col);
-      else
+      else if (typed)
         seen[r->action] = r;
-      gboolean typed = valid_enum (node, "action", "type", action_names,
-                                   G_N_ELEMENTS (action_names));
       if (typed && r->action != AMS_LC_DELETE && (r->include_snapshots || r->include_containers))
         ams_check_error (c, node, "a %s rule can include AMIs only; snapshots and containers "
                                   "go with DELETE", action_names[r->action]);
