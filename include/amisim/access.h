@@ -147,8 +147,8 @@ guint ams_access_check_ssm_parameters (AmsAccess *ax, const AmsCopySpec *spec, A
 
 /* The key the owner's AMI in spec->region is encrypted with (the recipe's
  * key in the build region, the entry's kmsKeyId elsewhere, else the AWS
- * managed key), for an encrypted image; FALSE when the image is not
- * encrypted. */
+ * managed key), when that AMI is encrypted (see ams_access_copy_encrypted);
+ * FALSE when it is not. */
 gboolean ams_access_image_key (AmsAccess *ax, const AmsCopySpec *spec, AmsKeyInfo *out,
                                AmsKeyLookup *lookup);
 

@@ -395,10 +395,12 @@ ams_access_image_key (AmsAccess *ax, const AmsCopySpec *spec, AmsKeyInfo *out,
                       AmsKeyLookup *lookup)
 {
   const AmsScPipeline *pl = spec->pipeline;
-  if (!pl->encrypted)
+  gboolean source = spec->region == spec->source_region;
+  /* the owner's AMI in another region is its copy, encrypted as the copy is */
+  if (source ? !pl->encrypted : !ams_access_copy_encrypted (spec))
     return FALSE;
   AmsKeyLookup r;
-  if (spec->region == spec->source_region)
+  if (source)
     r = ams_world_find_key (ax->w, pl->kms_key.value, spec->owner, spec->source_region, out);
   else
     r = ams_world_find_key (ax->w, spec->entry->kms_key_id.value, spec->owner, spec->region, out);

@@ -36,6 +36,15 @@ collect (const AmsScPipeline *pl, const AmsBlocker *b, gpointer user)
     }
 }
 
+/* An AmsBlockerFn counting into a Seen. */
+static void
+collect_one (const AmsBlocker *b, gpointer user)
+{
+  Seen *s = user;
+  s->by_cause[b->cause]++;
+  s->total++;
+}
+
 /* Loads a shipped scenario with overrides and runs every check. */
 static guint
 check_file (const char *file, const AmsOverride *ov, guint n, Seen *seen)
@@ -223,7 +232,8 @@ static const char encrypt_yaml[] =
   "      name: fanout\n"
   "      distributions:\n"
   "        - {region: us-east-1, amiDistributionConfiguration: {name: golden}}\n"
-  "        - {region: eu-west-1, amiDistributionConfiguration: {encrypted: true}}\n"
+  "        - {region: eu-west-1, amiDistributionConfiguration: {encrypted: true, "
+  "launchPermission: {userIds: [\"222222222222\"]}}}\n"
   "        - {region: eu-central-1, amiDistributionConfiguration: {encrypted: false}}\n";
 
 static void
@@ -256,6 +266,14 @@ test_access_encrypted_flag (void)
             .region = ams_world_find_region (w, entry->region.value), .target = owner,
           };
           CU_ASSERT_EQUAL (ams_access_copy_encrypted (&spec), want_encrypted[i]);
+          if (i == 1)
+            {
+              /* the copy is under the AWS managed key, which cannot be shared */
+              Seen shares = { .log = g_string_new (NULL) };
+              CU_ASSERT_EQUAL (ams_access_check_shares (ax, &spec, collect_one, &shares), 1);
+              CU_ASSERT_EQUAL (shares.by_cause[AMS_CAUSE_AWS_MANAGED_KEY_SHARE], 1);
+              g_string_free (shares.log, TRUE);
+            }
           g_auto (AmsBlocker) b = { 0 };
           gboolean ok = ams_access_check_copy (ax, &spec, &b);
           CU_ASSERT_EQUAL (ok, want_ok[i]);
