@@ -15,6 +15,8 @@
  *   pipeline/<name>/faults     build and test failures
  *   copy/<account>/<region>    copy durations (and encryption overhead) into that pool
  *   copy/<account>/<region>/faults   transient copy failures
+ *   lifecycle/<account>/<region>/<policy>   how long its state updates take
+ *   launches/<name>/<account>   a consumer's launch times
  */
 #pragma once
 
@@ -39,6 +41,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsEngine, ams_engine_free)
 /* Streams records (images, copies, pool changes) to `r` as the run goes;
  * call before ams_engine_run. NULL: none. */
 void ams_engine_set_recorder (AmsEngine *e, const AmsRecorder *r);
+
+/* Whether the scenario's lifecycle policies run (default:
+ * simulation.lifecycle.enabled); call before ams_engine_run. */
+void ams_engine_set_lifecycle (AmsEngine *e, gboolean enabled);
+
+/* After the run: records the storage figures of the same run without
+ * lifecycle (another engine's results) for comparison. */
+void ams_engine_compare (AmsEngine *e, const AmsResults *baseline);
 
 /* Runs the simulation to the scenario's horizon (and, with
  * simulation.drain, on until nothing is in flight). Call once. */

@@ -1,5 +1,6 @@
 /* amisim — records a run can stream out as it goes (one per image, one per
- * copy, one per change of a pool), for the CSV outputs.
+ * copy, one per change of a pool or of its storage, one per lifecycle action
+ * on a resource), for the CSV outputs.
  *
  * The engine calls an AmsRecorder's functions at the simulated moment
  * things end; it formats nothing and keeps nothing. With no recorder a run
@@ -59,13 +60,48 @@ typedef struct
   guint busy;
   guint queued;
   guint limit;
+  guint amis;                /* AMIs registered in the account and region */
+  double snapshot_gib;       /* snapshot storage there, GiB (Recycle Bin included) */
 } AmsPoolSample;
+
+/* One action of a lifecycle execution on one resource (lifecycle.csv). */
+typedef enum
+{
+  AMS_LC_RESOURCE_IMAGE,     /* the Image Builder image */
+  AMS_LC_RESOURCE_AMI,       /* one output AMI, in one account and region */
+  AMS_LC_RESOURCE_SNAPSHOT,  /* the snapshot of an AMI */
+  AMS_LC_RESOURCE_CONTAINER, /* a container image in ECR */
+} AmsLcResource;
+
+typedef enum
+{
+  AMS_LC_SUCCESS,
+  AMS_LC_FAILED,
+  AMS_LC_SKIPPED,
+} AmsLcStatus;
+
+typedef struct
+{
+  AmsTime t;                 /* when the action ended (or was decided, SKIPPED) */
+  const char *policy;
+  const char *pipeline;
+  const char *version;       /* "1.0.0/3" */
+  AmsLcResource resource;
+  const char *resource_id;   /* ami-…, snap-…, or the image's version for the image */
+  const char *account;
+  const char *region;
+  const char *action;        /* DEPRECATE, DISABLE, DELETE */
+  AmsLcStatus status;
+  const char *reason;        /* SKIPPED: the exclusion or skip rule; FAILED: the cause name;
+                                "" on SUCCESS */
+} AmsLifecycleRecord;
 
 typedef struct
 {
   void (*image) (void *user, const AmsImageRecord *r);   /* may be NULL */
   void (*copy) (void *user, const AmsCopyRecord *r);     /* may be NULL */
   void (*pool) (void *user, const AmsPoolSample *s);     /* may be NULL */
+  void (*lifecycle) (void *user, const AmsLifecycleRecord *r); /* may be NULL */
   void *user;
 } AmsRecorder;
 

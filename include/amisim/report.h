@@ -23,6 +23,8 @@ typedef struct
   uint64_t replications;
   double wall_s;             /* wall-clock seconds: the one machine-dependent figure */
   gboolean timeseries_truncated; /* timeseries.csv stopped at its row limit */
+  guint amis_quota;          /* AMIs per account and region (the table compares the most
+                                held with it); 0: the EC2 default, 50,000 */
 } AmsRunInfo;
 
 /* summary.json (SCENARIO.md §3). Free with g_string_free. */
@@ -64,12 +66,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsOutDir, ams_outdir_free)
 
 /* ---- CSV outputs (SCENARIO.md §3) ---- */
 
-/* Streams images.csv, copies.csv (when `copies` is not NULL) and
- * timeseries.csv (at most `max_rows` rows) while the engine runs. */
+/* Streams images.csv, copies.csv, timeseries.csv (at most `max_rows` rows)
+ * and lifecycle.csv while the engine runs; each file that is NULL is not
+ * written. Each file gets its header row at once, so a run that records
+ * nothing in one still leaves a header. */
 typedef struct AmsCsvRecorder AmsCsvRecorder;
 
 AmsCsvRecorder *ams_csv_recorder_new (FILE *images, FILE *copies, FILE *timeseries,
-                                      guint max_rows);
+                                      FILE *lifecycle, guint max_rows);
 void ams_csv_recorder_free (AmsCsvRecorder *c); /* accepts NULL */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsCsvRecorder, ams_csv_recorder_free)
 /* The AmsRecorder to give the engine. */
@@ -77,9 +81,10 @@ void ams_csv_recorder_bind (AmsCsvRecorder *c, AmsRecorder *out);
 /* TRUE if timeseries.csv stopped at its row limit. */
 gboolean ams_csv_recorder_truncated (const AmsCsvRecorder *c);
 
-/* pools.csv and failures.csv, from the results at the end. */
+/* pools.csv, failures.csv and storage.csv, from the results at the end. */
 void ams_csv_pools (FILE *out, const AmsResults *r);
 void ams_csv_failures (FILE *out, const AmsResults *r);
+void ams_csv_storage (FILE *out, const AmsResults *r);
 
 /* One policy statement for people: "<indent><verb> <policy>, statement N
  * "Sid" (FILE:LINE:COL):" then the statement as JSON on the next line. */

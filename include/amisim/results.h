@@ -30,6 +30,17 @@ typedef struct
   guint busy_max;
 } AmsPoolReport;
 
+/* Storage of one (account, region) that held AMIs during the run. */
+typedef struct
+{
+  const char *account;   /* borrowed from the scenario */
+  const char *region;
+  guint amis;            /* AMIs registered at the end */
+  guint amis_max;        /* the most at once (the quota is 50,000) */
+  double gib;            /* snapshot GiB at the end (Recycle Bin included) */
+  double gib_months;     /* integral of snapshot GiB over the run, in GiB-months (730 h) */
+} AmsStorageReport;
+
 /* Failures of one cause in one region and account. */
 typedef struct
 {
@@ -79,6 +90,47 @@ typedef struct
   GArray *failures;            /* of AmsFailureCount, sorted by cause, region, account */
   uint64_t pipelines_disabled; /* auto-disabled after consecutive scheduled failures */
   uint64_t runs_disabled;      /* schedule matches of disabled pipelines */
+
+  /* lifecycle (DOMAIN.md §6) */
+  uint64_t lc_runs;            /* policy executions started */
+  uint64_t lc_runs_failed;     /* executions that ended FAILED (a resource failed) */
+  uint64_t lc_runs_busy;       /* daily runs not started: the previous one still going */
+  uint64_t lc_deprecated;      /* images deprecated */
+  uint64_t lc_disabled;        /* images disabled */
+  uint64_t lc_deleted;         /* images deleted */
+  uint64_t lc_amis_deprecated; /* AMIs given a deprecation time */
+  uint64_t lc_amis_disabled;
+  uint64_t lc_amis_deregistered;
+  uint64_t lc_snapshots_deleted;
+  uint64_t lc_skipped;         /* resources skipped (an exclusion, a skip rule) */
+  uint64_t lc_failed;          /* resource actions that failed */
+  uint64_t lc_restored;        /* AMIs restored from the Recycle Bin */
+  AmsStat lc_execution_s;      /* execution start -> end, seconds */
+
+  /* launches (consumers) */
+  uint64_t launches;           /* launches asked for */
+  uint64_t launches_ok;
+  uint64_t launches_disabled;  /* failed: the AMI in use was disabled (or its sharing removed) */
+  uint64_t launches_deleted;   /* failed: the AMI in use was deregistered */
+  uint64_t launches_no_ami;    /* failed: no AMI of the pipeline usable there yet */
+
+  /* storage */
+  double storage_price;        /* per GiB-month */
+  double storage_gib;          /* snapshot GiB at the end, all accounts and regions */
+  double storage_gib_max;
+  double storage_gib_months;
+  double storage_cost;         /* storage_gib_months * storage_price */
+  double recycle_bin_gib;      /* of storage_gib, in the Recycle Bin */
+  uint64_t amis;               /* AMIs registered at the end */
+  guint amis_max;              /* the most any account and region held at once */
+  GArray *storage;             /* of AmsStorageReport, sorted by account then region */
+
+  /* the same run without lifecycle (simulation.lifecycle.compare) */
+  gboolean compared;
+  double baseline_gib;
+  double baseline_gib_months;
+  double baseline_cost;
+  uint64_t baseline_amis;
 } AmsResults;
 
 void ams_results_init (AmsResults *r);

@@ -81,6 +81,9 @@ typedef struct
   GPtrArray *kms_keys;       /* of AmsScKey* */
   GPtrArray *roles;          /* of AmsScRole* */
   gboolean block_public_ami_access; /* default TRUE (AWS turns it on for new accounts) */
+  AmsTime recycle_bin_retention; /* recycle_bin.retention: a Recycle Bin retention rule for
+                                    AMIs (and the snapshots they free) in every region of the
+                                    account, 1d-365d; 0 = no rule (deregistered at once) */
 } AmsScAccount;
 
 /* An organizational unit and what sits in it. */
@@ -144,6 +147,12 @@ typedef struct
   AmsSrcLoc loc;
 } AmsScLaunchTemplate;
 
+typedef struct
+{
+  const char *key;
+  const char *value;     /* "" when written as null */
+} AmsScTag;
+
 /* A boolean the scenario did not set. */
 #define AMS_SC_UNSET (-1)
 
@@ -166,6 +175,8 @@ typedef struct
   GArray *lp_ou_arns;           /* of AmsScRef: OU ARNs */
   GPtrArray *launch_templates;  /* of AmsScLaunchTemplate* */
   GPtrArray *ssm_parameters;    /* of AmsScSsmParameter* */
+  GArray *ami_tags;             /* amiDistributionConfiguration.amiTags, of AmsScTag; the
+                                   tags of the AMIs this entry makes (lifecycle exclusions) */
   AmsSrcLoc loc;
 } AmsScDistRegion;
 
@@ -214,6 +225,10 @@ typedef struct
   double test_failure_probability; /* test_failure_probability: tests fail (test_failed), default 0 */
   guint auto_disable_failures;     /* schedule.autoDisablePolicy.failureCount (1-10); 0 = none */
   AmsTime distribution_timeout;    /* timeoutMinutes of the distribution; 0 = simulation default */
+
+  GArray *image_tags;              /* image_tags: tags of the Image Builder images the
+                                      pipeline makes (lifecycle tagMap selection and
+                                      exclusion), of AmsScTag; empty if none */
 
   const char *distribution_name;   /* distribution.name, may be NULL */
   GPtrArray *distributions;        /* of AmsScDistRegion*; may be empty */
@@ -265,6 +280,21 @@ typedef struct
   AmsTime distribution_timeout;    /* simulation.distribution_timeout, default 720m */
   gboolean output_copies;          /* simulation.output.copies: rows in copies.csv; default true */
   guint timeseries_max_rows;       /* simulation.output.timeseries_max_rows; default 100000 */
+
+  /* lifecycle */
+  guint lifecycle_state_updates;   /* simulation.limits.lifecycle_state_updates: resource state
+                                      updates at once per account and region; default 50 */
+  AmsTime lifecycle_run_at;        /* simulation.lifecycle_run_at "HH:MM" (UTC): daily policy
+                                      runs at this time of day, as an offset from midnight;
+                                      default 03:00 */
+  AmsDist lifecycle_update_time;   /* simulation.lifecycle.update_time: how long one resource
+                                      state update takes; default fixed(2s) */
+  gboolean lifecycle_enabled;      /* simulation.lifecycle.enabled: false runs as if there were
+                                      no lifecycle policies; default true */
+  gboolean lifecycle_compare;      /* simulation.lifecycle.compare: also run the scenario without
+                                      lifecycle and report what it saved; default false */
+  double storage_price;            /* simulation.storage.price_per_gib_month: snapshot storage
+                                      price; default 0.05 (EBS snapshot standard tier, USD) */
 } AmsScSimulation;
 
 /* events[]: what-if changes at simulated times. */
@@ -282,6 +312,12 @@ typedef enum
   AMS_SC_EV_DEPENDENCY_UPDATE,    /* a component or the base image has a new version */
   AMS_SC_EV_RETRY_IMAGE,          /* RetryImage: re-run the failed outputs of the last failed image */
   AMS_SC_EV_SET_DISTRIBUTION,     /* the pipeline's distribution configuration changes */
+  AMS_SC_EV_SET_DEREGISTRATION_PROTECTION, /* EnableImageDeregistrationProtection (enabled:
+                                  true, with or without the 24 h cooldown) or Disable…
+                                  (enabled: false) on the pipeline's existing AMIs */
+  AMS_SC_EV_RESTORE_IMAGE,        /* RestoreImageFromRecycleBin: the AMIs of one image of the
+                                     pipeline still in the Recycle Bin come back */
+  AMS_SC_EV_SET_LIFECYCLE_POLICY, /* a lifecycle policy's status becomes ENABLED or DISABLED */
 } AmsScEventKind;
 
 typedef struct
@@ -290,17 +326,28 @@ typedef struct
   AmsTime at;                /* simulated time (from the start) */
   AmsSrcLoc loc;
   AmsScRef key;              /* key events and key-policy statements: a key ARN */
-  AmsScRef account;          /* set_limit (optional), roles, move_account */
-  AmsScRef region;           /* set_limit (optional) */
+  AmsScRef account;          /* set_limit (optional), roles, move_account,
+                                set_deregistration_protection (optional), set_lifecycle_policy
+                                (the policy's owner; filled in by the loader when not written) */
+  AmsScRef region;           /* set_limit, set_deregistration_protection (optional) */
   const char *role;          /* trust-policy statements, delete_role */
   guint copies;              /* set_limit */
   const char *sid;           /* remove_statement */
   AmsPolicy *statement;      /* add_statement: the statement, compiled as a one-statement
                                 policy of the right kind (owned) */
   AmsScRef to;               /* move_account: r-… or ou-… */
-  AmsScRef pipeline;         /* dependency_update, retry_image, set_distribution */
+  AmsScRef pipeline;         /* dependency_update, retry_image, set_distribution,
+                                set_deregistration_protection, restore_image */
   GPtrArray *distributions;  /* set_distribution: the new entries (AmsScDistRegion*), owned */
   AmsTime distribution_timeout; /* set_distribution: its timeoutMinutes, 0 if none */
+  gboolean enabled;          /* set_deregistration_protection, set_lifecycle_policy */
+  gboolean cooldown;         /* set_deregistration_protection (enabled: true): WithCooldown,
+                                default false: once protection is turned off later,
+                                deregistration stays blocked for 24 h more */
+  const char *version;       /* restore_image: "1.0.0/3" (recipe version / build); NULL:
+                                the image deleted last */
+  const char *policy;        /* set_lifecycle_policy: the policy's name (in `account`, or in
+                                the only account that has one so named) */
 } AmsScEvent;
 
 /* ---- lifecycle_policies[]: a CreateLifecyclePolicy request, plus account
@@ -326,12 +373,6 @@ typedef enum
   AMS_LC_MONTHS,
   AMS_LC_YEARS,
 } AmsLcUnit;
-
-typedef struct
-{
-  const char *key;
-  const char *value;     /* "" when written as null */
-} AmsScTag;
 
 /* One of policyDetails. */
 typedef struct
@@ -373,6 +414,22 @@ typedef struct
   AmsSrcLoc loc;
 } AmsScLifecyclePolicy;
 
+/* launches[]: consumers launching instances from the pipeline's newest AMI
+ * they can use in a region (owned copies or launch permissions). */
+typedef struct
+{
+  const char *name;             /* default "launches[i]" */
+  GArray *accounts;             /* of AmsScRef: 12-digit ids of defined accounts */
+  GArray *units;                /* of AmsScRef: ou-… ids (or OU ARNs): every account under
+                                   the OU, at the start of the run */
+  AmsScRef region;              /* required */
+  AmsScRef pipeline;            /* required: whose AMIs */
+  double rate;                  /* launches per second, per account (Poisson), > 0 */
+  AmsTime refresh;              /* how often a consumer looks again for the newest AMI; 0
+                                   (default): before every launch */
+  AmsSrcLoc loc;
+} AmsScLaunches;
+
 /* TRUE if `version` (1.2.3) matches the semantic version pattern (1.x.x). */
 gboolean ams_sc_semver_matches (const char *pattern, const char *version);
 
@@ -392,6 +449,7 @@ typedef struct
   GPtrArray *account_sets;  /* of AmsScAccountSet* */
   GPtrArray *pipelines;     /* of AmsScPipeline* */
   GPtrArray *lifecycle_policies; /* of AmsScLifecyclePolicy* */
+  GPtrArray *launches;      /* of AmsScLaunches* */
   GPtrArray *events;        /* of AmsScEvent*, in the order written */
   AmsScSimulation sim;
 

@@ -120,18 +120,16 @@ ams_cli_run (const AmsRunOptions *opt)
       FILE *series = images && (copies || !sc->sim.output_copies)
                        ? ams_outdir_create (od, "timeseries.csv", &error)
                        : NULL;
-      if (series == NULL)
+      FILE *lifecycle = series ? ams_outdir_create (od, "lifecycle.csv", &error) : NULL;
+      if (lifecycle == NULL)
         {
           fprintf (stderr, "amisim: %s\n", error->message);
           return AMS_EXIT_FAILURE;
         }
-      csv = ams_csv_recorder_new (images, copies, series, sc->sim.timeseries_max_rows);
+      csv = ams_csv_recorder_new (images, copies, series, lifecycle,
+                                  sc->sim.timeseries_max_rows);
     }
 
-  if (sc->lifecycle_policies->len > 0)
-    fprintf (stderr, "amisim: note: %u lifecycle policies are validated, and `amisim explain` "
-                     "checks their cross-account deletions, but runs do not execute them yet\n",
-             sc->lifecycle_policies->len);
   gint64 t0 = g_get_monotonic_time ();
   g_autoptr (AmsWorld) world = ams_world_new (sc);
   g_autoptr (AmsEngine) engine = ams_engine_new (sc, world, sc->seed, 0);
@@ -142,6 +140,17 @@ ams_cli_run (const AmsRunOptions *opt)
       ams_engine_set_recorder (engine, &rec);
     }
   ams_engine_run (engine);
+  if (sc->sim.lifecycle_compare)
+    {
+      /* the same run without lifecycle: same seed, same streams, so every
+       * build and copy happens as in the run above (common random numbers);
+       * a world of its own, as events change the world */
+      g_autoptr (AmsWorld) base_world = ams_world_new (sc);
+      g_autoptr (AmsEngine) base = ams_engine_new (sc, base_world, sc->seed, 0);
+      ams_engine_set_lifecycle (base, FALSE);
+      ams_engine_run (base);
+      ams_engine_compare (engine, ams_engine_results (base));
+    }
   const AmsResults *res = ams_engine_results (engine);
 
   AmsRunInfo info = {
@@ -150,6 +159,7 @@ ams_cli_run (const AmsRunOptions *opt)
     .replications = 1,
     .wall_s = (double) (g_get_monotonic_time () - t0) / 1e6,
     .timeseries_truncated = csv != NULL && ams_csv_recorder_truncated (csv),
+    .amis_quota = sc->sim.amis_per_account_region,
   };
   g_autoptr (GString) summary = ams_report_summary_json (res, &info);
 
@@ -164,7 +174,10 @@ ams_cli_run (const AmsRunOptions *opt)
       FILE *failures = pools ? ams_outdir_create (od, "failures.csv", &error) : NULL;
       if (failures != NULL)
         ams_csv_failures (failures, res);
-      if (failures == NULL || !ams_outdir_commit (od, &error))
+      FILE *storage = failures ? ams_outdir_create (od, "storage.csv", &error) : NULL;
+      if (storage != NULL)
+        ams_csv_storage (storage, res);
+      if (storage == NULL || !ams_outdir_commit (od, &error))
         {
           fprintf (stderr, "amisim: %s\n", error->message);
           return AMS_EXIT_FAILURE;

@@ -35,174 +35,16 @@
 #include "amisim/link.h"
 #include "amisim/pool.h"
 #include "amisim/rng.h"
-#include "engine/freelist.h"
-
-typedef struct AmsEngineImage Image;
-typedef struct AmsEngineCopy Copy;
-
-typedef struct
-{
-  AmsEngine *e;
-  AmsPool *pool;
-  gsl_rng *rng;            /* copy/<account>/<region>: copy durations */
-  gsl_rng *faults;         /* copy/<account>/<region>/faults: transient failures */
-  const AmsAccount *account;
-  const AmsRegion *region;
-  uint64_t copies;
-  uint64_t waited;
-  uint64_t amis;           /* AMIs that exist in this account and region (quota) */
-} EnginePool;
-
-/* A decision of the permission checks, valid while the world's epoch is. */
-typedef struct
-{
-  uint64_t epoch;          /* 0: not decided yet */
-  AmsCause cause;
-  AmsStep step;
-  const char *message;     /* why, when refused (interned in the engine) */
-} Decision;
-
-/* One copy an image of the pipeline makes. */
-typedef struct
-{
-  EnginePool *pool;
-  AmsPool *source_pool;    /* legacy per-source-region cap, or NULL */
-  AmsLink *link;           /* bandwidth model: the region pair's capacity */
-  gboolean landed;         /* a copy of this pipeline's snapshots reached the destination */
-  AmsCopySpec spec;
-  gboolean crypto;         /* decrypts or encrypts: encryption overhead applies */
-  Decision request;
-  Decision transfer;
-} Target;
-
-/* One region of the distribution: its launch permissions and launch
- * template updates, outputs that need no copy. */
-/* An output of a region that failed: its cause and where. */
-typedef struct
-{
-  AmsCause cause;
-  const AmsAccount *account;
-} Failed;
-
-typedef struct
-{
-  AmsCopySpec spec;        /* target = owner */
-  uint64_t epoch;          /* when `failed` was decided */
-  GArray *failed;          /* of Failed: the launch permissions and templates that fail */
-  guint outputs;           /* 1 for the launch permissions if any, + templates and parameters */
-} Entry;
-
-/* The concurrent-builds quota of an account and region: a counter and the
- * builds waiting for it (a pool's time-averaged statistics are not needed
- * here, and every image passes through it). */
-typedef struct
-{
-  guint running;
-  guint capacity;
-  GQueue waiting;          /* of Image*, FIFO */
-} BuildSlots;
-
-typedef struct
-{
-  AmsEngine *e;
-  const AmsScPipeline *sc;
-  gsl_rng *arrivals;
-  gsl_rng *schedule;
-  gsl_rng *build;
-  gsl_rng *test;
-  gsl_rng *faults;         /* build and test failures */
-  BuildSlots *builds_slots;/* concurrent builds of the owner account and build region */
-  EnginePool *home;        /* the owner account in the build region (its AMIs count) */
-  AmsDist interarrival;    /* POISSON: exponential(mean = 1 / rate) */
-  Target *targets;
-  guint n_targets;
-  Entry *entries;
-  guint n_entries;
-  guint entry_outputs;     /* sum of entries[].outputs */
-  uint64_t *builds;        /* build counter of the recipe version (shared) */
-  AmsTime next_fire;       /* RATE, CRON: the next schedule match */
-  GTimeZone *tz;           /* CRON: the schedule's time zone (NULL: UTC) */
-  AmsEventHandle trigger;  /* the pending schedule match or arrival */
-  gboolean updates_pending;/* a dependency changed since the last build */
-  guint consecutive_failures;
-  gboolean disabled;
-  AmsTime timeout;         /* distribution timeout */
-  GPtrArray *retry;        /* the failed copies (Target*) of its last failed image */
-  uint64_t retry_build;    /* that image's build number, 0 if none */
-  AmsTime retry_start;
-  Image *distributing;     /* FIFO (oldest first) of images distributing */
-  Image *distributing_tail;
-  AmsEventHandle watchdog;
-} Pipeline;
-
-struct AmsEngineImage
-{
-  Pipeline *p;
-  uint64_t build;
-  AmsTime t_start;         /* pipeline execution start */
-  AmsTime t_built;         /* build + test done */
-  AmsTime t_dist;          /* distribution start       */
-  guint remaining;         /* outputs not yet done     */
-  guint outputs;
-  guint failed;
-  AmsCause cause;          /* first failure            */
-  gboolean scheduled;      /* started by the schedule (counts toward auto-disable) */
-  gboolean retried;        /* a RetryImage of an earlier failed image */
-  GPtrArray *failed_targets; /* copies that failed (Target*), NULL until one does */
-  Copy *copies;            /* outstanding copies (doubly linked) */
-  Image *next, *prev;      /* in the pipeline's distributing FIFO */
-};
-
-struct AmsEngineCopy
-{
-  Image *img;
-  Target *t;
-  AmsTime t_req;
-  AmsTime t_start;         /* AMS_TIME_NEVER while queued */
-  AmsEventHandle done;     /* the transfer's end, or the next retry */
-  AmsFlowHandle flow;      /* bandwidth model: the transfer on its region pair */
-  guint8 holding;          /* slots held: 0, 1 (its pool), 2 (and the source cap) */
-  guint8 queued;           /* waiting in: 0 nowhere, 1 its pool, 2 the source cap */
-  guint16 attempts;        /* retry mode: refusals so far */
-  gboolean doomed;         /* a transient failure will end it */
-  Copy *next, *prev;       /* in the image's outstanding copies */
-};
-
-struct AmsEngine
-{
-  const AmsScenario *sc;
-  const AmsWorld *w;
-  AmsKernel *k;
-  AmsAccess *access;
-  uint64_t seed;
-  uint64_t replication;
-  uint64_t epoch;          /* bumped whenever the world changes */
-  Pipeline *pipelines;
-  guint n_pipelines;
-  GPtrArray *pools;        /* of EnginePool*, in creation order */
-  GHashTable *builds;      /* "recipe/version" -> uint64_t* */
-  GHashTable *source_pools;/* packed (account, region, source region) -> AmsPool* */
-  GHashTable *links;       /* packed (source region, region) -> AmsLink* */
-  GHashTable *build_slots; /* packed (account, region) -> BuildSlots* */
-  GHashTable *pool_index;  /* packed (account, region) -> EnginePool* */
-  GPtrArray *retired;      /* target arrays replaced by set_distribution (copies may point in) */
-  GStringChunk *messages;  /* the reasons of refused outputs, each stored once */
-  GHashTable *failures;    /* packed (cause, region, account) -> count */
-  AmsFreeList images;
-  AmsFreeList copies;
-  AmsRecorder recorder;
-  gboolean ran;
-  uint64_t events_applied;
-  AmsResults res;
-};
+#include "engine/engine-private.h"
 
 /* ---- set-up ------------------------------------------------------------ */
 
-static gsl_rng *
-stream (AmsEngine *e, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+#define stream ams_engine_stream
+#define count_failure ams_engine_count_failure
+#define draw ams_engine_draw
 
-static gsl_rng *
-stream (AmsEngine *e, const char *fmt, ...)
+gsl_rng *
+ams_engine_stream (AmsEngine *e, const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
@@ -372,11 +214,14 @@ pipeline_outputs (AmsEngine *e, Pipeline *p, const GPtrArray *distributions, GHa
   p->n_entries = distributions->len;
   p->entries = g_new0 (Entry, p->n_entries);
   p->entry_outputs = 0;
+  p->home_entry = NULL;
   for (guint i = 0; i < distributions->len; i++)
     {
       const AmsScDistRegion *d = g_ptr_array_index (distributions, i);
       spec.entry = d;
       spec.region = ams_world_find_region (e->w, d->region.value);
+      if (spec.region == spec.source_region)
+        p->home_entry = d;
       spec.target = spec.owner;
       if (spec.region != spec.source_region)
         add_target (e, targets, index, &spec);
@@ -438,8 +283,30 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->n_pipelines = sc->pipelines->len;
   e->pipelines = g_new0 (Pipeline, e->n_pipelines);
   for (guint i = 0; i < e->n_pipelines; i++)
-    pipeline_setup (e, &e->pipelines[i], g_ptr_array_index (sc->pipelines, i), e->pool_index);
+    {
+      e->pipelines[i].index = i;
+      pipeline_setup (e, &e->pipelines[i], g_ptr_array_index (sc->pipelines, i), e->pool_index);
+    }
+  e->lifecycle = sc->sim.lifecycle_enabled;
   return e;
+}
+
+void
+ams_engine_set_lifecycle (AmsEngine *e, gboolean enabled)
+{
+  g_return_if_fail (e != NULL && !e->ran);
+  e->lifecycle = enabled;
+}
+
+void
+ams_engine_compare (AmsEngine *e, const AmsResults *baseline)
+{
+  g_return_if_fail (e != NULL && e->ran && baseline != NULL);
+  e->res.compared = TRUE;
+  e->res.baseline_gib = baseline->storage_gib;
+  e->res.baseline_gib_months = baseline->storage_gib_months;
+  e->res.baseline_cost = baseline->storage_cost;
+  e->res.baseline_amis = baseline->amis;
 }
 
 void
@@ -482,11 +349,14 @@ ams_engine_free (AmsEngine *e)
       g_free (p->entries);
       ams_dist_clear (&p->interarrival);
     }
+  ams_inv_free (e); /* before the pools and pipelines its records point to */
   g_free (e->pipelines);
   for (guint i = 0; i < e->pools->len; i++)
     {
       EnginePool *ep = g_ptr_array_index (e->pools, i);
       ams_pool_free (ep->pool);
+      if (ep->lists != NULL)
+        g_hash_table_unref (ep->lists);
       gsl_rng_free (ep->rng);
       gsl_rng_free (ep->faults);
       g_free (ep);
@@ -516,8 +386,9 @@ ams_engine_free (AmsEngine *e)
 /* ---- failures ---------------------------------------------------------- */
 
 /* Counts one failure of `cause` in (region, account). */
-static void
-count_failure (AmsEngine *e, AmsCause cause, const AmsRegion *region, const AmsAccount *account)
+void
+ams_engine_count_failure (AmsEngine *e, AmsCause cause, const AmsRegion *region,
+                          const AmsAccount *account)
 {
   e->res.failures_total++;
   e->res.failures_by_cause[cause]++;
@@ -560,12 +431,6 @@ decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase, Decision *d)
 
 /* ---- the life of an image ---------------------------------------------- */
 
-static inline AmsTime
-draw (const AmsDist *d, gsl_rng *r)
-{
-  return ams_time_from_s (ams_dist_sample (d, r));
-}
-
 static void
 version_of (const Image *img, char *buf, gsize len)
 {
@@ -599,6 +464,7 @@ image_end (AmsEngine *e, Image *img)
   Pipeline *p = img->p;
   gboolean failed = img->failed > 0;
   unlink_distributing (img);
+  ams_inv_image_ended (e, img, failed);
   if (failed)
     {
       e->res.images_failed++;
@@ -717,7 +583,7 @@ copy_end_why (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step,
   if (ok)
     {
       c->t->landed = TRUE;
-      c->t->pool->amis++;
+      ams_inv_ami_registered (e, img, c->t->pool, c->t);
       e->res.copies_succeeded++;
       ams_stat_add (&e->res.wait_s, ams_time_to_s (c->t_start - c->t_req));
       ams_stat_add (&e->res.transfer_s, ams_time_to_s (now - c->t_start));
@@ -946,6 +812,7 @@ keep_share_failure (const AmsBlocker *b, gpointer user)
       return; /* the launch permissions are one output: its first failure */
   Failed f = { b->cause, b->account };
   g_array_append_val (en->failed, f);
+  en->shares_failed = TRUE;
 }
 
 static void
@@ -971,6 +838,7 @@ shares_and_templates (AmsEngine *e, Image *img)
           if (en->failed == NULL)
             en->failed = g_array_new (FALSE, FALSE, sizeof (Failed));
           g_array_set_size (en->failed, 0);
+          en->shares_failed = FALSE;
           ams_access_check_shares (e->access, &en->spec, keep_share_failure, en);
           ams_access_check_launch_templates (e->access, &en->spec, keep_template_failure, en);
           ams_access_check_ssm_parameters (e->access, &en->spec, keep_template_failure, en);
@@ -1081,7 +949,7 @@ image_tested (AmsKernel *k, void *data, uint64_t arg)
       image_failed_early (e, img, AMS_CAUSE_AMI_QUOTA_EXCEEDED);
       return;
     }
-  p->home->amis++;
+  ams_inv_ami_registered (e, img, p->home, NULL);
   img->t_dist = now;
   img->outputs = p->n_targets + p->entry_outputs;
   img->remaining = img->outputs;
@@ -1160,6 +1028,7 @@ image_start (Pipeline *p, gboolean scheduled)
   img->t_built = AMS_TIME_NEVER;
   img->scheduled = scheduled;
   e->res.images_started++;
+  ams_inv_image_started (e, img);
   BuildSlots *bs = p->builds_slots;
   if (bs->running < bs->capacity)
     {
@@ -1269,6 +1138,7 @@ retry_image (AmsEngine *e, Pipeline *p)
   img->t_start = p->retry_start;
   img->t_built = img->t_dist = ams_kernel_now (e->k);
   img->retried = TRUE;
+  ams_inv_image_retried (e, img);
   GPtrArray *targets = g_steal_pointer (&p->retry);
   img->outputs = targets->len;
   img->remaining = targets->len + 1;
@@ -1367,25 +1237,40 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
             }
         return;
       }
+    case AMS_SC_EV_SET_DEREGISTRATION_PROTECTION:
+    case AMS_SC_EV_RESTORE_IMAGE:
+    case AMS_SC_EV_SET_LIFECYCLE_POLICY:
+      ams_inv_event (e, ev);
+      return; /* no permission changed */
     }
   e->epoch++; /* every cached permission decision is made again when next needed */
 }
 
 /* ---- running ----------------------------------------------------------- */
 
+void
+ams_engine_sample_pool (EnginePool *ep)
+{
+  AmsEngine *e = ep->e;
+  if (e->recorder.pool == NULL)
+    return;
+  AmsPoolSample s = {
+    .t = ams_kernel_now (e->k),
+    .account = ep->account->id,
+    .region = ep->region->name,
+    .busy = ams_pool_busy (ep->pool),
+    .queued = ams_pool_queued (ep->pool),
+    .limit = ams_pool_capacity (ep->pool),
+    .amis = (guint) ep->amis,
+    .snapshot_gib = (double) ep->snapshot_bytes / (1024.0 * 1024.0 * 1024.0),
+  };
+  e->recorder.pool (e->recorder.user, &s);
+}
+
 static void
 pool_observe (const AmsPool *pool, void *user)
 {
-  EnginePool *ep = user;
-  AmsPoolSample s = {
-    .t = ams_kernel_now (ep->e->k),
-    .account = ep->account->id,
-    .region = ep->region->name,
-    .busy = ams_pool_busy (pool),
-    .queued = ams_pool_queued (pool),
-    .limit = ams_pool_capacity (pool),
-  };
-  ep->e->recorder.pool (ep->e->recorder.user, &s);
+  ams_engine_sample_pool (user);
 }
 
 static int
@@ -1453,6 +1338,7 @@ collect (AmsEngine *e)
       g_array_append_val (r->failures, fc);
     }
   g_array_sort (r->failures, failure_cmp);
+  ams_inv_collect (e);
 }
 
 void
@@ -1460,6 +1346,7 @@ ams_engine_run (AmsEngine *e)
 {
   g_return_if_fail (e != NULL && !e->ran);
   e->ran = TRUE;
+  ams_inv_setup (e, e->lifecycle);
   if (e->recorder.pool != NULL)
     for (guint i = 0; i < e->pools->len; i++)
       {
@@ -1468,6 +1355,7 @@ ams_engine_run (AmsEngine *e)
       }
   for (guint i = 0; i < e->n_pipelines; i++)
     pipeline_arm (e, &e->pipelines[i]);
+  ams_inv_arm (e);
   /* events before schedules at the same moment: a key disabled at 3d
    * fails the copies asked for at 3d */
   for (guint i = 0; i < e->sc->events->len; i++)

@@ -12,8 +12,10 @@ ams_results_init (AmsResults *r)
   ams_stat_init (&r->wait_s);
   ams_stat_init (&r->transfer_s);
   ams_stat_init (&r->total_s);
+  ams_stat_init (&r->lc_execution_s);
   r->pools = g_array_new (FALSE, TRUE, sizeof (AmsPoolReport));
   r->failures = g_array_new (FALSE, TRUE, sizeof (AmsFailureCount));
+  r->storage = g_array_new (FALSE, TRUE, sizeof (AmsStorageReport));
 }
 
 void
@@ -25,6 +27,10 @@ ams_results_clear (AmsResults *r)
   ams_stat_clear (&r->wait_s);
   ams_stat_clear (&r->transfer_s);
   ams_stat_clear (&r->total_s);
+  ams_stat_clear (&r->lc_execution_s);
+  if (r->storage != NULL)
+    g_array_unref (r->storage);
+  r->storage = NULL;
   if (r->pools != NULL)
     g_array_unref (r->pools);
   if (r->failures != NULL)

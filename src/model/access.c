@@ -726,7 +726,7 @@ ams_access_check_ssm_parameters (AmsAccess *ax, const AmsCopySpec *spec, AmsBloc
 /* ---- lifecycle deletion in other accounts ---- */
 
 /* The first enabled lifecycle policy of pl's owner, in its build region,
- * that selects pl's images by recipe and deletes their AMIs: the one whose
+ * that selects pl's images (by recipe or image tag) and deletes their AMIs: the one whose
  * deletions need the lifecycle role in every account that received copies. */
 static const AmsScLifecyclePolicy *
 deleting_policy (const AmsScenario *sc, const AmsScPipeline *pl)
@@ -749,6 +749,17 @@ deleting_policy (const AmsScenario *sc, const AmsScPipeline *pl)
           if (strcmp (rc->name, pl->recipe_name) == 0
               && ams_sc_semver_matches (rc->semantic_version, pl->recipe_version))
             return lp;
+        }
+      /* or by any of the image tags it selects */
+      for (guint j = 0; j < lp->selection_tags->len && deletes; j++)
+        {
+          const AmsScTag *want = &g_array_index (lp->selection_tags, AmsScTag, j);
+          for (guint k = 0; k < pl->image_tags->len; k++)
+            {
+              const AmsScTag *have = &g_array_index (pl->image_tags, AmsScTag, k);
+              if (strcmp (have->key, want->key) == 0 && strcmp (have->value, want->value) == 0)
+                return lp;
+            }
         }
     }
   return NULL;

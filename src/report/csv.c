@@ -1,6 +1,7 @@
-/* The CSV outputs (SCENARIO.md §3): images.csv, copies.csv and
- * timeseries.csv streamed while the run goes (one row per image, per copy,
- * per change of a pool), pools.csv and failures.csv at the end.
+/* The CSV outputs (SCENARIO.md §3): images.csv, copies.csv,
+ * timeseries.csv and lifecycle.csv streamed while the run goes (one row per
+ * image, per copy, per change of a pool or of its storage, per lifecycle
+ * action on a resource), pools.csv, failures.csv and storage.csv at the end.
  *
  * Times are seconds since the simulation start, with microsecond
  * precision (the kernel's tick), so rows are exact and byte-identical for
@@ -17,6 +18,7 @@ struct AmsCsvRecorder
   FILE *images;
   FILE *copies;
   FILE *timeseries;
+  FILE *lifecycle;
   guint max_rows;
   guint rows;
   gboolean truncated;
@@ -51,6 +53,27 @@ seconds (FILE *f, AmsTime t)
     return;
   fprintf (f, "%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT, t / AMS_TICKS_PER_SECOND,
            t % AMS_TICKS_PER_SECOND);
+}
+
+/* A double with `decimals` fixed decimals (0-9), the same bytes whatever the
+ * locale; never "-0.000". */
+static void
+fixed (FILE *f, double v, guint decimals)
+{
+  char fmt[8], buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_snprintf (fmt, sizeof fmt, "%%.%uf", MIN (decimals, 9u));
+  g_ascii_formatd (buf, sizeof buf, fmt, v);
+  const char *s = buf;
+  if (*s == '-' && strspn (s + 1, "0.") == strlen (s + 1))
+    s++;
+  fputs (s, f);
+}
+
+/* %.10g as in summary.json, the same bytes whatever the locale. */
+static const char *
+general (char buf[G_ASCII_DTOSTR_BUF_SIZE], double v)
+{
+  return g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.10g", v == 0.0 ? 0.0 : v);
 }
 
 static void
@@ -117,17 +140,71 @@ on_pool (void *user, const AmsPoolSample *s)
     }
   c->rows++;
   seconds (c->timeseries, s->t);
-  fprintf (c->timeseries, ",%s,%s,%u,%u,%u\n", s->account, s->region, s->busy, s->queued,
-           s->limit);
+  fprintf (c->timeseries, ",%s,%s,%u,%u,%u,%u,", s->account, s->region, s->busy, s->queued,
+           s->limit, s->amis);
+  fixed (c->timeseries, s->snapshot_gib, 3);
+  fputc ('\n', c->timeseries);
+}
+
+static const char *
+lc_resource_name (AmsLcResource r)
+{
+  switch (r)
+    {
+    case AMS_LC_RESOURCE_IMAGE: return "image";
+    case AMS_LC_RESOURCE_AMI: return "ami";
+    case AMS_LC_RESOURCE_SNAPSHOT: return "snapshot";
+    case AMS_LC_RESOURCE_CONTAINER: return "container";
+    }
+  return "";
+}
+
+static const char *
+lc_status_name (AmsLcStatus s)
+{
+  switch (s)
+    {
+    case AMS_LC_SUCCESS: return "SUCCESS";
+    case AMS_LC_FAILED: return "FAILED";
+    case AMS_LC_SKIPPED: return "SKIPPED";
+    }
+  return "";
+}
+
+static void
+on_lifecycle (void *user, const AmsLifecycleRecord *r)
+{
+  AmsCsvRecorder *c = user;
+  FILE *f = c->lifecycle;
+  seconds (f, r->t);
+  fputc (',', f);
+  field (f, r->policy);
+  fputc (',', f);
+  field (f, r->pipeline);
+  fputc (',', f);
+  field (f, r->version);
+  fprintf (f, ",%s,", lc_resource_name (r->resource));
+  field (f, r->resource_id);
+  fputc (',', f);
+  field (f, r->account);
+  fputc (',', f);
+  field (f, r->region);
+  fputc (',', f);
+  field (f, r->action);
+  fprintf (f, ",%s,", lc_status_name (r->status));
+  field (f, r->reason);
+  fputc ('\n', f);
 }
 
 AmsCsvRecorder *
-ams_csv_recorder_new (FILE *images, FILE *copies, FILE *timeseries, guint max_rows)
+ams_csv_recorder_new (FILE *images, FILE *copies, FILE *timeseries, FILE *lifecycle,
+                      guint max_rows)
 {
   AmsCsvRecorder *c = g_new0 (AmsCsvRecorder, 1);
   c->images = images;
   c->copies = copies;
   c->timeseries = timeseries;
+  c->lifecycle = lifecycle;
   c->max_rows = max_rows;
   if (images != NULL)
     fputs ("pipeline,recipe,version,start_s,built_s,end_s,status,cause,outputs,failed_outputs\n",
@@ -136,7 +213,10 @@ ams_csv_recorder_new (FILE *images, FILE *copies, FILE *timeseries, guint max_ro
     fputs ("pipeline,version,source_region,region,account,requested_s,started_s,ended_s,"
            "wait_s,transfer_s,outcome,cause,step,message\n", copies);
   if (timeseries != NULL)
-    fputs ("t_s,account,region,busy,queued,limit\n", timeseries);
+    fputs ("t_s,account,region,busy,queued,limit,amis,snapshot_gib\n", timeseries);
+  if (lifecycle != NULL)
+    fputs ("t_s,policy,pipeline,image,resource,resource_id,account,region,action,status,"
+           "reason\n", lifecycle);
   return c;
 }
 
@@ -152,6 +232,7 @@ ams_csv_recorder_bind (AmsCsvRecorder *c, AmsRecorder *out)
   out->image = c->images != NULL ? on_image : NULL;
   out->copy = c->copies != NULL ? on_copy : NULL;
   out->pool = c->timeseries != NULL ? on_pool : NULL;
+  out->lifecycle = c->lifecycle != NULL ? on_lifecycle : NULL;
   out->user = c;
 }
 
@@ -187,5 +268,21 @@ ams_csv_failures (FILE *out, const AmsResults *r)
       const AmsFailureCount *f = &g_array_index (r->failures, AmsFailureCount, i);
       fprintf (out, "%s,%s,%s,%" G_GUINT64_FORMAT "\n", ams_cause_name (f->cause), f->region,
                f->account, (guint64) f->count);
+    }
+}
+
+void
+ams_csv_storage (FILE *out, const AmsResults *r)
+{
+  fputs ("account,region,amis,amis_max,snapshot_gib,gib_months\n", out);
+  for (guint i = 0; r->storage != NULL && i < r->storage->len; i++)
+    {
+      const AmsStorageReport *s = &g_array_index (r->storage, AmsStorageReport, i);
+      char g[G_ASCII_DTOSTR_BUF_SIZE], m[G_ASCII_DTOSTR_BUF_SIZE];
+      field (out, s->account);
+      fputc (',', out);
+      field (out, s->region);
+      fprintf (out, ",%u,%u,%s,%s\n", s->amis, s->amis_max, general (g, s->gib),
+               general (m, s->gib_months));
     }
 }

@@ -1,7 +1,7 @@
 /* summary.json: the machine-readable result of a run (SCENARIO.md §3).
  *
  * Field names are part of the contract; new fields may be added, none may be
- * renamed. Pools are listed in (account, region) order so that the file is
+ * renamed. Pools and storage are listed in (account, region) order so that the file is
  * byte-identical for the same scenario and seed, except for `wall_s`. */
 #include <string.h>
 #include "amisim/report.h"
@@ -112,6 +112,95 @@ failures_array (AmsJson *j, const AmsResults *r)
   ams_json_end_array (j);
 }
 
+/* "lifecycle": what the lifecycle policies' executions did. */
+static void
+lifecycle_object (AmsJson *j, const AmsResults *r)
+{
+  ams_json_begin_object (j, "lifecycle");
+  ams_json_uint (j, "runs", r->lc_runs);
+  ams_json_uint (j, "runs_failed", r->lc_runs_failed);
+  ams_json_uint (j, "runs_busy", r->lc_runs_busy);
+  ams_json_uint (j, "deprecated", r->lc_deprecated);
+  ams_json_uint (j, "disabled", r->lc_disabled);
+  ams_json_uint (j, "deleted", r->lc_deleted);
+  ams_json_uint (j, "skipped", r->lc_skipped);
+  ams_json_uint (j, "failed", r->lc_failed);
+  ams_json_uint (j, "amis_deprecated", r->lc_amis_deprecated);
+  ams_json_uint (j, "amis_disabled", r->lc_amis_disabled);
+  ams_json_uint (j, "amis_deregistered", r->lc_amis_deregistered);
+  ams_json_uint (j, "snapshots_deleted", r->lc_snapshots_deleted);
+  ams_json_uint (j, "restored", r->lc_restored);
+  stat_object (j, "execution_s", &r->lc_execution_s);
+  ams_json_end_object (j);
+}
+
+/* "launches": consumers launching from the pipelines' AMIs. */
+static void
+launches_object (AmsJson *j, const AmsResults *r)
+{
+  ams_json_begin_object (j, "launches");
+  ams_json_uint (j, "requested", r->launches);
+  ams_json_uint (j, "succeeded", r->launches_ok);
+  ams_json_uint (j, "failed_disabled", r->launches_disabled);
+  ams_json_uint (j, "failed_deleted", r->launches_deleted);
+  ams_json_uint (j, "failed_no_ami", r->launches_no_ami);
+  ams_json_end_object (j);
+}
+
+/* A signed difference of counts, without wrapping. */
+static int64_t
+count_diff (uint64_t a, uint64_t b)
+{
+  return a >= b ? (int64_t) MIN (a - b, (uint64_t) G_MAXINT64)
+                : -(int64_t) MIN (b - a, (uint64_t) G_MAXINT64);
+}
+
+/* "storage": snapshot storage and AMIs, overall and by (account, region);
+ * with a comparison run, the same without lifecycle and what it saved. */
+static void
+storage_object (AmsJson *j, const AmsResults *r)
+{
+  ams_json_begin_object (j, "storage");
+  ams_json_double (j, "snapshot_gib", r->storage_gib);
+  ams_json_double (j, "snapshot_gib_max", r->storage_gib_max);
+  ams_json_double (j, "gib_months", r->storage_gib_months);
+  ams_json_double (j, "price_per_gib_month", r->storage_price);
+  ams_json_double (j, "cost", r->storage_cost);
+  ams_json_double (j, "recycle_bin_gib", r->recycle_bin_gib);
+  ams_json_uint (j, "amis", r->amis);
+  ams_json_uint (j, "amis_max_account_region", r->amis_max);
+  ams_json_begin_array (j, "by_account_region");
+  for (guint i = 0; r->storage != NULL && i < r->storage->len; i++)
+    {
+      const AmsStorageReport *s = &g_array_index (r->storage, AmsStorageReport, i);
+      ams_json_begin_object (j, NULL);
+      ams_json_string (j, "account", s->account);
+      ams_json_string (j, "region", s->region);
+      ams_json_uint (j, "amis", s->amis);
+      ams_json_uint (j, "amis_max", s->amis_max);
+      ams_json_double (j, "snapshot_gib", s->gib);
+      ams_json_double (j, "gib_months", s->gib_months);
+      ams_json_end_object (j);
+    }
+  ams_json_end_array (j);
+  if (r->compared)
+    {
+      ams_json_begin_object (j, "without_lifecycle");
+      ams_json_double (j, "snapshot_gib", r->baseline_gib);
+      ams_json_double (j, "gib_months", r->baseline_gib_months);
+      ams_json_double (j, "cost", r->baseline_cost);
+      ams_json_uint (j, "amis", r->baseline_amis);
+      ams_json_end_object (j);
+      ams_json_begin_object (j, "saved");
+      ams_json_double (j, "snapshot_gib", r->baseline_gib - r->storage_gib);
+      ams_json_double (j, "gib_months", r->baseline_gib_months - r->storage_gib_months);
+      ams_json_double (j, "cost", r->baseline_cost - r->storage_cost);
+      ams_json_int (j, "amis", count_diff (r->baseline_amis, r->amis));
+      ams_json_end_object (j);
+    }
+  ams_json_end_object (j);
+}
+
 GString *
 ams_report_summary_json (const AmsResults *r, const AmsRunInfo *info)
 {
@@ -177,6 +266,9 @@ ams_report_summary_json (const AmsResults *r, const AmsRunInfo *info)
 
   ams_json_uint (&j, "failures_total", r->failures_total);
   failures_array (&j, r);
+  lifecycle_object (&j, r);
+  launches_object (&j, r);
+  storage_object (&j, r);
   ams_json_bool (&j, "timeseries_truncated", info->timeseries_truncated);
   ams_json_end_object (&j);
   return out;

@@ -1,8 +1,10 @@
 /* The readable table a run prints on stdout: what happened, how long it
- * took, and where copies queued. Meant for people; scripts read
+ * took, what lifecycle policies did, what snapshots cost, and where copies
+ * queued. Meant for people; scripts read
  * summary.json (or --json). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "amisim/report.h"
 
 char *
@@ -44,6 +46,192 @@ static double
 percent (uint64_t part, uint64_t whole)
 {
   return whole ? 100.0 * (double) part / (double) whole : 0.0;
+}
+
+/* A number for people, with thousands separated by commas and `decimals`
+ * fixed decimals: "1,234.5". The same bytes whatever the locale; never "-0.0".
+ * Free with g_free. */
+static char *
+grouped (double v, guint decimals)
+{
+  if (!isfinite (v))
+    return g_strdup ("-");
+  char fmt[8], buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_snprintf (fmt, sizeof fmt, "%%.%uf", MIN (decimals, 9u));
+  g_ascii_formatd (buf, sizeof buf, fmt, v);
+  const char *digits = buf;
+  gboolean negative = *digits == '-';
+  if (negative)
+    digits++;
+  if (strspn (digits, "0.") == strlen (digits))
+    negative = FALSE;
+  size_t int_len = strcspn (digits, ".");
+  GString *out = g_string_new (negative ? "-" : "");
+  for (size_t i = 0; i < int_len; i++)
+    {
+      if (i > 0 && (int_len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+  g_string_append (out, digits + int_len);
+  return g_string_free (out, FALSE);
+}
+
+/* Dollars for people: "$1,234.50", "-$3.10". Free with g_free. */
+static char *
+money (double v)
+{
+  g_autofree char *n = grouped (v, 2);
+  return n[0] == '-' ? g_strdup_printf ("-$%s", n + 1) : g_strdup_printf ("$%s", n);
+}
+
+static char *
+grouped_count (uint64_t n)
+{
+  /* exact for any count: no detour through double */
+  char buf[24];
+  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, (guint64) n);
+  size_t len = strlen (buf);
+  GString *out = g_string_new (NULL);
+  for (size_t i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, buf[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+lifecycle_happened (const AmsResults *r)
+{
+  return r->lc_runs || r->lc_runs_failed || r->lc_runs_busy || r->lc_deprecated
+         || r->lc_disabled || r->lc_deleted || r->lc_amis_deprecated || r->lc_amis_disabled
+         || r->lc_amis_deregistered || r->lc_snapshots_deleted || r->lc_skipped || r->lc_failed
+         || r->lc_restored;
+}
+
+/* "lifecycle": policy runs and what they did to images, AMIs and snapshots. */
+static void
+lifecycle_section (GString *out, const AmsResults *r)
+{
+  g_string_append_printf (out, "\nlifecycle  runs %" G_GUINT64_FORMAT "  failed %" G_GUINT64_FORMAT,
+                          (guint64) r->lc_runs, (guint64) r->lc_runs_failed);
+  if (r->lc_runs_busy)
+    g_string_append_printf (out, "  not started (previous run still going) %" G_GUINT64_FORMAT,
+                            (guint64) r->lc_runs_busy);
+  AmsStatSummary ex;
+  ams_stat_summary (&r->lc_execution_s, &ex);
+  if (ex.count > 0)
+    {
+      g_autofree char *mean = ams_report_format_seconds (ex.mean);
+      g_autofree char *max = ams_report_format_seconds (ex.max);
+      g_string_append_printf (out, "  execution mean %s, max %s", mean, max);
+    }
+  g_string_append_printf (out,
+                          "\n  %-10s deprecated %" G_GUINT64_FORMAT "  disabled %" G_GUINT64_FORMAT
+                          "  deleted %" G_GUINT64_FORMAT "\n",
+                          "images", (guint64) r->lc_deprecated, (guint64) r->lc_disabled,
+                          (guint64) r->lc_deleted);
+  g_string_append_printf (out,
+                          "  %-10s deprecated %" G_GUINT64_FORMAT "  disabled %" G_GUINT64_FORMAT
+                          "  deregistered %" G_GUINT64_FORMAT,
+                          "AMIs", (guint64) r->lc_amis_deprecated, (guint64) r->lc_amis_disabled,
+                          (guint64) r->lc_amis_deregistered);
+  if (r->lc_restored)
+    g_string_append_printf (out, "  restored from the Recycle Bin %" G_GUINT64_FORMAT,
+                            (guint64) r->lc_restored);
+  g_string_append_printf (out,
+                          "\n  %-10s deleted %" G_GUINT64_FORMAT "\n"
+                          "  %-10s skipped %" G_GUINT64_FORMAT "  failed %" G_GUINT64_FORMAT "\n",
+                          "snapshots", (guint64) r->lc_snapshots_deleted, "resources",
+                          (guint64) r->lc_skipped, (guint64) r->lc_failed);
+}
+
+/* "launches": consumers launching from the pipelines' AMIs. */
+static void
+launches_section (GString *out, const AmsResults *r)
+{
+  g_autofree char *asked = grouped_count (r->launches);
+  g_autofree char *ok = grouped_count (r->launches_ok);
+  g_autofree char *dis = grouped_count (r->launches_disabled);
+  g_autofree char *del = grouped_count (r->launches_deleted);
+  g_autofree char *none = grouped_count (r->launches_no_ami);
+  g_autofree char *pct = grouped (percent (r->launches_ok, r->launches), 1);
+  g_string_append_printf (out,
+                          "\nlaunches  requested %s  succeeded %s (%s%%)  failed: AMI disabled %s"
+                          "  AMI deregistered %s  no usable AMI %s\n",
+                          asked, ok, pct, dis, del, none);
+}
+
+/* "storage": snapshot GiB, GiB-months and their cost, AMIs against the
+ * quota; with a comparison run, the run without lifecycle and the savings. */
+static void
+storage_section (GString *out, const AmsResults *r, const AmsRunInfo *info)
+{
+  g_autofree char *gib = grouped (r->storage_gib, 1);
+  g_autofree char *gib_max = grouped (r->storage_gib_max, 1);
+  g_autofree char *months = grouped (r->storage_gib_months, 1);
+  g_autofree char *cost = money (r->storage_cost);
+  char price[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (price, sizeof price, "%.6g", r->storage_price);
+  g_string_append_printf (out, "\nstorage  snapshots %s GiB at end (max %s GiB", gib, gib_max);
+  if (r->recycle_bin_gib > 0)
+    {
+      g_autofree char *bin = grouped (r->recycle_bin_gib, 1);
+      g_string_append_printf (out, "; %s GiB in the Recycle Bin", bin);
+    }
+  g_string_append_printf (out, ")  %s GiB-months  %s at $%s/GiB-month\n", months, cost, price);
+
+  /* the (account, region) that held the most AMIs at once */
+  const AmsStorageReport *top = NULL;
+  for (guint i = 0; r->storage != NULL && i < r->storage->len; i++)
+    {
+      const AmsStorageReport *s = &g_array_index (r->storage, AmsStorageReport, i);
+      if (top == NULL || s->amis_max > top->amis_max)
+        top = s;
+    }
+  guint quota = info->amis_quota ? info->amis_quota : 50000;
+  g_autofree char *amis = grouped_count (r->amis);
+  g_autofree char *most = grouped_count (r->amis_max);
+  g_autofree char *quota_s = grouped_count (quota);
+  g_autofree char *quota_pct = grouped (percent (r->amis_max, quota), 1);
+  g_string_append_printf (out, "  AMIs %s at end  most in one account and region %s of the %s quota (%s%%)",
+                          amis, most, quota_s, quota_pct);
+  if (top != NULL && top->amis_max == r->amis_max)
+    g_string_append_printf (out, " in %s %s", top->account, top->region);
+  g_string_append_c (out, '\n');
+
+  if (!r->compared)
+    return;
+  g_autofree char *b_gib = grouped (r->baseline_gib, 1);
+  g_autofree char *b_months = grouped (r->baseline_gib_months, 1);
+  g_autofree char *b_cost = money (r->baseline_cost);
+  g_autofree char *b_amis = grouped_count (r->baseline_amis);
+  g_string_append_printf (out, "  without lifecycle  %s GiB at end  %s GiB-months  %s  AMIs %s\n",
+                          b_gib, b_months, b_cost, b_amis);
+  double saved_months = r->baseline_gib_months - r->storage_gib_months;
+  g_autofree char *s_months = grouped (saved_months, 1);
+  g_autofree char *s_cost = money (r->baseline_cost - r->storage_cost);
+  g_autofree char *s_gib = grouped (r->baseline_gib - r->storage_gib, 1);
+  g_string_append_printf (out, "  lifecycle saved  %s GiB-months", s_months);
+  if (r->baseline_gib_months > 0)
+    {
+      g_autofree char *pct = grouped (100.0 * saved_months / r->baseline_gib_months, 1);
+      g_string_append_printf (out, " (%s%%)", pct);
+    }
+  g_string_append_printf (out, ", %s  %s GiB at end  AMIs ", s_cost, s_gib);
+  if (r->baseline_amis >= r->amis)
+    {
+      g_autofree char *s_amis = grouped_count (r->baseline_amis - r->amis);
+      g_string_append (out, s_amis);
+    }
+  else
+    {
+      g_autofree char *s_amis = grouped_count (r->amis - r->baseline_amis);
+      g_string_append_printf (out, "-%s", s_amis);
+    }
+  g_string_append_c (out, '\n');
 }
 
 /* Pools ordered by time-average queue, then peak queue, then name. */
@@ -136,6 +324,13 @@ ams_report_table (const AmsResults *r, const AmsRunInfo *info)
   if (r->pipelines_disabled > 0)
     g_string_append_printf (out, "  pipelines disabled after consecutive failures: %" G_GUINT64_FORMAT "\n",
                             (guint64) r->pipelines_disabled);
+
+  if (lifecycle_happened (r))
+    lifecycle_section (out, r);
+  if (r->launches > 0)
+    launches_section (out, r);
+  if (r->storage_gib_max > 0)
+    storage_section (out, r, info);
 
   guint n = r->pools->len;
   if (n > 0)

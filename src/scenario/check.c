@@ -9,6 +9,7 @@
  */
 #include "check.h"
 
+#include <math.h>
 #include <string.h>
 #include "units.h"
 
@@ -650,4 +651,79 @@ ams_get_probability (AmsCheck *c, const AmsYNode *n, double *out)
     }
   *out = v;
   return TRUE;
+}
+
+gboolean
+ams_get_number (AmsCheck *c, const AmsYNode *n, double min, double max, double *out)
+{
+  g_autofree char *expected = isinf (max) ? g_strdup_printf ("a number of at least %g", min)
+                                          : g_strdup_printf ("a number from %g to %g", min, max);
+  const char *text;
+  if (!ams_get_scalar (c, n, expected, &text))
+    return FALSE;
+  g_autofree char *got = found (n);
+  if (ams_ynode_is_string (n))
+    {
+      ams_check_error (c, n, "expected %s, got the string %s (numbers are written without "
+                       "quotes)", expected, got);
+      return FALSE;
+    }
+  gsize len = ams_json_number_length (text);
+  double v = len > 0 && text[len] == '\0' ? g_ascii_strtod (text, NULL) : NAN;
+  if (!(v >= min && v <= max))
+    {
+      ams_check_error (c, n, "expected %s, got %s", expected, got);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+/* ---- tags ---- */
+
+GArray *
+ams_check_tags_new (void)
+{
+  return g_array_new (FALSE, TRUE, sizeof (AmsScTag));
+}
+
+gboolean
+ams_get_tags (AmsCheck *c, const AmsYNode *n, guint min_tags, GArray *out)
+{
+  if (n->kind != AMS_YNODE_MAPPING)
+    {
+      g_autofree char *got = found (n);
+      ams_check_error (c, n, "expected a mapping of tag names to values, got %s", got);
+      return FALSE;
+    }
+  guint len = n->pairs->len;
+  if (len < min_tags || len > AMS_MAX_TAGS)
+    {
+      if (min_tags == 0)
+        ams_check_error (c, n, "expected at most %d tags, got %u", AMS_MAX_TAGS, len);
+      else
+        ams_check_error (c, n, "expected %u to %d tags, got %u", min_tags, AMS_MAX_TAGS, len);
+      return FALSE;
+    }
+  gboolean ok = TRUE;
+  for (guint i = 0; i < len && !c->exhausted; i++)
+    {
+      const AmsYPair *p = &g_array_index (n->pairs, AmsYPair, i);
+      if (p->key->kind != AMS_YNODE_SCALAR)
+        {
+          ams_check_error (c, p->key, "expected a tag name, got %s", ams_ynode_describe (p->key));
+          ok = FALSE;
+          continue;
+        }
+      gsize mark = ams_check_push_key (c, p->key->text);
+      AmsScTag t = { .value = "" };
+      if (visit (c, p->value) && ams_get_pattern (c, p->key, AMS_PAT_TAG_KEY, &t.key)
+          && ams_get_string (c, p->key, 1, 128, &t.key)
+          && (ams_ynode_is_null (p->value) || ams_get_string (c, p->value, 0, 256, &t.value)))
+        g_array_append_val (out, t);
+      else
+        ok = FALSE;
+      ams_check_pop (c, mark);
+    }
+  return ok;
 }

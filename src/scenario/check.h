@@ -111,6 +111,9 @@ gboolean ams_get_size (AmsCheck *c, const AmsYNode *n, uint64_t *bytes);
 gboolean ams_get_throughput (AmsCheck *c, const AmsYNode *n, double *bytes_per_second);
 /* A number from 0 to 1, written plainly (0.02, 1e-3). */
 gboolean ams_get_probability (AmsCheck *c, const AmsYNode *n, double *out);
+/* A number written plainly (0.05, 1e-3, not quoted), from `min` to `max`
+ * (max INFINITY: no upper bound). */
+gboolean ams_get_number (AmsCheck *c, const AmsYNode *n, double min, double max, double *out);
 /* One of `names`; *out is its index. */
 gboolean ams_get_enum (AmsCheck *c, const AmsYNode *n, const char *const *names, guint n_names,
                        guint *out);
@@ -164,5 +167,18 @@ void ams_check_policy_report (void *user, const AmsSrcLoc *loc, const char *mess
  * reported as errors when `unique`. */
 gboolean ams_get_ref_list (AmsCheck *c, const AmsYNode *n, AmsPattern p, guint min_items,
                            guint max_items, gboolean unique, GArray *out);
+
+/* ---- tags ---- */
+
+#define AMS_MAX_TAGS 50 /* AWS: tags per resource */
+
+/* An empty array of AmsScTag (strings: the scenario's). */
+GArray *ams_check_tags_new (void);
+
+/* A tag map written at `n` ({name: value, …}, min_tags to 50 tags; keys of
+ * 1 to 128 characters not starting with aws:, values of 0 to 256, null is
+ * "") appended to `out` (of AmsScTag). Each bad tag is reported at its
+ * path; FALSE if anything was wrong. */
+gboolean ams_get_tags (AmsCheck *c, const AmsYNode *n, guint min_tags, GArray *out);
 
 G_END_DECLS

@@ -30,6 +30,7 @@ scenario_new (const char *display_name)
   sc->events = g_ptr_array_new_with_free_func (ams_sc_event_free_func ());
   sc->lifecycle_policies = g_ptr_array_new_with_free_func (ams_sc_lifecycle_policy_free);
   sc->pipelines = g_ptr_array_new_with_free_func (ams_sc_pipeline_free);
+  sc->launches = g_ptr_array_new_with_free_func (ams_sc_launches_free);
 
   /* defaults (SCENARIO.md §1, DOMAIN.md §3-§4) */
   sc->seed = 1;
@@ -55,6 +56,12 @@ scenario_new (const char *display_name)
   sc->sim.concurrent_builds = 100; /* Image Builder quota per account and region */
   sc->sim.amis_per_account_region = 50000; /* EC2 quota, Recycle Bin included */
   sc->sim.timeseries_max_rows = 100000;
+  sc->sim.lifecycle_state_updates = 50;    /* Image Builder quota, DOMAIN.md §6 */
+  sc->sim.lifecycle_run_at = AMS_HOURS (3);
+  ams_dist_set_fixed (&sc->sim.lifecycle_update_time, 2.0);
+  sc->sim.lifecycle_enabled = TRUE;
+  sc->sim.lifecycle_compare = FALSE;
+  sc->sim.storage_price = 0.05;            /* USD per GiB-month, EBS snapshot standard */
 
   /* name: the file's base name without extension ("builtin:default.yaml" -> "default") */
   const char *base = display_name;
@@ -77,12 +84,14 @@ ams_scenario_free (AmsScenario *sc)
   g_ptr_array_unref (sc->events);
   g_ptr_array_unref (sc->lifecycle_policies);
   g_ptr_array_unref (sc->pipelines);
+  g_ptr_array_unref (sc->launches);
   g_ptr_array_unref (sc->account_sets);
   g_ptr_array_unref (sc->organizations);
   g_ptr_array_unref (sc->accounts);
   ams_dist_clear (&sc->sim.copy_duration);
   ams_dist_clear (&sc->sim.schedule_delay);
   ams_dist_clear (&sc->sim.encryption_overhead);
+  ams_dist_clear (&sc->sim.lifecycle_update_time);
   g_ptr_array_unref (sc->sim.limit_overrides);
   g_string_chunk_free (sc->strings);
   g_free (sc);

@@ -7,6 +7,7 @@
  *                    request, or get-distribution-configuration output)
  * schema_simulation.c    simulation: limits, copy, on_limit, …
  * schema_lifecycle.c     lifecycle_policies[] (CreateLifecyclePolicy requests)
+ * schema_launches.c      launches[] (instances launched from a pipeline's AMIs)
  */
 #pragma once
 
@@ -39,6 +40,8 @@ void ams_schema_account_roles (AmsCheck *c, const AmsYNode *key, const AmsYNode 
                                gpointer account);
 void ams_schema_account_block_public (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
                                       gpointer account);
+void ams_schema_account_recycle_bin (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                     gpointer account);
 void ams_schema_organization (AmsCheck *c, guint index, const AmsYNode *item, gpointer sc);
 void ams_schema_account_set (AmsCheck *c, guint index, const AmsYNode *item, gpointer sc);
 void ams_schema_resolve_world (AmsCheck *c, AmsScenario *sc);
@@ -62,6 +65,12 @@ gboolean ams_schema_org_node_defined (const AmsScenario *sc, const char *id);
 void ams_schema_lifecycle_policy (AmsCheck *c, guint index, const AmsYNode *item, gpointer sc);
 void ams_schema_resolve_lifecycle (AmsCheck *c, AmsScenario *sc);
 void ams_sc_lifecycle_policy_free (gpointer lp);
+
+/* schema_launches.c: launches (an AmsFieldFn; target: the AmsScenario),
+ * their references once all is read, and the free function of an entry. */
+void ams_schema_launches (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer sc);
+void ams_schema_resolve_launches (AmsCheck *c, AmsScenario *sc);
+void ams_sc_launches_free (gpointer l);
 
 /* schema_top.c: a region / account reference that must resolve. */
 void ams_schema_resolve_region (AmsCheck *c, const AmsScRef *ref);

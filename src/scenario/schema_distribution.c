@@ -6,15 +6,14 @@
  * `aws imagebuilder get-distribution-configuration` ({distributionConfiguration:
  * {arn, name, …, dateCreated, timeoutMinutes}, requestId}). Field limits and
  * patterns are those of the API model (shared/aws/api_constraints.json).
- * Outputs other than AMIs (launch templates, SSM parameters, …) and the
- * AMI settings that need later features are rejected as not supported yet.
+ * Outputs amisim does not model (S3 export, fast launch, containers,
+ * license configurations) are rejected as not supported yet.
  */
 #include <string.h>
 
 #include "schema.h"
 
 #define MAX_TARGET_ACCOUNTS 1536
-#define MAX_TAGS 50
 
 typedef struct
 {
@@ -262,6 +261,14 @@ ami_launch_permission (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, 
   ams_check_mapping (c, value, lp_fields, 0, target);
 }
 
+/* amiTags: the tags of the AMIs this entry makes (TagMap, 1 to 50). */
+static void
+ami_tags (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  Entry *e = target;
+  ams_get_tags (c, value, 1, e->dr->ami_tags);
+}
+
 static const AmsField ami_fields[] = {
   { "name", ami_name, 0, NULL },
   { "description", ami_description, 0, NULL },
@@ -269,7 +276,7 @@ static const AmsField ami_fields[] = {
   { "kmsKeyId", ami_kms_key, 0, NULL },
   { "encrypted", ami_encrypted, 0, NULL },
   { "launchPermission", ami_launch_permission, 0, NULL },
-  { "amiTags", NULL, AMS_FIELD_NOT_YET, "lifecycle policies" },
+  { "amiTags", ami_tags, 0, NULL },
   { NULL },
 };
 
@@ -436,6 +443,7 @@ entry_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
   dr->lp_ou_arns = g_array_new (FALSE, TRUE, sizeof (AmsScRef));
   dr->launch_templates = g_ptr_array_new_with_free_func (g_free);
   dr->ssm_parameters = g_ptr_array_new_with_free_func (g_free);
+  dr->ami_tags = ams_check_tags_new ();
   dr->encrypted = AMS_SC_UNSET;
   ams_check_loc (c, item, &dr->loc);
   g_ptr_array_add (cfg->pl->distributions, dr);
@@ -520,42 +528,10 @@ config_distributions (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, g
 }
 
 static void
-tag_check (AmsCheck *c, const AmsYNode *key, const AmsYNode *value)
-{
-  const char *text;
-  if (ams_get_pattern (c, key, AMS_PAT_TAG_KEY, &text))
-    ams_get_string (c, key, 1, 128, &text);
-  if (!ams_ynode_is_null (value))
-    ams_get_string (c, value, 0, 256, &text);
-}
-
-static void
 config_tags (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
-  if (value->kind != AMS_YNODE_MAPPING)
-    {
-      ams_check_error (c, value, "expected a mapping of tag names to values, got %s",
-                       ams_ynode_describe (value));
-      return;
-    }
-  if (value->pairs->len > MAX_TAGS)
-    {
-      ams_check_error (c, value, "expected at most %d tags, got %u", MAX_TAGS,
-                       value->pairs->len);
-      return;
-    }
-  for (guint i = 0; i < value->pairs->len; i++)
-    {
-      const AmsYPair *p = &g_array_index (value->pairs, AmsYPair, i);
-      if (p->key->kind != AMS_YNODE_SCALAR)
-        {
-          ams_check_error (c, p->key, "expected a tag name, got %s", ams_ynode_describe (p->key));
-          continue;
-        }
-      gsize mark = ams_check_push_key (c, p->key->text);
-      tag_check (c, p->key, p->value);
-      ams_check_pop (c, mark);
-    }
+  g_autoptr (GArray) ignored = ams_check_tags_new ();
+  ams_get_tags (c, value, 0, ignored);
 }
 
 static void

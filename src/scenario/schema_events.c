@@ -4,13 +4,19 @@
  *     - {at: 3d, action: disable_key, key: arn:aws:kms:us-east-1:111111111111:key/…}
  *     - {at: 1d, action: add_statement, account: "222222222222",
  *        role: EC2ImageBuilderDistributionCrossAccountRole, statement: {…}}
+ *     - {at: 2d, action: set_deregistration_protection, pipeline: golden, enabled: false}
+ *     - {at: 3d, action: restore_image, pipeline: golden, version: 1.0.0/3}
+ *     - {at: 4d, action: set_lifecycle_policy, policy: keep-five, status: DISABLED}
  *
  * One table holds every key an event may have; each action then says which
  * it needs and which it has no use for, so a misplaced key is an error
  * rather than silently ignored. A statement to add is compiled here, at the
  * position where it was written, as a one-statement policy. References
  * (keys, accounts, roles, OUs, pipelines) are resolved once everything is
- * read, in ams_schema_resolve_events.
+ * read, in ams_schema_resolve_events; so are a restore_image version
+ * (against the pipeline's recipe version) and a set_lifecycle_policy
+ * policy (whose account, when not written, becomes that of the only
+ * account with a policy so named).
  */
 #include <string.h>
 
@@ -37,13 +43,31 @@ static const Action actions[] = {
   { "dependency_update", AMS_SC_EV_DEPENDENCY_UPDATE, { "pipeline" }, { NULL } },
   { "retry_image", AMS_SC_EV_RETRY_IMAGE, { "pipeline" }, { NULL } },
   { "set_distribution", AMS_SC_EV_SET_DISTRIBUTION, { "pipeline", "distribution" }, { NULL } },
+  { "set_deregistration_protection", AMS_SC_EV_SET_DEREGISTRATION_PROTECTION,
+    { "pipeline", "enabled" }, { "account", "region", "cooldown" } },
+  { "restore_image", AMS_SC_EV_RESTORE_IMAGE, { "pipeline" }, { "version" } },
+  { "set_lifecycle_policy", AMS_SC_EV_SET_LIFECYCLE_POLICY, { "policy", "status" },
+    { "account" } },
 };
+
+/* An event with the positions of the values resolved after the walk that
+ * AmsScEvent keeps no AmsScRef for; the scenario holds &e->ev. */
+typedef struct
+{
+  AmsScEvent ev;          /* first: an AmsScEvent* is an Event* */
+  AmsSrcLoc version_loc;  /* restore_image: version */
+  AmsSrcLoc policy_loc;   /* set_lifecycle_policy: policy */
+  AmsSrcLoc enabled_loc;  /* set_deregistration_protection: enabled */
+} Event;
 
 static const char *const action_names[] = {
   "set_limit", "disable_key", "enable_key", "schedule_key_deletion", "cancel_key_deletion",
   "add_statement", "remove_statement", "delete_role", "move_account", "dependency_update",
-  "retry_image", "set_distribution",
+  "retry_image", "set_distribution", "set_deregistration_protection", "restore_image",
+  "set_lifecycle_policy",
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (actions) == G_N_ELEMENTS (action_names));
 
 static void
 event_free (gpointer p)
@@ -149,6 +173,62 @@ ev_pipeline (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer t
     ams_check_loc (c, value, &ev->pipeline.loc);
 }
 
+static void
+ev_enabled (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  Event *e = target;
+  if (ams_get_bool (c, value, &e->ev.enabled))
+    ams_check_loc (c, value, &e->enabled_loc);
+}
+
+static void
+ev_cooldown (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_bool (c, value, &((AmsScEvent *) target)->cooldown);
+}
+
+/* version: "1.0.0/3", the recipe's semantic version and the build number,
+ * as Image Builder writes an image's version. */
+static void
+ev_version (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScEvent *ev = target;
+  const char *text;
+  if (!ams_get_scalar (c, value, "an image version like 1.0.0/3", &text))
+    return;
+  const char *slash = strchr (text, '/');
+  gboolean ok = slash != NULL && ams_pattern_match (AMS_PAT_VERSION, text, (gsize) (slash - text))
+                && slash[1] != '\0' && slash[1] != '0' && strlen (slash + 1) <= 9;
+  for (const char *q = slash != NULL ? slash + 1 : ""; ok && *q != '\0'; q++)
+    ok = g_ascii_isdigit (*q);
+  if (!ok)
+    {
+      g_autofree char *esc = g_strescape (text, NULL);
+      ams_check_error (c, value, "expected an image version: the recipe version and the build "
+                                 "number, like 1.0.0/3, got \"%s\"", esc);
+      return;
+    }
+  ev->version = ams_check_intern (c, text);
+  ams_check_loc (c, value, &((Event *) ev)->version_loc);
+}
+
+static void
+ev_policy (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScEvent *ev = target;
+  if (ams_get_pattern (c, value, AMS_PAT_RESOURCE_NAME, &ev->policy))
+    ams_check_loc (c, value, &((Event *) ev)->policy_loc);
+}
+
+static void
+ev_status (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  static const char *const names[] = { "ENABLED", "DISABLED" };
+  guint i;
+  if (ams_get_enum (c, value, names, G_N_ELEMENTS (names), &i))
+    ((AmsScEvent *) target)->enabled = i == 0;
+}
+
 static const AmsField event_fields[] = {
   { "at", ev_at, AMS_FIELD_REQUIRED, "when it happens, from the start, e.g. at: 3d" },
   { "action", NULL, AMS_FIELD_REQUIRED,
@@ -163,6 +243,11 @@ static const AmsField event_fields[] = {
   { "to", ev_to, 0, NULL },
   { "pipeline", ev_pipeline, 0, NULL },
   { "distribution", NULL, 0, NULL }, /* read below, as a pipeline's distribution */
+  { "enabled", ev_enabled, 0, NULL },
+  { "cooldown", ev_cooldown, 0, NULL },
+  { "version", ev_version, 0, NULL },
+  { "policy", ev_policy, 0, NULL },
+  { "status", ev_status, 0, NULL },
   { NULL },
 };
 
@@ -201,9 +286,11 @@ static void
 event_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
 {
   AmsScenario *sc = target;
-  AmsScEvent *ev = g_new0 (AmsScEvent, 1);
+  Event *e = g_new0 (Event, 1);
+  AmsScEvent *ev = &e->ev;
+  ev->cooldown = FALSE; /* EnableImageDeregistrationProtection's WithCooldown default */
   ams_check_loc (c, item, &ev->loc);
-  if (!ams_check_mapping (c, item, event_fields, 0, ev))
+  if (!ams_check_mapping (c, item, event_fields, 0, e))
     {
       event_free (ev);
       return;
@@ -257,6 +344,18 @@ event_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
                            act->name);
           ok = FALSE;
         }
+    }
+  const AmsYNode *cooldown = ams_ynode_lookup (item, "cooldown");
+  if (ev->kind == AMS_SC_EV_SET_DEREGISTRATION_PROTECTION && cooldown != NULL
+      && !ams_ynode_is_null (cooldown) && e->enabled_loc.file != NULL && !ev->enabled)
+    {
+      gsize m = ams_check_push_key (c, "cooldown");
+      ams_check_error (c, cooldown, "cooldown goes with enabled: true (EnableImageDeregistration"
+                                    "Protection's WithCooldown: once protection is turned off, "
+                                    "deregistration stays blocked for 24 hours); remove it when "
+                                    "disabling protection");
+      ams_check_pop (c, m);
+      ok = FALSE;
     }
   if (ev->kind == AMS_SC_EV_ADD_STATEMENT && ok)
     {
@@ -321,12 +420,112 @@ find_key (const AmsScenario *sc, const char *arn, const AmsScAccount **owner)
   return NULL;
 }
 
+static const AmsScPipeline *
+find_pipeline (const AmsScenario *sc, const char *name)
+{
+  for (guint i = 0; i < sc->pipelines->len; i++)
+    {
+      const AmsScPipeline *pl = sc->pipelines->pdata[i];
+      if (pl->name != NULL && strcmp (pl->name, name) == 0)
+        return pl;
+    }
+  return NULL;
+}
+
+/* restore_image: a version names an image of the pipeline, whose recipe
+ * version is fixed. */
+static void
+resolve_version (AmsCheck *c, const AmsScenario *sc, const Event *e)
+{
+  const AmsScEvent *ev = &e->ev;
+  if (ev->version == NULL || ev->pipeline.value == NULL)
+    return;
+  const AmsScPipeline *pl = find_pipeline (sc, ev->pipeline.value);
+  if (pl == NULL || pl->recipe_version == NULL)
+    return;
+  gsize n = strlen (pl->recipe_version);
+  if (strncmp (ev->version, pl->recipe_version, n) != 0 || ev->version[n] != '/')
+    ams_check_error_at (c, &e->version_loc, "pipeline '%s' builds recipe version %s, so its "
+                                            "images are %s/1, %s/2, …; got %s", pl->name,
+                        pl->recipe_version, pl->recipe_version, pl->recipe_version, ev->version);
+}
+
+/* set_lifecycle_policy: the policy named, in `account` if given, else in
+ * the only account with a policy of that name (which becomes `account`). */
+static void
+resolve_policy (AmsCheck *c, const AmsScenario *sc, Event *e)
+{
+  AmsScEvent *ev = &e->ev;
+  if (ev->policy == NULL)
+    return;
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();    /* every policy name, once */
+  g_autoptr (GPtrArray) owners = g_ptr_array_new ();   /* accounts with one so named */
+  for (guint i = 0; i < sc->lifecycle_policies->len; i++)
+    {
+      const AmsScLifecyclePolicy *lp = sc->lifecycle_policies->pdata[i];
+      if (lp->name == NULL || lp->account.value == NULL)
+        continue;
+      GPtrArray *list = strcmp (lp->name, ev->policy) == 0 ? owners : names;
+      const char *item = list == owners ? lp->account.value : lp->name;
+      gboolean dup = FALSE;
+      for (guint j = 0; j < list->len && !dup; j++)
+        dup = strcmp (list->pdata[j], item) == 0;
+      if (!dup)
+        g_ptr_array_add (list, (gpointer) item);
+    }
+  if (owners->len == 0)
+    {
+      g_autoptr (GString) msg = g_string_new (NULL);
+      g_string_printf (msg, "no lifecycle policy named '%s'", ev->policy);
+      if (names->len == 0)
+        g_string_append (msg, " (the scenario defines no lifecycle_policies)");
+      else
+        ams_append_suggestion (msg, ev->policy, (const char *const *) names->pdata, names->len,
+                               8, "defined: ");
+      ams_check_error_at (c, &e->policy_loc, "%s", msg->str);
+      return;
+    }
+  g_autoptr (GString) list = g_string_new (NULL);
+  for (guint j = 0; j < owners->len; j++)
+    g_string_append_printf (list, "%s%s", j == 0 ? "" : j + 1 == owners->len ? " and " : ", ",
+                            (const char *) owners->pdata[j]);
+  if (ev->account.value != NULL)
+    {
+      gboolean found = FALSE;
+      for (guint j = 0; j < owners->len && !found; j++)
+        found = strcmp (owners->pdata[j], ev->account.value) == 0;
+      if (!found && ams_schema_account_defined (c, ev->account.value))
+        ams_check_error_at (c, &ev->account.loc, "account %s has no lifecycle policy named '%s' "
+                                                 "(account%s %s ha%s one)", ev->account.value,
+                            ev->policy, owners->len == 1 ? "" : "s", list->str,
+                            owners->len == 1 ? "s" : "ve");
+      return;
+    }
+  if (owners->len > 1)
+    {
+      ams_check_error_at (c, &e->policy_loc, "accounts %s each have a lifecycle policy named "
+                                             "'%s'; add account: to say whose", list->str,
+                          ev->policy);
+      return;
+    }
+  if (ams_schema_account_defined (c, owners->pdata[0]))
+    {
+      ev->account.value = owners->pdata[0];
+      ev->account.loc = e->policy_loc;
+    }
+}
+
 void
 ams_schema_resolve_events (AmsCheck *c, AmsScenario *sc)
 {
   for (guint i = 0; i < sc->events->len; i++)
     {
-      const AmsScEvent *ev = sc->events->pdata[i];
+      Event *e = sc->events->pdata[i];
+      if (e->ev.kind == AMS_SC_EV_RESTORE_IMAGE)
+        resolve_version (c, sc, e);
+      if (e->ev.kind == AMS_SC_EV_SET_LIFECYCLE_POLICY)
+        resolve_policy (c, sc, e);
+      const AmsScEvent *ev = &e->ev;
       if (ev->key.value != NULL)
         {
           const AmsScAccount *owner = NULL;

@@ -9,7 +9,6 @@
 
 #define MAX_RULES 3
 #define MAX_RECIPES 50
-#define MAX_TAGS 50
 #define MAX_SHARED_ACCOUNTS 1536
 #define MAX_POLICIES_PER_REGION 50 /* Image Builder quota per account and region */
 
@@ -31,12 +30,6 @@ ams_sc_semver_matches (const char *pattern, const char *version)
                                      != g_ascii_strtoull (v[i], NULL, 10))
       return FALSE;
   return TRUE;
-}
-
-static GArray *
-tags_new (void)
-{
-  return g_array_new (FALSE, TRUE, sizeof (AmsScTag)); /* strings: the scenario's */
 }
 
 /* TRUE if map.key.sub is one of `names` (read without reporting: its own
@@ -78,39 +71,6 @@ ams_sc_lifecycle_policy_free (gpointer p)
   g_array_unref (lp->recipes);
   g_array_unref (lp->selection_tags);
   g_free (lp);
-}
-
-/* A tag map (1-50 tags; keys not starting with aws:) into `out`. */
-static void
-get_tags (AmsCheck *c, const AmsYNode *value, GArray *out)
-{
-  if (value->kind != AMS_YNODE_MAPPING)
-    {
-      ams_check_error (c, value, "expected a mapping of tag names to values, got %s",
-                       ams_ynode_describe (value));
-      return;
-    }
-  if (value->pairs->len == 0 || value->pairs->len > MAX_TAGS)
-    {
-      ams_check_error (c, value, "expected 1 to %d tags, got %u", MAX_TAGS, value->pairs->len);
-      return;
-    }
-  for (guint i = 0; i < value->pairs->len; i++)
-    {
-      const AmsYPair *p = &g_array_index (value->pairs, AmsYPair, i);
-      if (p->key->kind != AMS_YNODE_SCALAR)
-        {
-          ams_check_error (c, p->key, "expected a tag name, got %s", ams_ynode_describe (p->key));
-          continue;
-        }
-      gsize mark = ams_check_push_key (c, p->key->text);
-      AmsScTag t = { .value = "" };
-      if (ams_get_pattern (c, p->key, AMS_PAT_TAG_KEY, &t.key)
-          && ams_get_string (c, p->key, 1, 128, &t.key)
-          && (ams_ynode_is_null (p->value) || ams_get_string (c, p->value, 0, 256, &t.value)))
-        g_array_append_val (out, t);
-      ams_check_pop (c, mark);
-    }
 }
 
 static gboolean
@@ -274,7 +234,7 @@ amis_last_launched (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpo
 static void
 amis_tags (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
-  get_tags (c, value, ((Rule *) target)->rule->exclude_ami_tags);
+  ams_get_tags (c, value, 1, ((Rule *) target)->rule->exclude_ami_tags);
 }
 
 static const AmsField amis_fields[] = {
@@ -289,7 +249,7 @@ static const AmsField amis_fields[] = {
 static void
 exclusion_tags (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
-  get_tags (c, value, ((Rule *) target)->rule->exclude_tags);
+  ams_get_tags (c, value, 1, ((Rule *) target)->rule->exclude_tags);
 }
 
 static void
@@ -334,10 +294,10 @@ rule_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
 {
   AmsScLifecyclePolicy *lp = target;
   AmsScLcRule *rule = g_new0 (AmsScLcRule, 1);
-  rule->exclude_tags = tags_new ();
+  rule->exclude_tags = ams_check_tags_new ();
   rule->exclude_regions = g_array_new (FALSE, TRUE, sizeof (AmsScRef));
   rule->exclude_shared_accounts = g_array_new (FALSE, TRUE, sizeof (AmsScRef));
-  rule->exclude_ami_tags = tags_new ();
+  rule->exclude_ami_tags = ams_check_tags_new ();
   ams_check_loc (c, item, &rule->loc);
   g_ptr_array_add (lp->rules, rule);
   Rule r = { .rule = rule };
@@ -440,7 +400,7 @@ selection_recipes (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpoi
 static void
 selection_tags (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
-  get_tags (c, value, ((AmsScLifecyclePolicy *) target)->selection_tags);
+  ams_get_tags (c, value, 1, ((AmsScLifecyclePolicy *) target)->selection_tags);
 }
 
 static const AmsField selection_fields[] = {
@@ -553,8 +513,8 @@ lp_selection (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer 
 static void
 lp_tags (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
-  g_autoptr (GArray) ignored = tags_new ();
-  get_tags (c, value, ignored);
+  g_autoptr (GArray) ignored = ams_check_tags_new ();
+  ams_get_tags (c, value, 1, ignored);
 }
 
 static void
@@ -639,7 +599,7 @@ ams_schema_lifecycle_policy (AmsCheck *c, guint index, const AmsYNode *item, gpo
   lp->enabled = TRUE;
   lp->rules = g_ptr_array_new_with_free_func (rule_free);
   lp->recipes = g_array_new (FALSE, TRUE, sizeof (AmsScLcRecipe));
-  lp->selection_tags = tags_new ();
+  lp->selection_tags = ams_check_tags_new ();
   ams_check_loc (c, item, &lp->loc);
   g_ptr_array_add (sc->lifecycle_policies, lp);
   if (ams_check_mapping (c, item, policy_fields, 0, lp))

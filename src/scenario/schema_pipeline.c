@@ -29,6 +29,7 @@ dist_region_free (gpointer p)
   g_array_unref (dr->lp_ou_arns);
   g_ptr_array_unref (dr->launch_templates);
   g_ptr_array_unref (dr->ssm_parameters);
+  g_array_unref (dr->ami_tags);
   g_free (dr);
 }
 
@@ -44,6 +45,7 @@ ams_sc_pipeline_new (void)
   pl->snapshot_size = G_GUINT64_CONSTANT (8) << 30; /* 8 GiB, the usual root volume */
   pl->start_condition = AMS_SC_START_DEPENDENCY_UPDATES;
   pl->distributions = g_ptr_array_new_with_free_func (dist_region_free);
+  pl->image_tags = ams_check_tags_new ();
   return pl;
 }
 
@@ -57,6 +59,7 @@ ams_sc_pipeline_free (gpointer p)
   ams_dist_clear (&pl->test_time);
   ams_cron_free (pl->cron);
   g_ptr_array_unref (pl->distributions);
+  g_array_unref (pl->image_tags);
   g_free (pl);
 }
 
@@ -443,6 +446,15 @@ pipeline_test_failure (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, 
   ams_get_probability (c, value, &((Pipeline *) target)->pl->test_failure_probability);
 }
 
+/* image_tags: the tags of the Image Builder images the pipeline makes, which
+ * lifecycle policies select by (resourceSelection.tagMap) and exclude by
+ * (exclusionRules.tagMap); AWS tag limits, an empty mapping is no tags. */
+static void
+pipeline_image_tags (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_tags (c, value, 0, ((Pipeline *) target)->pl->image_tags);
+}
+
 static const AmsField pipeline_fields[] = {
   { "name", pipeline_name, AMS_FIELD_REQUIRED, "the pipeline's name, e.g. name: golden-al2023" },
   { "account", pipeline_account, AMS_FIELD_REQUIRED,
@@ -457,6 +469,7 @@ static const AmsField pipeline_fields[] = {
   { "distribution", pipeline_distribution, 0, NULL },
   { "failure_probability", pipeline_failure, 0, NULL },
   { "test_failure_probability", pipeline_test_failure, 0, NULL },
+  { "image_tags", pipeline_image_tags, 0, NULL },
   { NULL },
 };
 

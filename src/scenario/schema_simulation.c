@@ -6,8 +6,16 @@
  * format are off unless set (null means off). The copy duration default,
  * lognormal(mean=25m, sd=8m), follows users' reports of ~27-30 min per
  * copy; the schedule delay default, uniform(min=0s, max=60s), the
- * documented "a run may start up to about a minute late".
+ * documented "a run may start up to about a minute late". Lifecycle
+ * policies run daily at lifecycle_run_at (03:00 UTC unless set; the
+ * service picks a time of its own) with at most lifecycle_state_updates
+ * (50, the documented quota) resource state updates at once; update_time,
+ * fixed(2s), is an assumption. Snapshot storage is priced at the EBS
+ * snapshot standard tier, 0.05 USD per GiB-month.
  */
+#include <math.h>
+#include <string.h>
+
 #include "schema.h"
 
 static void
@@ -60,6 +68,12 @@ static void
 limit_builds (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   cap (c, value, &((AmsScenario *) target)->sim.concurrent_builds);
+}
+
+static void
+limit_state_updates (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  cap (c, value, &((AmsScenario *) target)->sim.lifecycle_state_updates);
 }
 
 static void
@@ -122,7 +136,7 @@ static const AmsField limit_fields[] = {
   { "snapshot_copies_per_region", limit_snapshots, 0, NULL },
   { "concurrent_builds", limit_builds, 0, NULL },
   { "amis_per_account_region", limit_amis, 0, NULL },
-  { "lifecycle_state_updates", NULL, AMS_FIELD_NOT_YET, "lifecycle policies" },
+  { "lifecycle_state_updates", limit_state_updates, 0, NULL },
   { NULL },
 };
 
@@ -328,6 +342,86 @@ sim_output (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer ta
   ams_check_mapping (c, value, output_fields, 0, target);
 }
 
+/* ---- lifecycle ---- */
+
+/* lifecycle_run_at: "HH:MM" (UTC), the time of day lifecycle policies run.
+ * A plain 03:00 is a string to this YAML reader, as is "03:00". */
+static void
+sim_lifecycle_run_at (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScenario *sc = target;
+  const char *text;
+  if (!ams_get_scalar (c, value, "a time of day \"HH:MM\" (UTC)", &text))
+    return;
+  /* H:MM or HH:MM */
+  gsize len = strlen (text);
+  const char *colon = strchr (text, ':');
+  gsize hours = colon != NULL ? (gsize) (colon - text) : 0;
+  gboolean ok = (hours == 1 || hours == 2) && len == hours + 3;
+  for (gsize i = 0; ok && i < len; i++)
+    ok = text + i == colon || g_ascii_isdigit (text[i]);
+  guint h = ok ? (guint) g_ascii_strtoull (text, NULL, 10) : 0;
+  guint m = ok ? (guint) g_ascii_strtoull (colon + 1, NULL, 10) : 0;
+  if (!ok || h > 23 || m > 59)
+    {
+      g_autofree char *esc = g_strescape (text, NULL);
+      ams_check_error (c, value, "expected a time of day \"HH:MM\" (UTC) from 00:00 to 23:59, "
+                                 "got \"%s\"", esc);
+      return;
+    }
+  sc->sim.lifecycle_run_at = AMS_HOURS (h) + AMS_MINUTES (m);
+}
+
+static void
+lifecycle_enabled (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_bool (c, value, &((AmsScenario *) target)->sim.lifecycle_enabled);
+}
+
+static void
+lifecycle_compare (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_bool (c, value, &((AmsScenario *) target)->sim.lifecycle_compare);
+}
+
+static void
+lifecycle_update_time (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_dist (c, value, &((AmsScenario *) target)->sim.lifecycle_update_time);
+}
+
+static const AmsField lifecycle_fields[] = {
+  { "enabled", lifecycle_enabled, 0, NULL },
+  { "compare", lifecycle_compare, 0, NULL },
+  { "update_time", lifecycle_update_time, 0, NULL },
+  { NULL },
+};
+
+static void
+sim_lifecycle (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_check_mapping (c, value, lifecycle_fields, 0, target);
+}
+
+/* ---- storage ---- */
+
+static void
+storage_price (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_number (c, value, 0.0, INFINITY, &((AmsScenario *) target)->sim.storage_price);
+}
+
+static const AmsField storage_fields[] = {
+  { "price_per_gib_month", storage_price, 0, NULL },
+  { NULL },
+};
+
+static void
+sim_storage (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_check_mapping (c, value, storage_fields, 0, target);
+}
+
 static const AmsField sim_fields[] = {
   { "limits", sim_limits, 0, NULL },
   { "on_limit", sim_on_limit, 0, NULL },
@@ -339,7 +433,9 @@ static const AmsField sim_fields[] = {
   { "transient_failure_probability", sim_transient, 0, NULL },
   { "distribution_timeout", sim_distribution_timeout, 0, NULL },
   { "output", sim_output, 0, NULL },
-  { "lifecycle_run_at", NULL, AMS_FIELD_NOT_YET, "lifecycle policies" },
+  { "lifecycle_run_at", sim_lifecycle_run_at, 0, NULL },
+  { "lifecycle", sim_lifecycle, 0, NULL },
+  { "storage", sim_storage, 0, NULL },
   { "warmup", NULL, AMS_FIELD_NOT_YET, "warm-up periods in the statistics" },
   { NULL },
 };

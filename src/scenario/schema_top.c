@@ -99,6 +99,7 @@ static const AmsField account_fields[] = {
   { "kms_keys", ams_schema_account_kms_keys, 0, NULL },
   { "roles", ams_schema_account_roles, 0, NULL },
   { "block_public_ami_access", ams_schema_account_block_public, 0, NULL },
+  { "recycle_bin", ams_schema_account_recycle_bin, 0, NULL },
   { NULL },
 };
 
@@ -234,6 +235,7 @@ static const AmsField top_fields[] = {
   { "account_sets", top_account_sets, 0, NULL },
   { "lifecycle_policies", top_lifecycle_policies, 0, NULL },
   { "events", ams_schema_events, 0, NULL },
+  { "launches", ams_schema_launches, 0, NULL },
   { NULL },
 };
 
@@ -310,6 +312,7 @@ resolve_references (AmsCheck *c, AmsScenario *sc)
   ams_schema_resolve_sharing (c, sc);
   ams_schema_resolve_events (c, sc);
   ams_schema_resolve_lifecycle (c, sc);
+  ams_schema_resolve_launches (c, sc);
 }
 
 void

@@ -349,6 +349,38 @@ ams_schema_account_block_public (AmsCheck *c, const AmsYNode *key, const AmsYNod
   ams_get_bool (c, value, &a->block_public_ami_access);
 }
 
+/* recycle_bin: {retention: 7d}, a Recycle Bin retention rule for AMIs in
+ * every region of the account. Recycle Bin counts retention in whole days,
+ * from 1 to 365. */
+static void
+recycle_retention (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScAccount *a = target;
+  AmsTime t;
+  if (!ams_get_duration (c, value, &t))
+    return;
+  if (t < AMS_DAYS (1) || t > AMS_DAYS (365) || t % AMS_DAYS (1) != 0)
+    {
+      ams_check_error (c, value, "a Recycle Bin retention is a whole number of days from 1d to "
+                                 "365d, got \"%s\"", value->text);
+      return;
+    }
+  a->recycle_bin_retention = t;
+}
+
+static const AmsField recycle_bin_fields[] = {
+  { "retention", recycle_retention, AMS_FIELD_REQUIRED,
+    "how long deregistered AMIs stay restorable, 1d to 365d, e.g. retention: 7d" },
+  { NULL },
+};
+
+void
+ams_schema_account_recycle_bin (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                gpointer target)
+{
+  ams_check_mapping (c, value, recycle_bin_fields, 0, target);
+}
+
 /* ---- organizations[] ---- */
 
 static void unit_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target);

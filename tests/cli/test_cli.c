@@ -206,7 +206,8 @@ test_cli_outputs_are_byte_identical (void)
   CU_ASSERT_PTR_NOT_NULL (strstr (s1, "\"scenario\": \"nightly-factory\""));
   CU_ASSERT_PTR_NOT_NULL (strstr (s1, "\"pools\": ["));
   /* every CSV, byte for byte */
-  const char *csvs[] = { "images.csv", "copies.csv", "pools.csv", "timeseries.csv", "failures.csv" };
+  const char *csvs[] = { "images.csv", "copies.csv", "pools.csv", "timeseries.csv", "failures.csv",
+                         "lifecycle.csv", "storage.csv" };
   for (guint i = 0; i < G_N_ELEMENTS (csvs); i++)
     {
       g_autofree char *p1 = g_build_filename (d1, csvs[i], NULL);
@@ -217,6 +218,23 @@ test_cli_outputs_are_byte_identical (void)
       CU_ASSERT_TRUE (g_file_get_contents (p2, &c2, &l2, NULL));
       CU_ASSERT (l1 > 0 && l1 == l2 && memcmp (c1, c2, l1) == 0);
     }
+  /* lifecycle.csv and storage.csv are written even when they have no rows */
+  const struct { const char *file, *header; } heads[] = {
+    { "timeseries.csv", "t_s,account,region,busy,queued,limit,amis,snapshot_gib\n" },
+    { "lifecycle.csv",
+      "t_s,policy,pipeline,image,resource,resource_id,account,region,action,status,reason\n" },
+    { "storage.csv", "account,region,amis,amis_max,snapshot_gib,gib_months\n" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (heads); i++)
+    {
+      g_autofree char *p = g_build_filename (d1, heads[i].file, NULL);
+      g_autofree char *c = NULL;
+      CU_ASSERT_TRUE_FATAL (g_file_get_contents (p, &c, NULL, NULL));
+      CU_ASSERT (g_str_has_prefix (c, heads[i].header));
+    }
+  CU_ASSERT_PTR_NOT_NULL (strstr (s1, "\"lifecycle\": {"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (s1, "\"launches\": {"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (s1, "\"storage\": {"));
   g_autofree char *cp = g_build_filename (d1, "copies.csv", NULL);
   g_autofree char *copies = NULL;
   g_assert_true (g_file_get_contents (cp, &copies, NULL, NULL));

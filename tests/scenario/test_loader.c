@@ -185,6 +185,15 @@ test_loader_defaults (void)
   assert_dist (&sc->sim.copy_duration, AMS_DIST_LOGNORMAL, 1500, 480);
   assert_dist (&sc->sim.schedule_delay, AMS_DIST_UNIFORM, 0, 60);
   CU_ASSERT_FALSE (sc->sim.drain);
+  CU_ASSERT_EQUAL (sc->sim.lifecycle_state_updates, 50);
+  CU_ASSERT_EQUAL (sc->sim.lifecycle_run_at, MINUTES (3 * 60));
+  CU_ASSERT_TRUE (sc->sim.lifecycle_enabled);
+  CU_ASSERT_FALSE (sc->sim.lifecycle_compare);
+  CU_ASSERT_EQUAL (sc->sim.lifecycle_update_time.kind, AMS_DIST_FIXED);
+  CU_ASSERT_DOUBLE_EQUAL (sc->sim.lifecycle_update_time.p[0], 2, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (sc->sim.storage_price, 0.05, 1e-12);
+  CU_ASSERT_PTR_NOT_NULL (sc->launches);
+  CU_ASSERT_EQUAL (sc->launches->len, 0);
 
   /* a pipeline's defaults */
   GError *error = NULL;
@@ -208,6 +217,9 @@ test_loader_defaults (void)
   CU_ASSERT_DOUBLE_EQUAL (p->test_time.p[0], 900, 1e-9);
   CU_ASSERT_PTR_NULL (p->distribution_name);
   CU_ASSERT_EQUAL (p->distributions->len, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (p->image_tags);
+  CU_ASSERT_EQUAL (p->image_tags->len, 0);
+  CU_ASSERT_EQUAL (((const AmsScAccount *) one->accounts->pdata[0])->recycle_bin_retention, 0);
 
   /* the built-in default scenario is named after its file */
   g_autoptr (AmsScenario) builtin = ams_scenario_load_data ("builtin:default.yaml",
@@ -294,6 +306,32 @@ test_loader_overrides (void)
   g_autoptr (AmsScenario) m = must_load ("valid/minimal.yaml", drain, 1);
   CU_ASSERT_TRUE (m->sim.drain);
 
+  /* keys of mappings the file does not have: simulation.lifecycle, .storage */
+  const AmsOverride lifecycle[] = {
+    { "simulation.lifecycle.compare", "true", "--set" },
+    { "simulation.storage.price_per_gib_month", "0.1", "--set" },
+    { "simulation.lifecycle_run_at", "23:59", "--set" },
+    { "simulation.limits.lifecycle_state_updates", "5", "--set" },
+  };
+  g_autoptr (AmsScenario) lc = must_load ("valid/minimal.yaml", lifecycle,
+                                          G_N_ELEMENTS (lifecycle));
+  CU_ASSERT_TRUE (lc->sim.lifecycle_compare);
+  CU_ASSERT_TRUE (lc->sim.lifecycle_enabled);
+  CU_ASSERT_DOUBLE_EQUAL (lc->sim.storage_price, 0.1, 1e-12);
+  CU_ASSERT_EQUAL (lc->sim.lifecycle_run_at, MINUTES (23 * 60 + 59));
+  CU_ASSERT_EQUAL (lc->sim.lifecycle_state_updates, 5);
+  /* and keys of a mapping the file has */
+  const AmsOverride enabled[] = { { "simulation.lifecycle.enabled", "true", "--set" },
+                                  { "simulation.lifecycle.update_time", "fixed(10s)", "--set" } };
+  g_autoptr (AmsScenario) le = must_load ("valid/lifecycle-run.yaml", enabled, 2);
+  CU_ASSERT_TRUE (le->sim.lifecycle_enabled);
+  CU_ASSERT_TRUE (le->sim.lifecycle_compare);
+  assert_dist (&le->sim.lifecycle_update_time, AMS_DIST_FIXED, 10, 0);
+  const AmsOverride bad_run_at[] = { { "simulation.lifecycle_run_at", "24:00", "--set" } };
+  expect_errors ("amisim: 1\nhorizon: 1d\n", bad_run_at, 1,
+                 "--set:1:1: error: simulation.lifecycle_run_at: expected a time of day "
+                 "\"HH:MM\" (UTC) from 00:00 to 23:59, got \"24:00\"");
+
   /* errors point at the option */
   const char *text = "amisim: 1\nhorizon: 1d\npipelines: []\n";
   const AmsOverride typo[] = { { "simulation.limts.copies_per_account_region", "10", "--set" } };
@@ -348,7 +386,7 @@ test_loader_several_errors (void)
                  "    build_time: lognormal(mean=1h)\n"
                  "simulation:\n"
                  "  drain: yes\n"
-                 "  limits: {copies_per_account_region: 0, lifecycle_state_updates: 5}\n"
+                 "  limits: {copies_per_account_region: 0, lifecycle_state_updates: 0}\n"
                  "  cpy: {}\n",
                  NULL, 0,
                  "t.yaml:2:10: error: horizon: expected a duration like 90s, 25m or 1h30m, got "
@@ -366,9 +404,8 @@ test_loader_several_errors (void)
                  "t.yaml:15:10: error: simulation.drain: expected true or false, got \"yes\"\n"
                  "t.yaml:16:39: error: simulation.limits.copies_per_account_region: expected a "
                  "whole number from 1 to 100000, got \"0\"\n"
-                 "t.yaml:16:42: error: simulation.limits.lifecycle_state_updates: "
-                 "'lifecycle_state_updates' is not supported yet (it comes with lifecycle "
-                 "policies); remove it to run this scenario\n"
+                 "t.yaml:16:67: error: simulation.limits.lifecycle_state_updates: expected a "
+                 "whole number from 1 to 100000, got \"0\"\n"
                  "t.yaml:17:3: error: simulation.cpy: unknown key 'cpy'; did you mean 'copy'?");
 }
 
@@ -523,12 +560,119 @@ test_loader_lifecycle (void)
   CU_ASSERT_TRUE (ams_sc_semver_matches ("1.0.0", "1.0.0"));
 }
 
+static const AmsScTag *
+tag (const GArray *tags, guint i)
+{
+  return &g_array_index (tags, AmsScTag, i);
+}
+
+static void
+test_loader_lifecycle_run (void)
+{
+  g_autoptr (AmsScenario) sc = must_load ("valid/lifecycle-run.yaml", NULL, 0);
+
+  /* accounts[].recycle_bin */
+  CU_ASSERT_EQUAL_FATAL (sc->accounts->len, 3);
+  const AmsScAccount *a0 = sc->accounts->pdata[0], *a1 = sc->accounts->pdata[1];
+  CU_ASSERT_EQUAL (a0->recycle_bin_retention, SEC (7 * 86400));
+  CU_ASSERT_EQUAL (a1->recycle_bin_retention, SEC (10 * 86400));
+  CU_ASSERT_EQUAL (((const AmsScAccount *) sc->accounts->pdata[2])->recycle_bin_retention, 0);
+
+  /* pipelines[].image_tags, amiTags */
+  const AmsScPipeline *golden = sc->pipelines->pdata[0], *plain = sc->pipelines->pdata[1];
+  CU_ASSERT_EQUAL_FATAL (golden->image_tags->len, 3);
+  CU_ASSERT_STRING_EQUAL (tag (golden->image_tags, 0)->key, "team");
+  CU_ASSERT_STRING_EQUAL (tag (golden->image_tags, 0)->value, "platform");
+  CU_ASSERT_STRING_EQUAL (tag (golden->image_tags, 1)->key, "cost center");
+  CU_ASSERT_STRING_EQUAL (tag (golden->image_tags, 1)->value, "42");
+  CU_ASSERT_STRING_EQUAL (tag (golden->image_tags, 2)->key, "keep");
+  CU_ASSERT_STRING_EQUAL (tag (golden->image_tags, 2)->value, "");
+  CU_ASSERT_EQUAL (plain->image_tags->len, 0);
+  const AmsScDistRegion *d0 = golden->distributions->pdata[0];
+  const AmsScDistRegion *d1 = golden->distributions->pdata[1];
+  CU_ASSERT_EQUAL_FATAL (d0->ami_tags->len, 2);
+  CU_ASSERT_STRING_EQUAL (tag (d0->ami_tags, 0)->key, "Name");
+  CU_ASSERT_STRING_EQUAL (tag (d0->ami_tags, 0)->value, "golden");
+  CU_ASSERT_STRING_EQUAL (tag (d0->ami_tags, 1)->key, "pinned");
+  CU_ASSERT_STRING_EQUAL (tag (d0->ami_tags, 1)->value, "");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (d1->ami_tags);
+  CU_ASSERT_EQUAL (d1->ami_tags->len, 0);
+
+  /* simulation */
+  CU_ASSERT_EQUAL (sc->sim.lifecycle_state_updates, 20);
+  CU_ASSERT_EQUAL (sc->sim.lifecycle_run_at, MINUTES (4 * 60 + 30));
+  CU_ASSERT_FALSE (sc->sim.lifecycle_enabled);
+  CU_ASSERT_TRUE (sc->sim.lifecycle_compare);
+  assert_dist (&sc->sim.lifecycle_update_time, AMS_DIST_UNIFORM, 1, 5);
+  CU_ASSERT_DOUBLE_EQUAL (sc->sim.storage_price, 0.0125, 1e-12);
+
+  /* events */
+  CU_ASSERT_EQUAL_FATAL (sc->events->len, 8);
+  const AmsScEvent *const *ev = (const AmsScEvent *const *) sc->events->pdata;
+  CU_ASSERT_EQUAL (ev[0]->kind, AMS_SC_EV_SET_DEREGISTRATION_PROTECTION);
+  CU_ASSERT_EQUAL (ev[0]->at, SEC (86400));
+  CU_ASSERT_STRING_EQUAL (ev[0]->pipeline.value, "golden");
+  CU_ASSERT_TRUE (ev[0]->enabled);
+  CU_ASSERT_TRUE (ev[0]->cooldown);
+  CU_ASSERT_PTR_NULL (ev[0]->account.value);
+  CU_ASSERT_PTR_NULL (ev[0]->region.value);
+  CU_ASSERT_FALSE (ev[1]->enabled);
+  CU_ASSERT_FALSE (ev[1]->cooldown); /* the default */
+  CU_ASSERT_STRING_EQUAL (ev[1]->account.value, "222222222222");
+  CU_ASSERT_STRING_EQUAL (ev[1]->region.value, "eu-west-1");
+  CU_ASSERT_FALSE (ev[2]->enabled);
+  CU_ASSERT_FALSE (ev[2]->cooldown);
+  CU_ASSERT_EQUAL (ev[3]->kind, AMS_SC_EV_RESTORE_IMAGE);
+  CU_ASSERT_STRING_EQUAL (ev[3]->pipeline.value, "golden");
+  CU_ASSERT_PTR_NULL (ev[3]->version);
+  CU_ASSERT_STRING_EQUAL (ev[4]->version, "1.2.0/3");
+  CU_ASSERT_EQUAL (ev[5]->kind, AMS_SC_EV_SET_LIFECYCLE_POLICY);
+  CU_ASSERT_STRING_EQUAL (ev[5]->policy, "age-out");
+  CU_ASSERT_FALSE (ev[5]->enabled);
+  /* the only account with a policy so named */
+  CU_ASSERT_STRING_EQUAL (ev[5]->account.value, "111111111111");
+  CU_ASSERT_STRING_EQUAL (ev[6]->policy, "keep-five");
+  CU_ASSERT_STRING_EQUAL (ev[6]->account.value, "333333333333");
+  CU_ASSERT_TRUE (ev[6]->enabled);
+  CU_ASSERT_EQUAL (ev[7]->kind, AMS_SC_EV_SET_DISTRIBUTION);
+  CU_ASSERT_EQUAL_FATAL (ev[7]->distributions->len, 1);
+  const AmsScDistRegion *nd = ev[7]->distributions->pdata[0];
+  CU_ASSERT_EQUAL_FATAL (nd->ami_tags->len, 1);
+  CU_ASSERT_STRING_EQUAL (tag (nd->ami_tags, 0)->value, "golden-v2");
+
+  /* launches */
+  CU_ASSERT_EQUAL_FATAL (sc->launches->len, 2);
+  const AmsScLaunches *l0 = sc->launches->pdata[0], *l1 = sc->launches->pdata[1];
+  CU_ASSERT_STRING_EQUAL (l0->name, "prod-fleet");
+  CU_ASSERT_EQUAL_FATAL (l0->accounts->len, 2);
+  CU_ASSERT_STRING_EQUAL (g_array_index (l0->accounts, AmsScRef, 1).value, "400000000001");
+  CU_ASSERT_EQUAL_FATAL (l0->units->len, 2);
+  CU_ASSERT_STRING_EQUAL (g_array_index (l0->units, AmsScRef, 0).value, "ou-a1b2-bbbbbbbb");
+  CU_ASSERT_STRING_EQUAL (g_array_index (l0->units, AmsScRef, 1).value,
+                          "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-a1b2-aaaaaaaa");
+  assert_loc (&g_array_index (l0->units, AmsScRef, 0).loc, "lifecycle-run.yaml", 113, 11,
+              "launches[0].ous[0]");
+  CU_ASSERT_STRING_EQUAL (l0->region.value, "eu-west-1");
+  CU_ASSERT_STRING_EQUAL (l0->pipeline.value, "golden");
+  CU_ASSERT_DOUBLE_EQUAL (l0->rate, 10.0 / 86400, 1e-15);
+  CU_ASSERT_EQUAL (l0->refresh, SEC (3600));
+  assert_loc (&l0->loc, "lifecycle-run.yaml", 111, 5, "launches[0]");
+  assert_loc (&l1->loc, "lifecycle-run.yaml", 118, 5, "launches[1]");
+  CU_ASSERT_STRING_EQUAL (l1->name, "launches[1]");
+  CU_ASSERT_EQUAL (l1->accounts->len, 0);
+  CU_ASSERT_EQUAL (l1->units->len, 1);
+  CU_ASSERT_STRING_EQUAL (l1->pipeline.value, "plain");
+  CU_ASSERT_DOUBLE_EQUAL (l1->rate, 2.0 / 3600, 1e-15);
+  CU_ASSERT_EQUAL (l1->refresh, 0);
+}
+
 int
 main (void)
 {
   static const AmsTestCase cases[] = {
     { "loader_full", test_loader_full },
     { "loader_lifecycle", test_loader_lifecycle },
+    { "loader_lifecycle_run", test_loader_lifecycle_run },
     { "loader_defaults", test_loader_defaults },
     { "loader_anchors", test_loader_anchors },
     { "loader_json", test_loader_json },

@@ -1,0 +1,235 @@
+/* Engine-private: the records the engine's parts share (engine.c drives
+ * pipelines, builds and copies; inventory.c keeps the AMIs that exist, their
+ * storage, the consumers launching from them and the what-if events on
+ * them; lifecycle.c runs lifecycle policies over them). */
+#pragma once
+
+#include <gsl/gsl_rng.h>
+
+#include "amisim/access.h"
+#include "amisim/engine.h"
+#include "amisim/kernel.h"
+#include "amisim/link.h"
+#include "amisim/pool.h"
+#include "amisim/rng.h"
+#include "engine/freelist.h"
+
+typedef struct AmsEngineImage Image;
+typedef struct AmsEngineCopy Copy;
+typedef struct LcImage LcImage;
+typedef struct Inventory Inventory;
+
+typedef struct
+{
+  AmsEngine *e;
+  AmsPool *pool;
+  gsl_rng *rng;            /* copy/<account>/<region>: copy durations */
+  gsl_rng *faults;         /* copy/<account>/<region>/faults: transient failures */
+  const AmsAccount *account;
+  const AmsRegion *region;
+  uint64_t copies;
+  uint64_t waited;
+  uint64_t amis;           /* AMIs that exist in this account and region (quota) */
+  /* storage (inventory.c) */
+  guint amis_max;
+  uint64_t snapshot_bytes; /* snapshots here, Recycle Bin included */
+  uint64_t bin_bytes;      /* of which in the Recycle Bin */
+  double gib_s;            /* integral of snapshot GiB over time, GiB-seconds */
+  AmsTime t_storage;       /* when gib_s was last brought up to date */
+  GHashTable *lists;       /* inventory: Pipeline* -> AmiList* (AMIs of the pipeline here) */
+} EnginePool;
+
+/* A decision of the permission checks, valid while the world's epoch is. */
+typedef struct
+{
+  uint64_t epoch;          /* 0: not decided yet */
+  AmsCause cause;
+  AmsStep step;
+  const char *message;     /* why, when refused (interned in the engine) */
+} Decision;
+
+/* One copy an image of the pipeline makes. */
+typedef struct
+{
+  EnginePool *pool;
+  AmsPool *source_pool;    /* legacy per-source-region cap, or NULL */
+  AmsLink *link;           /* bandwidth model: the region pair's capacity */
+  gboolean landed;         /* a copy of this pipeline's snapshots reached the destination */
+  AmsCopySpec spec;
+  gboolean crypto;         /* decrypts or encrypts: encryption overhead applies */
+  Decision request;
+  Decision transfer;
+  Decision lifecycle;      /* the cross-account lifecycle role (inventory.c) */
+} Target;
+
+/* One region of the distribution: its launch permissions and launch
+ * template updates, outputs that need no copy. */
+/* An output of a region that failed: its cause and where. */
+typedef struct
+{
+  AmsCause cause;
+  const AmsAccount *account;
+} Failed;
+
+typedef struct
+{
+  AmsCopySpec spec;        /* target = owner */
+  uint64_t epoch;          /* when `failed` was decided */
+  GArray *failed;          /* of Failed: the launch permissions and templates that fail */
+  guint outputs;           /* 1 for the launch permissions if any, + templates and parameters */
+  gboolean shares_failed;  /* the launch permissions failed (with `failed`) */
+} Entry;
+
+/* The concurrent-builds quota of an account and region: a counter and the
+ * builds waiting for it (a pool's time-averaged statistics are not needed
+ * here, and every image passes through it). */
+typedef struct
+{
+  guint running;
+  guint capacity;
+  GQueue waiting;          /* of Image*, FIFO */
+} BuildSlots;
+
+typedef struct
+{
+  AmsEngine *e;
+  const AmsScPipeline *sc;
+  gsl_rng *arrivals;
+  gsl_rng *schedule;
+  gsl_rng *build;
+  gsl_rng *test;
+  gsl_rng *faults;         /* build and test failures */
+  BuildSlots *builds_slots;/* concurrent builds of the owner account and build region */
+  EnginePool *home;        /* the owner account in the build region (its AMIs count) */
+  AmsDist interarrival;    /* POISSON: exponential(mean = 1 / rate) */
+  Target *targets;
+  guint n_targets;
+  Entry *entries;
+  guint n_entries;
+  guint entry_outputs;     /* sum of entries[].outputs */
+  uint64_t *builds;        /* build counter of the recipe version (shared) */
+  AmsTime next_fire;       /* RATE, CRON: the next schedule match */
+  GTimeZone *tz;           /* CRON: the schedule's time zone (NULL: UTC) */
+  AmsEventHandle trigger;  /* the pending schedule match or arrival */
+  gboolean updates_pending;/* a dependency changed since the last build */
+  guint consecutive_failures;
+  gboolean disabled;
+  AmsTime timeout;         /* distribution timeout */
+  GPtrArray *retry;        /* the failed copies (Target*) of its last failed image */
+  uint64_t retry_build;    /* that image's build number, 0 if none */
+  AmsTime retry_start;
+  Image *distributing;     /* FIFO (oldest first) of images distributing */
+  Image *distributing_tail;
+  AmsEventHandle watchdog;
+  guint index;             /* in e->pipelines */
+  LcImage *first, *last;   /* inventory: its images, oldest first */
+  const AmsScDistRegion *home_entry; /* the distribution entry of the build region, or NULL */
+} Pipeline;
+
+struct AmsEngineImage
+{
+  Pipeline *p;
+  uint64_t build;
+  AmsTime t_start;         /* pipeline execution start */
+  AmsTime t_built;         /* build + test done */
+  AmsTime t_dist;          /* distribution start       */
+  guint remaining;         /* outputs not yet done     */
+  guint outputs;
+  guint failed;
+  AmsCause cause;          /* first failure            */
+  gboolean scheduled;      /* started by the schedule (counts toward auto-disable) */
+  gboolean retried;        /* a RetryImage of an earlier failed image */
+  GPtrArray *failed_targets; /* copies that failed (Target*), NULL until one does */
+  Copy *copies;            /* outstanding copies (doubly linked) */
+  Image *next, *prev;      /* in the pipeline's distributing FIFO */
+  LcImage *lc;             /* inventory: its record, or NULL */
+};
+
+struct AmsEngineCopy
+{
+  Image *img;
+  Target *t;
+  AmsTime t_req;
+  AmsTime t_start;         /* AMS_TIME_NEVER while queued */
+  AmsEventHandle done;     /* the transfer's end, or the next retry */
+  AmsFlowHandle flow;      /* bandwidth model: the transfer on its region pair */
+  guint8 holding;          /* slots held: 0, 1 (its pool), 2 (and the source cap) */
+  guint8 queued;           /* waiting in: 0 nowhere, 1 its pool, 2 the source cap */
+  guint16 attempts;        /* retry mode: refusals so far */
+  gboolean doomed;         /* a transient failure will end it */
+  Copy *next, *prev;       /* in the image's outstanding copies */
+};
+
+struct AmsEngine
+{
+  const AmsScenario *sc;
+  const AmsWorld *w;
+  AmsKernel *k;
+  AmsAccess *access;
+  uint64_t seed;
+  uint64_t replication;
+  uint64_t epoch;          /* bumped whenever the world changes */
+  Pipeline *pipelines;
+  guint n_pipelines;
+  GPtrArray *pools;        /* of EnginePool*, in creation order */
+  GHashTable *builds;      /* "recipe/version" -> uint64_t* */
+  GHashTable *source_pools;/* packed (account, region, source region) -> AmsPool* */
+  GHashTable *links;       /* packed (source region, region) -> AmsLink* */
+  GHashTable *build_slots; /* packed (account, region) -> BuildSlots* */
+  GHashTable *pool_index;  /* packed (account, region) -> EnginePool* */
+  GPtrArray *retired;      /* target arrays replaced by set_distribution (copies may point in) */
+  GStringChunk *messages;  /* the reasons of refused outputs, each stored once */
+  GHashTable *failures;    /* packed (cause, region, account) -> count */
+  AmsFreeList images;
+  AmsFreeList copies;
+  AmsRecorder recorder;
+  gboolean ran;
+  uint64_t events_applied;
+  AmsResults res;
+
+  /* storage, AMIs and lifecycle (inventory.c, lifecycle.c) */
+  uint64_t snapshot_bytes; /* all pools */
+  uint64_t bin_bytes;
+  uint64_t ami_ids;        /* the last ami-/snap- number given */
+  Inventory *inv;          /* NULL when nothing needs AMIs one by one */
+  gboolean lifecycle;      /* run the lifecycle policies (default: simulation.lifecycle.enabled) */
+};
+
+
+/* ---- shared helpers (engine.c) ---- */
+
+gsl_rng *ams_engine_stream (AmsEngine *e, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* Reports the pool's state (its slots and its storage) to the recorder. */
+void ams_engine_sample_pool (EnginePool *ep);
+void ams_engine_count_failure (AmsEngine *e, AmsCause cause, const AmsRegion *region,
+                               const AmsAccount *account);
+
+static inline AmsTime
+ams_engine_draw (const AmsDist *d, gsl_rng *r)
+{
+  return ams_time_from_s (ams_dist_sample (d, r));
+}
+
+/* ---- inventory.c: AMIs, snapshots, storage, consumers ---- */
+
+/* Sets up the inventory when the scenario needs AMIs one by one (lifecycle
+ * policies, launches, or events on AMIs); storage is counted either way. */
+void ams_inv_setup (AmsEngine *e, gboolean lifecycle);
+void ams_inv_free (AmsEngine *e);
+/* Arms the consumers' launches and the lifecycle runs. */
+void ams_inv_arm (AmsEngine *e);
+/* An image starts (its Image Builder image exists, building). */
+void ams_inv_image_started (AmsEngine *e, Image *img);
+/* A RetryImage makes the image in progress again. */
+void ams_inv_image_retried (AmsEngine *e, Image *img);
+/* The image is AVAILABLE or FAILED. */
+void ams_inv_image_ended (AmsEngine *e, Image *img, gboolean failed);
+/* An AMI of `img` was registered in pool's account and region: the image's
+ * own AMI (t == NULL) or a copy (t). */
+void ams_inv_ami_registered (AmsEngine *e, Image *img, EnginePool *pool, Target *t);
+/* set_deregistration_protection, restore_image, set_lifecycle_policy. */
+void ams_inv_event (AmsEngine *e, const AmsScEvent *ev);
+/* Fills the storage and lifecycle parts of the results. */
+void ams_inv_collect (AmsEngine *e);
+/* Brings a pool's storage integral up to now and reports the change. */
+void ams_inv_storage_changed (AmsEngine *e, EnginePool *ep, int64_t bytes, int amis);

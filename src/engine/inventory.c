@@ -1,0 +1,756 @@
+/* The AMIs that exist: storage, consumers launching from them, and the
+ * what-if events on them (DOMAIN.md §6; SCENARIO.md launches).
+ *
+ * Storage is counted for every run, per pool (destination account and
+ * region): AMIs registered, snapshot bytes (each AMI's snapshot at the
+ * pipeline's snapshot_size; Recycle Bin included, as it is billed), and the
+ * time integral of GiB for GiB-months. Records of single AMIs are kept only
+ * when something acts on them: lifecycle policies, launches, or events on
+ * AMIs (inventory.h).
+ *
+ * Consumers (launches[]): each account of an entry launches instances in
+ * the entry's region at Poisson times. Before a launch, if its refresh time
+ * has come, it looks for the newest AMI of the pipeline it can use there:
+ * a copy it owns, or the owner's AMI there with launch permissions that
+ * cover it; deprecated AMIs are hidden from that search (describe-images).
+ * It then launches from the AMI it holds: the launch fails if that AMI was
+ * deregistered (launches_deleted) or disabled or is no longer shared with
+ * it (launches_disabled), or if it found none (launches_no_ami); otherwise
+ * the AMI's last-launched time is set.
+ *
+ * EC2 reports last-launched times late; amisim publishes them once a day,
+ * at the lifecycle run time, with the launches of the day before: a run
+ * sees launches that are at least 24 h (at most 48 h) old.
+ */
+#include <string.h>
+
+#include "amisim/sharing.h"
+#include "amisim/world.h"
+#include "engine/inventory.h"
+
+#define GIB (1024.0 * 1024.0 * 1024.0)
+#define SECONDS_PER_MONTH (730.0 * 3600.0) /* AWS bills 730 hours to a month */
+#define NO_LAUNCH G_MININT64
+
+typedef struct
+{
+  AmsEngine *e;
+  const AmsScLaunches *sc;
+  Pipeline *p;
+  const AmsAccount *account;
+  const AmsRegion *region;
+  AmsPlace place;
+  gsl_rng *rng;
+  AmsDist gap;             /* exponential inter-launch times */
+  Ami *pinned;             /* the AMI it launches from */
+  AmsTime next_refresh;
+} Consumer;
+
+typedef struct
+{
+  Ami *first, *last;
+} AmiList;
+
+/* ---- storage ----------------------------------------------------------- */
+
+void
+ams_inv_storage_changed (AmsEngine *e, EnginePool *ep, int64_t bytes, int amis)
+{
+  AmsTime now = ams_kernel_now (e->k);
+  ep->gib_s += (double) ep->snapshot_bytes / GIB * ams_time_to_s (now - ep->t_storage);
+  ep->t_storage = now;
+  ep->snapshot_bytes = (uint64_t) ((int64_t) ep->snapshot_bytes + bytes);
+  e->snapshot_bytes = (uint64_t) ((int64_t) e->snapshot_bytes + bytes);
+  double gib = (double) e->snapshot_bytes / GIB;
+  if (gib > e->res.storage_gib_max)
+    e->res.storage_gib_max = gib;
+  ep->amis = (uint64_t) ((int64_t) ep->amis + amis);
+  if (ep->amis > ep->amis_max)
+    ep->amis_max = (guint) ep->amis;
+  ams_engine_sample_pool (ep);
+}
+
+static void
+bin_bytes (AmsEngine *e, EnginePool *ep, int64_t bytes)
+{
+  ep->bin_bytes = (uint64_t) ((int64_t) ep->bin_bytes + bytes);
+  e->bin_bytes = (uint64_t) ((int64_t) e->bin_bytes + bytes);
+}
+
+/* ---- records ----------------------------------------------------------- */
+
+void
+ams_inv_version (const LcImage *img, char *buf, gsize len)
+{
+  g_snprintf (buf, len, "%s/%" G_GUINT64_FORMAT, img->p->sc->recipe_version, img->build);
+}
+
+void
+ams_inv_ami_id (uint64_t n, const char *prefix, char *buf, gsize len)
+{
+  g_snprintf (buf, len, "%s-%017" G_GINT64_MODIFIER "x", prefix, (guint64) n);
+}
+
+static AmiList *
+list_of (EnginePool *ep, Pipeline *p)
+{
+  if (ep->lists == NULL)
+    ep->lists = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  AmiList *l = g_hash_table_lookup (ep->lists, p);
+  if (l == NULL)
+    {
+      l = g_new0 (AmiList, 1);
+      g_hash_table_insert (ep->lists, p, l);
+    }
+  return l;
+}
+
+/* Into the pool's list, in the order the AMIs were made (ids grow). */
+static void
+list_insert (AmiList *l, Ami *a)
+{
+  Ami *after = l->last;
+  while (after != NULL && after->id > a->id)
+    after = after->prev;
+  a->prev = after;
+  a->next = after != NULL ? after->next : l->first;
+  if (a->next != NULL)
+    a->next->prev = a;
+  else
+    l->last = a;
+  if (after != NULL)
+    after->next = a;
+  else
+    l->first = a;
+}
+
+static void
+list_remove (AmiList *l, Ami *a)
+{
+  if (a->prev != NULL)
+    a->prev->next = a->next;
+  else
+    l->first = a->next;
+  if (a->next != NULL)
+    a->next->prev = a->prev;
+  else
+    l->last = a->prev;
+  a->next = a->prev = NULL;
+}
+
+static void
+image_unlink (LcImage *img)
+{
+  Pipeline *p = img->p;
+  if (img->prev != NULL)
+    img->prev->next = img->next;
+  else
+    p->first = img->next;
+  if (img->next != NULL)
+    img->next->prev = img->prev;
+  else
+    p->last = img->prev;
+}
+
+void
+ams_inv_release_image (AmsEngine *e, LcImage *img)
+{
+  if (img->state != LC_DELETED || img->busy > 0 || img->amis->len > 0)
+    return;
+  image_unlink (img);
+  g_ptr_array_unref (img->amis);
+  g_free (img);
+}
+
+static void
+snapshot_let_go (Snapshot *s)
+{
+  if (--s->holders == 0)
+    g_free (s); /* its bytes stay counted unless it was deleted */
+}
+
+/* Frees the record of an AMI that is gone for good and that nothing holds. */
+void
+ams_inv_release_ami (AmsEngine *e, Ami *a)
+{
+  if (a->registered || a->binned || a->pins > 0 || a->busy > 0)
+    return;
+  LcImage *img = a->img;
+  Ami *last = g_ptr_array_index (img->amis, img->amis->len - 1);
+  last->index = a->index;
+  g_ptr_array_remove_index_fast (img->amis, a->index);
+  snapshot_let_go (a->snap);
+  g_free (a);
+  ams_inv_release_image (e, img);
+}
+
+/* An AMI is registered: storage, and its record when the inventory is kept. */
+void
+ams_inv_ami_registered (AmsEngine *e, Image *img, EnginePool *pool, Target *t)
+{
+  Pipeline *p = img->p;
+  ams_inv_storage_changed (e, pool, (int64_t) p->sc->snapshot_size, 1);
+  if (e->inv == NULL || img->lc == NULL)
+    return;
+  Ami *a = g_new0 (Ami, 1);
+  a->img = img->lc;
+  a->pool = pool;
+  a->t = t;
+  a->entry = t != NULL ? t->spec.entry : p->home_entry;
+  a->id = ++e->ami_ids;
+  a->deprecated_at = AMS_TIME_NEVER;
+  a->protect_until = NO_LAUNCH;
+  for (guint i = 0; i < G_N_ELEMENTS (a->launched); i++)
+    a->launched[i] = NO_LAUNCH;
+  a->registered = TRUE;
+  a->snap = g_new0 (Snapshot, 1);
+  a->snap->id = ++e->ami_ids;
+  a->snap->bytes = p->sc->snapshot_size;
+  a->snap->pool = pool;
+  a->snap->users = 1;
+  a->snap->holders = 1;
+  if (pool->account == p->home->account && a->entry != NULL)
+    {
+      const AmsScDistRegion *d = a->entry;
+      gboolean perms = d->lp_user_ids->len + d->lp_org_arns->len + d->lp_ou_arns->len > 0
+                       || d->lp_public;
+      gboolean failed = FALSE;
+      for (guint i = 0; i < p->n_entries; i++)
+        if (p->entries[i].spec.region == pool->region)
+          failed = p->entries[i].shares_failed;
+      a->shared = perms && !failed;
+    }
+  a->index = img->lc->amis->len;
+  g_ptr_array_add (img->lc->amis, a);
+  list_insert (list_of (pool, p), a);
+}
+
+void
+ams_inv_image_started (AmsEngine *e, Image *img)
+{
+  if (e->inv == NULL)
+    return;
+  Pipeline *p = img->p;
+  LcImage *lc = g_new0 (LcImage, 1);
+  lc->p = p;
+  lc->build = img->build;
+  lc->created = img->t_start;
+  lc->state = LC_BUILDING;
+  lc->amis = g_ptr_array_new ();
+  lc->prev = p->last;
+  if (p->last != NULL)
+    p->last->next = lc;
+  else
+    p->first = lc;
+  p->last = lc;
+  img->lc = lc;
+}
+
+void
+ams_inv_image_retried (AmsEngine *e, Image *img)
+{
+  if (e->inv == NULL)
+    return;
+  for (LcImage *lc = img->p->last; lc != NULL; lc = lc->prev)
+    if (lc->build == img->build && lc->state != LC_DELETED)
+      {
+        lc->state = LC_BUILDING; /* in progress again */
+        img->lc = lc;
+        return;
+      }
+}
+
+void
+ams_inv_image_ended (AmsEngine *e, Image *img, gboolean failed)
+{
+  if (img->lc == NULL)
+    return;
+  img->lc->state = failed ? LC_FAILED : LC_AVAILABLE;
+  img->lc = NULL;
+}
+
+/* ---- effects ----------------------------------------------------------- */
+
+void
+ams_inv_deprecate (AmsEngine *e, Ami *a)
+{
+  if (a->deprecated_at == AMS_TIME_NEVER)
+    a->deprecated_at = ams_kernel_now (e->k);
+}
+
+void
+ams_inv_disable (AmsEngine *e, Ami *a)
+{
+  a->disabled = TRUE;
+  a->shared = FALSE; /* every launch permission goes; re-enabling does not bring them back */
+}
+
+static void
+bin_expired (AmsKernel *k, void *data, uint64_t arg)
+{
+  Ami *a = data;
+  AmsEngine *e = a->pool->e;
+  a->binned = FALSE;
+  if (a->snapshot_with_bin)
+    {
+      Snapshot *s = a->snap;
+      s->binned = FALSE;
+      bin_bytes (e, s->pool, -(int64_t) s->bytes);
+      ams_inv_storage_changed (e, s->pool, -(int64_t) s->bytes, 0);
+    }
+  ams_inv_release_ami (e, a);
+}
+
+void
+ams_inv_deregister (AmsEngine *e, Ami *a)
+{
+  a->registered = FALSE;
+  a->snap->users--;
+  list_remove (list_of (a->pool, a->img->p), a);
+  ams_inv_storage_changed (e, a->pool, 0, -1);
+  const AmsScAccount *acc = a->pool->account->proto;
+  AmsTime retention = acc != NULL ? acc->recycle_bin_retention : 0;
+  if (retention > 0)
+    {
+      a->binned = TRUE;
+      a->bin_until = ams_kernel_now (e->k) + retention;
+      a->bin_expiry = ams_kernel_schedule (e->k, a->bin_until, AMS_PRIORITY_DEFAULT,
+                                           bin_expired, a, 0);
+    }
+}
+
+void
+ams_inv_delete_snapshot (AmsEngine *e, Ami *a)
+{
+  Snapshot *s = a->snap;
+  s->deleted = TRUE;
+  if (a->binned)
+    {
+      s->binned = TRUE;
+      a->snapshot_with_bin = TRUE;
+      bin_bytes (e, s->pool, (int64_t) s->bytes);
+      ams_inv_storage_changed (e, s->pool, 0, 0);
+    }
+  else
+    ams_inv_storage_changed (e, s->pool, -(int64_t) s->bytes, 0);
+}
+
+void
+ams_inv_delete_image (AmsEngine *e, LcImage *img)
+{
+  img->state = LC_DELETED;
+  img->deleted_at = ams_kernel_now (e->k);
+}
+
+/* RestoreImageFromRecycleBin for every AMI of the image still there. */
+static void
+restore_image (AmsEngine *e, LcImage *img)
+{
+  for (guint i = 0; i < img->amis->len; i++)
+    {
+      Ami *a = g_ptr_array_index (img->amis, i);
+      if (!a->binned)
+        continue;
+      ams_kernel_cancel (e->k, a->bin_expiry);
+      a->binned = FALSE;
+      a->registered = TRUE;
+      a->snap->users++;
+      if (a->snapshot_with_bin)
+        {
+          a->snapshot_with_bin = FALSE;
+          a->snap->binned = FALSE;
+          a->snap->deleted = FALSE;
+          bin_bytes (e, a->pool, -(int64_t) a->snap->bytes);
+        }
+      list_insert (list_of (a->pool, img->p), a);
+      ams_inv_storage_changed (e, a->pool, 0, 1);
+      e->res.lc_restored++;
+    }
+}
+
+/* ---- what EC2 reports about an AMI -------------------------------------- */
+
+static int64_t
+day_of (const AmsEngine *e, AmsTime t)
+{
+  AmsTime abs = e->sc->start + t - e->sc->sim.lifecycle_run_at;
+  AmsTime day = AMS_DAYS (1);
+  return abs >= 0 ? abs / day : -((-abs + day - 1) / day);
+}
+
+static void
+note_launch (const AmsEngine *e, Ami *a, AmsTime t)
+{
+  if (a->launched[0] != NO_LAUNCH && day_of (e, a->launched[0]) == day_of (e, t))
+    {
+      a->launched[0] = t;
+      return;
+    }
+  a->launched[2] = a->launched[1];
+  a->launched[1] = a->launched[0];
+  a->launched[0] = t;
+}
+
+AmsTime
+ams_inv_last_launched_seen (const AmsEngine *e, const Ami *a)
+{
+  int64_t seen = day_of (e, ams_kernel_now (e->k)) - 2;
+  for (guint i = 0; i < G_N_ELEMENTS (a->launched); i++)
+    if (a->launched[i] != NO_LAUNCH && day_of (e, a->launched[i]) <= seen)
+      return a->launched[i];
+  return NO_LAUNCH;
+}
+
+gboolean
+ams_inv_ami_public (const Ami *a)
+{
+  return a->shared && a->entry != NULL && a->entry->lp_public;
+}
+
+gboolean
+ams_inv_ami_shared_with (const Ami *a, const char *account)
+{
+  if (strcmp (a->pool->account->id, account) == 0)
+    return TRUE;
+  if (!a->shared)
+    return FALSE;
+  for (guint i = 0; i < a->entry->lp_user_ids->len; i++)
+    if (strcmp (g_array_index (a->entry->lp_user_ids, AmsScRef, i).value, account) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- consumers --------------------------------------------------------- */
+
+static AmsLaunchPerms *
+perms_of (AmsEngine *e, const Ami *a)
+{
+  const AmsScDistRegion *d = a->entry;
+  AmsLaunchPerms *lp = g_hash_table_lookup (e->inv->perms, d);
+  if (lp != NULL)
+    return lp;
+  const char *owner = a->pool->account->id;
+  AmsAmiTraits traits = { 0 };
+  lp = ams_launch_perms_new (owner, &traits);
+  for (guint i = 0; i < d->lp_user_ids->len; i++)
+    ams_launch_perms_add_account (lp, owner, g_array_index (d->lp_user_ids, AmsScRef, i).value);
+  for (guint i = 0; i < d->lp_org_arns->len; i++)
+    ams_launch_perms_add_org (lp, owner, g_array_index (d->lp_org_arns, AmsScRef, i).value);
+  for (guint i = 0; i < d->lp_ou_arns->len; i++)
+    ams_launch_perms_add_ou (lp, owner, g_array_index (d->lp_ou_arns, AmsScRef, i).value);
+  if (d->lp_public)
+    ams_launch_perms_add_all (lp, owner);
+  g_hash_table_insert (e->inv->perms, (gpointer) d, lp);
+  return lp;
+}
+
+/* Whether consumer c may launch from a (registered, not disabled). */
+static gboolean
+may_launch (Consumer *c, const Ami *a)
+{
+  if (a->pool->account == c->account)
+    return TRUE;
+  return a->shared && ams_launch_perms_can_launch (perms_of (c->e, a), &c->place);
+}
+
+static EnginePool *
+pool_at (AmsEngine *e, const AmsAccount *account, const AmsRegion *region)
+{
+  gsize key = (gsize) account->index * ams_world_n_regions (e->w) + region->index + 1;
+  return g_hash_table_lookup (e->pool_index, GSIZE_TO_POINTER (key));
+}
+
+/* The newest AMI of the list the consumer can find and use, or NULL. */
+static Ami *
+newest_in (Consumer *c, EnginePool *ep, AmsTime now)
+{
+  if (ep == NULL || ep->lists == NULL)
+    return NULL;
+  AmiList *l = g_hash_table_lookup (ep->lists, c->p);
+  for (Ami *a = l != NULL ? l->last : NULL; a != NULL; a = a->prev)
+    if (!a->disabled && a->deprecated_at > now && may_launch (c, a))
+      return a;
+  return NULL;
+}
+
+static void
+pin (Consumer *c, Ami *a)
+{
+  Ami *old = c->pinned;
+  if (old == a)
+    return;
+  c->pinned = a;
+  if (a != NULL)
+    a->pins++;
+  if (old != NULL)
+    {
+      old->pins--;
+      ams_inv_release_ami (c->e, old);
+    }
+}
+
+static void
+launch (AmsKernel *k, void *data, uint64_t arg)
+{
+  Consumer *c = data;
+  AmsEngine *e = c->e;
+  AmsTime now = ams_kernel_now (k);
+  ams_kernel_schedule_in (k, ams_engine_draw (&c->gap, c->rng), AMS_PRIORITY_DEFAULT, launch, c,
+                          0);
+  e->res.launches++;
+  if (c->pinned == NULL || now >= c->next_refresh)
+    {
+      const AmsAccount *owner = c->p->home->account;
+      Ami *own = newest_in (c, pool_at (e, c->account, c->region), now);
+      Ami *shared = c->account == owner ? NULL : newest_in (c, pool_at (e, owner, c->region), now);
+      Ami *best = own;
+      if (shared != NULL && (best == NULL || shared->img->created > best->img->created))
+        best = shared;
+      pin (c, best);
+      c->next_refresh = best == NULL ? now : now + c->sc->refresh;
+    }
+  Ami *a = c->pinned;
+  if (a == NULL)
+    e->res.launches_no_ami++;
+  else if (!a->registered)
+    e->res.launches_deleted++;
+  else if (a->disabled || !may_launch (c, a))
+    e->res.launches_disabled++;
+  else
+    {
+      e->res.launches_ok++;
+      note_launch (e, a, now);
+    }
+}
+
+static void
+consumer_add (AmsEngine *e, const AmsScLaunches *l, Pipeline *p, const AmsAccount *account,
+              const AmsRegion *region, GHashTable *seen)
+{
+  if (!g_hash_table_add (seen, (gpointer) account))
+    return; /* listed twice (an account and its OU): one consumer */
+  Consumer *c = g_new0 (Consumer, 1);
+  c->e = e;
+  c->sc = l;
+  c->p = p;
+  c->account = account;
+  c->region = region;
+  ams_account_place (account, &c->place);
+  c->rng = ams_engine_stream (e, "launches/%s/%s", l->name, account->id);
+  double mean = 1.0 / l->rate;
+  g_assert_true (ams_dist_set (&c->gap, AMS_DIST_EXPONENTIAL, &mean, 1, NULL));
+  g_ptr_array_add (e->inv->consumers, c);
+}
+
+static void
+consumer_free (gpointer data)
+{
+  Consumer *c = data;
+  gsl_rng_free (c->rng);
+  ams_dist_clear (&c->gap);
+  g_free (c);
+}
+
+static void
+consumers_setup (AmsEngine *e)
+{
+  const AmsScenario *sc = e->sc;
+  for (guint i = 0; i < sc->launches->len; i++)
+    {
+      const AmsScLaunches *l = sc->launches->pdata[i];
+      Pipeline *p = NULL;
+      for (guint j = 0; j < e->n_pipelines && p == NULL; j++)
+        if (strcmp (e->pipelines[j].sc->name, l->pipeline.value) == 0)
+          p = &e->pipelines[j];
+      const AmsRegion *region = ams_world_find_region (e->w, l->region.value);
+      g_assert (p != NULL && region != NULL); /* resolved by the loader */
+      g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+      for (guint j = 0; j < l->accounts->len; j++)
+        consumer_add (e, l, p,
+                      ams_world_find_account (e->w, g_array_index (l->accounts, AmsScRef, j).value),
+                      region, seen);
+      for (guint j = 0; j < l->units->len; j++)
+        {
+          const char *ref = g_array_index (l->units, AmsScRef, j).value;
+          const char *slash = strrchr (ref, '/');
+          const AmsOrgNode *ou = ams_world_find_org_node (e->w, slash != NULL ? slash + 1 : ref);
+          g_assert (ou != NULL); /* resolved by the loader */
+          for (guint a = 0; a < ams_world_n_accounts (e->w); a++)
+            {
+              const AmsAccount *acc = ams_world_account (e->w, a);
+              const char *path = ams_account_org_path (acc);
+              if (path != NULL && g_str_has_prefix (path, ou->path))
+                consumer_add (e, l, p, acc, region, seen);
+            }
+        }
+    }
+}
+
+/* ---- set-up, events, results ------------------------------------------- */
+
+void
+ams_inv_setup (AmsEngine *e, gboolean lifecycle)
+{
+  const AmsScenario *sc = e->sc;
+  gboolean events = FALSE;
+  for (guint i = 0; i < sc->events->len; i++)
+    {
+      const AmsScEvent *ev = sc->events->pdata[i];
+      events |= ev->kind == AMS_SC_EV_SET_DEREGISTRATION_PROTECTION
+                || ev->kind == AMS_SC_EV_RESTORE_IMAGE;
+    }
+  gboolean policies = lifecycle && sc->lifecycle_policies->len > 0;
+  if (!policies && sc->launches->len == 0 && !events)
+    return; /* storage only: counters per pool */
+  Inventory *inv = g_new0 (Inventory, 1);
+  e->inv = inv;
+  inv->lifecycle = policies;
+  inv->consumers = g_ptr_array_new_with_free_func (consumer_free);
+  inv->perms = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) ams_launch_perms_free);
+  consumers_setup (e);
+  if (policies)
+    ams_lc_setup (e);
+}
+
+void
+ams_inv_arm (AmsEngine *e)
+{
+  if (e->inv == NULL)
+    return;
+  for (guint i = 0; i < e->inv->consumers->len; i++)
+    {
+      Consumer *c = e->inv->consumers->pdata[i];
+      ams_kernel_schedule_in (e->k, ams_engine_draw (&c->gap, c->rng), AMS_PRIORITY_DEFAULT,
+                              launch, c, 0);
+    }
+  if (e->inv->lifecycle)
+    ams_lc_arm (e);
+}
+
+void
+ams_inv_free (AmsEngine *e)
+{
+  Inventory *inv = e->inv;
+  if (inv == NULL)
+    return;
+  ams_lc_free (e);
+  g_ptr_array_unref (inv->consumers);
+  g_hash_table_unref (inv->perms);
+  for (guint i = 0; i < e->n_pipelines; i++)
+    {
+      LcImage *img = e->pipelines[i].first;
+      while (img != NULL)
+        {
+          LcImage *next = img->next;
+          for (guint j = 0; j < img->amis->len; j++)
+            {
+              Ami *a = g_ptr_array_index (img->amis, j);
+              snapshot_let_go (a->snap);
+              g_free (a);
+            }
+          g_ptr_array_unref (img->amis);
+          g_free (img);
+          img = next;
+        }
+    }
+  g_free (inv);
+  e->inv = NULL;
+}
+
+static Pipeline *
+pipeline_named (AmsEngine *e, const char *name)
+{
+  for (guint i = 0; i < e->n_pipelines; i++)
+    if (strcmp (e->pipelines[i].sc->name, name) == 0)
+      return &e->pipelines[i];
+  return NULL;
+}
+
+void
+ams_inv_event (AmsEngine *e, const AmsScEvent *ev)
+{
+  if (ev->kind == AMS_SC_EV_SET_LIFECYCLE_POLICY)
+    {
+      if (e->inv != NULL && e->inv->lifecycle)
+        ams_lc_set_status (e, ev);
+      return;
+    }
+  Pipeline *p = pipeline_named (e, ev->pipeline.value);
+  g_assert (p != NULL && e->inv != NULL); /* resolved by the loader; kept for these events */
+  AmsTime now = ams_kernel_now (e->k);
+  if (ev->kind == AMS_SC_EV_RESTORE_IMAGE)
+    {
+      LcImage *pick = NULL;
+      for (LcImage *img = p->first; img != NULL; img = img->next)
+        {
+          char version[64];
+          ams_inv_version (img, version, sizeof version);
+          if (ev->version != NULL ? strcmp (version, ev->version) == 0
+                                  : img->state == LC_DELETED
+                                      && (pick == NULL || img->deleted_at >= pick->deleted_at))
+            pick = img;
+        }
+      if (pick != NULL)
+        restore_image (e, pick);
+      return;
+    }
+  /* set_deregistration_protection on the pipeline's AMIs that exist */
+  for (LcImage *img = p->first; img != NULL; img = img->next)
+    for (guint i = 0; i < img->amis->len; i++)
+      {
+        Ami *a = g_ptr_array_index (img->amis, i);
+        if (!a->registered
+            || (ev->account.value != NULL && strcmp (ev->account.value, a->pool->account->id) != 0)
+            || (ev->region.value != NULL && strcmp (ev->region.value, a->pool->region->name) != 0))
+          continue;
+        if (ev->enabled)
+          {
+            a->protect_until = AMS_TIME_NEVER;
+            a->protect_cooldown = ev->cooldown;
+          }
+        else if (a->protect_until == AMS_TIME_NEVER)
+          a->protect_until = a->protect_cooldown ? now + AMS_HOURS (24) : NO_LAUNCH;
+      }
+}
+
+static int
+storage_cmp (gconstpointer a, gconstpointer b)
+{
+  const AmsStorageReport *x = a, *y = b;
+  int c = strcmp (x->account, y->account);
+  return c != 0 ? c : strcmp (x->region, y->region);
+}
+
+void
+ams_inv_collect (AmsEngine *e)
+{
+  AmsResults *r = &e->res;
+  AmsTime now = ams_kernel_now (e->k);
+  double gib_s = 0.0;
+  for (guint i = 0; i < e->pools->len; i++)
+    {
+      EnginePool *ep = g_ptr_array_index (e->pools, i);
+      ep->gib_s += (double) ep->snapshot_bytes / GIB * ams_time_to_s (now - ep->t_storage);
+      ep->t_storage = now;
+      gib_s += ep->gib_s;
+      r->amis += ep->amis;
+      r->amis_max = MAX (r->amis_max, ep->amis_max);
+      if (ep->amis_max == 0 && ep->snapshot_bytes == 0)
+        continue;
+      AmsStorageReport sr = {
+        .account = ep->account->id,
+        .region = ep->region->name,
+        .amis = (guint) ep->amis,
+        .amis_max = ep->amis_max,
+        .gib = (double) ep->snapshot_bytes / GIB,
+        .gib_months = ep->gib_s / SECONDS_PER_MONTH,
+      };
+      g_array_append_val (r->storage, sr);
+    }
+  g_array_sort (r->storage, storage_cmp);
+  r->storage_price = e->sc->sim.storage_price;
+  r->storage_gib = (double) e->snapshot_bytes / GIB;
+  r->recycle_bin_gib = (double) e->bin_bytes / GIB;
+  r->storage_gib_months = gib_s / SECONDS_PER_MONTH;
+  r->storage_cost = r->storage_gib_months * r->storage_price;
+}
