@@ -41,6 +41,8 @@ typedef enum
                                          policy Ec2ImageBuilderCrossAccountDistributionAccess missing) */
   AMS_CAUSE_SHARE_LIMIT_EXCEEDED,     /* more than 1,000 sharing targets on one AMI */
   AMS_CAUSE_SSM_PARAMETER_DENIED,     /* the SSM parameter output cannot be written */
+  AMS_CAUSE_ECR_REPOSITORY_TAG_MISSING, /* lifecycle on container images of a repository
+                                         without LifecycleExecutionAccess: EC2 Image Builder */
   AMS_CAUSE_COUNT
 } AmsCause;
 

@@ -71,6 +71,7 @@ typedef enum
   AMS_LC_RESOURCE_AMI,       /* one output AMI, in one account and region */
   AMS_LC_RESOURCE_SNAPSHOT,  /* the snapshot of an AMI */
   AMS_LC_RESOURCE_CONTAINER, /* a container image in ECR */
+  AMS_LC_RESOURCE_POLICY,    /* the execution itself (its execution role) */
 } AmsLcResource;
 
 typedef enum

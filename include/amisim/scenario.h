@@ -72,6 +72,16 @@ typedef struct
   AmsSrcLoc loc;
 } AmsScRole;
 
+/* accounts[].ecr_repositories[]: an ECR repository that container images
+ * go to, with its tags (lifecycle needs LifecycleExecutionAccess). */
+typedef struct
+{
+  const char *name;      /* repositoryName */
+  AmsScRef region;       /* NULL value: the same repository name in every region */
+  GArray *tags;          /* of AmsScTag */
+  AmsSrcLoc loc;
+} AmsScRepository;
+
 typedef struct
 {
   const char *id;        /* 12 digits, kept as a string */
@@ -84,6 +94,7 @@ typedef struct
   AmsTime recycle_bin_retention; /* recycle_bin.retention: a Recycle Bin retention rule for
                                     AMIs (and the snapshots they free) in every region of the
                                     account, 1d-365d; 0 = no rule (deregistered at once) */
+  GPtrArray *ecr_repositories;   /* of AmsScRepository* */
 } AmsScAccount;
 
 /* An organizational unit and what sits in it. */
@@ -217,6 +228,11 @@ typedef struct
                                       with encrypted: the AWS managed key alias/aws/ebs */
   gboolean pv;                     /* recipe.virtualization: pv (TRUE) or hvm (FALSE, default) */
   uint64_t snapshot_size;          /* recipe.snapshot_size in bytes, default 8 GiB */
+  const char *target_repository;   /* recipe.target_repository: a container recipe's ECR
+                                      repository (containerRecipe.targetRepository
+                                      .repositoryName) in the owner account and build region;
+                                      its images are container images, not AMIs. NULL for an
+                                      image recipe */
 
   AmsDist build_time;              /* seconds */
   AmsDist test_time;               /* seconds */

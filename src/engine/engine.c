@@ -943,6 +943,13 @@ image_tested (AmsKernel *k, void *data, uint64_t arg)
       return;
     }
 
+  if (p->sc->target_repository != NULL)
+    {
+      /* a container recipe: the image goes to its ECR repository */
+      img->t_dist = now;
+      image_end (e, img);
+      return;
+    }
   /* the image's AMI is registered in the owner account and build region */
   if (G_UNLIKELY (p->home->amis >= e->sc->sim.amis_per_account_region))
     {

@@ -236,6 +236,7 @@ ams_inv_image_started (AmsEngine *e, Image *img)
   lc->build = img->build;
   lc->created = img->t_start;
   lc->state = LC_BUILDING;
+  lc->container = p->sc->target_repository != NULL;
   lc->amis = g_ptr_array_new ();
   lc->prev = p->last;
   if (p->last != NULL)
@@ -266,6 +267,7 @@ ams_inv_image_ended (AmsEngine *e, Image *img, gboolean failed)
   if (img->lc == NULL)
     return;
   img->lc->state = failed ? LC_FAILED : LC_AVAILABLE;
+  img->lc->pushed = img->lc->container && !failed;
   img->lc = NULL;
 }
 

@@ -66,6 +66,8 @@ struct LcImage
   AmsTime deleted_at;
   LcState state;
   guint busy;           /* in a lifecycle execution */
+  gboolean container;   /* a container image in ECR (no AMIs) */
+  gboolean pushed;      /* container: its image is in the repository */
   GPtrArray *amis;      /* of Ami*: records not yet gone */
   LcImage *next, *prev; /* in the pipeline's list, oldest first */
 };

@@ -35,6 +35,11 @@
  *    24 h cooldown, fails a deregistration (deregistration_protected). A
  *    snapshot is deleted only when no registered AMI uses it, and never for
  *    a disabled AMI (both SKIPPED).
+ *    Policies of resourceType CONTAINER_IMAGE select the images of container
+ *    recipes (recipe.target_repository); with includeResources.containers a
+ *    DELETE removes the image from its ECR repository, which needs the
+ *    repository tag LifecycleExecutionAccess: EC2 Image Builder
+ *    (ecr_repository_tag_missing otherwise).
  * 4. When the image's resources are done, the image record changes: it is
  *    DEPRECATED or DISABLED; for DELETE it is deleted only if none of its
  *    AMIs failed or was skipped (otherwise it stays, and a later run tries
@@ -102,11 +107,15 @@ record (LcPolicy *pol, const Task *task, AmsLcResource what, const Ami *a, AmsLc
     e->res.lc_failed++;
   if (e->recorder.lifecycle == NULL)
     return;
-  char id[32] = "";
-  if (what == AMS_LC_RESOURCE_AMI)
+  char id[400] = "";
+  if (what == AMS_LC_RESOURCE_CONTAINER)
+    g_snprintf (id, sizeof id, "%s:%s", task->img->p->sc->target_repository, task->version);
+  else if (what == AMS_LC_RESOURCE_AMI)
     ams_inv_ami_id (a->id, "ami", id, sizeof id);
   else if (what == AMS_LC_RESOURCE_SNAPSHOT)
     ams_inv_ami_id (a->snap->id, "snap", id, sizeof id);
+  else if (what == AMS_LC_RESOURCE_POLICY)
+    g_strlcpy (id, pol->sc->execution_role, sizeof id);
   else
     g_strlcpy (id, task->version, sizeof id);
   const AmsAccount *account = a != NULL ? a->pool->account : pol->account;
@@ -114,13 +123,13 @@ record (LcPolicy *pol, const Task *task, AmsLcResource what, const Ami *a, AmsLc
   AmsLifecycleRecord r = {
     .t = ams_kernel_now (e->k),
     .policy = pol->sc->name,
-    .pipeline = task->img->p->sc->name,
-    .version = task->version,
+    .pipeline = task != NULL ? task->img->p->sc->name : "",
+    .version = task != NULL ? task->version : "",
     .resource = what,
     .resource_id = id,
     .account = account->id,
     .region = region->name,
-    .action = action_names[task->rule->action],
+    .action = task != NULL ? action_names[task->rule->action] : "",
     .status = status,
     .reason = reason != NULL ? reason : "",
   };
@@ -128,12 +137,37 @@ record (LcPolicy *pol, const Task *task, AmsLcResource what, const Ami *a, AmsLc
 }
 
 static void
-fail (LcPolicy *pol, Task *task, const Ami *a, AmsCause cause)
+fail (LcPolicy *pol, Task *task, AmsLcResource what, const Ami *a, AmsCause cause)
 {
   pol->failed = TRUE;
   task->failed++;
-  ams_engine_count_failure (pol->e, cause, a->pool->region, a->pool->account);
-  record (pol, task, AMS_LC_RESOURCE_AMI, a, AMS_LC_FAILED, ams_cause_name (cause));
+  ams_engine_count_failure (pol->e, cause, a != NULL ? a->pool->region : pol->region,
+                            a != NULL ? a->pool->account : pol->account);
+  record (pol, task, what, a, AMS_LC_FAILED, ams_cause_name (cause));
+}
+
+/* Lifecycle actions on a repository's images need its tag
+ * LifecycleExecutionAccess: EC2 Image Builder. */
+static gboolean
+repository_open (const LcPolicy *pol, const Pipeline *p)
+{
+  const AmsAccount *owner = p->home->account;
+  const AmsScAccount *acc = owner->proto;
+  for (guint i = 0; acc != NULL && i < acc->ecr_repositories->len; i++)
+    {
+      const AmsScRepository *r = acc->ecr_repositories->pdata[i];
+      if (strcmp (r->name, p->sc->target_repository) != 0
+          || (r->region.value != NULL && strcmp (r->region.value, p->home->region->name) != 0))
+        continue;
+      for (guint j = 0; j < r->tags->len; j++)
+        {
+          const AmsScTag *t = &g_array_index (r->tags, AmsScTag, j);
+          if (strcmp (t->key, "LifecycleExecutionAccess") == 0
+              && strcmp (t->value, "EC2 Image Builder") == 0)
+            return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 /* ---- the end of things ---------------------------------------------------- */
@@ -176,7 +210,10 @@ task_end (Task *task)
       else
         {
           char why[96];
-          g_snprintf (why, sizeof why, "%u AMIs not deregistered", task->kept);
+          if (img->container)
+            g_strlcpy (why, "the container image was not deleted", sizeof why);
+          else
+            g_snprintf (why, sizeof why, "%u AMIs not deregistered", task->kept);
           if (task->failed > 0)
             pol->failed = TRUE;
           record (pol, task, AMS_LC_RESOURCE_IMAGE, NULL,
@@ -232,8 +269,21 @@ apply (Update *u)
   if (!pol->enabled)
     {
       record (pol, task, u->what, a, AMS_LC_SKIPPED, "policy disabled");
-      if (task->rule->action == AMS_LC_DELETE && u->what == AMS_LC_RESOURCE_AMI)
+      if (task->rule->action == AMS_LC_DELETE && u->what != AMS_LC_RESOURCE_SNAPSHOT)
         task->kept++;
+      return;
+    }
+  if (u->what == AMS_LC_RESOURCE_CONTAINER)
+    {
+      LcImage *img = task->img;
+      if (!repository_open (pol, img->p))
+        {
+          fail (pol, task, u->what, NULL, AMS_CAUSE_ECR_REPOSITORY_TAG_MISSING);
+          task->kept++;
+          return;
+        }
+      img->pushed = FALSE;
+      record (pol, task, u->what, NULL, AMS_LC_SUCCESS, NULL);
       return;
     }
   if (u->what == AMS_LC_RESOURCE_SNAPSHOT)
@@ -256,7 +306,7 @@ apply (Update *u)
     return; /* gone meanwhile */
   if (!role_allows (e, a))
     {
-      fail (pol, task, a, a->t->lifecycle.cause);
+      fail (pol, task, AMS_LC_RESOURCE_AMI, a, a->t->lifecycle.cause);
       task->kept++;
       return;
     }
@@ -273,7 +323,7 @@ apply (Update *u)
     case AMS_LC_DELETE:
       if (a->protect_until > now)
         {
-          fail (pol, task, a, AMS_CAUSE_DEREGISTRATION_PROTECTED);
+          fail (pol, task, AMS_LC_RESOURCE_AMI, a, AMS_CAUSE_DEREGISTRATION_PROTECTED);
           task->kept++;
           return;
         }
@@ -295,8 +345,11 @@ update_done (AmsKernel *k, void *data, uint64_t arg)
   Ami *a = u->ami;
   apply (u);
   ams_freelist_release (&pol->e->inv->updates, u);
-  a->busy--;
-  ams_inv_release_ami (pol->e, a);
+  if (a != NULL)
+    {
+      a->busy--;
+      ams_inv_release_ami (pol->e, a);
+    }
   ams_pool_release (pol->slots);
   task_done_one (task);
 }
@@ -318,7 +371,8 @@ update_request (Task *task, Ami *a, AmsLcResource what)
   u->task = task;
   u->ami = a;
   u->what = what;
-  a->busy++;
+  if (a != NULL)
+    a->busy++;
   task->remaining++;
   if (ams_pool_request (task->pol->slots, update_granted, u) == AMS_POOL_GRANTED)
     update_granted (task->pol->e->k, u, 0);
@@ -387,6 +441,8 @@ task_start (LcPolicy *pol, LcImage *img, const AmsScLcRule *rule)
   ams_inv_version (img, task->version, sizeof task->version);
   img->busy++;
   pol->open++;
+  if (img->container && rule->include_containers && img->pushed)
+    update_request (task, NULL, AMS_LC_RESOURCE_CONTAINER);
   if (rule->include_amis)
     for (guint i = 0; i < img->amis->len; i++)
       {
@@ -450,7 +506,8 @@ selected (const LcPolicy *pol, const Pipeline *p)
 {
   const AmsScLifecyclePolicy *sc = pol->sc;
   const AmsScPipeline *ps = p->sc;
-  if (p->home->account != pol->account || p->home->region != pol->region)
+  if (p->home->account != pol->account || p->home->region != pol->region
+      || sc->containers != (ps->target_repository != NULL))
     return FALSE;
   for (guint i = 0; i < sc->recipes->len; i++)
     {
@@ -509,6 +566,16 @@ plan_version (LcPolicy *pol, GPtrArray *images)
     }
 }
 
+/* executionRole, by name or ARN, is a role of the policy's account (it may
+ * be deleted by an event). */
+static gboolean
+execution_role_exists (const LcPolicy *pol)
+{
+  const char *role = pol->sc->execution_role;
+  const char *slash = strrchr (role, '/');
+  return ams_world_find_role (pol->e->w, pol->account, slash != NULL ? slash + 1 : role) != NULL;
+}
+
 static void
 execution_start (LcPolicy *pol)
 {
@@ -519,6 +586,16 @@ execution_start (LcPolicy *pol)
       return;
     }
   e->res.lc_runs++;
+  if (!execution_role_exists (pol))
+    {
+      /* the service cannot act for the policy at all */
+      record (pol, NULL, AMS_LC_RESOURCE_POLICY, NULL, AMS_LC_FAILED,
+              "the execution role does not exist in the policy's account");
+      ams_engine_count_failure (e, AMS_CAUSE_LIFECYCLE_ROLE_MISSING, pol->region, pol->account);
+      e->res.lc_runs_failed++;
+      ams_stat_add (&e->res.lc_execution_s, 0.0);
+      return;
+    }
   pol->running = TRUE;
   pol->failed = FALSE;
   pol->started = ams_kernel_now (e->k);
@@ -589,8 +666,6 @@ ams_lc_setup (AmsEngine *e)
   for (guint i = 0; i < e->sc->lifecycle_policies->len; i++)
     {
       const AmsScLifecyclePolicy *sc = e->sc->lifecycle_policies->pdata[i];
-      if (sc->containers)
-        continue; /* no pipeline makes container images */
       LcPolicy *pol = g_new0 (LcPolicy, 1);
       pol->e = e;
       pol->sc = sc;

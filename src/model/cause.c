@@ -30,6 +30,7 @@ static const char *const names[AMS_CAUSE_COUNT] = {
   [AMS_CAUSE_ROLE_EC2_DENIED] = "role_ec2_denied",
   [AMS_CAUSE_SHARE_LIMIT_EXCEEDED] = "share_limit_exceeded",
   [AMS_CAUSE_SSM_PARAMETER_DENIED] = "ssm_parameter_denied",
+  [AMS_CAUSE_ECR_REPOSITORY_TAG_MISSING] = "ecr_repository_tag_missing",
 };
 
 const char *

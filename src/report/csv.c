@@ -155,6 +155,7 @@ lc_resource_name (AmsLcResource r)
     case AMS_LC_RESOURCE_AMI: return "ami";
     case AMS_LC_RESOURCE_SNAPSHOT: return "snapshot";
     case AMS_LC_RESOURCE_CONTAINER: return "container";
+    case AMS_LC_RESOURCE_POLICY: return "policy";
     }
   return "";
 }

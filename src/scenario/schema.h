@@ -40,6 +40,8 @@ void ams_schema_account_roles (AmsCheck *c, const AmsYNode *key, const AmsYNode 
                                gpointer account);
 void ams_schema_account_block_public (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
                                       gpointer account);
+void ams_schema_account_repositories (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                      gpointer target);
 void ams_schema_account_recycle_bin (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
                                      gpointer account);
 void ams_schema_organization (AmsCheck *c, guint index, const AmsYNode *item, gpointer sc);

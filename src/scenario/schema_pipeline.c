@@ -386,6 +386,13 @@ recipe_virtualization (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, 
     ((Pipeline *) target)->pl->pv = i == 1;
 }
 
+static void
+recipe_target_repository (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                          gpointer target)
+{
+  ams_get_string (c, value, 2, 256, &((Pipeline *) target)->pl->target_repository);
+}
+
 static const AmsField recipe_fields[] = {
   { "name", recipe_name, AMS_FIELD_REQUIRED, "the recipe's name, e.g. name: al2023-base" },
   { "version", recipe_version, AMS_FIELD_REQUIRED,
@@ -394,6 +401,7 @@ static const AmsField recipe_fields[] = {
   { "encrypted", recipe_encrypted, 0, NULL },
   { "kms_key", recipe_kms_key, 0, NULL },
   { "virtualization", recipe_virtualization, 0, NULL },
+  { "target_repository", recipe_target_repository, 0, NULL },
   { NULL },
 };
 

@@ -100,6 +100,7 @@ static const AmsField account_fields[] = {
   { "roles", ams_schema_account_roles, 0, NULL },
   { "block_public_ami_access", ams_schema_account_block_public, 0, NULL },
   { "recycle_bin", ams_schema_account_recycle_bin, 0, NULL },
+  { "ecr_repositories", ams_schema_account_repositories, 0, NULL },
   { NULL },
 };
 
@@ -282,6 +283,55 @@ ams_schema_resolve_account (AmsCheck *c, const AmsScRef *ref)
   resolve (c, ref, TRUE, c->account_names);
 }
 
+/* A container recipe's repository is one of the owner account's, in the
+ * build region; a container pipeline makes no AMIs to distribute. */
+static void
+resolve_repositories (AmsCheck *c, AmsScenario *sc)
+{
+  for (guint i = 0; i < sc->accounts->len; i++)
+    {
+      const AmsScAccount *a = sc->accounts->pdata[i];
+      for (guint j = 0; j < a->ecr_repositories->len; j++)
+        {
+          const AmsScRepository *r = a->ecr_repositories->pdata[j];
+          if (r->region.value != NULL)
+            resolve (c, &r->region, FALSE, c->region_names);
+        }
+    }
+  for (guint i = 0; i < sc->pipelines->len; i++)
+    {
+      const AmsScPipeline *pl = sc->pipelines->pdata[i];
+      if (pl->target_repository == NULL || pl->account.value == NULL)
+        continue;
+      gboolean found = FALSE;
+      for (guint j = 0; j < sc->accounts->len && !found; j++)
+        {
+          const AmsScAccount *a = sc->accounts->pdata[j];
+          if (strcmp (a->id, pl->account.value) != 0)
+            continue;
+          for (guint k = 0; k < a->ecr_repositories->len && !found; k++)
+            {
+              const AmsScRepository *r = a->ecr_repositories->pdata[k];
+              found = r->name == NULL /* invalid: reported already */
+                      || (strcmp (r->name, pl->target_repository) == 0
+                          && (r->region.value == NULL || pl->region.value == NULL
+                              || strcmp (r->region.value, pl->region.value) == 0));
+            }
+        }
+      if (!found)
+        ams_check_error_at (c, &pl->loc,
+                            "recipe.target_repository '%s' is not one of account %s's "
+                            "ecr_repositories in %s; add it there",
+                            pl->target_repository, pl->account.value,
+                            pl->region.value != NULL ? pl->region.value : "its region");
+      if (pl->distributions->len > 0)
+        ams_check_error_at (c, &pl->loc,
+                            "a container recipe (recipe.target_repository) sends its images to "
+                            "its ECR repository; containerDistributionConfiguration is not "
+                            "modelled, so remove the distribution");
+    }
+}
+
 static void
 resolve_references (AmsCheck *c, AmsScenario *sc)
 {
@@ -313,6 +363,7 @@ resolve_references (AmsCheck *c, AmsScenario *sc)
   ams_schema_resolve_events (c, sc);
   ams_schema_resolve_lifecycle (c, sc);
   ams_schema_resolve_launches (c, sc);
+  resolve_repositories (c, sc);
 }
 
 void

@@ -35,6 +35,14 @@ role_free (gpointer p)
   g_free (r);
 }
 
+static void
+repository_free (gpointer p)
+{
+  AmsScRepository *r = p;
+  g_array_unref (r->tags);
+  g_free (r);
+}
+
 AmsScAccount *
 ams_sc_account_new (void)
 {
@@ -43,6 +51,7 @@ ams_sc_account_new (void)
   a->kms_keys = g_ptr_array_new_with_free_func (key_free);
   a->roles = g_ptr_array_new_with_free_func (role_free);
   a->block_public_ami_access = TRUE;
+  a->ecr_repositories = g_ptr_array_new_with_free_func (repository_free);
   return a;
 }
 
@@ -55,6 +64,7 @@ ams_sc_account_free (gpointer p)
   g_array_unref (a->enabled_regions);
   g_ptr_array_unref (a->kms_keys);
   g_ptr_array_unref (a->roles);
+  g_ptr_array_unref (a->ecr_repositories);
   g_free (a);
 }
 
@@ -373,6 +383,61 @@ static const AmsField recycle_bin_fields[] = {
     "how long deregistered AMIs stay restorable, 1d to 365d, e.g. retention: 7d" },
   { NULL },
 };
+
+/* ecr_repositories: [{name, region, tags}] */
+static void
+repo_name (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScRepository *r = target;
+  const char *name;
+  if (!ams_get_string (c, value, 2, 256, &name))
+    return;
+  if (!g_regex_match_simple ("^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$",
+                             name, 0, 0))
+    {
+      ams_check_error (c, value, "an ECR repository name is lowercase letters, digits and . _ - "
+                                 "separators, with / between path parts, got \"%s\"", name);
+      return;
+    }
+  r->name = name;
+}
+
+static void
+repo_region (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_ref (c, value, AMS_PAT_REGION, &((AmsScRepository *) target)->region);
+}
+
+static void
+repo_tags (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_tags (c, value, 0, ((AmsScRepository *) target)->tags);
+}
+
+static const AmsField repository_fields[] = {
+  { "name", repo_name, AMS_FIELD_REQUIRED, "the repository's name, e.g. name: golden/app" },
+  { "region", repo_region, 0, NULL },
+  { "tags", repo_tags, 0, NULL },
+  { NULL },
+};
+
+static void
+repository_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
+{
+  AmsScAccount *a = target;
+  AmsScRepository *r = g_new0 (AmsScRepository, 1);
+  r->tags = ams_check_tags_new ();
+  ams_check_loc (c, item, &r->loc);
+  g_ptr_array_add (a->ecr_repositories, r);
+  ams_check_mapping (c, item, repository_fields, 0, r);
+}
+
+void
+ams_schema_account_repositories (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                 gpointer target)
+{
+  ams_check_sequence (c, value, repository_item, target);
+}
 
 void
 ams_schema_account_recycle_bin (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
