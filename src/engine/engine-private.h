@@ -34,8 +34,8 @@ typedef struct
   guint amis_max;
   uint64_t snapshot_bytes; /* snapshots here, Recycle Bin included */
   uint64_t bin_bytes;      /* of which in the Recycle Bin */
-  double gib_s;            /* integral of snapshot GiB over time, GiB-seconds */
-  AmsTime t_storage;       /* when gib_s was last brought up to date */
+  double byte_ticks;       /* integral of snapshot bytes over time, byte-µs */
+  AmsTime t_storage;       /* when byte_ticks was last brought up to date */
   GHashTable *lists;       /* inventory: Pipeline* -> AmiList* (AMIs of the pipeline here) */
 } EnginePool;
 
@@ -190,6 +190,7 @@ struct AmsEngine
   /* storage, AMIs and lifecycle (inventory.c, lifecycle.c) */
   uint64_t snapshot_bytes; /* all pools */
   uint64_t bin_bytes;
+  uint64_t snapshot_bytes_max;
   uint64_t ami_ids;        /* the last ami-/snap- number given */
   Inventory *inv;          /* NULL when nothing needs AMIs one by one */
   gboolean lifecycle;      /* run the lifecycle policies (default: simulation.lifecycle.enabled) */
@@ -224,12 +225,38 @@ void ams_inv_image_started (AmsEngine *e, Image *img);
 void ams_inv_image_retried (AmsEngine *e, Image *img);
 /* The image is AVAILABLE or FAILED. */
 void ams_inv_image_ended (AmsEngine *e, Image *img, gboolean failed);
-/* An AMI of `img` was registered in pool's account and region: the image's
- * own AMI (t == NULL) or a copy (t). */
-void ams_inv_ami_registered (AmsEngine *e, Image *img, EnginePool *pool, Target *t);
+/* The record of an AMI registered (ams_inv_ami_registered). */
+void ams_inv_ami_record (AmsEngine *e, Image *img, EnginePool *pool, Target *t);
 /* set_deregistration_protection, restore_image, set_lifecycle_policy. */
 void ams_inv_event (AmsEngine *e, const AmsScEvent *ev);
 /* Fills the storage and lifecycle parts of the results. */
 void ams_inv_collect (AmsEngine *e);
-/* Brings a pool's storage integral up to now and reports the change. */
-void ams_inv_storage_changed (AmsEngine *e, EnginePool *ep, int64_t bytes, int amis);
+/* Snapshot bytes and AMIs of a pool change by `bytes` and `amis`: brings
+ * its storage integral up to now and reports the change (on every AMI
+ * registered: kept short). */
+static inline void
+ams_inv_storage_changed (AmsEngine *e, EnginePool *ep, int64_t bytes, int amis)
+{
+  AmsTime now = ams_kernel_now (e->k);
+  ep->byte_ticks += (double) ep->snapshot_bytes * (double) (now - ep->t_storage);
+  ep->t_storage = now;
+  ep->snapshot_bytes = (uint64_t) ((int64_t) ep->snapshot_bytes + bytes);
+  e->snapshot_bytes = (uint64_t) ((int64_t) e->snapshot_bytes + bytes);
+  if (e->snapshot_bytes > e->snapshot_bytes_max)
+    e->snapshot_bytes_max = e->snapshot_bytes;
+  ep->amis = (uint64_t) ((int64_t) ep->amis + amis);
+  if (ep->amis > ep->amis_max)
+    ep->amis_max = (guint) ep->amis;
+  if (e->recorder.pool != NULL)
+    ams_engine_sample_pool (ep);
+}
+
+/* An AMI of `img` was registered in pool's account and region: the image's
+ * own AMI (t == NULL) or a copy (t). */
+static inline void
+ams_inv_ami_registered (AmsEngine *e, Image *img, EnginePool *pool, Target *t)
+{
+  ams_inv_storage_changed (e, pool, (int64_t) img->p->sc->snapshot_size, 1);
+  if (e->inv != NULL && img->lc != NULL)
+    ams_inv_ami_record (e, img, pool, t);
+}

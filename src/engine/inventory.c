@@ -29,7 +29,8 @@
 #include "engine/inventory.h"
 
 #define GIB (1024.0 * 1024.0 * 1024.0)
-#define SECONDS_PER_MONTH (730.0 * 3600.0) /* AWS bills 730 hours to a month */
+/* AWS bills 730 hours to a month */
+#define BYTE_TICKS_PER_GIB_MONTH (GIB * 730.0 * 3600.0 * (double) AMS_TICKS_PER_SECOND)
 #define NO_LAUNCH G_MININT64
 
 typedef struct
@@ -52,23 +53,6 @@ typedef struct
 } AmiList;
 
 /* ---- storage ----------------------------------------------------------- */
-
-void
-ams_inv_storage_changed (AmsEngine *e, EnginePool *ep, int64_t bytes, int amis)
-{
-  AmsTime now = ams_kernel_now (e->k);
-  ep->gib_s += (double) ep->snapshot_bytes / GIB * ams_time_to_s (now - ep->t_storage);
-  ep->t_storage = now;
-  ep->snapshot_bytes = (uint64_t) ((int64_t) ep->snapshot_bytes + bytes);
-  e->snapshot_bytes = (uint64_t) ((int64_t) e->snapshot_bytes + bytes);
-  double gib = (double) e->snapshot_bytes / GIB;
-  if (gib > e->res.storage_gib_max)
-    e->res.storage_gib_max = gib;
-  ep->amis = (uint64_t) ((int64_t) ep->amis + amis);
-  if (ep->amis > ep->amis_max)
-    ep->amis_max = (guint) ep->amis;
-  ams_engine_sample_pool (ep);
-}
 
 static void
 bin_bytes (AmsEngine *e, EnginePool *ep, int64_t bytes)
@@ -184,14 +168,11 @@ ams_inv_release_ami (AmsEngine *e, Ami *a)
   ams_inv_release_image (e, img);
 }
 
-/* An AMI is registered: storage, and its record when the inventory is kept. */
+/* The record of an AMI just registered (its storage is counted already). */
 void
-ams_inv_ami_registered (AmsEngine *e, Image *img, EnginePool *pool, Target *t)
+ams_inv_ami_record (AmsEngine *e, Image *img, EnginePool *pool, Target *t)
 {
   Pipeline *p = img->p;
-  ams_inv_storage_changed (e, pool, (int64_t) p->sc->snapshot_size, 1);
-  if (e->inv == NULL || img->lc == NULL)
-    return;
   Ami *a = g_new0 (Ami, 1);
   a->img = img->lc;
   a->pool = pool;
@@ -728,13 +709,13 @@ ams_inv_collect (AmsEngine *e)
 {
   AmsResults *r = &e->res;
   AmsTime now = ams_kernel_now (e->k);
-  double gib_s = 0.0;
+  double byte_ticks = 0.0;
   for (guint i = 0; i < e->pools->len; i++)
     {
       EnginePool *ep = g_ptr_array_index (e->pools, i);
-      ep->gib_s += (double) ep->snapshot_bytes / GIB * ams_time_to_s (now - ep->t_storage);
+      ep->byte_ticks += (double) ep->snapshot_bytes * (double) (now - ep->t_storage);
       ep->t_storage = now;
-      gib_s += ep->gib_s;
+      byte_ticks += ep->byte_ticks;
       r->amis += ep->amis;
       r->amis_max = MAX (r->amis_max, ep->amis_max);
       if (ep->amis_max == 0 && ep->snapshot_bytes == 0)
@@ -745,7 +726,7 @@ ams_inv_collect (AmsEngine *e)
         .amis = (guint) ep->amis,
         .amis_max = ep->amis_max,
         .gib = (double) ep->snapshot_bytes / GIB,
-        .gib_months = ep->gib_s / SECONDS_PER_MONTH,
+        .gib_months = ep->byte_ticks / BYTE_TICKS_PER_GIB_MONTH,
       };
       g_array_append_val (r->storage, sr);
     }
@@ -753,6 +734,7 @@ ams_inv_collect (AmsEngine *e)
   r->storage_price = e->sc->sim.storage_price;
   r->storage_gib = (double) e->snapshot_bytes / GIB;
   r->recycle_bin_gib = (double) e->bin_bytes / GIB;
-  r->storage_gib_months = gib_s / SECONDS_PER_MONTH;
+  r->storage_gib_months = byte_ticks / BYTE_TICKS_PER_GIB_MONTH;
+  r->storage_gib_max = (double) e->snapshot_bytes_max / GIB;
   r->storage_cost = r->storage_gib_months * r->storage_price;
 }
