@@ -334,6 +334,10 @@ typedef enum
   AMS_SC_EV_RESTORE_IMAGE,        /* RestoreImageFromRecycleBin: the AMIs of one image of the
                                      pipeline still in the Recycle Bin come back */
   AMS_SC_EV_SET_LIFECYCLE_POLICY, /* a lifecycle policy's status becomes ENABLED or DISABLED */
+  AMS_SC_EV_REGISTER_IMAGE,       /* RegisterImage from the snapshot of the pipeline's newest
+                                     AMI in `account` (default: the owner) and `region`
+                                     (default: the build region): another AMI, not Image
+                                     Builder's, that shares the snapshot */
 } AmsScEventKind;
 
 typedef struct

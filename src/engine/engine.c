@@ -1247,6 +1247,7 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
     case AMS_SC_EV_SET_DEREGISTRATION_PROTECTION:
     case AMS_SC_EV_RESTORE_IMAGE:
     case AMS_SC_EV_SET_LIFECYCLE_POLICY:
+    case AMS_SC_EV_REGISTER_IMAGE:
       ams_inv_event (e, ev);
       return; /* no permission changed */
     }

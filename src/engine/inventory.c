@@ -580,7 +580,7 @@ ams_inv_setup (AmsEngine *e, gboolean lifecycle)
     {
       const AmsScEvent *ev = sc->events->pdata[i];
       events |= ev->kind == AMS_SC_EV_SET_DEREGISTRATION_PROTECTION
-                || ev->kind == AMS_SC_EV_RESTORE_IMAGE;
+                || ev->kind == AMS_SC_EV_RESTORE_IMAGE || ev->kind == AMS_SC_EV_REGISTER_IMAGE;
     }
   gboolean policies = lifecycle && sc->lifecycle_policies->len > 0;
   if (!policies && sc->launches->len == 0 && !events)
@@ -675,6 +675,25 @@ ams_inv_event (AmsEngine *e, const AmsScEvent *ev)
         }
       if (pick != NULL)
         restore_image (e, pick);
+      return;
+    }
+  if (ev->kind == AMS_SC_EV_REGISTER_IMAGE)
+    {
+      /* another AMI on the snapshot of the newest AMI there: it is not Image
+       * Builder's, so lifecycle never deregisters it, and the snapshot stays
+       * in use for good */
+      const AmsAccount *account = ev->account.value != NULL
+                                    ? ams_world_find_account (e->w, ev->account.value)
+                                    : p->home->account;
+      const AmsRegion *region = ev->region.value != NULL
+                                  ? ams_world_find_region (e->w, ev->region.value)
+                                  : p->home->region;
+      EnginePool *ep = pool_at (e, account, region);
+      AmiList *l = ep != NULL && ep->lists != NULL ? g_hash_table_lookup (ep->lists, p) : NULL;
+      if (l == NULL || l->last == NULL)
+        return; /* no AMI of the pipeline there (yet) */
+      l->last->snap->users++;
+      ams_inv_storage_changed (e, ep, 0, 1);
       return;
     }
   /* set_deregistration_protection on the pipeline's AMIs that exist */

@@ -48,6 +48,7 @@ static const Action actions[] = {
   { "restore_image", AMS_SC_EV_RESTORE_IMAGE, { "pipeline" }, { "version" } },
   { "set_lifecycle_policy", AMS_SC_EV_SET_LIFECYCLE_POLICY, { "policy", "status" },
     { "account" } },
+  { "register_image", AMS_SC_EV_REGISTER_IMAGE, { "pipeline" }, { "account", "region" } },
 };
 
 /* An event with the positions of the values resolved after the walk that
@@ -64,7 +65,7 @@ static const char *const action_names[] = {
   "set_limit", "disable_key", "enable_key", "schedule_key_deletion", "cancel_key_deletion",
   "add_statement", "remove_statement", "delete_role", "move_account", "dependency_update",
   "retry_image", "set_distribution", "set_deregistration_protection", "restore_image",
-  "set_lifecycle_policy",
+  "set_lifecycle_policy", "register_image",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (actions) == G_N_ELEMENTS (action_names));
