@@ -29,7 +29,8 @@ typedef struct
   const AmsRegion *region;
   uint64_t copies;
   uint64_t waited;
-  uint64_t amis;           /* AMIs that exist in this account and region (quota) */
+  uint64_t amis;           /* AMIs registered in this account and region */
+  uint64_t binned;         /* AMIs in its Recycle Bin (they count against the quota too) */
   /* storage (inventory.c) */
   guint amis_max;
   uint64_t snapshot_bytes; /* snapshots here, Recycle Bin included */

@@ -783,7 +783,7 @@ copy_request (AmsEngine *e, Image *img, Target *t)
       copy_end_why (e, c, FALSE, d->cause, d->step, d->message);
       return;
     }
-  if (G_UNLIKELY (t->pool->amis >= e->sc->sim.amis_per_account_region))
+  if (G_UNLIKELY (t->pool->amis + t->pool->binned >= e->sc->sim.amis_per_account_region))
     {
       copy_end (e, c, FALSE, AMS_CAUSE_AMI_QUOTA_EXCEEDED, AMS_STEP_COPY);
       return;
@@ -951,17 +951,17 @@ image_tested (AmsKernel *k, void *data, uint64_t arg)
       return;
     }
   /* the image's AMI is registered in the owner account and build region */
-  if (G_UNLIKELY (p->home->amis >= e->sc->sim.amis_per_account_region))
+  if (G_UNLIKELY (p->home->amis + p->home->binned >= e->sc->sim.amis_per_account_region))
     {
       image_failed_early (e, img, AMS_CAUSE_AMI_QUOTA_EXCEEDED);
       return;
     }
-  ams_inv_ami_registered (e, img, p->home, NULL);
   img->t_dist = now;
   img->outputs = p->n_targets + p->entry_outputs;
   img->remaining = img->outputs;
   if (img->outputs == 0)
     {
+      ams_inv_ami_registered (e, img, p->home, NULL);
       image_end (e, img);
       return;
     }
@@ -971,6 +971,8 @@ image_tested (AmsKernel *k, void *data, uint64_t arg)
    * once cannot end it before the others are asked for */
   img->remaining++;
   shares_and_templates (e, img);
+  /* its AMI, once the region's launch permissions are decided */
+  ams_inv_ami_registered (e, img, p->home, NULL);
   for (guint i = 0; i < p->n_targets; i++)
     copy_request (e, img, &p->targets[i]);
   output_done (e, img);

@@ -274,6 +274,7 @@ bin_expired (AmsKernel *k, void *data, uint64_t arg)
   Ami *a = data;
   AmsEngine *e = a->pool->e;
   a->binned = FALSE;
+  a->pool->binned--;
   if (a->snapshot_with_bin)
     {
       Snapshot *s = a->snap;
@@ -296,6 +297,7 @@ ams_inv_deregister (AmsEngine *e, Ami *a)
   if (retention > 0)
     {
       a->binned = TRUE;
+      a->pool->binned++;
       a->bin_until = ams_kernel_now (e->k) + retention;
       a->bin_expiry = ams_kernel_schedule (e->k, a->bin_until, AMS_PRIORITY_DEFAULT,
                                            bin_expired, a, 0);
@@ -336,6 +338,7 @@ restore_image (AmsEngine *e, LcImage *img)
         continue;
       ams_kernel_cancel (e->k, a->bin_expiry);
       a->binned = FALSE;
+      a->pool->binned--;
       a->registered = TRUE;
       a->snap->users++;
       if (a->snapshot_with_bin)

@@ -8,7 +8,8 @@
  *    matches one of resourceSelection.recipes (name, and semantic version
  *    with x wildcards, resolved now) or that carry any of its tagMap tags.
  *    Images in progress (building, testing, distributing, retried) are
- *    skipped until the next run; so are images in another execution.
+ *    skipped until the next run; images another policy's execution is at
+ *    work on keep their place in the ranking but are not acted on.
  * 2. Decides one action per image, in priority DEPRECATE > DISABLE >
  *    DELETE: the first rule whose filter matches and whose skip rule does
  *    not apply (deprecate skips deprecated, disabled and failed images;
@@ -63,6 +64,7 @@ typedef struct
   guint remaining;         /* updates not done, + 1 while being set up */
   guint failed;            /* AMI updates that failed */
   guint kept;              /* AMIs skipped or failed: still registered after a DELETE */
+  guint cancelled;         /* updates skipped because the policy was disabled */
   char version[64];
 } Task;
 
@@ -70,7 +72,8 @@ typedef struct
 {
   Task *task;
   Ami *ami;
-  AmsLcResource what;      /* AMI or SNAPSHOT */
+  AmsLcResource what;      /* AMI, SNAPSHOT or CONTAINER */
+  gboolean cancelled;      /* the policy was disabled before the update began */
 } Update;
 
 struct LcPolicy
@@ -188,6 +191,13 @@ task_end (Task *task)
   LcPolicy *pol = task->pol;
   AmsEngine *e = pol->e;
   LcImage *img = task->img;
+  if (task->cancelled > 0 && task->rule->action != AMS_LC_DELETE)
+    {
+      /* the policy was disabled before all its AMIs were done: the image
+       * keeps its state (a later run goes on) */
+      record (pol, task, AMS_LC_RESOURCE_IMAGE, NULL, AMS_LC_SKIPPED, "policy disabled");
+      goto done;
+    }
   switch (task->rule->action)
     {
     case AMS_LC_DEPRECATE:
@@ -221,6 +231,7 @@ task_end (Task *task)
         }
       break;
     }
+done:
   img->busy--;
   ams_inv_release_image (e, img);
   ams_freelist_release (&e->inv->tasks, task);
@@ -266,8 +277,9 @@ apply (Update *u)
   AmsEngine *e = pol->e;
   Ami *a = u->ami;
   AmsTime now = ams_kernel_now (e->k);
-  if (!pol->enabled)
+  if (u->cancelled)
     {
+      task->cancelled++;
       record (pol, task, u->what, a, AMS_LC_SKIPPED, "policy disabled");
       if (task->rule->action == AMS_LC_DELETE && u->what != AMS_LC_RESOURCE_SNAPSHOT)
         task->kept++;
@@ -359,6 +371,7 @@ update_granted (AmsKernel *k, void *data, AmsTime waited)
 {
   Update *u = data;
   LcPolicy *pol = u->task->pol;
+  u->cancelled = !pol->enabled; /* one begun goes on to its end */
   AmsTime d = pol->enabled ? ams_engine_draw (&pol->e->sc->sim.lifecycle_update_time, pol->rng)
                            : 0;
   ams_kernel_schedule_in (k, d, AMS_PRIORITY_DEFAULT, update_done, u, 0);
@@ -549,6 +562,8 @@ plan_version (LcPolicy *pol, GPtrArray *images)
         pick = pol->rules[AMS_LC_DISABLE];
       else if (match[AMS_LC_DELETE])
         pick = pol->rules[AMS_LC_DELETE];
+      if (img->busy > 0)
+        continue; /* another policy's execution is at work on it */
       if (pick != NULL)
         {
           task_start (pol, img, pick);
@@ -620,8 +635,8 @@ execution_start (LcPolicy *pol)
       else
         g_free (key);
       for (LcImage *img = p->first; img != NULL; img = img->next)
-        if (img->state != LC_BUILDING && img->state != LC_DELETED && img->busy == 0)
-          g_ptr_array_add (images, img);
+        if (img->state != LC_BUILDING && img->state != LC_DELETED)
+          g_ptr_array_add (images, img); /* in another execution: ranked, not acted on */
     }
   for (guint i = 0; i < order->len; i++)
     plan_version (pol, order->pdata[i]);
