@@ -102,8 +102,10 @@ record (LcPolicy *pol, const Task *task, AmsLcResource what, const Ami *a, AmsLc
         const char *reason)
 {
   AmsEngine *e = pol->e;
-  /* an image left because some of its AMIs were is not counted again */
-  gboolean consequence = what == AMS_LC_RESOURCE_IMAGE && task->kept > 0;
+  /* an image left because some of its AMIs were is not counted again, nor
+   * is an execution (lc_runs_failed counts those) */
+  gboolean consequence = what == AMS_LC_RESOURCE_POLICY
+                         || (what == AMS_LC_RESOURCE_IMAGE && task->kept > 0);
   if (status == AMS_LC_SKIPPED && !consequence)
     e->res.lc_skipped++;
   else if (status == AMS_LC_FAILED && !consequence)
@@ -175,6 +177,7 @@ repository_open (const LcPolicy *pol, const Pipeline *p)
 
 /* ---- the end of things ---------------------------------------------------- */
 
+/* The execution's own row: SUCCESS, or FAILED when a resource failed. */
 static void
 execution_end (LcPolicy *pol)
 {
@@ -183,6 +186,8 @@ execution_end (LcPolicy *pol)
   ams_stat_add (&e->res.lc_execution_s, ams_time_to_s (ams_kernel_now (e->k) - pol->started));
   if (pol->failed)
     e->res.lc_runs_failed++;
+  record (pol, NULL, AMS_LC_RESOURCE_POLICY, NULL, pol->failed ? AMS_LC_FAILED : AMS_LC_SUCCESS,
+          pol->failed ? "a resource failed" : NULL);
 }
 
 static void

@@ -45,7 +45,8 @@ typedef struct
   AmsWorld *w;
   AmsEngine *e;
   const AmsResults *r;
-  GArray *rows; /* of Row */
+  GArray *rows; /* of Row: resources */
+  GArray *executions; /* of Row: the executions' own rows (resource POLICY) */
 } Run;
 
 static void
@@ -65,7 +66,8 @@ row_clear (gpointer data)
 static void
 on_lifecycle (void *user, const AmsLifecycleRecord *r)
 {
-  GArray *rows = user;
+  Run *run = user;
+  GArray *rows = r->resource == AMS_LC_RESOURCE_POLICY ? run->executions : run->rows;
   Row row = {
     .t = r->t,
     .policy = g_strdup (r->policy),
@@ -82,7 +84,7 @@ on_lifecycle (void *user, const AmsLifecycleRecord *r)
   g_array_append_val (rows, row);
 }
 
-static const char *const resource_names[] = { "IMAGE", "AMI", "SNAPSHOT", "CONTAINER" };
+static const char *const resource_names[] = { "IMAGE", "AMI", "SNAPSHOT", "CONTAINER", "POLICY" };
 static const char *const status_names[] = { "SUCCESS", "FAILED", "SKIPPED" };
 
 static void
@@ -134,7 +136,9 @@ run_full (const char *text, const AmsOverride *ov, guint n, uint64_t seed, int l
   run->e = ams_engine_new (sc, run->w, seed, 0);
   run->rows = g_array_new (FALSE, TRUE, sizeof (Row));
   g_array_set_clear_func (run->rows, row_clear);
-  AmsRecorder rec = { .lifecycle = on_lifecycle, .user = run->rows };
+  run->executions = g_array_new (FALSE, TRUE, sizeof (Row));
+  g_array_set_clear_func (run->executions, row_clear);
+  AmsRecorder rec = { .lifecycle = on_lifecycle, .user = run };
   ams_engine_set_recorder (run->e, &rec);
   if (lifecycle >= 0)
     ams_engine_set_lifecycle (run->e, lifecycle != 0);
@@ -155,6 +159,7 @@ run_free (Run *run)
   if (run == NULL)
     return;
   g_array_unref (run->rows);
+  g_array_unref (run->executions);
   ams_engine_free (run->e);
   ams_world_free (run->w);
   ams_scenario_free (run->sc);
@@ -1664,6 +1669,157 @@ test_lc_selection_by_tags (void)
     CU_ASSERT_STRING_EQUAL (g_array_index (run->rows, Row, i).pipeline, "tagged");
 }
 
+/* ---- 20. container images and their repository's tag --------------------------------- */
+
+/* DOMAIN.md §6: container images (ECR) can be deleted by lifecycle only in
+ * a repository tagged LifecycleExecutionAccess: EC2 Image Builder. Two
+ * container recipes build daily at 01:00 (days 0..3), one into a tagged
+ * repository, one into an untagged one; a CONTAINER_IMAGE policy keeps 2.
+ * At the runs of days 2 and 3 (COUNT 2 over days 0..r) the tagged
+ * repository loses day r-2's image (2 deletions in all); the untagged one
+ * fails for every image beyond the newest two (1 at run 2, 2 at run 3: 3
+ * failures), and its images stay. */
+static const char containers[] =
+  HEAD ("3d4h")
+  "regions: [{name: us-east-1}]\n"
+  "accounts:\n"
+  OWNER
+  "    ecr_repositories:\n"
+  "      - {name: golden/app, tags: {LifecycleExecutionAccess: EC2 Image Builder}}\n"
+  "      - {name: golden/closed, tags: {team: platform}}\n"
+  "pipelines:\n"
+  "  - name: app\n"
+  "    account: \"111111111111\"\n"
+  "    region: us-east-1\n"
+  "    schedule: {scheduleExpression: \"cron(0 1 * * ? *)\", "
+  "pipelineExecutionStartCondition: EXPRESSION_MATCH_ONLY}\n"
+  "    recipe: {name: app, version: 1.0.0, target_repository: golden/app}\n"
+  "    build_time: 10m\n"
+  "    test_time: 0s\n"
+  "  - name: closed\n"
+  "    account: \"111111111111\"\n"
+  "    region: us-east-1\n"
+  "    schedule: {scheduleExpression: \"cron(0 1 * * ? *)\", "
+  "pipelineExecutionStartCondition: EXPRESSION_MATCH_ONLY}\n"
+  "    recipe: {name: closed, version: 1.0.0, target_repository: golden/closed}\n"
+  "    build_time: 10m\n"
+  "    test_time: 0s\n"
+  "lifecycle_policies:\n"
+  "  - account: \"111111111111\"\n"
+  "    region: us-east-1\n"
+  "    name: keep-two\n"
+  "    executionRole: EC2ImageBuilderLifecycleExecutionRole\n"
+  "    resourceType: CONTAINER_IMAGE\n"
+  "    resourceSelection: {recipes: [{name: app, semanticVersion: 1.x.x}, "
+  "{name: closed, semanticVersion: 1.x.x}]}\n"
+  "    policyDetails:\n"
+  "      - action: {type: DELETE, includeResources: {containers: true}}\n"
+  "        filter: {type: COUNT, value: 2}\n"
+  SIMULATION;
+
+static void
+test_lc_container_repository_tag (void)
+{
+  g_autoptr (Run) run = run_with (containers, NULL, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (run);
+  dump ("containers", run);
+  const AmsResults *r = run->r;
+  CU_ASSERT_EQUAL (r->images_available, 8);
+  CU_ASSERT_EQUAL (r->amis, 0); /* container recipes make no AMIs */
+  CU_ASSERT_DOUBLE_EQUAL (r->storage_gib_max, 0.0, 1e-12);
+  CU_ASSERT_EQUAL (r->lc_deleted, 2);
+  CU_ASSERT_EQUAL (r->lc_failed, 3);
+  CU_ASSERT_EQUAL (r->failures_by_cause[AMS_CAUSE_ECR_REPOSITORY_TAG_MISSING], 3);
+  CU_ASSERT_EQUAL (r->lc_runs_failed, 2);
+  CU_ASSERT_EQUAL (count_rows (run, (Want) { AMS_LC_RESOURCE_CONTAINER, "1.0.0/1", "DELETE", OK, "", NULL, NULL, RUN_PLUS (2, 1) }), 1);
+  CU_ASSERT_EQUAL (count_rows (run, (Want) { AMS_LC_RESOURCE_CONTAINER, "1.0.0/2", "DELETE", OK, "", NULL, NULL, RUN_PLUS (3, 1) }), 1);
+  CU_ASSERT_EQUAL (count_rows (run, (Want) { AMS_LC_RESOURCE_CONTAINER, NULL, "DELETE", FAILED, "ecr_repository_tag_missing", NULL, NULL, -1 }), 3);
+  CU_ASSERT_EQUAL (count_rows (run, (Want) { IMG, NULL, "DELETE", FAILED, "the container image was not deleted", NULL, NULL, -1 }), 3);
+  /* the resource id names the repository and the version */
+  Want ok = { AMS_LC_RESOURCE_CONTAINER, "1.0.0/1", "DELETE", OK, "", NULL, NULL, -1 };
+  for (guint i = 0; i < run->rows->len; i++)
+    {
+      const Row *w = &g_array_index (run->rows, Row, i);
+      if (row_matches (w, &ok))
+        CU_ASSERT_STRING_EQUAL (w->resource_id, "golden/app:1.0.0/1");
+    }
+}
+
+/* ---- 21. a snapshot another AMI uses ------------------------------------------------ */
+
+/* DOMAIN.md §6: a snapshot is deleted only when no other AMI uses it.
+ * Daily images (days 0..2) with one 10 GiB AMI each (day d's registered at
+ * d·24h + 1h10). At 26h register_image makes another AMI on the snapshot of
+ * the newest AMI there, day 1's. COUNT 1 deletes day 0's image at the run
+ * of day 1 (its snapshot too) and day 1's at the run of day 2: its AMI is
+ * deregistered, its snapshot SKIPPED "in use by another AMI". At the end:
+ * day 2's AMI and the other one, 20 GiB. */
+static void
+test_lc_snapshot_in_use (void)
+{
+  g_autofree char *text = g_strconcat (HEAD ("2d4h"),
+    "regions: [{name: us-east-1}]\n"
+    "accounts:\n" OWNER
+    "pipelines:\n" PIPELINE ("golden", "golden", "1.0.0", "1", "*") HOME_ONLY
+    "lifecycle_policies:\n" POLICY ("keep-one", "golden", "1.x.x") DELETE_ALL
+    "        filter: {type: COUNT, value: 1}\n"
+    "events:\n"
+    "  - {at: 26h, action: register_image, pipeline: golden}\n"
+    SIMULATION, NULL);
+  g_autoptr (Run) run = run_with (text, NULL, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (run);
+  dump ("snapshot in use", run);
+  const AmsResults *r = run->r;
+  CU_ASSERT_EQUAL (count_rows (run, (Want) { SNAP, "1.0.0/1", "DELETE", OK, "", NULL, NULL, RUN_PLUS (1, 2) }), 1);
+  CU_ASSERT_EQUAL (count_rows (run, (Want) { AMI, "1.0.0/2", "DELETE", OK, "", NULL, NULL, RUN_PLUS (2, 1) }), 1);
+  CU_ASSERT_EQUAL (count_rows (run, (Want) { SNAP, "1.0.0/2", "DELETE", SKIPPED, "in use by another AMI", NULL, NULL, RUN_PLUS (2, 2) }), 1);
+  CU_ASSERT_EQUAL (r->lc_snapshots_deleted, 1);
+  CU_ASSERT_EQUAL (r->lc_deleted, 2);
+  CU_ASSERT_EQUAL (r->amis, 2);
+  CU_ASSERT_DOUBLE_EQUAL (r->storage_gib, 2 * GIB10, 1e-9);
+}
+
+/* ---- 22. the executions' own rows, and a missing execution role -------------------- */
+
+/* DOMAIN.md §6: the execution is FAILED if any resource failed. Every
+ * execution ends with a row of its own (resource POLICY), SUCCESS or
+ * FAILED. Without its execution role a policy cannot run at all: each
+ * daily execution fails at once (lifecycle_role_missing), touching nothing. */
+static void
+test_lc_execution_rows (void)
+{
+  g_autoptr (Run) run = run_with (cross_account, NULL, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (run);
+  CU_ASSERT_EQUAL (run->executions->len, run->r->lc_runs);
+  guint failed = 0;
+  for (guint i = 0; i < run->executions->len; i++)
+    {
+      const Row *w = &g_array_index (run->executions, Row, i);
+      failed += w->status == FAILED;
+      CU_ASSERT_STRING_EQUAL (w->policy, "one-day");
+    }
+  CU_ASSERT_EQUAL (failed, run->r->lc_runs_failed);
+  CU_ASSERT_TRUE (failed > 0);
+
+  g_autofree char *text = g_strconcat (HEAD ("2d4h"),
+    "regions: [{name: us-east-1}]\n"
+    "accounts:\n"
+    "  - id: \"111111111111\"\n"
+    "pipelines:\n" PIPELINE ("golden", "golden", "1.0.0", "1", "*") HOME_ONLY
+    "lifecycle_policies:\n" POLICY ("keep-one", "golden", "1.x.x") DELETE_ALL
+    "        filter: {type: COUNT, value: 1}\n"
+    SIMULATION, NULL);
+  g_autoptr (Run) norole = run_with (text, NULL, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (norole);
+  CU_ASSERT_EQUAL (norole->r->lc_runs, 3);
+  CU_ASSERT_EQUAL (norole->r->lc_runs_failed, 3);
+  CU_ASSERT_EQUAL (norole->r->lc_deleted, 0);
+  CU_ASSERT_EQUAL (norole->rows->len, 0);
+  CU_ASSERT_EQUAL (norole->executions->len, 3);
+  CU_ASSERT_EQUAL (norole->r->failures_by_cause[AMS_CAUSE_LIFECYCLE_ROLE_MISSING], 3);
+  CU_ASSERT_EQUAL (norole->r->amis, 3);
+}
+
 /* ---- the table ------------------------------------------------------------- */
 
 static const AmsTestCase cases[] = {
@@ -1689,6 +1845,9 @@ static const AmsTestCase cases[] = {
   { "test_lc_ami_quota_counts_recycle_bin", test_lc_ami_quota_counts_recycle_bin },
   { "test_lc_two_policies_same_images", test_lc_two_policies_same_images },
   { "test_lc_selection_by_tags", test_lc_selection_by_tags },
+  { "test_lc_container_repository_tag", test_lc_container_repository_tag },
+  { "test_lc_snapshot_in_use", test_lc_snapshot_in_use },
+  { "test_lc_execution_rows", test_lc_execution_rows },
   { NULL, NULL },
 };
 
