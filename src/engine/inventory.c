@@ -481,8 +481,9 @@ launch (AmsKernel *k, void *data, uint64_t arg)
   Consumer *c = data;
   AmsEngine *e = c->e;
   AmsTime now = ams_kernel_now (k);
-  ams_kernel_schedule_in (k, ams_engine_draw (&c->gap, c->rng), AMS_PRIORITY_DEFAULT, launch, c,
-                          0);
+  AmsTime next = now + ams_engine_draw (&c->gap, c->rng);
+  if (next <= e->sc->horizon) /* consumers belong to the horizon, not to a drain */
+    ams_kernel_schedule (k, next, AMS_PRIORITY_DEFAULT, launch, c, 0);
   e->res.launches++;
   if (c->pinned == NULL || now >= c->next_refresh)
     {

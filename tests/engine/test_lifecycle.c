@@ -1287,6 +1287,14 @@ test_lc_launches (void)
   g_autofree char *t1 = fleet (disable, "7d", sharer);
   g_autoptr (Run) dis = run_with (t1, NULL, 0);
   CU_ASSERT_PTR_NOT_NULL_FATAL (dis);
+
+  /* with simulation.drain, consumers stop at the horizon (the run ends
+   * instead of launching for ever) and launch exactly as without it */
+  AmsOverride drain[] = { { "simulation.drain", "true", "test" } };
+  g_autoptr (Run) drained = run_with (t1, drain, G_N_ELEMENTS (drain));
+  CU_ASSERT_PTR_NOT_NULL_FATAL (drained);
+  CU_ASSERT_EQUAL (drained->r->launches, dis->r->launches);
+  CU_ASSERT_TRUE (drained->r->end <= drained->sc->horizon + AMS_HOURS (1));
   dump ("pinned, disabled", dis);
   assert_launches_add_up (dis->r);
   CU_ASSERT (dis->r->launches_no_ami > 0);
