@@ -201,6 +201,17 @@ struct AmsEngine
 /* ---- shared helpers (engine.c) ---- */
 
 gsl_rng *ams_engine_stream (AmsEngine *e, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* The key of an (account, region) in e->pool_index and like tables. */
+static inline gsize
+ams_engine_place_key (const AmsEngine *e, const AmsAccount *account, const AmsRegion *region)
+{
+  return (gsize) account->index * ams_world_n_regions (e->w) + region->index + 1;
+}
+
+/* The pipeline named so (resolved by the loader: never NULL for a name the
+ * scenario uses). */
+Pipeline *ams_engine_pipeline (AmsEngine *e, const char *name);
+
 /* Reports the pool's state (its slots and its storage) to the recorder. */
 void ams_engine_sample_pool (EnginePool *ep);
 void ams_engine_count_failure (AmsEngine *e, AmsCause cause, const AmsRegion *region,

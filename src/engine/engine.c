@@ -88,7 +88,7 @@ copy_limit (const AmsScenario *sc, const AmsAccount *account, const AmsRegion *r
 static EnginePool *
 pool_for (AmsEngine *e, GHashTable *index, const AmsAccount *account, const AmsRegion *region)
 {
-  gsize key = (gsize) account->index * ams_world_n_regions (e->w) + region->index + 1;
+  gsize key = ams_engine_place_key (e, account, region);
   EnginePool *ep = g_hash_table_lookup (index, GSIZE_TO_POINTER (key));
   if (ep != NULL)
     return ep;
@@ -1158,8 +1158,8 @@ retry_image (AmsEngine *e, Pipeline *p)
   output_done (e, img);
 }
 
-static Pipeline *
-pipeline_named (AmsEngine *e, const char *name)
+Pipeline *
+ams_engine_pipeline (AmsEngine *e, const char *name)
 {
   for (guint i = 0; i < e->n_pipelines; i++)
     if (strcmp (e->pipelines[i].sc->name, name) == 0)
@@ -1219,16 +1219,16 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
       ams_world_move_account (w, account, ams_world_find_org_node (w, ev->to.value));
       break;
     case AMS_SC_EV_DEPENDENCY_UPDATE:
-      pipeline_named (e, ev->pipeline.value)->updates_pending = TRUE;
+      ams_engine_pipeline (e, ev->pipeline.value)->updates_pending = TRUE;
       return;
     case AMS_SC_EV_RETRY_IMAGE:
-      retry_image (e, pipeline_named (e, ev->pipeline.value));
+      retry_image (e, ams_engine_pipeline (e, ev->pipeline.value));
       return;
     case AMS_SC_EV_SET_DISTRIBUTION:
       {
         /* new images use the new configuration; those distributing keep
          * theirs (their copies point into the old targets, kept alive) */
-        Pipeline *p = pipeline_named (e, ev->pipeline.value);
+        Pipeline *p = ams_engine_pipeline (e, ev->pipeline.value);
         p->consecutive_failures = 0; /* an update resets the count (AWS) */
         g_ptr_array_add (e->retired, p->targets);
         for (guint j = 0; j < p->n_entries; j++)

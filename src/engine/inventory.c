@@ -442,7 +442,7 @@ may_launch (Consumer *c, const Ami *a)
 static EnginePool *
 pool_at (AmsEngine *e, const AmsAccount *account, const AmsRegion *region)
 {
-  gsize key = (gsize) account->index * ams_world_n_regions (e->w) + region->index + 1;
+  gsize key = ams_engine_place_key (e, account, region);
   return g_hash_table_lookup (e->pool_index, GSIZE_TO_POINTER (key));
 }
 
@@ -545,10 +545,7 @@ consumers_setup (AmsEngine *e)
   for (guint i = 0; i < sc->launches->len; i++)
     {
       const AmsScLaunches *l = sc->launches->pdata[i];
-      Pipeline *p = NULL;
-      for (guint j = 0; j < e->n_pipelines && p == NULL; j++)
-        if (strcmp (e->pipelines[j].sc->name, l->pipeline.value) == 0)
-          p = &e->pipelines[j];
+      Pipeline *p = ams_engine_pipeline (e, l->pipeline.value);
       const AmsRegion *region = ams_world_find_region (e->w, l->region.value);
       g_assert (p != NULL && region != NULL); /* resolved by the loader */
       g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
@@ -644,15 +641,6 @@ ams_inv_free (AmsEngine *e)
   e->inv = NULL;
 }
 
-static Pipeline *
-pipeline_named (AmsEngine *e, const char *name)
-{
-  for (guint i = 0; i < e->n_pipelines; i++)
-    if (strcmp (e->pipelines[i].sc->name, name) == 0)
-      return &e->pipelines[i];
-  return NULL;
-}
-
 void
 ams_inv_event (AmsEngine *e, const AmsScEvent *ev)
 {
@@ -662,7 +650,7 @@ ams_inv_event (AmsEngine *e, const AmsScEvent *ev)
         ams_lc_set_status (e, ev);
       return;
     }
-  Pipeline *p = pipeline_named (e, ev->pipeline.value);
+  Pipeline *p = ams_engine_pipeline (e, ev->pipeline.value);
   g_assert (p != NULL && e->inv != NULL); /* resolved by the loader; kept for these events */
   AmsTime now = ams_kernel_now (e->k);
   if (ev->kind == AMS_SC_EV_RESTORE_IMAGE)

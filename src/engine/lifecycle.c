@@ -700,7 +700,7 @@ ams_lc_setup (AmsEngine *e)
           const AmsScLcRule *r = sc->rules->pdata[j];
           pol->rules[r->action] = r;
         }
-      gsize key = (gsize) pol->account->index * ams_world_n_regions (e->w) + pol->region->index + 1;
+      gsize key = ams_engine_place_key (e, pol->account, pol->region);
       pol->slots = g_hash_table_lookup (inv->update_slots, GSIZE_TO_POINTER (key));
       if (pol->slots == NULL)
         {
