@@ -1,7 +1,8 @@
 /* amisim's entry point: it only parses arguments and calls a command.
  *
  *   amisim [run] [SCENARIO] [--seed N] [--horizon D] [--set PATH=VALUE]…
- *                            [--out DIR] [--json] [--quiet]
+ *                            [--out DIR] [--json] [--quiet] [--replications N]
+ *                            [--threads N] [--trace FILE [--trace-… …]] [--narrate]
  *   amisim validate SCENARIO… [--set PATH=VALUE]… [--json] [--quiet]
  *   amisim explain [SCENARIO] [--set PATH=VALUE]… [--json] [--quiet]
  *   amisim policy eval FILE [--json]
@@ -124,8 +125,11 @@ cmd_run (int argc, char **argv)
   g_autoptr (GArray) overrides = g_array_new (FALSE, TRUE, sizeof (AmsOverride));
   g_array_set_clear_func (overrides, override_clear);
   Collect collect = { .overrides = overrides, .command = "run" };
-  g_autofree char *out = NULL;
-  gboolean json = FALSE, quiet = FALSE;
+  g_autofree char *out = NULL, *trace = NULL;
+  g_auto (GStrv) trace_accounts = NULL, trace_regions = NULL, trace_images = NULL,
+                 trace_kinds = NULL;
+  gboolean json = FALSE, quiet = FALSE, narrate = FALSE;
+  gint replications = 1, threads = 1;
 
   GOptionEntry entries[] = {
     { "seed", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
@@ -139,6 +143,22 @@ cmd_run (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print summary.json on stdout instead of the table",
       NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing on stdout", NULL },
+    { "replications", 0, 0, G_OPTION_ARG_INT, &replications,
+      "Independent replications; numbers become means with 95% intervals", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+      "Run replications on N threads (results do not depend on N)", "N" },
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace,
+      "Write every simulation event as JSON Lines to FILE", "FILE" },
+    { "trace-account", 0, 0, G_OPTION_ARG_STRING_ARRAY, &trace_accounts,
+      "Trace only events of this account; repeatable", "ID" },
+    { "trace-region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &trace_regions,
+      "Trace only events in this region; repeatable", "REGION" },
+    { "trace-image", 0, 0, G_OPTION_ARG_STRING_ARRAY, &trace_images,
+      "Trace only events of this pipeline's images; repeatable", "PIPELINE" },
+    { "trace-kind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &trace_kinds,
+      "Trace only events of this kind; repeatable", "KIND" },
+    { "narrate", 0, 0, G_OPTION_ARG_NONE, &narrate,
+      "Tell the story of the run on stdout, for teaching and demos", NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("[SCENARIO]");
@@ -155,6 +175,12 @@ cmd_run (int argc, char **argv)
     return misuse ("run", "expected at most one scenario file, got %d", argc - 1);
   if (out != NULL && out[0] == '\0')
     return misuse ("run", "--out needs a folder name");
+  if (trace != NULL && trace[0] == '\0')
+    return misuse ("run", "--trace needs a file name");
+  if (replications < 1)
+    return misuse ("run", "--replications must be at least 1, got %d", replications);
+  if (threads < 1)
+    return misuse ("run", "--threads must be at least 1, got %d", threads);
 
   AmsRunOptions opt = {
     .scenario = argc == 2 ? argv[1] : NULL,
@@ -163,6 +189,14 @@ cmd_run (int argc, char **argv)
     .n_overrides = overrides->len,
     .json = json,
     .quiet = quiet,
+    .replications = (guint) replications,
+    .threads = (guint) threads,
+    .trace = trace,
+    .trace_accounts = (const char *const *) trace_accounts,
+    .trace_regions = (const char *const *) trace_regions,
+    .trace_images = (const char *const *) trace_images,
+    .trace_kinds = (const char *const *) trace_kinds,
+    .narrate = narrate,
   };
   return ams_cli_run (&opt);
 }

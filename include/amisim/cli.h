@@ -31,7 +31,15 @@ typedef struct
   const AmsOverride *overrides;  /* --seed, --horizon, --set, in order given */
   guint n_overrides;
   gboolean json;                 /* summary JSON on stdout instead of the table */
-  gboolean quiet;                /* nothing on stdout */
+  gboolean quiet;                /* nothing on stdout (and no progress bar) */
+  guint replications;            /* --replications, >= 1 (0 is taken as 1) */
+  guint threads;                 /* --threads, >= 1 (0 is taken as 1) */
+  const char *trace;             /* --trace FILE: kernel events as JSON Lines, or NULL */
+  const char *const *trace_accounts; /* --trace-account, NULL-terminated, or NULL: all */
+  const char *const *trace_regions;  /* --trace-region */
+  const char *const *trace_images;   /* --trace-image: pipeline names */
+  const char *const *trace_kinds;    /* --trace-kind: event kinds */
+  gboolean narrate;              /* --narrate: the story of the run on stdout */
 } AmsRunOptions;
 
 /* `amisim run`. Messages go to stderr, results to stdout. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "amisim/cli.h"
+#include "cli/cli-private.h"
 #include "amisim/engine.h"
 #include "amisim/report.h"
 #include "amisim/world.h"
@@ -130,6 +131,12 @@ ams_cli_run (const AmsRunOptions *opt)
                                   sc->sim.timeseries_max_rows);
     }
 
+  g_autoptr (AmsObservers) observers = ams_cli_observers_new (opt, sc, &error);
+  if (observers == NULL && error != NULL)
+    {
+      fprintf (stderr, "amisim: %s\n", error->message);
+      return AMS_EXIT_BAD_INPUT;
+    }
   gint64 t0 = g_get_monotonic_time ();
   g_autoptr (AmsWorld) world = ams_world_new (sc);
   g_autoptr (AmsEngine) engine = ams_engine_new (sc, world, sc->seed, 0);
@@ -139,7 +146,13 @@ ams_cli_run (const AmsRunOptions *opt)
       ams_csv_recorder_bind (csv, &rec);
       ams_engine_set_recorder (engine, &rec);
     }
+  ams_cli_observers_attach (observers, engine);
   ams_engine_run (engine);
+  if (!ams_cli_observers_finish (observers, &error))
+    {
+      fprintf (stderr, "amisim: %s\n", error->message);
+      return AMS_EXIT_FAILURE;
+    }
   if (sc->sim.lifecycle_compare)
     {
       /* the same run without lifecycle: same seed, same streams, so every
@@ -148,6 +161,21 @@ ams_cli_run (const AmsRunOptions *opt)
       g_autoptr (AmsWorld) base_world = ams_world_new (sc);
       g_autoptr (AmsEngine) base = ams_engine_new (sc, base_world, sc->seed, 0);
       ams_engine_set_lifecycle (base, FALSE);
+      /* its storage over time, for the plot with and without lifecycle */
+      g_autoptr (AmsCsvRecorder) base_csv = NULL;
+      if (od != NULL)
+        {
+          FILE *series = ams_outdir_create (od, "timeseries-without-lifecycle.csv", &error);
+          if (series == NULL)
+            {
+              fprintf (stderr, "amisim: %s\n", error->message);
+              return AMS_EXIT_FAILURE;
+            }
+          base_csv = ams_csv_recorder_new (NULL, NULL, series, NULL, sc->sim.timeseries_max_rows);
+          AmsRecorder rec;
+          ams_csv_recorder_bind (base_csv, &rec);
+          ams_engine_set_recorder (base, &rec);
+        }
       ams_engine_run (base);
       ams_engine_compare (engine, ams_engine_results (base));
     }
