@@ -6,6 +6,9 @@
  *   amisim validate SCENARIO… [--set PATH=VALUE]… [--json] [--quiet]
  *   amisim explain [SCENARIO] [--set PATH=VALUE]… [--json] [--quiet]
  *   amisim policy eval FILE [--json]
+ *   amisim plot OUTDIR [--format png|svg|both] [--quiet]
+ *   amisim sweep SCENARIO --set PATH=V1,V2,… [--set …]… [--replications N]
+ *                [--threads N] [--seed N] [--horizon D] [--out DIR] [--json] [--quiet]
  *
  * Any misuse prints a usage line and a hint on stderr and exits 2. */
 #include <locale.h>
@@ -26,6 +29,10 @@ static const char usage_text[] =
   "  explain [SCENARIO]   permission preflight: every copy, share and launch template\n"
   "                       update that would fail, and why (exit 3 when any would)\n"
   "  policy eval FILE     one IAM authorization decision: Allow, ImplicitDeny or ExplicitDeny\n"
+  "  plot OUTDIR          render the plots of a finished run --out OUTDIR into OUTDIR/plots\n"
+  "  sweep SCENARIO --set PATH=V1,V2,…\n"
+  "                       run every combination of the values, with common random\n"
+  "                       numbers, and compare them\n"
   "  help [COMMAND]       show this text, or a command's options\n"
   "\n"
   "Options: --help, --version; 'amisim COMMAND --help' lists a command's options.\n"
@@ -47,6 +54,8 @@ misuse (const char *command, const char *fmt, ...)
       const char *usage = strcmp (command, "validate") == 0      ? "validate [OPTION…] SCENARIO…"
                           : strcmp (command, "explain") == 0     ? "explain [OPTION…] [SCENARIO]"
                           : strcmp (command, "policy eval") == 0 ? "policy eval [OPTION…] FILE"
+                          : strcmp (command, "plot") == 0        ? "plot [OPTION…] OUTDIR"
+                          : strcmp (command, "sweep") == 0       ? "sweep [OPTION…] SCENARIO"
                                                                  : "run [OPTION…] [SCENARIO]";
       fprintf (stderr, "Usage: amisim %s\nTry 'amisim %s --help'.\n", usage, command);
     }
@@ -318,6 +327,109 @@ cmd_policy (int argc, char **argv)
   return ams_cli_policy_eval (&opt);
 }
 
+static int
+cmd_plot (int argc, char **argv)
+{
+  g_autofree char *format = NULL;
+  gboolean quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+      "Pictures to draw: png, svg or both (the default)", "FORMAT" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+      "Print nothing on stdout and no notes on skipped plots", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("OUTDIR");
+  g_option_context_set_summary (ctx,
+    "Renders the plots of a finished 'amisim run --out OUTDIR' (or 'amisim sweep --out\n"
+    "OUTDIR') with gnuplot into OUTDIR/plots/, replaced whole: copies-timeline, pool-queues,\n"
+    "completion-cdf, failures, storage, sweep; a plot whose input is missing or empty is\n"
+    "skipped with a note on stderr. The scripts are amisim's plots/ folder, or\n"
+    "$AMISIM_PLOTS_DIR.\n"
+    "Exit codes: 0 ok, 1 gnuplot missing or failed, 2 OUTDIR is not a run's output.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_set_prgname ("amisim plot");
+  if (!parse_options (ctx, &argc, &argv, "plot"))
+    return AMS_EXIT_BAD_INPUT;
+  if (argc != 2)
+    return misuse ("plot", "expected one output folder, got %d", argc - 1);
+  AmsPlotFormat formats = AMS_PLOT_BOTH;
+  if (format != NULL && strcmp (format, "png") == 0)
+    formats = AMS_PLOT_PNG;
+  else if (format != NULL && strcmp (format, "svg") == 0)
+    formats = AMS_PLOT_SVG;
+  else if (format != NULL && strcmp (format, "both") != 0)
+    return misuse ("plot", "--format expects png, svg or both, got '%s'", format);
+  AmsPlotOptions opt = { .dir = argv[1], .formats = formats, .quiet = quiet };
+  return ams_cli_plot (&opt);
+}
+
+static int
+cmd_sweep (int argc, char **argv)
+{
+  g_autoptr (GArray) overrides = g_array_new (FALSE, TRUE, sizeof (AmsOverride));
+  g_array_set_clear_func (overrides, override_clear);
+  Collect collect = { .overrides = overrides, .command = "sweep" };
+  g_autofree char *out = NULL;
+  gboolean json = FALSE, quiet = FALSE;
+  gint replications = 1, threads = 1;
+  GOptionEntry entries[] = {
+    { "set", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+      "An axis PATH=V1,V2,… (the values to sweep), or a value for every point PATH=VALUE; "
+      "repeatable", "PATH=V1,V2,…" },
+    { "replications", 0, 0, G_OPTION_ARG_INT, &replications,
+      "Replications of each point; numbers become means with 95% intervals", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+      "Run on N threads (results do not depend on N)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+      "Master seed of every point (overrides the scenario's seed)", "N" },
+    { "horizon", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+      "Simulated length, e.g. 14d (overrides the scenario's horizon)", "DUR" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out,
+      "Write sweep.csv and summary.json into this folder (created if needed)", "DIR" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      "Print the sweep's summary.json on stdout instead of the table", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing on stdout", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("SCENARIO");
+  g_option_context_set_summary (ctx,
+    "Runs the scenario at every combination of the values of its axes (the first axis\n"
+    "varies slowest). A --set whose value has commas is an axis; a value that itself\n"
+    "holds a comma cannot be swept. Every point uses the same seed and replication\n"
+    "numbers (common random numbers), so differences between points come from the axes;\n"
+    "the table says which differences from the first point are significant (paired t).\n"
+    "Exit codes: 0 ok, 1 the outputs could not be written, 2 bad input.");
+  GOptionGroup *group = g_option_group_new ("sweep", "sweep options", "sweep options",
+                                            &collect, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_context_set_main_group (ctx, group);
+  g_set_prgname ("amisim sweep");
+  if (!parse_options (ctx, &argc, &argv, "sweep"))
+    return AMS_EXIT_BAD_INPUT;
+  if (argc < 2)
+    return misuse ("sweep", "expected a scenario file");
+  if (argc > 2)
+    return misuse ("sweep", "expected one scenario file, got %d", argc - 1);
+  if (out != NULL && out[0] == '\0')
+    return misuse ("sweep", "--out needs a folder name");
+  if (replications < 1)
+    return misuse ("sweep", "--replications must be at least 1, got %d", replications);
+  if (threads < 1)
+    return misuse ("sweep", "--threads must be at least 1, got %d", threads);
+  AmsSweepOptions opt = {
+    .scenario = argv[1],
+    .out = out,
+    .overrides = (const AmsOverride *) overrides->data,
+    .n_overrides = overrides->len,
+    .replications = (guint) replications,
+    .threads = (guint) threads,
+    .json = json,
+    .quiet = quiet,
+  };
+  return ams_cli_sweep (&opt);
+}
+
 typedef struct
 {
   const char *name;
@@ -329,6 +441,8 @@ static const Command commands[] = {
   { "validate", cmd_validate },
   { "explain", cmd_explain },
   { "policy", cmd_policy },
+  { "plot", cmd_plot },
+  { "sweep", cmd_sweep },
 };
 
 static const Command *

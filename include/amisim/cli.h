@@ -42,8 +42,32 @@ typedef struct
   gboolean narrate;              /* --narrate: the story of the run on stdout */
 } AmsRunOptions;
 
-/* `amisim run`. Messages go to stderr, results to stdout. */
+/* `amisim run`. Messages go to stderr, results to stdout. With
+ * replications > 1 the summary, the table, pools.csv, failures.csv and
+ * storage.csv give means over the replications (report.h); the streamed
+ * CSVs (images, copies, timeseries, lifecycle) and the observers (trace,
+ * narration, progress) are replication 0's. */
 int ams_cli_run (const AmsRunOptions *opt);
+
+typedef struct
+{
+  const char *scenario;          /* file (required) */
+  const char *out;               /* folder for sweep.csv and summary.json, or NULL */
+  const AmsOverride *overrides;  /* --seed, --horizon, --set, in the order given; a --set
+                                    whose value has a comma is an axis: its values are
+                                    the comma-separated parts */
+  guint n_overrides;
+  guint replications;            /* per point, >= 1 (0 is taken as 1) */
+  guint threads;                 /* >= 1 (0 is taken as 1) */
+  gboolean json;                 /* the sweep's summary.json on stdout instead of the table */
+  gboolean quiet;                /* nothing on stdout */
+} AmsSweepOptions;
+
+/* `amisim sweep`: every point of the cartesian product of the axes (the
+ * first axis varies slowest), each with the same seed and replication
+ * numbers (common random numbers). Every point's scenario is checked before
+ * any runs. 0 ok, 1 outputs not written, 2 bad input. */
+int ams_cli_sweep (const AmsSweepOptions *opt);
 
 typedef struct
 {
@@ -80,6 +104,28 @@ typedef struct
 
 /* `amisim policy eval FILE`: prints the decision; 0, or 2 on bad input. */
 int ams_cli_policy_eval (const AmsPolicyEvalOptions *opt);
+
+/* Which pictures `amisim plot` draws (a bit set). */
+typedef enum
+{
+  AMS_PLOT_PNG = 1 << 0,
+  AMS_PLOT_SVG = 1 << 1,
+  AMS_PLOT_BOTH = AMS_PLOT_PNG | AMS_PLOT_SVG,
+} AmsPlotFormat;
+
+typedef struct
+{
+  const char *dir;        /* a finished `run --out` or `sweep --out` folder */
+  AmsPlotFormat formats;  /* 0 is taken as AMS_PLOT_BOTH */
+  gboolean quiet;         /* nothing on stdout, no notes on skipped plots */
+} AmsPlotOptions;
+
+/* `amisim plot OUTDIR`: renders the plots whose inputs OUTDIR holds into
+ * OUTDIR/plots/ (replaced whole, or left as it was) with gnuplot and the
+ * scripts of $AMISIM_PLOTS_DIR or amisim's plots/ folder; prints the files
+ * written. 0 ok; 2 OUTDIR is not a run's output; 1 gnuplot is missing or
+ * failed (its messages on stderr) or the folder cannot be written. */
+int ams_cli_plot (const AmsPlotOptions *opt);
 
 /* Loads a scenario (or the built-in default when `file` is NULL); on bad
  * input prints the errors on stderr and returns NULL. */

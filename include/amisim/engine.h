@@ -25,6 +25,7 @@
 #include "amisim/records.h"
 #include "amisim/results.h"
 #include "amisim/scenario.h"
+#include "amisim/trace.h"
 #include "amisim/world.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsEngine, ams_engine_free)
  * call before ams_engine_run. NULL: none. */
 void ams_engine_set_recorder (AmsEngine *e, const AmsRecorder *r);
 
+/* Calls `t` at every simulation event (trace.h) as the run goes; call
+ * before ams_engine_run. NULL: none (the default). */
+void ams_engine_set_tracer (AmsEngine *e, const AmsTracer *t);
+
+/* Calls `fn` every `every` kernel events (> 0) while the run goes; call
+ * before ams_engine_run. NULL: none (the default). */
+void ams_engine_set_progress (AmsEngine *e, uint64_t every, AmsProgressFn fn, void *user);
+
 /* Whether the scenario's lifecycle policies run (default:
  * simulation.lifecycle.enabled); call before ams_engine_run. */
 void ams_engine_set_lifecycle (AmsEngine *e, gboolean enabled);
@@ -56,5 +65,10 @@ void ams_engine_run (AmsEngine *e);
 
 /* The results, valid after ams_engine_run until the engine is freed. */
 const AmsResults *ams_engine_results (const AmsEngine *e);
+
+/* Moves the results out of the engine into `out` (clear it with
+ * ams_results_clear), detached: they outlive the engine, its world and its
+ * scenario. After ams_engine_run (and ams_engine_compare, if any). */
+void ams_engine_take_results (AmsEngine *e, AmsResults *out);
 
 G_END_DECLS

@@ -85,6 +85,14 @@ uint64_t ams_kernel_run_until (AmsKernel *k, AmsTime until);
  * makes the next run_until return at once without running anything. */
 void ams_kernel_stop (AmsKernel *k);
 
+/* Called between two events (see ams_kernel_set_tick). */
+typedef void (*AmsKernelTickFn) (AmsKernel *k, void *user);
+
+/* Calls fn(k, user) after every `every` events run (every > 0), between
+ * two events, e.g. for a progress display; NULL fn: none (the default).
+ * When none is set the run pays one comparison per event. */
+void ams_kernel_set_tick (AmsKernel *k, uint64_t every, AmsKernelTickFn fn, void *user);
+
 /* Events run since the kernel was created. */
 uint64_t ams_kernel_events_run (const AmsKernel *k);
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include "amisim/records.h"
 #include "amisim/results.h"
+#include "amisim/scenario.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,49 @@ GString *ams_report_summary_json (const AmsResults *r, const AmsRunInfo *info);
 
 /* The readable table printed on stdout. Free with g_string_free. */
 GString *ams_report_table (const AmsResults *r, const AmsRunInfo *info);
+
+/* ---- replications (--replications N) ----
+ *
+ * r[0..n-1] are the results of replications 0..n-1 of one run. With n == 1
+ * these give exactly what the single-run functions above give. With n > 1
+ * every number is the mean over the replications; stats objects carry
+ * mean_ci95 [low, high] (Student t, 95 %), and the run's measures (the
+ * counts and figures of images, copies, failures, lifecycle, launches,
+ * storage; pools' utilization and queue_mean) a KEY_ci95 sibling; the
+ * breakdowns (by region, by account, by account and region) carry means
+ * only. A replication that observed no value of a duration leaves it out of
+ * that stats object's mean and interval (its count, 0, is averaged in); a
+ * pool, failure or storage place a replication does not list counts as 0
+ * there. An interval that cannot be computed (fewer than two values) is
+ * [null, null]. */
+GString *ams_report_summary_json_n (const AmsResults *const *r, guint n, const AmsRunInfo *info);
+/* The table: means ± the half-width of their 95 % interval. */
+GString *ams_report_table_n (const AmsResults *const *r, guint n, const AmsRunInfo *info);
+
+/* The headline measures of one replication, compared across a sweep; in
+ * sweep.csv's order. */
+typedef enum
+{
+  AMS_MEASURE_END_TO_END,      /* end_to_end_s: mean image end-to-end seconds */
+  AMS_MEASURE_DISTRIBUTION,    /* distribution_s: mean distribution seconds */
+  AMS_MEASURE_WAIT,            /* wait_s: mean copy wait for a slot */
+  AMS_MEASURE_TRANSFER,        /* transfer_s: mean copy transfer */
+  AMS_MEASURE_P_WAIT,          /* p_wait: fraction of the copies that waited */
+  AMS_MEASURE_COPIES_FAILED,   /* copies_failed */
+  AMS_MEASURE_IMAGES_FAILED,   /* images_failed */
+  AMS_MEASURE_LAST_COPY,       /* last_copy_s: simulated time the last copy ended */
+  AMS_MEASURE_GIB_MONTHS,      /* gib_months: snapshot storage */
+  AMS_MEASURE_LAUNCHES_FAILED, /* launches_failed */
+  AMS_MEASURE_COUNT,
+} AmsMeasure;
+
+/* "end_to_end_s", … */
+const char *ams_measure_name (AmsMeasure m);
+/* The measure in one run; NAN when the run has none (no image became
+ * available, no copy was asked for). */
+double ams_measure_value (AmsMeasure m, const AmsResults *r);
+/* Whether the measure is a duration in seconds (shown as one). */
+gboolean ams_measure_is_time (AmsMeasure m);
 
 /* Formats seconds for people: "12.3s", "4m05s", "3h12m", "2d03h". Free with g_free. */
 char *ams_report_format_seconds (double s);
@@ -85,6 +129,41 @@ gboolean ams_csv_recorder_truncated (const AmsCsvRecorder *c);
 void ams_csv_pools (FILE *out, const AmsResults *r);
 void ams_csv_failures (FILE *out, const AmsResults *r);
 void ams_csv_storage (FILE *out, const AmsResults *r);
+/* The same of n replications: the same columns, each value the mean over
+ * them (n == 1: the functions above). */
+void ams_csv_pools_n (FILE *out, const AmsResults *const *r, guint n);
+void ams_csv_failures_n (FILE *out, const AmsResults *const *r, guint n);
+void ams_csv_storage_n (FILE *out, const AmsResults *const *r, guint n);
+
+/* ---- sweeps (amisim sweep) ---- */
+
+typedef struct
+{
+  const char *scenario;          /* the scenario's name */
+  const char *scenario_file;
+  uint64_t seed;                 /* the master seed every point uses */
+  guint replications;            /* per point, >= 1 */
+  guint n_axes;
+  const char *const *axes;       /* each axis's PATH */
+  const AmsOverride *fixed;      /* the other overrides (--set without commas, --seed, --horizon) */
+  guint n_fixed;
+  guint n_points;
+  const char *const *values;     /* [point * n_axes + axis]: the axis values of each point */
+  const AmsResults *const *results; /* [point * replications + r] */
+  const AmsRunInfo *info;        /* [point]: for each point's summary */
+  double wall_s;
+} AmsSweepReport;
+
+/* sweep.csv: one column per axis (named by its PATH), replications, then
+ * for each headline measure M: M, M_ci_low, M_ci_high (the interval's cells
+ * empty with one replication). One row per point. */
+GString *ams_report_sweep_csv (const AmsSweepReport *s);
+/* The sweep's summary.json: the axes, and per point its axis values, its
+ * headline measures (mean, interval, value of each replication), the
+ * paired comparison with the first point, and its summary.json object. */
+GString *ams_report_sweep_json (const AmsSweepReport *s);
+/* The comparison table for people. */
+GString *ams_report_sweep_table (const AmsSweepReport *s);
 
 /* One policy statement for people: "<indent><verb> <policy>, statement N
  * "Sid" (FILE:LINE:COL):" then the statement as JSON on the next line. */

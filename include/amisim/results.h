@@ -57,6 +57,7 @@ typedef struct
   uint64_t replication;
   uint64_t events;       /* kernel events processed */
   AmsTime horizon;       /* simulated length asked for */
+  AmsTime warmup;        /* simulation.warmup: the figures below count from then on */
   AmsTime end;           /* simulated time when the run stopped */
 
   /* images */
@@ -79,6 +80,8 @@ typedef struct
   AmsStat wait_s;              /* queued for a slot                  */
   AmsStat transfer_s;          /* holding a slot                     */
   AmsStat total_s;             /* request -> done                    */
+  AmsTime last_copy;           /* when the last copy ended (done or failed), warm-up or
+                                  not; AMS_TIME_NEVER when none did */
 
   /* pools, sorted by account then region */
   GArray *pools;               /* of AmsPoolReport */
@@ -131,9 +134,17 @@ typedef struct
   double baseline_gib_months;
   double baseline_cost;
   uint64_t baseline_amis;
+
+  /* owner of the account and region names above once detached; NULL while
+   * they are borrowed from the scenario and world of the run */
+  GStringChunk *strings;
 } AmsResults;
 
 void ams_results_init (AmsResults *r);
 void ams_results_clear (AmsResults *r);
+
+/* Copies the account and region names the results borrow into r->strings,
+ * so that they outlive the run's scenario and world. */
+void ams_results_detach (AmsResults *r);
 
 G_END_DECLS

@@ -311,6 +311,9 @@ typedef struct
                                       lifecycle and report what it saved; default false */
   double storage_price;            /* simulation.storage.price_per_gib_month: snapshot storage
                                       price; default 0.05 (EBS snapshot standard tier, USD) */
+  AmsTime warmup;                  /* simulation.warmup: statistics gathered before this
+                                      simulated time are discarded; default 0, < horizon */
+  AmsSrcLoc warmup_loc;            /* where it was written (checked against the horizon) */
 } AmsScSimulation;
 
 /* events[]: what-if changes at simulated times. */

@@ -20,4 +20,36 @@ gboolean ams_cli_observers_finish (AmsObservers *obs, GError **error);
 void ams_cli_observers_free (AmsObservers *obs); /* accepts NULL */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsObservers, ams_cli_observers_free)
 
+/* commands.c: whether the folder of --out can be made (it is a folder
+ * already, or its nearest existing ancestor is one we may write in): a
+ * message saying why not, or NULL. */
+char *ams_cli_out_dir_problem (const char *out);
+
+/* ---- replications (replicate.c) ---- */
+
+/* One replication to run: a world and an engine of its own, on the
+ * scenario shared read-only with every other job. */
+typedef struct
+{
+  const AmsScenario *sc;
+  uint64_t seed;                     /* master seed */
+  uint64_t replication;              /* the streams' replication number */
+  /* the one job that is recorded and observed (job 0); NULL for the others */
+  const AmsRecorder *recorder;       /* images.csv, copies.csv, … */
+  const AmsRecorder *base_recorder;  /* the run without lifecycle (lifecycle.compare) */
+  AmsObservers *observers;
+  /* out */
+  AmsResults res;                    /* detached: outlives engine and world */
+  double wall_s;                     /* how long this job took */
+} AmsCliJob;
+
+/* Runs every job on `threads` threads (>= 1; the calling thread is one of
+ * them and runs job 0, so that what observes it stays on this thread);
+ * with simulation.lifecycle.compare each job also runs its replication
+ * without lifecycle. The results do not depend on `threads`: each job's
+ * are its own, and the caller reads them in job order. */
+void ams_cli_run_jobs (AmsCliJob *jobs, guint n, guint threads);
+/* Clears the jobs' results. */
+void ams_cli_jobs_clear (AmsCliJob *jobs, guint n);
+
 G_END_DECLS

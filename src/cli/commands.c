@@ -59,8 +59,8 @@ ams_cli_load (const char *file, const AmsOverride *ov, guint n_ov)
 /* Checks, before anything runs, that the output folder can be made: it is a
  * folder already, or its nearest existing ancestor is a folder we may write
  * in. Returns a message, or NULL when it looks usable. */
-static char *
-out_dir_problem (const char *out)
+char *
+ams_cli_out_dir_problem (const char *out)
 {
   if (g_file_test (out, G_FILE_TEST_EXISTS))
     {
@@ -85,6 +85,9 @@ out_dir_problem (const char *out)
   return NULL;
 }
 
+static int report (const AmsRunOptions *opt, AmsOutDir *od, const AmsResults *const *res,
+                   guint n, const AmsRunInfo *info);
+
 int
 ams_cli_run (const AmsRunOptions *opt)
 {
@@ -92,7 +95,7 @@ ams_cli_run (const AmsRunOptions *opt)
 
   if (opt->out != NULL)
     {
-      g_autofree char *problem = out_dir_problem (opt->out);
+      g_autofree char *problem = ams_cli_out_dir_problem (opt->out);
       if (problem != NULL)
         {
           fprintf (stderr, "amisim: %s\n", problem);
@@ -131,65 +134,80 @@ ams_cli_run (const AmsRunOptions *opt)
                                   sc->sim.timeseries_max_rows);
     }
 
+  /* the run without lifecycle (simulation.lifecycle.compare): its storage
+   * over time, for the plot with and without lifecycle */
+  g_autoptr (AmsCsvRecorder) base_csv = NULL;
+  if (od != NULL && sc->sim.lifecycle_compare)
+    {
+      FILE *series = ams_outdir_create (od, "timeseries-without-lifecycle.csv", &error);
+      if (series == NULL)
+        {
+          fprintf (stderr, "amisim: %s\n", error->message);
+          return AMS_EXIT_FAILURE;
+        }
+      base_csv = ams_csv_recorder_new (NULL, NULL, series, NULL, sc->sim.timeseries_max_rows);
+    }
+
   g_autoptr (AmsObservers) observers = ams_cli_observers_new (opt, sc, &error);
   if (observers == NULL && error != NULL)
     {
       fprintf (stderr, "amisim: %s\n", error->message);
       return AMS_EXIT_BAD_INPUT;
     }
+
+  /* Replication r runs on streams (seed, r, name); replication 0 alone is
+   * recorded (the CSV streams) and observed (trace, narration, progress). */
+  guint n = MAX (opt->replications, 1u);
   gint64 t0 = g_get_monotonic_time ();
-  g_autoptr (AmsWorld) world = ams_world_new (sc);
-  g_autoptr (AmsEngine) engine = ams_engine_new (sc, world, sc->seed, 0);
+  g_autofree AmsCliJob *jobs = g_new0 (AmsCliJob, n);
+  for (guint r = 0; r < n; r++)
+    jobs[r] = (AmsCliJob) { .sc = sc, .seed = sc->seed, .replication = r };
+  AmsRecorder rec, base_rec;
   if (csv != NULL)
     {
-      AmsRecorder rec;
       ams_csv_recorder_bind (csv, &rec);
-      ams_engine_set_recorder (engine, &rec);
+      jobs[0].recorder = &rec;
     }
-  ams_cli_observers_attach (observers, engine);
-  ams_engine_run (engine);
-  if (!ams_cli_observers_finish (observers, &error))
+  if (base_csv != NULL)
+    {
+      ams_csv_recorder_bind (base_csv, &base_rec);
+      jobs[0].base_recorder = &base_rec;
+    }
+  jobs[0].observers = observers;
+  ams_cli_run_jobs (jobs, n, MAX (opt->threads, 1u));
+  g_autofree const AmsResults **results = g_new (const AmsResults *, n);
+  for (guint r = 0; r < n; r++)
+    results[r] = &jobs[r].res;
+  gboolean observed = ams_cli_observers_finish (observers, &error);
+  if (!observed)
     {
       fprintf (stderr, "amisim: %s\n", error->message);
+      ams_cli_jobs_clear (jobs, n);
       return AMS_EXIT_FAILURE;
     }
-  if (sc->sim.lifecycle_compare)
-    {
-      /* the same run without lifecycle: same seed, same streams, so every
-       * build and copy happens as in the run above (common random numbers);
-       * a world of its own, as events change the world */
-      g_autoptr (AmsWorld) base_world = ams_world_new (sc);
-      g_autoptr (AmsEngine) base = ams_engine_new (sc, base_world, sc->seed, 0);
-      ams_engine_set_lifecycle (base, FALSE);
-      /* its storage over time, for the plot with and without lifecycle */
-      g_autoptr (AmsCsvRecorder) base_csv = NULL;
-      if (od != NULL)
-        {
-          FILE *series = ams_outdir_create (od, "timeseries-without-lifecycle.csv", &error);
-          if (series == NULL)
-            {
-              fprintf (stderr, "amisim: %s\n", error->message);
-              return AMS_EXIT_FAILURE;
-            }
-          base_csv = ams_csv_recorder_new (NULL, NULL, series, NULL, sc->sim.timeseries_max_rows);
-          AmsRecorder rec;
-          ams_csv_recorder_bind (base_csv, &rec);
-          ams_engine_set_recorder (base, &rec);
-        }
-      ams_engine_run (base);
-      ams_engine_compare (engine, ams_engine_results (base));
-    }
-  const AmsResults *res = ams_engine_results (engine);
 
   AmsRunInfo info = {
     .scenario = sc->name,
     .scenario_file = sc->file,
-    .replications = 1,
+    .replications = n,
     .wall_s = (double) (g_get_monotonic_time () - t0) / 1e6,
     .timeseries_truncated = csv != NULL && ams_csv_recorder_truncated (csv),
     .amis_quota = sc->sim.amis_per_account_region,
   };
-  g_autoptr (GString) summary = ams_report_summary_json (res, &info);
+  int status = report (opt, od, results, n, &info);
+  ams_cli_jobs_clear (jobs, n);
+  return status;
+}
+
+/* summary.json, pools.csv, failures.csv, storage.csv (means with
+ * replications: the streamed CSVs are replication 0's), the outputs
+ * published, the table or JSON on stdout. */
+static int
+report (const AmsRunOptions *opt, AmsOutDir *od, const AmsResults *const *res, guint n,
+        const AmsRunInfo *info)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) summary = ams_report_summary_json_n (res, n, info);
 
   if (od != NULL)
     {
@@ -198,13 +216,13 @@ ams_cli_run (const AmsRunOptions *opt)
         fputs (summary->str, f);
       FILE *pools = f ? ams_outdir_create (od, "pools.csv", &error) : NULL;
       if (pools != NULL)
-        ams_csv_pools (pools, res);
+        ams_csv_pools_n (pools, res, n);
       FILE *failures = pools ? ams_outdir_create (od, "failures.csv", &error) : NULL;
       if (failures != NULL)
-        ams_csv_failures (failures, res);
+        ams_csv_failures_n (failures, res, n);
       FILE *storage = failures ? ams_outdir_create (od, "storage.csv", &error) : NULL;
       if (storage != NULL)
-        ams_csv_storage (storage, res);
+        ams_csv_storage_n (storage, res, n);
       if (storage == NULL || !ams_outdir_commit (od, &error))
         {
           fprintf (stderr, "amisim: %s\n", error->message);
@@ -218,7 +236,7 @@ ams_cli_run (const AmsRunOptions *opt)
         fputs (summary->str, stdout);
       else
         {
-          g_autoptr (GString) table = ams_report_table (res, &info);
+          g_autoptr (GString) table = ams_report_table_n (res, n, info);
           fputs (table->str, stdout);
           if (opt->out != NULL)
             printf ("\noutputs written to %s/\n", opt->out);

@@ -119,6 +119,7 @@ typedef struct
   GPtrArray *retry;        /* the failed copies (Target*) of its last failed image */
   uint64_t retry_build;    /* that image's build number, 0 if none */
   AmsTime retry_start;
+  AmsTime retry_end;       /* when that image ended FAILED */
   Image *distributing;     /* FIFO (oldest first) of images distributing */
   Image *distributing_tail;
   AmsEventHandle watchdog;
@@ -184,9 +185,14 @@ struct AmsEngine
   AmsFreeList images;
   AmsFreeList copies;
   AmsRecorder recorder;
+  AmsTracer tracer;        /* tracing.c; tracer.event NULL: not tracing */
+  AmsProgressFn progress;  /* tracing.c: called from the kernel's tick, or NULL */
+  void *progress_user;
   gboolean ran;
   uint64_t events_applied;
   AmsResults res;
+  uint64_t warm_images;    /* images in flight at the warm-up (counted before it) */
+  uint64_t warm_copies;    /* copies in flight at the warm-up */
 
   /* storage, AMIs and lifecycle (inventory.c, lifecycle.c) */
   uint64_t snapshot_bytes; /* all pools */
@@ -223,6 +229,26 @@ ams_engine_draw (const AmsDist *d, gsl_rng *r)
   return ams_time_from_s (ams_dist_sample (d, r));
 }
 
+/* ---- tracing.c: trace events (trace.h) ---- */
+
+/* Whether a tracer is set: every place that traces tests this first, so
+ * that a run without one pays one predictable branch there. */
+#define AMS_TRACING(e) G_UNLIKELY ((e)->tracer.event != NULL)
+
+/* Sends `ev` (its t is set to now). */
+void ams_trace_emit (AmsEngine *e, AmsTraceEvent *ev);
+/* An event of `img` in its owner account and build region. */
+void ams_trace_image (AmsEngine *e, AmsTraceKind kind, const Image *img, AmsCause cause);
+/* An event of copy `c` with its destination pool's state. */
+void ams_trace_copy (AmsEngine *e, AmsTraceKind kind, const Copy *c, AmsCause cause, AmsStep step,
+                     const char *message);
+/* event_applied of a what-if event. */
+void ams_trace_event_applied (AmsEngine *e, const AmsScEvent *ev);
+/* pool_state of a copy pool. */
+void ams_trace_pool (AmsEngine *e, const EnginePool *ep);
+/* "1.0.0/3" */
+void ams_trace_version (const Pipeline *p, uint64_t build, char *buf, gsize len);
+
 /* ---- inventory.c: AMIs, snapshots, storage, consumers ---- */
 
 /* Sets up the inventory when the scenario needs AMIs one by one (lifecycle
@@ -243,6 +269,8 @@ void ams_inv_ami_record (AmsEngine *e, Image *img, EnginePool *pool, Target *t);
 void ams_inv_event (AmsEngine *e, const AmsScEvent *ev);
 /* Fills the storage and lifecycle parts of the results. */
 void ams_inv_collect (AmsEngine *e);
+/* Warm-up: the storage integrals and maxima restart now. */
+void ams_inv_reset_stats (AmsEngine *e);
 /* Snapshot bytes and AMIs of a pool change by `bytes` and `amis`: brings
  * its storage integral up to now and reports the change (on every AMI
  * registered: kept short). */

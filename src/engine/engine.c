@@ -276,6 +276,7 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->res.seed = seed;
   e->res.replication = replication;
   e->res.horizon = sc->horizon;
+  e->res.warmup = sc->sim.warmup;
 
   e->pool_index = g_hash_table_new (NULL, NULL);
   e->retired = g_ptr_array_new_with_free_func (g_free);
@@ -464,6 +465,9 @@ image_end (AmsEngine *e, Image *img)
   Pipeline *p = img->p;
   gboolean failed = img->failed > 0;
   unlink_distributing (img);
+  if (AMS_TRACING (e))
+    ams_trace_image (e, failed ? AMS_TRACE_IMAGE_FAILED : AMS_TRACE_IMAGE_AVAILABLE, img,
+                     img->cause);
   ams_inv_image_ended (e, img, failed);
   if (failed)
     {
@@ -474,6 +478,7 @@ image_end (AmsEngine *e, Image *img)
       p->retry = g_steal_pointer (&img->failed_targets);
       p->retry_build = img->build;
       p->retry_start = img->t_start;
+      p->retry_end = now;
     }
   else
     {
@@ -492,6 +497,8 @@ image_end (AmsEngine *e, Image *img)
           p->disabled = TRUE;
           e->res.pipelines_disabled++;
           pipeline_stop (p);
+          if (AMS_TRACING (e))
+            ams_trace_image (e, AMS_TRACE_PIPELINE_DISABLED, img, img->cause);
         }
     }
   if (e->recorder.image != NULL)
@@ -579,7 +586,10 @@ copy_end_why (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step,
 {
   Image *img = c->img;
   AmsTime now = ams_kernel_now (e->k);
+  e->res.last_copy = now;
   record_copy (e, c, ok, cause, step, message);
+  if (AMS_TRACING (e))
+    ams_trace_copy (e, ok ? AMS_TRACE_COPY_DONE : AMS_TRACE_COPY_FAILED, c, cause, step, message);
   if (ok)
     {
       c->t->landed = TRUE;
@@ -664,6 +674,8 @@ copy_start (Copy *c)
       release_slots (t, holding);
       return;
     }
+  if (AMS_TRACING (e))
+    ams_trace_copy (e, AMS_TRACE_COPY_STARTED, c, AMS_CAUSE_NONE, 0, NULL);
   double p = e->sc->sim.transient_failure_probability;
   c->doomed = p > 0.0 && gsl_rng_uniform (ep->faults) < p;
   if (t->link != NULL)
@@ -712,6 +724,8 @@ copy_acquire (Copy *c)
             {
               t->pool->waited++;
               c->img->p->e->res.copies_waited++;
+              if (AMS_TRACING (c->img->p->e))
+                ams_trace_copy (c->img->p->e, AMS_TRACE_COPY_QUEUED, c, AMS_CAUSE_NONE, 0, NULL);
             }
           return;
         }
@@ -754,6 +768,8 @@ copy_try (Copy *c)
   double ceiling = ams_time_to_s (sim->retry_base) * (double) (1u << MIN ((guint) c->attempts - 1u, 30u));
   ceiling = MIN (ceiling, ams_time_to_s (sim->retry_max));
   AmsTime delay = ams_time_from_s (gsl_rng_uniform (t->pool->faults) * ceiling);
+  if (AMS_TRACING (e))
+    ams_trace_copy (e, AMS_TRACE_COPY_RETRY, c, AMS_CAUSE_NONE, 0, NULL);
   c->done = ams_kernel_schedule_in (e->k, delay, AMS_PRIORITY_DEFAULT, copy_retry, c, 0);
 }
 
@@ -776,6 +792,8 @@ copy_request (AmsEngine *e, Image *img, Target *t)
     img->copies->prev = c;
   img->copies = c;
   e->res.copies_requested++;
+  if (AMS_TRACING (e))
+    ams_trace_copy (e, AMS_TRACE_COPY_REQUESTED, c, AMS_CAUSE_NONE, 0, NULL);
 
   const Decision *d = decide (e, t, AMS_COPY_AT_REQUEST);
   if (G_UNLIKELY (d->cause != AMS_CAUSE_NONE))
@@ -823,6 +841,22 @@ keep_template_failure (const AmsBlocker *b, gpointer user)
   g_array_append_val (en->failed, f);
 }
 
+G_GNUC_NO_INLINE static void
+trace_share_failed (AmsEngine *e, const Image *img, const Failed *f, const AmsRegion *region)
+{
+  char version[64];
+  ams_trace_version (img->p, img->build, version, sizeof version);
+  AmsTraceEvent ev = {
+    .kind = AMS_TRACE_SHARE_FAILED,
+    .image = img->p->sc->name,
+    .version = version,
+    .account = f->account != NULL ? f->account->id : NULL,
+    .region = region->name,
+    .cause = f->cause,
+  };
+  ams_trace_emit (e, &ev);
+}
+
 static void
 shares_and_templates (AmsEngine *e, Image *img)
 {
@@ -847,6 +881,8 @@ shares_and_templates (AmsEngine *e, Image *img)
         {
           const Failed *f = &g_array_index (en->failed, Failed, j);
           output_failed (e, img, f->cause, en->spec.region, f->account);
+          if (AMS_TRACING (e))
+            trace_share_failed (e, img, f, en->spec.region);
         }
       for (guint j = 0; j < en->outputs; j++)
         output_done (e, img);
@@ -939,6 +975,8 @@ image_tested (AmsKernel *k, void *data, uint64_t arg)
   double q = p->sc->test_failure_probability;
   if (q > 0.0 && gsl_rng_uniform (p->faults) < q)
     {
+      if (AMS_TRACING (e))
+        ams_trace_image (e, AMS_TRACE_TEST_FAILED, img, AMS_CAUSE_TEST_FAILED);
       image_failed_early (e, img, AMS_CAUSE_TEST_FAILED);
       return;
     }
@@ -966,6 +1004,8 @@ image_tested (AmsKernel *k, void *data, uint64_t arg)
       return;
     }
   start_distributing (p, img);
+  if (AMS_TRACING (e))
+    ams_trace_image (e, AMS_TRACE_DISTRIBUTION_STARTED, img, AMS_CAUSE_NONE);
 
   /* hold the image open while its outputs start, so that one failing at
    * once cannot end it before the others are asked for */
@@ -999,15 +1039,21 @@ image_built (AmsKernel *k, void *data, uint64_t arg)
     {
       img->t_built = ams_kernel_now (k);
       build_over (p);
+      if (AMS_TRACING (p->e))
+        ams_trace_image (p->e, AMS_TRACE_BUILD_FAILED, img, AMS_CAUSE_BUILD_FAILED);
       image_failed_early (p->e, img, AMS_CAUSE_BUILD_FAILED);
       return;
     }
+  if (AMS_TRACING (p->e))
+    ams_trace_image (p->e, AMS_TRACE_BUILD_DONE, img, AMS_CAUSE_NONE);
   after (p->e, draw (&p->sc->test_time, p->test), image_tested, img);
 }
 
 static void
 build_granted (Image *img)
 {
+  if (AMS_TRACING (img->p->e))
+    ams_trace_image (img->p->e, AMS_TRACE_BUILD_STARTED, img, AMS_CAUSE_NONE);
   after (img->p->e, draw (&img->p->sc->build_time, img->p->build), image_built, img);
 }
 
@@ -1038,6 +1084,8 @@ image_start (Pipeline *p, gboolean scheduled)
   img->scheduled = scheduled;
   e->res.images_started++;
   ams_inv_image_started (e, img);
+  if (AMS_TRACING (e))
+    ams_trace_image (e, AMS_TRACE_IMAGE_STARTED, img, AMS_CAUSE_NONE);
   BuildSlots *bs = p->builds_slots;
   if (bs->running < bs->capacity)
     {
@@ -1099,6 +1147,16 @@ schedule_fire (AmsKernel *k, void *data, uint64_t arg)
   if (p->sc->start_condition == AMS_SC_START_DEPENDENCY_UPDATES && !p->updates_pending)
     {
       e->res.runs_skipped++;
+      if (AMS_TRACING (e))
+        {
+          AmsTraceEvent ev = {
+            .kind = AMS_TRACE_SCHEDULE_SKIPPED,
+            .image = p->sc->name,
+            .account = p->home->account->id,
+            .region = p->home->region->name,
+          };
+          ams_trace_emit (e, &ev);
+        }
       return;
     }
   p->updates_pending = FALSE;
@@ -1140,7 +1198,12 @@ retry_image (AmsEngine *e, Pipeline *p)
 {
   if (p->retry == NULL || p->retry->len == 0)
     return; /* nothing failed, or only outputs a retry cannot change */
-  e->res.images_failed--;
+  /* the image is no longer FAILED, but in flight again; had it failed
+   * before the warm-up, its failure is not counted any more */
+  if (p->retry_end >= e->sc->sim.warmup || ams_kernel_now (e->k) < e->sc->sim.warmup)
+    e->res.images_failed--;
+  else
+    e->warm_images++;
   Image *img = ams_freelist_alloc (&e->images);
   img->p = p;
   img->build = p->retry_build;
@@ -1152,6 +1215,8 @@ retry_image (AmsEngine *e, Pipeline *p)
   img->outputs = targets->len;
   img->remaining = targets->len + 1;
   start_distributing (p, img);
+  if (AMS_TRACING (e))
+    ams_trace_image (e, AMS_TRACE_DISTRIBUTION_STARTED, img, AMS_CAUSE_NONE);
   for (guint i = 0; i < targets->len; i++)
     copy_request (e, img, targets->pdata[i]);
   g_ptr_array_unref (targets);
@@ -1184,6 +1249,8 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
     }
   const AmsAccount *account = ev->account.value ? ams_world_find_account (w, ev->account.value)
                                                 : NULL;
+  if (AMS_TRACING (e))
+    ams_trace_event_applied (e, ev);
   switch (ev->kind)
     {
     case AMS_SC_EV_SET_LIMIT:
@@ -1192,7 +1259,11 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
           EnginePool *ep = e->pools->pdata[i];
           if ((ev->account.value == NULL || strcmp (ev->account.value, ep->account->id) == 0)
               && (ev->region.value == NULL || strcmp (ev->region.value, ep->region->name) == 0))
-            ams_pool_set_capacity (ep->pool, ev->copies);
+            {
+              ams_pool_set_capacity (ep->pool, ev->copies);
+              if (AMS_TRACING (e))
+                ams_trace_pool (e, ep);
+            }
         }
       return; /* no permission changed */
     case AMS_SC_EV_DISABLE_KEY:
@@ -1238,7 +1309,7 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
         pipeline_outputs (e, p, ev->distributions, e->pool_index);
         if (ev->distribution_timeout > 0)
           p->timeout = ev->distribution_timeout;
-        if (e->recorder.pool != NULL)
+        if (e->recorder.pool != NULL || e->tracer.event != NULL)
           for (guint i = 0; i < e->pools->len; i++)
             {
               EnginePool *ep = g_ptr_array_index (e->pools, i);
@@ -1280,7 +1351,10 @@ ams_engine_sample_pool (EnginePool *ep)
 static void
 pool_observe (const AmsPool *pool, void *user)
 {
-  ams_engine_sample_pool (user);
+  EnginePool *ep = user;
+  ams_engine_sample_pool (ep);
+  if (AMS_TRACING (ep->e))
+    ams_trace_pool (ep->e, ep);
 }
 
 static int
@@ -1307,8 +1381,10 @@ collect (AmsEngine *e)
   AmsResults *r = &e->res;
   r->events = ams_kernel_events_run (e->k);
   r->end = ams_kernel_now (e->k);
-  r->images_in_flight = r->images_started - r->images_available - r->images_failed;
-  r->copies_in_flight = r->copies_requested - r->copies_succeeded - r->copies_failed;
+  r->images_in_flight = e->warm_images + r->images_started - r->images_available
+                        - r->images_failed;
+  r->copies_in_flight = e->warm_copies + r->copies_requested - r->copies_succeeded
+                        - r->copies_failed;
   for (guint i = 0; i < e->pools->len; i++)
     {
       const EnginePool *ep = g_ptr_array_index (e->pools, i);
@@ -1351,13 +1427,52 @@ collect (AmsEngine *e)
   ams_inv_collect (e);
 }
 
+/* Warm-up deletion (simulation.warmup): the statistics restart now, and
+ * what the run did before is forgotten; what is in flight stays so. Each
+ * count counts its own events from now on (an image started before the
+ * warm-up and finished after it counts as finished, not as started) and a
+ * duration is observed when it ends (that image's end-to-end time counts
+ * whole). Time averages (pools, storage) cover [warmup, end]. */
+static void
+warmup (AmsKernel *k, void *data, uint64_t arg)
+{
+  AmsEngine *e = data;
+  AmsResults *r = &e->res;
+  e->warm_images = r->images_started - r->images_available - r->images_failed;
+  e->warm_copies = r->copies_requested - r->copies_succeeded - r->copies_failed;
+  AmsResults kept = *r; /* the run's identity and the last copy's time stay */
+  ams_results_clear (r);
+  ams_results_init (r);
+  r->seed = kept.seed;
+  r->replication = kept.replication;
+  r->horizon = kept.horizon;
+  r->warmup = kept.warmup;
+  r->last_copy = kept.last_copy;
+  for (guint i = 0; i < e->pools->len; i++)
+    {
+      EnginePool *ep = g_ptr_array_index (e->pools, i);
+      ams_pool_reset_stats (ep->pool);
+      ep->copies = 0;
+      ep->waited = 0;
+    }
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init (&it, e->failures);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    {
+      g_hash_table_iter_steal (&it);
+      failure_key_free (key);
+    }
+  ams_inv_reset_stats (e);
+}
+
 void
 ams_engine_run (AmsEngine *e)
 {
   g_return_if_fail (e != NULL && !e->ran);
   e->ran = TRUE;
   ams_inv_setup (e, e->lifecycle);
-  if (e->recorder.pool != NULL)
+  if (e->recorder.pool != NULL || e->tracer.event != NULL)
     for (guint i = 0; i < e->pools->len; i++)
       {
         EnginePool *ep = g_ptr_array_index (e->pools, i);
@@ -1374,6 +1489,8 @@ ams_engine_run (AmsEngine *e)
       if (ev->at <= e->sc->horizon) /* what-ifs belong to the horizon, not to a drain */
         ams_kernel_schedule (e->k, ev->at, AMS_PRIORITY_DEFAULT - 1, apply_event, e, i);
     }
+  if (e->sc->sim.warmup > 0)
+    ams_kernel_schedule (e->k, e->sc->sim.warmup, AMS_PRIORITY_MIN, warmup, e, 0);
   ams_kernel_run_until (e->k, e->sc->horizon);
   if (e->sc->sim.drain)
     {
@@ -1392,4 +1509,13 @@ ams_engine_results (const AmsEngine *e)
 {
   g_return_val_if_fail (e != NULL && e->ran, NULL);
   return &e->res;
+}
+
+void
+ams_engine_take_results (AmsEngine *e, AmsResults *out)
+{
+  g_return_if_fail (e != NULL && e->ran && out != NULL);
+  *out = e->res;
+  ams_results_init (&e->res);
+  ams_results_detach (out);
 }

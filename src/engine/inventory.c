@@ -475,6 +475,47 @@ pin (Consumer *c, Ami *a)
     }
 }
 
+/* launch or launch_failed, with why (the same tests as launch below). */
+G_GNUC_NO_INLINE static void
+trace_launch (Consumer *c, Ami *a)
+{
+  char version[64] = "";
+  AmsTraceEvent ev = {
+    .kind = AMS_TRACE_LAUNCH_FAILED,
+    .image = c->p->sc->name,
+    .account = c->account->id,
+    .region = c->region->name,
+  };
+  if (a != NULL)
+    {
+      ams_inv_version (a->img, version, sizeof version);
+      ev.version = version;
+    }
+  if (a == NULL)
+    {
+      ev.status = "no_ami";
+      ev.message = "no AMI of the pipeline it may use in its region";
+    }
+  else if (!a->registered)
+    {
+      ev.status = "deregistered";
+      ev.message = "the AMI it launches from was deregistered";
+    }
+  else if (a->disabled)
+    {
+      ev.status = "disabled";
+      ev.message = "the AMI it launches from is disabled";
+    }
+  else if (!may_launch (c, a))
+    {
+      ev.status = "not_shared";
+      ev.message = "the AMI it launches from is no longer shared with it";
+    }
+  else
+    ev.kind = AMS_TRACE_LAUNCH;
+  ams_trace_emit (c->e, &ev);
+}
+
 static void
 launch (AmsKernel *k, void *data, uint64_t arg)
 {
@@ -497,6 +538,8 @@ launch (AmsKernel *k, void *data, uint64_t arg)
       c->next_refresh = best == NULL ? now : now + c->sc->refresh;
     }
   Ami *a = c->pinned;
+  if (AMS_TRACING (e))
+    trace_launch (c, a);
   if (a == NULL)
     e->res.launches_no_ami++;
   else if (!a->registered)
@@ -748,4 +791,18 @@ ams_inv_collect (AmsEngine *e)
   r->storage_gib_months = byte_ticks / BYTE_TICKS_PER_GIB_MONTH;
   r->storage_gib_max = (double) e->snapshot_bytes_max / GIB;
   r->storage_cost = r->storage_gib_months * r->storage_price;
+}
+
+void
+ams_inv_reset_stats (AmsEngine *e)
+{
+  AmsTime now = ams_kernel_now (e->k);
+  for (guint i = 0; i < e->pools->len; i++)
+    {
+      EnginePool *ep = g_ptr_array_index (e->pools, i);
+      ep->byte_ticks = 0.0;
+      ep->t_storage = now;
+      ep->amis_max = (guint) ep->amis;
+    }
+  e->snapshot_bytes_max = e->snapshot_bytes;
 }

@@ -97,9 +97,68 @@ static const char *const action_names[] = { "DEPRECATE", "DISABLE", "DELETE" };
 
 /* ---- records ------------------------------------------------------------ */
 
+static const char *const resource_names[] = {
+  [AMS_LC_RESOURCE_IMAGE] = "image",         [AMS_LC_RESOURCE_AMI] = "ami",
+  [AMS_LC_RESOURCE_SNAPSHOT] = "snapshot",   [AMS_LC_RESOURCE_CONTAINER] = "container",
+  [AMS_LC_RESOURCE_POLICY] = "policy",
+};
+static const char *const status_names[] = {
+  [AMS_LC_SUCCESS] = "SUCCESS", [AMS_LC_FAILED] = "FAILED", [AMS_LC_SKIPPED] = "SKIPPED",
+};
+
+/* lifecycle_action, or lifecycle_run_done for the execution's own row. */
+G_GNUC_NO_INLINE static void
+trace_record (AmsEngine *e, const AmsLifecycleRecord *r, const char *policy_account,
+              AmsCause cause)
+{
+  gboolean run = r->resource == AMS_LC_RESOURCE_POLICY;
+  AmsTraceEvent ev = {
+    .kind = run ? AMS_TRACE_LIFECYCLE_RUN_DONE : AMS_TRACE_LIFECYCLE_ACTION,
+    .policy = r->policy,
+    .policy_account = run ? NULL : policy_account,
+    .image = r->pipeline[0] ? r->pipeline : NULL,
+    .version = r->version[0] ? r->version : NULL,
+    .resource = run ? NULL : resource_names[r->resource],
+    .resource_id = run ? NULL : r->resource_id,
+    .account = r->account,
+    .region = r->region,
+    .action = r->action[0] ? r->action : NULL,
+    .status = status_names[r->status],
+    .cause = cause,
+    .message = r->reason[0] ? r->reason : NULL,
+  };
+  ams_trace_emit (e, &ev);
+}
+
+static void
+trace_run (LcPolicy *pol, AmsTraceKind kind, const char *message)
+{
+  AmsTraceEvent ev = {
+    .kind = kind,
+    .policy = pol->sc->name,
+    .account = pol->account->id,
+    .region = pol->region->name,
+    .message = message,
+  };
+  ams_trace_emit (pol->e, &ev);
+}
+
+static void
+record_cause (LcPolicy *pol, const Task *task, AmsLcResource what, const Ami *a,
+              AmsLcStatus status, const char *reason, AmsCause cause);
+
 static void
 record (LcPolicy *pol, const Task *task, AmsLcResource what, const Ami *a, AmsLcStatus status,
         const char *reason)
+{
+  record_cause (pol, task, what, a, status, reason, AMS_CAUSE_NONE);
+}
+
+/* One row of lifecycle.csv (and its trace event); `cause` when it failed
+ * of a cause (then `reason` is its name). */
+static void
+record_cause (LcPolicy *pol, const Task *task, AmsLcResource what, const Ami *a,
+              AmsLcStatus status, const char *reason, AmsCause cause)
 {
   AmsEngine *e = pol->e;
   /* an image left because some of its AMIs were is not counted again, nor
@@ -110,7 +169,7 @@ record (LcPolicy *pol, const Task *task, AmsLcResource what, const Ami *a, AmsLc
     e->res.lc_skipped++;
   else if (status == AMS_LC_FAILED && !consequence)
     e->res.lc_failed++;
-  if (e->recorder.lifecycle == NULL)
+  if (e->recorder.lifecycle == NULL && !AMS_TRACING (e))
     return;
   char id[400] = "";
   if (what == AMS_LC_RESOURCE_CONTAINER)
@@ -138,7 +197,10 @@ record (LcPolicy *pol, const Task *task, AmsLcResource what, const Ami *a, AmsLc
     .status = status,
     .reason = reason != NULL ? reason : "",
   };
-  e->recorder.lifecycle (e->recorder.user, &r);
+  if (e->recorder.lifecycle != NULL)
+    e->recorder.lifecycle (e->recorder.user, &r);
+  if (AMS_TRACING (e))
+    trace_record (e, &r, pol->account->id, cause);
 }
 
 static void
@@ -148,7 +210,7 @@ fail (LcPolicy *pol, Task *task, AmsLcResource what, const Ami *a, AmsCause caus
   task->failed++;
   ams_engine_count_failure (pol->e, cause, a != NULL ? a->pool->region : pol->region,
                             a != NULL ? a->pool->account : pol->account);
-  record (pol, task, what, a, AMS_LC_FAILED, ams_cause_name (cause));
+  record_cause (pol, task, what, a, AMS_LC_FAILED, ams_cause_name (cause), cause);
 }
 
 /* Lifecycle actions on a repository's images need its tag
@@ -603,14 +665,19 @@ execution_start (LcPolicy *pol)
   if (pol->running)
     {
       e->res.lc_runs_busy++;
+      if (AMS_TRACING (e))
+        trace_run (pol, AMS_TRACE_LIFECYCLE_RUN_SKIPPED, "the previous execution is still going");
       return;
     }
   e->res.lc_runs++;
+  if (AMS_TRACING (e))
+    trace_run (pol, AMS_TRACE_LIFECYCLE_RUN_STARTED, NULL);
   if (!execution_role_exists (pol))
     {
       /* the service cannot act for the policy at all */
-      record (pol, NULL, AMS_LC_RESOURCE_POLICY, NULL, AMS_LC_FAILED,
-              "the execution role does not exist in the policy's account");
+      record_cause (pol, NULL, AMS_LC_RESOURCE_POLICY, NULL, AMS_LC_FAILED,
+                    "the execution role does not exist in the policy's account",
+                    AMS_CAUSE_LIFECYCLE_ROLE_MISSING);
       ams_engine_count_failure (e, AMS_CAUSE_LIFECYCLE_ROLE_MISSING, pol->region, pol->account);
       e->res.lc_runs_failed++;
       ams_stat_add (&e->res.lc_execution_s, 0.0);

@@ -1,4 +1,4 @@
-/* Initialisation and release of AmsResults (results.h). */
+/* Initialisation, release and detaching of AmsResults (results.h). */
 #include <string.h>
 #include "amisim/results.h"
 
@@ -16,6 +16,7 @@ ams_results_init (AmsResults *r)
   r->pools = g_array_new (FALSE, TRUE, sizeof (AmsPoolReport));
   r->failures = g_array_new (FALSE, TRUE, sizeof (AmsFailureCount));
   r->storage = g_array_new (FALSE, TRUE, sizeof (AmsStorageReport));
+  r->last_copy = AMS_TIME_NEVER;
 }
 
 void
@@ -37,4 +38,33 @@ ams_results_clear (AmsResults *r)
     g_array_unref (r->failures);
   r->pools = NULL;
   r->failures = NULL;
+  if (r->strings != NULL)
+    g_string_chunk_free (r->strings);
+  r->strings = NULL;
+}
+
+void
+ams_results_detach (AmsResults *r)
+{
+  if (r->strings == NULL)
+    r->strings = g_string_chunk_new (1024);
+  GStringChunk *s = r->strings;
+  for (guint i = 0; r->pools != NULL && i < r->pools->len; i++)
+    {
+      AmsPoolReport *p = &g_array_index (r->pools, AmsPoolReport, i);
+      p->account = g_string_chunk_insert_const (s, p->account);
+      p->region = g_string_chunk_insert_const (s, p->region);
+    }
+  for (guint i = 0; r->failures != NULL && i < r->failures->len; i++)
+    {
+      AmsFailureCount *f = &g_array_index (r->failures, AmsFailureCount, i);
+      f->account = g_string_chunk_insert_const (s, f->account);
+      f->region = g_string_chunk_insert_const (s, f->region);
+    }
+  for (guint i = 0; r->storage != NULL && i < r->storage->len; i++)
+    {
+      AmsStorageReport *st = &g_array_index (r->storage, AmsStorageReport, i);
+      st->account = g_string_chunk_insert_const (s, st->account);
+      st->region = g_string_chunk_insert_const (s, st->region);
+    }
 }

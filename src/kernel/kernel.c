@@ -70,6 +70,10 @@ struct AmsKernel
   uint64_t seq;        /* last handle sequence number */
   uint64_t order;      /* next insertion order, < 2^48 */
   uint64_t events_run;
+  uint64_t tick_at;    /* events_run at which tick_fn is called next; never when unset */
+  uint64_t tick_every;
+  AmsKernelTickFn tick_fn;
+  void *tick_user;
   gboolean stop;
   AmsEvent *free_list;
   Chunk *chunks;
@@ -244,6 +248,7 @@ ams_kernel_new (void)
   AmsKernel *k = g_new0 (AmsKernel, 1);
   k->cap = 64;
   k->heap = g_new (Entry, k->cap);
+  k->tick_at = UINT64_MAX;
   return k;
 }
 
@@ -364,6 +369,14 @@ ams_kernel_is_pending (const AmsKernel *k, AmsEventHandle h)
   return handle_pending (k, h);
 }
 
+/* Kept out of the loop: it runs once in many thousand events. */
+G_GNUC_NO_INLINE static void
+tick (AmsKernel *k)
+{
+  k->tick_at += k->tick_every;
+  k->tick_fn (k, k->tick_user);
+}
+
 /* Pops the earliest event and runs it. The caller has checked k->n > 0. */
 static inline void
 run_first (AmsKernel *k)
@@ -391,6 +404,8 @@ ams_kernel_step (AmsKernel *k)
   if (k->n == 0)
     return FALSE;
   run_first (k);
+  if (G_UNLIKELY (k->events_run == k->tick_at))
+    tick (k);
   return TRUE;
 }
 
@@ -404,8 +419,17 @@ ams_kernel_run_until (AmsKernel *k, AmsTime until)
   g_return_val_if_fail (until >= k->now, 0);
 
   uint64_t before = k->events_run;
-  while (!k->stop && k->n > 0 && k->heap[0].time <= until)
-    run_first (k);
+  /* two loops, so that a run without a tick pays nothing for it */
+  if (k->tick_fn == NULL)
+    while (!k->stop && k->n > 0 && k->heap[0].time <= until)
+      run_first (k);
+  else
+    while (!k->stop && k->n > 0 && k->heap[0].time <= until)
+      {
+        run_first (k);
+        if (G_UNLIKELY (k->events_run == k->tick_at))
+          tick (k);
+      }
 
   /* A stopped run leaves the clock at the last event it ran, even if that
    * happened to be the last one before `until`. */
@@ -420,6 +444,17 @@ ams_kernel_stop (AmsKernel *k)
 {
   g_return_if_fail (k != NULL);
   k->stop = TRUE;
+}
+
+void
+ams_kernel_set_tick (AmsKernel *k, uint64_t every, AmsKernelTickFn fn, void *user)
+{
+  g_return_if_fail (k != NULL);
+  g_return_if_fail (fn == NULL || every > 0);
+  k->tick_fn = fn;
+  k->tick_user = user;
+  k->tick_every = every;
+  k->tick_at = fn != NULL ? k->events_run + every : UINT64_MAX;
 }
 
 uint64_t

@@ -8,10 +8,12 @@
  * the same scenario and seed. timeseries.csv stops at a row limit (a
  * year-long run changes its pools millions of times); the summary says
  * when it did. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "amisim/report.h"
+#include "report/aggregate.h"
 
 struct AmsCsvRecorder
 {
@@ -285,5 +287,94 @@ ams_csv_storage (FILE *out, const AmsResults *r)
       field (out, s->region);
       fprintf (out, ",%u,%u,%s,%s\n", s->amis, s->amis_max, general (g, s->gib),
                general (m, s->gib_months));
+    }
+}
+
+/* ---- the same over replications: means in the same columns ---- */
+
+/* A mean for a CSV cell: %.10g, or nothing when there is none. */
+static void
+mean_cell (FILE *f, const AmsAgg *a)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (!isnan (a->mean))
+    fputs (general (buf, a->mean), f);
+}
+
+void
+ams_csv_pools_n (FILE *out, const AmsResults *const *r, guint n)
+{
+  if (n == 1)
+    {
+      ams_csv_pools (out, r[0]);
+      return;
+    }
+  fputs ("account,region,limit,copies,waited,utilization,busy_mean,busy_max,queue_mean,"
+         "queue_max\n", out);
+  g_autoptr (GArray) pools = ams_agg_pools (r, n);
+  for (guint i = 0; i < pools->len; i++)
+    {
+      const AmsAggPool *p = &g_array_index (pools, AmsAggPool, i);
+      const AmsAgg *cells[] = { &p->copies, &p->waited, &p->utilization, &p->busy_mean,
+                                &p->busy_max, &p->queue_mean, &p->queue_max };
+      field (out, p->account);
+      fputc (',', out);
+      field (out, p->region);
+      fprintf (out, ",%u", p->limit);
+      for (guint k = 0; k < G_N_ELEMENTS (cells); k++)
+        {
+          fputc (',', out);
+          mean_cell (out, cells[k]);
+        }
+      fputc ('\n', out);
+    }
+}
+
+void
+ams_csv_failures_n (FILE *out, const AmsResults *const *r, guint n)
+{
+  if (n == 1)
+    {
+      ams_csv_failures (out, r[0]);
+      return;
+    }
+  fputs ("cause,region,account,count\n", out);
+  g_autoptr (GArray) failures = ams_agg_failures (r, n);
+  for (guint i = 0; i < failures->len; i++)
+    {
+      const AmsAggFailure *f = &g_array_index (failures, AmsAggFailure, i);
+      fprintf (out, "%s,", ams_cause_name (f->cause));
+      field (out, f->region);
+      fputc (',', out);
+      field (out, f->account);
+      fputc (',', out);
+      mean_cell (out, &f->count);
+      fputc ('\n', out);
+    }
+}
+
+void
+ams_csv_storage_n (FILE *out, const AmsResults *const *r, guint n)
+{
+  if (n == 1)
+    {
+      ams_csv_storage (out, r[0]);
+      return;
+    }
+  fputs ("account,region,amis,amis_max,snapshot_gib,gib_months\n", out);
+  g_autoptr (GArray) places = ams_agg_storage (r, n);
+  for (guint i = 0; i < places->len; i++)
+    {
+      const AmsAggStorage *s = &g_array_index (places, AmsAggStorage, i);
+      const AmsAgg *cells[] = { &s->amis, &s->amis_max, &s->gib, &s->gib_months };
+      field (out, s->account);
+      fputc (',', out);
+      field (out, s->region);
+      for (guint k = 0; k < G_N_ELEMENTS (cells); k++)
+        {
+          fputc (',', out);
+          mean_cell (out, cells[k]);
+        }
+      fputc ('\n', out);
     }
 }

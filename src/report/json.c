@@ -149,3 +149,25 @@ ams_json_bool (AmsJson *j, const char *key, gboolean value)
   lead (j, key);
   g_string_append (j->s, value ? "true" : "false");
 }
+
+/* A number as ams_json_double writes it, without the lead. */
+static void
+number (GString *s, double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (!isfinite (value))
+    g_string_append (s, "null");
+  else
+    g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.10g", value == 0.0 ? 0.0 : value));
+}
+
+void
+ams_json_pair (AmsJson *j, const char *key, double a, double b)
+{
+  lead (j, key);
+  g_string_append_c (j->s, '[');
+  number (j->s, a);
+  g_string_append (j->s, ", ");
+  number (j->s, b);
+  g_string_append_c (j->s, ']');
+}

@@ -27,6 +27,8 @@ void ams_json_uint (AmsJson *j, const char *key, uint64_t value);
 void ams_json_int (AmsJson *j, const char *key, int64_t value);
 void ams_json_double (AmsJson *j, const char *key, double value);
 void ams_json_bool (AmsJson *j, const char *key, gboolean value);
+/* [a, b] on one line (an interval); non-finite numbers as null. */
+void ams_json_pair (AmsJson *j, const char *key, double a, double b);
 /* Appends s as a JSON string literal (quoted and escaped). */
 void ams_json_escape (GString *out, const char *s);
 

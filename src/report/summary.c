@@ -2,32 +2,156 @@
  *
  * Field names are part of the contract; new fields may be added, none may be
  * renamed. Pools and storage are listed in (account, region) order so that the file is
- * byte-identical for the same scenario and seed, except for `wall_s`. */
+ * byte-identical for the same scenario and seed, except for `wall_s`.
+ *
+ * One writer serves a single run and several replications of it (report.h,
+ * "replications"): every figure goes through figure() or stat_object(),
+ * which write the run's own value when there is one replication, and the
+ * mean over replications (with its interval where report.h says) when
+ * there are several, so the two shapes cannot drift apart. */
+#include <math.h>
 #include <string.h>
 #include "amisim/report.h"
+#include "report/aggregate.h"
 #include "report/json.h"
 
-static void
-stat_object (AmsJson *j, const char *key, const AmsStat *st)
+typedef struct
 {
-  AmsStatSummary s;
-  ams_stat_summary (st, &s);
-  ams_json_begin_object (j, key);
-  ams_json_uint (j, "count", s.count);
-  ams_json_double (j, "mean", s.mean);
-  ams_json_double (j, "sd", s.sd);
-  ams_json_double (j, "min", s.min);
-  ams_json_double (j, "p50", s.p50);
-  ams_json_double (j, "p90", s.p90);
-  ams_json_double (j, "p99", s.p99);
-  ams_json_double (j, "max", s.max);
-  ams_json_end_object (j);
+  AmsJson *j;
+  const AmsResults *const *r; /* r[0..n-1]: the replications */
+  guint n;
+} Out;
+
+typedef enum
+{
+  FIG_UINT,   /* a count */
+  FIG_INT,    /* a signed count */
+  FIG_DOUBLE,
+} FigKind;
+
+typedef enum
+{
+  NO_CI,
+  CI,         /* with several replications, also KEY_ci95 */
+} Ci;
+
+static void
+interval (Out *o, const char *key, const AmsAgg *a)
+{
+  g_autofree char *k = g_strconcat (key, "_ci95", NULL);
+  ams_json_pair (o->j, k, a->low, a->high);
+}
+
+/* One figure given by its aggregate: with one replication, its value as the
+ * run measured it; with several, the mean (and its interval with CI). */
+static void
+figure (Out *o, const char *key, const AmsAgg *a, FigKind kind, Ci ci)
+{
+  if (o->n == 1)
+    {
+      switch (kind)
+        {
+        case FIG_UINT:
+          ams_json_uint (o->j, key, (uint64_t) a->mean);
+          break;
+        case FIG_INT:
+          ams_json_int (o->j, key, (int64_t) a->mean);
+          break;
+        case FIG_DOUBLE:
+          ams_json_double (o->j, key, a->mean);
+          break;
+        }
+      return;
+    }
+  ams_json_double (o->j, key, a->mean);
+  if (ci == CI)
+    interval (o, key, a);
+}
+
+/* A figure from one value per replication (v[0..n-1]). */
+static void
+figure_of (Out *o, const char *key, const double *v, FigKind kind, Ci ci)
+{
+  AmsAgg a;
+  ams_agg_of (&a, v, o->n);
+  figure (o, key, &a, kind, ci);
+}
+
+/* A uint64_t field of the results, given by its address in r[0]. */
+static void
+count (Out *o, const char *key, const uint64_t *first, Ci ci)
+{
+  AmsAgg a;
+  if (o->n == 1)
+    {
+      ams_json_uint (o->j, key, *first); /* exact, whatever its size */
+      return;
+    }
+  ams_agg_u64 (&a, o->r, o->n, first);
+  figure (o, key, &a, FIG_UINT, ci);
+}
+
+/* A double field of the results, given by its address in r[0]. */
+static void
+real (Out *o, const char *key, const double *first, Ci ci)
+{
+  AmsAgg a;
+  ams_agg_double (&a, o->r, o->n, first);
+  figure (o, key, &a, FIG_DOUBLE, ci);
+}
+
+/* Seconds from a time of the results. */
+static void
+seconds (Out *o, const char *key, const AmsTime *first, Ci ci)
+{
+  gsize off = (gsize) ((const char *) first - (const char *) o->r[0]);
+  g_autofree double *v = g_new (double, o->n);
+  for (guint i = 0; i < o->n; i++)
+    {
+      AmsTime t = *(const AmsTime *) (const void *) ((const char *) o->r[i] + off);
+      v[i] = t == AMS_TIME_NEVER ? NAN : ams_time_to_s (t);
+    }
+  figure_of (o, key, v, FIG_DOUBLE, ci);
+}
+
+static void
+stat_object (Out *o, const char *key, const AmsStat *first)
+{
+  ams_json_begin_object (o->j, key);
+  if (o->n == 1)
+    {
+      AmsStatSummary s;
+      ams_stat_summary (first, &s);
+      ams_json_uint (o->j, "count", s.count);
+      ams_json_double (o->j, "mean", s.mean);
+      ams_json_double (o->j, "sd", s.sd);
+      ams_json_double (o->j, "min", s.min);
+      ams_json_double (o->j, "p50", s.p50);
+      ams_json_double (o->j, "p90", s.p90);
+      ams_json_double (o->j, "p99", s.p99);
+      ams_json_double (o->j, "max", s.max);
+    }
+  else
+    {
+      AmsAggStat s;
+      ams_agg_stat (&s, o->r, o->n, first);
+      ams_json_double (o->j, "count", s.count.mean);
+      ams_json_double (o->j, "mean", s.mean.mean);
+      ams_json_double (o->j, "sd", s.sd.mean);
+      ams_json_double (o->j, "min", s.min.mean);
+      ams_json_double (o->j, "p50", s.p50.mean);
+      ams_json_double (o->j, "p90", s.p90.mean);
+      ams_json_double (o->j, "p99", s.p99.mean);
+      ams_json_double (o->j, "max", s.max.mean);
+      ams_json_pair (o->j, "mean_ci95", s.mean.low, s.mean.high);
+    }
+  ams_json_end_object (o->j);
 }
 
 typedef struct
 {
   const char *name;
-  uint64_t count;
+  double count;
 } Tally;
 
 /* Most first, then by name: the order people read a breakdown in. */
@@ -42,7 +166,7 @@ tally_cmp (gconstpointer a, gconstpointer b)
 
 /* Adds `n` to the tally of `name` in `list` (indexed by `index`). */
 static void
-tally_add (GArray *list, GHashTable *index, const char *name, uint64_t n)
+tally_add (GArray *list, GHashTable *index, const char *name, double n)
 {
   gpointer at = g_hash_table_lookup (index, name);
   if (at == NULL)
@@ -56,35 +180,44 @@ tally_add (GArray *list, GHashTable *index, const char *name, uint64_t n)
 }
 
 static void
-tally_array (AmsJson *j, const char *key, const char *label, GArray *list)
+tally_array (Out *o, const char *key, const char *label, GArray *list)
 {
   g_array_sort (list, tally_cmp);
-  ams_json_begin_array (j, key);
+  ams_json_begin_array (o->j, key);
   for (guint i = 0; i < list->len; i++)
     {
       const Tally *t = &g_array_index (list, Tally, i);
-      ams_json_begin_object (j, NULL);
-      ams_json_string (j, label, t->name);
-      ams_json_uint (j, "count", t->count);
-      ams_json_end_object (j);
+      ams_json_begin_object (o->j, NULL);
+      ams_json_string (o->j, label, t->name);
+      AmsAgg a = { .mean = t->count, .n = o->n };
+      figure (o, "count", &a, FIG_UINT, NO_CI);
+      ams_json_end_object (o->j);
     }
-  ams_json_end_array (j);
+  ams_json_end_array (o->j);
 }
 
 /* "failures": one object per cause, most frequent first, each with its
  * breakdown by region and by account. */
 static void
-failures_array (AmsJson *j, const AmsResults *r)
+failures_array (Out *o)
 {
+  AmsAgg by_cause[AMS_CAUSE_COUNT];
+  g_autofree double *v = g_new (double, o->n);
   g_autoptr (GArray) causes = g_array_new (FALSE, FALSE, sizeof (Tally));
   for (guint c = 1; c < AMS_CAUSE_COUNT; c++)
-    if (r->failures_by_cause[c] > 0)
-      {
-        Tally t = { ams_cause_name ((AmsCause) c), r->failures_by_cause[c] };
-        g_array_append_val (causes, t);
-      }
+    {
+      for (guint i = 0; i < o->n; i++)
+        v[i] = (double) o->r[i]->failures_by_cause[c];
+      ams_agg_of (&by_cause[c], v, o->n);
+      if (by_cause[c].mean > 0)
+        {
+          Tally t = { ams_cause_name ((AmsCause) c), by_cause[c].mean };
+          g_array_append_val (causes, t);
+        }
+    }
   g_array_sort (causes, tally_cmp);
-  ams_json_begin_array (j, "failures");
+  g_autoptr (GArray) all = ams_agg_failures (o->r, o->n);
+  ams_json_begin_array (o->j, "failures");
   for (guint i = 0; i < causes->len; i++)
     {
       const Tally *ct = &g_array_index (causes, Tally, i);
@@ -94,57 +227,59 @@ failures_array (AmsJson *j, const AmsResults *r)
       g_autoptr (GArray) accounts = g_array_new (FALSE, FALSE, sizeof (Tally));
       g_autoptr (GHashTable) ri = g_hash_table_new (g_str_hash, g_str_equal);
       g_autoptr (GHashTable) ai = g_hash_table_new (g_str_hash, g_str_equal);
-      for (guint k = 0; k < r->failures->len; k++)
+      for (guint k = 0; k < all->len; k++)
         {
-          const AmsFailureCount *f = &g_array_index (r->failures, AmsFailureCount, k);
+          const AmsAggFailure *f = &g_array_index (all, AmsAggFailure, k);
           if (f->cause != cause)
             continue;
-          tally_add (regions, ri, f->region, f->count);
-          tally_add (accounts, ai, f->account, f->count);
+          tally_add (regions, ri, f->region, f->count.mean);
+          tally_add (accounts, ai, f->account, f->count.mean);
         }
-      ams_json_begin_object (j, NULL);
-      ams_json_string (j, "cause", ct->name);
-      ams_json_uint (j, "count", ct->count);
-      tally_array (j, "by_region", "region", regions);
-      tally_array (j, "by_account", "account", accounts);
-      ams_json_end_object (j);
+      ams_json_begin_object (o->j, NULL);
+      ams_json_string (o->j, "cause", ct->name);
+      figure (o, "count", &by_cause[cause], FIG_UINT, CI);
+      tally_array (o, "by_region", "region", regions);
+      tally_array (o, "by_account", "account", accounts);
+      ams_json_end_object (o->j);
     }
-  ams_json_end_array (j);
+  ams_json_end_array (o->j);
 }
 
 /* "lifecycle": what the lifecycle policies' executions did. */
 static void
-lifecycle_object (AmsJson *j, const AmsResults *r)
+lifecycle_object (Out *o)
 {
-  ams_json_begin_object (j, "lifecycle");
-  ams_json_uint (j, "runs", r->lc_runs);
-  ams_json_uint (j, "runs_failed", r->lc_runs_failed);
-  ams_json_uint (j, "runs_busy", r->lc_runs_busy);
-  ams_json_uint (j, "deprecated", r->lc_deprecated);
-  ams_json_uint (j, "disabled", r->lc_disabled);
-  ams_json_uint (j, "deleted", r->lc_deleted);
-  ams_json_uint (j, "skipped", r->lc_skipped);
-  ams_json_uint (j, "failed", r->lc_failed);
-  ams_json_uint (j, "amis_deprecated", r->lc_amis_deprecated);
-  ams_json_uint (j, "amis_disabled", r->lc_amis_disabled);
-  ams_json_uint (j, "amis_deregistered", r->lc_amis_deregistered);
-  ams_json_uint (j, "snapshots_deleted", r->lc_snapshots_deleted);
-  ams_json_uint (j, "restored", r->lc_restored);
-  stat_object (j, "execution_s", &r->lc_execution_s);
-  ams_json_end_object (j);
+  const AmsResults *r = o->r[0];
+  ams_json_begin_object (o->j, "lifecycle");
+  count (o, "runs", &r->lc_runs, CI);
+  count (o, "runs_failed", &r->lc_runs_failed, CI);
+  count (o, "runs_busy", &r->lc_runs_busy, CI);
+  count (o, "deprecated", &r->lc_deprecated, CI);
+  count (o, "disabled", &r->lc_disabled, CI);
+  count (o, "deleted", &r->lc_deleted, CI);
+  count (o, "skipped", &r->lc_skipped, CI);
+  count (o, "failed", &r->lc_failed, CI);
+  count (o, "amis_deprecated", &r->lc_amis_deprecated, CI);
+  count (o, "amis_disabled", &r->lc_amis_disabled, CI);
+  count (o, "amis_deregistered", &r->lc_amis_deregistered, CI);
+  count (o, "snapshots_deleted", &r->lc_snapshots_deleted, CI);
+  count (o, "restored", &r->lc_restored, CI);
+  stat_object (o, "execution_s", &r->lc_execution_s);
+  ams_json_end_object (o->j);
 }
 
 /* "launches": consumers launching from the pipelines' AMIs. */
 static void
-launches_object (AmsJson *j, const AmsResults *r)
+launches_object (Out *o)
 {
-  ams_json_begin_object (j, "launches");
-  ams_json_uint (j, "requested", r->launches);
-  ams_json_uint (j, "succeeded", r->launches_ok);
-  ams_json_uint (j, "failed_disabled", r->launches_disabled);
-  ams_json_uint (j, "failed_deleted", r->launches_deleted);
-  ams_json_uint (j, "failed_no_ami", r->launches_no_ami);
-  ams_json_end_object (j);
+  const AmsResults *r = o->r[0];
+  ams_json_begin_object (o->j, "launches");
+  count (o, "requested", &r->launches, CI);
+  count (o, "succeeded", &r->launches_ok, CI);
+  count (o, "failed_disabled", &r->launches_disabled, CI);
+  count (o, "failed_deleted", &r->launches_deleted, CI);
+  count (o, "failed_no_ami", &r->launches_no_ami, CI);
+  ams_json_end_object (o->j);
 }
 
 /* A signed difference of counts, without wrapping. */
@@ -155,121 +290,196 @@ count_diff (uint64_t a, uint64_t b)
                 : -(int64_t) MIN (b - a, (uint64_t) G_MAXINT64);
 }
 
+/* What lifecycle saved, replication by replication (each compared with
+ * the same replication without lifecycle: common random numbers). */
+typedef enum
+{
+  SAVED_GIB,
+  SAVED_GIB_MONTHS,
+  SAVED_COST,
+  SAVED_AMIS,
+} Saved;
+
+static void
+saved (Out *o, const char *key, Saved what)
+{
+  g_autofree double *v = g_new (double, o->n);
+  for (guint i = 0; i < o->n; i++)
+    {
+      const AmsResults *r = o->r[i];
+      switch (what)
+        {
+        case SAVED_GIB:
+          v[i] = r->baseline_gib - r->storage_gib;
+          break;
+        case SAVED_GIB_MONTHS:
+          v[i] = r->baseline_gib_months - r->storage_gib_months;
+          break;
+        case SAVED_COST:
+          v[i] = r->baseline_cost - r->storage_cost;
+          break;
+        case SAVED_AMIS:
+          v[i] = (double) count_diff (r->baseline_amis, r->amis);
+          break;
+        }
+    }
+  if (o->n == 1 && what == SAVED_AMIS)
+    ams_json_int (o->j, key, count_diff (o->r[0]->baseline_amis, o->r[0]->amis));
+  else
+    figure_of (o, key, v, what == SAVED_AMIS ? FIG_INT : FIG_DOUBLE, CI);
+}
+
 /* "storage": snapshot storage and AMIs, overall and by (account, region);
  * with a comparison run, the same without lifecycle and what it saved. */
 static void
-storage_object (AmsJson *j, const AmsResults *r)
+storage_object (Out *o)
 {
-  ams_json_begin_object (j, "storage");
-  ams_json_double (j, "snapshot_gib", r->storage_gib);
-  ams_json_double (j, "snapshot_gib_max", r->storage_gib_max);
-  ams_json_double (j, "gib_months", r->storage_gib_months);
-  ams_json_double (j, "price_per_gib_month", r->storage_price);
-  ams_json_double (j, "cost", r->storage_cost);
-  ams_json_double (j, "recycle_bin_gib", r->recycle_bin_gib);
-  ams_json_uint (j, "amis", r->amis);
-  ams_json_uint (j, "amis_max_account_region", r->amis_max);
-  ams_json_begin_array (j, "by_account_region");
-  for (guint i = 0; r->storage != NULL && i < r->storage->len; i++)
+  const AmsResults *r = o->r[0];
+  ams_json_begin_object (o->j, "storage");
+  real (o, "snapshot_gib", &r->storage_gib, CI);
+  real (o, "snapshot_gib_max", &r->storage_gib_max, CI);
+  real (o, "gib_months", &r->storage_gib_months, CI);
+  real (o, "price_per_gib_month", &r->storage_price, NO_CI);
+  real (o, "cost", &r->storage_cost, CI);
+  real (o, "recycle_bin_gib", &r->recycle_bin_gib, CI);
+  count (o, "amis", &r->amis, CI);
+  g_autofree double *v = g_new (double, o->n);
+  for (guint i = 0; i < o->n; i++)
+    v[i] = o->r[i]->amis_max;
+  figure_of (o, "amis_max_account_region", v, FIG_UINT, CI);
+  g_autoptr (GArray) places = ams_agg_storage (o->r, o->n);
+  ams_json_begin_array (o->j, "by_account_region");
+  for (guint i = 0; i < places->len; i++)
     {
-      const AmsStorageReport *s = &g_array_index (r->storage, AmsStorageReport, i);
-      ams_json_begin_object (j, NULL);
-      ams_json_string (j, "account", s->account);
-      ams_json_string (j, "region", s->region);
-      ams_json_uint (j, "amis", s->amis);
-      ams_json_uint (j, "amis_max", s->amis_max);
-      ams_json_double (j, "snapshot_gib", s->gib);
-      ams_json_double (j, "gib_months", s->gib_months);
-      ams_json_end_object (j);
+      const AmsAggStorage *s = &g_array_index (places, AmsAggStorage, i);
+      ams_json_begin_object (o->j, NULL);
+      ams_json_string (o->j, "account", s->account);
+      ams_json_string (o->j, "region", s->region);
+      figure (o, "amis", &s->amis, FIG_UINT, NO_CI);
+      figure (o, "amis_max", &s->amis_max, FIG_UINT, NO_CI);
+      figure (o, "snapshot_gib", &s->gib, FIG_DOUBLE, NO_CI);
+      figure (o, "gib_months", &s->gib_months, FIG_DOUBLE, NO_CI);
+      ams_json_end_object (o->j);
     }
-  ams_json_end_array (j);
-  if (r->compared)
+  ams_json_end_array (o->j);
+  if (r->compared) /* the same for every replication: set by the scenario */
     {
-      ams_json_begin_object (j, "without_lifecycle");
-      ams_json_double (j, "snapshot_gib", r->baseline_gib);
-      ams_json_double (j, "gib_months", r->baseline_gib_months);
-      ams_json_double (j, "cost", r->baseline_cost);
-      ams_json_uint (j, "amis", r->baseline_amis);
-      ams_json_end_object (j);
-      ams_json_begin_object (j, "saved");
-      ams_json_double (j, "snapshot_gib", r->baseline_gib - r->storage_gib);
-      ams_json_double (j, "gib_months", r->baseline_gib_months - r->storage_gib_months);
-      ams_json_double (j, "cost", r->baseline_cost - r->storage_cost);
-      ams_json_int (j, "amis", count_diff (r->baseline_amis, r->amis));
-      ams_json_end_object (j);
+      ams_json_begin_object (o->j, "without_lifecycle");
+      real (o, "snapshot_gib", &r->baseline_gib, CI);
+      real (o, "gib_months", &r->baseline_gib_months, CI);
+      real (o, "cost", &r->baseline_cost, CI);
+      count (o, "amis", &r->baseline_amis, CI);
+      ams_json_end_object (o->j);
+      ams_json_begin_object (o->j, "saved");
+      saved (o, "snapshot_gib", SAVED_GIB);
+      saved (o, "gib_months", SAVED_GIB_MONTHS);
+      saved (o, "cost", SAVED_COST);
+      saved (o, "amis", SAVED_AMIS);
+      ams_json_end_object (o->j);
     }
+  ams_json_end_object (o->j);
+}
+
+static void
+pools_array (Out *o)
+{
+  g_autoptr (GArray) pools = ams_agg_pools (o->r, o->n);
+  ams_json_begin_array (o->j, "pools");
+  for (guint i = 0; i < pools->len; i++)
+    {
+      const AmsAggPool *p = &g_array_index (pools, AmsAggPool, i);
+      ams_json_begin_object (o->j, NULL);
+      ams_json_string (o->j, "account", p->account);
+      ams_json_string (o->j, "region", p->region);
+      ams_json_uint (o->j, "limit", p->limit);
+      figure (o, "copies", &p->copies, FIG_UINT, NO_CI);
+      figure (o, "waited", &p->waited, FIG_UINT, NO_CI);
+      figure (o, "utilization", &p->utilization, FIG_DOUBLE, CI);
+      figure (o, "busy_mean", &p->busy_mean, FIG_DOUBLE, NO_CI);
+      figure (o, "busy_max", &p->busy_max, FIG_UINT, NO_CI);
+      figure (o, "queue_mean", &p->queue_mean, FIG_DOUBLE, CI);
+      figure (o, "queue_max", &p->queue_max, FIG_UINT, NO_CI);
+      ams_json_end_object (o->j);
+    }
+  ams_json_end_array (o->j);
+}
+
+void
+ams_report_summary_write (AmsJson *j, const char *key, const AmsResults *const *rs, guint n,
+                          const AmsRunInfo *info)
+{
+  g_return_if_fail (rs != NULL && n >= 1);
+  Out out = { j, rs, n };
+  Out *o = &out;
+  const AmsResults *r = rs[0];
+  g_autofree double *v = g_new (double, n);
+
+  ams_json_begin_object (j, key);
+  ams_json_string (j, "amisim_version", PACKAGE_VERSION);
+  ams_json_string (j, "scenario", info->scenario);
+  ams_json_string (j, "scenario_file", info->scenario_file);
+  ams_json_uint (j, "seed", r->seed);
+  ams_json_uint (j, "replications", n);
+  ams_json_double (j, "horizon_s", ams_time_to_s (r->horizon));
+  ams_json_double (j, "warmup_s", ams_time_to_s (r->warmup));
+  seconds (o, "simulated_s", &r->end, NO_CI);
+  count (o, "events", &r->events, NO_CI);
+  ams_json_double (j, "wall_s", info->wall_s);
+
+  ams_json_begin_object (j, "images");
+  count (o, "started", &r->images_started, CI);
+  count (o, "available", &r->images_available, CI);
+  count (o, "failed", &r->images_failed, CI);
+  count (o, "in_flight", &r->images_in_flight, CI);
+  count (o, "runs_skipped", &r->runs_skipped, CI);
+  count (o, "builds_waited", &r->builds_waited, CI);
+  count (o, "pipelines_disabled", &r->pipelines_disabled, CI);
+  stat_object (o, "build_s", &r->build_s);
+  stat_object (o, "distribution_s", &r->distribution_s);
+  stat_object (o, "end_to_end_s", &r->end_to_end_s);
   ams_json_end_object (j);
+
+  ams_json_begin_object (j, "copies");
+  count (o, "requested", &r->copies_requested, CI);
+  count (o, "succeeded", &r->copies_succeeded, CI);
+  count (o, "failed", &r->copies_failed, CI);
+  count (o, "in_flight", &r->copies_in_flight, CI);
+  count (o, "waited", &r->copies_waited, CI);
+  for (guint i = 0; i < n; i++)
+    v[i] = rs[i]->copies_requested > 0
+             ? (double) rs[i]->copies_waited / (double) rs[i]->copies_requested
+             : n == 1 ? 0.0 : NAN;
+  figure_of (o, "p_wait", v, FIG_DOUBLE, CI);
+  seconds (o, "last_end_s", &r->last_copy, CI);
+  stat_object (o, "wait_s", &r->wait_s);
+  stat_object (o, "transfer_s", &r->transfer_s);
+  stat_object (o, "total_s", &r->total_s);
+  ams_json_end_object (j);
+
+  pools_array (o);
+
+  count (o, "failures_total", &r->failures_total, CI);
+  failures_array (o);
+  lifecycle_object (o);
+  launches_object (o);
+  storage_object (o);
+  /* timeseries.csv is replication 0's */
+  ams_json_bool (j, "timeseries_truncated", info->timeseries_truncated);
+  ams_json_end_object (j);
+}
+
+GString *
+ams_report_summary_json_n (const AmsResults *const *r, guint n, const AmsRunInfo *info)
+{
+  GString *out = g_string_sized_new (4096);
+  AmsJson j;
+  ams_json_init (&j, out);
+  ams_report_summary_write (&j, NULL, r, n, info);
+  return out;
 }
 
 GString *
 ams_report_summary_json (const AmsResults *r, const AmsRunInfo *info)
 {
-  GString *out = g_string_sized_new (4096);
-  AmsJson j;
-  ams_json_init (&j, out);
-  ams_json_begin_object (&j, NULL);
-  ams_json_string (&j, "amisim_version", PACKAGE_VERSION);
-  ams_json_string (&j, "scenario", info->scenario);
-  ams_json_string (&j, "scenario_file", info->scenario_file);
-  ams_json_uint (&j, "seed", r->seed);
-  ams_json_uint (&j, "replications", info->replications);
-  ams_json_double (&j, "horizon_s", ams_time_to_s (r->horizon));
-  ams_json_double (&j, "simulated_s", ams_time_to_s (r->end));
-  ams_json_uint (&j, "events", r->events);
-  ams_json_double (&j, "wall_s", info->wall_s);
-
-  ams_json_begin_object (&j, "images");
-  ams_json_uint (&j, "started", r->images_started);
-  ams_json_uint (&j, "available", r->images_available);
-  ams_json_uint (&j, "failed", r->images_failed);
-  ams_json_uint (&j, "in_flight", r->images_in_flight);
-  ams_json_uint (&j, "runs_skipped", r->runs_skipped);
-  ams_json_uint (&j, "builds_waited", r->builds_waited);
-  ams_json_uint (&j, "pipelines_disabled", r->pipelines_disabled);
-  stat_object (&j, "build_s", &r->build_s);
-  stat_object (&j, "distribution_s", &r->distribution_s);
-  stat_object (&j, "end_to_end_s", &r->end_to_end_s);
-  ams_json_end_object (&j);
-
-  ams_json_begin_object (&j, "copies");
-  ams_json_uint (&j, "requested", r->copies_requested);
-  ams_json_uint (&j, "succeeded", r->copies_succeeded);
-  ams_json_uint (&j, "failed", r->copies_failed);
-  ams_json_uint (&j, "in_flight", r->copies_in_flight);
-  ams_json_uint (&j, "waited", r->copies_waited);
-  ams_json_double (&j, "p_wait",
-                   r->copies_requested > 0
-                     ? (double) r->copies_waited / (double) r->copies_requested : 0.0);
-  stat_object (&j, "wait_s", &r->wait_s);
-  stat_object (&j, "transfer_s", &r->transfer_s);
-  stat_object (&j, "total_s", &r->total_s);
-  ams_json_end_object (&j);
-
-  ams_json_begin_array (&j, "pools");
-  for (guint i = 0; i < r->pools->len; i++)
-    {
-      const AmsPoolReport *p = &g_array_index (r->pools, AmsPoolReport, i);
-      ams_json_begin_object (&j, NULL);
-      ams_json_string (&j, "account", p->account);
-      ams_json_string (&j, "region", p->region);
-      ams_json_uint (&j, "limit", p->limit);
-      ams_json_uint (&j, "copies", p->copies);
-      ams_json_uint (&j, "waited", p->waited);
-      ams_json_double (&j, "utilization", p->utilization);
-      ams_json_double (&j, "busy_mean", p->busy_mean);
-      ams_json_uint (&j, "busy_max", p->busy_max);
-      ams_json_double (&j, "queue_mean", p->queue_mean);
-      ams_json_uint (&j, "queue_max", p->queue_max);
-      ams_json_end_object (&j);
-    }
-  ams_json_end_array (&j);
-
-  ams_json_uint (&j, "failures_total", r->failures_total);
-  failures_array (&j, r);
-  lifecycle_object (&j, r);
-  launches_object (&j, r);
-  storage_object (&j, r);
-  ams_json_bool (&j, "timeseries_truncated", info->timeseries_truncated);
-  ams_json_end_object (&j);
-  return out;
+  return ams_report_summary_json_n (&r, 1, info);
 }

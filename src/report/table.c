@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "amisim/report.h"
+#include "report/aggregate.h"
 
 char *
 ams_report_format_seconds (double s)
@@ -351,6 +352,307 @@ ams_report_table (const AmsResults *r, const AmsRunInfo *info)
                                   p->account, p->region, p->limit, (guint64) p->copies,
                                   percent (p->waited, p->copies), 100.0 * p->utilization,
                                   p->queue_mean, p->queue_max);
+        }
+    }
+  return out;
+}
+
+/* ---- replications: means ± the half-width of their 95 % interval ---- */
+
+/* "12.5 ± 0.3" (decimals fixed); the mean alone without an interval. */
+static char *
+pm_number (const AmsAgg *a, guint decimals, const char *unit)
+{
+  g_autofree char *m = grouped (a->mean, decimals);
+  double half = ams_agg_half (a);
+  if (isnan (half))
+    return g_strdup_printf ("%s%s", m, unit);
+  g_autofree char *h = grouped (half, decimals);
+  return g_strdup_printf ("%s%s ± %s%s", m, unit, h, unit);
+}
+
+/* "4m05s ± 12.0s" */
+static char *
+pm_seconds (const AmsAgg *a)
+{
+  if (isnan (a->mean))
+    return g_strdup ("-");
+  g_autofree char *m = ams_report_format_seconds (a->mean);
+  double half = ams_agg_half (a);
+  if (isnan (half))
+    return g_steal_pointer (&m);
+  g_autofree char *h = ams_report_format_seconds (half);
+  return g_strdup_printf ("%s ± %s", m, h);
+}
+
+/* A line of counts: "  label1 m ± h  label2 m ± h …". */
+static void
+pm_counts (GString *out, const AmsResults *const *r, guint n, const char *const *labels,
+           const uint64_t *const *fields, guint k)
+{
+  for (guint i = 0; i < k; i++)
+    {
+      AmsAgg a;
+      ams_agg_u64 (&a, r, n, fields[i]);
+      g_autofree char *s = pm_number (&a, 1, "");
+      g_string_append_printf (out, "%s%s %s", i ? "  " : "", labels[i], s);
+    }
+}
+
+char *
+ams_agg_format (const AmsAgg *a, AmsAggUnit unit)
+{
+  if (isnan (a->mean))
+    return g_strdup ("-");
+  switch (unit)
+    {
+    case AMS_AGG_SECONDS:
+      return pm_seconds (a);
+    case AMS_AGG_PERCENT:
+      {
+        AmsAgg pc = { 100.0 * a->mean, 100.0 * a->low, 100.0 * a->high, a->n };
+        return pm_number (&pc, 1, "%");
+      }
+    case AMS_AGG_NUMBER:
+    default:
+      return pm_number (a, 1, "");
+    }
+}
+
+static void
+pm_stat_row (GString *out, const char *label, const AmsResults *const *r, guint n,
+             const AmsStat *first)
+{
+  AmsAggStat s;
+  ams_agg_stat (&s, r, n, first);
+  g_autofree char *count = grouped (s.count.mean, 1);
+  g_autofree char *mean = pm_seconds (&s.mean);
+  g_string_append_printf (out, "  %-16s %11s %21s", label, count, mean);
+  const AmsAgg *v[] = { &s.p50, &s.p90, &s.p99, &s.max };
+  for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+    {
+      g_autofree char *f = isnan (v[i]->mean) ? g_strdup ("-")
+                                              : ams_report_format_seconds (v[i]->mean);
+      g_string_append_printf (out, " %9s", f);
+    }
+  g_string_append_c (out, '\n');
+}
+
+static int
+agg_congestion_cmp (const void *a, const void *b)
+{
+  const AmsAggPool *x = *(const AmsAggPool *const *) a;
+  const AmsAggPool *y = *(const AmsAggPool *const *) b;
+  if (x->queue_mean.mean != y->queue_mean.mean)
+    return x->queue_mean.mean < y->queue_mean.mean ? 1 : -1;
+  if (x->queue_max.mean != y->queue_max.mean)
+    return x->queue_max.mean < y->queue_max.mean ? 1 : -1;
+  if (x->utilization.mean != y->utilization.mean)
+    return x->utilization.mean < y->utilization.mean ? 1 : -1;
+  int c = g_strcmp0 (x->account, y->account);
+  return c ? c : g_strcmp0 (x->region, y->region);
+}
+
+static void
+pm_failures (GString *out, const AmsResults *const *r, guint n)
+{
+  AmsAgg total;
+  ams_agg_u64 (&total, r, n, &r[0]->failures_total);
+  if (!(total.mean > 0))
+    return;
+  g_autofree char *t = pm_number (&total, 1, "");
+  g_string_append_printf (out, "\nfailures  %s (failed builds, tests, copies, shares and launch "
+                               "template updates)\n", t);
+  AmsAgg by_cause[AMS_CAUSE_COUNT];
+  guint order[AMS_CAUSE_COUNT], n_order = 0;
+  g_autofree double *v = g_new (double, n);
+  for (guint c = 1; c < AMS_CAUSE_COUNT; c++)
+    {
+      for (guint i = 0; i < n; i++)
+        v[i] = (double) r[i]->failures_by_cause[c];
+      ams_agg_of (&by_cause[c], v, n);
+      if (by_cause[c].mean > 0)
+        order[n_order++] = c;
+    }
+  for (guint a = 0; a < n_order; a++)
+    for (guint b = a + 1; b < n_order; b++)
+      if (by_cause[order[b]].mean > by_cause[order[a]].mean)
+        {
+          guint x = order[a];
+          order[a] = order[b];
+          order[b] = x;
+        }
+  g_autoptr (GArray) places = ams_agg_failures (r, n);
+  for (guint i = 0; i < n_order && i < 8; i++)
+    {
+      const AmsAggFailure *top = NULL;
+      for (guint k = 0; k < places->len; k++)
+        {
+          const AmsAggFailure *f = &g_array_index (places, AmsAggFailure, k);
+          if (f->cause == order[i] && (top == NULL || f->count.mean > top->count.mean))
+            top = f;
+        }
+      g_autofree char *c = pm_number (&by_cause[order[i]], 1, "");
+      g_autofree char *most = grouped (top != NULL ? top->count.mean : 0.0, 1);
+      g_string_append_printf (out, "  %-26s %17s   most in %s %s (%s)\n",
+                              ams_cause_name ((AmsCause) order[i]), c,
+                              top != NULL ? top->account : "-", top != NULL ? top->region : "-",
+                              most);
+    }
+}
+
+static void
+pm_lifecycle_launches_storage (GString *out, const AmsResults *const *r, guint n)
+{
+  const AmsResults *r0 = r[0];
+  AmsAgg runs, launches, gib_max;
+  ams_agg_u64 (&runs, r, n, &r0->lc_runs);
+  ams_agg_u64 (&launches, r, n, &r0->launches);
+  ams_agg_double (&gib_max, r, n, &r0->storage_gib_max);
+  if (runs.mean > 0)
+    {
+      static const char *const labels[] = { "runs", "failed", "images deprecated", "disabled",
+                                            "deleted", "snapshots deleted" };
+      const uint64_t *const fields[] = { &r0->lc_runs, &r0->lc_runs_failed, &r0->lc_deprecated,
+                                         &r0->lc_disabled, &r0->lc_deleted,
+                                         &r0->lc_snapshots_deleted };
+      g_string_append (out, "\nlifecycle  ");
+      pm_counts (out, r, n, labels, fields, G_N_ELEMENTS (fields));
+      g_string_append_c (out, '\n');
+    }
+  if (launches.mean > 0)
+    {
+      static const char *const labels[] = { "requested", "succeeded", "failed: AMI disabled",
+                                            "AMI deregistered", "no usable AMI" };
+      const uint64_t *const fields[] = { &r0->launches, &r0->launches_ok, &r0->launches_disabled,
+                                         &r0->launches_deleted, &r0->launches_no_ami };
+      g_string_append (out, "\nlaunches  ");
+      pm_counts (out, r, n, labels, fields, G_N_ELEMENTS (fields));
+      g_string_append_c (out, '\n');
+    }
+  if (gib_max.mean > 0)
+    {
+      AmsAgg gib, months, cost;
+      ams_agg_double (&gib, r, n, &r0->storage_gib);
+      ams_agg_double (&months, r, n, &r0->storage_gib_months);
+      ams_agg_double (&cost, r, n, &r0->storage_cost);
+      g_autofree char *g = pm_number (&gib, 1, "");
+      g_autofree char *m = pm_number (&months, 1, "");
+      g_autofree char *c = pm_number (&cost, 2, "");
+      g_string_append_printf (out, "\nstorage  snapshots %s GiB at end  %s GiB-months  $%s\n", g,
+                              m, c);
+      if (r0->compared)
+        {
+          g_autofree double *v = g_new (double, n);
+          for (guint i = 0; i < n; i++)
+            v[i] = r[i]->baseline_gib_months - r[i]->storage_gib_months;
+          AmsAgg saved;
+          ams_agg_of (&saved, v, n);
+          for (guint i = 0; i < n; i++)
+            v[i] = r[i]->baseline_cost - r[i]->storage_cost;
+          AmsAgg saved_cost;
+          ams_agg_of (&saved_cost, v, n);
+          g_autofree char *s = pm_number (&saved, 1, "");
+          g_autofree char *sc = pm_number (&saved_cost, 2, "");
+          g_string_append_printf (out, "  lifecycle saved  %s GiB-months, $%s\n", s, sc);
+        }
+    }
+}
+
+GString *
+ams_report_table_n (const AmsResults *const *r, guint n, const AmsRunInfo *info)
+{
+  g_return_val_if_fail (r != NULL && n >= 1, NULL);
+  if (n == 1)
+    return ams_report_table (r[0], info);
+  const AmsResults *r0 = r[0];
+  GString *out = g_string_sized_new (2048);
+  AmsAgg events;
+  ams_agg_u64 (&events, r, n, &r0->events);
+  g_autofree char *sim = ams_report_format_seconds (ams_time_to_s (r0->end));
+  g_autofree char *ev = grouped (events.mean, 0);
+  g_string_append_printf (out,
+                          "amisim %s  scenario %s  seed %" G_GUINT64_FORMAT
+                          "  replications %u  simulated %s  events %s (mean)  wall %.2fs\n",
+                          PACKAGE_VERSION, info->scenario, (guint64) r0->seed, n, sim, ev,
+                          info->wall_s);
+  g_string_append_printf (out, "means over %u replications ± the half-width of their 95%% "
+                               "confidence interval", n);
+  if (r0->warmup > 0)
+    {
+      g_autofree char *w = ams_report_format_seconds (ams_time_to_s (r0->warmup));
+      g_string_append_printf (out, "; statistics from the warm-up at %s on", w);
+    }
+  g_string_append (out, "\n\n");
+
+  static const char *const image_labels[] = { "started", "available", "failed",
+                                              "in flight at end" };
+  const uint64_t *const image_fields[] = { &r0->images_started, &r0->images_available,
+                                           &r0->images_failed, &r0->images_in_flight };
+  g_string_append (out, "images  ");
+  pm_counts (out, r, n, image_labels, image_fields, G_N_ELEMENTS (image_fields));
+  static const char *const copy_labels[] = { "requested", "succeeded", "failed",
+                                             "in flight at end", "queued for a slot" };
+  const uint64_t *const copy_fields[] = { &r0->copies_requested, &r0->copies_succeeded,
+                                          &r0->copies_failed, &r0->copies_in_flight,
+                                          &r0->copies_waited };
+  g_string_append (out, "\ncopies  ");
+  pm_counts (out, r, n, copy_labels, copy_fields, G_N_ELEMENTS (copy_fields));
+  g_autofree double *v = g_new (double, n);
+  for (guint i = 0; i < n; i++)
+    v[i] = r[i]->copies_requested > 0
+             ? 100.0 * (double) r[i]->copies_waited / (double) r[i]->copies_requested
+             : NAN;
+  AmsAgg pw;
+  ams_agg_of (&pw, v, n);
+  if (!isnan (pw.mean))
+    {
+      g_autofree char *p = pm_number (&pw, 1, "%");
+      g_string_append_printf (out, " (%s)", p);
+    }
+  g_string_append (out, "\n\n");
+
+  g_string_append_printf (out, "  %-16s %11s %21s %9s %9s %9s %9s\n", "time", "count", "mean",
+                          "p50", "p90", "p99", "max");
+  pm_stat_row (out, "build + test", r, n, &r0->build_s);
+  pm_stat_row (out, "distribution", r, n, &r0->distribution_s);
+  pm_stat_row (out, "end to end", r, n, &r0->end_to_end_s);
+  pm_stat_row (out, "copy wait", r, n, &r0->wait_s);
+  pm_stat_row (out, "copy transfer", r, n, &r0->transfer_s);
+  pm_stat_row (out, "copy total", r, n, &r0->total_s);
+
+  pm_failures (out, r, n);
+  pm_lifecycle_launches_storage (out, r, n);
+
+  g_autoptr (GArray) pools = ams_agg_pools (r, n);
+  guint np = pools->len;
+  if (np > 0)
+    {
+      g_autofree const AmsAggPool **order = g_new (const AmsAggPool *, np);
+      for (guint i = 0; i < np; i++)
+        order[i] = &g_array_index (pools, AmsAggPool, i);
+      qsort (order, np, sizeof *order, agg_congestion_cmp);
+      guint show = MIN (np, 10u);
+      g_string_append_printf (out, "\nmost congested pools (%u of %u, by mean queue length)\n",
+                              show, np);
+      g_string_append_printf (out, "  %-14s %-16s %6s %11s %7s %15s %15s %9s\n", "account",
+                              "region", "limit", "copies", "queued", "util", "queue mean",
+                              "queue max");
+      for (guint i = 0; i < show; i++)
+        {
+          const AmsAggPool *p = order[i];
+          AmsAgg util = p->utilization;
+          util.mean *= 100.0;
+          util.low *= 100.0;
+          util.high *= 100.0;
+          g_autofree char *copies = grouped (p->copies.mean, 1);
+          g_autofree char *u = pm_number (&util, 1, "%");
+          AmsAgg q = p->queue_mean;
+          g_autofree char *qm = pm_number (&q, 2, "");
+          g_autofree char *qx = grouped (p->queue_max.mean, 1);
+          double queued = p->copies.mean > 0 ? 100.0 * p->waited.mean / p->copies.mean : 0.0;
+          g_string_append_printf (out, "  %-14s %-16s %6u %11s %6.1f%% %15s %15s %9s\n",
+                                  p->account, p->region, p->limit, copies, queued, u, qm, qx);
         }
     }
   return out;

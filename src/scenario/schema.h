@@ -25,9 +25,11 @@ void ams_schema_pipeline (AmsCheck *c, guint index, const AmsYNode *item, gpoint
 /* pipelines[i].distribution into `pl`. */
 void ams_schema_distribution (AmsCheck *c, const AmsYNode *node, AmsScPipeline *pl);
 
-/* simulation (an AmsFieldFn; target: the AmsScenario). */
+/* simulation (an AmsFieldFn; target: the AmsScenario), and its checks against
+ * top-level keys once all is read (warmup < horizon). */
 void ams_schema_simulation (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
                             gpointer sc);
+void ams_schema_resolve_simulation (AmsCheck *c, AmsScenario *sc);
 
 /* schema_world.c: accounts' keys, roles and settings (AmsFieldFn; target:
  * the AmsScAccount), organizations[i] and account_sets[i] (AmsItemFn;
@@ -84,5 +86,50 @@ void ams_sc_pipeline_free (gpointer pl);
 AmsScAccount *ams_sc_account_new (void);
 void ams_sc_account_free (gpointer a);
 void ams_sc_org_free (gpointer o);
+
+/* ---- the format's key tables, for the scenario reference ----
+ *
+ * Each schema_*.c lists its AmsField tables with the document path each
+ * applies at ("" is the document; "[]" stands for any item of a list, as
+ * in "pipelines[].recipe"), so that a test can hold docs/scenario-reference.md
+ * and the tables to each other (tests/scenario/test_reference.c). A table
+ * read at more than one place is listed once, at the place documented in
+ * full; the others say "the same as …" in the reference. */
+typedef struct
+{
+  const char *path;        /* NULL ends a list */
+  const AmsField *fields;
+  const char *name;        /* the table's name in its source file */
+  const char *file;        /* that source file (__FILE__) */
+} AmsSchemaTable;
+
+#define AMS_SCHEMA_TABLE(path, table) { path, table, #table, __FILE__ }
+
+const AmsSchemaTable *ams_schema_top_tables (void);
+const AmsSchemaTable *ams_schema_world_tables (void);
+const AmsSchemaTable *ams_schema_pipeline_tables (void);
+const AmsSchemaTable *ams_schema_distribution_tables (void);
+const AmsSchemaTable *ams_schema_simulation_tables (void);
+const AmsSchemaTable *ams_schema_lifecycle_tables (void);
+const AmsSchemaTable *ams_schema_launches_tables (void);
+const AmsSchemaTable *ams_schema_events_tables (void);
+
+/* schema_tables.c: every list above, appended to `out` (of AmsSchemaTable),
+ * in the order of the document. */
+void ams_schema_tables (GArray *out);
+
+/* schema_events.c: an action of events[] and the keys it needs and may
+ * have besides at and action (NULL after the last used slot). */
+#define AMS_SCHEMA_ACTION_KEYS 3
+typedef struct
+{
+  const char *name;
+  AmsScEventKind kind;
+  const char *needs[AMS_SCHEMA_ACTION_KEYS];
+  const char *may[AMS_SCHEMA_ACTION_KEYS];
+} AmsSchemaAction;
+
+/* Every action, in the order of the loader's table; *n is their count. */
+const AmsSchemaAction *ams_schema_event_actions (guint *n);
 
 G_END_DECLS

@@ -678,3 +678,27 @@ ams_schema_resolve_sharing (AmsCheck *c, AmsScenario *sc)
         }
     }
 }
+
+const AmsSchemaTable *
+ams_schema_distribution_tables (void)
+{
+  /* also read at distribution.distributionConfiguration.distributions[] and
+   * at events[].distribution */
+  static const AmsSchemaTable tables[] = {
+    AMS_SCHEMA_TABLE ("pipelines[].distribution", request_fields),
+    AMS_SCHEMA_TABLE ("pipelines[].distribution", output_fields),
+    AMS_SCHEMA_TABLE ("pipelines[].distribution.distributionConfiguration",
+                      output_config_fields),
+    AMS_SCHEMA_TABLE ("pipelines[].distribution.distributions[]", entry_fields),
+    AMS_SCHEMA_TABLE ("pipelines[].distribution.distributions[].amiDistributionConfiguration",
+                      ami_fields),
+    AMS_SCHEMA_TABLE ("pipelines[].distribution.distributions[].amiDistributionConfiguration"
+                      ".launchPermission", lp_fields),
+    AMS_SCHEMA_TABLE ("pipelines[].distribution.distributions[].launchTemplateConfigurations[]",
+                      lt_fields),
+    AMS_SCHEMA_TABLE ("pipelines[].distribution.distributions[].ssmParameterConfigurations[]",
+                      ssm_fields),
+    { NULL },
+  };
+  return tables;
+}

@@ -22,13 +22,8 @@
 
 #include "schema.h"
 
-typedef struct
-{
-  const char *name;
-  AmsScEventKind kind;
-  const char *needs[3];   /* keys it must have (besides at and action) */
-  const char *may[3];     /* keys it may have */
-} Action;
+/* name, kind, the keys it must have (besides at and action), those it may have */
+typedef AmsSchemaAction Action;
 
 static const Action actions[] = {
   { "set_limit", AMS_SC_EV_SET_LIMIT, { "copies_per_account_region" }, { "account", "region" } },
@@ -554,4 +549,21 @@ ams_schema_resolve_events (AmsCheck *c, AmsScenario *sc)
             ams_schema_resolve_account (c, &((const AmsScLaunchTemplate *) dr->launch_templates->pdata[k])->account);
         }
     }
+}
+
+const AmsSchemaAction *
+ams_schema_event_actions (guint *n)
+{
+  *n = G_N_ELEMENTS (actions);
+  return actions;
+}
+
+const AmsSchemaTable *
+ams_schema_events_tables (void)
+{
+  static const AmsSchemaTable tables[] = {
+    AMS_SCHEMA_TABLE ("events[]", event_fields),
+    { NULL },
+  };
+  return tables;
 }

@@ -323,3 +323,13 @@ ams_schema_resolve_launches (AmsCheck *c, AmsScenario *sc)
         }
     }
 }
+
+const AmsSchemaTable *
+ams_schema_launches_tables (void)
+{
+  static const AmsSchemaTable tables[] = {
+    AMS_SCHEMA_TABLE ("launches[]", launch_fields),
+    { NULL },
+  };
+  return tables;
+}

@@ -648,3 +648,24 @@ ams_schema_resolve_lifecycle (AmsCheck *c, AmsScenario *sc)
       g_hash_table_replace (counts, where, GUINT_TO_POINTER (n));
     }
 }
+
+const AmsSchemaTable *
+ams_schema_lifecycle_tables (void)
+{
+  static const AmsSchemaTable tables[] = {
+    AMS_SCHEMA_TABLE ("lifecycle_policies[]", policy_fields),
+    AMS_SCHEMA_TABLE ("lifecycle_policies[].policyDetails[]", rule_fields),
+    AMS_SCHEMA_TABLE ("lifecycle_policies[].policyDetails[].action", action_fields),
+    AMS_SCHEMA_TABLE ("lifecycle_policies[].policyDetails[].action.includeResources",
+                      include_fields),
+    AMS_SCHEMA_TABLE ("lifecycle_policies[].policyDetails[].filter", filter_fields),
+    AMS_SCHEMA_TABLE ("lifecycle_policies[].policyDetails[].exclusionRules", exclusion_fields),
+    AMS_SCHEMA_TABLE ("lifecycle_policies[].policyDetails[].exclusionRules.amis", amis_fields),
+    AMS_SCHEMA_TABLE ("lifecycle_policies[].policyDetails[].exclusionRules.amis.lastLaunched",
+                      last_launched_fields),
+    AMS_SCHEMA_TABLE ("lifecycle_policies[].resourceSelection", selection_fields),
+    AMS_SCHEMA_TABLE ("lifecycle_policies[].resourceSelection.recipes[]", recipe_fields),
+    { NULL },
+  };
+  return tables;
+}

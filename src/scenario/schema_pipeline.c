@@ -502,3 +502,16 @@ ams_schema_pipeline (AmsCheck *c, guint index, const AmsYNode *item, gpointer ta
       ams_check_pop (c, mark);
     }
 }
+
+const AmsSchemaTable *
+ams_schema_pipeline_tables (void)
+{
+  static const AmsSchemaTable tables[] = {
+    AMS_SCHEMA_TABLE ("pipelines[]", pipeline_fields),
+    AMS_SCHEMA_TABLE ("pipelines[].schedule", schedule_fields),
+    AMS_SCHEMA_TABLE ("pipelines[].schedule.autoDisablePolicy", auto_disable_fields),
+    AMS_SCHEMA_TABLE ("pipelines[].recipe", recipe_fields),
+    { NULL },
+  };
+  return tables;
+}

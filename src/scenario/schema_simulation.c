@@ -422,6 +422,16 @@ sim_storage (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer t
   ams_check_mapping (c, value, storage_fields, 0, target);
 }
 
+/* ---- warm-up ---- */
+
+static void
+sim_warmup (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScenario *sc = target;
+  if (ams_get_duration (c, value, &sc->sim.warmup))
+    ams_check_loc (c, value, &sc->sim.warmup_loc);
+}
+
 static const AmsField sim_fields[] = {
   { "limits", sim_limits, 0, NULL },
   { "on_limit", sim_on_limit, 0, NULL },
@@ -436,7 +446,7 @@ static const AmsField sim_fields[] = {
   { "lifecycle_run_at", sim_lifecycle_run_at, 0, NULL },
   { "lifecycle", sim_lifecycle, 0, NULL },
   { "storage", sim_storage, 0, NULL },
-  { "warmup", NULL, AMS_FIELD_NOT_YET, "warm-up periods in the statistics" },
+  { "warmup", sim_warmup, 0, NULL },
   { NULL },
 };
 
@@ -444,4 +454,35 @@ void
 ams_schema_simulation (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer sc)
 {
   ams_check_mapping (c, value, sim_fields, 0, sc);
+}
+
+void
+ams_schema_resolve_simulation (AmsCheck *c, AmsScenario *sc)
+{
+  /* the horizon may be written after simulation:, or come from --horizon */
+  if (sc->sim.warmup > 0 && sc->horizon > 0 && sc->sim.warmup >= sc->horizon)
+    {
+      g_autofree char *w = ams_format_duration (sc->sim.warmup);
+      g_autofree char *h = ams_format_duration (sc->horizon);
+      ams_check_error_at (c, &sc->sim.warmup_loc,
+                          "the warm-up (%s) must be shorter than the horizon (%s): statistics "
+                          "are gathered from the warm-up to the horizon", w, h);
+    }
+}
+
+const AmsSchemaTable *
+ams_schema_simulation_tables (void)
+{
+  static const AmsSchemaTable tables[] = {
+    AMS_SCHEMA_TABLE ("simulation", sim_fields),
+    AMS_SCHEMA_TABLE ("simulation.limits", limit_fields),
+    AMS_SCHEMA_TABLE ("simulation.limits.overrides[]", override_fields),
+    AMS_SCHEMA_TABLE ("simulation.retry", retry_fields),
+    AMS_SCHEMA_TABLE ("simulation.copy", copy_fields),
+    AMS_SCHEMA_TABLE ("simulation.output", output_fields),
+    AMS_SCHEMA_TABLE ("simulation.lifecycle", lifecycle_fields),
+    AMS_SCHEMA_TABLE ("simulation.storage", storage_fields),
+    { NULL },
+  };
+  return tables;
 }

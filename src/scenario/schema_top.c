@@ -363,6 +363,7 @@ resolve_references (AmsCheck *c, AmsScenario *sc)
   ams_schema_resolve_events (c, sc);
   ams_schema_resolve_lifecycle (c, sc);
   ams_schema_resolve_launches (c, sc);
+  ams_schema_resolve_simulation (c, sc);
   resolve_repositories (c, sc);
 }
 
@@ -415,4 +416,16 @@ ams_schema_check_scenario (AmsDiag *diag, const AmsYNode *root, AmsScenario *sc)
   g_hash_table_unref (c.pipelines);
   g_ptr_array_unref (c.region_names);
   g_ptr_array_unref (c.account_names);
+}
+
+const AmsSchemaTable *
+ams_schema_top_tables (void)
+{
+  static const AmsSchemaTable tables[] = {
+    AMS_SCHEMA_TABLE ("", top_fields),
+    AMS_SCHEMA_TABLE ("regions[]", region_fields),
+    AMS_SCHEMA_TABLE ("accounts[]", account_fields),
+    { NULL },
+  };
+  return tables;
 }

@@ -990,3 +990,20 @@ ams_schema_org_node_defined (const AmsScenario *sc, const char *id)
     }
   return FALSE;
 }
+
+const AmsSchemaTable *
+ams_schema_world_tables (void)
+{
+  static const AmsSchemaTable tables[] = {
+    AMS_SCHEMA_TABLE ("accounts[].kms_keys[]", key_fields),
+    AMS_SCHEMA_TABLE ("accounts[].roles[]", role_fields),
+    AMS_SCHEMA_TABLE ("accounts[].recycle_bin", recycle_bin_fields),
+    AMS_SCHEMA_TABLE ("accounts[].ecr_repositories[]", repository_fields),
+    AMS_SCHEMA_TABLE ("organizations[]", org_fields),
+    AMS_SCHEMA_TABLE ("organizations[].units[]", unit_fields), /* and units[] below it */
+    AMS_SCHEMA_TABLE ("organizations[].scps[]", scp_fields),
+    AMS_SCHEMA_TABLE ("account_sets[]", set_fields),
+    { NULL },
+  };
+  return tables;
+}

@@ -1,0 +1,33 @@
+# storage.gp: snapshot storage over time, summed over every account and
+# region, and, when the run compared (simulation.lifecycle.compare: true),
+# the same run without lifecycle policies.
+#
+# Variables (gnuplot -e), set by `amisim plot`:
+#   data    the data file: t_s gib (with lifecycle)
+#   base    the data file without lifecycle, or '' when the run did not compare
+#   out     the picture to write;  fmt  'png' or 'svg'
+#   title   the chart's title;  gscale  GiB per unit (1 or 1024);  gunit  its name
+#   tscale  seconds per unit of the time axis;  tunit  its name
+if (!exists("fmt")) fmt = 'png'
+if (!exists("base")) base = ''
+if (fmt eq 'svg') {
+  set terminal svg size 800,500 dynamic noenhanced font 'Sans,11' background rgb 'white'
+} else {
+  set terminal pngcairo size 800,500 noenhanced font 'Sans,10'
+}
+set output out
+
+set title title
+set xlabel sprintf('simulated time (%s)', tunit)
+set ylabel sprintf('snapshots (%s)', gunit)
+set yrange [0:*]
+set grid
+set key top left
+if (base eq '') {
+  plot data using ($1 / tscale):($2 / gscale) with steps lw 2 lc rgb '#1f77b4' notitle
+} else {
+  plot base using ($1 / tscale):($2 / gscale) with steps lw 2 lc rgb '#7f7f7f' dt 2 \
+         title 'without lifecycle', \
+       data using ($1 / tscale):($2 / gscale) with steps lw 2 lc rgb '#1f77b4' \
+         title 'with lifecycle'
+}

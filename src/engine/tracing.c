@@ -1,0 +1,246 @@
+/* Trace events (trace.h): their names, and the helpers the engine's parts
+ * call to fill one in. Everything here runs only when a tracer is set: the
+ * places that trace test AMS_TRACING first and call in here, so a run
+ * without a tracer never builds an event. */
+#include <string.h>
+
+#include "engine/engine-private.h"
+
+static const char *const kind_names[] = {
+  [AMS_TRACE_IMAGE_STARTED] = "image_started",
+  [AMS_TRACE_BUILD_STARTED] = "build_started",
+  [AMS_TRACE_BUILD_DONE] = "build_done",
+  [AMS_TRACE_BUILD_FAILED] = "build_failed",
+  [AMS_TRACE_TEST_FAILED] = "test_failed",
+  [AMS_TRACE_DISTRIBUTION_STARTED] = "distribution_started",
+  [AMS_TRACE_IMAGE_AVAILABLE] = "image_available",
+  [AMS_TRACE_IMAGE_FAILED] = "image_failed",
+  [AMS_TRACE_COPY_REQUESTED] = "copy_requested",
+  [AMS_TRACE_COPY_QUEUED] = "copy_queued",
+  [AMS_TRACE_COPY_STARTED] = "copy_started",
+  [AMS_TRACE_COPY_RETRY] = "copy_retry",
+  [AMS_TRACE_COPY_DONE] = "copy_done",
+  [AMS_TRACE_COPY_FAILED] = "copy_failed",
+  [AMS_TRACE_SHARE_FAILED] = "share_failed",
+  [AMS_TRACE_POOL_STATE] = "pool_state",
+  [AMS_TRACE_SCHEDULE_SKIPPED] = "schedule_skipped",
+  [AMS_TRACE_PIPELINE_DISABLED] = "pipeline_disabled",
+  [AMS_TRACE_EVENT_APPLIED] = "event_applied",
+  [AMS_TRACE_LIFECYCLE_RUN_STARTED] = "lifecycle_run_started",
+  [AMS_TRACE_LIFECYCLE_RUN_SKIPPED] = "lifecycle_run_skipped",
+  [AMS_TRACE_LIFECYCLE_ACTION] = "lifecycle_action",
+  [AMS_TRACE_LIFECYCLE_RUN_DONE] = "lifecycle_run_done",
+  [AMS_TRACE_LAUNCH] = "launch",
+  [AMS_TRACE_LAUNCH_FAILED] = "launch_failed",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (kind_names) == AMS_TRACE_N_KINDS);
+
+const char *
+ams_trace_kind_name (AmsTraceKind k)
+{
+  g_return_val_if_fail ((guint) k < AMS_TRACE_N_KINDS, "");
+  return kind_names[k];
+}
+
+gboolean
+ams_trace_kind_from_name (const char *name, AmsTraceKind *out)
+{
+  g_return_val_if_fail (name != NULL, FALSE);
+  for (guint i = 0; i < AMS_TRACE_N_KINDS; i++)
+    if (strcmp (kind_names[i], name) == 0)
+      {
+        if (out != NULL)
+          *out = (AmsTraceKind) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+void
+ams_engine_set_tracer (AmsEngine *e, const AmsTracer *t)
+{
+  g_return_if_fail (e != NULL && !e->ran);
+  if (t != NULL && t->event != NULL)
+    e->tracer = *t;
+  else
+    memset (&e->tracer, 0, sizeof e->tracer);
+}
+
+static void
+progress_tick (AmsKernel *k, void *user)
+{
+  AmsEngine *e = user;
+  e->progress (e->progress_user, ams_kernel_now (k), e->sc->horizon, ams_kernel_events_run (k));
+}
+
+void
+ams_engine_set_progress (AmsEngine *e, uint64_t every, AmsProgressFn fn, void *user)
+{
+  g_return_if_fail (e != NULL && !e->ran);
+  g_return_if_fail (fn == NULL || every > 0);
+  e->progress = fn;
+  e->progress_user = user;
+  ams_kernel_set_tick (e->k, every, fn != NULL ? progress_tick : NULL, e);
+}
+
+void
+ams_trace_emit (AmsEngine *e, AmsTraceEvent *ev)
+{
+  ev->t = ams_kernel_now (e->k);
+  e->tracer.event (e->tracer.user, ev);
+}
+
+void
+ams_trace_version (const Pipeline *p, uint64_t build, char *buf, gsize len)
+{
+  g_snprintf (buf, len, "%s/%" G_GUINT64_FORMAT, p->sc->recipe_version, build);
+}
+
+void
+ams_trace_image (AmsEngine *e, AmsTraceKind kind, const Image *img, AmsCause cause)
+{
+  const Pipeline *p = img->p;
+  char version[64];
+  ams_trace_version (p, img->build, version, sizeof version);
+  AmsTraceEvent ev = {
+    .kind = kind,
+    .image = p->sc->name,
+    .version = version,
+    .account = p->home->account->id,
+    .region = p->home->region->name,
+    .cause = cause,
+  };
+  switch (kind)
+    {
+    case AMS_TRACE_BUILD_STARTED:
+      ev.has_pool = TRUE;
+      ev.busy = p->builds_slots->running;
+      ev.queued = p->builds_slots->waiting.length;
+      ev.limit = p->builds_slots->capacity;
+      break;
+    case AMS_TRACE_DISTRIBUTION_STARTED:
+      {
+        /* the copies' destinations, and the regions of every output */
+        g_autoptr (GHashTable) accounts = g_hash_table_new (NULL, NULL);
+        g_autoptr (GHashTable) regions = g_hash_table_new (NULL, NULL);
+        for (guint i = 0; i < p->n_targets; i++)
+          {
+            g_hash_table_add (accounts, (gpointer) p->targets[i].spec.target);
+            g_hash_table_add (regions, (gpointer) p->targets[i].spec.region);
+          }
+        for (guint i = 0; i < p->n_entries; i++)
+          g_hash_table_add (regions, (gpointer) p->entries[i].spec.region);
+        ev.copies = p->n_targets;
+        ev.accounts = g_hash_table_size (accounts);
+        ev.regions = g_hash_table_size (regions);
+        ev.outputs = img->outputs;
+        break;
+      }
+    case AMS_TRACE_IMAGE_AVAILABLE:
+    case AMS_TRACE_IMAGE_FAILED:
+      ev.outputs = img->outputs;
+      ev.failed = img->failed;
+      break;
+    default:
+      break;
+    }
+  ams_trace_emit (e, &ev);
+}
+
+void
+ams_trace_copy (AmsEngine *e, AmsTraceKind kind, const Copy *c, AmsCause cause, AmsStep step,
+                const char *message)
+{
+  const Target *t = c->t;
+  const AmsPool *pool = t->pool->pool;
+  char version[64];
+  ams_trace_version (c->img->p, c->img->build, version, sizeof version);
+  AmsTraceEvent ev = {
+    .kind = kind,
+    .image = c->img->p->sc->name,
+    .version = version,
+    .account = t->spec.target->id,
+    .region = t->spec.region->name,
+    .source_region = t->spec.source_region->name,
+    .has_pool = TRUE,
+    .busy = ams_pool_busy (pool),
+    .queued = ams_pool_queued (pool),
+    .limit = ams_pool_capacity (pool),
+    .cause = cause,
+    .step = cause != AMS_CAUSE_NONE ? ams_step_name (step) : NULL,
+    .message = message,
+    .attempt = c->attempts,
+  };
+  ams_trace_emit (e, &ev);
+}
+
+void
+ams_trace_pool (AmsEngine *e, const EnginePool *ep)
+{
+  AmsTraceEvent ev = {
+    .kind = AMS_TRACE_POOL_STATE,
+    .account = ep->account->id,
+    .region = ep->region->name,
+    .has_pool = TRUE,
+    .busy = ams_pool_busy (ep->pool),
+    .queued = ams_pool_queued (ep->pool),
+    .limit = ams_pool_capacity (ep->pool),
+  };
+  ams_trace_emit (e, &ev);
+}
+
+/* events[].action names, in AmsScEventKind order (the loader's spelling). */
+static const char *const event_actions[] = {
+  "set_limit", "disable_key", "enable_key", "schedule_key_deletion", "cancel_key_deletion",
+  "add_statement", "remove_statement", "delete_role", "move_account", "dependency_update",
+  "retry_image", "set_distribution", "set_deregistration_protection", "restore_image",
+  "set_lifecycle_policy", "register_image",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (event_actions) == AMS_SC_EV_REGISTER_IMAGE + 1);
+
+void
+ams_trace_event_applied (AmsEngine *e, const AmsScEvent *sev)
+{
+  g_autofree char *message = NULL;
+  switch (sev->kind)
+    {
+    case AMS_SC_EV_SET_LIMIT:
+      message = g_strdup_printf ("copies_per_account_region %u", sev->copies);
+      break;
+    case AMS_SC_EV_ADD_STATEMENT:
+    case AMS_SC_EV_REMOVE_STATEMENT:
+      message = g_strdup_printf ("statement %s of %s", sev->sid ? sev->sid : "(no Sid)",
+                                 sev->key.value ? sev->key.value : sev->role ? sev->role : "?");
+      break;
+    case AMS_SC_EV_DELETE_ROLE:
+      message = g_strdup (sev->role);
+      break;
+    case AMS_SC_EV_MOVE_ACCOUNT:
+      message = g_strdup_printf ("to %s", sev->to.value);
+      break;
+    case AMS_SC_EV_SET_DEREGISTRATION_PROTECTION:
+      message = g_strdup (sev->enabled ? (sev->cooldown ? "enabled with cooldown" : "enabled")
+                                       : "disabled");
+      break;
+    case AMS_SC_EV_RESTORE_IMAGE:
+      message = g_strdup (sev->version ? sev->version : "the image deleted last");
+      break;
+    case AMS_SC_EV_SET_LIFECYCLE_POLICY:
+      message = g_strdup (sev->enabled ? "ENABLED" : "DISABLED");
+      break;
+    default:
+      if (sev->key.value != NULL)
+        message = g_strdup (sev->key.value);
+      break;
+    }
+  AmsTraceEvent ev = {
+    .kind = AMS_TRACE_EVENT_APPLIED,
+    .action = event_actions[sev->kind],
+    .image = sev->pipeline.value,
+    .account = sev->account.value,
+    .region = sev->region.value,
+    .policy = sev->policy,
+    .message = message,
+  };
+  ams_trace_emit (e, &ev);
+}

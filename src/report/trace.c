@@ -1,0 +1,286 @@
+/* The trace file (--trace): trace events as JSON Lines, streamed to a
+ * temporary file next to the target and renamed into place at the end,
+ * so that a failed run leaves no half-written trace behind. One reusable
+ * buffer per writer: memory does not grow with the run. */
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "amisim/tracelog.h"
+#include "report/json.h"
+
+struct AmsTraceWriter
+{
+  char *path;
+  char *temp;
+  FILE *f;
+  GString *line;
+  uint64_t lines;
+  /* the filter, copied; NULL: any */
+  GStrv accounts;
+  GStrv regions;
+  GStrv images;
+  gboolean kinds_given;
+  gboolean kinds[AMS_TRACE_N_KINDS];
+};
+
+/* ---- the filter ---------------------------------------------------------- */
+
+static gboolean
+given (const char *const *list)
+{
+  return list != NULL && list[0] != NULL;
+}
+
+static gboolean
+check_kinds (const char *const *kinds, GError **error)
+{
+  for (const char *const *k = kinds; k != NULL && *k != NULL; k++)
+    if (!ams_trace_kind_from_name (*k, NULL))
+      {
+        g_autoptr (GString) all = g_string_new (NULL);
+        for (guint i = 0; i < AMS_TRACE_N_KINDS; i++)
+          g_string_append_printf (all, "%s%s", i ? ", " : "", ams_trace_kind_name (i));
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "--trace-kind %s: no such event kind; the kinds are: %s", *k, all->str);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
+ams_trace_filter_check (const AmsTraceFilter *f, const AmsScenario *sc, GError **error)
+{
+  g_return_val_if_fail (f != NULL && sc != NULL, FALSE);
+  if (!check_kinds (f->kinds, error))
+    return FALSE;
+  for (const char *const *r = f->regions; r != NULL && *r != NULL; r++)
+    {
+      gboolean found = FALSE;
+      for (guint i = 0; i < sc->regions->len && !found; i++)
+        found = strcmp (((const AmsScRegion *) sc->regions->pdata[i])->name, *r) == 0;
+      if (!found)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "--trace-region %s: the scenario has no such region", *r);
+          return FALSE;
+        }
+    }
+  for (const char *const *p = f->images; p != NULL && *p != NULL; p++)
+    {
+      gboolean found = FALSE;
+      for (guint i = 0; i < sc->pipelines->len && !found; i++)
+        found = strcmp (((const AmsScPipeline *) sc->pipelines->pdata[i])->name, *p) == 0;
+      if (!found)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "--trace-image %s: the scenario has no pipeline so named", *p);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+in_list (const char *const *list, const char *s)
+{
+  if (list == NULL)
+    return TRUE;
+  if (s == NULL)
+    return FALSE;
+  for (; *list != NULL; list++)
+    if (strcmp (*list, s) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+ams_trace_writer_keeps (const AmsTraceWriter *w, const AmsTraceEvent *ev)
+{
+  return (!w->kinds_given || w->kinds[ev->kind])
+         && in_list ((const char *const *) w->accounts, ev->account)
+         && in_list ((const char *const *) w->regions, ev->region)
+         && in_list ((const char *const *) w->images, ev->image);
+}
+
+/* ---- the lines ----------------------------------------------------------- */
+
+static void
+str_field (GString *out, const char *key, const char *value)
+{
+  if (value == NULL)
+    return;
+  g_string_append_printf (out, ", \"%s\": ", key);
+  ams_json_escape (out, value);
+}
+
+void
+ams_trace_event_json (GString *out, const AmsTraceEvent *ev)
+{
+  /* t_s as integer seconds and six decimals: exact, and the same bytes
+   * whatever the locale */
+  AmsTime t = ev->t;
+  g_string_append_printf (out, "{\"t_s\": %s%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT,
+                          t < 0 ? "-" : "", ABS (t) / AMS_TICKS_PER_SECOND,
+                          ABS (t) % AMS_TICKS_PER_SECOND);
+  g_string_append_printf (out, ", \"kind\": \"%s\"", ams_trace_kind_name (ev->kind));
+  str_field (out, "image", ev->image);
+  str_field (out, "version", ev->version);
+  str_field (out, "policy", ev->policy);
+  str_field (out, "policy_account", ev->policy_account);
+  str_field (out, "account", ev->account);
+  str_field (out, "region", ev->region);
+  str_field (out, "source_region", ev->source_region);
+  if (ev->has_pool)
+    g_string_append_printf (out, ", \"busy\": %u, \"queued\": %u, \"limit\": %u", ev->busy,
+                            ev->queued, ev->limit);
+  switch (ev->kind)
+    {
+    case AMS_TRACE_DISTRIBUTION_STARTED:
+      g_string_append_printf (out, ", \"outputs\": %u, \"copies\": %u, \"accounts\": %u, "
+                                   "\"regions\": %u",
+                              ev->outputs, ev->copies, ev->accounts, ev->regions);
+      break;
+    case AMS_TRACE_IMAGE_AVAILABLE:
+      g_string_append_printf (out, ", \"outputs\": %u", ev->outputs);
+      break;
+    case AMS_TRACE_IMAGE_FAILED:
+      g_string_append_printf (out, ", \"outputs\": %u, \"failed\": %u", ev->outputs, ev->failed);
+      break;
+    case AMS_TRACE_COPY_RETRY:
+      g_string_append_printf (out, ", \"attempt\": %u", ev->attempt);
+      break;
+    default:
+      break;
+    }
+  str_field (out, "resource", ev->resource);
+  str_field (out, "resource_id", ev->resource_id);
+  str_field (out, "action", ev->action);
+  str_field (out, "status", ev->status);
+  if (ev->cause != AMS_CAUSE_NONE)
+    str_field (out, "cause", ams_cause_name (ev->cause));
+  str_field (out, "step", ev->step);
+  str_field (out, "message", ev->message);
+  g_string_append (out, "}\n");
+}
+
+/* ---- the file ------------------------------------------------------------ */
+
+static GStrv
+copy_list (const char *const *list)
+{
+  return given (list) ? g_strdupv ((char **) list) : NULL;
+}
+
+AmsTraceWriter *
+ams_trace_writer_new (const char *path, const AmsTraceFilter *f, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  static const AmsTraceFilter none = { 0 };
+  if (f == NULL)
+    f = &none;
+  if (!check_kinds (f->kinds, error))
+    return NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *temp_name = g_strdup_printf (".%s.tmp-%d", base, (int) getpid ());
+  char *temp = g_build_filename (dir, temp_name, NULL);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "--trace %s: is a folder", path);
+      g_free (temp);
+      return NULL;
+    }
+  FILE *file = fopen (temp, "w");
+  if (file == NULL)
+    {
+      int err = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
+                   "--trace %s: cannot write: %s", path, g_strerror (err));
+      g_free (temp);
+      return NULL;
+    }
+  AmsTraceWriter *w = g_new0 (AmsTraceWriter, 1);
+  w->path = g_strdup (path);
+  w->temp = temp;
+  w->f = file;
+  w->line = g_string_sized_new (256);
+  w->accounts = copy_list (f->accounts);
+  w->regions = copy_list (f->regions);
+  w->images = copy_list (f->images);
+  w->kinds_given = given (f->kinds);
+  for (const char *const *k = f->kinds; k != NULL && *k != NULL; k++)
+    {
+      AmsTraceKind kind;
+      if (ams_trace_kind_from_name (*k, &kind))
+        w->kinds[kind] = TRUE;
+    }
+  return w;
+}
+
+void
+ams_trace_writer_event (AmsTraceWriter *w, const AmsTraceEvent *ev)
+{
+  g_return_if_fail (w != NULL && w->f != NULL);
+  if (!ams_trace_writer_keeps (w, ev))
+    return;
+  g_string_truncate (w->line, 0);
+  ams_trace_event_json (w->line, ev);
+  fwrite (w->line->str, 1, w->line->len, w->f);
+  w->lines++;
+}
+
+uint64_t
+ams_trace_writer_lines (const AmsTraceWriter *w)
+{
+  g_return_val_if_fail (w != NULL, 0);
+  return w->lines;
+}
+
+gboolean
+ams_trace_writer_commit (AmsTraceWriter *w, GError **error)
+{
+  g_return_val_if_fail (w != NULL && w->f != NULL, FALSE);
+  gboolean bad = ferror (w->f) != 0;
+  int err = bad ? EIO : 0;
+  if (fclose (w->f) != 0 && !bad)
+    {
+      bad = TRUE;
+      err = errno;
+    }
+  w->f = NULL;
+  if (!bad && g_rename (w->temp, w->path) != 0)
+    {
+      bad = TRUE;
+      err = errno;
+    }
+  if (bad)
+    {
+      g_unlink (w->temp);
+      g_clear_pointer (&w->temp, g_free);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
+                   "--trace %s: cannot write: %s", w->path, g_strerror (err));
+      return FALSE;
+    }
+  g_clear_pointer (&w->temp, g_free);
+  return TRUE;
+}
+
+void
+ams_trace_writer_free (AmsTraceWriter *w)
+{
+  if (w == NULL)
+    return;
+  if (w->f != NULL)
+    fclose (w->f);
+  if (w->temp != NULL)
+    g_unlink (w->temp); /* not committed: no trace rather than half of one */
+  g_free (w->temp);
+  g_free (w->path);
+  g_string_free (w->line, TRUE);
+  g_strfreev (w->accounts);
+  g_strfreev (w->regions);
+  g_strfreev (w->images);
+  g_free (w);
+}
