@@ -26,6 +26,7 @@ set ytics scale 0 ()
 do for [i=1:npools] { set ytics add (word(pools, i) npools - i + 0.5) }
 set grid xtics
 set key outside bottom center horizontal
+set bmargin 5.5
 set style fill solid 1.0 noborder
 color(k) = k == 0 ? 0x1f77b4 : k == 1 ? 0xff7f0e : 0xd62728
 

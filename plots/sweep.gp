@@ -9,8 +9,8 @@
 #   title   the chart's title;  xname  the first axis;  xlog  1: x is the value,
 #           on a log axis; 0: x is the position
 #   nm  how many measures;  mtitles  their quoted names;  ngroups  how many curves
-#   ymaxes  each measure's largest value (s), for its y range
-#   tscale  seconds per unit of the y axes;  tunit  its name
+#   tscales, tunits  per measure: seconds per unit of its y axis and the unit's name
+#   ylows, yhighs    per measure: its y range in seconds
 if (!exists("fmt")) fmt = 'png'
 if (fmt eq 'svg') {
   set terminal svg size 1200,450 dynamic noenhanced font 'Sans,11' background rgb 'white'
@@ -23,22 +23,22 @@ set multiplot layout 1,nm title title
 set grid
 set key top left
 set xlabel xname
-set ylabel sprintf('time (%s)', tunit)
 set autoscale xfix
 set offsets graph 0.08, graph 0.08, 0, 0
 if (xlog) { set logscale x }
 xcol = xlog ? 2 : 1
 do for [m=1:nm] {
   set title word(mtitles, m)
-  top = (word(ymaxes, m) + 0.0) / tscale
-  set yrange [0:(top > 0 ? top * 1.1 : 1)]
+  ts = word(tscales, m) + 0.0
+  set ylabel sprintf('time (%s)', word(tunits, m))
+  set yrange [(word(ylows, m) + 0.0) / ts:(word(yhighs, m) + 0.0) / ts]
   if (ngroups == 1) {
-    plot data index 0 using (column(xcol)):(column(3 * m + 1) / tscale) \
-           :(column(3 * m + 2) / tscale):(column(3 * m + 3) / tscale):xticlabels(3) \
+    plot data index 0 using (column(xcol)):(column(3 * m + 1) / ts) \
+           :(column(3 * m + 2) / ts):(column(3 * m + 3) / ts):xticlabels(3) \
            with yerrorlines lw 1.5 pt 7 ps 0.6 lc 1 notitle
   } else {
-    plot for [g=0:ngroups-1] data index g using (column(xcol)):(column(3 * m + 1) / tscale) \
-           :(column(3 * m + 2) / tscale):(column(3 * m + 3) / tscale):xticlabels(3) \
+    plot for [g=0:ngroups-1] data index g using (column(xcol)):(column(3 * m + 1) / ts) \
+           :(column(3 * m + 2) / ts):(column(3 * m + 3) / ts):xticlabels(3) \
            with yerrorlines lw 1.5 pt 7 ps 0.6 lc g + 1 title columnheader(1)
   }
 }

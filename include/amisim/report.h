@@ -141,7 +141,9 @@ typedef struct
 {
   const char *scenario;          /* the scenario's name */
   const char *scenario_file;
-  uint64_t seed;                 /* the master seed every point uses */
+  uint64_t seed;                 /* the master seed (of the first point) */
+  gboolean same_seed;            /* every point has it: common random numbers (unless
+                                    the seed is an axis) */
   guint replications;            /* per point, >= 1 */
   guint n_axes;
   const char *const *axes;       /* each axis's PATH */

@@ -22,7 +22,8 @@
  *   build_done           the same as image_started (tests begin)
  *   build_failed         + cause build_failed
  *   test_failed          + cause test_failed
- *   distribution_started + outputs, copies, accounts (destination accounts), regions
+ *   distribution_started + outputs, copies, accounts (the copies' destination accounts),
+ *                        regions (of every output); of a RetryImage: of the copies made again
  *   image_available      + outputs
  *   image_failed         + outputs, failed (outputs that failed), cause (the first)
  *   copy_requested       image, version, account and region (the destination),
@@ -38,7 +39,8 @@
  *                        copy pool (and of its limit)
  *   schedule_skipped     image (pipeline), account, region: a schedule match with no
  *                        dependency update to build
- *   pipeline_disabled    image (pipeline), account, region, cause (the last failure)
+ *   pipeline_disabled    image, version (the image whose failure disabled it), account,
+ *                        region, cause (that image's first cause)
  *   event_applied        action (the events[] action), and image (pipeline), account,
  *                        region, message (the key or role) where the event names them
  *   lifecycle_run_started policy, account, region
@@ -52,6 +54,8 @@
  *   launch               account, region (the consumer), image, version (the AMI's)
  *   launch_failed        the same (image NULL when none was found), status
  *                        (no_ami | deregistered | disabled | not_shared), message
+ *   warmup_done          nothing more: simulation.warmup is over, the statistics
+ *                        start again from here
  */
 #pragma once
 
@@ -89,6 +93,7 @@ typedef enum
   AMS_TRACE_LIFECYCLE_RUN_DONE,
   AMS_TRACE_LAUNCH,
   AMS_TRACE_LAUNCH_FAILED,
+  AMS_TRACE_WARMUP_DONE,
   AMS_TRACE_N_KINDS
 } AmsTraceKind;
 

@@ -21,9 +21,10 @@
 #include "amisim/cli.h"
 #include "cli/plot-config.h"
 
-/* How many pools the per-pool plots show, and how many bars a Gantt chart
- * draws at most (the earliest copies), so that pictures stay readable and
- * gnuplot stays quick on runs with millions of copies. */
+/* How many pools the per-pool plots show, how many bars a Gantt chart draws
+ * at most, and how many copies it reads at most (the earliest) to find the
+ * busy period it shows: pictures stay readable, and memory and gnuplot's
+ * time stay small on runs with millions of copies. */
 #define TIMELINE_POOLS 8
 #define TIMELINE_MAX_BARS 20000
 #define TIMELINE_KEEP_BARS 200000
@@ -33,7 +34,7 @@
 
 /* A CSV file read one record at a time (RFC 4180: quoted fields, "" for a
  * quote, line breaks inside quotes). The fields of the current record live
- * NUL-separated in one reused buffer, so reading allocates nothing per row. */
+ * NUL-separated in one reused buffer: the reader allocates nothing per row. */
 typedef struct
 {
   FILE *f;
@@ -307,17 +308,24 @@ var_int (GString *vars, const char *name, guint value)
   g_string_append_printf (vars, "%s=%u; ", name, value);
 }
 
-/* The unit of a time axis whose largest value is `max_s` seconds:
- * tscale (seconds per unit) and tunit (its name) for the scripts. */
+/* The unit of a time axis whose largest value is `max_s` seconds. */
+static void
+time_unit (double max_s, double *scale, const char **name)
+{
+  *scale = 86400, *name = "d";
+  if (max_s <= 3 * 3600)
+    *scale = 60, *name = "min";
+  else if (max_s <= 3 * 86400)
+    *scale = 3600, *name = "h";
+}
+
+/* tscale (seconds per unit) and tunit (its name) for the scripts. */
 static void
 var_time_unit (GString *vars, double max_s)
 {
-  double scale = 86400;
-  const char *name = "d";
-  if (max_s <= 3 * 3600)
-    scale = 60, name = "min";
-  else if (max_s <= 3 * 86400)
-    scale = 3600, name = "h";
+  double scale;
+  const char *name;
+  time_unit (max_s, &scale, &name);
   var_num (vars, "tscale", scale);
   var_str (vars, "tunit", name);
 }
@@ -997,10 +1005,11 @@ prep_failures (Ctx *ctx, GString *vars, char **why, GError **error)
 static const struct
 {
   const char *column, *title;
+  gboolean from_zero; /* a duration: its axis starts at 0; else a moment */
 } sweep_measures[] = {
-  { "end_to_end_s", "image end to end (mean)" },
-  { "wait_s", "copy wait for a slot (mean)" },
-  { "last_copy_s", "last copy done" },
+  { "end_to_end_s", "image end to end (mean)", TRUE },
+  { "wait_s", "copy wait for a slot (mean)", TRUE },
+  { "last_copy_s", "last copy done (mean)", FALSE },
 };
 
 static void
@@ -1031,6 +1040,9 @@ prep_sweep (Ctx *ctx, GString *vars, char **why, GError **error)
       return FALSE;
     }
   int mcol[G_N_ELEMENTS (sweep_measures)][3];
+  double ymax[G_N_ELEMENTS (sweep_measures)] = { 0 };
+  double ymin[G_N_ELEMENTS (sweep_measures)];
+  guint which[G_N_ELEMENTS (sweep_measures)]; /* index in sweep_measures */
   guint nm = 0;
   g_autoptr (GString) titles = g_string_new (NULL);
   for (guint m = 0; m < G_N_ELEMENTS (sweep_measures); m++)
@@ -1041,6 +1053,8 @@ prep_sweep (Ctx *ctx, GString *vars, char **why, GError **error)
       int c = csv_col (csv, name);
       if (c < 0)
         continue;
+      which[nm] = m;
+      ymin[nm] = G_MAXDOUBLE;
       mcol[nm][0] = c;
       mcol[nm][1] = csv_col (csv, lo);
       mcol[nm][2] = csv_col (csv, hi);
@@ -1063,8 +1077,8 @@ prep_sweep (Ctx *ctx, GString *vars, char **why, GError **error)
   g_autoptr (GPtrArray) group_rows = g_ptr_array_new_with_free_func (string_free);
   g_autoptr (GPtrArray) group_names = g_ptr_array_new_with_free_func (g_free);
   gboolean numeric = TRUE;
-  double xmin = G_MAXDOUBLE, xmax = -G_MAXDOUBLE, t_max = 0;
-  double ymax[G_N_ELEMENTS (sweep_measures)] = { 0 };
+  double xmin = G_MAXDOUBLE, xmax = -G_MAXDOUBLE;
+  gboolean any_ci = FALSE; /* interval cells are empty with one replication */
   guint points = 0;
   while (csv_next (csv))
     {
@@ -1104,6 +1118,7 @@ prep_sweep (Ctx *ctx, GString *vars, char **why, GError **error)
         {
           double mean = csv_num (csv, mcol[m][0], NAN);
           double lo = csv_num (csv, mcol[m][1], mean), hi = csv_num (csv, mcol[m][2], mean);
+          any_ci = any_ci || *csv_get (csv, mcol[m][1]) != '\0';
           char buf[3][G_ASCII_DTOSTR_BUF_SIZE];
           double v[3] = { mean, lo, hi };
           for (guint j = 0; j < 3; j++)
@@ -1113,7 +1128,7 @@ prep_sweep (Ctx *ctx, GString *vars, char **why, GError **error)
                                                                      "%.10g", v[j])
                                                   : "NaN");
               if (v[j] == v[j])
-                ymax[m] = MAX (ymax[m], v[j]);
+                ymax[m] = MAX (ymax[m], v[j]), ymin[m] = MIN (ymin[m], v[j]);
             }
         }
       g_string_append_c (rows, '\n');
@@ -1142,8 +1157,9 @@ prep_sweep (Ctx *ctx, GString *vars, char **why, GError **error)
   if (!dat_close (f, "sweep.dat", error))
     return FALSE;
 
-  g_autofree char *title = g_strdup_printf ("Sweep over %s (%u points; bars: 95%% intervals)",
-                                            csv->header[0], points);
+  g_autofree char *title
+    = g_strdup_printf ("Sweep over %s (%u points; %s)", csv->header[0], points,
+                       any_ci ? "bars: 95% intervals of the mean" : "one replication: no intervals");
   var_str (vars, "data", "sweep.dat");
   var_str (vars, "title", title);
   var_str (vars, "xname", path_leaf (csv->header[0]));
@@ -1151,17 +1167,31 @@ prep_sweep (Ctx *ctx, GString *vars, char **why, GError **error)
   var_int (vars, "ngroups", group_rows->len);
   var_int (vars, "nm", nm);
   var_str (vars, "mtitles", titles->str);
-  /* Each panel's y range, in seconds (gnuplot warns on an all-zero one). */
-  g_autoptr (GString) tops = g_string_new (NULL);
+  /* Each panel's unit and y range (set here: gnuplot warns on a range of
+   * one value): from 0 for durations, around the values for moments. */
+  g_autoptr (GString) scales = g_string_new (NULL), units = g_string_new (NULL),
+                      lows = g_string_new (NULL), highs = g_string_new (NULL);
   for (guint m = 0; m < nm; m++)
     {
+      double scale, lo = 0, hi = ymax[m] > 0 ? ymax[m] * 1.1 : 1;
+      const char *unit;
+      time_unit (ymax[m], &scale, &unit);
+      if (!sweep_measures[which[m]].from_zero && ymin[m] <= ymax[m])
+        {
+          double pad = ymax[m] > ymin[m] ? 0.15 * (ymax[m] - ymin[m]) : scale;
+          lo = MAX (0, ymin[m] - pad), hi = ymax[m] + pad;
+        }
       char buf[G_ASCII_DTOSTR_BUF_SIZE];
-      g_string_append_printf (tops, "%s%s", m ? " " : "",
-                              g_ascii_formatd (buf, sizeof buf, "%.10g", ymax[m]));
-      t_max = MAX (t_max, ymax[m]);
+      const char *sep = m ? " " : "";
+      g_string_append_printf (scales, "%s%s", sep, g_ascii_formatd (buf, sizeof buf, "%.10g", scale));
+      g_string_append_printf (units, "%s%s", sep, unit);
+      g_string_append_printf (lows, "%s%s", sep, g_ascii_formatd (buf, sizeof buf, "%.10g", lo));
+      g_string_append_printf (highs, "%s%s", sep, g_ascii_formatd (buf, sizeof buf, "%.10g", hi));
     }
-  var_str (vars, "ymaxes", tops->str);
-  var_time_unit (vars, t_max);
+  var_str (vars, "tscales", scales->str);
+  var_str (vars, "tunits", units->str);
+  var_str (vars, "ylows", lows->str);
+  var_str (vars, "yhighs", highs->str);
   return TRUE;
 }
 
@@ -1327,8 +1357,16 @@ ams_cli_plot (const AmsPlotOptions *opt)
     }
   g_autofree char *summary = g_build_filename (dir, "summary.json", NULL);
   g_autofree char *sweep = g_build_filename (dir, "sweep.csv", NULL);
-  gboolean is_run = g_file_test (summary, G_FILE_TEST_IS_REGULAR);
   gboolean is_sweep = g_file_test (sweep, G_FILE_TEST_IS_REGULAR);
+  gboolean is_run = g_file_test (summary, G_FILE_TEST_IS_REGULAR) && !is_sweep;
+  /* A sweep writes summary.json too; a run's CSV files say it is a run's. */
+  static const char *const run_files[] = { "images.csv", "copies.csv", "timeseries.csv",
+                                           "failures.csv" };
+  for (guint i = 0; i < G_N_ELEMENTS (run_files) && !is_run; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, run_files[i], NULL);
+      is_run = g_file_test (path, G_FILE_TEST_IS_REGULAR);
+    }
   if (!is_run && !is_sweep)
     {
       fprintf (stderr,

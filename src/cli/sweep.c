@@ -217,10 +217,14 @@ ams_cli_sweep (const AmsSweepOptions *opt)
       };
     }
   const AmsScenario *first = scenarios->pdata[0];
+  gboolean same_seed = TRUE;
+  for (guint p = 1; p < np; p++)
+    same_seed = same_seed && ((const AmsScenario *) scenarios->pdata[p])->seed == first->seed;
   AmsSweepReport report = {
     .scenario = first->name,
     .scenario_file = first->file,
     .seed = first->seed,
+    .same_seed = same_seed,
     .replications = n,
     .n_axes = axes->len,
     .axes = paths,

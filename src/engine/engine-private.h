@@ -239,6 +239,9 @@ ams_engine_draw (const AmsDist *d, gsl_rng *r)
 void ams_trace_emit (AmsEngine *e, AmsTraceEvent *ev);
 /* An event of `img` in its owner account and build region. */
 void ams_trace_image (AmsEngine *e, AmsTraceKind kind, const Image *img, AmsCause cause);
+/* distribution_started of `img`: its pipeline's outputs, or the `n`
+ * targets `retried` (a RetryImage). */
+void ams_trace_distribution (AmsEngine *e, const Image *img, Target *const *retried, guint n);
 /* An event of copy `c` with its destination pool's state. */
 void ams_trace_copy (AmsEngine *e, AmsTraceKind kind, const Copy *c, AmsCause cause, AmsStep step,
                      const char *message);

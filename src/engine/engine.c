@@ -1005,7 +1005,7 @@ image_tested (AmsKernel *k, void *data, uint64_t arg)
     }
   start_distributing (p, img);
   if (AMS_TRACING (e))
-    ams_trace_image (e, AMS_TRACE_DISTRIBUTION_STARTED, img, AMS_CAUSE_NONE);
+    ams_trace_distribution (e, img, NULL, 0);
 
   /* hold the image open while its outputs start, so that one failing at
    * once cannot end it before the others are asked for */
@@ -1038,9 +1038,9 @@ image_built (AmsKernel *k, void *data, uint64_t arg)
   if (q > 0.0 && gsl_rng_uniform (p->faults) < q)
     {
       img->t_built = ams_kernel_now (k);
-      build_over (p);
       if (AMS_TRACING (p->e))
         ams_trace_image (p->e, AMS_TRACE_BUILD_FAILED, img, AMS_CAUSE_BUILD_FAILED);
+      build_over (p);
       image_failed_early (p->e, img, AMS_CAUSE_BUILD_FAILED);
       return;
     }
@@ -1052,8 +1052,6 @@ image_built (AmsKernel *k, void *data, uint64_t arg)
 static void
 build_granted (Image *img)
 {
-  if (AMS_TRACING (img->p->e))
-    ams_trace_image (img->p->e, AMS_TRACE_BUILD_STARTED, img, AMS_CAUSE_NONE);
   after (img->p->e, draw (&img->p->sc->build_time, img->p->build), image_built, img);
 }
 
@@ -1065,7 +1063,11 @@ build_over (Pipeline *p)
   BuildSlots *bs = p->builds_slots;
   Image *next = g_queue_pop_head (&bs->waiting);
   if (next != NULL)
-    build_granted (next);
+    {
+      if (AMS_TRACING (p->e))
+        ams_trace_image (p->e, AMS_TRACE_BUILD_STARTED, next, AMS_CAUSE_NONE);
+      build_granted (next);
+    }
   else
     bs->running--;
 }
@@ -1084,14 +1086,18 @@ image_start (Pipeline *p, gboolean scheduled)
   img->scheduled = scheduled;
   e->res.images_started++;
   ams_inv_image_started (e, img);
-  if (AMS_TRACING (e))
-    ams_trace_image (e, AMS_TRACE_IMAGE_STARTED, img, AMS_CAUSE_NONE);
   BuildSlots *bs = p->builds_slots;
-  if (bs->running < bs->capacity)
+  gboolean slot = bs->running < bs->capacity;
+  if (slot)
+    bs->running++;
+  if (AMS_TRACING (e))
     {
-      bs->running++;
-      build_granted (img);
+      ams_trace_image (e, AMS_TRACE_IMAGE_STARTED, img, AMS_CAUSE_NONE);
+      if (slot)
+        ams_trace_image (e, AMS_TRACE_BUILD_STARTED, img, AMS_CAUSE_NONE);
     }
+  if (slot)
+    build_granted (img);
   else
     {
       g_queue_push_tail (&bs->waiting, img);
@@ -1216,7 +1222,7 @@ retry_image (AmsEngine *e, Pipeline *p)
   img->remaining = targets->len + 1;
   start_distributing (p, img);
   if (AMS_TRACING (e))
-    ams_trace_image (e, AMS_TRACE_DISTRIBUTION_STARTED, img, AMS_CAUSE_NONE);
+    ams_trace_distribution (e, img, (Target *const *) targets->pdata, targets->len);
   for (guint i = 0; i < targets->len; i++)
     copy_request (e, img, targets->pdata[i]);
   g_ptr_array_unref (targets);
@@ -1270,8 +1276,11 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
       ams_world_set_key_state (w, &key, AMS_KEY_DISABLED);
       break;
     case AMS_SC_EV_ENABLE_KEY:
-    case AMS_SC_EV_CANCEL_KEY_DELETION:
       ams_world_set_key_state (w, &key, AMS_KEY_ENABLED);
+      break;
+    case AMS_SC_EV_CANCEL_KEY_DELETION:
+      /* KMS: a key whose deletion is cancelled is Disabled until enabled */
+      ams_world_set_key_state (w, &key, AMS_KEY_DISABLED);
       break;
     case AMS_SC_EV_SCHEDULE_KEY_DELETION:
       ams_world_set_key_state (w, &key, AMS_KEY_PENDING_DELETION);
@@ -1438,6 +1447,11 @@ warmup (AmsKernel *k, void *data, uint64_t arg)
 {
   AmsEngine *e = data;
   AmsResults *r = &e->res;
+  if (AMS_TRACING (e))
+    {
+      AmsTraceEvent ev = { .kind = AMS_TRACE_WARMUP_DONE };
+      ams_trace_emit (e, &ev);
+    }
   e->warm_images = r->images_started - r->images_available - r->images_failed;
   e->warm_copies = r->copies_requested - r->copies_succeeded - r->copies_failed;
   AmsResults kept = *r; /* the run's identity and the last copy's time stay */

@@ -32,6 +32,7 @@ static const char *const kind_names[] = {
   [AMS_TRACE_LIFECYCLE_RUN_DONE] = "lifecycle_run_done",
   [AMS_TRACE_LAUNCH] = "launch",
   [AMS_TRACE_LAUNCH_FAILED] = "launch_failed",
+  [AMS_TRACE_WARMUP_DONE] = "warmup_done",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (kind_names) == AMS_TRACE_N_KINDS);
 
@@ -118,24 +119,6 @@ ams_trace_image (AmsEngine *e, AmsTraceKind kind, const Image *img, AmsCause cau
       ev.queued = p->builds_slots->waiting.length;
       ev.limit = p->builds_slots->capacity;
       break;
-    case AMS_TRACE_DISTRIBUTION_STARTED:
-      {
-        /* the copies' destinations, and the regions of every output */
-        g_autoptr (GHashTable) accounts = g_hash_table_new (NULL, NULL);
-        g_autoptr (GHashTable) regions = g_hash_table_new (NULL, NULL);
-        for (guint i = 0; i < p->n_targets; i++)
-          {
-            g_hash_table_add (accounts, (gpointer) p->targets[i].spec.target);
-            g_hash_table_add (regions, (gpointer) p->targets[i].spec.region);
-          }
-        for (guint i = 0; i < p->n_entries; i++)
-          g_hash_table_add (regions, (gpointer) p->entries[i].spec.region);
-        ev.copies = p->n_targets;
-        ev.accounts = g_hash_table_size (accounts);
-        ev.regions = g_hash_table_size (regions);
-        ev.outputs = img->outputs;
-        break;
-      }
     case AMS_TRACE_IMAGE_AVAILABLE:
     case AMS_TRACE_IMAGE_FAILED:
       ev.outputs = img->outputs;
@@ -144,6 +127,39 @@ ams_trace_image (AmsEngine *e, AmsTraceKind kind, const Image *img, AmsCause cau
     default:
       break;
     }
+  ams_trace_emit (e, &ev);
+}
+
+void
+ams_trace_distribution (AmsEngine *e, const Image *img, Target *const *retried, guint n)
+{
+  const Pipeline *p = img->p;
+  char version[64];
+  ams_trace_version (p, img->build, version, sizeof version);
+  /* the copies' destinations, and the regions of every output (of a retry:
+   * of the copies made again) */
+  g_autoptr (GHashTable) accounts = g_hash_table_new (NULL, NULL);
+  g_autoptr (GHashTable) regions = g_hash_table_new (NULL, NULL);
+  guint copies = retried != NULL ? n : p->n_targets;
+  for (guint i = 0; i < copies; i++)
+    {
+      const Target *t = retried != NULL ? retried[i] : &p->targets[i];
+      g_hash_table_add (accounts, (gpointer) t->spec.target);
+      g_hash_table_add (regions, (gpointer) t->spec.region);
+    }
+  for (guint i = 0; retried == NULL && i < p->n_entries; i++)
+    g_hash_table_add (regions, (gpointer) p->entries[i].spec.region);
+  AmsTraceEvent ev = {
+    .kind = AMS_TRACE_DISTRIBUTION_STARTED,
+    .image = p->sc->name,
+    .version = version,
+    .account = p->home->account->id,
+    .region = p->home->region->name,
+    .outputs = img->outputs,
+    .copies = copies,
+    .accounts = g_hash_table_size (accounts),
+    .regions = g_hash_table_size (regions),
+  };
   ams_trace_emit (e, &ev);
 }
 

@@ -54,6 +54,7 @@ typedef struct
   AmsTime dist;            /* distribution start, or -1 */
   guint failed[AMS_CAUSE_COUNT];
   guint64 told;            /* causes whose first failure was told */
+  gboolean retried;        /* a RetryImage: times count from the retry */
 } ImageState;
 
 typedef struct
@@ -94,6 +95,8 @@ struct AmsNarrator
   GPtrArray *filling;      /* of PoolState*: pools that filled at `instant` */
   GHashTable *pools;       /* name -> PoolState* */
   GHashTable *images;      /* "pipeline version" -> ImageState* (in flight) */
+  GHashTable *places;      /* "pipeline/account/region" -> guint64 mask of the causes told
+                              there since its last copy that worked */
   GHashTable *policies;    /* "account/policy" -> PolicyState* */
   GHashTable *consumers;   /* "region/account/pipeline" -> ConsumerState* */
   GHashTable *outages;     /* "region/pipeline/version/status" -> Outage* (going on) */
@@ -146,6 +149,7 @@ ams_narrator_new (FILE *out, AmsTime start, guint max_per_hour)
   n->filling = g_ptr_array_new ();
   n->pools = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, pool_state_free);
   n->images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  n->places = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   n->policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, policy_state_free);
   n->consumers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, consumer_state_free);
   n->outages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, outage_free);
@@ -161,6 +165,7 @@ ams_narrator_free (AmsNarrator *n)
   g_ptr_array_unref (n->filling);
   g_hash_table_unref (n->pools);
   g_hash_table_unref (n->images);
+  g_hash_table_unref (n->places);
   g_hash_table_unref (n->policies);
   g_hash_table_unref (n->consumers);
   g_hash_table_unref (n->outages);
@@ -252,8 +257,8 @@ flush_instant (AmsNarrator *n)
         continue; /* drained at the same instant */
       if (told < FILLING_TOLD)
         {
-          say (n, n->instant, LINE_OTHER, "%s pool full (%u/%u), %u waiting", ps->name, ps->busy, ps->limit,
-               ps->queued);
+          say (n, n->instant, LINE_OTHER, "%s pool full (%u/%u), %u waiting", ps->name,
+               ps->busy, ps->limit, ps->queued);
           told++;
         }
       else
@@ -305,7 +310,8 @@ on_pool (AmsNarrator *n, const AmsTraceEvent *ev)
   if (ps->filling)
     return; /* filled and drained at one instant: nothing to tell */
   g_autofree char *d = duration (ev->t - ps->since);
-  say (n, ev->t, LINE_OTHER, "%s queue drained after %s (up to %u waited)", ps->name, d, ps->max_queued);
+  say (n, ev->t, LINE_OTHER, "%s queue drained after %s (up to %u waited)", ps->name, d,
+       ps->max_queued);
 }
 
 /* ---- images -------------------------------------------------------------- */
@@ -337,6 +343,7 @@ on_distribution (AmsNarrator *n, const AmsTraceEvent *ev)
   gboolean retry = image_state (n, ev, FALSE) == NULL; /* its state went when it failed */
   ImageState *is = image_state (n, ev, TRUE);
   is->dist = ev->t;
+  is->retried = retry;
   g_autofree char *where = ev->copies > 0
     ? g_strdup_printf ("distributes to %u %s in %u %s (%u %s)", ev->accounts,
                        plural (ev->accounts, "account", "accounts"), ev->regions,
@@ -362,16 +369,28 @@ on_output_failed (AmsNarrator *n, const AmsTraceEvent *ev)
   if (is->told & bit)
     return; /* the first of each cause is told; the others are counted at the end */
   is->told |= bit;
+  /* nor again night after night in the same place: the image's end counts it */
+  g_autofree char *key = g_strdup_printf ("%s/%s/%s", ev->image, ev->account ? ev->account : "",
+                                          ev->region);
+  guint64 *place = g_hash_table_lookup (n->places, key);
+  if (place == NULL)
+    {
+      place = g_new0 (guint64, 1);
+      g_hash_table_insert (n->places, g_steal_pointer (&key), place);
+    }
+  if (*place & bit)
+    return;
+  *place |= bit;
   const char *cause = ams_cause_name (ev->cause);
   if (ev->kind == AMS_TRACE_SHARE_FAILED)
     say (n, ev->t, LINE_OTHER, "%s %s launch permission or template update for %s in %s fails (%s)",
          ev->image, ev->version, ev->account ? ev->account : "?", ev->region, cause);
   else if (ev->message != NULL)
-    say (n, ev->t, LINE_OTHER, "%s %s copy to %s in %s fails (%s): %s", ev->image, ev->version, ev->account,
-         ev->region, cause, ev->message);
+    say (n, ev->t, LINE_OTHER, "%s %s copy to %s in %s fails (%s): %s", ev->image, ev->version,
+         ev->account, ev->region, cause, ev->message);
   else
-    say (n, ev->t, LINE_OTHER, "%s %s copy to %s in %s fails (%s)", ev->image, ev->version, ev->account,
-         ev->region, cause);
+    say (n, ev->t, LINE_OTHER, "%s %s copy to %s in %s fails (%s)", ev->image, ev->version,
+         ev->account, ev->region, cause);
 }
 
 static void
@@ -382,11 +401,13 @@ on_image_end (AmsNarrator *n, const AmsTraceEvent *ev)
   AmsTime started = is != NULL ? is->started : ev->t;
   AmsTime dist = is != NULL && is->dist >= 0 ? is->dist : ev->t;
   g_autofree char *total = duration (ev->t - started);
+  const char *since = is != NULL && is->retried ? "the retry" : "it started";
   if (ev->kind == AMS_TRACE_IMAGE_AVAILABLE)
     {
       g_autofree char *d = duration (ev->t - dist);
-      say (n, ev->t, LINE_AVAILABLE, "%s %s available: %u %s done in %s (%s after it started)", ev->image,
-           ev->version, ev->outputs, plural (ev->outputs, "output", "outputs"), d, total);
+      say (n, ev->t, LINE_AVAILABLE, "%s %s available: %u %s done in %s (%s after %s)",
+           ev->image, ev->version, ev->outputs, plural (ev->outputs, "output", "outputs"), d,
+           total, since);
     }
   else if (ev->cause == AMS_CAUSE_BUILD_FAILED || ev->cause == AMS_CAUSE_TEST_FAILED)
     say (n, ev->t, LINE_OTHER, "%s %s fails its %s (%s after it started)", ev->image, ev->version,
@@ -400,9 +421,9 @@ on_image_end (AmsNarrator *n, const AmsTraceEvent *ev)
                                   is->failed[c]);
       if (why->len == 0)
         g_string_append (why, ams_cause_name (ev->cause));
-      say (n, ev->t, LINE_OTHER, "%s %s FAILED: %u of %u %s failed (%s); %s after it started", ev->image,
-           ev->version, ev->failed, ev->outputs, plural (ev->outputs, "output", "outputs"),
-           why->str, total);
+      say (n, ev->t, LINE_OTHER, "%s %s FAILED: %u of %u %s failed (%s); %s after %s",
+           ev->image, ev->version, ev->failed, ev->outputs,
+           plural (ev->outputs, "output", "outputs"), why->str, total, since);
     }
   g_hash_table_remove (n->images, key);
 }
@@ -496,8 +517,8 @@ on_lifecycle_done (AmsNarrator *n, const AmsTraceEvent *ev)
   PolicyState *ps = policy_state (n, ev);
   if (ev->cause != AMS_CAUSE_NONE)
     {
-      say (n, ev->t, LINE_OTHER, "lifecycle %s (%s %s) cannot run (%s): %s", ev->policy, ev->account,
-           ev->region, ams_cause_name (ev->cause), ev->message ? ev->message : "");
+      say (n, ev->t, LINE_OTHER, "lifecycle %s (%s %s) cannot run (%s): %s", ev->policy,
+           ev->account, ev->region, ams_cause_name (ev->cause), ev->message ? ev->message : "");
       policy_reset (ps);
       return;
     }
@@ -526,7 +547,8 @@ on_lifecycle_done (AmsNarrator *n, const AmsTraceEvent *ev)
     g_string_append_printf (what, "%sfailed %u (%s)", what->len ? "; " : "", ps->failed,
                             ps->failed_why ? ps->failed_why : "?");
   if (what->len > 0)
-    say (n, ev->t, LINE_OTHER, "lifecycle %s (%s %s): %s", ev->policy, ev->account, ev->region, what->str);
+    say (n, ev->t, LINE_OTHER, "lifecycle %s (%s %s): %s", ev->policy, ev->account, ev->region,
+         what->str);
   policy_reset (ps);
 }
 
@@ -622,6 +644,14 @@ ams_narrator_event (AmsNarrator *n, const AmsTraceEvent *ev)
     case AMS_TRACE_SHARE_FAILED:
       on_output_failed (n, ev);
       break;
+    case AMS_TRACE_COPY_DONE:
+      if (g_hash_table_size (n->places) > 0)
+        {
+          /* a copy there works again: its next failure is news */
+          g_autofree char *key = g_strdup_printf ("%s/%s/%s", ev->image, ev->account, ev->region);
+          g_hash_table_remove (n->places, key);
+        }
+      break;
     case AMS_TRACE_IMAGE_AVAILABLE:
     case AMS_TRACE_IMAGE_FAILED:
       on_image_end (n, ev);
@@ -630,8 +660,10 @@ ams_narrator_event (AmsNarrator *n, const AmsTraceEvent *ev)
       on_pool (n, ev);
       break;
     case AMS_TRACE_PIPELINE_DISABLED:
-      say (n, ev->t, LINE_OTHER, "pipeline %s is disabled after consecutive failed runs (the last: %s)",
-           ev->image, ams_cause_name (ev->cause));
+      say (n, ev->t, LINE_OTHER,
+           "pipeline %s is disabled after consecutive failed runs (the last failed with %s)",
+           ev->image,
+           ams_cause_name (ev->cause));
       break;
     case AMS_TRACE_EVENT_APPLIED:
       on_event_applied (n, ev);
@@ -640,8 +672,9 @@ ams_narrator_event (AmsNarrator *n, const AmsTraceEvent *ev)
       policy_reset (policy_state (n, ev));
       break;
     case AMS_TRACE_LIFECYCLE_RUN_SKIPPED:
-      say (n, ev->t, LINE_OTHER, "lifecycle %s (%s %s): the previous execution is still going; no new one",
-           ev->policy, ev->account, ev->region);
+      say (n, ev->t, LINE_OTHER,
+           "lifecycle %s (%s %s): the previous execution is still going; no new one", ev->policy,
+           ev->account, ev->region);
       break;
     case AMS_TRACE_LIFECYCLE_ACTION:
       on_lifecycle_action (n, ev);
@@ -652,6 +685,9 @@ ams_narrator_event (AmsNarrator *n, const AmsTraceEvent *ev)
     case AMS_TRACE_LAUNCH:
     case AMS_TRACE_LAUNCH_FAILED:
       on_launch (n, ev);
+      break;
+    case AMS_TRACE_WARMUP_DONE:
+      say (n, ev->t, LINE_OTHER, "the warm-up is over: the statistics start from here");
       break;
     default:
       break;

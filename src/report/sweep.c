@@ -250,7 +250,7 @@ ams_report_sweep_json (const AmsSweepReport *s)
   ams_json_string (&j, "scenario_file", s->scenario_file);
   ams_json_uint (&j, "seed", s->seed);
   ams_json_uint (&j, "replications", s->replications);
-  ams_json_bool (&j, "common_random_numbers", TRUE);
+  ams_json_bool (&j, "common_random_numbers", s->same_seed);
   ams_json_begin_array (&j, "axes");
   for (guint a = 0; a < s->n_axes; a++)
     {
@@ -411,9 +411,12 @@ ams_report_sweep_table (const AmsSweepReport *s)
           }
       g_string_append_c (out, '\n');
     }
-  g_string_append_printf (out, "common random numbers: every point runs replications 0..%u of "
-                               "seed %" G_GUINT64_FORMAT "\n",
-                          n - 1, (guint64) s->seed);
+  if (s->same_seed)
+    g_string_append_printf (out, "common random numbers: every point runs replications 0..%u of "
+                                 "seed %" G_GUINT64_FORMAT "\n",
+                            n - 1, (guint64) s->seed);
+  else
+    g_string_append (out, "the points have different seeds: no common random numbers\n");
   if (n > 1)
     g_string_append (out, "means ± the half-width of their 95% confidence interval\n");
   g_string_append_c (out, '\n');

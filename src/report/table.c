@@ -641,14 +641,9 @@ ams_report_table_n (const AmsResults *const *r, guint n, const AmsRunInfo *info)
       for (guint i = 0; i < show; i++)
         {
           const AmsAggPool *p = order[i];
-          AmsAgg util = p->utilization;
-          util.mean *= 100.0;
-          util.low *= 100.0;
-          util.high *= 100.0;
           g_autofree char *copies = grouped (p->copies.mean, 1);
-          g_autofree char *u = pm_number (&util, 1, "%");
-          AmsAgg q = p->queue_mean;
-          g_autofree char *qm = pm_number (&q, 2, "");
+          g_autofree char *u = ams_agg_format (&p->utilization, AMS_AGG_PERCENT);
+          g_autofree char *qm = pm_number (&p->queue_mean, 2, "");
           g_autofree char *qx = grouped (p->queue_max.mean, 1);
           double queued = p->copies.mean > 0 ? 100.0 * p->waited.mean / p->copies.mean : 0.0;
           g_string_append_printf (out, "  %-14s %-16s %6u %11s %6.1f%% %15s %15s %9s\n",

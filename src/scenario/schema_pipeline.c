@@ -1,7 +1,7 @@
 /* amisim — scenario loader: pipelines[].
  *
  * A pipeline is started by its `schedule` (the Image Builder schedule
- * object, pasted verbatim: scheduleExpression rate(N unit) for now), by
+ * object, pasted verbatim: scheduleExpression cron(…) or rate(N unit)), by
  * stochastic `arrivals` (poisson(rate=R), a what-if), or only by hand when
  * it has neither. The build and test durations are not published by AWS;
  * the defaults (lognormal(mean=45m, sd=10m) and fixed(15m)) follow what
@@ -89,8 +89,8 @@ parse_rate_expression (AmsCheck *c, const AmsYNode *n, AmsScPipeline *pl)
   g_autofree char *name = NULL, *args = NULL;
   if (!g_str_has_prefix (text, "rate(") || !ams_split_call (text, &name, &args, NULL))
     {
-      ams_check_error (c, n, "expected rate(N unit) such as rate(1 day) or rate(12 hours), "
-                             "got \"%s\"", text);
+      ams_check_error (c, n, "expected cron(…) or rate(N unit), such as cron(0 2 * * ? *) or "
+                             "rate(1 day), got \"%s\"", text);
       return;
     }
   g_auto (GStrv) parts = g_strsplit_set (args, " \t", -1);
@@ -160,7 +160,7 @@ schedule_expression (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gp
 {
   Pipeline *p = target;
   const char *text;
-  if (ams_get_scalar (c, value, "rate(N unit) such as rate(1 day)", &text))
+  if (ams_get_scalar (c, value, "cron(…) or rate(N unit), such as cron(0 2 * * ? *)", &text))
     parse_rate_expression (c, value, p->pl);
 }
 

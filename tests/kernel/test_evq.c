@@ -622,6 +622,54 @@ test_evq_free_with_pending (void)
   ams_kernel_free (k);
 }
 
+/* The tick: called after every `every` events, by run_until and step
+ * alike, between events (the clock reads the last event's time); none once
+ * unset. */
+typedef struct
+{
+  guint calls;
+  uint64_t events[4];
+  AmsTime now[4];
+} Ticks;
+
+static void
+on_tick (AmsKernel *k, void *user)
+{
+  Ticks *t = user;
+  if (t->calls < G_N_ELEMENTS (t->events))
+    {
+      t->events[t->calls] = ams_kernel_events_run (k);
+      t->now[t->calls] = ams_kernel_now (k);
+    }
+  t->calls++;
+}
+
+static void
+test_evq_tick (void)
+{
+  AmsKernel *k = ams_kernel_new ();
+  Ticks t = { 0 };
+  for (AmsTime i = 1; i <= 10; i++)
+    ams_kernel_schedule (k, i * 10, AMS_PRIORITY_DEFAULT, on_nothing, NULL, 0);
+  ams_kernel_set_tick (k, 3, on_tick, &t);
+  ams_kernel_run_until (k, 55); /* 5 events: one tick, after the third */
+  CU_ASSERT_EQUAL (t.calls, 1);
+  CU_ASSERT_EQUAL (t.events[0], 3);
+  CU_ASSERT_EQUAL (t.now[0], 30);
+  while (ams_kernel_step (k)) /* 5 more: ticks after the sixth and the ninth */
+    ;
+  CU_ASSERT_EQUAL (t.calls, 3);
+  CU_ASSERT_EQUAL (t.events[1], 6);
+  CU_ASSERT_EQUAL (t.events[2], 9);
+  CU_ASSERT_EQUAL (t.now[2], 90);
+  ams_kernel_set_tick (k, 0, NULL, NULL);
+  for (AmsTime i = 1; i <= 5; i++)
+    ams_kernel_schedule (k, 100 + i, AMS_PRIORITY_DEFAULT, on_nothing, NULL, 0);
+  ams_kernel_run_until (k, 200);
+  CU_ASSERT_EQUAL (t.calls, 3);
+  ams_kernel_free (k);
+}
+
 static const AmsTestCase cases[] = {
   { "order_by_time", test_evq_order_by_time },
   { "ties_priority_then_fifo", test_evq_ties_priority_then_fifo },
@@ -640,6 +688,7 @@ static const AmsTestCase cases[] = {
   { "order_counter_wrap", test_evq_order_counter_wrap },
   { "random_against_reference", test_evq_random_against_reference },
   { "free_with_pending", test_evq_free_with_pending },
+  { "tick", test_evq_tick },
   { NULL, NULL },
 };
 

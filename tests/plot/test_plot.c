@@ -375,6 +375,7 @@ test_plot_sweep_csv (void)
               "25,retry,1,6500,,,1200,,,0.5,,\n"
               "50,retry,3,5200,5000,5400,400,350,450,0.3,0.2,0.4\n"
               "100,retry,3,4700,4650,4750,0,0,0,0,0,0\n");
+  write_file (tmp, "summary.json", "{}\n"); /* a sweep writes one too */
   g_auto (Run) r = { 0 };
   amisim (&r, "plot", tmp, NULL);
   CU_ASSERT_EQUAL (r.status, 0);

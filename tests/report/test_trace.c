@@ -170,7 +170,7 @@ listed (const char *const *list, const char *s)
 static void
 test_trace_kind_names (void)
 {
-  CU_ASSERT_EQUAL (AMS_TRACE_N_KINDS, 25);
+  CU_ASSERT_EQUAL (AMS_TRACE_N_KINDS, 26);
   for (guint i = 0; i < AMS_TRACE_N_KINDS; i++)
     {
       const char *name = ams_trace_kind_name (i);
@@ -237,7 +237,8 @@ test_trace_lines_parse (void)
           CU_ASSERT_STRING_EQUAL (member (v, "account"), "444444444444");
           CU_ASSERT_STRING_EQUAL (member (v, "cause"), "key_policy_denies");
           CU_ASSERT_STRING_EQUAL (member (v, "step"), "decrypt");
-          CU_ASSERT_PTR_NOT_NULL (strstr (member (v, "message"), "key policy of alias/ami-factory"));
+          CU_ASSERT_PTR_NOT_NULL (
+            strstr (member (v, "message"), "key policy of alias/ami-factory"));
         }
       if (strcmp (kind, "copy_queued") == 0)
         {
@@ -321,7 +322,8 @@ test_trace_filters (void)
         {
           g_autoptr (AmsValueDoc) doc = ams_value_load_data ("line", *l, -1, NULL);
           const AmsValue *v = ams_value_doc_root (doc);
-          if (listed (f->accounts, member (v, "account")) && listed (f->regions, member (v, "region"))
+          if (listed (f->accounts, member (v, "account"))
+              && listed (f->regions, member (v, "region"))
               && listed (f->images, member (v, "image")) && listed (f->kinds, member (v, "kind")))
             g_string_append_printf (expect, "%s\n", *l);
         }
@@ -583,7 +585,7 @@ test_trace_cli_bad_input (void)
       "image_available, image_failed, copy_requested, copy_queued, copy_started, copy_retry, "
       "copy_done, copy_failed, share_failed, pool_state, schedule_skipped, pipeline_disabled, "
       "event_applied, lifecycle_run_started, lifecycle_run_skipped, lifecycle_action, "
-      "lifecycle_run_done, launch, launch_failed" },
+      "lifecycle_run_done, launch, launch_failed, warmup_done" },
     { { "run", "scenarios/quickstart.yaml", "--trace-kind", "copy_done" },
       "amisim: --trace-account, --trace-region, --trace-image and --trace-kind choose what "
       "--trace FILE writes; give --trace FILE" },
@@ -614,7 +616,8 @@ test_trace_cli_run (void)
   g_autofree char *tmp = g_dir_make_tmp ("amisim-trace-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (tmp, "t.jsonl", NULL);
   const char *const args[] = { "run", "scenarios/quickstart.yaml", "--trace", path,
-                               "--trace-kind", "image_available", "--narrate", NULL };
+                               "--trace-kind", "image_available", "--trace-kind", "warmup_done",
+                               "--set", "simulation.warmup=1d", "--narrate", NULL };
   g_auto (Run) r = { 0 };
   amisim (&r, args);
   CU_ASSERT_EQUAL (r.status, 0);
@@ -625,7 +628,10 @@ test_trace_cli_run (void)
   CU_ASSERT_TRUE (story_end != NULL && table != NULL && story_end < table);
   g_autofree char *text = NULL;
   CU_ASSERT_TRUE (g_file_get_contents (path, &text, NULL, NULL));
-  CU_ASSERT_EQUAL (count_lines (text), 7); /* one image a night for 7 days */
+  CU_ASSERT_EQUAL (count_lines (text), 8); /* one image a night for 7 days, the warm-up */
+  CU_ASSERT_PTR_NOT_NULL (strstr (text, "{\"t_s\": 86400.000000, \"kind\": \"warmup_done\"}\n"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (r.out, "day 2 00:00   the warm-up is over: the statistics start "
+                                         "from here\n"));
   g_unlink (path);
 
   /* --quiet: no story either */
