@@ -4,52 +4,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "ams_test.h"
+#include "ams_proc.h"
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* Runs amisim with the given arguments (NULL-terminated) from the source root. */
-static void
-amisim (Run *r, ...)
-{
-  const char *bin = g_getenv ("AMISIM_BINARY");
-  g_assert_nonnull (bin);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (char *) bin);
-  va_list ap;
-  va_start (ap, r);
-  for (const char *a = va_arg (ap, const char *); a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_autofree char *root = ams_source_path ("");
-  int wait_status = 0;
-  g_autoptr (GError) error = NULL;
-  gboolean ok = g_spawn_sync (root, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                              &r->out, &r->err, &wait_status, &error);
-  g_assert_true (ok);
-  r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128;
-}
-
-static char *
-first_line (const char *s)
-{
-  const char *nl = strchr (s, '\n');
-  return nl ? g_strndup (s, (gsize) (nl - s)) : g_strdup (s);
-}
 
 #define ASSERT_FIRST_ERR(r, want)                                              \
   do                                                                           \

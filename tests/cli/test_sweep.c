@@ -9,50 +9,13 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "ams_test.h"
+#include "ams_proc.h"
 #include "amisim/engine.h"
 #include "amisim/report.h"
 #include "cli/cli-private.h"
 
 /* ---- running the binary ------------------------------------------------ */
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} Proc;
-
-static void
-proc_clear (Proc *p)
-{
-  g_free (p->out);
-  g_free (p->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Proc, proc_clear)
-
-/* Runs amisim with the given arguments (NULL-terminated) from the source root. */
-static void
-amisim (Proc *p, ...)
-{
-  const char *bin = g_getenv ("AMISIM_BINARY");
-  g_assert_nonnull (bin);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (char *) bin);
-  va_list ap;
-  va_start (ap, p);
-  for (const char *a = va_arg (ap, const char *); a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_autofree char *root = ams_source_path ("");
-  int wait_status = 0;
-  g_autoptr (GError) error = NULL;
-  gboolean ok = g_spawn_sync (root, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                              &p->out, &p->err, &wait_status, &error);
-  g_assert_true (ok);
-  p->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128;
-}
 
 static char *
 read_text (const char *path)
@@ -266,7 +229,7 @@ test_sweep_threads_give_identical_outputs (void)
   g_autofree char *d1 = g_build_filename (tmp, "t1", NULL);
   g_autofree char *d2 = g_build_filename (tmp, "t3", NULL);
   /* lifecycle, launches, storage and the comparison run without lifecycle */
-  g_auto (Proc) a = { 0 }, b = { 0 };
+  g_auto (Run) a = { 0 }, b = { 0 };
   amisim (&a, "run", "scenarios/lifecycle-stages.yaml", "--replications", "4", "--threads", "1",
           "--set", "simulation.lifecycle.compare=true", "--out", d1, "--quiet", NULL);
   amisim (&b, "run", "scenarios/lifecycle-stages.yaml", "--replications", "4", "--threads", "3",
@@ -298,7 +261,7 @@ test_sweep_threads_give_identical_outputs (void)
   CU_ASSERT_PTR_NOT_NULL (strstr (summary, "\"saved\": {"));
 
   /* and a sweep */
-  g_auto (Proc) s1 = { 0 }, s2 = { 0 };
+  g_auto (Run) s1 = { 0 }, s2 = { 0 };
   amisim (&s1, "sweep", "scenarios/default.yaml", "--set",
           "simulation.limits.copies_per_account_region=10,50", "--replications", "3", "--horizon",
           "2d", "--threads", "1", "--json", NULL);
@@ -318,7 +281,7 @@ test_sweep_cli_bad_value (void)
 {
   g_autofree char *tmp = g_dir_make_tmp ("amisim-sweep-XXXXXX", NULL);
   g_autofree char *out = g_build_filename (tmp, "out", NULL);
-  g_auto (Proc) p = { 0 };
+  g_auto (Run) p = { 0 };
   amisim (&p, "sweep", "scenarios/mmc.yaml", "--set",
           "simulation.limits.copies_per_account_region=25,abc", "--out", out, NULL);
   CU_ASSERT_EQUAL (p.status, 2);
@@ -342,18 +305,18 @@ test_sweep_cli_bad_value (void)
   };
   for (guint i = 0; i < G_N_ELEMENTS (misuse); i++)
     {
-      g_auto (Proc) q = { 0 };
+      g_auto (Run) q = { 0 };
       amisim (&q, "sweep", "scenarios/mmc.yaml", "--set", misuse[i].set, "--horizon", "10m",
               "--quiet", NULL);
       CU_ASSERT_EQUAL (q.status, misuse[i].first ? 2 : 0);
       if (misuse[i].first != NULL)
         CU_ASSERT_TRUE (g_str_has_prefix (q.err, misuse[i].first));
     }
-  g_auto (Proc) twice = { 0 };
+  g_auto (Run) twice = { 0 };
   amisim (&twice, "sweep", "scenarios/mmc.yaml", "--set", "seed=1,2", "--set", "seed=3,4",
           "--quiet", NULL);
   CU_ASSERT_EQUAL (twice.status, 2);
-  g_auto (Proc) none = { 0 };
+  g_auto (Run) none = { 0 };
   amisim (&none, "sweep", "--set", "seed=1,2", NULL);
   CU_ASSERT_EQUAL (none.status, 2);
   CU_ASSERT_TRUE (g_str_has_prefix (none.err, "amisim sweep: expected a scenario file\n"));
@@ -365,7 +328,7 @@ test_sweep_cli_csv (void)
 {
   g_autofree char *tmp = g_dir_make_tmp ("amisim-sweep-XXXXXX", NULL);
   g_autofree char *out = g_build_filename (tmp, "out", NULL);
-  g_auto (Proc) p = { 0 };
+  g_auto (Run) p = { 0 };
   amisim (&p, "sweep", "scenarios/mmc.yaml", "--set",
           "simulation.limits.copies_per_account_region=46,48,50", "--set",
           "simulation.on_limit=queue,retry", "--set", "simulation.warmup=10m", "--horizon", "1h",
@@ -413,7 +376,7 @@ test_sweep_cli_csv (void)
 
   /* one replication: the intervals' cells are empty, no significance */
   g_autofree char *out1 = g_build_filename (tmp, "one", NULL);
-  g_auto (Proc) q = { 0 };
+  g_auto (Run) q = { 0 };
   amisim (&q, "sweep", "scenarios/mmc.yaml", "--set",
           "simulation.limits.copies_per_account_region=48,50", "--horizon", "30m", "--out", out1,
           NULL);

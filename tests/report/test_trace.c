@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "ams_test.h"
+#include "ams_proc.h"
 #include "amisim/engine.h"
 #include "amisim/tracelog.h"
 #include "amisim/value.h"
@@ -537,37 +537,6 @@ test_narrate_hour_cap (void)
 
 /* ---- the command line ----------------------------------------------------- */
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-amisim (Run *r, const char *const *args)
-{
-  const char *bin = g_getenv ("AMISIM_BINARY");
-  g_assert_nonnull (bin);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (char *) bin);
-  for (; *args; args++)
-    g_ptr_array_add (argv, (char *) *args);
-  g_ptr_array_add (argv, NULL);
-  g_autofree char *root = ams_source_path ("");
-  int wait_status = 0;
-  g_assert_true (g_spawn_sync (root, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &r->out, &r->err, &wait_status, NULL));
-  r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128;
-}
 
 static void
 test_trace_cli_bad_input (void)
@@ -596,7 +565,7 @@ test_trace_cli_bad_input (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_auto (Run) r = { 0 };
-      amisim (&r, cases[i].args);
+      amisim_argv (&r, NULL, cases[i].args);
       CU_ASSERT_EQUAL (r.status, 2);
       g_autofree char *first = g_strndup (r.err, strcspn (r.err, "\n"));
       if (strcmp (first, cases[i].first) != 0)
@@ -619,7 +588,7 @@ test_trace_cli_run (void)
                                "--trace-kind", "image_available", "--trace-kind", "warmup_done",
                                "--set", "simulation.warmup=1d", "--narrate", NULL };
   g_auto (Run) r = { 0 };
-  amisim (&r, args);
+  amisim_argv (&r, NULL, args);
   CU_ASSERT_EQUAL (r.status, 0);
   CU_ASSERT_STRING_EQUAL (r.err, "");
   CU_ASSERT_TRUE (g_str_has_prefix (r.out, "The story of quickstart (seed 1)"));
@@ -637,7 +606,7 @@ test_trace_cli_run (void)
   /* --quiet: no story either */
   const char *const quiet[] = { "run", "scenarios/quickstart.yaml", "--narrate", "--quiet", NULL };
   g_auto (Run) q = { 0 };
-  amisim (&q, quiet);
+  amisim_argv (&q, NULL, quiet);
   CU_ASSERT_EQUAL (q.status, 0);
   CU_ASSERT_STRING_EQUAL (q.out, "");
   CU_ASSERT_STRING_EQUAL (q.err, "");
