@@ -43,6 +43,25 @@ typedef enum
   AMS_CAUSE_SSM_PARAMETER_DENIED,     /* the SSM parameter output cannot be written */
   AMS_CAUSE_ECR_REPOSITORY_TAG_MISSING, /* lifecycle on container images of a repository
                                          without LifecycleExecutionAccess: EC2 Image Builder */
+  /* the supply chain (DOMAIN.md §5): a build that cannot use what its recipe
+   * references, and what RAM refuses an owner or a consumer */
+  AMS_CAUSE_RESOURCE_NOT_SHARED,      /* no RAM share nor resource policy gives the consumer the
+                                         component, image or recipe (or its invitation was
+                                         rejected or expired) */
+  AMS_CAUSE_INVITATION_PENDING,       /* shared through an invitation not accepted (yet) */
+  AMS_CAUSE_ORG_SHARING_DISABLED,     /* shared with an organization or OU while RAM sharing with
+                                         the organization is not enabled */
+  AMS_CAUSE_EXTERNAL_PRINCIPAL_DENIED,/* shared with a principal outside the owner's organization
+                                         by a share with allowExternalPrincipals false */
+  AMS_CAUSE_RESOURCE_WRONG_REGION,    /* the resource is in another region (shares are regional) */
+  AMS_CAUSE_RESOURCE_UNAVAILABLE,     /* no version of the resource exists (yet), or it was deleted,
+                                         disabled or deprecated out of reach */
+  AMS_CAUSE_PARENT_AMI_NOT_SHARED,    /* the parent image's AMI has no launch permission for the
+                                         consumer */
+  AMS_CAUSE_NOT_RESOURCE_OWNER,       /* only the owner shares, modifies or deletes a resource */
+  AMS_CAUSE_RESOURCE_STILL_SHARED,    /* a resource cannot be deleted while it is shared */
+  AMS_CAUSE_RESOURCE_IN_USE,          /* cannot stop sharing what a consumer depends on */
+  AMS_CAUSE_RESOURCE_QUOTA_EXCEEDED,  /* the owner's quota of components in the region */
   AMS_CAUSE_COUNT
 } AmsCause;
 

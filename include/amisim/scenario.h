@@ -95,6 +95,12 @@ typedef struct
                                     AMIs (and the snapshots they free) in every region of the
                                     account, 1d-365d; 0 = no rule (deregistered at once) */
   GPtrArray *ecr_repositories;   /* of AmsScRepository* */
+  /* ram_invitations: how the account answers RAM resource share invitations */
+  gboolean ram_accept;           /* accept: TRUE (default) accepts each invitation; FALSE never
+                                    answers (the invitation expires) */
+  gboolean ram_after_set;        /* after: was written */
+  AmsDist ram_after;             /* after: how long after an invitation arrives it is accepted;
+                                    unset: simulation.ram.acceptance_delay */
 } AmsScAccount;
 
 /* An organizational unit and what sits in it. */
@@ -191,6 +197,108 @@ typedef struct
   AmsSrcLoc loc;
 } AmsScDistRegion;
 
+/* ---- the supply chain: Image Builder components, recipes and images as
+ * resources, and their RAM shares (DOMAIN.md §5) ---- */
+
+typedef enum
+{
+  AMS_SC_RES_COMPONENT,
+  AMS_SC_RES_IMAGE,
+  AMS_SC_RES_IMAGE_RECIPE,
+  AMS_SC_RES_CONTAINER_RECIPE,
+} AmsScResType;
+
+/* An Image Builder ARN as written, taken apart:
+ * arn:aws:imagebuilder:<region>:<account>:<type>/<name>/<version>[/<build>]
+ * (type component, image, image-recipe or container-recipe). */
+typedef struct
+{
+  const char *arn;          /* as written; NULL: no reference */
+  AmsScResType type;
+  const char *region;
+  const char *account;      /* 12 digits, or "aws" for what AWS publishes */
+  const char *name;         /* as in the ARN (lower case, no spaces) */
+  const char *version;      /* "1.2.0", or a pattern with x wildcards ("1.x.x", "x.x.x") */
+  guint build;              /* the build number; 0 when the ARN names a version or a pattern */
+  AmsSrcLoc loc;
+} AmsScResRef;
+
+/* The name an ARN uses for a resource named `name`: lower case, spaces as
+ * hyphens (Image Builder's rule). Free with g_free. */
+char *ams_sc_arn_name (const char *name);
+
+/* components[]: a CreateComponent request (name, semanticVersion, platform,
+ * kmsKeyId, …) plus account and region. Each entry is build 1 of its
+ * version; publish_component events add versions and builds. */
+typedef struct
+{
+  const char *name;          /* as written */
+  const char *version;       /* semanticVersion, x.y.z */
+  const char *platform;      /* Linux, Windows or macOS */
+  AmsScRef account;
+  AmsScRef region;
+  AmsScRef kms_key;          /* kmsKeyId: the component is encrypted with this customer managed
+                                key (id, alias or ARN, looked up in account and region); NULL
+                                value: with an AWS owned key (nothing for consumers to allow) */
+  const char *arn;           /* arn:aws:imagebuilder:<region>:<account>:component/<name>/<version>/1 */
+  AmsSrcLoc loc;
+} AmsScComponent;
+
+/* An image recipe (recipes[], a CreateImageRecipe request plus account and
+ * region), a container recipe (container_recipes[], CreateContainerRecipe),
+ * or a pipeline's own recipe block (pipelines[].recipe). */
+typedef struct
+{
+  const char *name;          /* as written */
+  const char *version;       /* semanticVersion, x.y.z */
+  AmsScRef account;          /* the owner */
+  AmsScRef region;
+  gboolean container;        /* a container recipe */
+  gboolean block;            /* a pipeline's recipe block (owned by the pipeline) */
+  const char *arn;           /* …:image-recipe/<name>/<version> or …:container-recipe/… */
+  const char *parent_external; /* parentImage that is not an Image Builder image ARN (an AMI
+                                id, an SSM parameter, a container image URI), or NULL */
+  AmsScResRef parent;        /* parentImage as an Image Builder image ARN (arn NULL if not) */
+  GArray *components;        /* components[].componentArn, of AmsScResRef (may be empty) */
+  uint64_t snapshot_size;    /* amisim's keys, as in a recipe block */
+  gboolean encrypted;
+  AmsScRef kms_key;
+  gboolean pv;
+  const char *target_repository; /* container recipes: targetRepository.repositoryName */
+  AmsSrcLoc loc;
+} AmsScRecipe;
+
+/* resource_shares[]: a RAM CreateResourceShare request plus account and
+ * region (where the share lives; shares are regional). */
+typedef struct
+{
+  const char *name;          /* unique in the scenario (events name shares by it) */
+  AmsScRef account;          /* the owner: the account that creates the share */
+  AmsScRef region;
+  GArray *resources;         /* resourceArns, of AmsScResRef: component build versions, image
+                                recipe and container recipe versions the owner owns */
+  GArray *principals;        /* principals, of AmsScRef: account ids, organization ARNs, OU ARNs */
+  gboolean allow_external;   /* allowExternalPrincipals, default TRUE */
+  GArray *tags;              /* tags ([{key, value}]), of AmsScTag */
+  GArray *associate_new_images; /* amisim: pipelines (AmsScRef, names) of the owner in the
+                                region whose images are added to the share when they become
+                                AVAILABLE (what a function on the pipeline's SNS topic does) */
+  AmsSrcLoc loc;
+} AmsScResourceShare;
+
+/* resource_policies[]: a PutComponentPolicy / PutImagePolicy /
+ * PutImageRecipePolicy / PutContainerRecipePolicy request plus account
+ * and region (those of the ARN). */
+typedef struct
+{
+  AmsScResRef arn;           /* componentArn, imageArn, imageRecipeArn or containerRecipeArn:
+                                a build version (components, images) or a version (recipes);
+                                an image's may name a build that does not exist yet (it applies
+                                once the image does) */
+  AmsPolicy *policy;         /* compiled (RESOURCE) */
+  AmsSrcLoc loc;
+} AmsScResourcePolicy;
+
 typedef enum
 {
   AMS_SC_TRIGGER_MANUAL,   /* no schedule and no arrivals: never starts by itself */
@@ -219,6 +327,13 @@ typedef struct
   AmsScStartCondition start_condition;
   const char *timezone;            /* schedule.timezone, NULL = UTC */
   double arrival_rate;             /* POISSON: builds per second (> 0) */
+
+  /* Its recipe: the pipeline's recipe block, or the recipes[] / container_recipes[]
+   * entry named by imageRecipeArn / containerRecipeArn. The flat fields below
+   * (recipe_name … target_repository) are copied from it once it is resolved. */
+  AmsScRecipe *recipe;             /* owned when recipe->block, borrowed otherwise */
+  AmsScResRef recipe_ref;          /* imageRecipeArn / containerRecipeArn as written (arn
+                                      NULL with a recipe block) */
 
   const char *recipe_name;
   const char *recipe_version;      /* "x.y.z" */
@@ -311,6 +426,17 @@ typedef struct
                                       lifecycle and report what it saved; default false */
   double storage_price;            /* simulation.storage.price_per_gib_month: snapshot storage
                                       price; default 0.05 (EBS snapshot standard tier, USD) */
+  /* RAM (DOMAIN.md §5) */
+  AmsDist ram_acceptance_delay;    /* simulation.ram.acceptance_delay: how long after a resource
+                                      share invitation an account accepts it (accounts[]
+                                      .ram_invitations overrides); default exponential(mean=4h),
+                                      an assumption */
+  AmsTime ram_invitation_expiry;   /* simulation.ram.invitation_expiry: an invitation not
+                                      answered by then expires (is declined); default 7d (RAM) */
+  guint components_per_account_region; /* simulation.limits.components_per_account_region:
+                                      component build versions an account may own in a region
+                                      (shared ones count toward the owner's only); 0 (default):
+                                      no quota */
   AmsTime warmup;                  /* simulation.warmup: statistics gathered before this
                                       simulated time are discarded; default 0, < horizon */
   AmsSrcLoc warmup_loc;            /* where it was written (checked against the horizon) */
@@ -341,6 +467,20 @@ typedef enum
                                      AMI in `account` (default: the owner) and `region`
                                      (default: the build region): another AMI, not Image
                                      Builder's, that shares the snapshot */
+  AMS_SC_EV_ASSOCIATE_RESOURCE_SHARE,    /* AssociateResourceShare: `resources` and/or
+                                            `principals` join `share`, done by `account`
+                                            (default: the share's owner) */
+  AMS_SC_EV_DISASSOCIATE_RESOURCE_SHARE, /* DisassociateResourceShare: they leave it (refused
+                                            while a consumer depends on what would go) */
+  AMS_SC_EV_ACCEPT_INVITATION,    /* AcceptResourceShareInvitation: `account` accepts `share`'s */
+  AMS_SC_EV_REJECT_INVITATION,    /* RejectResourceShareInvitation */
+  AMS_SC_EV_DELETE_RESOURCE,      /* DeleteComponent / DeleteImage / DeleteImageRecipe /
+                                     DeleteContainerRecipe of `arn`, by `account` (default: the
+                                     owner); refused while shared, or when not the owner's */
+  AMS_SC_EV_PUBLISH_COMPONENT,    /* CreateComponent of a new version of `component` (a
+                                     components[] name) of `account` in `region`: `version`
+                                     (x.y.z; the same version again is its next build), added
+                                     to the resource shares named in `shares` */
 } AmsScEventKind;
 
 typedef struct
@@ -368,9 +508,21 @@ typedef struct
                                 default false: once protection is turned off later,
                                 deregistration stays blocked for 24 h more */
   const char *version;       /* restore_image: "1.0.0/3" (recipe version / build); NULL:
-                                the image deleted last */
+                                the image deleted last. publish_component: "1.1.0" */
   const char *policy;        /* set_lifecycle_policy: the policy's name (in `account`, or in
                                 the only account that has one so named) */
+  /* the supply chain's events */
+  AmsScRef share;            /* (dis)associate_resource_share, accept_/reject_invitation: a
+                                resource_shares[] name */
+  const AmsScResourceShare *share_def; /* the share it names (resolved by the loader) */
+  GArray *resources;         /* (dis)associate_resource_share: resourceArns, of AmsScResRef */
+  GArray *principals;        /* (dis)associate_resource_share: principals, of AmsScRef */
+  AmsScResRef arn;           /* delete_resource: the resource (a component or image build
+                                version, a recipe version) */
+  AmsScRef component;        /* publish_component: the component's name */
+  const AmsScComponent *component_def; /* the components[] entry it publishes a version of
+                                (resolved; it gives the owner and region) */
+  GArray *shares;            /* publish_component: resource_shares[] names, of AmsScRef */
 } AmsScEvent;
 
 /* ---- lifecycle_policies[]: a CreateLifecyclePolicy request, plus account
@@ -455,6 +607,8 @@ typedef struct
 
 /* TRUE if `version` (1.2.3) matches the semantic version pattern (1.x.x). */
 gboolean ams_sc_semver_matches (const char *pattern, const char *version);
+/* Orders two versions x.y.z numerically: <0, 0 or >0. */
+int ams_sc_semver_compare (const char *a, const char *b);
 
 typedef struct
 {
@@ -473,6 +627,11 @@ typedef struct
   GPtrArray *pipelines;     /* of AmsScPipeline* */
   GPtrArray *lifecycle_policies; /* of AmsScLifecyclePolicy* */
   GPtrArray *launches;      /* of AmsScLaunches* */
+  GPtrArray *components;    /* of AmsScComponent* */
+  GPtrArray *recipes;       /* of AmsScRecipe*: recipes[] then container_recipes[] (recipe
+                               blocks belong to their pipelines) */
+  GPtrArray *resource_shares;   /* of AmsScResourceShare* */
+  GPtrArray *resource_policies; /* of AmsScResourcePolicy* */
   GPtrArray *events;        /* of AmsScEvent*, in the order written */
   AmsScSimulation sim;
 

@@ -92,82 +92,119 @@ AmsShareResult ams_launch_perms_remove_account_at (AmsLaunchPerms *lp, const cha
 /* Whether ams_launch_perms_set_disabled (lp, TRUE) is in force. */
 gboolean ams_launch_perms_is_disabled (const AmsLaunchPerms *lp);
 
-/* ---- RAM shares of Image Builder resources ----------------------------- */
+/* ---- RAM resource shares of Image Builder resources -------------------- */
 
-typedef enum
-{
-  AMS_RAM_COMPONENT,
-  AMS_RAM_IMAGE,
-  AMS_RAM_RECIPE,
-} AmsRamType;
+/* A resource share (RAM CreateResourceShare) belongs to one account in one
+ * region and holds resources (ARNs) and principals (account ids,
+ * organization ARNs, OU ARNs). A principal is associated at once when it
+ * is inside the owner's organization and that organization has RAM sharing
+ * enabled; an organization or OU principal inside the owner's organization
+ * without it fails; every other principal gets an invitation, and has
+ * access once the invitation is accepted (declined when rejected or when
+ * it expires). Outside the owner's organization a share whose
+ * allowExternalPrincipals is false cannot take the principal at all.
+ *
+ * The module decides who may use what and keeps no clock: the caller says
+ * when invitations are answered or expire, and checks ownership and
+ * regions (it knows the resources). Where accounts sit is passed in at
+ * each call (AmsPlace), so a moved account is judged where it is now. */
 
 typedef enum
 {
   AMS_RAM_OK,
-  AMS_RAM_PENDING,       /* an invitation was sent; access when it is accepted */
-  AMS_RAM_NOT_OWNER,     /* only the owner shares (not what was shared with it) */
-  AMS_RAM_WRONG_REGION,  /* shares are regional: the consumer asked in another region */
-  AMS_RAM_STILL_SHARED,  /* cannot delete a resource while it is shared */
-  AMS_RAM_IN_USE,        /* cannot unshare while a consumer depends on it */
-  AMS_RAM_UNKNOWN,       /* no such resource, share or invitation */
-  AMS_RAM_KEY_NOT_SHARED,/* encrypted resource whose KMS key is not usable by the consumer */
+  AMS_RAM_PENDING,            /* an invitation was sent: access once it is accepted */
+  AMS_RAM_UNKNOWN,            /* no such share, resource, principal or invitation, or no
+                                 share gives the account the resource */
+  AMS_RAM_ORG_SHARING_DISABLED, /* an organization or OU of the owner's organization, which
+                                 has not enabled RAM sharing: the association failed */
+  AMS_RAM_EXTERNAL_NOT_ALLOWED, /* outside the owner's organization, and the share does not
+                                 allow external principals: the association failed */
+  AMS_RAM_REJECTED,           /* the invitation was rejected */
+  AMS_RAM_EXPIRED,            /* the invitation expired unanswered (RAM declines it) */
+  AMS_RAM_BAD_PRINCIPAL,      /* not an account id, organization ARN or OU ARN */
+  AMS_RAM_ALREADY,            /* already associated, or the invitation already answered */
+  AMS_RAM_NOT_ADDRESSED,      /* the account may not answer this invitation */
 } AmsRamResult;
 
+/* A stable snake_case name ("org_sharing_disabled"). */
 const char *ams_ram_result_name (AmsRamResult r);
 
 typedef struct AmsRam AmsRam;
 
-/* The RAM shares of one world. Organizations with RAM sharing enabled are
- * registered so that shares inside them need no invitation. */
 AmsRam *ams_ram_new (void);
 void ams_ram_free (AmsRam *ram); /* accepts NULL */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsRam, ams_ram_free)
+
+/* The organization has enabled RAM sharing (EnableSharingWithAwsOrganization). */
 void ams_ram_enable_org_sharing (AmsRam *ram, const char *org_id);
-/* Added with the implementation. Registers where an account sits (strings
- * copied; registering again replaces). ams_ram_share consults it to tell
- * whether an account principal is inside the owner's organization, and
- * ams_ram_accept to tell whether an account belongs to the organization or
- * OU an invitation was sent to. Unregistered accounts are outside every
- * organization. */
-void ams_ram_add_account (AmsRam *ram, const AmsPlace *place);
+gboolean ams_ram_org_sharing (const AmsRam *ram, const char *org_id);
 
-/* Registers a resource (ARN, copied) owned by `owner` in `region`.
- * `key_shared_with` is consulted when sharing an encrypted resource: NULL
- * means not encrypted; otherwise called per consumer to ask whether the
- * resource's KMS key is usable by that account. */
-typedef gboolean (*AmsRamKeyCheck) (const AmsPlace *consumer, gpointer user);
-AmsRamResult ams_ram_add_resource (AmsRam *ram, const char *arn, AmsRamType type,
-                                   const char *owner, const char *region,
-                                   AmsRamKeyCheck key_check, gpointer key_user);
+/* A new, empty share; strings copied. Returns its index (0, 1, …). */
+guint ams_ram_create_share (AmsRam *ram, const char *name, const char *owner,
+                            const char *region, gboolean allow_external);
+guint ams_ram_n_shares (const AmsRam *ram);
+const char *ams_ram_share_name (const AmsRam *ram, guint share);
+const char *ams_ram_share_owner (const AmsRam *ram, guint share);
+const char *ams_ram_share_region (const AmsRam *ram, guint share);
+/* The share named so, or FALSE. */
+gboolean ams_ram_find_share (const AmsRam *ram, const char *name, guint *share);
 
-/* Shares `arn` with a principal: an account id, an organization ARN or an
- * OU ARN (the latter inside or outside the owner's organization).
- * `caller` must be the owner. `owner_place` says where the owner sits.
- * Result OK when access is immediate (inside the owner's organization with
- * RAM sharing enabled), PENDING when invitations go out; *invitation (may be
- * NULL) gets an id to accept later (0 when none). */
-AmsRamResult ams_ram_share (AmsRam *ram, const char *arn, const char *caller,
-                            const AmsPlace *owner_place, const char *principal,
-                            guint64 *invitation);
-/* The consumer accepts an invitation: from now on it has access. */
-AmsRamResult ams_ram_accept (AmsRam *ram, guint64 invitation, const char *account);
-AmsRamResult ams_ram_unshare (AmsRam *ram, const char *arn, const char *caller,
-                              const char *principal);
-AmsRamResult ams_ram_delete_resource (AmsRam *ram, const char *arn, const char *caller);
+/* Resources (ARNs, copied). Associating one already there answers
+ * AMS_RAM_ALREADY; disassociating one not there AMS_RAM_UNKNOWN. */
+AmsRamResult ams_ram_associate_resource (AmsRam *ram, guint share, const char *arn);
+AmsRamResult ams_ram_disassociate_resource (AmsRam *ram, guint share, const char *arn);
+/* Whether the share holds the resource / any share does (a resource in a
+ * share counts as shared, whatever its principals). */
+gboolean ams_ram_share_has_resource (const AmsRam *ram, guint share, const char *arn);
+gboolean ams_ram_is_shared (const AmsRam *ram, const char *arn);
 
-/* May `who` use (read, build with) the resource in `region`? The owner
- * always; a consumer covered by an active share (accepted, or immediate).
- * Returns AMS_RAM_OK, AMS_RAM_WRONG_REGION, AMS_RAM_PENDING (invited, not
- * accepted), AMS_RAM_KEY_NOT_SHARED or AMS_RAM_UNKNOWN (no access). */
+/* Adds a principal. `owner` says where the share's owner sits now;
+ * `place` where an account principal sits (NULL: in no organization the
+ * scenario knows). Returns AMS_RAM_OK (associated at once), AMS_RAM_PENDING
+ * (an invitation: *invitation gets its id, which may be NULL),
+ * AMS_RAM_ORG_SHARING_DISABLED or AMS_RAM_EXTERNAL_NOT_ALLOWED (the
+ * association failed; it stays listed so that uses can say why),
+ * AMS_RAM_BAD_PRINCIPAL or AMS_RAM_ALREADY. */
+AmsRamResult ams_ram_associate_principal (AmsRam *ram, guint share, const AmsPlace *owner,
+                                          const char *principal, const AmsPlace *place,
+                                          guint *invitation);
+/* Removes a principal (and withdraws its invitation); AMS_RAM_UNKNOWN if
+ * it is not associated. */
+AmsRamResult ams_ram_disassociate_principal (AmsRam *ram, guint share, const char *principal);
+guint ams_ram_n_principals (const AmsRam *ram, guint share);
+const char *ams_ram_principal (const AmsRam *ram, guint share, guint i);
+/* Whether principal i of the share (whatever its state) covers `who`: the
+ * account itself, or an organization or OU above it. */
+gboolean ams_ram_principal_covers (const AmsRam *ram, guint share, guint i, const AmsPlace *who);
+
+/* ---- invitations (one per share and principal) ---- */
+
+/* The invitation of `share` that `who` may answer (addressed to its
+ * account, or to an organization or OU it is in), or FALSE. */
+gboolean ams_ram_find_invitation (const AmsRam *ram, guint share, const AmsPlace *who,
+                                  guint *invitation);
+/* The share and principal an invitation is for. */
+guint ams_ram_invitation_share (const AmsRam *ram, guint invitation);
+const char *ams_ram_invitation_principal (const AmsRam *ram, guint invitation);
+/* `who` accepts or rejects: AMS_RAM_OK, AMS_RAM_NOT_ADDRESSED, AMS_RAM_ALREADY
+ * (answered, expired, or withdrawn), AMS_RAM_UNKNOWN (no such invitation). */
+AmsRamResult ams_ram_accept (AmsRam *ram, guint invitation, const AmsPlace *who);
+AmsRamResult ams_ram_reject (AmsRam *ram, guint invitation, const AmsPlace *who);
+/* The invitation's time is up: if still pending it expires (is declined).
+ * TRUE if it did. */
+gboolean ams_ram_expire (AmsRam *ram, guint invitation);
+
+/* ---- use ---- */
+
+/* May `who` use the resource through a share? AMS_RAM_OK when a principal
+ * covering it is associated in a share that holds the resource; otherwise
+ * the reason that says most, in this order: AMS_RAM_PENDING,
+ * AMS_RAM_ORG_SHARING_DISABLED, AMS_RAM_EXTERNAL_NOT_ALLOWED,
+ * AMS_RAM_REJECTED, AMS_RAM_EXPIRED, AMS_RAM_UNKNOWN (no share covers it).
+ * *share and *principal (each may be NULL) get the share and principal
+ * that decided (unchanged for AMS_RAM_UNKNOWN). Ownership is not
+ * considered: the caller knows the owner. */
 AmsRamResult ams_ram_can_use (const AmsRam *ram, const char *arn, const AmsPlace *who,
-                              const char *region);
-/* A consumer resource (e.g. a recipe of account `consumer`) depends on the
- * shared one; while any such dependency exists, unsharing from a principal
- * that covers the consumer fails with AMS_RAM_IN_USE. */
-AmsRamResult ams_ram_add_dependency (AmsRam *ram, const char *arn, const AmsPlace *consumer,
-                                     const char *dependent_arn);
-AmsRamResult ams_ram_remove_dependency (AmsRam *ram, const char *arn, const char *dependent_arn);
-/* Consumers may never modify, delete or re-share a shared resource. */
-gboolean ams_ram_can_modify (const AmsRam *ram, const char *arn, const char *account);
+                              guint *share, const char **principal);
 
 G_END_DECLS

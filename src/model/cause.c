@@ -31,6 +31,17 @@ static const char *const names[AMS_CAUSE_COUNT] = {
   [AMS_CAUSE_SHARE_LIMIT_EXCEEDED] = "share_limit_exceeded",
   [AMS_CAUSE_SSM_PARAMETER_DENIED] = "ssm_parameter_denied",
   [AMS_CAUSE_ECR_REPOSITORY_TAG_MISSING] = "ecr_repository_tag_missing",
+  [AMS_CAUSE_RESOURCE_NOT_SHARED] = "resource_not_shared",
+  [AMS_CAUSE_INVITATION_PENDING] = "invitation_pending",
+  [AMS_CAUSE_ORG_SHARING_DISABLED] = "org_sharing_disabled",
+  [AMS_CAUSE_EXTERNAL_PRINCIPAL_DENIED] = "external_principal_denied",
+  [AMS_CAUSE_RESOURCE_WRONG_REGION] = "resource_wrong_region",
+  [AMS_CAUSE_RESOURCE_UNAVAILABLE] = "resource_unavailable",
+  [AMS_CAUSE_PARENT_AMI_NOT_SHARED] = "parent_ami_not_shared",
+  [AMS_CAUSE_NOT_RESOURCE_OWNER] = "not_resource_owner",
+  [AMS_CAUSE_RESOURCE_STILL_SHARED] = "resource_still_shared",
+  [AMS_CAUSE_RESOURCE_IN_USE] = "resource_in_use",
+  [AMS_CAUSE_RESOURCE_QUOTA_EXCEEDED] = "resource_quota_exceeded",
 };
 
 const char *

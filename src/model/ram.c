@@ -1,20 +1,22 @@
-/* RAM shares of Image Builder resources (components, images, recipes;
- * DOMAIN.md §5): who may use a resource shared through AWS Resource Access
- * Manager, when that access starts, and what the owner may no longer do
- * while it is shared.
+/* RAM resource shares of Image Builder resources (components, images,
+ * recipes; DOMAIN.md §5): who may use a resource shared through AWS
+ * Resource Access Manager, and when that access starts.
  *
- * A share names one principal: an account, an organization ARN or an OU
- * ARN. Inside the owner's organization, when that organization has RAM
- * sharing enabled, the share is active at once; anywhere else it waits for
- * an invitation to be accepted. For an organization or OU principal the
- * invitation is one for the whole principal, and the first account of it
- * to accept activates the share for every account beneath it (the model
- * has no notion of a principal's management account, so "any member
- * accepts on its behalf" is the closest it can say).
+ * As in RAM, a share is a container of resources and principals, and an
+ * invitation is one per share and principal: a principal that accepted has
+ * access to every resource the share holds, including resources added
+ * later. Inside the owner's organization, when that organization has RAM
+ * sharing enabled, a principal is associated at once; an organization or
+ * OU of the owner's organization without it cannot be associated (RAM
+ * answers that sharing with the organization is not enabled); every other
+ * principal is invited. For an organization or OU principal the
+ * invitation is one for the whole principal, and any account beneath it
+ * may answer it (the model has no notion of a principal's management
+ * account). Invitations never answered expire, which RAM counts as
+ * declined.
  *
- * Whether an account is inside the owner's organization is known from the
- * places registered with ams_ram_add_account; an account never registered
- * counts as outside every organization.
+ * Shares are few and small (tens of shares, a few principals each), so
+ * lookups by resource walk the shares: no index to keep in step.
  */
 #include "sharing-private.h"
 
@@ -27,53 +29,47 @@ typedef enum
   PRINCIPAL_OU,
 } PrincipalKind;
 
-/* An AmsPlace with its own copies of the strings. */
+typedef enum
+{
+  STATE_ASSOCIATED,
+  STATE_INVITED,
+  STATE_FAILED_ORG_SHARING,
+  STATE_FAILED_EXTERNAL,
+  STATE_REJECTED,
+  STATE_EXPIRED,
+} PrincipalState;
+
 typedef struct
 {
-  char *account;
-  char *org_id;
-  char *org_path;
-} OwnedPlace;
-
-typedef struct Resource Resource;
-
-typedef struct
-{
+  char *text;          /* as given: the account id or the ARN */
   PrincipalKind kind;
-  char *key;      /* the account id, the org id, or "o-…/ou-…" */
-  char *account;  /* PRINCIPAL_ACCOUNT */
-  char *org_id;   /* PRINCIPAL_ORG and PRINCIPAL_OU */
-  char *ou_id;    /* PRINCIPAL_OU */
-  gboolean active;
-  guint64 invitation; /* 0 when the share was immediate */
+  char *org_id;        /* PRINCIPAL_ORG and PRINCIPAL_OU */
+  char *ou_id;         /* PRINCIPAL_OU */
+  PrincipalState state;
+  guint invitation;    /* its invitation's index + 1; 0 when none */
+} Principal;
+
+typedef struct
+{
+  char *name;
+  char *owner;
+  char *region;
+  gboolean allow_external;
+  GPtrArray *resources;  /* of char*, in the order added */
+  GPtrArray *principals; /* of Principal*, in the order added */
 } Share;
 
 typedef struct
 {
-  char *dependent_arn;
-  OwnedPlace consumer;
-} Dependency;
-
-struct Resource
-{
-  char *arn;
-  AmsRamType type;
-  char *owner;
-  char *region;
-  AmsRamKeyCheck key_check;
-  gpointer key_user;
-  GHashTable *shares; /* key -> Share*, owned */
-  GPtrArray *groups;  /* of Share*, borrowed: the org and OU shares, scanned by can_use */
-  GHashTable *deps;   /* dependent arn -> Dependency*, owned */
-};
+  guint share;
+  Principal *principal;  /* NULL once withdrawn (the principal left the share) */
+} Invitation;
 
 struct AmsRam
 {
   GHashTable *org_sharing; /* set of org ids with RAM sharing enabled */
-  GHashTable *places;      /* account -> OwnedPlace*, owned */
-  GHashTable *resources;   /* arn -> Resource*, owned */
-  GHashTable *invitations; /* &share->invitation -> Share*, borrowed */
-  guint64 next_invitation;
+  GPtrArray *shares;       /* of Share* */
+  GArray *invitations;     /* of Invitation */
 };
 
 const char *
@@ -82,140 +78,123 @@ ams_ram_result_name (AmsRamResult r)
   static const char *const names[] = {
     [AMS_RAM_OK] = "ok",
     [AMS_RAM_PENDING] = "pending",
-    [AMS_RAM_NOT_OWNER] = "not_owner",
-    [AMS_RAM_WRONG_REGION] = "wrong_region",
-    [AMS_RAM_STILL_SHARED] = "still_shared",
-    [AMS_RAM_IN_USE] = "in_use",
     [AMS_RAM_UNKNOWN] = "unknown",
-    [AMS_RAM_KEY_NOT_SHARED] = "key_not_shared",
+    [AMS_RAM_ORG_SHARING_DISABLED] = "org_sharing_disabled",
+    [AMS_RAM_EXTERNAL_NOT_ALLOWED] = "external_not_allowed",
+    [AMS_RAM_REJECTED] = "rejected",
+    [AMS_RAM_EXPIRED] = "expired",
+    [AMS_RAM_BAD_PRINCIPAL] = "bad_principal",
+    [AMS_RAM_ALREADY] = "already",
+    [AMS_RAM_NOT_ADDRESSED] = "not_addressed",
   };
   if ((guint) r >= G_N_ELEMENTS (names))
     return "invalid";
   return names[r];
 }
 
-/* ---- small owned things ------------------------------------------------- */
+/* ---- records ------------------------------------------------------------- */
 
 static void
-owned_place_init (OwnedPlace *op, const AmsPlace *p)
+principal_free (gpointer p)
 {
-  op->account = g_strdup (p->account);
-  op->org_id = g_strdup (p->org_id);
-  op->org_path = g_strdup (p->org_path);
-}
-
-static void
-owned_place_clear (OwnedPlace *op)
-{
-  g_free (op->account);
-  g_free (op->org_id);
-  g_free (op->org_path);
-}
-
-static AmsPlace
-owned_place_view (const OwnedPlace *op)
-{
-  return (AmsPlace){ .account = op->account, .org_id = op->org_id, .org_path = op->org_path };
-}
-
-static void
-owned_place_free (gpointer p)
-{
-  owned_place_clear (p);
-  g_free (p);
+  Principal *pr = p;
+  g_free (pr->text);
+  g_free (pr->org_id);
+  g_free (pr->ou_id);
+  g_free (pr);
 }
 
 static void
 share_free (gpointer p)
 {
   Share *s = p;
-  g_free (s->key);
-  g_free (s->account);
-  g_free (s->org_id);
-  g_free (s->ou_id);
+  g_free (s->name);
+  g_free (s->owner);
+  g_free (s->region);
+  g_ptr_array_unref (s->resources);
+  g_ptr_array_unref (s->principals);
   g_free (s);
 }
 
-static void
-dependency_free (gpointer p)
+/* A new principal record, or NULL when `text` is neither an account id nor
+ * an organization or OU ARN (ids alone are not principals). */
+static Principal *
+principal_parse (const char *text)
 {
-  Dependency *d = p;
-  g_free (d->dependent_arn);
-  owned_place_clear (&d->consumer);
-  g_free (d);
-}
-
-static void
-resource_free (gpointer p)
-{
-  Resource *r = p;
-  g_ptr_array_unref (r->groups);
-  g_hash_table_unref (r->shares);
-  g_hash_table_unref (r->deps);
-  g_free (r->arn);
-  g_free (r->owner);
-  g_free (r->region);
-  g_free (r);
-}
-
-/* Parses a principal into a new, inactive Share; NULL when it is neither an
- * account id nor an organization or OU ARN. */
-static Share *
-share_parse (const char *principal)
-{
-  Share *s = g_new0 (Share, 1);
-  if (ams__share_is_account (principal))
-    {
-      s->kind = PRINCIPAL_ACCOUNT;
-      s->account = g_strdup (principal);
-      s->key = g_strdup (principal);
-    }
-  else if (ams__share_parse_org_arn (principal, &s->org_id))
-    {
-      s->kind = PRINCIPAL_ORG;
-      s->key = g_strdup (s->org_id);
-    }
-  else if (ams__share_parse_ou_arn (principal, &s->org_id, &s->ou_id))
-    {
-      s->kind = PRINCIPAL_OU;
-      s->key = g_strconcat (s->org_id, "/", s->ou_id, NULL);
-    }
+  Principal *pr = g_new0 (Principal, 1);
+  if (text != NULL && ams__share_is_account (text))
+    pr->kind = PRINCIPAL_ACCOUNT;
+  else if (text != NULL && ams__share_parse_org_arn (text, &pr->org_id))
+    pr->kind = PRINCIPAL_ORG;
+  else if (text != NULL && ams__share_parse_ou_arn (text, &pr->org_id, &pr->ou_id))
+    pr->kind = PRINCIPAL_OU;
   else
     {
-      g_free (s);
+      g_free (pr);
       return NULL;
     }
-  return s;
+  pr->text = g_strdup (text);
+  return pr;
 }
 
-/* Does the principal of `s` cover `who` (whatever the share's state)? */
+/* Does principal `pr` (whatever its state) cover `who`? */
 static gboolean
-share_covers (const Share *s, const AmsPlace *who)
+covers (const Principal *pr, const AmsPlace *who)
 {
-  switch (s->kind)
+  switch (pr->kind)
     {
     case PRINCIPAL_ACCOUNT:
-      return who->account != NULL && strcmp (s->account, who->account) == 0;
+      return who->account != NULL && strcmp (pr->text, who->account) == 0;
     case PRINCIPAL_ORG:
-      return ams__share_place_in_org (who, s->org_id);
+      return ams__share_place_in_org (who, pr->org_id);
     case PRINCIPAL_OU:
-      return ams__share_place_in_ou (who, s->org_id, s->ou_id);
+      return ams__share_place_in_ou (who, pr->org_id, pr->ou_id);
     }
   g_assert_not_reached ();
   return FALSE;
 }
 
-/* ---- the registry ------------------------------------------------------- */
+static Share *
+share_get (const AmsRam *ram, guint share)
+{
+  g_return_val_if_fail (share < ram->shares->len, NULL);
+  return ram->shares->pdata[share];
+}
+
+static gint
+find_string (GPtrArray *list, const char *s)
+{
+  for (guint i = 0; i < list->len; i++)
+    if (strcmp (list->pdata[i], s) == 0)
+      return (gint) i;
+  return -1;
+}
+
+static Principal *
+find_principal (const Share *s, const char *text, guint *index)
+{
+  for (guint i = 0; i < s->principals->len; i++)
+    {
+      Principal *pr = s->principals->pdata[i];
+      if (strcmp (pr->text, text) == 0)
+        {
+          if (index != NULL)
+            *index = i;
+          return pr;
+        }
+    }
+  return NULL;
+}
+
+/* ---- the registry ---------------------------------------------------------- */
 
 AmsRam *
 ams_ram_new (void)
 {
   AmsRam *ram = g_new0 (AmsRam, 1);
   ram->org_sharing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  ram->places = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, owned_place_free);
-  ram->resources = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, resource_free);
-  ram->invitations = g_hash_table_new (g_int64_hash, g_int64_equal);
-  ram->next_invitation = 1;
+  ram->shares = g_ptr_array_new_with_free_func (share_free);
+  ram->invitations = g_array_new (FALSE, FALSE, sizeof (Invitation));
   return ram;
 }
 
@@ -224,10 +203,8 @@ ams_ram_free (AmsRam *ram)
 {
   if (ram == NULL)
     return;
-  /* Invitations borrow from the shares, so they go first. */
-  g_hash_table_unref (ram->invitations);
-  g_hash_table_unref (ram->resources);
-  g_hash_table_unref (ram->places);
+  g_array_unref (ram->invitations);
+  g_ptr_array_unref (ram->shares);
   g_hash_table_unref (ram->org_sharing);
   g_free (ram);
 }
@@ -239,277 +216,349 @@ ams_ram_enable_org_sharing (AmsRam *ram, const char *org_id)
   g_hash_table_add (ram->org_sharing, g_strdup (org_id));
 }
 
-void
-ams_ram_add_account (AmsRam *ram, const AmsPlace *place)
+gboolean
+ams_ram_org_sharing (const AmsRam *ram, const char *org_id)
 {
-  g_return_if_fail (ram != NULL && place != NULL && place->account != NULL);
-  OwnedPlace *op = g_new (OwnedPlace, 1);
-  owned_place_init (op, place);
-  /* The key is the place's own copy of the id: replace, not insert, so that
-   * the old key dies with the old value. */
-  g_hash_table_replace (ram->places, op->account, op);
+  g_return_val_if_fail (ram != NULL, FALSE);
+  return org_id != NULL && g_hash_table_contains (ram->org_sharing, org_id);
 }
 
-static Resource *
-lookup (const AmsRam *ram, const char *arn)
+guint
+ams_ram_create_share (AmsRam *ram, const char *name, const char *owner, const char *region,
+                      gboolean allow_external)
 {
-  return arn != NULL ? g_hash_table_lookup (ram->resources, arn) : NULL;
+  g_return_val_if_fail (ram != NULL && name != NULL && owner != NULL && region != NULL, 0);
+  Share *s = g_new0 (Share, 1);
+  s->name = g_strdup (name);
+  s->owner = g_strdup (owner);
+  s->region = g_strdup (region);
+  s->allow_external = allow_external;
+  s->resources = g_ptr_array_new_with_free_func (g_free);
+  s->principals = g_ptr_array_new_with_free_func (principal_free);
+  g_ptr_array_add (ram->shares, s);
+  return ram->shares->len - 1;
 }
 
-static gboolean
-is_owner (const Resource *res, const char *account)
+guint
+ams_ram_n_shares (const AmsRam *ram)
 {
-  return account != NULL && strcmp (res->owner, account) == 0;
+  return ram->shares->len;
 }
+
+const char *
+ams_ram_share_name (const AmsRam *ram, guint share)
+{
+  const Share *s = share_get (ram, share);
+  return s != NULL ? s->name : NULL;
+}
+
+const char *
+ams_ram_share_owner (const AmsRam *ram, guint share)
+{
+  const Share *s = share_get (ram, share);
+  return s != NULL ? s->owner : NULL;
+}
+
+const char *
+ams_ram_share_region (const AmsRam *ram, guint share)
+{
+  const Share *s = share_get (ram, share);
+  return s != NULL ? s->region : NULL;
+}
+
+gboolean
+ams_ram_find_share (const AmsRam *ram, const char *name, guint *share)
+{
+  for (guint i = 0; name != NULL && i < ram->shares->len; i++)
+    if (strcmp (((const Share *) ram->shares->pdata[i])->name, name) == 0)
+      {
+        *share = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* ---- resources ------------------------------------------------------------- */
 
 AmsRamResult
-ams_ram_add_resource (AmsRam *ram, const char *arn, AmsRamType type, const char *owner,
-                      const char *region, AmsRamKeyCheck key_check, gpointer key_user)
+ams_ram_associate_resource (AmsRam *ram, guint share, const char *arn)
 {
-  g_return_val_if_fail (ram != NULL, AMS_RAM_UNKNOWN);
-  g_return_val_if_fail (arn != NULL && owner != NULL && region != NULL, AMS_RAM_UNKNOWN);
-  const Resource *old = lookup (ram, arn);
-  if (old != NULL)
-    /* Registering again changes nothing; the first registration stands. */
-    return is_owner (old, owner) ? AMS_RAM_OK : AMS_RAM_NOT_OWNER;
-
-  Resource *res = g_new0 (Resource, 1);
-  res->arn = g_strdup (arn);
-  res->type = type;
-  res->owner = g_strdup (owner);
-  res->region = g_strdup (region);
-  res->key_check = key_check;
-  res->key_user = key_user;
-  res->shares = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, share_free);
-  res->groups = g_ptr_array_new ();
-  res->deps = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, dependency_free);
-  g_hash_table_insert (ram->resources, res->arn, res);
+  Share *s = share_get (ram, share);
+  g_return_val_if_fail (s != NULL && arn != NULL, AMS_RAM_UNKNOWN);
+  if (find_string (s->resources, arn) >= 0)
+    return AMS_RAM_ALREADY;
+  g_ptr_array_add (s->resources, g_strdup (arn));
   return AMS_RAM_OK;
 }
 
-/* ---- sharing ------------------------------------------------------------ */
-
-/* Is the principal of `s` inside organization `org_id`? An account is
- * known to be only through its registered place. */
-static gboolean
-principal_inside (const AmsRam *ram, const Share *s, const char *org_id)
+AmsRamResult
+ams_ram_disassociate_resource (AmsRam *ram, guint share, const char *arn)
 {
-  if (s->kind != PRINCIPAL_ACCOUNT)
-    return strcmp (s->org_id, org_id) == 0;
-  const OwnedPlace *op = g_hash_table_lookup (ram->places, s->account);
-  return op != NULL && op->org_id != NULL && strcmp (op->org_id, org_id) == 0;
+  Share *s = share_get (ram, share);
+  g_return_val_if_fail (s != NULL, AMS_RAM_UNKNOWN);
+  gint i = arn != NULL ? find_string (s->resources, arn) : -1;
+  if (i < 0)
+    return AMS_RAM_UNKNOWN;
+  g_ptr_array_remove_index (s->resources, (guint) i); /* keeps the order of the others */
+  return AMS_RAM_OK;
+}
+
+gboolean
+ams_ram_share_has_resource (const AmsRam *ram, guint share, const char *arn)
+{
+  const Share *s = share_get (ram, share);
+  return s != NULL && arn != NULL && find_string (s->resources, arn) >= 0;
+}
+
+gboolean
+ams_ram_is_shared (const AmsRam *ram, const char *arn)
+{
+  for (guint i = 0; i < ram->shares->len; i++)
+    if (ams_ram_share_has_resource (ram, i, arn))
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- principals ------------------------------------------------------------ */
+
+/* Is the principal inside organization `org_id`? An account is known to
+ * be only through its place. */
+static gboolean
+inside (const Principal *pr, const AmsPlace *place, const char *org_id)
+{
+  if (org_id == NULL)
+    return FALSE;
+  if (pr->kind != PRINCIPAL_ACCOUNT)
+    return strcmp (pr->org_id, org_id) == 0;
+  return place != NULL && place->org_id != NULL && strcmp (place->org_id, org_id) == 0;
 }
 
 AmsRamResult
-ams_ram_share (AmsRam *ram, const char *arn, const char *caller, const AmsPlace *owner_place,
-               const char *principal, guint64 *invitation)
+ams_ram_associate_principal (AmsRam *ram, guint share, const AmsPlace *owner,
+                             const char *principal, const AmsPlace *place, guint *invitation)
 {
-  g_return_val_if_fail (ram != NULL && owner_place != NULL, AMS_RAM_UNKNOWN);
+  Share *s = share_get (ram, share);
+  g_return_val_if_fail (s != NULL && owner != NULL, AMS_RAM_UNKNOWN);
   if (invitation != NULL)
     *invitation = 0;
-  Resource *res = lookup (ram, arn);
-  if (res == NULL)
-    return AMS_RAM_UNKNOWN;
-  /* Only the owner shares: a consumer cannot pass on what it was given. */
-  if (!is_owner (res, caller))
-    return AMS_RAM_NOT_OWNER;
-  g_return_val_if_fail (owner_place->account == NULL || is_owner (res, owner_place->account),
-                        AMS_RAM_NOT_OWNER);
-
-  Share *s = share_parse (principal);
-  if (s == NULL)
-    return AMS_RAM_UNKNOWN;
-  /* The owner has access anyway: sharing with itself changes nothing. */
-  if (s->kind == PRINCIPAL_ACCOUNT && is_owner (res, s->account))
+  Principal *pr = principal_parse (principal);
+  if (pr == NULL)
+    return AMS_RAM_BAD_PRINCIPAL;
+  if (find_principal (s, principal, NULL) != NULL)
     {
-      share_free (s);
+      principal_free (pr);
+      return AMS_RAM_ALREADY;
+    }
+  g_ptr_array_add (s->principals, pr);
+
+  const char *org = owner->org_id;
+  gboolean in_org = inside (pr, place, org);
+  if (in_org && ams_ram_org_sharing (ram, org))
+    {
+      pr->state = STATE_ASSOCIATED;
       return AMS_RAM_OK;
     }
-  /* Sharing again with the same principal answers how the share stands. */
-  const Share *old = g_hash_table_lookup (res->shares, s->key);
-  if (old != NULL)
+  if (in_org && pr->kind != PRINCIPAL_ACCOUNT)
     {
-      share_free (s);
-      if (invitation != NULL)
-        *invitation = old->invitation;
-      return old->active ? AMS_RAM_OK : AMS_RAM_PENDING;
+      pr->state = STATE_FAILED_ORG_SHARING;
+      return AMS_RAM_ORG_SHARING_DISABLED;
     }
-
-  const char *org = owner_place->org_id;
-  s->active = org != NULL && g_hash_table_contains (ram->org_sharing, org)
-              && principal_inside (ram, s, org);
-  g_hash_table_insert (res->shares, s->key, s);
-  if (s->kind != PRINCIPAL_ACCOUNT)
-    g_ptr_array_add (res->groups, s);
-  if (s->active)
-    return AMS_RAM_OK;
-
-  s->invitation = ram->next_invitation++;
-  g_hash_table_insert (ram->invitations, &s->invitation, s);
+  /* allowExternalPrincipals false only means something to an owner that
+   * has an organization for principals to be outside of */
+  if (!in_org && org != NULL && !s->allow_external)
+    {
+      pr->state = STATE_FAILED_EXTERNAL;
+      return AMS_RAM_EXTERNAL_NOT_ALLOWED;
+    }
+  pr->state = STATE_INVITED;
+  Invitation inv = { .share = share, .principal = pr };
+  g_array_append_val (ram->invitations, inv);
+  pr->invitation = ram->invitations->len;
   if (invitation != NULL)
-    *invitation = s->invitation;
+    *invitation = ram->invitations->len - 1;
   return AMS_RAM_PENDING;
 }
 
 AmsRamResult
-ams_ram_accept (AmsRam *ram, guint64 invitation, const char *account)
+ams_ram_disassociate_principal (AmsRam *ram, guint share, const char *principal)
 {
-  g_return_val_if_fail (ram != NULL, AMS_RAM_UNKNOWN);
-  Share *s = g_hash_table_lookup (ram->invitations, &invitation);
-  if (s == NULL || account == NULL)
+  Share *s = share_get (ram, share);
+  g_return_val_if_fail (s != NULL, AMS_RAM_UNKNOWN);
+  guint i;
+  Principal *pr = principal != NULL ? find_principal (s, principal, &i) : NULL;
+  if (pr == NULL)
     return AMS_RAM_UNKNOWN;
-  /* Only an account the invitation is addressed to may accept it; for an
-   * organization or OU that is any account registered beneath it. */
-  gboolean addressed;
-  if (s->kind == PRINCIPAL_ACCOUNT)
-    addressed = strcmp (s->account, account) == 0;
-  else
-    {
-      const OwnedPlace *op = g_hash_table_lookup (ram->places, account);
-      AmsPlace who = op != NULL ? owned_place_view (op) : (AmsPlace){ .account = account };
-      addressed = share_covers (s, &who);
-    }
-  if (!addressed)
-    return AMS_RAM_UNKNOWN;
-  s->active = TRUE;
+  if (pr->invitation > 0)
+    g_array_index (ram->invitations, Invitation, pr->invitation - 1).principal = NULL;
+  g_ptr_array_remove_index (s->principals, i);
   return AMS_RAM_OK;
 }
 
-AmsRamResult
-ams_ram_unshare (AmsRam *ram, const char *arn, const char *caller, const char *principal)
+guint
+ams_ram_n_principals (const AmsRam *ram, guint share)
 {
-  g_return_val_if_fail (ram != NULL, AMS_RAM_UNKNOWN);
-  Resource *res = lookup (ram, arn);
-  if (res == NULL)
-    return AMS_RAM_UNKNOWN;
-  if (!is_owner (res, caller))
-    return AMS_RAM_NOT_OWNER;
-  Share *probe = share_parse (principal);
-  if (probe == NULL)
-    return AMS_RAM_UNKNOWN;
-  Share *s = g_hash_table_lookup (res->shares, probe->key);
-  share_free (probe);
-  if (s == NULL)
-    return AMS_RAM_UNKNOWN;
-
-  /* A consumer that uses the resource through this share would lose it.
-   * A share never accepted gave no access, so nothing can depend on it. */
-  if (s->active)
-    {
-      GHashTableIter it;
-      gpointer value;
-      g_hash_table_iter_init (&it, res->deps);
-      while (g_hash_table_iter_next (&it, NULL, &value))
-        {
-          const Dependency *d = value;
-          AmsPlace who = owned_place_view (&d->consumer);
-          if (share_covers (s, &who))
-            return AMS_RAM_IN_USE;
-        }
-    }
-
-  if (s->invitation != 0)
-    g_hash_table_remove (ram->invitations, &s->invitation);
-  if (s->kind != PRINCIPAL_ACCOUNT)
-    g_ptr_array_remove_fast (res->groups, s);
-  g_hash_table_remove (res->shares, s->key);
-  return AMS_RAM_OK;
+  const Share *s = share_get (ram, share);
+  return s != NULL ? s->principals->len : 0;
 }
 
-AmsRamResult
-ams_ram_delete_resource (AmsRam *ram, const char *arn, const char *caller)
+const char *
+ams_ram_principal (const AmsRam *ram, guint share, guint i)
 {
-  g_return_val_if_fail (ram != NULL, AMS_RAM_UNKNOWN);
-  Resource *res = lookup (ram, arn);
-  if (res == NULL)
-    return AMS_RAM_UNKNOWN;
-  if (!is_owner (res, caller))
-    return AMS_RAM_NOT_OWNER;
-  /* Pending invitations count as shared too: the owner must withdraw them. */
-  if (g_hash_table_size (res->shares) > 0)
-    return AMS_RAM_STILL_SHARED;
-  g_hash_table_remove (ram->resources, res->arn);
-  return AMS_RAM_OK;
-}
-
-/* ---- using ------------------------------------------------------------- */
-
-AmsRamResult
-ams_ram_can_use (const AmsRam *ram, const char *arn, const AmsPlace *who, const char *region)
-{
-  g_return_val_if_fail (ram != NULL && who != NULL && region != NULL, AMS_RAM_UNKNOWN);
-  const Resource *res = lookup (ram, arn);
-  if (res == NULL || who->account == NULL)
-    return AMS_RAM_UNKNOWN;
-  if (is_owner (res, who->account))
-    return strcmp (res->region, region) == 0 ? AMS_RAM_OK : AMS_RAM_WRONG_REGION;
-
-  gboolean active = FALSE, pending = FALSE;
-  const Share *s = g_hash_table_lookup (res->shares, who->account);
-  if (s != NULL)
-    {
-      active = s->active;
-      pending = !s->active;
-    }
-  for (guint i = 0; i < res->groups->len && !active; i++)
-    {
-      s = g_ptr_array_index (res->groups, i);
-      if (share_covers (s, who))
-        {
-          active = active || s->active;
-          pending = pending || !s->active;
-        }
-    }
-  if (!active && !pending)
-    return AMS_RAM_UNKNOWN;
-  /* Shares never cross regions: in another region the resource must be
-   * copied, not used. */
-  if (strcmp (res->region, region) != 0)
-    return AMS_RAM_WRONG_REGION;
-  if (!active)
-    return AMS_RAM_PENDING;
-  if (res->key_check != NULL && !res->key_check (who, res->key_user))
-    return AMS_RAM_KEY_NOT_SHARED;
-  return AMS_RAM_OK;
-}
-
-AmsRamResult
-ams_ram_add_dependency (AmsRam *ram, const char *arn, const AmsPlace *consumer,
-                        const char *dependent_arn)
-{
-  g_return_val_if_fail (ram != NULL && consumer != NULL && dependent_arn != NULL,
-                        AMS_RAM_UNKNOWN);
-  Resource *res = lookup (ram, arn);
-  if (res == NULL)
-    return AMS_RAM_UNKNOWN;
-  /* A consumer can only build on what it can use, in the resource's region. */
-  AmsRamResult r = ams_ram_can_use (ram, arn, consumer, res->region);
-  if (r != AMS_RAM_OK)
-    return r;
-  /* The owner's own recipes do not hold a share open. */
-  if (is_owner (res, consumer->account))
-    return AMS_RAM_OK;
-  Dependency *d = g_new (Dependency, 1);
-  d->dependent_arn = g_strdup (dependent_arn);
-  owned_place_init (&d->consumer, consumer);
-  g_hash_table_replace (res->deps, d->dependent_arn, d);
-  return AMS_RAM_OK;
-}
-
-AmsRamResult
-ams_ram_remove_dependency (AmsRam *ram, const char *arn, const char *dependent_arn)
-{
-  g_return_val_if_fail (ram != NULL, AMS_RAM_UNKNOWN);
-  Resource *res = lookup (ram, arn);
-  if (res == NULL || dependent_arn == NULL)
-    return AMS_RAM_UNKNOWN;
-  return g_hash_table_remove (res->deps, dependent_arn) ? AMS_RAM_OK : AMS_RAM_UNKNOWN;
+  const Share *s = share_get (ram, share);
+  g_return_val_if_fail (s != NULL && i < s->principals->len, NULL);
+  return ((const Principal *) s->principals->pdata[i])->text;
 }
 
 gboolean
-ams_ram_can_modify (const AmsRam *ram, const char *arn, const char *account)
+ams_ram_principal_covers (const AmsRam *ram, guint share, guint i, const AmsPlace *who)
 {
-  g_return_val_if_fail (ram != NULL, FALSE);
-  const Resource *res = lookup (ram, arn);
-  return res != NULL && is_owner (res, account);
+  const Share *s = share_get (ram, share);
+  g_return_val_if_fail (s != NULL && i < s->principals->len && who != NULL, FALSE);
+  return covers (s->principals->pdata[i], who);
+}
+
+/* ---- invitations ----------------------------------------------------------- */
+
+gboolean
+ams_ram_find_invitation (const AmsRam *ram, guint share, const AmsPlace *who, guint *invitation)
+{
+  const Share *s = share_get (ram, share);
+  g_return_val_if_fail (s != NULL && who != NULL, FALSE);
+  /* an invitation to the account itself first, then one to a group it is in */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < s->principals->len; i++)
+      {
+        const Principal *pr = s->principals->pdata[i];
+        if (pr->invitation == 0 || (pass == 0) != (pr->kind == PRINCIPAL_ACCOUNT)
+            || !covers (pr, who))
+          continue;
+        if (invitation != NULL)
+          *invitation = pr->invitation - 1;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static Invitation *
+invitation_get (const AmsRam *ram, guint invitation)
+{
+  if (invitation >= ram->invitations->len)
+    return NULL;
+  return &g_array_index (ram->invitations, Invitation, invitation);
+}
+
+guint
+ams_ram_invitation_share (const AmsRam *ram, guint invitation)
+{
+  const Invitation *inv = invitation_get (ram, invitation);
+  g_return_val_if_fail (inv != NULL, 0);
+  return inv->share;
+}
+
+const char *
+ams_ram_invitation_principal (const AmsRam *ram, guint invitation)
+{
+  const Invitation *inv = invitation_get (ram, invitation);
+  g_return_val_if_fail (inv != NULL, NULL);
+  return inv->principal != NULL ? inv->principal->text : NULL;
+}
+
+static AmsRamResult
+answer (AmsRam *ram, guint invitation, const AmsPlace *who, PrincipalState state)
+{
+  Invitation *inv = invitation_get (ram, invitation);
+  if (inv == NULL)
+    return AMS_RAM_UNKNOWN;
+  if (inv->principal == NULL || inv->principal->state != STATE_INVITED)
+    return AMS_RAM_ALREADY;
+  if (who == NULL || !covers (inv->principal, who))
+    return AMS_RAM_NOT_ADDRESSED;
+  inv->principal->state = state;
+  return AMS_RAM_OK;
+}
+
+AmsRamResult
+ams_ram_accept (AmsRam *ram, guint invitation, const AmsPlace *who)
+{
+  return answer (ram, invitation, who, STATE_ASSOCIATED);
+}
+
+AmsRamResult
+ams_ram_reject (AmsRam *ram, guint invitation, const AmsPlace *who)
+{
+  return answer (ram, invitation, who, STATE_REJECTED);
+}
+
+gboolean
+ams_ram_expire (AmsRam *ram, guint invitation)
+{
+  Invitation *inv = invitation_get (ram, invitation);
+  if (inv == NULL || inv->principal == NULL || inv->principal->state != STATE_INVITED)
+    return FALSE;
+  inv->principal->state = STATE_EXPIRED;
+  return TRUE;
+}
+
+/* ---- use ------------------------------------------------------------------- */
+
+/* How much a principal's state says about why there is no access (higher
+ * first), the result it gives. */
+static int
+rank (PrincipalState st, AmsRamResult *r)
+{
+  switch (st)
+    {
+    case STATE_ASSOCIATED:
+      *r = AMS_RAM_OK;
+      return 6;
+    case STATE_INVITED:
+      *r = AMS_RAM_PENDING;
+      return 5;
+    case STATE_FAILED_ORG_SHARING:
+      *r = AMS_RAM_ORG_SHARING_DISABLED;
+      return 4;
+    case STATE_FAILED_EXTERNAL:
+      *r = AMS_RAM_EXTERNAL_NOT_ALLOWED;
+      return 3;
+    case STATE_REJECTED:
+      *r = AMS_RAM_REJECTED;
+      return 2;
+    case STATE_EXPIRED:
+      *r = AMS_RAM_EXPIRED;
+      return 1;
+    }
+  g_assert_not_reached ();
+  return 0;
+}
+
+AmsRamResult
+ams_ram_can_use (const AmsRam *ram, const char *arn, const AmsPlace *who, guint *share,
+                 const char **principal)
+{
+  g_return_val_if_fail (ram != NULL && who != NULL, AMS_RAM_UNKNOWN);
+  AmsRamResult best = AMS_RAM_UNKNOWN;
+  int best_rank = 0;
+  for (guint i = 0; arn != NULL && i < ram->shares->len && best_rank < 6; i++)
+    {
+      const Share *s = ram->shares->pdata[i];
+      if (find_string (s->resources, arn) < 0)
+        continue;
+      for (guint j = 0; j < s->principals->len; j++)
+        {
+          const Principal *pr = s->principals->pdata[j];
+          AmsRamResult r;
+          int k = rank (pr->state, &r);
+          if (k <= best_rank || !covers (pr, who))
+            continue;
+          best = r;
+          best_rank = k;
+          if (share != NULL)
+            *share = i;
+          if (principal != NULL)
+            *principal = pr->text;
+          if (k == 6)
+            break;
+        }
+    }
+  return best;
 }

@@ -99,12 +99,14 @@ test_sharing_result_names (void)
   } ram[] = {
     { AMS_RAM_OK, "ok" },
     { AMS_RAM_PENDING, "pending" },
-    { AMS_RAM_NOT_OWNER, "not_owner" },
-    { AMS_RAM_WRONG_REGION, "wrong_region" },
-    { AMS_RAM_STILL_SHARED, "still_shared" },
-    { AMS_RAM_IN_USE, "in_use" },
     { AMS_RAM_UNKNOWN, "unknown" },
-    { AMS_RAM_KEY_NOT_SHARED, "key_not_shared" },
+    { AMS_RAM_ORG_SHARING_DISABLED, "org_sharing_disabled" },
+    { AMS_RAM_EXTERNAL_NOT_ALLOWED, "external_not_allowed" },
+    { AMS_RAM_REJECTED, "rejected" },
+    { AMS_RAM_EXPIRED, "expired" },
+    { AMS_RAM_BAD_PRINCIPAL, "bad_principal" },
+    { AMS_RAM_ALREADY, "already" },
+    { AMS_RAM_NOT_ADDRESSED, "not_addressed" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (ram); i++)
     CU_ASSERT_STRING_EQUAL (ams_ram_result_name (ram[i].r), ram[i].name);
@@ -492,331 +494,295 @@ test_sharing_free_null (void)
 /* ---- RAM ---------------------------------------------------------------- */
 
 #define REGION "us-east-1"
-#define OTHER_REGION "eu-west-1"
 #define COMPONENT "arn:aws:imagebuilder:us-east-1:111111111111:component/hardening/1.0.0/1"
-#define RECIPE_B "arn:aws:imagebuilder:us-east-1:300000000000:image-recipe/app/1.0.0"
-#define RECIPE_C "arn:aws:imagebuilder:us-east-1:400000000000:image-recipe/app/1.0.0"
+#define COMPONENT_2 "arn:aws:imagebuilder:us-east-1:111111111111:component/hardening/1.1.0/1"
 
-/* A RAM registry that knows every place, with the component registered. */
+/* A RAM registry with one share of the owner holding the component. */
 static AmsRam *
-new_ram (gboolean org_sharing)
+new_ram (gboolean org_sharing, gboolean allow_external, guint *share)
 {
   AmsRam *ram = ams_ram_new ();
   if (org_sharing)
     ams_ram_enable_org_sharing (ram, ORG);
-  for (int p = 0; p < N_PLACES; p++)
-    ams_ram_add_account (ram, &places[p]);
-  CU_ASSERT_EQUAL (ams_ram_add_resource (ram, COMPONENT, AMS_RAM_COMPONENT, OWNER, REGION, NULL,
-                                         NULL),
-                   AMS_RAM_OK);
+  *share = ams_ram_create_share (ram, "golden", OWNER, REGION, allow_external);
+  CU_ASSERT_EQUAL (ams_ram_associate_resource (ram, *share, COMPONENT), AMS_RAM_OK);
   return ram;
 }
 
 static AmsRamResult
-share (AmsRam *ram, const char *principal, guint64 *invitation)
+add (AmsRam *ram, guint share, const char *principal, const AmsPlace *place, guint *inv)
 {
-  return ams_ram_share (ram, COMPONENT, OWNER, &places[P_OWNER], principal, invitation);
+  return ams_ram_associate_principal (ram, share, &places[P_OWNER], principal, place, inv);
 }
 
 static AmsRamResult
 use (const AmsRam *ram, int p)
 {
-  return ams_ram_can_use (ram, COMPONENT, &places[p], REGION);
+  return ams_ram_can_use (ram, COMPONENT, &places[p], NULL, NULL);
 }
 
 static void
 test_sharing_ram_immediate_in_org (void)
 {
-  g_autoptr (AmsRam) ram = new_ram (TRUE);
-  guint64 inv = 99;
-  CU_ASSERT_EQUAL (share (ram, places[P_S].account, &inv), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (inv, 0);
-  CU_ASSERT_EQUAL (use (ram, P_S), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (use (ram, P_A), AMS_RAM_UNKNOWN);
-
-  /* An OU of the organization: that OU and everything below it. */
-  CU_ASSERT_EQUAL (share (ram, OU_ARN (OU_B), &inv), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (inv, 0);
-  static const AmsRamResult after_ou[N_PLACES] = {
-    [P_OWNER] = AMS_RAM_OK,     [P_ROOT] = AMS_RAM_UNKNOWN,  [P_A] = AMS_RAM_UNKNOWN,
-    [P_B] = AMS_RAM_OK,         [P_C] = AMS_RAM_OK,          [P_S] = AMS_RAM_OK,
-    [P_X] = AMS_RAM_UNKNOWN,    [P_OTHER] = AMS_RAM_UNKNOWN, [P_LONER] = AMS_RAM_UNKNOWN,
+  /* RAM sharing enabled: an OU principal gives access at once to the OU
+   * and every OU below it, nobody else. */
+  guint s;
+  g_autoptr (AmsRam) ram = new_ram (TRUE, TRUE, &s);
+  CU_ASSERT_EQUAL (add (ram, s, OU_ARN (OU_A), NULL, NULL), AMS_RAM_OK);
+  static const AmsRamResult want[N_PLACES] = {
+    [P_OWNER] = AMS_RAM_UNKNOWN, [P_ROOT] = AMS_RAM_UNKNOWN, [P_A] = AMS_RAM_OK,
+    [P_B] = AMS_RAM_OK, [P_C] = AMS_RAM_OK, [P_S] = AMS_RAM_UNKNOWN, [P_X] = AMS_RAM_UNKNOWN,
+    [P_OTHER] = AMS_RAM_UNKNOWN, [P_LONER] = AMS_RAM_UNKNOWN,
   };
   for (int p = 0; p < N_PLACES; p++)
-    CU_ASSERT_EQUAL (use (ram, p), after_ou[p]);
+    {
+      AmsRamResult r = use (ram, p);
+      if (r != want[p])
+        CU_FAIL_FATAL (place_names[p]);
+    }
+  /* the organization: every member; an account of it: at once too */
+  CU_ASSERT_EQUAL (add (ram, s, ORG_ARN, NULL, NULL), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (use (ram, P_ROOT), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (use (ram, P_S), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (use (ram, P_OTHER), AMS_RAM_UNKNOWN);
+  guint inv = 99;
+  CU_ASSERT_EQUAL (add (ram, s, places[P_S].account, &places[P_S], &inv), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (inv, 0);
+  CU_ASSERT_EQUAL (add (ram, s, places[P_S].account, &places[P_S], NULL), AMS_RAM_ALREADY);
+  /* what decided is reported */
+  guint which = 99;
+  const char *principal = NULL;
+  CU_ASSERT_EQUAL (ams_ram_can_use (ram, COMPONENT, &places[P_C], &which, &principal), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (which, s);
+  CU_ASSERT_STRING_EQUAL (principal, OU_ARN (OU_A));
+}
 
-  /* The whole organization. */
-  CU_ASSERT_EQUAL (share (ram, ORG_ARN, &inv), AMS_RAM_OK);
-  for (int p = 0; p < N_PLACES; p++)
-    CU_ASSERT_EQUAL (use (ram, p), p == P_OTHER || p == P_LONER ? AMS_RAM_UNKNOWN : AMS_RAM_OK);
-  /* Sharing again answers how the share stands. */
-  CU_ASSERT_EQUAL (share (ram, ORG_ARN, NULL), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (share (ram, OWNER, NULL), AMS_RAM_OK);
+static void
+test_sharing_ram_org_sharing_disabled (void)
+{
+  /* Without RAM sharing enabled, an OU or organization of the owner's
+   * own organization cannot be a principal (the association fails and
+   * says why), while an account of it is invited. */
+  guint s;
+  g_autoptr (AmsRam) ram = new_ram (FALSE, TRUE, &s);
+  CU_ASSERT_EQUAL (add (ram, s, OU_ARN (OU_A), NULL, NULL), AMS_RAM_ORG_SHARING_DISABLED);
+  CU_ASSERT_EQUAL (add (ram, s, ORG_ARN, NULL, NULL), AMS_RAM_ORG_SHARING_DISABLED);
+  CU_ASSERT_EQUAL (use (ram, P_B), AMS_RAM_ORG_SHARING_DISABLED);
+  CU_ASSERT_EQUAL (use (ram, P_ROOT), AMS_RAM_ORG_SHARING_DISABLED);
+  CU_ASSERT_EQUAL (use (ram, P_OTHER), AMS_RAM_UNKNOWN);
+  guint inv;
+  CU_ASSERT_EQUAL (add (ram, s, places[P_B].account, &places[P_B], &inv), AMS_RAM_PENDING);
+  /* an invitation says more than the failed OU association */
+  CU_ASSERT_EQUAL (use (ram, P_B), AMS_RAM_PENDING);
+  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv, &places[P_B]), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (use (ram, P_B), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (use (ram, P_C), AMS_RAM_ORG_SHARING_DISABLED);
+  /* the healthy case: the same principals with sharing enabled */
+  guint s2;
+  g_autoptr (AmsRam) on = new_ram (TRUE, TRUE, &s2);
+  CU_ASSERT_EQUAL (add (on, s2, OU_ARN (OU_A), NULL, NULL), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (ams_ram_can_use (on, COMPONENT, &places[P_C], NULL, NULL), AMS_RAM_OK);
 }
 
 static void
 test_sharing_ram_invitation (void)
 {
-  /* Without RAM sharing enabled for the organization, even its own
-   * accounts get invitations. */
-  g_autoptr (AmsRam) ram = new_ram (FALSE);
-  guint64 inv_b = 0;
-  CU_ASSERT_EQUAL (share (ram, places[P_B].account, &inv_b), AMS_RAM_PENDING);
-  CU_ASSERT_NOT_EQUAL (inv_b, 0);
-  CU_ASSERT_EQUAL (use (ram, P_B), AMS_RAM_PENDING);
-  /* Sharing again gives the same invitation. */
-  guint64 again = 0;
-  CU_ASSERT_EQUAL (share (ram, places[P_B].account, &again), AMS_RAM_PENDING);
-  CU_ASSERT_EQUAL (again, inv_b);
+  /* Outside the organization: an invitation, answered by the account it
+   * is addressed to; access from then on, to every resource of the share,
+   * including resources added later. */
+  guint s;
+  g_autoptr (AmsRam) ram = new_ram (TRUE, TRUE, &s);
+  guint inv;
+  CU_ASSERT_EQUAL (add (ram, s, places[P_LONER].account, &places[P_LONER], &inv),
+                   AMS_RAM_PENDING);
+  CU_ASSERT_EQUAL (use (ram, P_LONER), AMS_RAM_PENDING);
+  guint found = 99;
+  CU_ASSERT_TRUE (ams_ram_find_invitation (ram, s, &places[P_LONER], &found));
+  CU_ASSERT_EQUAL (found, inv);
+  CU_ASSERT_FALSE (ams_ram_find_invitation (ram, s, &places[P_B], NULL));
+  CU_ASSERT_EQUAL (ams_ram_invitation_share (ram, inv), s);
+  CU_ASSERT_STRING_EQUAL (ams_ram_invitation_principal (ram, inv), places[P_LONER].account);
+  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv, &places[P_B]), AMS_RAM_NOT_ADDRESSED);
+  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv + 1000, &places[P_LONER]), AMS_RAM_UNKNOWN);
+  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv, &places[P_LONER]), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv, &places[P_LONER]), AMS_RAM_ALREADY);
+  CU_ASSERT_FALSE (ams_ram_expire (ram, inv)); /* answered: nothing expires */
+  CU_ASSERT_EQUAL (use (ram, P_LONER), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (ams_ram_associate_resource (ram, s, COMPONENT_2), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (ams_ram_can_use (ram, COMPONENT_2, &places[P_LONER], NULL, NULL), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (ams_ram_associate_resource (ram, s, COMPONENT_2), AMS_RAM_ALREADY);
+}
 
-  /* Only the invited account accepts. */
-  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv_b, places[P_C].account), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv_b + 1000, places[P_B].account), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (use (ram, P_B), AMS_RAM_PENDING);
-  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv_b, places[P_B].account), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (use (ram, P_B), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv_b, places[P_B].account), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (use (ram, P_C), AMS_RAM_UNKNOWN);
-
-  /* An organization outside: one invitation, and any of its accounts
-   * accepting opens it for all of them. */
-  guint64 inv_other = 0;
-  CU_ASSERT_EQUAL (share (ram, OTHER_ORG_ARN, &inv_other), AMS_RAM_PENDING);
-  CU_ASSERT_NOT_EQUAL (inv_other, 0);
-  CU_ASSERT_NOT_EQUAL (inv_other, inv_b);
-  const AmsPlace other2 = { "710000000000", OTHER_ORG, OTHER_ORG "/r-zz99/" };
-  CU_ASSERT_EQUAL (ams_ram_can_use (ram, COMPONENT, &other2, REGION), AMS_RAM_PENDING);
-  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv_other, places[P_LONER].account), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv_other, places[P_OTHER].account), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_can_use (ram, COMPONENT, &other2, REGION), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (use (ram, P_OTHER), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (use (ram, P_LONER), AMS_RAM_UNKNOWN);
-
-  /* Unsharing withdraws a pending invitation. */
-  guint64 inv_loner = 0;
-  CU_ASSERT_EQUAL (share (ram, places[P_LONER].account, &inv_loner), AMS_RAM_PENDING);
-  CU_ASSERT_EQUAL (ams_ram_unshare (ram, COMPONENT, OWNER, places[P_LONER].account), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv_loner, places[P_LONER].account), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (use (ram, P_LONER), AMS_RAM_UNKNOWN);
+static void
+test_sharing_ram_invitation_declined (void)
+{
+  /* Rejected or expired: no access, and the reason says which. */
+  guint s;
+  g_autoptr (AmsRam) ram = new_ram (TRUE, TRUE, &s);
+  char a[13], b[13];
+  account_id (a, 1);
+  account_id (b, 2);
+  const AmsPlace pa = { .account = a }, pb = { .account = b };
+  guint ia, ib;
+  CU_ASSERT_EQUAL (add (ram, s, a, &pa, &ia), AMS_RAM_PENDING);
+  CU_ASSERT_EQUAL (add (ram, s, b, &pb, &ib), AMS_RAM_PENDING);
+  CU_ASSERT_EQUAL (ams_ram_reject (ram, ia, &pa), AMS_RAM_OK);
+  CU_ASSERT_TRUE (ams_ram_expire (ram, ib));
+  CU_ASSERT_EQUAL (ams_ram_can_use (ram, COMPONENT, &pa, NULL, NULL), AMS_RAM_REJECTED);
+  CU_ASSERT_EQUAL (ams_ram_can_use (ram, COMPONENT, &pb, NULL, NULL), AMS_RAM_EXPIRED);
+  CU_ASSERT_EQUAL (ams_ram_accept (ram, ia, &pa), AMS_RAM_ALREADY);
+  CU_ASSERT_EQUAL (ams_ram_accept (ram, ib, &pb), AMS_RAM_ALREADY);
+  CU_ASSERT_FALSE (ams_ram_expire (ram, ib));
+  /* a principal sharing again starts over with a new invitation */
+  CU_ASSERT_EQUAL (ams_ram_disassociate_principal (ram, s, a), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (ams_ram_accept (ram, ia, &pa), AMS_RAM_ALREADY); /* withdrawn */
+  guint again;
+  CU_ASSERT_EQUAL (add (ram, s, a, &pa, &again), AMS_RAM_PENDING);
+  CU_ASSERT_NOT_EQUAL (again, ia);
+  CU_ASSERT_EQUAL (ams_ram_accept (ram, again, &pa), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (ams_ram_can_use (ram, COMPONENT, &pa, NULL, NULL), AMS_RAM_OK);
 }
 
 static void
 test_sharing_ram_invitation_outside_org (void)
 {
-  /* Sharing enabled for the owner's organization: immediate inside it,
-   * invitations for everything else. */
-  g_autoptr (AmsRam) ram = new_ram (TRUE);
-  guint64 inv = 0;
-  CU_ASSERT_EQUAL (share (ram, places[P_LONER].account, &inv), AMS_RAM_PENDING);
-  CU_ASSERT_NOT_EQUAL (inv, 0);
-  CU_ASSERT_EQUAL (share (ram, places[P_OTHER].account, NULL), AMS_RAM_PENDING);
-  /* An account nobody registered counts as outside. */
-  CU_ASSERT_EQUAL (share (ram, "123456789012", NULL), AMS_RAM_PENDING);
-  /* An OU of another organization. */
-  guint64 inv_ou = 0;
-  CU_ASSERT_EQUAL (share (ram, "arn:aws:organizations::999999999999:ou/" OTHER_ORG "/" OU_A,
-                          &inv_ou),
-                   AMS_RAM_PENDING);
+  /* Another organization's OU: one invitation for the OU, answered by
+   * any account beneath it; an account of the owner's organization that
+   * is not beneath it cannot answer. */
+  guint s;
+  g_autoptr (AmsRam) ram = new_ram (TRUE, TRUE, &s);
+  const char *other_ou = "arn:aws:organizations::999999999999:ou/" OTHER_ORG "/" OU_A;
+  guint inv;
+  CU_ASSERT_EQUAL (add (ram, s, other_ou, NULL, &inv), AMS_RAM_PENDING);
+  CU_ASSERT_EQUAL (use (ram, P_A), AMS_RAM_UNKNOWN); /* same OU id, other organization */
   CU_ASSERT_EQUAL (use (ram, P_OTHER), AMS_RAM_PENDING);
-  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv_ou, places[P_A].account), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv_ou, places[P_OTHER].account), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv, &places[P_A]), AMS_RAM_NOT_ADDRESSED);
+  CU_ASSERT_TRUE (ams_ram_find_invitation (ram, s, &places[P_OTHER], NULL));
+  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv, &places[P_OTHER]), AMS_RAM_OK);
   CU_ASSERT_EQUAL (use (ram, P_OTHER), AMS_RAM_OK);
-  /* The same OU id in the owner's organization is another OU. */
-  CU_ASSERT_EQUAL (use (ram, P_A), AMS_RAM_UNKNOWN);
+  /* another organization as a whole is invited too */
+  CU_ASSERT_EQUAL (add (ram, s, OTHER_ORG_ARN, NULL, NULL), AMS_RAM_PENDING);
 }
 
 static void
-test_sharing_ram_region (void)
+test_sharing_ram_external (void)
 {
-  g_autoptr (AmsRam) ram = new_ram (TRUE);
-  CU_ASSERT_EQUAL (share (ram, OU_ARN (OU_A), NULL), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_can_use (ram, COMPONENT, &places[P_B], REGION), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_can_use (ram, COMPONENT, &places[P_B], OTHER_REGION),
-                   AMS_RAM_WRONG_REGION);
-  CU_ASSERT_EQUAL (ams_ram_can_use (ram, COMPONENT, &places[P_OWNER], OTHER_REGION),
-                   AMS_RAM_WRONG_REGION);
-  /* No share at all stays unknown in any region. */
-  CU_ASSERT_EQUAL (ams_ram_can_use (ram, COMPONENT, &places[P_S], OTHER_REGION),
-                   AMS_RAM_UNKNOWN);
-  /* A dependency is asked for in the resource's own region. */
-  CU_ASSERT_EQUAL (ams_ram_add_dependency (ram, COMPONENT, &places[P_B], RECIPE_B), AMS_RAM_OK);
-
-  /* The same component registered in another region is another resource. */
-  const char *eu = "arn:aws:imagebuilder:eu-west-1:111111111111:component/hardening/1.0.0/1";
-  CU_ASSERT_EQUAL (ams_ram_add_resource (ram, eu, AMS_RAM_COMPONENT, OWNER, OTHER_REGION, NULL,
-                                         NULL),
-                   AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_can_use (ram, eu, &places[P_B], OTHER_REGION), AMS_RAM_UNKNOWN);
-}
-
-static void
-test_sharing_ram_reshare_refused (void)
-{
-  g_autoptr (AmsRam) ram = new_ram (TRUE);
-  CU_ASSERT_EQUAL (share (ram, places[P_B].account, NULL), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (use (ram, P_B), AMS_RAM_OK);
-  /* The consumer may use but not pass it on, change or delete it. */
-  CU_ASSERT_EQUAL (ams_ram_share (ram, COMPONENT, places[P_B].account, &places[P_B],
-                                  places[P_C].account, NULL),
-                   AMS_RAM_NOT_OWNER);
-  CU_ASSERT_EQUAL (use (ram, P_C), AMS_RAM_UNKNOWN);
-  CU_ASSERT_FALSE (ams_ram_can_modify (ram, COMPONENT, places[P_B].account));
-  CU_ASSERT_TRUE (ams_ram_can_modify (ram, COMPONENT, OWNER));
-  CU_ASSERT_FALSE (ams_ram_can_modify (ram, "arn:aws:imagebuilder:nope", OWNER));
-  CU_ASSERT_EQUAL (ams_ram_unshare (ram, COMPONENT, places[P_B].account, places[P_B].account),
-                   AMS_RAM_NOT_OWNER);
-  CU_ASSERT_EQUAL (ams_ram_delete_resource (ram, COMPONENT, places[P_B].account),
-                   AMS_RAM_NOT_OWNER);
-  CU_ASSERT_EQUAL (use (ram, P_B), AMS_RAM_OK);
-  /* Registering someone else's ARN as one's own fails too. */
-  CU_ASSERT_EQUAL (ams_ram_add_resource (ram, COMPONENT, AMS_RAM_COMPONENT, places[P_B].account,
-                                         REGION, NULL, NULL),
-                   AMS_RAM_NOT_OWNER);
-  CU_ASSERT_EQUAL (ams_ram_add_resource (ram, COMPONENT, AMS_RAM_COMPONENT, OWNER, REGION, NULL,
-                                         NULL),
-                   AMS_RAM_OK);
-}
-
-static void
-test_sharing_ram_delete_while_shared (void)
-{
-  g_autoptr (AmsRam) ram = new_ram (FALSE);
-  guint64 inv = 0;
-  /* Even a share not yet accepted holds the resource. */
-  CU_ASSERT_EQUAL (share (ram, places[P_LONER].account, &inv), AMS_RAM_PENDING);
-  CU_ASSERT_EQUAL (ams_ram_delete_resource (ram, COMPONENT, OWNER), AMS_RAM_STILL_SHARED);
-  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv, places[P_LONER].account), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_delete_resource (ram, COMPONENT, OWNER), AMS_RAM_STILL_SHARED);
-  CU_ASSERT_EQUAL (ams_ram_unshare (ram, COMPONENT, OWNER, places[P_LONER].account), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_delete_resource (ram, COMPONENT, OWNER), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (use (ram, P_OWNER), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_delete_resource (ram, COMPONENT, OWNER), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_accept (ram, inv, places[P_LONER].account), AMS_RAM_UNKNOWN);
-}
-
-static void
-test_sharing_ram_unshare_in_use (void)
-{
-  g_autoptr (AmsRam) ram = new_ram (TRUE);
-  CU_ASSERT_EQUAL (share (ram, OU_ARN (OU_A), NULL), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (share (ram, places[P_S].account, NULL), AMS_RAM_OK);
-  /* A consumer in ou-c builds a recipe on the component. */
-  CU_ASSERT_EQUAL (ams_ram_add_dependency (ram, COMPONENT, &places[P_C], RECIPE_C), AMS_RAM_OK);
-  /* Nobody without access can depend on it. */
-  CU_ASSERT_EQUAL (ams_ram_add_dependency (ram, COMPONENT, &places[P_ROOT], "arn:x"),
-                   AMS_RAM_UNKNOWN);
-
-  CU_ASSERT_EQUAL (ams_ram_unshare (ram, COMPONENT, OWNER, OU_ARN (OU_A)), AMS_RAM_IN_USE);
+  /* allowExternalPrincipals false: principals outside the owner's
+   * organization cannot join; inside, nothing changes. */
+  guint s;
+  g_autoptr (AmsRam) ram = new_ram (TRUE, FALSE, &s);
+  CU_ASSERT_EQUAL (add (ram, s, places[P_LONER].account, &places[P_LONER], NULL),
+                   AMS_RAM_EXTERNAL_NOT_ALLOWED);
+  CU_ASSERT_EQUAL (add (ram, s, OTHER_ORG_ARN, NULL, NULL), AMS_RAM_EXTERNAL_NOT_ALLOWED);
+  CU_ASSERT_EQUAL (use (ram, P_LONER), AMS_RAM_EXTERNAL_NOT_ALLOWED);
+  CU_ASSERT_EQUAL (use (ram, P_OTHER), AMS_RAM_EXTERNAL_NOT_ALLOWED);
+  CU_ASSERT_EQUAL (add (ram, s, OU_ARN (OU_B), NULL, NULL), AMS_RAM_OK);
   CU_ASSERT_EQUAL (use (ram, P_C), AMS_RAM_OK);
-  /* Shares that do not cover the consumer can go. */
-  CU_ASSERT_EQUAL (ams_ram_unshare (ram, COMPONENT, OWNER, places[P_S].account), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_delete_resource (ram, COMPONENT, OWNER), AMS_RAM_STILL_SHARED);
-
-  /* Once the recipe lets go, the share can be withdrawn. */
-  CU_ASSERT_EQUAL (ams_ram_remove_dependency (ram, COMPONENT, RECIPE_C), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_remove_dependency (ram, COMPONENT, RECIPE_C), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_unshare (ram, COMPONENT, OWNER, OU_ARN (OU_A)), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (use (ram, P_C), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_unshare (ram, COMPONENT, OWNER, OU_ARN (OU_A)), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_delete_resource (ram, COMPONENT, OWNER), AMS_RAM_OK);
+  /* an account never known to be in an organization is outside it */
+  CU_ASSERT_EQUAL (add (ram, s, "123456789012", NULL, NULL), AMS_RAM_EXTERNAL_NOT_ALLOWED);
+  /* an owner in no organization has nothing to be outside of: invitations */
+  AmsRam *loner = ams_ram_new ();
+  guint ls = ams_ram_create_share (loner, "x", places[P_LONER].account, REGION, FALSE);
+  CU_ASSERT_EQUAL (ams_ram_associate_principal (loner, ls, &places[P_LONER], places[P_B].account,
+                                                &places[P_B], NULL),
+                   AMS_RAM_PENDING);
+  ams_ram_free (loner);
 }
 
 static void
-test_sharing_ram_unshare_account_in_use (void)
+test_sharing_ram_moves (void)
 {
-  g_autoptr (AmsRam) ram = new_ram (TRUE);
-  CU_ASSERT_EQUAL (share (ram, places[P_B].account, NULL), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_add_dependency (ram, COMPONENT, &places[P_B], RECIPE_B), AMS_RAM_OK);
-  /* Depending twice through one recipe is one dependency. */
-  CU_ASSERT_EQUAL (ams_ram_add_dependency (ram, COMPONENT, &places[P_B], RECIPE_B), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_unshare (ram, COMPONENT, OWNER, places[P_B].account), AMS_RAM_IN_USE);
-  CU_ASSERT_EQUAL (ams_ram_remove_dependency (ram, COMPONENT, RECIPE_B), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_unshare (ram, COMPONENT, OWNER, places[P_B].account), AMS_RAM_OK);
-  /* The owner's own recipes never block anything. */
-  CU_ASSERT_EQUAL (ams_ram_add_dependency (ram, COMPONENT, &places[P_OWNER], "arn:own"),
-                   AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_delete_resource (ram, COMPONENT, OWNER), AMS_RAM_OK);
-}
-
-/* The component's key is usable by the accounts in this set. */
-static gboolean
-key_usable (const AmsPlace *consumer, gpointer user)
-{
-  return g_hash_table_contains (user, consumer->account);
+  /* Coverage follows where an account sits at the moment it asks. */
+  guint s;
+  g_autoptr (AmsRam) ram = new_ram (TRUE, TRUE, &s);
+  CU_ASSERT_EQUAL (add (ram, s, OU_ARN (OU_B), NULL, NULL), AMS_RAM_OK);
+  AmsPlace moving = places[P_S];
+  CU_ASSERT_EQUAL (ams_ram_can_use (ram, COMPONENT, &moving, NULL, NULL), AMS_RAM_UNKNOWN);
+  moving.org_path = places[P_C].org_path;
+  CU_ASSERT_EQUAL (ams_ram_can_use (ram, COMPONENT, &moving, NULL, NULL), AMS_RAM_OK);
 }
 
 static void
-test_sharing_ram_key_check (void)
+test_sharing_ram_shares_and_resources (void)
 {
-  g_autoptr (AmsRam) ram = ams_ram_new ();
-  ams_ram_enable_org_sharing (ram, ORG);
-  for (int p = 0; p < N_PLACES; p++)
-    ams_ram_add_account (ram, &places[p]);
-  g_autoptr (GHashTable) key_users = g_hash_table_new (g_str_hash, g_str_equal);
-  g_hash_table_add (key_users, (gpointer) places[P_B].account);
-  const char *image = "arn:aws:imagebuilder:us-east-1:111111111111:image/app/1.0.0/1";
-  CU_ASSERT_EQUAL (ams_ram_add_resource (ram, image, AMS_RAM_IMAGE, OWNER, REGION, key_usable,
-                                         key_users),
+  guint s;
+  g_autoptr (AmsRam) ram = new_ram (TRUE, TRUE, &s);
+  CU_ASSERT_EQUAL (ams_ram_n_shares (ram), 1);
+  CU_ASSERT_STRING_EQUAL (ams_ram_share_name (ram, s), "golden");
+  CU_ASSERT_STRING_EQUAL (ams_ram_share_owner (ram, s), OWNER);
+  CU_ASSERT_STRING_EQUAL (ams_ram_share_region (ram, s), REGION);
+  guint found = 99;
+  CU_ASSERT_TRUE (ams_ram_find_share (ram, "golden", &found));
+  CU_ASSERT_EQUAL (found, s);
+  CU_ASSERT_FALSE (ams_ram_find_share (ram, "nope", &found));
+  guint t = ams_ram_create_share (ram, "second", OWNER, REGION, TRUE);
+  CU_ASSERT_EQUAL (t, 1);
+  CU_ASSERT_TRUE (ams_ram_is_shared (ram, COMPONENT));
+  CU_ASSERT_TRUE (ams_ram_share_has_resource (ram, s, COMPONENT));
+  CU_ASSERT_FALSE (ams_ram_share_has_resource (ram, t, COMPONENT));
+  CU_ASSERT_FALSE (ams_ram_is_shared (ram, COMPONENT_2));
+  /* a resource in two shares is reached through either */
+  CU_ASSERT_EQUAL (ams_ram_associate_resource (ram, t, COMPONENT), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (ams_ram_associate_principal (ram, t, &places[P_OWNER], OU_ARN (OU_S), NULL,
+                                                NULL),
                    AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_share (ram, image, OWNER, &places[P_OWNER], OU_ARN (OU_A), NULL),
-                   AMS_RAM_OK);
-
-  CU_ASSERT_EQUAL (ams_ram_can_use (ram, image, &places[P_B], REGION), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_can_use (ram, image, &places[P_C], REGION), AMS_RAM_KEY_NOT_SHARED);
-  CU_ASSERT_EQUAL (ams_ram_can_use (ram, image, &places[P_OWNER], REGION), AMS_RAM_OK);
-  CU_ASSERT_EQUAL (ams_ram_add_dependency (ram, image, &places[P_C], RECIPE_C),
-                   AMS_RAM_KEY_NOT_SHARED);
-  /* Sharing the key fixes it. */
-  g_hash_table_add (key_users, (gpointer) places[P_C].account);
-  CU_ASSERT_EQUAL (ams_ram_can_use (ram, image, &places[P_C], REGION), AMS_RAM_OK);
-  /* Someone with no share never reaches the key check. */
-  CU_ASSERT_EQUAL (ams_ram_can_use (ram, image, &places[P_S], REGION), AMS_RAM_UNKNOWN);
+  CU_ASSERT_EQUAL (use (ram, P_S), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (ams_ram_disassociate_resource (ram, s, COMPONENT), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (ams_ram_disassociate_resource (ram, s, COMPONENT), AMS_RAM_UNKNOWN);
+  CU_ASSERT_TRUE (ams_ram_is_shared (ram, COMPONENT));
+  CU_ASSERT_EQUAL (ams_ram_disassociate_resource (ram, t, COMPONENT), AMS_RAM_OK);
+  CU_ASSERT_FALSE (ams_ram_is_shared (ram, COMPONENT));
+  CU_ASSERT_EQUAL (use (ram, P_S), AMS_RAM_UNKNOWN);
+  /* principals, by index */
+  CU_ASSERT_EQUAL (ams_ram_n_principals (ram, t), 1);
+  CU_ASSERT_STRING_EQUAL (ams_ram_principal (ram, t, 0), OU_ARN (OU_S));
+  CU_ASSERT_TRUE (ams_ram_principal_covers (ram, t, 0, &places[P_S]));
+  CU_ASSERT_FALSE (ams_ram_principal_covers (ram, t, 0, &places[P_A]));
+  CU_ASSERT_EQUAL (ams_ram_disassociate_principal (ram, t, OU_ARN (OU_S)), AMS_RAM_OK);
+  CU_ASSERT_EQUAL (ams_ram_disassociate_principal (ram, t, OU_ARN (OU_S)), AMS_RAM_UNKNOWN);
+  CU_ASSERT_EQUAL (ams_ram_n_principals (ram, t), 0);
 }
 
 static void
-test_sharing_ram_unknown (void)
+test_sharing_ram_bad_principals (void)
 {
-  g_autoptr (AmsRam) ram = new_ram (TRUE);
-  const char *nope = "arn:aws:imagebuilder:us-east-1:111111111111:component/nope/1.0.0/1";
-  CU_ASSERT_EQUAL (ams_ram_share (ram, nope, OWNER, &places[P_OWNER], places[P_B].account, NULL),
-                   AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_can_use (ram, nope, &places[P_OWNER], REGION), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_unshare (ram, nope, OWNER, places[P_B].account), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_delete_resource (ram, nope, OWNER), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_add_dependency (ram, nope, &places[P_B], RECIPE_B), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_remove_dependency (ram, nope, RECIPE_B), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_accept (ram, 12345, places[P_B].account), AMS_RAM_UNKNOWN);
-  /* Principals that are neither an account nor an ARN (ids alone). */
-  static const char *const bad[] = { ORG, OU_A, "r-ab12", "1234", "" };
+  guint s;
+  g_autoptr (AmsRam) ram = new_ram (TRUE, TRUE, &s);
+  /* ids alone, roles, services, nothing */
+  static const char *const bad[] = {
+    ORG, OU_A, "r-ab12", "1234", "", "arn:aws:iam::111111111111:role/R",
+    "imagebuilder.amazonaws.com",
+  };
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
-    CU_ASSERT_EQUAL (share (ram, bad[i], NULL), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_unshare (ram, COMPONENT, OWNER, places[P_B].account), AMS_RAM_UNKNOWN);
-  CU_ASSERT_EQUAL (ams_ram_delete_resource (ram, COMPONENT, OWNER), AMS_RAM_OK);
+    CU_ASSERT_EQUAL (add (ram, s, bad[i], NULL, NULL), AMS_RAM_BAD_PRINCIPAL);
+  CU_ASSERT_EQUAL (ams_ram_n_principals (ram, s), 0);
+  CU_ASSERT_EQUAL (use (ram, P_B), AMS_RAM_UNKNOWN);
+  CU_ASSERT_EQUAL (ams_ram_can_use (ram, NULL, &places[P_B], NULL, NULL), AMS_RAM_UNKNOWN);
 }
 
 static void
 test_sharing_ram_many_consumers (void)
 {
-  /* Shares and resources far beyond the toy world are freed in one go. */
-  g_autoptr (AmsRam) ram = new_ram (FALSE);
+  /* Many invitations, half accepted, all freed in one go. */
+  guint s;
+  g_autoptr (AmsRam) ram = new_ram (FALSE, TRUE, &s);
   char id[13];
-  guint64 last = 0;
   for (guint i = 0; i < 2000; i++)
     {
       account_id (id, i);
-      guint64 inv = 0;
-      CU_ASSERT_EQUAL (share (ram, id, &inv), AMS_RAM_PENDING);
-      CU_ASSERT (inv > last);
-      last = inv;
+      const AmsPlace who = { .account = id };
+      guint inv = 0;
+      CU_ASSERT_EQUAL (add (ram, s, id, &who, &inv), AMS_RAM_PENDING);
+      CU_ASSERT_EQUAL (inv, i);
       if (i % 2 == 0)
-        CU_ASSERT_EQUAL (ams_ram_accept (ram, inv, id), AMS_RAM_OK);
+        CU_ASSERT_EQUAL (ams_ram_accept (ram, inv, &who), AMS_RAM_OK);
     }
   guint ok = 0, pending = 0;
   for (guint i = 0; i < 2000; i++)
     {
       account_id (id, i);
       const AmsPlace who = { .account = id };
-      AmsRamResult r = ams_ram_can_use (ram, COMPONENT, &who, REGION);
+      AmsRamResult r = ams_ram_can_use (ram, COMPONENT, &who, NULL, NULL);
       ok += r == AMS_RAM_OK;
       pending += r == AMS_RAM_PENDING;
     }
@@ -839,15 +805,14 @@ static const AmsTestCase cases[] = {
   { "not_owner", test_sharing_not_owner },
   { "free_null", test_sharing_free_null },
   { "ram_immediate_in_org", test_sharing_ram_immediate_in_org },
+  { "ram_org_sharing_disabled", test_sharing_ram_org_sharing_disabled },
   { "ram_invitation", test_sharing_ram_invitation },
+  { "ram_invitation_declined", test_sharing_ram_invitation_declined },
   { "ram_invitation_outside_org", test_sharing_ram_invitation_outside_org },
-  { "ram_region", test_sharing_ram_region },
-  { "ram_reshare_refused", test_sharing_ram_reshare_refused },
-  { "ram_delete_while_shared", test_sharing_ram_delete_while_shared },
-  { "ram_unshare_in_use", test_sharing_ram_unshare_in_use },
-  { "ram_unshare_account_in_use", test_sharing_ram_unshare_account_in_use },
-  { "ram_key_check", test_sharing_ram_key_check },
-  { "ram_unknown", test_sharing_ram_unknown },
+  { "ram_external", test_sharing_ram_external },
+  { "ram_moves", test_sharing_ram_moves },
+  { "ram_shares_and_resources", test_sharing_ram_shares_and_resources },
+  { "ram_bad_principals", test_sharing_ram_bad_principals },
   { "ram_many_consumers", test_sharing_ram_many_consumers },
   { NULL, NULL },
 };
