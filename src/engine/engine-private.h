@@ -1,7 +1,27 @@
 /* Engine-private: the records the engine's parts share (engine.c drives
  * pipelines, builds and copies; inventory.c keeps the AMIs that exist, their
  * storage, the consumers launching from them and the what-if events on
- * them; lifecycle.c runs lifecycle policies over them). */
+ * them; lifecycle.c runs lifecycle policies over them).
+ *
+ * Calls go one way, down this list; a part may call any part below it,
+ * never one above:
+ *
+ *   engine.c      pipelines, images, copies, what-if events; sets up and
+ *                 arms the inventory, then the lifecycle policies (and
+ *                 frees them in the reverse order)
+ *   lifecycle.c   lifecycle policies over the inventory (lifecycle.h)
+ *   inventory.c   AMIs, snapshots, storage, consumers (inventory.h)
+ *   core.c        what they share: random streams, failure counts,
+ *                 pipelines by name, pool samples (declared under "core.c")
+ *   tracing.c, results.c, freelist.c   trace events, results, free lists
+ *                 (none of the three calls another)
+ *   the kernel
+ *
+ * So each part can be read, and changed, knowing only the parts below it:
+ * the inventory does not know that policies act on it, and nothing below
+ * engine.c knows how images are built or copied. The inline functions here
+ * count as their section's file. tests/engine/check_layers.py fails the
+ * tests when a file refers to a function defined in a file above it. */
 #pragma once
 
 #include <gsl/gsl_rng.h>
@@ -204,7 +224,7 @@ struct AmsEngine
 };
 
 
-/* ---- shared helpers (engine.c) ---- */
+/* ---- core.c: shared helpers ---- */
 
 gsl_rng *ams_engine_stream (AmsEngine *e, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 /* The key of an (account, region) in e->pool_index and like tables. */
@@ -268,7 +288,7 @@ void ams_inv_image_retried (AmsEngine *e, Image *img);
 void ams_inv_image_ended (AmsEngine *e, Image *img, gboolean failed);
 /* The record of an AMI registered (ams_inv_ami_registered). */
 void ams_inv_ami_record (AmsEngine *e, Image *img, EnginePool *pool, Target *t);
-/* set_deregistration_protection, restore_image, set_lifecycle_policy. */
+/* set_deregistration_protection, restore_image, register_image. */
 void ams_inv_event (AmsEngine *e, const AmsScEvent *ev);
 /* Fills the storage and lifecycle parts of the results. */
 void ams_inv_collect (AmsEngine *e);

@@ -36,22 +36,13 @@
 #include "amisim/pool.h"
 #include "amisim/rng.h"
 #include "engine/engine-private.h"
+#include "engine/lifecycle.h"
 
 /* ---- set-up ------------------------------------------------------------ */
 
 #define stream ams_engine_stream
 #define count_failure ams_engine_count_failure
 #define draw ams_engine_draw
-
-gsl_rng *
-ams_engine_stream (AmsEngine *e, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *name = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return ams_rng_new (e->seed, e->replication, name);
-}
 
 static void pool_observe (const AmsPool *pool, void *user);
 
@@ -350,7 +341,10 @@ ams_engine_free (AmsEngine *e)
       g_free (p->entries);
       ams_dist_clear (&p->interarrival);
     }
-  ams_inv_free (e); /* before the pools and pipelines its records point to */
+  /* the policies before the inventory they work on, and both before the
+   * pools and pipelines their records point to */
+  ams_lc_free (e);
+  ams_inv_free (e);
   g_free (e->pipelines);
   for (guint i = 0; i < e->pools->len; i++)
     {
@@ -384,26 +378,7 @@ ams_engine_free (AmsEngine *e)
   g_free (e);
 }
 
-/* ---- failures ---------------------------------------------------------- */
-
-/* Counts one failure of `cause` in (region, account). */
-void
-ams_engine_count_failure (AmsEngine *e, AmsCause cause, const AmsRegion *region,
-                          const AmsAccount *account)
-{
-  e->res.failures_total++;
-  e->res.failures_by_cause[cause]++;
-  gint64 packed = ((gint64) cause << 48) | ((gint64) region->index << 24) | account->index;
-  gint64 *count = g_hash_table_lookup (e->failures, &packed);
-  if (count == NULL)
-    {
-      /* key and value in one block: [0] the key, [1] the count */
-      count = g_new0 (gint64, 2);
-      count[0] = packed;
-      g_hash_table_insert (e->failures, count, count);
-    }
-  count[1]++;
-}
+/* ---- permission decisions ---------------------------------------------- */
 
 /* The world's decision for a target, made again only if the world changed
  * (the check is inline: on the hot path it is one comparison). */
@@ -1229,15 +1204,6 @@ retry_image (AmsEngine *e, Pipeline *p)
   output_done (e, img);
 }
 
-Pipeline *
-ams_engine_pipeline (AmsEngine *e, const char *name)
-{
-  for (guint i = 0; i < e->n_pipelines; i++)
-    if (strcmp (e->pipelines[i].sc->name, name) == 0)
-      return &e->pipelines[i];
-  return NULL;
-}
-
 static void
 apply_event (AmsKernel *k, void *data, uint64_t arg)
 {
@@ -1328,34 +1294,17 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
       }
     case AMS_SC_EV_SET_DEREGISTRATION_PROTECTION:
     case AMS_SC_EV_RESTORE_IMAGE:
-    case AMS_SC_EV_SET_LIFECYCLE_POLICY:
     case AMS_SC_EV_REGISTER_IMAGE:
       ams_inv_event (e, ev);
       return; /* no permission changed */
+    case AMS_SC_EV_SET_LIFECYCLE_POLICY:
+      ams_lc_set_status (e, ev);
+      return;
     }
   e->epoch++; /* every cached permission decision is made again when next needed */
 }
 
 /* ---- running ----------------------------------------------------------- */
-
-void
-ams_engine_sample_pool (EnginePool *ep)
-{
-  AmsEngine *e = ep->e;
-  if (e->recorder.pool == NULL)
-    return;
-  AmsPoolSample s = {
-    .t = ams_kernel_now (e->k),
-    .account = ep->account->id,
-    .region = ep->region->name,
-    .busy = ams_pool_busy (ep->pool),
-    .queued = ams_pool_queued (ep->pool),
-    .limit = ams_pool_capacity (ep->pool),
-    .amis = (guint) ep->amis,
-    .snapshot_gib = (double) ep->snapshot_bytes / (1024.0 * 1024.0 * 1024.0),
-  };
-  e->recorder.pool (e->recorder.user, &s);
-}
 
 static void
 pool_observe (const AmsPool *pool, void *user)
@@ -1486,6 +1435,7 @@ ams_engine_run (AmsEngine *e)
   g_return_if_fail (e != NULL && !e->ran);
   e->ran = TRUE;
   ams_inv_setup (e, e->lifecycle);
+  ams_lc_setup (e); /* the policies work on the inventory: set up after it */
   if (e->recorder.pool != NULL || e->tracer.event != NULL)
     for (guint i = 0; i < e->pools->len; i++)
       {
@@ -1495,6 +1445,7 @@ ams_engine_run (AmsEngine *e)
   for (guint i = 0; i < e->n_pipelines; i++)
     pipeline_arm (e, &e->pipelines[i]);
   ams_inv_arm (e);
+  ams_lc_arm (e); /* after the consumers' launches, so that events keep their order */
   /* events before schedules at the same moment: a key disabled at 3d
    * fails the copies asked for at 3d */
   for (guint i = 0; i < e->sc->events->len; i++)

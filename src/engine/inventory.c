@@ -635,8 +635,6 @@ ams_inv_setup (AmsEngine *e, gboolean lifecycle)
   inv->consumers = g_ptr_array_new_with_free_func (consumer_free);
   inv->perms = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) ams_launch_perms_free);
   consumers_setup (e);
-  if (policies)
-    ams_lc_setup (e);
 }
 
 void
@@ -650,8 +648,6 @@ ams_inv_arm (AmsEngine *e)
       ams_kernel_schedule_in (e->k, ams_engine_draw (&c->gap, c->rng), AMS_PRIORITY_DEFAULT,
                               launch, c, 0);
     }
-  if (e->inv->lifecycle)
-    ams_lc_arm (e);
 }
 
 void
@@ -660,7 +656,6 @@ ams_inv_free (AmsEngine *e)
   Inventory *inv = e->inv;
   if (inv == NULL)
     return;
-  ams_lc_free (e);
   g_ptr_array_unref (inv->consumers);
   g_hash_table_unref (inv->perms);
   for (guint i = 0; i < e->n_pipelines; i++)
@@ -687,12 +682,6 @@ ams_inv_free (AmsEngine *e)
 void
 ams_inv_event (AmsEngine *e, const AmsScEvent *ev)
 {
-  if (ev->kind == AMS_SC_EV_SET_LIFECYCLE_POLICY)
-    {
-      if (e->inv != NULL && e->inv->lifecycle)
-        ams_lc_set_status (e, ev);
-      return;
-    }
   Pipeline *p = ams_engine_pipeline (e, ev->pipeline.value);
   g_assert (p != NULL && e->inv != NULL); /* resolved by the loader; kept for these events */
   AmsTime now = ams_kernel_now (e->k);

@@ -98,12 +98,6 @@ gboolean ams_inv_ami_public (const Ami *a);
 /* Whether the AMI is in `account` or shared with it by launch permission. */
 gboolean ams_inv_ami_shared_with (const Ami *a, const char *account);
 
-/* ---- lifecycle.c ---- */
-void ams_lc_setup (AmsEngine *e);
-void ams_lc_arm (AmsEngine *e);
-void ams_lc_free (AmsEngine *e);
-void ams_lc_set_status (AmsEngine *e, const AmsScEvent *ev);
-
 struct Inventory
 {
   gboolean lifecycle;        /* policies run */

@@ -53,6 +53,7 @@
 
 #include "amisim/world.h"
 #include "engine/inventory.h"
+#include "engine/lifecycle.h"
 
 typedef struct LcPolicy LcPolicy;
 
@@ -746,6 +747,8 @@ void
 ams_lc_setup (AmsEngine *e)
 {
   Inventory *inv = e->inv;
+  if (inv == NULL || !inv->lifecycle)
+    return;
   inv->policies = g_ptr_array_new_with_free_func (policy_free);
   ams_freelist_init (&inv->tasks, sizeof (Task), 64);
   ams_freelist_init (&inv->updates, sizeof (Update), 256);
@@ -781,6 +784,8 @@ ams_lc_setup (AmsEngine *e)
 void
 ams_lc_arm (AmsEngine *e)
 {
+  if (e->inv == NULL || !e->inv->lifecycle)
+    return;
   AmsTime day = AMS_DAYS (1);
   AmsTime into = ((e->sc->start % day) + day) % day; /* the start's time of day */
   AmsTime first = e->sc->sim.lifecycle_run_at - into;
@@ -794,6 +799,8 @@ void
 ams_lc_free (AmsEngine *e)
 {
   Inventory *inv = e->inv;
+  if (inv == NULL)
+    return;
   if (inv->update_slots != NULL)
     g_hash_table_unref (inv->update_slots);
   if (inv->policies != NULL)
@@ -807,6 +814,8 @@ ams_lc_free (AmsEngine *e)
 void
 ams_lc_set_status (AmsEngine *e, const AmsScEvent *ev)
 {
+  if (e->inv == NULL || !e->inv->lifecycle)
+    return;
   for (guint i = 0; i < e->inv->policies->len; i++)
     {
       LcPolicy *pol = e->inv->policies->pdata[i];
