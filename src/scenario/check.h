@@ -168,6 +168,41 @@ void ams_check_policy_report (void *user, const AmsSrcLoc *loc, const char *mess
 gboolean ams_get_ref_list (AmsCheck *c, const AmsYNode *n, AmsPattern p, guint min_items,
                            guint max_items, gboolean unique, GArray *out);
 
+/* ---- the supply chain's values (arn.c) ---- */
+
+/* A semantic version x.y.z, each part at most 2^30-1, owned by the scenario. */
+gboolean ams_get_semver (AmsCheck *c, const AmsYNode *n, const char **out);
+
+/* Image Builder ARNs: what a place accepts, per resource type (indexed by
+ * AmsScResType): a build version (…/1.0.0/1), a version (…/1.0.0), a version
+ * pattern with x wildcards (…/1.x.x); 0 refuses the type. */
+#define AMS_ARN_BUILD (1u << 0)
+#define AMS_ARN_VERSION (1u << 1)
+#define AMS_ARN_PATTERN (1u << 2)
+typedef struct
+{
+  guint8 forms[4];
+  const char *intro;  /* for several types: "an Image Builder ARN RAM can share" */
+  const char *note;   /* appended when a form is refused: why this place wants that form */
+} AmsArnSpec;
+
+/* What RAM takes: component and image build versions, recipe versions. */
+extern const AmsArnSpec ams_arn_spec_ram;
+
+/* Reads the Image Builder ARN at `n` into `out` (strings: the scenario's),
+ * checked against `spec`; reports with an accepted form and returns FALSE
+ * otherwise. */
+gboolean ams_get_ib_arn (AmsCheck *c, const AmsYNode *n, const AmsArnSpec *spec,
+                         AmsScResRef *out);
+/* A list of such ARNs (unique, at least `min_items`) appended to `out` (of
+ * AmsScResRef); FALSE if anything was wrong. */
+gboolean ams_get_ib_arn_list (AmsCheck *c, const AmsYNode *n, const AmsArnSpec *spec,
+                              guint min_items, GArray *out);
+/* RAM principals for Image Builder resources: 12-digit account ids,
+ * organization ARNs, OU ARNs (unique, at least `min_items`), into `out` (of
+ * AmsScRef). */
+gboolean ams_get_principals (AmsCheck *c, const AmsYNode *n, guint min_items, GArray *out);
+
 /* ---- tags ---- */
 
 #define AMS_MAX_TAGS 50 /* AWS: tags per resource */

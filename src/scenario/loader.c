@@ -31,6 +31,10 @@ scenario_new (const char *display_name)
   sc->lifecycle_policies = g_ptr_array_new_with_free_func (ams_sc_lifecycle_policy_free);
   sc->pipelines = g_ptr_array_new_with_free_func (ams_sc_pipeline_free);
   sc->launches = g_ptr_array_new_with_free_func (ams_sc_launches_free);
+  sc->components = g_ptr_array_new_with_free_func (ams_sc_component_free);
+  sc->recipes = g_ptr_array_new_with_free_func (ams_sc_recipe_free);
+  sc->resource_shares = g_ptr_array_new_with_free_func (ams_sc_resource_share_free);
+  sc->resource_policies = g_ptr_array_new_with_free_func (ams_sc_resource_policy_free);
 
   /* defaults (SCENARIO.md §1, DOMAIN.md §3-§4) */
   sc->seed = 1;
@@ -62,6 +66,11 @@ scenario_new (const char *display_name)
   sc->sim.lifecycle_enabled = TRUE;
   sc->sim.lifecycle_compare = FALSE;
   sc->sim.storage_price = 0.05;            /* USD per GiB-month, EBS snapshot standard */
+  const double accept[1] = { 4 * 3600.0 };  /* an assumption, DOMAIN.md §5 */
+  if (!ams_dist_set (&sc->sim.ram_acceptance_delay, AMS_DIST_EXPONENTIAL, accept, 1, NULL))
+    g_assert_not_reached ();
+  sc->sim.ram_invitation_expiry = AMS_DAYS (7); /* RAM: unanswered invitations expire */
+  sc->sim.components_per_account_region = 0;    /* no quota */
 
   /* name: the file's base name without extension ("builtin:default.yaml" -> "default") */
   const char *base = display_name;
@@ -85,6 +94,10 @@ ams_scenario_free (AmsScenario *sc)
   g_ptr_array_unref (sc->lifecycle_policies);
   g_ptr_array_unref (sc->pipelines);
   g_ptr_array_unref (sc->launches);
+  g_ptr_array_unref (sc->resource_policies);
+  g_ptr_array_unref (sc->resource_shares);
+  g_ptr_array_unref (sc->recipes);
+  g_ptr_array_unref (sc->components);
   g_ptr_array_unref (sc->account_sets);
   g_ptr_array_unref (sc->organizations);
   g_ptr_array_unref (sc->accounts);
@@ -92,6 +105,7 @@ ams_scenario_free (AmsScenario *sc)
   ams_dist_clear (&sc->sim.schedule_delay);
   ams_dist_clear (&sc->sim.encryption_overhead);
   ams_dist_clear (&sc->sim.lifecycle_update_time);
+  ams_dist_clear (&sc->sim.ram_acceptance_delay);
   g_ptr_array_unref (sc->sim.limit_overrides);
   g_string_chunk_free (sc->strings);
   g_free (sc);

@@ -8,6 +8,10 @@
  * schema_simulation.c    simulation: limits, copy, on_limit, …
  * schema_lifecycle.c     lifecycle_policies[] (CreateLifecyclePolicy requests)
  * schema_launches.c      launches[] (instances launched from a pipeline's AMIs)
+ * schema_supply.c        components[], recipes[], container_recipes[],
+ *                    resource_shares[], resource_policies[] (the Image Builder
+ *                    supply chain and its RAM sharing); their values (Image
+ *                    Builder ARNs, principals) are read by arn.c (check.h)
  */
 #pragma once
 
@@ -46,6 +50,8 @@ void ams_schema_account_repositories (AmsCheck *c, const AmsYNode *key, const Am
                                       gpointer target);
 void ams_schema_account_recycle_bin (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
                                      gpointer account);
+void ams_schema_account_ram_invitations (AmsCheck *c, const AmsYNode *key,
+                                         const AmsYNode *value, gpointer account);
 void ams_schema_organization (AmsCheck *c, guint index, const AmsYNode *item, gpointer sc);
 void ams_schema_account_set (AmsCheck *c, guint index, const AmsYNode *item, gpointer sc);
 void ams_schema_resolve_world (AmsCheck *c, AmsScenario *sc);
@@ -75,6 +81,65 @@ void ams_sc_lifecycle_policy_free (gpointer lp);
 void ams_schema_launches (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer sc);
 void ams_schema_resolve_launches (AmsCheck *c, AmsScenario *sc);
 void ams_sc_launches_free (gpointer l);
+
+/* schema_supply.c: the supply chain's top-level lists (AmsFieldFn; target:
+ * the AmsScenario), their references once all is read (pipelines' recipes
+ * first: the rest of the loader reads their flat recipe fields), and the
+ * allocation of their entries. */
+void ams_schema_components (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer sc);
+void ams_schema_recipes (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer sc);
+void ams_schema_container_recipes (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                   gpointer sc);
+void ams_schema_resource_shares (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                 gpointer sc);
+void ams_schema_resource_policies (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                   gpointer sc);
+void ams_schema_resolve_supply (AmsCheck *c, AmsScenario *sc);
+AmsScRecipe *ams_sc_recipe_new (void);
+void ams_sc_recipe_free (gpointer r);
+void ams_sc_component_free (gpointer co);
+void ams_sc_resource_share_free (gpointer s);
+void ams_sc_resource_policy_free (gpointer p);
+
+/* A recipe's keys shared by recipes[], container_recipes[] and a pipeline's
+ * recipe block (AmsFieldFn; target: the AmsScRecipe): amisim's
+ * snapshot_size, encrypted, kms_key, virtualization, and AWS's parentImage
+ * and components. The parentImage handler reads r->container, so set it
+ * before the mapping is walked. */
+void ams_schema_recipe_snapshot_size (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                      gpointer r);
+void ams_schema_recipe_encrypted (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                  gpointer r);
+void ams_schema_recipe_kms_key (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                gpointer r);
+void ams_schema_recipe_virtualization (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                       gpointer r);
+void ams_schema_recipe_parent_image (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                     gpointer r);
+void ams_schema_recipe_components (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                   gpointer r);
+/* Rules across a recipe's keys, once its mapping `node` is read (a kms_key
+ * goes with encrypted: true). */
+void ams_schema_recipe_check (AmsCheck *c, const AmsYNode *node, const AmsScRecipe *r);
+/* "arn:aws:imagebuilder:REGION:ACCOUNT:image-recipe/NAME/VERSION" (container-recipe
+ * for container recipes), owned by the scenario; NULL while a part is missing. */
+const char *ams_schema_recipe_arn (AmsCheck *c, const AmsScRecipe *r);
+
+/* After the walk: does `ref` name a resource of the scenario (a components[]
+ * entry, a recipe, the images of a pipeline)? With `later_builds`, any build
+ * of any version of a components[] entry's name counts (publish_component
+ * events make them). Reports where `ref` was written and returns FALSE if
+ * not. */
+gboolean ams_schema_check_resource (AmsCheck *c, const AmsScResRef *ref, gboolean later_builds);
+/* An organization or OU ARN among RAM principals agrees with the scenario's
+ * organizations (schema_distribution.c; account ids pass). */
+void ams_schema_check_principal (AmsCheck *c, const AmsScenario *sc, const AmsScRef *ref);
+/* The resource_shares[] entry named by `ref`; reports (with a "did you
+ * mean") and returns NULL if there is none. */
+const AmsScResourceShare *ams_schema_find_share (AmsCheck *c, const AmsScenario *sc,
+                                                 const AmsScRef *ref);
+/* The pipeline named `name`, or NULL. */
+const AmsScPipeline *ams_schema_find_pipeline (const AmsScenario *sc, const char *name);
 
 /* schema_top.c: a region / account reference that must resolve. */
 void ams_schema_resolve_region (AmsCheck *c, const AmsScRef *ref);
@@ -113,6 +178,7 @@ const AmsSchemaTable *ams_schema_simulation_tables (void);
 const AmsSchemaTable *ams_schema_lifecycle_tables (void);
 const AmsSchemaTable *ams_schema_launches_tables (void);
 const AmsSchemaTable *ams_schema_events_tables (void);
+const AmsSchemaTable *ams_schema_supply_tables (void);
 
 /* schema_tables.c: every list above, appended to `out` (of AmsSchemaTable),
  * in the order of the document. */

@@ -663,6 +663,16 @@ check_org_arn (AmsCheck *c, const AmsScenario *sc, const AmsScRef *ref, gboolean
 }
 
 void
+ams_schema_check_principal (AmsCheck *c, const AmsScenario *sc, const AmsScRef *ref)
+{
+  gsize len = strlen (ref->value);
+  if (ams_pattern_match (AMS_PAT_ORG_ARN, ref->value, len))
+    check_org_arn (c, sc, ref, FALSE);
+  else if (ams_pattern_match (AMS_PAT_OU_ARN, ref->value, len))
+    check_org_arn (c, sc, ref, TRUE);
+}
+
+void
 ams_schema_resolve_sharing (AmsCheck *c, AmsScenario *sc)
 {
   for (guint i = 0; i < sc->pipelines->len; i++)

@@ -7,6 +7,10 @@
  *     - {at: 2d, action: set_deregistration_protection, pipeline: golden, enabled: false}
  *     - {at: 3d, action: restore_image, pipeline: golden, version: 1.0.0/3}
  *     - {at: 4d, action: set_lifecycle_policy, policy: keep-five, status: DISABLED}
+ *     - {at: 5d, action: publish_component, component: hardening, version: 1.1.0,
+ *        shares: [golden-components]}
+ *     - {at: 6d, action: associate_resource_share, share: golden-components,
+ *        principals: ["333333333333"]}
  *
  * One table holds every key an event may have; each action then says which
  * it needs and which it has no use for, so a misplaced key is an error
@@ -16,7 +20,9 @@
  * read, in ams_schema_resolve_events; so are a restore_image version
  * (against the pipeline's recipe version) and a set_lifecycle_policy
  * policy (whose account, when not written, becomes that of the only
- * account with a policy so named).
+ * account with a policy so named), and the supply chain's shares,
+ * components and ARNs. Those only need to exist: who may delete or re-share
+ * what is decided at run time, as the real API decides it.
  */
 #include <string.h>
 
@@ -44,6 +50,15 @@ static const Action actions[] = {
   { "set_lifecycle_policy", AMS_SC_EV_SET_LIFECYCLE_POLICY, { "policy", "status" },
     { "account" } },
   { "register_image", AMS_SC_EV_REGISTER_IMAGE, { "pipeline" }, { "account", "region" } },
+  { "associate_resource_share", AMS_SC_EV_ASSOCIATE_RESOURCE_SHARE, { "share" },
+    { "resources", "principals", "account" } },
+  { "disassociate_resource_share", AMS_SC_EV_DISASSOCIATE_RESOURCE_SHARE, { "share" },
+    { "resources", "principals", "account" } },
+  { "accept_invitation", AMS_SC_EV_ACCEPT_INVITATION, { "share", "account" }, { NULL } },
+  { "reject_invitation", AMS_SC_EV_REJECT_INVITATION, { "share", "account" }, { NULL } },
+  { "delete_resource", AMS_SC_EV_DELETE_RESOURCE, { "arn" }, { "account" } },
+  { "publish_component", AMS_SC_EV_PUBLISH_COMPONENT, { "component", "version" },
+    { "account", "region", "shares" } },
 };
 
 /* An event with the positions of the values resolved after the walk that
@@ -51,7 +66,8 @@ static const Action actions[] = {
 typedef struct
 {
   AmsScEvent ev;          /* first: an AmsScEvent* is an Event* */
-  AmsSrcLoc version_loc;  /* restore_image: version */
+  AmsSrcLoc version_loc;  /* restore_image, publish_component: version */
+  const AmsYNode *version_node; /* checked once the action is known */
   AmsSrcLoc policy_loc;   /* set_lifecycle_policy: policy */
   AmsSrcLoc enabled_loc;  /* set_deregistration_protection: enabled */
 } Event;
@@ -60,7 +76,9 @@ static const char *const action_names[] = {
   "set_limit", "disable_key", "enable_key", "schedule_key_deletion", "cancel_key_deletion",
   "add_statement", "remove_statement", "delete_role", "move_account", "dependency_update",
   "retry_image", "set_distribution", "set_deregistration_protection", "restore_image",
-  "set_lifecycle_policy", "register_image",
+  "set_lifecycle_policy", "register_image", "associate_resource_share",
+  "disassociate_resource_share", "accept_invitation", "reject_invitation", "delete_resource",
+  "publish_component",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (actions) == G_N_ELEMENTS (action_names));
@@ -72,7 +90,13 @@ event_free (gpointer p)
   ams_policy_unref (ev->statement);
   if (ev->distributions != NULL)
     g_ptr_array_unref (ev->distributions);
-  g_free (ev);
+  if (ev->resources != NULL)
+    g_array_unref (ev->resources);
+  if (ev->principals != NULL)
+    g_array_unref (ev->principals);
+  if (ev->shares != NULL)
+    g_array_unref (ev->shares);
+  g_free ((Event *) ev);
 }
 
 GDestroyNotify
@@ -183,29 +207,51 @@ ev_cooldown (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer t
   ams_get_bool (c, value, &((AmsScEvent *) target)->cooldown);
 }
 
-/* version: "1.0.0/3", the recipe's semantic version and the build number,
- * as Image Builder writes an image's version. */
+/* version: read as written; what it must look like depends on the action
+ * (check_version). */
 static void
 ev_version (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
-  AmsScEvent *ev = target;
+  Event *e = target;
   const char *text;
-  if (!ams_get_scalar (c, value, "an image version like 1.0.0/3", &text))
+  if (!ams_get_scalar (c, value, "a version", &text))
     return;
-  const char *slash = strchr (text, '/');
-  gboolean ok = slash != NULL && ams_pattern_match (AMS_PAT_VERSION, text, (gsize) (slash - text))
-                && slash[1] != '\0' && slash[1] != '0' && strlen (slash + 1) <= 9;
-  for (const char *q = slash != NULL ? slash + 1 : ""; ok && *q != '\0'; q++)
-    ok = g_ascii_isdigit (*q);
-  if (!ok)
+  e->ev.version = ams_check_intern (c, text);
+  e->version_node = value;
+  ams_check_loc (c, value, &e->version_loc);
+}
+
+/* restore_image: "1.0.0/3", the recipe's semantic version and the build
+ * number, as Image Builder writes an image's version. publish_component:
+ * the component's new semantic version, "1.1.0". */
+static gboolean
+check_version (AmsCheck *c, Event *e)
+{
+  AmsScEvent *ev = &e->ev;
+  if (ev->version == NULL)
+    return TRUE;
+  gsize mark = ams_check_push_key (c, "version");
+  gboolean ok;
+  if (ev->kind == AMS_SC_EV_PUBLISH_COMPONENT)
+    ok = ams_get_semver (c, e->version_node, &ev->version);
+  else
     {
-      g_autofree char *esc = g_strescape (text, NULL);
-      ams_check_error (c, value, "expected an image version: the recipe version and the build "
-                                 "number, like 1.0.0/3, got \"%s\"", esc);
-      return;
+      const char *text = ev->version;
+      const char *slash = strchr (text, '/');
+      ok = slash != NULL && ams_pattern_match (AMS_PAT_VERSION, text, (gsize) (slash - text))
+           && slash[1] != '\0' && slash[1] != '0' && strlen (slash + 1) <= 9;
+      for (const char *q = slash != NULL ? slash + 1 : ""; ok && *q != '\0'; q++)
+        ok = g_ascii_isdigit (*q);
+      if (!ok)
+        {
+          g_autofree char *esc = g_strescape (text, NULL);
+          ams_check_error (c, e->version_node, "expected an image version: the recipe version "
+                                               "and the build number, like 1.0.0/3, got \"%s\"",
+                           esc);
+        }
     }
-  ev->version = ams_check_intern (c, text);
-  ams_check_loc (c, value, &((Event *) ev)->version_loc);
+  ams_check_pop (c, mark);
+  return ok;
 }
 
 static void
@@ -214,6 +260,82 @@ ev_policy (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer tar
   AmsScEvent *ev = target;
   if (ams_get_pattern (c, value, AMS_PAT_RESOURCE_NAME, &ev->policy))
     ams_check_loc (c, value, &((Event *) ev)->policy_loc);
+}
+
+static void
+ev_share (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScEvent *ev = target;
+  if (ams_get_string (c, value, 1, 255, &ev->share.value))
+    ams_check_loc (c, value, &ev->share.loc);
+}
+
+static void
+ev_resources (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScEvent *ev = target;
+  ev->resources = g_array_new (FALSE, TRUE, sizeof (AmsScResRef));
+  ams_get_ib_arn_list (c, value, &ams_arn_spec_ram, 1, ev->resources);
+}
+
+static void
+ev_principals (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScEvent *ev = target;
+  ev->principals = g_array_new (FALSE, TRUE, sizeof (AmsScRef));
+  ams_get_principals (c, value, 1, ev->principals);
+}
+
+static void
+ev_arn (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  static const AmsArnSpec deletable = {
+    { AMS_ARN_BUILD, AMS_ARN_BUILD, AMS_ARN_VERSION, AMS_ARN_VERSION },
+    "an Image Builder ARN",
+    "Image Builder deletes components and images by build version, recipes by version",
+  };
+  ams_get_ib_arn (c, value, &deletable, &((AmsScEvent *) target)->arn);
+}
+
+static void
+ev_component (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScEvent *ev = target;
+  if (ams_get_pattern (c, value, AMS_PAT_RESOURCE_NAME, &ev->component.value))
+    ams_check_loc (c, value, &ev->component.loc);
+}
+
+static void
+ev_shares (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScEvent *ev = target;
+  if (value->kind != AMS_YNODE_SEQUENCE)
+    {
+      ams_check_error (c, value, "expected a list of resource share names, got %s",
+                       ams_ynode_describe (value));
+      return;
+    }
+  ev->shares = g_array_new (FALSE, TRUE, sizeof (AmsScRef));
+  for (guint i = 0; i < value->items->len; i++)
+    {
+      const AmsYNode *item = g_ptr_array_index (value->items, i);
+      gsize mark = ams_check_push_index (c, i);
+      AmsScRef ref = { 0 };
+      if (ams_get_string (c, item, 1, 255, &ref.value))
+        {
+          ams_check_loc (c, item, &ref.loc);
+          const AmsScRef *first = NULL;
+          for (guint j = 0; j < ev->shares->len && first == NULL; j++)
+            if (strcmp (g_array_index (ev->shares, AmsScRef, j).value, ref.value) == 0)
+              first = &g_array_index (ev->shares, AmsScRef, j);
+          if (first != NULL)
+            ams_check_error (c, item, "'%s' is listed twice (first at %u:%u)", ref.value,
+                             first->loc.line, first->loc.col);
+          else
+            g_array_append_val (ev->shares, ref);
+        }
+      ams_check_pop (c, mark);
+    }
 }
 
 static void
@@ -244,6 +366,12 @@ static const AmsField event_fields[] = {
   { "version", ev_version, 0, NULL },
   { "policy", ev_policy, 0, NULL },
   { "status", ev_status, 0, NULL },
+  { "share", ev_share, 0, NULL },
+  { "resources", ev_resources, 0, NULL },
+  { "principals", ev_principals, 0, NULL },
+  { "arn", ev_arn, 0, NULL },
+  { "component", ev_component, 0, NULL },
+  { "shares", ev_shares, 0, NULL },
   { NULL },
 };
 
@@ -341,6 +469,20 @@ event_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
           ok = FALSE;
         }
     }
+  if (ok && !check_version (c, e))
+    ok = FALSE;
+  if (ev->kind == AMS_SC_EV_ASSOCIATE_RESOURCE_SHARE
+      || ev->kind == AMS_SC_EV_DISASSOCIATE_RESOURCE_SHARE)
+    {
+      const AmsYNode *res = ams_ynode_lookup (item, "resources");
+      const AmsYNode *pr = ams_ynode_lookup (item, "principals");
+      if ((res == NULL || ams_ynode_is_null (res)) && (pr == NULL || ams_ynode_is_null (pr)))
+        {
+          ams_check_error (c, item, "action %s needs 'resources', 'principals' or both",
+                           act->name);
+          ok = FALSE;
+        }
+    }
   const AmsYNode *cooldown = ams_ynode_lookup (item, "cooldown");
   if (ev->kind == AMS_SC_EV_SET_DEREGISTRATION_PROTECTION && cooldown != NULL
       && !ams_ynode_is_null (cooldown) && e->enabled_loc.file != NULL && !ev->enabled)
@@ -416,17 +558,6 @@ find_key (const AmsScenario *sc, const char *arn, const AmsScAccount **owner)
   return NULL;
 }
 
-static const AmsScPipeline *
-find_pipeline (const AmsScenario *sc, const char *name)
-{
-  for (guint i = 0; i < sc->pipelines->len; i++)
-    {
-      const AmsScPipeline *pl = sc->pipelines->pdata[i];
-      if (pl->name != NULL && strcmp (pl->name, name) == 0)
-        return pl;
-    }
-  return NULL;
-}
 
 /* restore_image: a version names an image of the pipeline, whose recipe
  * version is fixed. */
@@ -436,7 +567,7 @@ resolve_version (AmsCheck *c, const AmsScenario *sc, const Event *e)
   const AmsScEvent *ev = &e->ev;
   if (ev->version == NULL || ev->pipeline.value == NULL)
     return;
-  const AmsScPipeline *pl = find_pipeline (sc, ev->pipeline.value);
+  const AmsScPipeline *pl = ams_schema_find_pipeline (sc, ev->pipeline.value);
   if (pl == NULL || pl->recipe_version == NULL)
     return;
   gsize n = strlen (pl->recipe_version);
@@ -511,6 +642,134 @@ resolve_policy (AmsCheck *c, const AmsScenario *sc, Event *e)
     }
 }
 
+/* publish_component: the components[] entry named, in `account` and
+ * `region` when given, else the only place with a component so named
+ * (which become `account` and `region`); of several versions there, the
+ * newest. */
+static void
+resolve_component (AmsCheck *c, const AmsScenario *sc, AmsScEvent *ev)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();  /* other names, once */
+  g_autoptr (GPtrArray) places = g_ptr_array_new_with_free_func (g_free);
+  const AmsScComponent *found = NULL;
+  gboolean named = FALSE, several = FALSE, broken = FALSE;
+  for (guint i = 0; i < sc->components->len; i++)
+    {
+      const AmsScComponent *co = sc->components->pdata[i];
+      if (co->name == NULL || co->account.value == NULL || co->region.value == NULL
+          || co->version == NULL)
+        {
+          broken = TRUE; /* reported already; it may be the one named */
+          continue;
+        }
+      if (strcmp (co->name, ev->component.value) != 0)
+        {
+          gboolean dup = FALSE;
+          for (guint j = 0; j < names->len && !dup; j++)
+            dup = strcmp (names->pdata[j], co->name) == 0;
+          if (!dup)
+            g_ptr_array_add (names, (gpointer) co->name);
+          continue;
+        }
+      named = TRUE;
+      char *place = g_strdup_printf ("%s %s", co->account.value, co->region.value);
+      gboolean dup = FALSE;
+      for (guint j = 0; j < places->len && !dup; j++)
+        dup = strcmp (places->pdata[j], place) == 0;
+      if (!dup)
+        g_ptr_array_add (places, place);
+      else
+        g_free (place);
+      if ((ev->account.value != NULL && strcmp (co->account.value, ev->account.value) != 0)
+          || (ev->region.value != NULL && strcmp (co->region.value, ev->region.value) != 0))
+        continue;
+      if (found == NULL)
+        found = co;
+      else if (strcmp (found->account.value, co->account.value) != 0
+               || strcmp (found->region.value, co->region.value) != 0)
+        several = TRUE;
+      else if (ams_sc_semver_compare (co->version, found->version) > 0)
+        found = co;
+    }
+  g_autoptr (GString) list = g_string_new (NULL);
+  for (guint j = 0; j < places->len; j++)
+    g_string_append_printf (list, "%s%s", j == 0 ? "" : j + 1 == places->len ? " and " : ", ",
+                            (const char *) places->pdata[j]);
+  if (!named && broken)
+    return;
+  if (!named)
+    {
+      g_autoptr (GString) msg = g_string_new (NULL);
+      g_string_printf (msg, "no component named '%s' in components", ev->component.value);
+      if (names->len == 0)
+        g_string_append (msg, " (the scenario defines no components)");
+      else
+        ams_append_suggestion (msg, ev->component.value, (const char *const *) names->pdata,
+                               names->len, 8, "defined: ");
+      ams_check_error_at (c, &ev->component.loc, "%s", msg->str);
+      return;
+    }
+  if (found == NULL)
+    {
+      ams_check_error_at (c, &ev->component.loc, "no component named '%s' in %s%s%s (there is "
+                                                 "one in %s)", ev->component.value,
+                          ev->account.value != NULL ? ev->account.value : "",
+                          ev->account.value != NULL && ev->region.value != NULL ? " " : "",
+                          ev->region.value != NULL ? ev->region.value : "", list->str);
+      return;
+    }
+  if (several)
+    {
+      ams_check_error_at (c, &ev->component.loc, "components named '%s' are in %s; add account "
+                                                 "and region to say which", ev->component.value,
+                          list->str);
+      return;
+    }
+  ev->component_def = found;
+  if (ev->account.value == NULL && ams_schema_account_defined (c, found->account.value))
+    {
+      ev->account.value = found->account.value;
+      ev->account.loc = ev->component.loc;
+    }
+  if (ev->region.value == NULL)
+    {
+      ev->region.value = found->region.value;
+      ev->region.loc = ev->component.loc;
+    }
+}
+
+/* The supply chain's events: shares, resources, principals, components. */
+static void
+resolve_supply (AmsCheck *c, AmsScenario *sc, AmsScEvent *ev)
+{
+  if (ev->share.value != NULL)
+    ev->share_def = ams_schema_find_share (c, sc, &ev->share);
+  for (guint j = 0; ev->resources != NULL && j < ev->resources->len; j++)
+    ams_schema_check_resource (c, &g_array_index (ev->resources, AmsScResRef, j), TRUE);
+  for (guint j = 0; ev->principals != NULL && j < ev->principals->len; j++)
+    ams_schema_check_principal (c, sc, &g_array_index (ev->principals, AmsScRef, j));
+  if (ev->arn.arn != NULL)
+    ams_schema_check_resource (c, &ev->arn, TRUE);
+  if (ev->component.value != NULL)
+    resolve_component (c, sc, ev);
+  const AmsScComponent *co = ev->component_def;
+  for (guint j = 0; ev->shares != NULL && j < ev->shares->len; j++)
+    {
+      const AmsScRef *ref = &g_array_index (ev->shares, AmsScRef, j);
+      const AmsScResourceShare *s = ams_schema_find_share (c, sc, ref);
+      if (s == NULL || co == NULL || s->account.value == NULL || s->region.value == NULL)
+        continue;
+      if (strcmp (s->account.value, co->account.value) != 0)
+        ams_check_error_at (c, &ref->loc, "share '%s' belongs to account %s, component '%s' to "
+                                          "%s: only the owner can share a resource", s->name,
+                            s->account.value, co->name, co->account.value);
+      else if (strcmp (s->region.value, co->region.value) != 0)
+        ams_check_error_at (c, &ref->loc, "share '%s' is in %s, component '%s' in %s: RAM "
+                                          "shares are regional", s->name, s->region.value,
+                            co->name, co->region.value);
+    }
+}
+
 void
 ams_schema_resolve_events (AmsCheck *c, AmsScenario *sc)
 {
@@ -548,6 +807,7 @@ ams_schema_resolve_events (AmsCheck *c, AmsScenario *sc)
           for (guint k = 0; k < dr->launch_templates->len; k++)
             ams_schema_resolve_account (c, &((const AmsScLaunchTemplate *) dr->launch_templates->pdata[k])->account);
         }
+      resolve_supply (c, sc, &e->ev);
     }
 }
 

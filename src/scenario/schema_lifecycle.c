@@ -32,6 +32,32 @@ ams_sc_semver_matches (const char *pattern, const char *version)
   return TRUE;
 }
 
+int
+ams_sc_semver_compare (const char *a, const char *b)
+{
+  g_auto (GStrv) x = g_strsplit (a, ".", 3);
+  g_auto (GStrv) y = g_strsplit (b, ".", 3);
+  for (guint i = 0; i < 3 && x[i] != NULL && y[i] != NULL; i++)
+    {
+      guint64 u = g_ascii_strtoull (x[i], NULL, 10), v = g_ascii_strtoull (y[i], NULL, 10);
+      if (u != v)
+        return u < v ? -1 : 1;
+    }
+  return 0;
+}
+
+/* Image Builder writes a resource's name in its ARN in lower case, with
+ * hyphens for spaces. */
+char *
+ams_sc_arn_name (const char *name)
+{
+  char *s = g_ascii_strdown (name, -1);
+  for (char *p = s; *p != '\0'; p++)
+    if (*p == ' ')
+      *p = '-';
+  return s;
+}
+
 /* TRUE if map.key.sub is one of `names` (read without reporting: its own
  * handler reports it; rules across keys check only what is valid). */
 static gboolean

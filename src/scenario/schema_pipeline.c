@@ -58,6 +58,8 @@ ams_sc_pipeline_free (gpointer p)
   ams_dist_clear (&pl->build_time);
   ams_dist_clear (&pl->test_time);
   ams_cron_free (pl->cron);
+  if (pl->recipe != NULL && pl->recipe->block)
+    ams_sc_recipe_free (pl->recipe);
   g_ptr_array_unref (pl->distributions);
   g_array_unref (pl->image_tags);
   g_free (pl);
@@ -324,83 +326,37 @@ pipeline_arrivals (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpoi
   g_free (values[0]);
 }
 
+/* ---- the recipe block (the keys it shares with recipes[] are schema_supply.c's) ---- */
+
 static void
 recipe_name (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
-  Pipeline *p = target;
-  ams_get_string (c, value, 1, 128, &p->pl->recipe_name);
+  ams_get_string (c, value, 1, 128, &((AmsScRecipe *) target)->name);
 }
 
 static void
 recipe_version (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
-  Pipeline *p = target;
-  const char *v;
-  if (!ams_get_pattern (c, value, AMS_PAT_VERSION, &v))
-    return;
-  g_auto (GStrv) parts = g_strsplit (v, ".", 3);
-  for (guint i = 0; i < 3; i++)
-    if (strlen (parts[i]) > 10 || g_ascii_strtoull (parts[i], NULL, 10) > 1073741823)
-      {
-        ams_check_error (c, value, "each part of a version is at most 1073741823 (2^30-1), "
-                                   "got \"%s\"", v);
-        return;
-      }
-  p->pl->recipe_version = v;
-}
-
-static void
-recipe_snapshot_size (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
-{
-  uint64_t bytes;
-  if (!ams_get_size (c, value, &bytes))
-    return;
-  if (bytes == 0)
-    {
-      ams_check_error (c, value, "a snapshot cannot be empty, got \"%s\"", value->text);
-      return;
-    }
-  ((Pipeline *) target)->pl->snapshot_size = bytes;
-}
-
-static void
-recipe_encrypted (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
-{
-  Pipeline *p = target;
-  ams_get_bool (c, value, &p->pl->encrypted);
-}
-
-static void
-recipe_kms_key (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
-{
-  Pipeline *p = target;
-  ams_get_ref (c, value, AMS_PAT_KMS_KEY_REF, &p->pl->kms_key);
-}
-
-static void
-recipe_virtualization (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
-{
-  static const char *const names[] = { "hvm", "pv" };
-  guint i;
-  if (ams_get_enum (c, value, names, G_N_ELEMENTS (names), &i))
-    ((Pipeline *) target)->pl->pv = i == 1;
+  ams_get_semver (c, value, &((AmsScRecipe *) target)->version);
 }
 
 static void
 recipe_target_repository (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
                           gpointer target)
 {
-  ams_get_string (c, value, 2, 256, &((Pipeline *) target)->pl->target_repository);
+  ams_get_string (c, value, 2, 256, &((AmsScRecipe *) target)->target_repository);
 }
 
 static const AmsField recipe_fields[] = {
   { "name", recipe_name, AMS_FIELD_REQUIRED, "the recipe's name, e.g. name: al2023-base" },
   { "version", recipe_version, AMS_FIELD_REQUIRED,
     "the recipe's semantic version, e.g. version: 1.0.0" },
-  { "snapshot_size", recipe_snapshot_size, 0, NULL },
-  { "encrypted", recipe_encrypted, 0, NULL },
-  { "kms_key", recipe_kms_key, 0, NULL },
-  { "virtualization", recipe_virtualization, 0, NULL },
+  { "parentImage", ams_schema_recipe_parent_image, 0, NULL },
+  { "components", ams_schema_recipe_components, 0, NULL },
+  { "snapshot_size", ams_schema_recipe_snapshot_size, 0, NULL },
+  { "encrypted", ams_schema_recipe_encrypted, 0, NULL },
+  { "kms_key", ams_schema_recipe_kms_key, 0, NULL },
+  { "virtualization", ams_schema_recipe_virtualization, 0, NULL },
   { "target_repository", recipe_target_repository, 0, NULL },
   { NULL },
 };
@@ -409,16 +365,41 @@ static void
 pipeline_recipe (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   Pipeline *p = target;
-  if (!ams_check_mapping (c, value, recipe_fields, 0, target))
-    return;
-  if (p->pl->kms_key.value != NULL && !p->pl->encrypted)
-    {
-      const AmsYNode *k = ams_ynode_lookup (value, "kms_key");
-      gsize mark = ams_check_push_key (c, "kms_key");
-      ams_check_error (c, k, "a kms_key is only used for encrypted images; add encrypted: true "
-                             "or remove kms_key");
-      ams_check_pop (c, mark);
-    }
+  if (p->pl->recipe != NULL && p->pl->recipe->block)
+    ams_sc_recipe_free (p->pl->recipe);
+  AmsScRecipe *r = p->pl->recipe = ams_sc_recipe_new ();
+  r->block = TRUE;
+  ams_check_loc (c, value, &r->loc);
+  /* a block with a target repository is a container recipe (its parentImage
+   * may be any container image) */
+  const AmsYNode *repo = value->kind == AMS_YNODE_MAPPING
+                           ? ams_ynode_lookup (value, "target_repository") : NULL;
+  r->container = repo != NULL && !ams_ynode_is_null (repo);
+  if (ams_check_mapping (c, value, recipe_fields, 0, r))
+    ams_schema_recipe_check (c, value, r);
+}
+
+static const AmsArnSpec image_recipe_ref = {
+  { 0, 0, AMS_ARN_VERSION | AMS_ARN_PATTERN, 0 }, NULL, NULL,
+};
+static const AmsArnSpec container_recipe_ref = {
+  { 0, 0, 0, AMS_ARN_VERSION | AMS_ARN_PATTERN }, NULL, NULL,
+};
+
+static void
+pipeline_image_recipe_arn (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                           gpointer target)
+{
+  Pipeline *p = target;
+  ams_get_ib_arn (c, value, &image_recipe_ref, &p->pl->recipe_ref);
+}
+
+static void
+pipeline_container_recipe_arn (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                               gpointer target)
+{
+  Pipeline *p = target;
+  ams_get_ib_arn (c, value, &container_recipe_ref, &p->pl->recipe_ref);
 }
 
 static void
@@ -470,8 +451,9 @@ static const AmsField pipeline_fields[] = {
   { "region", pipeline_region, AMS_FIELD_REQUIRED, "the build region, e.g. region: us-east-1" },
   { "schedule", pipeline_schedule, 0, NULL },
   { "arrivals", pipeline_arrivals, 0, NULL },
-  { "recipe", pipeline_recipe, AMS_FIELD_REQUIRED,
-    "the image recipe, e.g. recipe: {name: al2023-base, version: 1.0.0}" },
+  { "recipe", pipeline_recipe, 0, NULL },
+  { "imageRecipeArn", pipeline_image_recipe_arn, 0, NULL },
+  { "containerRecipeArn", pipeline_container_recipe_arn, 0, NULL },
   { "build_time", pipeline_build_time, 0, NULL },
   { "test_time", pipeline_test_time, 0, NULL },
   { "distribution", pipeline_distribution, 0, NULL },
@@ -480,6 +462,37 @@ static const AmsField pipeline_fields[] = {
   { "image_tags", pipeline_image_tags, 0, NULL },
   { NULL },
 };
+
+/* A pipeline builds one recipe: its own block, or a recipes[] /
+ * container_recipes[] entry by ARN. */
+static void
+check_recipe_source (AmsCheck *c, const AmsYNode *item)
+{
+  static const char *const keys[] = { "recipe", "imageRecipeArn", "containerRecipeArn" };
+  static const char *const what = "a pipeline builds one recipe: recipe: {…}, imageRecipeArn "
+                                  "or containerRecipeArn";
+  const AmsYNode *first = NULL;
+  for (guint i = 0; i < item->pairs->len; i++)
+    {
+      const AmsYPair *pair = &g_array_index (item->pairs, AmsYPair, i);
+      const AmsYNode *k = pair->key;
+      gboolean source = FALSE;
+      for (guint j = 0; j < G_N_ELEMENTS (keys) && k->kind == AMS_YNODE_SCALAR; j++)
+        source = source || strcmp (k->text, keys[j]) == 0;
+      if (!source || ams_ynode_is_null (pair->value))
+        continue;
+      if (first == NULL)
+        {
+          first = k;
+          continue;
+        }
+      gsize mark = ams_check_push_key (c, k->text);
+      ams_check_error (c, k, "%s; remove %s or %s", what, first->text, k->text);
+      ams_check_pop (c, mark);
+    }
+  if (first == NULL)
+    ams_check_error (c, item, "%s", what);
+}
 
 void
 ams_schema_pipeline (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
@@ -500,6 +513,22 @@ ams_schema_pipeline (AmsCheck *c, guint index, const AmsYNode *item, gpointer ta
       ams_check_error (c, later, "a pipeline starts either on a schedule or on arrivals, "
                                  "not both; remove one");
       ams_check_pop (c, mark);
+    }
+  check_recipe_source (c, item);
+  AmsScRecipe *r = p.pl->recipe;
+  if (r != NULL && r->block)
+    {
+      /* the block is the pipeline's own recipe, in its account and region */
+      r->account = p.pl->account;
+      r->region = p.pl->region;
+      r->arn = ams_schema_recipe_arn (c, r);
+      p.pl->recipe_name = r->name;
+      p.pl->recipe_version = r->version;
+      p.pl->encrypted = r->encrypted;
+      p.pl->kms_key = r->kms_key;
+      p.pl->pv = r->pv;
+      p.pl->snapshot_size = r->snapshot_size;
+      p.pl->target_repository = r->target_repository;
     }
 }
 

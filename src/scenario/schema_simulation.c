@@ -11,7 +11,9 @@
  * service picks a time of its own) with at most lifecycle_state_updates
  * (50, the documented quota) resource state updates at once; update_time,
  * fixed(2s), is an assumption. Snapshot storage is priced at the EBS
- * snapshot standard tier, 0.05 USD per GiB-month.
+ * snapshot standard tier, 0.05 USD per GiB-month. A RAM invitation expires
+ * when not answered in 7 days (RAM's rule); how long an account takes to
+ * accept one, exponential(mean=4h), is an assumption.
  */
 #include <math.h>
 #include <string.h>
@@ -77,6 +79,14 @@ limit_state_updates (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gp
 }
 
 static void
+limit_components (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  guint64 v;
+  if (ams_get_uint (c, value, 0, 10000000, &v))
+    ((AmsScenario *) target)->sim.components_per_account_region = (guint) v;
+}
+
+static void
 override_account (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   AmsScLimitOverride *o = target;
@@ -137,6 +147,7 @@ static const AmsField limit_fields[] = {
   { "concurrent_builds", limit_builds, 0, NULL },
   { "amis_per_account_region", limit_amis, 0, NULL },
   { "lifecycle_state_updates", limit_state_updates, 0, NULL },
+  { "components_per_account_region", limit_components, 0, NULL },
   { NULL },
 };
 
@@ -422,6 +433,41 @@ sim_storage (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer t
   ams_check_mapping (c, value, storage_fields, 0, target);
 }
 
+/* ---- RAM ---- */
+
+static void
+ram_acceptance_delay (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_dist (c, value, &((AmsScenario *) target)->sim.ram_acceptance_delay);
+}
+
+static void
+ram_invitation_expiry (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsTime t;
+  if (!ams_get_duration (c, value, &t))
+    return;
+  if (t <= 0)
+    {
+      ams_check_error (c, value, "an invitation expiry must be longer than 0s, got \"%s\"",
+                       value->text);
+      return;
+    }
+  ((AmsScenario *) target)->sim.ram_invitation_expiry = t;
+}
+
+static const AmsField ram_fields[] = {
+  { "acceptance_delay", ram_acceptance_delay, 0, NULL },
+  { "invitation_expiry", ram_invitation_expiry, 0, NULL },
+  { NULL },
+};
+
+static void
+sim_ram (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_check_mapping (c, value, ram_fields, 0, target);
+}
+
 /* ---- warm-up ---- */
 
 static void
@@ -447,6 +493,7 @@ static const AmsField sim_fields[] = {
   { "lifecycle", sim_lifecycle, 0, NULL },
   { "storage", sim_storage, 0, NULL },
   { "warmup", sim_warmup, 0, NULL },
+  { "ram", sim_ram, 0, NULL },
   { NULL },
 };
 
@@ -482,6 +529,7 @@ ams_schema_simulation_tables (void)
     AMS_SCHEMA_TABLE ("simulation.output", output_fields),
     AMS_SCHEMA_TABLE ("simulation.lifecycle", lifecycle_fields),
     AMS_SCHEMA_TABLE ("simulation.storage", storage_fields),
+    AMS_SCHEMA_TABLE ("simulation.ram", ram_fields),
     { NULL },
   };
   return tables;

@@ -101,6 +101,7 @@ static const AmsField account_fields[] = {
   { "block_public_ami_access", ams_schema_account_block_public, 0, NULL },
   { "recycle_bin", ams_schema_account_recycle_bin, 0, NULL },
   { "ecr_repositories", ams_schema_account_repositories, 0, NULL },
+  { "ram_invitations", ams_schema_account_ram_invitations, 0, NULL },
   { NULL },
 };
 
@@ -237,6 +238,11 @@ static const AmsField top_fields[] = {
   { "lifecycle_policies", top_lifecycle_policies, 0, NULL },
   { "events", ams_schema_events, 0, NULL },
   { "launches", ams_schema_launches, 0, NULL },
+  { "components", ams_schema_components, 0, NULL },
+  { "recipes", ams_schema_recipes, 0, NULL },
+  { "container_recipes", ams_schema_container_recipes, 0, NULL },
+  { "resource_shares", ams_schema_resource_shares, 0, NULL },
+  { "resource_policies", ams_schema_resource_policies, 0, NULL },
   { NULL },
 };
 
@@ -284,7 +290,9 @@ ams_schema_resolve_account (AmsCheck *c, const AmsScRef *ref)
 }
 
 /* A container recipe's repository is one of the owner account's, in the
- * build region; a container pipeline makes no AMIs to distribute. */
+ * build region (for a recipe block here; container_recipes[] entries are
+ * checked with the supply chain); a container pipeline makes no AMIs to
+ * distribute. */
 static void
 resolve_repositories (AmsCheck *c, AmsScenario *sc)
 {
@@ -303,7 +311,8 @@ resolve_repositories (AmsCheck *c, AmsScenario *sc)
       const AmsScPipeline *pl = sc->pipelines->pdata[i];
       if (pl->target_repository == NULL || pl->account.value == NULL)
         continue;
-      gboolean found = FALSE;
+      gboolean block = pl->recipe != NULL && pl->recipe->block;
+      gboolean found = !block;
       for (guint j = 0; j < sc->accounts->len && !found; j++)
         {
           const AmsScAccount *a = sc->accounts->pdata[j];
@@ -326,9 +335,10 @@ resolve_repositories (AmsCheck *c, AmsScenario *sc)
                             pl->region.value != NULL ? pl->region.value : "its region");
       if (pl->distributions->len > 0)
         ams_check_error_at (c, &pl->loc,
-                            "a container recipe (recipe.target_repository) sends its images to "
+                            "a container recipe (%s) sends its images to "
                             "its ECR repository; containerDistributionConfiguration is not "
-                            "modelled, so remove the distribution");
+                            "modelled, so remove the distribution",
+                            block ? "recipe.target_repository" : "containerRecipeArn");
     }
 }
 
@@ -336,6 +346,8 @@ static void
 resolve_references (AmsCheck *c, AmsScenario *sc)
 {
   GPtrArray *regions = c->region_names, *accounts = c->account_names;
+  /* first: pipelines' recipes named by ARN, whose fields the rest reads */
+  ams_schema_resolve_supply (c, sc);
   for (guint i = 0; i < sc->pipelines->len; i++)
     {
       const AmsScPipeline *pl = sc->pipelines->pdata[i];

@@ -52,6 +52,7 @@ ams_sc_account_new (void)
   a->roles = g_ptr_array_new_with_free_func (role_free);
   a->block_public_ami_access = TRUE;
   a->ecr_repositories = g_ptr_array_new_with_free_func (repository_free);
+  a->ram_accept = TRUE; /* invitations are accepted, after simulation.ram.acceptance_delay */
   return a;
 }
 
@@ -65,6 +66,7 @@ ams_sc_account_free (gpointer p)
   g_ptr_array_unref (a->kms_keys);
   g_ptr_array_unref (a->roles);
   g_ptr_array_unref (a->ecr_repositories);
+  ams_dist_clear (&a->ram_after);
   g_free (a);
 }
 
@@ -444,6 +446,45 @@ ams_schema_account_recycle_bin (AmsCheck *c, const AmsYNode *key, const AmsYNode
                                 gpointer target)
 {
   ams_check_mapping (c, value, recycle_bin_fields, 0, target);
+}
+
+/* ram_invitations: {accept: true, after: DIST}, how the account answers
+ * RAM resource share invitations. The accounts of an account set answer as
+ * their template does (the engine reads it through the template); without
+ * a template, as the defaults say. */
+static void
+ram_accept (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_get_bool (c, value, &((AmsScAccount *) target)->ram_accept);
+}
+
+static void
+ram_after (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScAccount *a = target;
+  if (ams_get_dist (c, value, &a->ram_after))
+    a->ram_after_set = TRUE;
+}
+
+static const AmsField ram_invitation_fields[] = {
+  { "accept", ram_accept, 0, NULL },
+  { "after", ram_after, 0, NULL },
+  { NULL },
+};
+
+void
+ams_schema_account_ram_invitations (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                    gpointer target)
+{
+  AmsScAccount *a = target;
+  if (!ams_check_mapping (c, value, ram_invitation_fields, 0, a) || a->ram_accept
+      || !a->ram_after_set)
+    return;
+  const AmsYNode *after = ams_ynode_lookup (value, "after");
+  gsize mark = ams_check_push_key (c, "after");
+  ams_check_error (c, after, "after goes with accept: true (an account that does not accept "
+                             "never answers, and its invitations expire); remove one");
+  ams_check_pop (c, mark);
 }
 
 /* ---- organizations[] ---- */
@@ -999,6 +1040,7 @@ ams_schema_world_tables (void)
     AMS_SCHEMA_TABLE ("accounts[].roles[]", role_fields),
     AMS_SCHEMA_TABLE ("accounts[].recycle_bin", recycle_bin_fields),
     AMS_SCHEMA_TABLE ("accounts[].ecr_repositories[]", repository_fields),
+    AMS_SCHEMA_TABLE ("accounts[].ram_invitations", ram_invitation_fields),
     AMS_SCHEMA_TABLE ("organizations[]", org_fields),
     AMS_SCHEMA_TABLE ("organizations[].units[]", unit_fields), /* and units[] below it */
     AMS_SCHEMA_TABLE ("organizations[].scps[]", scp_fields),

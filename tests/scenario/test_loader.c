@@ -666,6 +666,241 @@ test_loader_lifecycle_run (void)
   CU_ASSERT_EQUAL (l1->refresh, 0);
 }
 
+static void
+assert_res (const AmsScResRef *r, AmsScResType type, const char *region, const char *account,
+            const char *name, const char *version, guint build)
+{
+  CU_ASSERT_PTR_NOT_NULL_FATAL (r->arn);
+  CU_ASSERT_EQUAL (r->type, type);
+  CU_ASSERT_STRING_EQUAL (r->region, region);
+  CU_ASSERT_STRING_EQUAL (r->account, account);
+  CU_ASSERT_STRING_EQUAL (r->name, name);
+  CU_ASSERT_STRING_EQUAL (r->version, version);
+  CU_ASSERT_EQUAL (r->build, build);
+}
+
+#define F_ACCT "111111111111"
+#define F_ARN "arn:aws:imagebuilder:us-east-1:111111111111:"
+
+static void
+test_loader_supply_chain (void)
+{
+  g_autoptr (AmsScenario) sc = must_load ("valid/supply-chain.yaml", NULL, 0);
+
+  /* helpers */
+  g_autofree char *an = ams_sc_arn_name ("Hardening Baseline_2");
+  CU_ASSERT_STRING_EQUAL (an, "hardening-baseline_2");
+  CU_ASSERT_TRUE (ams_sc_semver_compare ("1.10.0", "1.9.0") > 0);
+  CU_ASSERT_TRUE (ams_sc_semver_compare ("0.9.9", "1.0.0") < 0);
+  CU_ASSERT_EQUAL (ams_sc_semver_compare ("1.2.3", "1.2.3"), 0);
+  CU_ASSERT_EQUAL (ams_sc_semver_compare ("01.2.3", "1.2.3"), 0);
+
+  /* accounts[].ram_invitations */
+  CU_ASSERT_EQUAL_FATAL (sc->accounts->len, 4);
+  const AmsScAccount *const *acc = (const AmsScAccount *const *) sc->accounts->pdata;
+  CU_ASSERT_TRUE (acc[1]->ram_accept);
+  CU_ASSERT_TRUE (acc[1]->ram_after_set);
+  assert_dist (&acc[1]->ram_after, AMS_DIST_UNIFORM, 3600, 2 * 86400);
+  CU_ASSERT_FALSE (acc[2]->ram_accept);
+  CU_ASSERT_FALSE (acc[2]->ram_after_set);
+  CU_ASSERT_TRUE (acc[3]->ram_accept); /* the default */
+  CU_ASSERT_FALSE (acc[3]->ram_after_set);
+
+  /* components[] */
+  CU_ASSERT_EQUAL_FATAL (sc->components->len, 3);
+  const AmsScComponent *c0 = sc->components->pdata[0], *c1 = sc->components->pdata[1];
+  const AmsScComponent *c2 = sc->components->pdata[2];
+  CU_ASSERT_STRING_EQUAL (c0->name, "Hardening Baseline");
+  CU_ASSERT_STRING_EQUAL (c0->version, "1.0.0");
+  CU_ASSERT_STRING_EQUAL (c0->platform, "Linux");
+  CU_ASSERT_STRING_EQUAL (c0->account.value, F_ACCT);
+  CU_ASSERT_STRING_EQUAL (c0->region.value, "us-east-1");
+  CU_ASSERT_STRING_EQUAL (c0->kms_key.value, "alias/components");
+  CU_ASSERT_STRING_EQUAL (c0->arn, F_ARN "component/hardening-baseline/1.0.0/1");
+  assert_loc (&c0->loc, "supply-chain.yaml", 34, 5, "components[0]");
+  CU_ASSERT_STRING_EQUAL (c1->arn, F_ARN "component/hardening-baseline/1.2.0/1");
+  CU_ASSERT_PTR_NULL (c1->kms_key.value);
+  CU_ASSERT_STRING_EQUAL (c2->platform, "Windows");
+  CU_ASSERT_STRING_EQUAL (c2->arn, "arn:aws:imagebuilder:eu-west-1:222222222222:component/agent/"
+                                   "2.0.0/1");
+
+  /* recipes[] then container_recipes[] */
+  CU_ASSERT_EQUAL_FATAL (sc->recipes->len, 5);
+  AmsScRecipe *const *r = (AmsScRecipe *const *) sc->recipes->pdata;
+  CU_ASSERT_STRING_EQUAL (r[0]->name, "golden");
+  CU_ASSERT_STRING_EQUAL (r[0]->version, "1.0.0");
+  CU_ASSERT_STRING_EQUAL (r[0]->arn, F_ARN "image-recipe/golden/1.0.0");
+  CU_ASSERT_FALSE (r[0]->container);
+  CU_ASSERT_FALSE (r[0]->block);
+  CU_ASSERT_STRING_EQUAL (r[0]->parent_external, "ami-0123456789abcdef0");
+  CU_ASSERT_PTR_NULL (r[0]->parent.arn);
+  CU_ASSERT_EQUAL_FATAL (r[0]->components->len, 2);
+  assert_res (&g_array_index (r[0]->components, AmsScResRef, 0), AMS_SC_RES_COMPONENT,
+              "us-east-1", F_ACCT, "hardening-baseline", "1.0.0", 1);
+  assert_res (&g_array_index (r[0]->components, AmsScResRef, 1), AMS_SC_RES_COMPONENT,
+              "us-east-1", "aws", "update-linux", "x.x.x", 0);
+  assert_loc (&g_array_index (r[0]->components, AmsScResRef, 1).loc, "supply-chain.yaml", 68, 23,
+              "recipes[0].components[1].componentArn");
+  CU_ASSERT_EQUAL (r[0]->snapshot_size, G_GUINT64_CONSTANT (30) << 30);
+  CU_ASSERT_TRUE (r[0]->encrypted);
+  CU_ASSERT_STRING_EQUAL (r[0]->kms_key.value, "alias/components");
+  CU_ASSERT_TRUE (r[0]->pv);
+  CU_ASSERT_STRING_EQUAL (r[1]->parent_external,
+                          "ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
+  CU_ASSERT_EQUAL (r[1]->snapshot_size, G_GUINT64_CONSTANT (16) << 30);
+  CU_ASSERT_FALSE (r[1]->encrypted);
+  CU_ASSERT_EQUAL (r[1]->components->len, 0);
+  CU_ASSERT_PTR_NULL (r[2]->parent_external);
+  assert_res (&r[2]->parent, AMS_SC_RES_IMAGE, "us-east-1", F_ACCT, "base", "1.x.x", 0);
+  CU_ASSERT_TRUE (r[3]->container);
+  CU_ASSERT_STRING_EQUAL (r[3]->arn, F_ARN "container-recipe/app/1.0.0");
+  CU_ASSERT_STRING_EQUAL (r[3]->parent_external, "amazonlinux:2023");
+  CU_ASSERT_STRING_EQUAL (r[3]->target_repository, "golden/app");
+  CU_ASSERT_TRUE (r[3]->encrypted); /* kmsKeyId */
+  CU_ASSERT_STRING_EQUAL (r[3]->kms_key.value, "alias/components");
+  CU_ASSERT_EQUAL (r[3]->snapshot_size, G_GUINT64_CONSTANT (20) << 30);
+  CU_ASSERT_EQUAL_FATAL (r[3]->components->len, 1);
+  CU_ASSERT_STRING_EQUAL (g_array_index (r[3]->components, AmsScResRef, 0).version, "1.x.x");
+  assert_res (&r[4]->parent, AMS_SC_RES_IMAGE, "us-east-1", F_ACCT, "base", "1.0.0", 2);
+  CU_ASSERT_TRUE (r[4]->encrypted);
+
+  /* pipelines: a block, and recipes by ARN with their flat fields copied */
+  CU_ASSERT_EQUAL_FATAL (sc->pipelines->len, 4);
+  const AmsScPipeline *const *pl = (const AmsScPipeline *const *) sc->pipelines->pdata;
+  const AmsScRecipe *block = pl[0]->recipe;
+  CU_ASSERT_PTR_NOT_NULL_FATAL (block);
+  CU_ASSERT_TRUE (block->block);
+  CU_ASSERT_FALSE (block->container);
+  CU_ASSERT_PTR_NULL (pl[0]->recipe_ref.arn);
+  CU_ASSERT_STRING_EQUAL (block->arn, F_ARN "image-recipe/base/1.0.0");
+  CU_ASSERT_STRING_EQUAL (block->account.value, F_ACCT);
+  CU_ASSERT_STRING_EQUAL (block->region.value, "us-east-1");
+  CU_ASSERT_STRING_EQUAL (block->parent_external, "ami-0123456789abcdef0");
+  CU_ASSERT_EQUAL (block->components->len, 1);
+  assert_loc (&block->loc, "supply-chain.yaml", 131, 7, "pipelines[0].recipe");
+  CU_ASSERT_STRING_EQUAL (pl[0]->recipe_name, "base");
+  CU_ASSERT_STRING_EQUAL (pl[0]->recipe_version, "1.0.0");
+
+  /* 1.x.x: the newest matching version, 1.2.0 (2.0.0 does not match) */
+  CU_ASSERT_PTR_EQUAL (pl[1]->recipe, r[1]);
+  assert_res (&pl[1]->recipe_ref, AMS_SC_RES_IMAGE_RECIPE, "us-east-1", F_ACCT, "golden",
+              "1.x.x", 0);
+  assert_loc (&pl[1]->recipe_ref.loc, "supply-chain.yaml", 140, 21, "pipelines[1].imageRecipeArn");
+  CU_ASSERT_STRING_EQUAL (pl[1]->recipe_name, "golden");
+  CU_ASSERT_STRING_EQUAL (pl[1]->recipe_version, "1.2.0");
+  CU_ASSERT_EQUAL (pl[1]->snapshot_size, G_GUINT64_CONSTANT (16) << 30);
+  CU_ASSERT_FALSE (pl[1]->encrypted);
+  CU_ASSERT_FALSE (pl[1]->pv);
+  CU_ASSERT_PTR_NULL (pl[1]->target_repository);
+  /* a container recipe */
+  CU_ASSERT_PTR_EQUAL (pl[2]->recipe, r[3]);
+  CU_ASSERT_EQUAL (pl[2]->recipe_ref.type, AMS_SC_RES_CONTAINER_RECIPE);
+  CU_ASSERT_STRING_EQUAL (pl[2]->target_repository, "golden/app");
+  CU_ASSERT_TRUE (pl[2]->encrypted);
+  CU_ASSERT_STRING_EQUAL (pl[2]->kms_key.value, "alias/components");
+  /* another account's recipe: left to the run (it may be shared) */
+  CU_ASSERT_PTR_EQUAL (pl[3]->recipe, r[0]);
+  CU_ASSERT_STRING_EQUAL (pl[3]->recipe_version, "1.0.0");
+  CU_ASSERT_TRUE (pl[3]->pv);
+  CU_ASSERT_TRUE (pl[3]->encrypted);
+  CU_ASSERT_EQUAL (pl[3]->snapshot_size, G_GUINT64_CONSTANT (30) << 30);
+
+  /* resource_shares[] */
+  CU_ASSERT_EQUAL_FATAL (sc->resource_shares->len, 2);
+  const AmsScResourceShare *s0 = sc->resource_shares->pdata[0];
+  const AmsScResourceShare *s1 = sc->resource_shares->pdata[1];
+  CU_ASSERT_STRING_EQUAL (s0->name, "golden-components");
+  CU_ASSERT_STRING_EQUAL (s0->account.value, F_ACCT);
+  CU_ASSERT_STRING_EQUAL (s0->region.value, "us-east-1");
+  CU_ASSERT_EQUAL_FATAL (s0->resources->len, 4);
+  assert_res (&g_array_index (s0->resources, AmsScResRef, 0), AMS_SC_RES_COMPONENT, "us-east-1",
+              F_ACCT, "hardening-baseline", "1.0.0", 1);
+  assert_res (&g_array_index (s0->resources, AmsScResRef, 1), AMS_SC_RES_IMAGE_RECIPE,
+              "us-east-1", F_ACCT, "golden", "1.2.0", 0);
+  assert_res (&g_array_index (s0->resources, AmsScResRef, 2), AMS_SC_RES_CONTAINER_RECIPE,
+              "us-east-1", F_ACCT, "app", "1.0.0", 0);
+  CU_ASSERT_EQUAL_FATAL (s0->principals->len, 3);
+  CU_ASSERT_STRING_EQUAL (g_array_index (s0->principals, AmsScRef, 0).value, "222222222222");
+  CU_ASSERT_STRING_EQUAL (g_array_index (s0->principals, AmsScRef, 2).value,
+                          "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-a1b2-aaaaaaaa");
+  CU_ASSERT_FALSE (s0->allow_external);
+  CU_ASSERT_EQUAL_FATAL (s0->tags->len, 2);
+  CU_ASSERT_STRING_EQUAL (tag (s0->tags, 0)->key, "team");
+  CU_ASSERT_STRING_EQUAL (tag (s0->tags, 0)->value, "platform");
+  CU_ASSERT_STRING_EQUAL (tag (s0->tags, 1)->key, "keep");
+  CU_ASSERT_STRING_EQUAL (tag (s0->tags, 1)->value, "");
+  CU_ASSERT_EQUAL_FATAL (s0->associate_new_images->len, 2);
+  CU_ASSERT_STRING_EQUAL (g_array_index (s0->associate_new_images, AmsScRef, 0).value, "golden");
+  CU_ASSERT_STRING_EQUAL (g_array_index (s0->associate_new_images, AmsScRef, 1).value, "base");
+  CU_ASSERT_TRUE (s1->allow_external); /* RAM's default */
+  CU_ASSERT_EQUAL (s1->tags->len, 0);
+  CU_ASSERT_EQUAL (s1->associate_new_images->len, 0);
+
+  /* resource_policies[] */
+  CU_ASSERT_EQUAL_FATAL (sc->resource_policies->len, 4);
+  const AmsScResourcePolicy *const *rp =
+    (const AmsScResourcePolicy *const *) sc->resource_policies->pdata;
+  assert_res (&rp[0]->arn, AMS_SC_RES_COMPONENT, "us-east-1", F_ACCT, "hardening-baseline",
+              "1.2.0", 1);
+  assert_res (&rp[1]->arn, AMS_SC_RES_IMAGE, "us-east-1", F_ACCT, "golden", "1.2.0", 4);
+  assert_res (&rp[2]->arn, AMS_SC_RES_IMAGE_RECIPE, "us-east-1", F_ACCT, "golden", "1.0.0", 0);
+  assert_res (&rp[3]->arn, AMS_SC_RES_CONTAINER_RECIPE, "us-east-1", F_ACCT, "app", "1.1.0", 0);
+  for (guint i = 0; i < 4; i++)
+    CU_ASSERT_PTR_NOT_NULL (rp[i]->policy);
+
+  /* simulation */
+  CU_ASSERT_EQUAL (sc->sim.components_per_account_region, 100);
+  assert_dist (&sc->sim.ram_acceptance_delay, AMS_DIST_LOGNORMAL, 7200, 1800);
+  CU_ASSERT_EQUAL (sc->sim.ram_invitation_expiry, SEC (3 * 86400));
+
+  /* events */
+  CU_ASSERT_EQUAL_FATAL (sc->events->len, 8);
+  const AmsScEvent *const *ev = (const AmsScEvent *const *) sc->events->pdata;
+  CU_ASSERT_EQUAL (ev[0]->kind, AMS_SC_EV_PUBLISH_COMPONENT);
+  CU_ASSERT_STRING_EQUAL (ev[0]->component.value, "Hardening Baseline");
+  CU_ASSERT_STRING_EQUAL (ev[0]->version, "1.3.0");
+  CU_ASSERT_PTR_EQUAL (ev[0]->component_def, c1); /* the newest version there */
+  CU_ASSERT_STRING_EQUAL (ev[0]->account.value, F_ACCT); /* filled in from the component */
+  CU_ASSERT_STRING_EQUAL (ev[0]->region.value, "us-east-1");
+  CU_ASSERT_EQUAL_FATAL (ev[0]->shares->len, 1);
+  CU_ASSERT_STRING_EQUAL (g_array_index (ev[0]->shares, AmsScRef, 0).value, "golden-components");
+  CU_ASSERT_EQUAL (ev[1]->kind, AMS_SC_EV_ASSOCIATE_RESOURCE_SHARE);
+  CU_ASSERT_PTR_EQUAL (ev[1]->share_def, s0);
+  CU_ASSERT_EQUAL_FATAL (ev[1]->resources->len, 2);
+  assert_res (&g_array_index (ev[1]->resources, AmsScResRef, 0), AMS_SC_RES_IMAGE, "us-east-1",
+              F_ACCT, "golden", "1.2.0", 1);
+  /* a version publish_component makes counts as existing */
+  assert_res (&g_array_index (ev[1]->resources, AmsScResRef, 1), AMS_SC_RES_COMPONENT,
+              "us-east-1", F_ACCT, "hardening-baseline", "1.3.0", 1);
+  CU_ASSERT_EQUAL (ev[1]->principals->len, 1);
+  CU_ASSERT_STRING_EQUAL (ev[1]->account.value, F_ACCT);
+  CU_ASSERT_EQUAL (ev[2]->kind, AMS_SC_EV_DISASSOCIATE_RESOURCE_SHARE);
+  CU_ASSERT_PTR_NULL (ev[2]->resources);
+  CU_ASSERT_EQUAL (ev[2]->principals->len, 1);
+  CU_ASSERT_PTR_NULL (ev[2]->account.value);
+  CU_ASSERT_EQUAL (ev[3]->kind, AMS_SC_EV_ACCEPT_INVITATION);
+  CU_ASSERT_STRING_EQUAL (ev[3]->account.value, "333333333333");
+  CU_ASSERT_EQUAL (ev[4]->kind, AMS_SC_EV_REJECT_INVITATION);
+  CU_ASSERT_PTR_EQUAL (ev[4]->share_def, s1);
+  CU_ASSERT_EQUAL (ev[5]->kind, AMS_SC_EV_DELETE_RESOURCE);
+  assert_res (&ev[5]->arn, AMS_SC_RES_COMPONENT, "eu-west-1", "222222222222", "agent", "2.0.0", 1);
+  CU_ASSERT_PTR_EQUAL (ev[6]->component_def, c2);
+  CU_ASSERT_STRING_EQUAL (ev[6]->version, "2.0.0");
+  CU_ASSERT_PTR_NULL (ev[6]->shares);
+  CU_ASSERT_EQUAL (ev[7]->kind, AMS_SC_EV_RESTORE_IMAGE);
+  CU_ASSERT_STRING_EQUAL (ev[7]->version, "1.2.0/1");
+
+  /* the defaults */
+  g_autoptr (AmsScenario) m = must_load ("valid/minimal.yaml", NULL, 0);
+  assert_dist (&m->sim.ram_acceptance_delay, AMS_DIST_EXPONENTIAL, 4 * 3600, 0);
+  CU_ASSERT_EQUAL (m->sim.ram_invitation_expiry, SEC (7 * 86400));
+  CU_ASSERT_EQUAL (m->sim.components_per_account_region, 0);
+  CU_ASSERT_EQUAL (m->components->len, 0);
+  CU_ASSERT_EQUAL (m->recipes->len, 0);
+  CU_ASSERT_EQUAL (m->resource_shares->len, 0);
+  CU_ASSERT_EQUAL (m->resource_policies->len, 0);
+}
+
 int
 main (void)
 {
@@ -681,6 +916,7 @@ main (void)
     { "loader_io_and_empty", test_loader_io_and_empty },
     { "loader_target_limit", test_loader_target_limit },
     { "loader_alias_bomb", test_loader_alias_bomb },
+    { "loader_supply_chain", test_loader_supply_chain },
     { NULL, NULL },
   };
   return ams_test_main ("scenario_loader", cases);
