@@ -41,10 +41,12 @@ typedef enum
   AMS_STEP_LAUNCH_TEMPLATE, /* update a launch template */
   AMS_STEP_LIFECYCLE,       /* deregister a copy in another account (lifecycle delete) */
   AMS_STEP_SSM_PARAMETER,   /* write an SSM parameter with the AMI id */
+  AMS_STEP_DEPENDENCY,      /* a build uses its recipe, parent image or a component */
+  AMS_STEP_RAM,             /* a change to a resource or its sharing (what-if events) */
 } AmsStep;
 
 /* "region", "assume_role", "copy", "decrypt", "encrypt", "share", "launch_template",
- * "lifecycle". */
+ * "lifecycle", "ssm_parameter", "dependency", "ram". */
 const char *ams_step_name (AmsStep s);
 
 typedef struct

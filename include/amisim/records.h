@@ -34,6 +34,15 @@ typedef struct
   AmsCause cause;            /* first failure, AMS_CAUSE_NONE when available */
   guint outputs;             /* copies, shares and launch template updates */
   guint failed_outputs;
+  const char *trigger;       /* what started it: "schedule" (a schedule match), "arrival"
+                                (arrivals), "dependency" (a schedule match or arrival whose build
+                                uses a newer version of something its recipe references than the
+                                pipeline's previous build did), "dependency_update" (the scripted
+                                event), "retry" (RetryImage) */
+  const char *upstream;      /* trigger "dependency": the new version it uses (an ARN); else NULL */
+  const char *ripple;        /* the build whose ripple it belongs to ("golden-al2023 1.0.0/3"),
+                                or NULL */
+  const char *message;       /* FAILED before building (the supply chain refused it): why */
 } AmsImageRecord;
 
 typedef struct

@@ -117,6 +117,25 @@ typedef struct
   uint64_t launches_deleted;   /* failed: the AMI in use was deregistered */
   uint64_t launches_no_ami;    /* failed: no AMI of the pipeline usable there yet */
 
+  /* the supply chain (DOMAIN.md §5): a build of a pipeline whose image
+   * other pipelines' recipes use (through x wildcards) starts a ripple;
+   * every build it triggers, and the builds those trigger, belong to it */
+  uint64_t ripples;            /* builds that triggered at least one dependent build */
+  uint64_t ripple_images;      /* dependent builds started, over every ripple */
+  uint64_t ripple_available;   /* of which AVAILABLE */
+  uint64_t ripple_failed;      /* of which FAILED */
+  AmsStat ripple_size;         /* dependent builds per ripple */
+  AmsStat ripple_delay_s;      /* the ripple's build AVAILABLE -> its last dependent AVAILABLE,
+                                  seconds (ripples with a dependent AVAILABLE) */
+  guint ripple_depth_max;      /* the longest chain of dependents (1: direct dependents) */
+  uint64_t builds_blocked;     /* builds refused at their start because the pipeline may not
+                                  use what its recipe references (counted as failures too) */
+  uint64_t invitations_sent;   /* RAM resource share invitations */
+  uint64_t invitations_accepted;
+  uint64_t invitations_rejected;
+  uint64_t invitations_expired;
+  uint64_t events_refused;     /* what-if events the service refused (counted as failures too) */
+
   /* storage */
   double storage_price;        /* per GiB-month */
   double storage_gib;          /* snapshot GiB at the end, all accounts and regions */

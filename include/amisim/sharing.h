@@ -183,7 +183,9 @@ gboolean ams_ram_principal_covers (const AmsRam *ram, guint share, guint i, cons
  * account, or to an organization or OU it is in), or FALSE. */
 gboolean ams_ram_find_invitation (const AmsRam *ram, guint share, const AmsPlace *who,
                                   guint *invitation);
-/* The share and principal an invitation is for. */
+/* Invitations sent so far (ids 0 … n-1, whatever became of them). */
+guint ams_ram_n_invitations (const AmsRam *ram);
+/* The share and principal an invitation is for (NULL once withdrawn). */
 guint ams_ram_invitation_share (const AmsRam *ram, guint invitation);
 const char *ams_ram_invitation_principal (const AmsRam *ram, guint invitation);
 /* `who` accepts or rejects: AMS_RAM_OK, AMS_RAM_NOT_ADDRESSED, AMS_RAM_ALREADY

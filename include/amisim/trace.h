@@ -56,6 +56,15 @@
  *                        (no_ami | deregistered | disabled | not_shared), message
  *   warmup_done          nothing more: simulation.warmup is over, the statistics
  *                        start again from here
+ *   invitation           share, principal, account (the account that answers it, if the
+ *                        scenario has one), region (the share's), status (SENT | ACCEPTED |
+ *                        REJECTED | EXPIRED)
+ *   event_refused        action (the events[] action), account and region (where it was
+ *                        refused), cause, message: the service refused a what-if event
+ *   image_started (and image_failed, image_available) also carry trigger (see
+ *                        AmsImageRecord) and upstream (the new version it uses) when set;
+ *                        an image refused at its start by the supply chain ends at once
+ *                        with image_failed, its cause and message
  */
 #pragma once
 
@@ -94,6 +103,8 @@ typedef enum
   AMS_TRACE_LAUNCH,
   AMS_TRACE_LAUNCH_FAILED,
   AMS_TRACE_WARMUP_DONE,
+  AMS_TRACE_INVITATION,
+  AMS_TRACE_EVENT_REFUSED,
   AMS_TRACE_N_KINDS
 } AmsTraceKind;
 
@@ -127,6 +138,10 @@ typedef struct
   guint failed;              /* image_failed: outputs that failed */
   guint copies, accounts, regions; /* distribution_started */
   guint attempt;             /* copy_retry: refusals so far */
+  const char *trigger;       /* images: what started it (AmsImageRecord.trigger) */
+  const char *upstream;      /* images: the new version it uses, or NULL */
+  const char *share;         /* invitation: the resource share's name */
+  const char *principal;     /* invitation: the principal invited */
 } AmsTraceEvent;
 
 typedef struct

@@ -15,6 +15,7 @@
 #include "amisim/access.h"
 #include "amisim/cli.h"
 #include "amisim/report.h"
+#include "amisim/supply.h"
 #include "amisim/world.h"
 #include "report/json.h"
 
@@ -35,6 +36,7 @@ typedef struct
   guint by_cause[AMS_CAUSE_COUNT];
   GPtrArray *groups;   /* of Group*, in the order first found */
   GHashTable *by_text; /* paragraph -> Group* */
+  GStringChunk *names; /* pipeline (or event) names the groups list */
   AmsJson json;        /* the JSON report: one record per blocker */
   GString *json_out;
 } Explain;
@@ -48,11 +50,24 @@ group_free (gpointer p)
   g_free (g);
 }
 
+static void on_blocker (const AmsScPipeline *pipeline, const AmsBlocker *b, gpointer user);
+
+/* A what-if event the service would refuse: reported like a pipeline's
+ * blocker, under "event" instead of a pipeline. */
+static void
+on_event_blocker (const AmsScEvent *ev, const AmsBlocker *b, gpointer user)
+{
+  g_autofree char *at = ams_format_duration (ev->at);
+  g_autofree char *name = g_strdup_printf ("%s at %s", ev->loc.path, at);
+  AmsScPipeline fake = { .name = name };
+  on_blocker (&fake, b, user);
+}
+
 static void
 on_blocker (const AmsScPipeline *pipeline, const AmsBlocker *b, gpointer user)
 {
   Explain *x = user;
-  x->pipeline = pipeline->name;
+  x->pipeline = g_string_chunk_insert_const (x->names, pipeline->name);
   x->blockers++;
   x->by_cause[b->cause]++;
   const char *account = b->account ? b->account->id : "-";
@@ -112,6 +127,7 @@ ams_cli_explain (const AmsExplainOptions *opt)
     .opt = opt,
     .groups = g_ptr_array_new_with_free_func (group_free),
     .by_text = g_hash_table_new (g_str_hash, g_str_equal),
+    .names = g_string_chunk_new (256),
     .json_out = g_string_new (NULL),
   };
   ams_json_init (&x.json, x.json_out);
@@ -121,6 +137,10 @@ ams_cli_explain (const AmsExplainOptions *opt)
   ams_json_begin_array (&x.json, "blockers");
 
   x.checks = ams_access_check_all (ax, on_blocker, &x);
+  /* the supply chain: what each build uses, then the events on it */
+  g_autoptr (AmsSupply) supply = ams_supply_new (w, ax);
+  x.checks += ams_supply_check_all (supply, on_blocker, &x);
+  x.checks += ams_supply_check_events (supply, on_event_blocker, &x);
 
   ams_json_end_array (&x.json);
   ams_json_uint (&x.json, "checks", x.checks);
@@ -143,7 +163,8 @@ ams_cli_explain (const AmsExplainOptions *opt)
             {
               const Group *g = x.groups->pdata[i];
               printf ("\n%s", g->text);
-              printf ("  pipeline%s:", g->pipelines->len == 1 ? "" : "s");
+              gboolean events = g_str_has_prefix (g->pipelines->pdata[0], "events[");
+              printf ("  %s%s:", events ? "event" : "pipeline", g->pipelines->len == 1 ? "" : "s");
               for (guint k = 0; k < g->pipelines->len && k < 6; k++)
                 printf (" %s", (const char *) g->pipelines->pdata[k]);
               if (g->pipelines->len > 6)
@@ -166,6 +187,7 @@ ams_cli_explain (const AmsExplainOptions *opt)
     }
   g_ptr_array_unref (x.groups);
   g_hash_table_unref (x.by_text);
+  g_string_chunk_free (x.names);
   g_string_free (x.json_out, TRUE);
   return x.blockers > 0 ? AMS_EXIT_BLOCKERS : AMS_EXIT_OK;
 }

@@ -9,6 +9,8 @@
  *   engine.c      pipelines, images, copies, what-if events; sets up and
  *                 arms the inventory, then the lifecycle policies (and
  *                 frees them in the reverse order)
+ *   chain.c       the supply chain in the run: what a build uses, its
+ *                 trigger and ripple, invitations and RAM events (chain.h)
  *   lifecycle.c   lifecycle policies over the inventory (lifecycle.h)
  *   inventory.c   AMIs, snapshots, storage, consumers (inventory.h)
  *   core.c        what they share: random streams, failure counts,
@@ -32,9 +34,13 @@
 #include "amisim/link.h"
 #include "amisim/pool.h"
 #include "amisim/rng.h"
+#include "amisim/supply.h"
 #include "engine/freelist.h"
 
 typedef struct AmsEngineImage Image;
+typedef struct Chain Chain;
+typedef struct ChainPipe ChainPipe;
+typedef struct Ripple Ripple;
 typedef struct AmsEngineCopy Copy;
 typedef struct LcImage LcImage;
 typedef struct Inventory Inventory;
@@ -132,7 +138,12 @@ typedef struct
   AmsTime next_fire;       /* RATE, CRON: the next schedule match */
   GTimeZone *tz;           /* CRON: the schedule's time zone (NULL: UTC) */
   AmsEventHandle trigger;  /* the pending schedule match or arrival */
-  gboolean updates_pending;/* a dependency changed since the last build */
+  gboolean updates_pending;/* the next match builds: nothing built yet, or a dependency_update
+                              event */
+  gboolean scripted_update;/* updates_pending comes from a dependency_update event */
+  const char *next_trigger;/* what the scheduled start coming is for ("schedule", …) */
+  ChainPipe *chain;        /* chain.c: what its builds use (NULL: nothing the supply chain
+                              decides) */
   guint consecutive_failures;
   gboolean disabled;
   AmsTime timeout;         /* distribution timeout */
@@ -165,6 +176,14 @@ struct AmsEngineImage
   Copy *copies;            /* outstanding copies (doubly linked) */
   Image *next, *prev;      /* in the pipeline's distributing FIFO */
   LcImage *lc;             /* inventory: its record, or NULL */
+  /* chain.c */
+  const char *trigger;     /* what started it (AmsImageRecord.trigger) */
+  const char *upstream;    /* trigger "dependency": the new version it uses (interned) */
+  const char *message;     /* refused at its start: why (interned) */
+  Ripple *ripple;          /* the ripple it belongs to, or NULL */
+  guint depth;             /* its place in that ripple's chain (1: direct dependent) */
+  uint64_t *serials;       /* what it used (ams_supply_resolve serials), then what its
+                              pipeline had used before it; NULL: nothing */
 };
 
 struct AmsEngineCopy
@@ -221,6 +240,10 @@ struct AmsEngine
   uint64_t ami_ids;        /* the last ami-/snap- number given */
   Inventory *inv;          /* NULL when nothing needs AMIs one by one */
   gboolean lifecycle;      /* run the lifecycle policies (default: simulation.lifecycle.enabled) */
+
+  /* the supply chain (chain.c) */
+  AmsSupply *supply;       /* NULL when the scenario has none */
+  Chain *chain;
 };
 
 

@@ -35,6 +35,7 @@
 #include "amisim/link.h"
 #include "amisim/pool.h"
 #include "amisim/rng.h"
+#include "engine/chain.h"
 #include "engine/engine-private.h"
 #include "engine/lifecycle.h"
 
@@ -280,6 +281,7 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
       pipeline_setup (e, &e->pipelines[i], g_ptr_array_index (sc->pipelines, i), e->pool_index);
     }
   e->lifecycle = sc->sim.lifecycle_enabled;
+  ams_chain_setup (e);
   return e;
 }
 
@@ -345,6 +347,7 @@ ams_engine_free (AmsEngine *e)
    * pools and pipelines their records point to */
   ams_lc_free (e);
   ams_inv_free (e);
+  ams_chain_free (e);
   g_free (e->pipelines);
   for (guint i = 0; i < e->pools->len; i++)
     {
@@ -481,6 +484,10 @@ image_end (AmsEngine *e, Image *img)
       char version[64];
       version_of (img, version, sizeof version);
       AmsImageRecord r = {
+        .trigger = img->trigger,
+        .upstream = img->upstream,
+        .ripple = ams_chain_ripple_name (img->ripple),
+        .message = img->message,
         .pipeline = p->sc->name,
         .recipe = p->sc->recipe_name,
         .version = version,
@@ -494,6 +501,7 @@ image_end (AmsEngine *e, Image *img)
       };
       e->recorder.image (e->recorder.user, &r);
     }
+  ams_chain_image_end (e, img, failed);
   if (img->failed_targets != NULL)
     g_ptr_array_unref (img->failed_targets);
   ams_freelist_release (&e->images, img);
@@ -1050,7 +1058,7 @@ build_over (Pipeline *p)
 /* A pipeline execution starts: it waits for one of the account and
  * region's concurrent build slots, then builds. */
 static void
-image_start (Pipeline *p, gboolean scheduled)
+image_start (Pipeline *p, gboolean scheduled, const char *trigger)
 {
   AmsEngine *e = p->e;
   Image *img = ams_freelist_alloc (&e->images);
@@ -1059,8 +1067,19 @@ image_start (Pipeline *p, gboolean scheduled)
   img->t_start = ams_kernel_now (e->k);
   img->t_built = AMS_TIME_NEVER;
   img->scheduled = scheduled;
+  img->trigger = trigger;
   e->res.images_started++;
   ams_inv_image_started (e, img);
+  AmsCause refused = ams_chain_image_start (e, img);
+  if (G_UNLIKELY (refused != AMS_CAUSE_NONE))
+    {
+      /* the supply chain refuses it before it takes a build slot */
+      if (AMS_TRACING (e))
+        ams_trace_image (e, AMS_TRACE_IMAGE_STARTED, img, AMS_CAUSE_NONE);
+      img->t_built = img->t_start;
+      image_failed_early (e, img, refused);
+      return;
+    }
   BuildSlots *bs = p->builds_slots;
   gboolean slot = bs->running < bs->capacity;
   if (slot)
@@ -1083,7 +1102,8 @@ image_start (Pipeline *p, gboolean scheduled)
 static void
 scheduled_start (AmsKernel *k, void *data, uint64_t arg)
 {
-  image_start (data, TRUE);
+  Pipeline *p = data;
+  image_start (p, TRUE, p->next_trigger);
 }
 
 /* ---- triggers ---------------------------------------------------------- */
@@ -1100,7 +1120,7 @@ poisson_arrival (AmsKernel *k, void *data, uint64_t arg)
   Pipeline *p = data;
   p->trigger = ams_kernel_schedule_in (k, draw (&p->interarrival, p->arrivals),
                                        AMS_PRIORITY_DEFAULT, poisson_arrival, p, 0);
-  image_start (p, TRUE);
+  image_start (p, TRUE, "arrival");
 }
 
 /* The next schedule match strictly after simulated time `after`, or
@@ -1125,22 +1145,37 @@ schedule_fire (AmsKernel *k, void *data, uint64_t arg)
   if (p->next_fire != AMS_TIME_NEVER)
     p->trigger = ams_kernel_schedule (k, p->next_fire, AMS_PRIORITY_DEFAULT, schedule_fire, p, 0);
 
-  if (p->sc->start_condition == AMS_SC_START_DEPENDENCY_UPDATES && !p->updates_pending)
+  /* The default start condition builds when something the recipe uses has
+   * a new version since the last build, or for its first build, or when an
+   * event says so. What the pipeline cannot reach it sees no updates of; a
+   * first build waits for something to build from to exist. */
+  if (p->sc->start_condition == AMS_SC_START_DEPENDENCY_UPDATES)
     {
-      e->res.runs_skipped++;
-      if (AMS_TRACING (e))
+      const char *why = NULL;
+      AmsCause blocked = p->chain != NULL ? ams_chain_blocked (e, p, &why) : AMS_CAUSE_NONE;
+      gboolean go = p->updates_pending ? blocked != AMS_CAUSE_RESOURCE_UNAVAILABLE
+                                       : blocked == AMS_CAUSE_NONE && ams_chain_updates (e, p);
+      if (!go)
         {
-          AmsTraceEvent ev = {
-            .kind = AMS_TRACE_SCHEDULE_SKIPPED,
-            .image = p->sc->name,
-            .account = p->home->account->id,
-            .region = p->home->region->name,
-          };
-          ams_trace_emit (e, &ev);
+          e->res.runs_skipped++;
+          if (AMS_TRACING (e))
+            {
+              AmsTraceEvent ev = {
+                .kind = AMS_TRACE_SCHEDULE_SKIPPED,
+                .image = p->sc->name,
+                .account = p->home->account->id,
+                .region = p->home->region->name,
+                .cause = blocked,
+                .message = why,
+              };
+              ams_trace_emit (e, &ev);
+            }
+          return;
         }
-      return;
     }
+  p->next_trigger = p->scripted_update ? "dependency_update" : "schedule";
   p->updates_pending = FALSE;
+  p->scripted_update = FALSE;
   after (e, draw (&e->sc->sim.schedule_delay, p->schedule), scheduled_start, p);
 }
 
@@ -1191,6 +1226,7 @@ retry_image (AmsEngine *e, Pipeline *p)
   img->t_start = p->retry_start;
   img->t_built = img->t_dist = ams_kernel_now (e->k);
   img->retried = TRUE;
+  img->trigger = "retry";
   ams_inv_image_retried (e, img);
   GPtrArray *targets = g_steal_pointer (&p->retry);
   img->outputs = targets->len;
@@ -1265,8 +1301,20 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
       ams_world_move_account (w, account, ams_world_find_org_node (w, ev->to.value));
       break;
     case AMS_SC_EV_DEPENDENCY_UPDATE:
-      ams_engine_pipeline (e, ev->pipeline.value)->updates_pending = TRUE;
-      return;
+      {
+        Pipeline *p = ams_engine_pipeline (e, ev->pipeline.value);
+        p->updates_pending = TRUE;
+        p->scripted_update = TRUE;
+        return;
+      }
+    case AMS_SC_EV_ASSOCIATE_RESOURCE_SHARE:
+    case AMS_SC_EV_DISASSOCIATE_RESOURCE_SHARE:
+    case AMS_SC_EV_ACCEPT_INVITATION:
+    case AMS_SC_EV_REJECT_INVITATION:
+    case AMS_SC_EV_DELETE_RESOURCE:
+    case AMS_SC_EV_PUBLISH_COMPONENT:
+      ams_chain_event (e, ev);
+      return; /* the supply keeps its own epoch */
     case AMS_SC_EV_RETRY_IMAGE:
       retry_image (e, ams_engine_pipeline (e, ev->pipeline.value));
       return;
@@ -1383,6 +1431,7 @@ collect (AmsEngine *e)
     }
   g_array_sort (r->failures, failure_cmp);
   ams_inv_collect (e);
+  ams_chain_collect (e);
 }
 
 /* Warm-up deletion (simulation.warmup): the statistics restart now, and
@@ -1427,6 +1476,7 @@ warmup (AmsKernel *k, void *data, uint64_t arg)
       failure_key_free (key);
     }
   ams_inv_reset_stats (e);
+  ams_chain_reset_stats (e);
 }
 
 void
@@ -1446,6 +1496,7 @@ ams_engine_run (AmsEngine *e)
     pipeline_arm (e, &e->pipelines[i]);
   ams_inv_arm (e);
   ams_lc_arm (e); /* after the consumers' launches, so that events keep their order */
+  ams_chain_arm (e);
   /* events before schedules at the same moment: a key disabled at 3d
    * fails the copies asked for at 3d */
   for (guint i = 0; i < e->sc->events->len; i++)

@@ -325,6 +325,8 @@ ams_inv_delete_image (AmsEngine *e, LcImage *img)
 {
   img->state = LC_DELETED;
   img->deleted_at = ams_kernel_now (e->k);
+  if (e->supply != NULL)
+    ams_supply_image_state (e->supply, img->p->index, img->build, AMS_SUPPLY_DELETED);
 }
 
 /* RestoreImageFromRecycleBin for every AMI of the image still there. */

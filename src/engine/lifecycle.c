@@ -270,11 +270,15 @@ task_end (Task *task)
     {
     case AMS_LC_DEPRECATE:
       img->state = LC_DEPRECATED;
+      if (e->supply != NULL)
+        ams_supply_image_state (e->supply, img->p->index, img->build, AMS_SUPPLY_DEPRECATED);
       e->res.lc_deprecated++;
       record (pol, task, AMS_LC_RESOURCE_IMAGE, NULL, AMS_LC_SUCCESS, NULL);
       break;
     case AMS_LC_DISABLE:
       img->state = LC_DISABLED;
+      if (e->supply != NULL)
+        ams_supply_image_state (e->supply, img->p->index, img->build, AMS_SUPPLY_DISABLED);
       e->res.lc_disabled++;
       record (pol, task, AMS_LC_RESOURCE_IMAGE, NULL, AMS_LC_SUCCESS, NULL);
       break;

@@ -13,6 +13,8 @@ ams_results_init (AmsResults *r)
   ams_stat_init (&r->transfer_s);
   ams_stat_init (&r->total_s);
   ams_stat_init (&r->lc_execution_s);
+  ams_stat_init (&r->ripple_size);
+  ams_stat_init (&r->ripple_delay_s);
   r->pools = g_array_new (FALSE, TRUE, sizeof (AmsPoolReport));
   r->failures = g_array_new (FALSE, TRUE, sizeof (AmsFailureCount));
   r->storage = g_array_new (FALSE, TRUE, sizeof (AmsStorageReport));
@@ -29,6 +31,8 @@ ams_results_clear (AmsResults *r)
   ams_stat_clear (&r->transfer_s);
   ams_stat_clear (&r->total_s);
   ams_stat_clear (&r->lc_execution_s);
+  ams_stat_clear (&r->ripple_size);
+  ams_stat_clear (&r->ripple_delay_s);
   if (r->storage != NULL)
     g_array_unref (r->storage);
   r->storage = NULL;

@@ -33,6 +33,8 @@ static const char *const kind_names[] = {
   [AMS_TRACE_LAUNCH] = "launch",
   [AMS_TRACE_LAUNCH_FAILED] = "launch_failed",
   [AMS_TRACE_WARMUP_DONE] = "warmup_done",
+  [AMS_TRACE_INVITATION] = "invitation",
+  [AMS_TRACE_EVENT_REFUSED] = "event_refused",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (kind_names) == AMS_TRACE_N_KINDS);
 
@@ -111,6 +113,19 @@ ams_trace_image (AmsEngine *e, AmsTraceKind kind, const Image *img, AmsCause cau
     .region = p->home->region->name,
     .cause = cause,
   };
+  switch (kind)
+    {
+    case AMS_TRACE_IMAGE_STARTED:
+    case AMS_TRACE_IMAGE_AVAILABLE:
+    case AMS_TRACE_IMAGE_FAILED:
+      ev.trigger = img->trigger;
+      ev.upstream = img->upstream;
+      if (kind == AMS_TRACE_IMAGE_FAILED)
+        ev.message = img->message;
+      break;
+    default:
+      break;
+    }
   switch (kind)
     {
     case AMS_TRACE_BUILD_STARTED:

@@ -15,6 +15,7 @@
 #include "amisim/access.h"
 #include "amisim/scenario.h"
 #include "amisim/sharing.h"
+#include "access-private.h"
 
 #define SLR_PATH "aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder"
 
@@ -60,6 +61,8 @@ ams_step_name (AmsStep s)
     [AMS_STEP_LAUNCH_TEMPLATE] = "launch_template",
     [AMS_STEP_LIFECYCLE] = "lifecycle",
     [AMS_STEP_SSM_PARAMETER] = "ssm_parameter",
+    [AMS_STEP_DEPENDENCY] = "dependency",
+    [AMS_STEP_RAM] = "ram",
   };
   g_return_val_if_fail (s < G_N_ELEMENTS (names), "?");
   return names[s];
@@ -136,19 +139,8 @@ role_policies (AmsAccess *ax, const AmsScRole *role)
 
 /* ---- who acts ---- */
 
-typedef struct
-{
-  const AmsAccount *account;
-  char arn[256];
-  AmsPolicy *const *identity;
-  guint n_identity;
-  gboolean service_linked;  /* SCPs do not apply to service-linked roles */
-  const char *what;         /* "the cross-account role of 222…" */
-  char what_buf[200];
-} Actor;
-
-static void
-actor_slr (AmsAccess *ax, const AmsAccount *owner, Actor *a)
+void
+ams__actor_slr (AmsAccess *ax, const AmsAccount *owner, AmsActor *a)
 {
   memset (a, 0, sizeof *a);
   a->account = owner;
@@ -162,7 +154,7 @@ actor_slr (AmsAccess *ax, const AmsAccount *owner, Actor *a)
 }
 
 static void
-actor_role (AmsAccess *ax, const AmsAccount *acct, const AmsScRole *role, Actor *a)
+actor_role (AmsAccess *ax, const AmsAccount *acct, const AmsScRole *role, AmsActor *a)
 {
   memset (a, 0, sizeof *a);
   a->account = acct;
@@ -174,8 +166,8 @@ actor_role (AmsAccess *ax, const AmsAccount *acct, const AmsScRole *role, Actor 
   a->what = a->what_buf;
 }
 
-static void
-actor_root (AmsAccess *ax, const AmsAccount *acct, Actor *a)
+void
+ams__actor_root (AmsAccess *ax, const AmsAccount *acct, AmsActor *a)
 {
   memset (a, 0, sizeof *a);
   a->account = acct;
@@ -187,8 +179,8 @@ actor_root (AmsAccess *ax, const AmsAccount *acct, Actor *a)
 }
 
 /* The context keys the service supplies for a principal. */
-static AmsContext *
-principal_context (const Actor *a)
+AmsContext *
+ams__principal_context (const AmsActor *a)
 {
   AmsContext *ctx = ams_context_new ();
   ams_context_set (ctx, "aws:PrincipalAccount", a->account->id);
@@ -204,13 +196,9 @@ principal_context (const Actor *a)
 
 /* ---- blockers ---- */
 
-static void
-block (AmsBlocker *b, AmsCause cause, AmsStep step, const AmsAccount *account,
-       const AmsRegion *region, const char *resource, const char *fmt, ...) G_GNUC_PRINTF (7, 8);
-
-static void
-block (AmsBlocker *b, AmsCause cause, AmsStep step, const AmsAccount *account,
-       const AmsRegion *region, const char *resource, const char *fmt, ...)
+void
+ams__block (AmsBlocker *b, AmsCause cause, AmsStep step, const AmsAccount *account,
+            const AmsRegion *region, const char *resource, const char *fmt, ...)
 {
   b->cause = cause;
   b->step = step;
@@ -228,11 +216,12 @@ block (AmsBlocker *b, AmsCause cause, AmsStep step, const AmsAccount *account,
 /* Asks the evaluator; on refusal fills `b` with the cause that follows from
  * the refusing part (`identity_cause` when the actor's own policies lack
  * the permission, `resource_cause` for the resource policy). */
-static gboolean
-decide (const AmsWorld *w, const Actor *actor, const char *action, const char *resource,
-        const AmsAccount *resource_account, const AmsPolicy *resource_policy,
-        AmsResourceKind kind, AmsContext *ctx, AmsStep step, const AmsRegion *region,
-        AmsCause identity_cause, AmsCause resource_cause, const char *hint, AmsBlocker *b)
+gboolean
+ams__decide (const AmsWorld *w, const AmsActor *actor, const char *action,
+             const char *resource, const AmsAccount *resource_account,
+             const AmsPolicy *resource_policy, AmsResourceKind kind, AmsContext *ctx,
+             AmsStep step, const AmsRegion *region, AmsCause identity_cause,
+             AmsCause resource_cause, const char *hint, AmsBlocker *b)
 {
   AmsPolicySet set = {
     .identity = actor->identity,
@@ -270,7 +259,7 @@ decide (const AmsWorld *w, const Actor *actor, const char *action, const char *r
                                                     actor->account->id, path)
                                 : g_strdup_printf (" (account %s, in no organization)",
                                                    actor->account->id);
-  block (b, cause, step, actor->account, region, resource, "%s may not %s on %s%s: %s.%s%s",
+  ams__block (b, cause, step, actor->account, region, resource, "%s may not %s on %s%s: %s.%s%s",
          actor->what, action, resource, where, v.reason ? v.reason : ams_decision_name (v.decision),
          cause == AMS_CAUSE_SCP_DENIES ? "" : (hint ? " " : ""),
          cause == AMS_CAUSE_SCP_DENIES ? "" : (hint ? hint : ""));
@@ -280,13 +269,14 @@ decide (const AmsWorld *w, const Actor *actor, const char *action, const char *r
 }
 
 /* Key usable at all: exists where needed, enabled. */
-static gboolean
-key_usable (AmsKeyLookup lookup, const AmsKeyInfo *k, const char *ref, const AmsAccount *where,
-            const AmsRegion *region, AmsStep step, const char *purpose, AmsBlocker *b)
+gboolean
+ams__key_usable (AmsKeyLookup lookup, const AmsKeyInfo *k, const char *ref,
+                 const AmsAccount *where, const AmsRegion *region, AmsStep step,
+                 const char *purpose, AmsBlocker *b)
 {
   if (lookup == AMS_KEY_NOT_FOUND)
     {
-      block (b, AMS_CAUSE_KEY_MISSING_IN_REGION, step, where, region, ref,
+      ams__block (b, AMS_CAUSE_KEY_MISSING_IN_REGION, step, where, region, ref,
              "%s: no KMS key '%s' in account %s in %s; create the key there (a key lives in "
              "one account and one region) or name one that exists",
              purpose, ref, where->id, region->name);
@@ -294,20 +284,20 @@ key_usable (AmsKeyLookup lookup, const AmsKeyInfo *k, const char *ref, const Ams
     }
   if (lookup == AMS_KEY_OTHER_REGION)
     {
-      block (b, AMS_CAUSE_KEY_MISSING_IN_REGION, step, where, region, ref,
+      ams__block (b, AMS_CAUSE_KEY_MISSING_IN_REGION, step, where, region, ref,
              "%s: key '%s' is not in %s (KMS keys are regional); name a key of %s, for "
              "example a replica of a multi-Region key", purpose, ref, region->name, region->name);
       return FALSE;
     }
   if (k->state == AMS_KEY_DISABLED)
     {
-      block (b, AMS_CAUSE_KEY_DISABLED, step, k->account, k->region, k->arn,
+      ams__block (b, AMS_CAUSE_KEY_DISABLED, step, k->account, k->region, k->arn,
              "%s: key %s is disabled; enable it", purpose, k->arn);
       return FALSE;
     }
   if (k->state == AMS_KEY_PENDING_DELETION)
     {
-      block (b, AMS_CAUSE_KEY_PENDING_DELETION, step, k->account, k->region, k->arn,
+      ams__block (b, AMS_CAUSE_KEY_PENDING_DELETION, step, k->account, k->region, k->arn,
              "%s: key %s is pending deletion; cancel the deletion or name another key",
              purpose, k->arn);
       return FALSE;
@@ -316,11 +306,11 @@ key_usable (AmsKeyLookup lookup, const AmsKeyInfo *k, const char *ref, const Ams
 }
 
 /* The actor may use key k for every action listed. */
-static gboolean
-key_allows (AmsAccess *ax, const Actor *actor, const AmsKeyInfo *k, const char *const *actions,
-            AmsStep step, AmsBlocker *b)
+gboolean
+ams__key_allows (AmsAccess *ax, const AmsActor *actor, const AmsKeyInfo *k,
+                 const char *const *actions, AmsStep step, AmsBlocker *b)
 {
-  g_autoptr (AmsContext) ctx = principal_context (actor);
+  g_autoptr (AmsContext) ctx = ams__principal_context (actor);
   ams_context_set (ctx, "kms:CallerAccount", actor->account->id);
   g_autofree char *via = g_strdup_printf ("ec2.%s.amazonaws.com", k->region->name);
   ams_context_set (ctx, "kms:ViaService", via);
@@ -335,7 +325,7 @@ key_allows (AmsAccess *ax, const Actor *actor, const AmsKeyInfo *k, const char *
                             "organization with aws:PrincipalOrgID, or its OU with "
                             "aws:PrincipalOrgPaths) and in the role's own policies.", k->arn);
   for (guint i = 0; actions[i] != NULL; i++)
-    if (!decide (ax->w, actor, actions[i], k->arn, k->account, kp, AMS_RESOURCE_KMS_KEY, ctx, step,
+    if (!ams__decide (ax->w, actor, actions[i], k->arn, k->account, kp, AMS_RESOURCE_KMS_KEY, ctx, step,
                  k->region, AMS_CAUSE_ROLE_KMS_DENIED, AMS_CAUSE_KEY_POLICY_DENIES, hint, b))
       return FALSE;
   return TRUE;
@@ -352,7 +342,7 @@ static const char *const encrypt_actions[] = {
   "kms:DescribeKey", "kms:CreateGrant", "kms:GenerateDataKeyWithoutPlaintext", "kms:Encrypt",
   NULL,
 };
-static const char *const launch_key_actions[] = {
+const char *const ams__launch_key_actions[] = {
   "kms:DescribeKey", "kms:CreateGrant", "kms:Decrypt", NULL,
 };
 
@@ -360,7 +350,7 @@ static const char *const launch_key_actions[] = {
  * role; fills *actor with the role on success. */
 static gboolean
 assume_role (AmsAccess *ax, const AmsAccount *owner, const AmsAccount *target,
-             const AmsRegion *region, AmsStep step, AmsCause missing_cause, Actor *actor,
+             const AmsRegion *region, AmsStep step, AmsCause missing_cause, AmsActor *actor,
              AmsBlocker *b)
 {
   const AmsScRole *role = ams_world_find_role (ax->w, target, AMS_CROSS_ACCOUNT_ROLE);
@@ -368,19 +358,19 @@ assume_role (AmsAccess *ax, const AmsAccount *owner, const AmsAccount *target,
                                                AMS_CROSS_ACCOUNT_ROLE);
   if (role == NULL)
     {
-      block (b, missing_cause, step, target, region, role_arn,
+      ams__block (b, missing_cause, step, target, region, role_arn,
              "account %s has no role %s; create it with a trust policy that lets account %s "
              "assume it (sts:AssumeRole for arn:aws:iam::%s:root) and attach "
              "Ec2ImageBuilderCrossAccountDistributionAccess",
              target->id, AMS_CROSS_ACCOUNT_ROLE, owner->id, owner->id);
       return FALSE;
     }
-  Actor slr;
-  actor_slr (ax, owner, &slr);
-  g_autoptr (AmsContext) ctx = principal_context (&slr);
+  AmsActor slr;
+  ams__actor_slr (ax, owner, &slr);
+  g_autoptr (AmsContext) ctx = ams__principal_context (&slr);
   g_autofree char *hint = g_strdup_printf ("Add a trust statement allowing sts:AssumeRole for "
                                            "{\"AWS\": \"arn:aws:iam::%s:root\"}.", owner->id);
-  if (!decide (ax->w, &slr, "sts:AssumeRole", role_arn, target, role->trust, AMS_RESOURCE_TRUST,
+  if (!ams__decide (ax->w, &slr, "sts:AssumeRole", role_arn, target, role->trust, AMS_RESOURCE_TRUST,
                ctx, step, region, AMS_CAUSE_ROLE_TRUST_DENIES, AMS_CAUSE_ROLE_TRUST_DENIES, hint, b))
     {
       b->account = target;
@@ -413,11 +403,11 @@ ams_access_image_key (AmsAccess *ax, const AmsCopySpec *spec, AmsKeyInfo *out,
  * or acct's cross-account role (assumed, with its trust checked). */
 static gboolean
 actor_in (AmsAccess *ax, const AmsAccount *owner, const AmsAccount *acct,
-          const AmsRegion *region, AmsStep step, Actor *actor, AmsBlocker *b)
+          const AmsRegion *region, AmsStep step, AmsActor *actor, AmsBlocker *b)
 {
   if (acct == owner)
     {
-      actor_slr (ax, owner, actor);
+      ams__actor_slr (ax, owner, actor);
       return TRUE;
     }
   return assume_role (ax, owner, acct, region, step, AMS_CAUSE_ROLE_MISSING, actor, b);
@@ -425,7 +415,7 @@ actor_in (AmsAccess *ax, const AmsAccount *owner, const AmsAccount *acct,
 
 /* Who copies into spec->target. */
 static gboolean
-copier (AmsAccess *ax, const AmsCopySpec *spec, Actor *actor, AmsBlocker *b)
+copier (AmsAccess *ax, const AmsCopySpec *spec, AmsActor *actor, AmsBlocker *b)
 {
   return actor_in (ax, spec->owner, spec->target, spec->region, AMS_STEP_ASSUME_ROLE, actor, b);
 }
@@ -454,7 +444,7 @@ ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhas
   const AmsAccount *owner = spec->owner, *target = spec->target;
   const AmsRegion *region = spec->region, *source = spec->source_region;
   const AmsScPipeline *pl = spec->pipeline;
-  Actor actor;
+  AmsActor actor;
   if (phase == AMS_COPY_AT_TRANSFER)
     {
       if (!copier (ax, spec, &actor, b))
@@ -465,21 +455,21 @@ ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhas
   /* 1. regions */
   if (!ams_account_region_enabled (owner, source))
     {
-      block (b, AMS_CAUSE_REGION_NOT_ENABLED, AMS_STEP_REGION, owner, source, source->name,
+      ams__block (b, AMS_CAUSE_REGION_NOT_ENABLED, AMS_STEP_REGION, owner, source, source->name,
              "%s is an opt-in region that account %s has not enabled; enable it "
              "(enabled_regions of the account)", source->name, owner->id);
       return FALSE;
     }
   if (!ams_account_region_enabled (target, region))
     {
-      block (b, AMS_CAUSE_REGION_NOT_ENABLED, AMS_STEP_REGION, target, region, region->name,
+      ams__block (b, AMS_CAUSE_REGION_NOT_ENABLED, AMS_STEP_REGION, target, region, region->name,
              "%s is an opt-in region that account %s has not enabled; enable it "
              "(enabled_regions of the account)", region->name, target->id);
       return FALSE;
     }
   if (pl->pv && !region->pv_supported)
     {
-      block (b, AMS_CAUSE_PV_UNSUPPORTED, AMS_STEP_REGION, target, region, region->name,
+      ams__block (b, AMS_CAUSE_PV_UNSUPPORTED, AMS_STEP_REGION, target, region, region->name,
              "the image is paravirtual (PV) and %s does not support PV AMIs; build an HVM "
              "image or leave %s out of the distribution", region->name, region->name);
       return FALSE;
@@ -488,7 +478,7 @@ ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhas
   if (pl->encrypted && spec->entry->encrypted == FALSE)
     {
       g_autofree char *image = g_strdup_printf ("arn:aws:ec2:%s::image/*", source->name);
-      block (b, AMS_CAUSE_ENCRYPTED_TO_UNENCRYPTED, AMS_STEP_COPY, target, region, image,
+      ams__block (b, AMS_CAUSE_ENCRYPTED_TO_UNENCRYPTED, AMS_STEP_COPY, target, region, image,
              "the image is encrypted (key %s) and the distribution to %s asks for an "
              "unencrypted copy (encrypted: false); a copy of an encrypted snapshot stays "
              "encrypted: drop encrypted: false, or build the image unencrypted",
@@ -503,8 +493,8 @@ ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhas
   /* 3. the copy itself */
   {
     g_autofree char *images = g_strdup_printf ("arn:aws:ec2:%s::image/*", region->name);
-    g_autoptr (AmsContext) ctx = principal_context (&actor);
-    if (!decide (ax->w, &actor, "ec2:CopyImage", images, target, NULL, AMS_RESOURCE_GENERIC, ctx,
+    g_autoptr (AmsContext) ctx = ams__principal_context (&actor);
+    if (!ams__decide (ax->w, &actor, "ec2:CopyImage", images, target, NULL, AMS_RESOURCE_GENERIC, ctx,
                  AMS_STEP_COPY, region, AMS_CAUSE_ROLE_EC2_DENIED, AMS_CAUSE_ROLE_EC2_DENIED,
                  "Attach the managed policy Ec2ImageBuilderCrossAccountDistributionAccess to the "
                  "role.", b))
@@ -519,9 +509,9 @@ keys:
       AmsKeyInfo k;
       const char *ref = pl->kms_key.value ? pl->kms_key.value : "alias/aws/ebs";
       AmsKeyLookup found = ams_world_find_key (ax->w, pl->kms_key.value, owner, source, &k);
-      if (!key_usable (found, &k, ref, owner, source, AMS_STEP_DECRYPT, "the image's key", b))
+      if (!ams__key_usable (found, &k, ref, owner, source, AMS_STEP_DECRYPT, "the image's key", b))
         return FALSE;
-      if (!key_allows (ax, &actor, &k, source_key_actions, AMS_STEP_DECRYPT, b))
+      if (!ams__key_allows (ax, &actor, &k, source_key_actions, AMS_STEP_DECRYPT, b))
         return FALSE;
     }
 
@@ -531,10 +521,10 @@ keys:
     {
       AmsKeyInfo k;
       AmsKeyLookup found = ams_world_find_key (ax->w, dst_ref, target, region, &k);
-      if (!key_usable (found, &k, dst_ref ? dst_ref : "alias/aws/ebs", target, region,
+      if (!ams__key_usable (found, &k, dst_ref ? dst_ref : "alias/aws/ebs", target, region,
                        AMS_STEP_ENCRYPT, "the key of the copy (kmsKeyId)", b))
         return FALSE;
-      if (!key_allows (ax, &actor, &k, pl->encrypted ? reencrypt_actions : encrypt_actions,
+      if (!ams__key_allows (ax, &actor, &k, pl->encrypted ? reencrypt_actions : encrypt_actions,
                        AMS_STEP_ENCRYPT, b))
         return FALSE;
     }
@@ -574,7 +564,7 @@ ams_access_check_shares (AmsAccess *ax, const AmsCopySpec *spec, AmsBlockerFn fn
   gboolean encrypted = ams_access_image_key (ax, spec, &key, &found);
   if (encrypted && found == AMS_KEY_FOUND && key.aws_managed)
     {
-      block (&b, AMS_CAUSE_AWS_MANAGED_KEY_SHARE, AMS_STEP_SHARE, owner, region, ami,
+      ams__block (&b, AMS_CAUSE_AWS_MANAGED_KEY_SHARE, AMS_STEP_SHARE, owner, region, ami,
              "%s is encrypted with the AWS managed key alias/aws/ebs, which cannot be shared: "
              "its launch permissions fail. Encrypt it with a customer managed key (recipe "
              "kms_key in the build region, kmsKeyId elsewhere) whose key policy allows the "
@@ -584,7 +574,7 @@ ams_access_check_shares (AmsAccess *ax, const AmsCopySpec *spec, AmsBlockerFn fn
     }
   if (e->lp_public && ams_account_blocks_public_amis (owner))
     {
-      block (&b, AMS_CAUSE_PUBLIC_SHARE_BLOCKED, AMS_STEP_SHARE, owner, region, ami,
+      ams__block (&b, AMS_CAUSE_PUBLIC_SHARE_BLOCKED, AMS_STEP_SHARE, owner, region, ami,
              "userGroups [\"all\"] makes %s public, but block public access for AMIs is on in "
              "account %s (%s); turn it off (block_public_ami_access: false) or do not share "
              "publicly", ami, owner->id, region->name);
@@ -592,7 +582,7 @@ ams_access_check_shares (AmsAccess *ax, const AmsCopySpec *spec, AmsBlockerFn fn
     }
   if (targets > 1000)
     {
-      block (&b, AMS_CAUSE_SHARE_LIMIT_EXCEEDED, AMS_STEP_SHARE, owner, region, ami,
+      ams__block (&b, AMS_CAUSE_SHARE_LIMIT_EXCEEDED, AMS_STEP_SHARE, owner, region, ami,
              "%s would have %u sharing targets; an AMI can be shared with at most 1,000 "
              "(an organization or OU counts as one): share with OUs instead of accounts",
              ami, targets);
@@ -618,9 +608,9 @@ ams_access_check_shares (AmsAccess *ax, const AmsCopySpec *spec, AmsBlockerFn fn
       ams_account_place (a, &place);
       if (a == owner || !ams_launch_perms_can_launch (lp, &place))
         continue;
-      Actor consumer;
-      actor_root (ax, a, &consumer);
-      if (!key_allows (ax, &consumer, &key, launch_key_actions, AMS_STEP_SHARE, &b))
+      AmsActor consumer;
+      ams__actor_root (ax, a, &consumer);
+      if (!ams__key_allows (ax, &consumer, &key, ams__launch_key_actions, AMS_STEP_SHARE, &b))
         {
           g_autofree char *msg = g_strdup_printf ("%s is shared with account %s, which cannot "
                                                   "launch it: %s", ami, a->id, b.message);
@@ -651,7 +641,7 @@ ams_access_check_launch_templates (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
                                  ? ams_world_find_account (ax->w, lt->account.value)
                                  : spec->owner;
       g_assert (acct != NULL);
-      Actor actor;
+      AmsActor actor;
       if (!actor_in (ax, spec->owner, acct, region, AMS_STEP_LAUNCH_TEMPLATE, &actor, &b))
         {
           report (fn, user, &b, &n);
@@ -659,7 +649,7 @@ ams_access_check_launch_templates (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
         }
       g_autofree char *arn = g_strdup_printf ("arn:aws:ec2:%s:%s:launch-template/%s", region->name,
                                               acct->id, lt->launch_template_id);
-      g_autoptr (AmsContext) ctx = principal_context (&actor);
+      g_autoptr (AmsContext) ctx = ams__principal_context (&actor);
       /* Image Builder tags what it manages; a template it may update carries the tag. */
       ams_context_set (ctx, "aws:ResourceTag/CreatedBy", "EC2 Image Builder");
       const char *hint = "Allow ec2:CreateLaunchTemplateVersion, ec2:ModifyLaunchTemplate "
@@ -675,7 +665,7 @@ ams_access_check_launch_templates (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
         { "ec2:ModifyLaunchTemplate", arn },
       };
       for (guint j = 0; j < G_N_ELEMENTS (steps); j++)
-        if (!decide (ax->w, &actor, steps[j].action, steps[j].resource, acct, NULL,
+        if (!ams__decide (ax->w, &actor, steps[j].action, steps[j].resource, acct, NULL,
                      AMS_RESOURCE_GENERIC, ctx, AMS_STEP_LAUNCH_TEMPLATE, region,
                      AMS_CAUSE_LAUNCH_TEMPLATE_DENIED, AMS_CAUSE_LAUNCH_TEMPLATE_DENIED, hint, &b))
           {
@@ -704,7 +694,7 @@ ams_access_check_ssm_parameters (AmsAccess *ax, const AmsCopySpec *spec, AmsBloc
       const AmsScSsmParameter *sp = e->ssm_parameters->pdata[i];
       const AmsAccount *acct = sp->account.value ? ams_world_find_account (ax->w, sp->account.value)
                                                  : spec->owner;
-      Actor actor;
+      AmsActor actor;
       if (!actor_in (ax, spec->owner, acct, region, AMS_STEP_SSM_PARAMETER, &actor, &b))
         {
           report (fn, user, &b, &n);
@@ -713,8 +703,8 @@ ams_access_check_ssm_parameters (AmsAccess *ax, const AmsCopySpec *spec, AmsBloc
       const char *name = sp->name[0] == '/' ? sp->name + 1 : sp->name;
       g_autofree char *arn = g_strdup_printf ("arn:aws:ssm:%s:%s:parameter/%s", region->name,
                                               acct->id, name);
-      g_autoptr (AmsContext) ctx = principal_context (&actor);
-      if (!decide (ax->w, &actor, "ssm:PutParameter", arn, acct, NULL, AMS_RESOURCE_GENERIC, ctx,
+      g_autoptr (AmsContext) ctx = ams__principal_context (&actor);
+      if (!ams__decide (ax->w, &actor, "ssm:PutParameter", arn, acct, NULL, AMS_RESOURCE_GENERIC, ctx,
                    AMS_STEP_SSM_PARAMETER, region, AMS_CAUSE_SSM_PARAMETER_DENIED,
                    AMS_CAUSE_SSM_PARAMETER_DENIED,
                    "Allow ssm:PutParameter on the parameter in the role's policies.", &b))
@@ -778,7 +768,7 @@ ams_access_check_lifecycle_delete (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
   const AmsScRole *role = ams_world_find_role (ax->w, target, AMS_LIFECYCLE_ROLE);
   if (role == NULL)
     {
-      block (b, AMS_CAUSE_LIFECYCLE_ROLE_MISSING, AMS_STEP_LIFECYCLE, target, region, role_arn,
+      ams__block (b, AMS_CAUSE_LIFECYCLE_ROLE_MISSING, AMS_STEP_LIFECYCLE, target, region, role_arn,
              "account %s received copies but has no role %s, so lifecycle policies of %s "
              "cannot deprecate, disable or delete them there; create it with a trust policy "
              "allowing imagebuilder.amazonaws.com (aws:SourceAccount %s, aws:SourceArn "
@@ -796,7 +786,7 @@ ams_access_check_lifecycle_delete (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
                                                 spec->pipeline->recipe_name,
                                                 spec->pipeline->recipe_version);
   ams_context_set (svc, "aws:SourceArn", image_arn);
-  Actor service = { .account = target, .service_linked = TRUE };
+  AmsActor service = { .account = target, .service_linked = TRUE };
   g_strlcpy (service.arn, "imagebuilder.amazonaws.com", sizeof service.arn);
   service.what = "the Image Builder service (imagebuilder.amazonaws.com)";
   AmsPolicySet trust = { .resource = role->trust, .resource_kind = AMS_RESOURCE_TRUST };
@@ -808,7 +798,7 @@ ams_access_check_lifecycle_delete (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
   ams_verdict_init (&v);
   if (ams_authorize (&trust, &req, &v) != AMS_DECISION_ALLOW)
     {
-      block (b, AMS_CAUSE_LIFECYCLE_ROLE_MISSING, AMS_STEP_LIFECYCLE, target, region, role_arn,
+      ams__block (b, AMS_CAUSE_LIFECYCLE_ROLE_MISSING, AMS_STEP_LIFECYCLE, target, region, role_arn,
              "the trust policy of %s does not let imagebuilder.amazonaws.com assume it for "
              "account %s: %s. Allow sts:AssumeRole for {\"Service\": "
              "\"imagebuilder.amazonaws.com\"} with StringEquals aws:SourceAccount %s and "
@@ -821,18 +811,18 @@ ams_access_check_lifecycle_delete (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
   ams_verdict_clear (&v);
 
   /* deregister the copy and delete its snapshots with the role's permissions */
-  Actor actor;
+  AmsActor actor;
   actor_role (ax, target, role, &actor);
-  g_autoptr (AmsContext) ctx = principal_context (&actor);
+  g_autoptr (AmsContext) ctx = ams__principal_context (&actor);
   ams_context_set (ctx, "aws:ResourceTag/CreatedBy", "EC2 Image Builder");
   g_autofree char *images = g_strdup_printf ("arn:aws:ec2:%s::image/*", region->name);
   g_autofree char *snapshots = g_strdup_printf ("arn:aws:ec2:%s::snapshot/*", region->name);
   const char *hint = "Attach EC2ImageBuilderLifecycleExecutionPolicy to the role.";
-  if (!decide (ax->w, &actor, "ec2:DeregisterImage", images, target, NULL, AMS_RESOURCE_GENERIC,
+  if (!ams__decide (ax->w, &actor, "ec2:DeregisterImage", images, target, NULL, AMS_RESOURCE_GENERIC,
                ctx, AMS_STEP_LIFECYCLE, region, AMS_CAUSE_LIFECYCLE_ROLE_MISSING,
                AMS_CAUSE_LIFECYCLE_ROLE_MISSING, hint, b))
     return FALSE;
-  if (!decide (ax->w, &actor, "ec2:DeleteSnapshot", snapshots, target, NULL, AMS_RESOURCE_GENERIC,
+  if (!ams__decide (ax->w, &actor, "ec2:DeleteSnapshot", snapshots, target, NULL, AMS_RESOURCE_GENERIC,
                ctx, AMS_STEP_LIFECYCLE, region, AMS_CAUSE_LIFECYCLE_ROLE_MISSING,
                AMS_CAUSE_LIFECYCLE_ROLE_MISSING, hint, b))
     return FALSE;
@@ -908,4 +898,10 @@ ams_access_check_all (AmsAccess *ax, AmsPipelineBlockerFn fn, gpointer user)
         }
     }
   return checks;
+}
+
+const AmsWorld *
+ams__access_world (const AmsAccess *ax)
+{
+  return ax->w;
 }

@@ -448,6 +448,12 @@ invitation_get (const AmsRam *ram, guint invitation)
 }
 
 guint
+ams_ram_n_invitations (const AmsRam *ram)
+{
+  return ram->invitations->len;
+}
+
+guint
 ams_ram_invitation_share (const AmsRam *ram, guint invitation)
 {
   const Invitation *inv = invitation_get (ram, invitation);

@@ -20,6 +20,7 @@ import sys
 # Highest first; engine-private.h lists the same order.
 LEVELS = {
     "engine.c": 4,
+    "chain.c": 3,
     "lifecycle.c": 3,
     "inventory.c": 2,
     "core.c": 1,
