@@ -41,7 +41,7 @@ GString *ams_report_table (const AmsResults *r, const AmsRunInfo *info);
  * every number is the mean over the replications; stats objects carry
  * mean_ci95 [low, high] (Student t, 95 %), and the run's measures (the
  * counts and figures of images, copies, failures, lifecycle, launches,
- * storage; pools' utilization and queue_mean) a KEY_ci95 sibling; the
+ * storage, supply; pools' utilization and queue_mean) a KEY_ci95 sibling; the
  * breakdowns (by region, by account, by account and region) carry means
  * only. A replication that observed no value of a duration leaves it out of
  * that stats object's mean and interval (its count, 0, is averaged in); a
@@ -66,13 +66,15 @@ typedef enum
   AMS_MEASURE_LAST_COPY,       /* last_copy_s: simulated time the last copy ended */
   AMS_MEASURE_GIB_MONTHS,      /* gib_months: snapshot storage */
   AMS_MEASURE_LAUNCHES_FAILED, /* launches_failed */
+  AMS_MEASURE_RIPPLE_DELAY,    /* ripple_delay_s: mean seconds from a ripple's build AVAILABLE
+                                  to its last dependent AVAILABLE */
   AMS_MEASURE_COUNT,
 } AmsMeasure;
 
 /* "end_to_end_s", … */
 const char *ams_measure_name (AmsMeasure m);
 /* The measure in one run; NAN when the run has none (no image became
- * available, no copy was asked for). */
+ * available, no copy was asked for, no ripple ended). */
 double ams_measure_value (AmsMeasure m, const AmsResults *r);
 /* Whether the measure is a duration in seconds (shown as one). */
 gboolean ams_measure_is_time (AmsMeasure m);
@@ -158,13 +160,14 @@ typedef struct
 
 /* sweep.csv: one column per axis (named by its PATH), replications, then
  * for each headline measure M: M, M_ci_low, M_ci_high (the interval's cells
- * empty with one replication). One row per point. */
+ * empty with one replication, every cell empty when no replication has the
+ * measure). One row per point. */
 GString *ams_report_sweep_csv (const AmsSweepReport *s);
 /* The sweep's summary.json: the axes, and per point its axis values, its
  * headline measures (mean, interval, value of each replication), the
  * paired comparison with the first point, and its summary.json object. */
 GString *ams_report_sweep_json (const AmsSweepReport *s);
-/* The comparison table for people. */
+/* The comparison table for people (ripple_delay_s only when a point has it). */
 GString *ams_report_sweep_table (const AmsSweepReport *s);
 
 /* One policy statement for people: "<indent><verb> <policy>, statement N

@@ -43,7 +43,11 @@ gboolean ams_trace_filter_check (const AmsTraceFilter *f, const AmsScenario *sc,
  *   {"t_s": 8400.123456, "kind": "copy_started", "image": "golden", "version": "1.0.0/3",
  *    "account": "222222222222", "region": "eu-west-1", "source_region": "us-east-1",
  *    "busy": 50, "queued": 12, "limit": 50, "cause": "…", "step": "…", "message": "…", …}
- * t_s has exactly six decimals (the kernel's microsecond), so the same
+ * in the order t_s, kind, image, version, trigger, upstream, policy,
+ * policy_account, share, principal, account, region, source_region,
+ * busy/queued/limit, the counts of the kind (outputs, failed, copies,
+ * accounts, regions, attempt), resource, resource_id, action, status,
+ * cause, step, message. t_s has exactly six decimals (the kernel's microsecond), so the same
  * scenario and seed give the same bytes. The file is written under a
  * temporary name next to `path` and renamed into place by commit; freed
  * uncommitted, the temporary is removed: the file is whole or absent. */
@@ -78,8 +82,14 @@ void ams_trace_event_json (GString *out, const AmsTraceEvent *ev);
  * cause, the first of each cause told with its reason), a pool's line
  * when it first fills (or fills again after draining) and when it drains,
  * one line per lifecycle execution that did something, a consumer's line
- * when its launches start failing and when they work again; and at most
- * `max_per_hour` lines per simulated hour, then "(… N more in that hour)". */
+ * when its launches start failing and when they work again, a build that
+ * starts on a new version of what its recipe uses (routine, like an image
+ * starting to distribute), a pipeline's first build refused by the supply
+ * chain for each cause (with the reason) and its first build after, every
+ * RAM invitation (sent, accepted, rejected, expired) and every what-if event
+ * (applied or refused); routine lines beyond three per simulated hour of
+ * each kind and other lines beyond `max_per_hour` are counted, then told as
+ * "(… in that hour: …)". */
 typedef struct AmsNarrator AmsNarrator;
 
 /* Writes to `out` (borrowed); `start` is the scenario's start (for the

@@ -94,9 +94,19 @@ on_image (void *user, const AmsImageRecord *r)
   seconds (f, r->built);
   fputc (',', f);
   seconds (f, r->end);
-  fprintf (f, ",%s,%s,%u,%u\n", r->outcome == AMS_IMAGE_AVAILABLE ? "AVAILABLE" : "FAILED",
+  fprintf (f, ",%s,%s,%u,%u,", r->outcome == AMS_IMAGE_AVAILABLE ? "AVAILABLE" : "FAILED",
            r->cause == AMS_CAUSE_NONE ? "" : ams_cause_name (r->cause), r->outputs,
            r->failed_outputs);
+  /* the supply chain: what started it, the new version it uses, its ripple,
+   * why it was refused (empty when none) */
+  field (f, r->trigger);
+  fputc (',', f);
+  field (f, r->upstream);
+  fputc (',', f);
+  field (f, r->ripple);
+  fputc (',', f);
+  field (f, r->message);
+  fputc ('\n', f);
 }
 
 static void
@@ -210,8 +220,8 @@ ams_csv_recorder_new (FILE *images, FILE *copies, FILE *timeseries, FILE *lifecy
   c->lifecycle = lifecycle;
   c->max_rows = max_rows;
   if (images != NULL)
-    fputs ("pipeline,recipe,version,start_s,built_s,end_s,status,cause,outputs,failed_outputs\n",
-           images);
+    fputs ("pipeline,recipe,version,start_s,built_s,end_s,status,cause,outputs,failed_outputs,"
+           "trigger,upstream,ripple,message\n", images);
   if (copies != NULL)
     fputs ("pipeline,version,source_region,region,account,requested_s,started_s,ended_s,"
            "wait_s,transfer_s,outcome,cause,step,message\n", copies);

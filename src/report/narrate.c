@@ -5,14 +5,18 @@
  * little state per image in flight, per pool, per lifecycle policy and per
  * consumer, and speaks at the moments a person would want to hear about
  * (an image starts distributing or ends, a pool first fills or drains, an
- * execution ends, launches start failing). Events at the same simulated
+ * execution ends, launches start failing, a build starts on a new version
+ * of what its recipe uses, the supply chain first refuses a pipeline's
+ * builds and lets it build again, a RAM invitation is sent or answered).
+ * Events at the same simulated
  * instant are gathered first: a pool that fills is told with the queue it
  * has once every copy of that instant has asked, and many pools filling
  * at once make one line. Lines beyond max_per_hour in a simulated hour are
  * counted, not printed.
  *
- * The state is bounded by the model (pools, policies, consumers) and by
- * the images in flight; nothing is kept per event.
+ * The state is bounded by the model (pools, policies, consumers, the
+ * pipelines whose builds the supply chain refuses) and by the images in
+ * flight; nothing is kept per event.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -22,8 +26,9 @@
 
 /* Pools told one by one when they fill at the same instant; more make one line. */
 #define FILLING_TOLD 3
-/* Routine lines (an image starts distributing, an image is available) told
- * per simulated hour, of each; the others are counted. */
+/* Routine lines (an image starts distributing, an image is available, a
+ * dependent build starts) told per simulated hour, of each; the others are
+ * counted. */
 #define ROUTINE_PER_HOUR 3
 
 /* What a line tells: routine lines have a small budget of their own, so
@@ -32,6 +37,7 @@ typedef enum
 {
   LINE_STARTS,             /* an image starts distributing */
   LINE_AVAILABLE,          /* an image is available */
+  LINE_DEPENDENT,          /* a build starts on a new version of what its recipe uses */
   LINE_OTHER,
   N_LINES
 } Line;
@@ -55,6 +61,7 @@ typedef struct
   guint failed[AMS_CAUSE_COUNT];
   guint64 told;            /* causes whose first failure was told */
   gboolean retried;        /* a RetryImage: times count from the retry */
+  gboolean building;       /* its build started */
 } ImageState;
 
 typedef struct
@@ -65,6 +72,16 @@ typedef struct
   guint failed;
   char *failed_why;
 } PolicyState;
+
+/* A pipeline whose builds the supply chain refuses (what its recipe uses
+ * is not shared with it, …): the first refusal of each cause is told, the
+ * others counted until it builds again. */
+typedef struct
+{
+  AmsTime since;
+  guint runs;              /* runs refused */
+  guint64 told;            /* causes told */
+} RefusedState;
 
 typedef struct
 {
@@ -100,6 +117,7 @@ struct AmsNarrator
   GHashTable *policies;    /* "account/policy" -> PolicyState* */
   GHashTable *consumers;   /* "region/account/pipeline" -> ConsumerState* */
   GHashTable *outages;     /* "region/pipeline/version/status" -> Outage* (going on) */
+  GHashTable *refused;     /* pipeline -> RefusedState* (its builds are refused) */
   GString *text;
 };
 
@@ -153,6 +171,7 @@ ams_narrator_new (FILE *out, AmsTime start, guint max_per_hour)
   n->policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, policy_state_free);
   n->consumers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, consumer_state_free);
   n->outages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, outage_free);
+  n->refused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   n->text = g_string_new (NULL);
   return n;
 }
@@ -169,6 +188,7 @@ ams_narrator_free (AmsNarrator *n)
   g_hash_table_unref (n->policies);
   g_hash_table_unref (n->consumers);
   g_hash_table_unref (n->outages);
+  g_hash_table_unref (n->refused);
   g_string_free (n->text, TRUE);
   g_free (n);
 }
@@ -202,6 +222,7 @@ new_hour (AmsNarrator *n, int64_t hour)
   static const char *const what[N_LINES][2] = {
     [LINE_STARTS] = { "image started distributing", "images started distributing" },
     [LINE_AVAILABLE] = { "image became available", "images became available" },
+    [LINE_DEPENDENT] = { "dependent build started", "dependent builds started" },
     [LINE_OTHER] = { "line", "lines" },
   };
   g_autoptr (GString) s = g_string_new (NULL);
@@ -337,6 +358,86 @@ image_state (AmsNarrator *n, const AmsTraceEvent *ev, gboolean create)
   return is;
 }
 
+/* A build started because what its recipe uses has a new version: the
+ * version that triggered it, told like the other routine lines. */
+static void
+on_image_started (AmsNarrator *n, const AmsTraceEvent *ev)
+{
+  image_state (n, ev, TRUE);
+  if (ev->trigger == NULL || strcmp (ev->trigger, "dependency") != 0)
+    return;
+  if (ev->upstream != NULL)
+    say (n, ev->t, LINE_DEPENDENT, "%s %s builds on %s (new)", ev->image, ev->version,
+         ev->upstream);
+  else
+    say (n, ev->t, LINE_DEPENDENT, "%s %s builds on a new version of what its recipe uses",
+         ev->image, ev->version);
+}
+
+/* The causes of the supply chain (DOMAIN.md §5): a build refused because it
+ * may not use what its recipe references. */
+static gboolean
+supply_cause (AmsCause c)
+{
+  switch (c)
+    {
+    case AMS_CAUSE_RESOURCE_NOT_SHARED:
+    case AMS_CAUSE_INVITATION_PENDING:
+    case AMS_CAUSE_ORG_SHARING_DISABLED:
+    case AMS_CAUSE_EXTERNAL_PRINCIPAL_DENIED:
+    case AMS_CAUSE_RESOURCE_WRONG_REGION:
+    case AMS_CAUSE_RESOURCE_UNAVAILABLE:
+    case AMS_CAUSE_PARENT_AMI_NOT_SHARED:
+    case AMS_CAUSE_NOT_RESOURCE_OWNER:
+    case AMS_CAUSE_RESOURCE_STILL_SHARED:
+    case AMS_CAUSE_RESOURCE_IN_USE:
+    case AMS_CAUSE_RESOURCE_QUOTA_EXCEEDED:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* An image the supply chain refused at its start: the first refusal of
+ * each cause of its pipeline is told with the reason, the others counted
+ * until the pipeline builds again. */
+static void
+on_refused (AmsNarrator *n, const AmsTraceEvent *ev)
+{
+  RefusedState *rs = g_hash_table_lookup (n->refused, ev->image);
+  if (rs == NULL)
+    {
+      rs = g_new0 (RefusedState, 1);
+      rs->since = ev->t;
+      g_hash_table_insert (n->refused, g_strdup (ev->image), rs);
+    }
+  rs->runs++;
+  guint64 bit = G_GUINT64_CONSTANT (1) << ev->cause;
+  if (rs->told & bit)
+    return;
+  rs->told |= bit;
+  say (n, ev->t, LINE_OTHER, "%s %s cannot build (%s): %s", ev->image, ev->version,
+       ams_cause_name (ev->cause), ev->message);
+}
+
+/* A build starts; if its pipeline's builds were refused, it builds again. */
+static void
+on_build_started (AmsNarrator *n, const AmsTraceEvent *ev)
+{
+  if (ev->image == NULL)
+    return;
+  image_state (n, ev, TRUE)->building = TRUE;
+  if (g_hash_table_size (n->refused) == 0)
+    return;
+  RefusedState *rs = g_hash_table_lookup (n->refused, ev->image);
+  if (rs == NULL)
+    return;
+  g_autofree char *d = duration (ev->t - rs->since);
+  say (n, ev->t, LINE_OTHER, "%s builds again after %u refused %s (%s)", ev->image, rs->runs,
+       plural (rs->runs, "run", "runs"), d);
+  g_hash_table_remove (n->refused, ev->image);
+}
+
 static void
 on_distribution (AmsNarrator *n, const AmsTraceEvent *ev)
 {
@@ -402,7 +503,10 @@ on_image_end (AmsNarrator *n, const AmsTraceEvent *ev)
   AmsTime dist = is != NULL && is->dist >= 0 ? is->dist : ev->t;
   g_autofree char *total = duration (ev->t - started);
   const char *since = is != NULL && is->retried ? "the retry" : "it started";
-  if (ev->kind == AMS_TRACE_IMAGE_AVAILABLE)
+  if (ev->kind == AMS_TRACE_IMAGE_FAILED && supply_cause (ev->cause) && ev->message != NULL
+      && ev->image != NULL && (is == NULL || (!is->building && is->dist < 0)))
+    on_refused (n, ev); /* refused before building */
+  else if (ev->kind == AMS_TRACE_IMAGE_AVAILABLE)
     {
       g_autofree char *d = duration (ev->t - dist);
       say (n, ev->t, LINE_AVAILABLE, "%s %s available: %u %s done in %s (%s after %s)",
@@ -614,12 +718,60 @@ static void
 on_event_applied (AmsNarrator *n, const AmsTraceEvent *ev)
 {
   g_autoptr (GString) s = g_string_new (NULL);
-  g_string_append_printf (s, "what-if: %s", ev->action);
+  g_string_append_printf (s, "what-if: %s", ev->action != NULL ? ev->action : "?");
   const char *parts[] = { ev->image, ev->policy, ev->account, ev->region, ev->message };
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     if (parts[i] != NULL)
       g_string_append_printf (s, " %s", parts[i]);
   say (n, ev->t, LINE_OTHER, "%s", s->str);
+}
+
+/* A what-if event the service refused, with why. */
+static void
+on_event_refused (AmsNarrator *n, const AmsTraceEvent *ev)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+  g_string_append_printf (s, "what-if refused: %s", ev->action ? ev->action : "?");
+  const char *parts[] = { ev->image, ev->policy, ev->account, ev->region };
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (parts[i] != NULL)
+      g_string_append_printf (s, " %s", parts[i]);
+  if (ev->cause != AMS_CAUSE_NONE)
+    g_string_append_printf (s, " (%s)", ams_cause_name (ev->cause));
+  if (ev->message != NULL)
+    g_string_append_printf (s, ": %s", ev->message);
+  say (n, ev->t, LINE_OTHER, "%s", s->str);
+}
+
+/* A RAM resource share invitation sent, accepted, rejected or expired: one
+ * line each (they are few). */
+static void
+on_invitation (AmsNarrator *n, const AmsTraceEvent *ev)
+{
+  const char *share = ev->share != NULL ? ev->share : "?";
+  const char *principal = ev->principal != NULL ? ev->principal
+                          : ev->account != NULL ? ev->account
+                                                : "?";
+  const char *who = ev->account != NULL ? ev->account : principal;
+  const char *status = ev->status != NULL ? ev->status : "";
+  if (strcmp (status, "SENT") == 0)
+    {
+      if (ev->account != NULL)
+        say (n, ev->t, LINE_OTHER, "share %s invites %s (answered by account %s)", share,
+             principal, ev->account);
+      else
+        say (n, ev->t, LINE_OTHER, "share %s invites %s (no account of the scenario answers it)",
+             share, principal);
+    }
+  else if (strcmp (status, "ACCEPTED") == 0)
+    say (n, ev->t, LINE_OTHER, "account %s accepts the invitation to share %s", who, share);
+  else if (strcmp (status, "REJECTED") == 0)
+    say (n, ev->t, LINE_OTHER, "account %s rejects the invitation to share %s", who, share);
+  else if (strcmp (status, "EXPIRED") == 0)
+    say (n, ev->t, LINE_OTHER, "the invitation of %s to share %s expires unanswered", principal,
+         share);
+  else
+    say (n, ev->t, LINE_OTHER, "share %s, invitation of %s: %s", share, principal, status);
 }
 
 void
@@ -635,7 +787,10 @@ ams_narrator_event (AmsNarrator *n, const AmsTraceEvent *ev)
   switch (ev->kind)
     {
     case AMS_TRACE_IMAGE_STARTED:
-      image_state (n, ev, TRUE);
+      on_image_started (n, ev);
+      break;
+    case AMS_TRACE_BUILD_STARTED:
+      on_build_started (n, ev);
       break;
     case AMS_TRACE_DISTRIBUTION_STARTED:
       on_distribution (n, ev);
@@ -689,6 +844,12 @@ ams_narrator_event (AmsNarrator *n, const AmsTraceEvent *ev)
     case AMS_TRACE_WARMUP_DONE:
       say (n, ev->t, LINE_OTHER, "the warm-up is over: the statistics start from here");
       break;
+    case AMS_TRACE_INVITATION:
+      on_invitation (n, ev);
+      break;
+    case AMS_TRACE_EVENT_REFUSED:
+      on_event_refused (n, ev);
+      break;
     default:
       break;
     }
@@ -726,6 +887,11 @@ ams_narrator_finish (AmsNarrator *n, AmsTime end)
     g_string_append_printf (s, "%s%u %s", s->len ? ", " : "", stuck,
                             plural (stuck, "consumer that cannot launch",
                                     "consumers that cannot launch"));
+  guint refused = g_hash_table_size (n->refused);
+  if (refused > 0)
+    g_string_append_printf (s, "%s%u %s", s->len ? ", " : "", refused,
+                            plural (refused, "pipeline whose builds are refused",
+                                    "pipelines whose builds are refused"));
   say (n, end, LINE_OTHER, "the run ends%s%s", s->len ? " with " : "", s->str);
   new_hour (n, n->hour);
   fflush (n->out);

@@ -282,6 +282,36 @@ launches_object (Out *o)
   ams_json_end_object (o->j);
 }
 
+/* "supply": the supply chain (RAM sharing of components, images and
+ * recipes; the ripples of builds through recipes that use other pipelines'
+ * images). Always there: zeros without a supply chain. `size` is a stats
+ * object of counts (dependent builds per ripple), `delay_s` of seconds. */
+static void
+supply_object (Out *o)
+{
+  const AmsResults *r = o->r[0];
+  ams_json_begin_object (o->j, "supply");
+  count (o, "ripples", &r->ripples, CI);
+  count (o, "dependent_images", &r->ripple_images, CI);
+  count (o, "dependent_available", &r->ripple_available, CI);
+  count (o, "dependent_failed", &r->ripple_failed, CI);
+  stat_object (o, "size", &r->ripple_size);
+  stat_object (o, "delay_s", &r->ripple_delay_s);
+  g_autofree double *v = g_new (double, o->n);
+  for (guint i = 0; i < o->n; i++)
+    v[i] = o->r[i]->ripple_depth_max;
+  figure_of (o, "depth_max", v, FIG_UINT, CI);
+  count (o, "builds_blocked", &r->builds_blocked, CI);
+  ams_json_begin_object (o->j, "invitations");
+  count (o, "sent", &r->invitations_sent, CI);
+  count (o, "accepted", &r->invitations_accepted, CI);
+  count (o, "rejected", &r->invitations_rejected, CI);
+  count (o, "expired", &r->invitations_expired, CI);
+  ams_json_end_object (o->j);
+  count (o, "events_refused", &r->events_refused, CI);
+  ams_json_end_object (o->j);
+}
+
 /* A signed difference of counts, without wrapping. */
 static int64_t
 count_diff (uint64_t a, uint64_t b)
@@ -463,6 +493,7 @@ ams_report_summary_write (AmsJson *j, const char *key, const AmsResults *const *
   lifecycle_object (o);
   launches_object (o);
   storage_object (o);
+  supply_object (o);
   /* timeseries.csv is replication 0's */
   ams_json_bool (j, "timeseries_truncated", info->timeseries_truncated);
   ams_json_end_object (j);

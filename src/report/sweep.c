@@ -21,6 +21,7 @@ static const struct
 {
   const char *name;
   AmsAggUnit unit;
+  gboolean optional; /* a column of the table only when some point has it */
 } measures[AMS_MEASURE_COUNT] = {
   [AMS_MEASURE_END_TO_END] = { "end_to_end_s", AMS_AGG_SECONDS },
   [AMS_MEASURE_DISTRIBUTION] = { "distribution_s", AMS_AGG_SECONDS },
@@ -32,6 +33,7 @@ static const struct
   [AMS_MEASURE_LAST_COPY] = { "last_copy_s", AMS_AGG_SECONDS },
   [AMS_MEASURE_GIB_MONTHS] = { "gib_months", AMS_AGG_NUMBER },
   [AMS_MEASURE_LAUNCHES_FAILED] = { "launches_failed", AMS_AGG_NUMBER },
+  [AMS_MEASURE_RIPPLE_DELAY] = { "ripple_delay_s", AMS_AGG_SECONDS, TRUE },
 };
 
 /* The measures a sweep tests for a difference from its first point. */
@@ -87,6 +89,8 @@ ams_measure_value (AmsMeasure m, const AmsResults *r)
       return r->storage_gib_months;
     case AMS_MEASURE_LAUNCHES_FAILED:
       return (double) (r->launches_disabled + r->launches_deleted + r->launches_no_ami);
+    case AMS_MEASURE_RIPPLE_DELAY:
+      return stat_mean (&r->ripple_delay_s);
     case AMS_MEASURE_COUNT:
       break;
     }
@@ -421,17 +425,34 @@ ams_report_sweep_table (const AmsSweepReport *s)
     g_string_append (out, "means ± the half-width of their 95% confidence interval\n");
   g_string_append_c (out, '\n');
 
-  Grid g = { g_ptr_array_new_with_free_func (g_free), s->n_axes + AMS_MEASURE_COUNT };
+  /* the columns: every measure but an optional one no point has */
+  gboolean shown[AMS_MEASURE_COUNT];
+  guint n_shown = 0;
+  for (guint m = 0; m < AMS_MEASURE_COUNT; m++)
+    {
+      shown[m] = !measures[m].optional;
+      for (guint p = 0; p < s->n_points && !shown[m]; p++)
+        {
+          AmsAgg agg;
+          measure_agg (s, p, (AmsMeasure) m, &agg);
+          shown[m] = agg.n > 0;
+        }
+      n_shown += shown[m];
+    }
+  Grid g = { g_ptr_array_new_with_free_func (g_free), s->n_axes + n_shown };
   for (guint a = 0; a < s->n_axes; a++)
     grid_add (&g, g_strdup (axis_heading (s->axes[a])));
   for (guint m = 0; m < AMS_MEASURE_COUNT; m++)
-    grid_add (&g, g_strdup (measures[m].name));
+    if (shown[m])
+      grid_add (&g, g_strdup (measures[m].name));
   for (guint p = 0; p < s->n_points; p++)
     {
       for (guint a = 0; a < s->n_axes; a++)
         grid_add (&g, g_strdup (axis_value (s, p, a)));
       for (guint m = 0; m < AMS_MEASURE_COUNT; m++)
         {
+          if (!shown[m])
+            continue;
           AmsAgg agg;
           measure_agg (s, p, (AmsMeasure) m, &agg);
           grid_add (&g, ams_agg_format (&agg, measures[m].unit));

@@ -235,6 +235,82 @@ storage_section (GString *out, const AmsResults *r, const AmsRunInfo *info)
   g_string_append_c (out, '\n');
 }
 
+/* A row of counts in the time table's columns (ripple size): one decimal. */
+static void
+count_row (GString *out, const char *label, const AmsStat *st)
+{
+  AmsStatSummary s;
+  ams_stat_summary (st, &s);
+  g_string_append_printf (out, "  %-16s %9" G_GUINT64_FORMAT, label, (guint64) s.count);
+  const double v[] = { s.mean, s.p50, s.p90, s.p99, s.max };
+  for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+    {
+      g_autofree char *f = s.count ? grouped (v[i], 1) : g_strdup ("-");
+      g_string_append_printf (out, " %9s", f);
+    }
+  g_string_append_c (out, '\n');
+}
+
+static gboolean
+supply_happened (const AmsResults *r)
+{
+  return r->ripples || r->ripple_images || r->ripple_available || r->ripple_failed
+         || r->ripple_size.tally.n || r->ripple_delay_s.tally.n || r->ripple_depth_max
+         || r->builds_blocked || r->invitations_sent || r->invitations_accepted
+         || r->invitations_rejected || r->invitations_expired || r->events_refused;
+}
+
+/* "supply chain": ripples of builds through the recipes that use them,
+ * builds the supply chain refused, RAM invitations, what-if events refused;
+ * then the delay and size of the ripples in the time table's columns. */
+static void
+supply_section (GString *out, const AmsResults *r)
+{
+  g_string_append (out, "\nsupply chain");
+  if (r->ripples || r->ripple_images || r->ripple_depth_max)
+    {
+      g_autofree char *ripples = grouped_count (r->ripples);
+      g_autofree char *images = grouped_count (r->ripple_images);
+      g_autofree char *ok = grouped_count (r->ripple_available);
+      g_autofree char *failed = grouped_count (r->ripple_failed);
+      g_string_append_printf (out, "  ripples %s  dependent builds %s (%s available, %s failed)"
+                                   "  longest chain %u",
+                              ripples, images, ok, failed, r->ripple_depth_max);
+    }
+  if (r->builds_blocked)
+    {
+      g_autofree char *blocked = grouped_count (r->builds_blocked);
+      g_string_append_printf (out, "  builds blocked %s", blocked);
+    }
+  if (r->invitations_sent || r->invitations_accepted || r->invitations_rejected
+      || r->invitations_expired)
+    {
+      const uint64_t v[] = { r->invitations_accepted, r->invitations_rejected,
+                             r->invitations_expired };
+      static const char *const what[] = { "accepted", "rejected", "expired" };
+      g_autofree char *sent = grouped_count (r->invitations_sent);
+      g_string_append_printf (out, "  invitations %s sent", sent);
+      for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+        if (v[i] > 0)
+          {
+            g_autofree char *c = grouped_count (v[i]);
+            g_string_append_printf (out, ", %s %s", c, what[i]);
+          }
+    }
+  if (r->events_refused)
+    {
+      g_autofree char *refused = grouped_count (r->events_refused);
+      g_string_append_printf (out, "  events refused %s", refused);
+    }
+  g_string_append_c (out, '\n');
+  if (r->ripple_size.tally.n == 0 && r->ripple_delay_s.tally.n == 0)
+    return;
+  g_string_append_printf (out, "  %-16s %9s %9s %9s %9s %9s %9s\n", "per ripple", "count", "mean",
+                          "p50", "p90", "p99", "max");
+  stat_row (out, "ripple delay", &r->ripple_delay_s);
+  count_row (out, "ripple size", &r->ripple_size);
+}
+
 /* Pools ordered by time-average queue, then peak queue, then name. */
 static int
 congestion_cmp (const void *a, const void *b)
@@ -325,6 +401,8 @@ ams_report_table (const AmsResults *r, const AmsRunInfo *info)
   if (r->pipelines_disabled > 0)
     g_string_append_printf (out, "  pipelines disabled after consecutive failures: %" G_GUINT64_FORMAT "\n",
                             (guint64) r->pipelines_disabled);
+  if (supply_happened (r))
+    supply_section (out, r);
 
   if (lifecycle_happened (r))
     lifecycle_section (out, r);
@@ -438,6 +516,25 @@ pm_stat_row (GString *out, const char *label, const AmsResults *const *r, guint 
   g_string_append_c (out, '\n');
 }
 
+/* The same of counts (ripple size): one decimal. */
+static void
+pm_count_row (GString *out, const char *label, const AmsResults *const *r, guint n,
+              const AmsStat *first)
+{
+  AmsAggStat s;
+  ams_agg_stat (&s, r, n, first);
+  g_autofree char *count = grouped (s.count.mean, 1);
+  g_autofree char *mean = pm_number (&s.mean, 1, "");
+  g_string_append_printf (out, "  %-16s %11s %21s", label, count, mean);
+  const AmsAgg *v[] = { &s.p50, &s.p90, &s.p99, &s.max };
+  for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+    {
+      g_autofree char *f = grouped (v[i]->mean, 1); /* "-" without one */
+      g_string_append_printf (out, " %9s", f);
+    }
+  g_string_append_c (out, '\n');
+}
+
 static int
 agg_congestion_cmp (const void *a, const void *b)
 {
@@ -499,6 +596,71 @@ pm_failures (GString *out, const AmsResults *const *r, guint n)
                               top != NULL ? top->account : "-", top != NULL ? top->region : "-",
                               most);
     }
+}
+
+/* "supply chain" of n replications: means ± half-widths; only when one of
+ * its figures has a mean above 0. */
+static void
+pm_supply (GString *out, const AmsResults *const *r, guint n)
+{
+  const AmsResults *r0 = r[0];
+  enum { RIPPLES, IMAGES, AVAILABLE, FAILED, BLOCKED, SENT, ACCEPTED, REJECTED, EXPIRED,
+         REFUSED, FIELDS };
+  const uint64_t *const fields[FIELDS] = {
+    &r0->ripples, &r0->ripple_images, &r0->ripple_available, &r0->ripple_failed,
+    &r0->builds_blocked, &r0->invitations_sent, &r0->invitations_accepted,
+    &r0->invitations_rejected, &r0->invitations_expired, &r0->events_refused,
+  };
+  AmsAgg a[FIELDS];
+  gboolean any = FALSE;
+  for (guint f = 0; f < FIELDS; f++)
+    {
+      ams_agg_u64 (&a[f], r, n, fields[f]);
+      any = any || a[f].mean > 0;
+    }
+  g_autofree double *v = g_new (double, n);
+  gboolean observed = FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      v[i] = r[i]->ripple_depth_max;
+      observed = observed || r[i]->ripple_size.tally.n > 0 || r[i]->ripple_delay_s.tally.n > 0;
+    }
+  AmsAgg depth;
+  ams_agg_of (&depth, v, n);
+  if (!any && !observed && !(depth.mean > 0))
+    return;
+  char *s[FIELDS];
+  for (guint f = 0; f < FIELDS; f++)
+    s[f] = pm_number (&a[f], 1, "");
+  g_string_append (out, "\nsupply chain");
+  if (a[RIPPLES].mean > 0 || a[IMAGES].mean > 0 || depth.mean > 0)
+    {
+      g_autofree char *d = pm_number (&depth, 1, "");
+      g_string_append_printf (out, "  ripples %s  dependent builds %s (%s available, %s failed)"
+                                   "  longest chain %s",
+                              s[RIPPLES], s[IMAGES], s[AVAILABLE], s[FAILED], d);
+    }
+  if (a[BLOCKED].mean > 0)
+    g_string_append_printf (out, "  builds blocked %s", s[BLOCKED]);
+  if (a[SENT].mean > 0 || a[ACCEPTED].mean > 0 || a[REJECTED].mean > 0 || a[EXPIRED].mean > 0)
+    {
+      g_string_append_printf (out, "  invitations %s sent", s[SENT]);
+      static const char *const what[] = { "accepted", "rejected", "expired" };
+      for (guint f = ACCEPTED; f <= EXPIRED; f++)
+        if (a[f].mean > 0)
+          g_string_append_printf (out, ", %s %s", s[f], what[f - ACCEPTED]);
+    }
+  if (a[REFUSED].mean > 0)
+    g_string_append_printf (out, "  events refused %s", s[REFUSED]);
+  g_string_append_c (out, '\n');
+  for (guint f = 0; f < FIELDS; f++)
+    g_free (s[f]);
+  if (!observed)
+    return;
+  g_string_append_printf (out, "  %-16s %11s %21s %9s %9s %9s %9s\n", "per ripple", "count",
+                          "mean", "p50", "p90", "p99", "max");
+  pm_stat_row (out, "ripple delay", r, n, &r0->ripple_delay_s);
+  pm_count_row (out, "ripple size", r, n, &r0->ripple_size);
 }
 
 static void
@@ -622,6 +784,7 @@ ams_report_table_n (const AmsResults *const *r, guint n, const AmsRunInfo *info)
   pm_stat_row (out, "copy total", r, n, &r0->total_s);
 
   pm_failures (out, r, n);
+  pm_supply (out, r, n);
   pm_lifecycle_launches_storage (out, r, n);
 
   g_autoptr (GArray) pools = ams_agg_pools (r, n);

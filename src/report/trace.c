@@ -127,8 +127,12 @@ ams_trace_event_json (GString *out, const AmsTraceEvent *ev)
   g_string_append_printf (out, ", \"kind\": \"%s\"", ams_trace_kind_name (ev->kind));
   str_field (out, "image", ev->image);
   str_field (out, "version", ev->version);
+  str_field (out, "trigger", ev->trigger);
+  str_field (out, "upstream", ev->upstream);
   str_field (out, "policy", ev->policy);
   str_field (out, "policy_account", ev->policy_account);
+  str_field (out, "share", ev->share);
+  str_field (out, "principal", ev->principal);
   str_field (out, "account", ev->account);
   str_field (out, "region", ev->region);
   str_field (out, "source_region", ev->source_region);

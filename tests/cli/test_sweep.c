@@ -351,7 +351,8 @@ test_sweep_cli_csv (void)
     "images_failed,images_failed_ci_low,images_failed_ci_high,"
     "last_copy_s,last_copy_s_ci_low,last_copy_s_ci_high,"
     "gib_months,gib_months_ci_low,gib_months_ci_high,"
-    "launches_failed,launches_failed_ci_low,launches_failed_ci_high");
+    "launches_failed,launches_failed_ci_low,launches_failed_ci_high,"
+    "ripple_delay_s,ripple_delay_s_ci_low,ripple_delay_s_ci_high");
   CU_ASSERT_EQUAL (g_strv_length (lines), 1 + 6 + 1); /* header, 6 points, "" after the last \n */
   /* the first axis varies slowest */
   CU_ASSERT_TRUE (g_str_has_prefix (lines[1], "46,queue,3,"));

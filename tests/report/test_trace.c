@@ -170,7 +170,7 @@ listed (const char *const *list, const char *s)
 static void
 test_trace_kind_names (void)
 {
-  CU_ASSERT_EQUAL (AMS_TRACE_N_KINDS, 26);
+  CU_ASSERT_EQUAL (AMS_TRACE_N_KINDS, 28);
   for (guint i = 0; i < AMS_TRACE_N_KINDS; i++)
     {
       const char *name = ams_trace_kind_name (i);
@@ -182,6 +182,8 @@ test_trace_kind_names (void)
     }
   CU_ASSERT_STRING_EQUAL (ams_trace_kind_name (AMS_TRACE_COPY_STARTED), "copy_started");
   CU_ASSERT_STRING_EQUAL (ams_trace_kind_name (AMS_TRACE_LIFECYCLE_ACTION), "lifecycle_action");
+  CU_ASSERT_STRING_EQUAL (ams_trace_kind_name (AMS_TRACE_INVITATION), "invitation");
+  CU_ASSERT_STRING_EQUAL (ams_trace_kind_name (AMS_TRACE_EVENT_REFUSED), "event_refused");
   CU_ASSERT_FALSE (ams_trace_kind_from_name ("copy_start", NULL));
 }
 
@@ -554,7 +556,7 @@ test_trace_cli_bad_input (void)
       "image_available, image_failed, copy_requested, copy_queued, copy_started, copy_retry, "
       "copy_done, copy_failed, share_failed, pool_state, schedule_skipped, pipeline_disabled, "
       "event_applied, lifecycle_run_started, lifecycle_run_skipped, lifecycle_action, "
-      "lifecycle_run_done, launch, launch_failed, warmup_done" },
+      "lifecycle_run_done, launch, launch_failed, warmup_done, invitation, event_refused" },
     { { "run", "scenarios/quickstart.yaml", "--trace-kind", "copy_done" },
       "amisim: --trace-account, --trace-region, --trace-image and --trace-kind choose what "
       "--trace FILE writes; give --trace FILE" },
