@@ -429,6 +429,8 @@ ams_chain_event (AmsEngine *e, const AmsScEvent *ev)
   gboolean rejecting = ev->kind == AMS_SC_EV_REJECT_INVITATION;
   if (ams_supply_event (e->supply, ev, invited, e, &b))
     {
+      if (AMS_TRACING (e))
+        ams_trace_event_applied (e, ev);
       if (rejecting)
         e->res.invitations_rejected++;
       if (ev->kind == AMS_SC_EV_PUBLISH_COMPONENT)
@@ -449,17 +451,9 @@ ams_chain_event (AmsEngine *e, const AmsScEvent *ev)
   ams_engine_count_failure (e, b.cause, region, account);
   if (AMS_TRACING (e))
     {
-      static const char *const names[] = {
-        [AMS_SC_EV_ASSOCIATE_RESOURCE_SHARE] = "associate_resource_share",
-        [AMS_SC_EV_DISASSOCIATE_RESOURCE_SHARE] = "disassociate_resource_share",
-        [AMS_SC_EV_ACCEPT_INVITATION] = "accept_invitation",
-        [AMS_SC_EV_REJECT_INVITATION] = "reject_invitation",
-        [AMS_SC_EV_DELETE_RESOURCE] = "delete_resource",
-        [AMS_SC_EV_PUBLISH_COMPONENT] = "publish_component",
-      };
       AmsTraceEvent tev = {
         .kind = AMS_TRACE_EVENT_REFUSED,
-        .action = (guint) ev->kind < G_N_ELEMENTS (names) ? names[ev->kind] : NULL,
+        .action = ams_trace_event_action (ev->kind),
         .account = account->id,
         .region = region->name,
         .cause = b.cause,

@@ -290,6 +290,8 @@ void ams_trace_copy (AmsEngine *e, AmsTraceKind kind, const Copy *c, AmsCause ca
                      const char *message);
 /* event_applied of a what-if event. */
 void ams_trace_event_applied (AmsEngine *e, const AmsScEvent *ev);
+/* The events[] action of an event kind ("disable_key"). */
+const char *ams_trace_event_action (AmsScEventKind kind);
 /* pool_state of a copy pool. */
 void ams_trace_pool (AmsEngine *e, const EnginePool *ep);
 /* "1.0.0/3" */

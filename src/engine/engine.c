@@ -1076,7 +1076,6 @@ image_start (Pipeline *p, gboolean scheduled, const char *trigger)
       /* the supply chain refuses it before it takes a build slot */
       if (AMS_TRACING (e))
         ams_trace_image (e, AMS_TRACE_IMAGE_STARTED, img, AMS_CAUSE_NONE);
-      img->t_built = img->t_start;
       image_failed_early (e, img, refused);
       return;
     }
@@ -1257,7 +1256,9 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
     }
   const AmsAccount *account = ev->account.value ? ams_world_find_account (w, ev->account.value)
                                                 : NULL;
-  if (AMS_TRACING (e))
+  /* (the supply chain's events say themselves whether they were applied or
+   * refused) */
+  if (AMS_TRACING (e) && ev->kind < AMS_SC_EV_ASSOCIATE_RESOURCE_SHARE)
     ams_trace_event_applied (e, ev);
   switch (ev->kind)
     {

@@ -225,9 +225,18 @@ static const char *const event_actions[] = {
   "set_limit", "disable_key", "enable_key", "schedule_key_deletion", "cancel_key_deletion",
   "add_statement", "remove_statement", "delete_role", "move_account", "dependency_update",
   "retry_image", "set_distribution", "set_deregistration_protection", "restore_image",
-  "set_lifecycle_policy", "register_image",
+  "set_lifecycle_policy", "register_image", "associate_resource_share",
+  "disassociate_resource_share", "accept_invitation", "reject_invitation", "delete_resource",
+  "publish_component",
 };
-G_STATIC_ASSERT (G_N_ELEMENTS (event_actions) == AMS_SC_EV_REGISTER_IMAGE + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (event_actions) == AMS_SC_EV_PUBLISH_COMPONENT + 1);
+
+const char *
+ams_trace_event_action (AmsScEventKind kind)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (event_actions), "?");
+  return event_actions[kind];
+}
 
 void
 ams_trace_event_applied (AmsEngine *e, const AmsScEvent *sev)
@@ -259,6 +268,25 @@ ams_trace_event_applied (AmsEngine *e, const AmsScEvent *sev)
     case AMS_SC_EV_SET_LIFECYCLE_POLICY:
       message = g_strdup (sev->enabled ? "ENABLED" : "DISABLED");
       break;
+    case AMS_SC_EV_ASSOCIATE_RESOURCE_SHARE:
+    case AMS_SC_EV_DISASSOCIATE_RESOURCE_SHARE:
+      {
+        guint nr = sev->resources != NULL ? sev->resources->len : 0;
+        guint np = sev->principals != NULL ? sev->principals->len : 0;
+        message = g_strdup_printf ("share %s: %u resource%s, %u principal%s", sev->share.value,
+                                   nr, nr == 1 ? "" : "s", np, np == 1 ? "" : "s");
+        break;
+      }
+    case AMS_SC_EV_ACCEPT_INVITATION:
+    case AMS_SC_EV_REJECT_INVITATION:
+      message = g_strdup_printf ("share %s", sev->share.value);
+      break;
+    case AMS_SC_EV_DELETE_RESOURCE:
+      message = g_strdup (sev->arn.arn);
+      break;
+    case AMS_SC_EV_PUBLISH_COMPONENT:
+      message = g_strdup_printf ("%s %s", sev->component.value, sev->version);
+      break;
     default:
       if (sev->key.value != NULL)
         message = g_strdup (sev->key.value);
@@ -266,7 +294,7 @@ ams_trace_event_applied (AmsEngine *e, const AmsScEvent *sev)
     }
   AmsTraceEvent ev = {
     .kind = AMS_TRACE_EVENT_APPLIED,
-    .action = event_actions[sev->kind],
+    .action = ams_trace_event_action (sev->kind),
     .image = sev->pipeline.value,
     .account = sev->account.value,
     .region = sev->region.value,

@@ -897,8 +897,7 @@ resolve_slot (AmsSupply *s, guint i, const AmsScResRef *ref, Version **out, AmsB
       return FALSE;
     }
   g_ptr_array_sort (candidates, version_newest_first);
-  AmsBlocker first = { 0 };
-  ams_blocker_init (&first);
+  AmsBlocker first = { 0 }; /* the newest version's refusal: the one the user meant */
   for (guint j = 0; j < candidates->len; j++)
     {
       Version *v = candidates->pdata[j];
@@ -907,7 +906,8 @@ resolve_slot (AmsSupply *s, guint i, const AmsScResRef *ref, Version **out, AmsB
       if (may_use (s, v, pl, cs->account, cs->region, &why))
         {
           ams_blocker_clear (&why);
-          ams_blocker_clear (&first);
+          if (j > 0)
+            ams_blocker_clear (&first);
           *out = v;
           return TRUE;
         }
@@ -917,7 +917,7 @@ resolve_slot (AmsSupply *s, guint i, const AmsScResRef *ref, Version **out, AmsB
         ams_blocker_clear (&why);
     }
   ams_blocker_clear (b);
-  *b = first; /* the newest version's refusal: the one the user meant */
+  *b = first;
   return FALSE;
 }
 
