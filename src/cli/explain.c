@@ -50,24 +50,12 @@ group_free (gpointer p)
   g_free (g);
 }
 
-static void on_blocker (const AmsScPipeline *pipeline, const AmsBlocker *b, gpointer user);
-
-/* A what-if event the service would refuse: reported like a pipeline's
- * blocker, under "event" instead of a pipeline. */
+/* A blocker of a pipeline (`event` NULL), or of a what-if event the
+ * service would refuse (`what`: "events[2] at 5d"). */
 static void
-on_event_blocker (const AmsScEvent *ev, const AmsBlocker *b, gpointer user)
+report_blocker (Explain *x, const char *what, const AmsScEvent *event, const AmsBlocker *b)
 {
-  g_autofree char *at = ams_format_duration (ev->at);
-  g_autofree char *name = g_strdup_printf ("%s at %s", ev->loc.path, at);
-  AmsScPipeline fake = { .name = name };
-  on_blocker (&fake, b, user);
-}
-
-static void
-on_blocker (const AmsScPipeline *pipeline, const AmsBlocker *b, gpointer user)
-{
-  Explain *x = user;
-  x->pipeline = g_string_chunk_insert_const (x->names, pipeline->name);
+  x->pipeline = g_string_chunk_insert_const (x->names, what);
   x->blockers++;
   x->by_cause[b->cause]++;
   const char *account = b->account ? b->account->id : "-";
@@ -103,7 +91,12 @@ on_blocker (const AmsScPipeline *pipeline, const AmsBlocker *b, gpointer user)
   ams_json_begin_object (j, NULL);
   ams_json_string (j, "cause", ams_cause_name (b->cause));
   ams_json_string (j, "step", ams_step_name (b->step));
-  ams_json_string (j, "pipeline", x->pipeline);
+  ams_json_string (j, "pipeline", event == NULL ? x->pipeline : NULL);
+  if (event != NULL)
+    {
+      ams_json_string (j, "event", event->loc.path);
+      ams_json_double (j, "event_at_s", ams_time_to_s (event->at));
+    }
   ams_json_string (j, "region", b->region ? b->region->name : NULL);
   ams_json_string (j, "account", b->account ? b->account->id : NULL);
   ams_json_string (j, "resource", b->resource);
@@ -112,6 +105,20 @@ on_blocker (const AmsScPipeline *pipeline, const AmsBlocker *b, gpointer user)
   ams_json_statements (j, "statements", st);
   ams_json_near_misses (j, "near_misses", b->verdict.near_misses);
   ams_json_end_object (j);
+}
+
+static void
+on_blocker (const AmsScPipeline *pipeline, const AmsBlocker *b, gpointer user)
+{
+  report_blocker (user, pipeline->name, NULL, b);
+}
+
+static void
+on_event_blocker (const AmsScEvent *ev, const AmsBlocker *b, gpointer user)
+{
+  g_autofree char *at = ams_format_duration (ev->at);
+  g_autofree char *what = g_strdup_printf ("%s at %s", ev->loc.path, at);
+  report_blocker (user, what, ev, b);
 }
 
 int

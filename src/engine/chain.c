@@ -389,8 +389,7 @@ ams_chain_image_end (AmsEngine *e, Image *img, gboolean failed)
         }
     }
   ams_chain_image_release (img);
-  if (failed || e->supply == NULL || !ams_supply_producer (e->supply, p->index)
-      || p->sc->target_repository != NULL)
+  if (failed || e->supply == NULL || !ams_supply_producer (e->supply, p->index))
     return;
   /* a new version others may use: a ripple starts here, or goes on */
   Ripple *r = img->ripple;

@@ -501,7 +501,8 @@ image_end (AmsEngine *e, Image *img)
       };
       e->recorder.image (e->recorder.user, &r);
     }
-  ams_chain_image_end (e, img, failed);
+  if (G_UNLIKELY (e->chain != NULL))
+    ams_chain_image_end (e, img, failed);
   if (img->failed_targets != NULL)
     g_ptr_array_unref (img->failed_targets);
   ams_freelist_release (&e->images, img);
@@ -1070,7 +1071,8 @@ image_start (Pipeline *p, gboolean scheduled, const char *trigger)
   img->trigger = trigger;
   e->res.images_started++;
   ams_inv_image_started (e, img);
-  AmsCause refused = ams_chain_image_start (e, img);
+  AmsCause refused = G_UNLIKELY (p->chain != NULL) ? ams_chain_image_start (e, img)
+                                                  : AMS_CAUSE_NONE;
   if (G_UNLIKELY (refused != AMS_CAUSE_NONE))
     {
       /* the supply chain refuses it before it takes a build slot */

@@ -779,9 +779,11 @@ may_use (AmsSupply *s, const Version *v, const AmsScPipeline *pl, const AmsAccou
         }
     }
 
-  /* a parent image is launched: its AMI must be launchable by the consumer */
+  /* a parent image is launched: its AMI must be launchable by the consumer
+   * (a container image has no AMI: its repository's policy is not modelled) */
   if (f->type == AMS_SC_RES_IMAGE && strcmp (f->owner, who->id) != 0 && f->producers != NULL
-      && f->producers->len > 0)
+      && f->producers->len > 0
+      && s->consumers[g_array_index (f->producers, guint, 0)].pl->target_repository == NULL)
     {
       guint producer = g_array_index (f->producers, guint, 0);
       const AmsLaunchPerms *lp = launch_perms (s, producer);
@@ -1401,8 +1403,7 @@ ams_supply_check_all (AmsSupply *s, AmsPipelineBlockerFn fn, gpointer user)
     ams_supply_start (s, NULL, NULL);
   /* the first image of every pipeline others use, as it will be */
   for (guint i = 0; i < s->n_consumers; i++)
-    if (s->consumers[i].producer && s->consumers[i].pl->target_repository == NULL
-        && image_version (s, i, 1) == NULL)
+    if (s->consumers[i].producer && image_version (s, i, 1) == NULL)
       ams_supply_image_available (s, i, 1, NULL);
 
   guint checks = 0;
