@@ -67,6 +67,7 @@ static const char base[] =
   "     region: us-east-1}\n"
   "  - {name: agent, semanticVersion: 1.0.0, platform: Linux, account: \"222222222222\",\n"
   "     region: us-east-1}\n"
+  "#RECIPES#"
   "x-hourly: &hourly {scheduleExpression: \"cron(0 * * * ? *)\"}\n"
   "x-launch: &launch {launchPermission: {organizationalUnitArns: [\"" OU_ARN "\"]}}\n"
   "pipelines:\n"
@@ -143,6 +144,7 @@ typedef struct
 /* The defaults of the markers: the healthy world. */
 static const Edit defaults[] = {
   { "#SHARING#", "true" },
+  { "#RECIPES#", "" },
   { "#SCPS#", "" },
   { "#KEYPOLICY#", "" },
   { "#RAM222#", "{accept: true}" },
@@ -691,6 +693,66 @@ test_chain_resource_policy (void)
   run_clear (&r);
 }
 
+/* ---- a recipe is a resource too ---------------------------------------------------- */
+
+static void
+test_chain_shared_recipe (void)
+{
+  /* The platform's "service" recipe builds on the golden image; the
+   * account of app-a builds it with a pipeline of its own. Shared: the
+   * pipeline builds, after the golden image (the recipe's parent) exists.
+   * Not shared: refused, and explain says so. */
+  static const char recipe[] =
+    "recipes:\n"
+    "  - name: service\n"
+    "    semanticVersion: 1.2.0\n"
+    "    parentImage: arn:aws:imagebuilder:us-east-1:111111111111:image/golden/x.x.x\n"
+    "    account: \"111111111111\"\n"
+    "    region: us-east-1\n";
+  static const char consumer[] =
+    "  - name: service\n"
+    "    account: \"333333333333\"\n"
+    "    region: us-east-1\n"
+    "    schedule: *hourly\n"
+    "    imageRecipeArn: arn:aws:imagebuilder:us-east-1:111111111111:image-recipe/service/x.x.x\n"
+    "    build_time: 10m\n"
+    "    test_time: 0s\n";
+  static const Edit shared[] = {
+    { "#RECIPES#", recipe },
+    { "#EXTRA_PIPELINES#", consumer },
+    { "\"" SPARE "\"]", "\"" SPARE "\", \"arn:aws:imagebuilder:us-east-1:111111111111:"
+                        "image-recipe/service/1.2.0\"]" },
+    { NULL },
+  };
+  Run r;
+  CU_ASSERT_TRUE_FATAL (run (shared, &r));
+  CU_ASSERT_EQUAL (r.res.failures_total, 0);
+  CU_ASSERT (strstr (r.images, "service 1.2.0/1 dependency image/golden/1.0.0/1 [golden 1.0.0/1] "
+                               "3600-4200 AVAILABLE") != NULL);
+  Explained x;
+  CU_ASSERT_TRUE_FATAL (explain (shared, &x));
+  CU_ASSERT_EQUAL (x.total, 0);
+  explained_clear (&x);
+  run_clear (&r);
+
+  static const Edit unshared[] = {
+    { "#RECIPES#", recipe },
+    { "#EXTRA_PIPELINES#", consumer },
+    { NULL },
+  };
+  CU_ASSERT_TRUE_FATAL (run (unshared, &r));
+  CU_ASSERT_EQUAL (failed (&r, AMS_CAUSE_RESOURCE_NOT_SHARED), 1);
+  /* the recipe itself is out of reach: refused at the first match, and no
+   * update of it can be seen after */
+  CU_ASSERT (strstr (r.images, "service 1.2.0/1 schedule 0-0 FAILED resource_not_shared")
+             != NULL);
+  CU_ASSERT_TRUE_FATAL (explain (unshared, &x));
+  CU_ASSERT_EQUAL (x.by_cause[AMS_CAUSE_RESOURCE_NOT_SHARED], 1);
+  CU_ASSERT (strstr (x.log->str, "resource_not_shared 333333333333 us-east-1") != NULL);
+  explained_clear (&x);
+  run_clear (&r);
+}
+
 /* ---- owners and consumers: what each may do ----------------------------------------- */
 
 static void
@@ -931,6 +993,7 @@ static const AmsTestCase cases[] = {
   { "parent_ami", test_chain_parent_ami },
   { "scp", test_chain_scp },
   { "resource_policy", test_chain_resource_policy },
+  { "shared_recipe", test_chain_shared_recipe },
   { "only_owner_shares", test_chain_only_owner_shares },
   { "consumer_cannot_delete", test_chain_consumer_cannot_delete },
   { "no_delete_while_shared", test_chain_no_delete_while_shared },
