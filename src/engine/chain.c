@@ -432,6 +432,8 @@ ams_chain_event (AmsEngine *e, const AmsScEvent *ev)
         ams_trace_event_applied (e, ev);
       if (rejecting)
         e->res.invitations_rejected++;
+      else if (ev->kind == AMS_SC_EV_ACCEPT_INVITATION)
+        e->res.invitations_accepted++;
       if (ev->kind == AMS_SC_EV_PUBLISH_COMPONENT)
         {
           /* a component version is a ripple's start as a golden build is */

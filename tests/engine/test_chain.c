@@ -427,6 +427,7 @@ test_chain_invitation (void)
   };
   CU_ASSERT_TRUE_FATAL (run (accepted, &r));
   CU_ASSERT_EQUAL (failed (&r, AMS_CAUSE_INVITATION_PENDING), 0);
+  CU_ASSERT_EQUAL (r.res.invitations_accepted, 1);
   CU_ASSERT (strstr (r.images, "runtime 1.0.0/1 dependency image/golden/1.0.0/1 [golden 1.0.0/1] "
                                "3600-5400 AVAILABLE") != NULL);
   /* (without RAM sharing the apps cannot use the runtime through its OU) */
