@@ -43,10 +43,13 @@ typedef enum
   AMS_STEP_SSM_PARAMETER,   /* write an SSM parameter with the AMI id */
   AMS_STEP_DEPENDENCY,      /* a build uses its recipe, parent image or a component */
   AMS_STEP_RAM,             /* a change to a resource or its sharing (what-if events) */
+  AMS_STEP_LAUNCH,          /* a consumer launches an instance from an AMI */
+  AMS_STEP_BUILD,           /* the build instance (its instance profile) */
+  AMS_STEP_EXECUTION,       /* a lifecycle policy's execution role */
 } AmsStep;
 
 /* "region", "assume_role", "copy", "decrypt", "encrypt", "share", "launch_template",
- * "lifecycle", "ssm_parameter", "dependency", "ram". */
+ * "lifecycle", "ssm_parameter", "dependency", "ram", "launch", "build", "execution". */
 const char *ams_step_name (AmsStep s);
 
 typedef struct

@@ -63,6 +63,9 @@ ams_step_name (AmsStep s)
     [AMS_STEP_SSM_PARAMETER] = "ssm_parameter",
     [AMS_STEP_DEPENDENCY] = "dependency",
     [AMS_STEP_RAM] = "ram",
+    [AMS_STEP_LAUNCH] = "launch",
+    [AMS_STEP_BUILD] = "build",
+    [AMS_STEP_EXECUTION] = "execution",
   };
   g_return_val_if_fail (s < G_N_ELEMENTS (names), "?");
   return names[s];
