@@ -157,4 +157,16 @@ guint ams_access_check_ssm_parameters (AmsAccess *ax, const AmsCopySpec *spec, A
 gboolean ams_access_image_key (AmsAccess *ax, const AmsCopySpec *spec, AmsKeyInfo *out,
                                AmsKeyLookup *lookup);
 
+/* A consumer (`consumer`) launches an instance in `region` from an AMI
+ * (named by `ami` in messages) encrypted with key k (found by `found` from
+ * the reference `ref`): the key must be usable and its policy (and the
+ * consumer's SCPs) must allow the consumer what EC2 asks at launch:
+ * kms:DescribeKey, kms:CreateGrant, kms:Decrypt. TRUE if it may; otherwise
+ * FALSE with the blocker (the consumer's account and region, step launch)
+ * in *b, initialised by the call. */
+gboolean ams_access_check_launch (AmsAccess *ax, const AmsAccount *consumer,
+                                  const AmsRegion *region, const char *ami,
+                                  const AmsKeyInfo *k, AmsKeyLookup found, const char *ref,
+                                  AmsBlocker *b);
+
 G_END_DECLS

@@ -116,6 +116,8 @@ typedef struct
   uint64_t launches_disabled;  /* failed: the AMI in use was disabled (or its sharing removed) */
   uint64_t launches_deleted;   /* failed: the AMI in use was deregistered */
   uint64_t launches_no_ami;    /* failed: no AMI of the pipeline usable there yet */
+  uint64_t launches_key_denied;/* failed: the AMI's key does not let the consumer (counted as
+                                  failures too, with their cause) */
 
   /* the supply chain (DOMAIN.md §5): a build of a pipeline whose image
    * other pipelines' recipes use (through x wildcards) starts a ripple;

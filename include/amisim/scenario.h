@@ -477,11 +477,52 @@ typedef enum
   AMS_SC_EV_DELETE_RESOURCE,      /* DeleteComponent / DeleteImage / DeleteImageRecipe /
                                      DeleteContainerRecipe of `arn`, by `account` (default: the
                                      owner); refused while shared, or when not the owner's */
+  AMS_SC_EV_MODIFY_IMAGE_ATTRIBUTE, /* ModifyImageAttribute launchPermission Remove on the
+                                     pipeline's AMIs that exist (in `region`, or every region;
+                                     of the image `version`, or every image): who may launch
+                                     them from now on */
+  AMS_SC_EV_RESET_IMAGE_ATTRIBUTE, /* ResetImageAttribute launchPermission: every launch
+                                     permission of those AMIs goes (the owner keeps access) */
   AMS_SC_EV_PUBLISH_COMPONENT,    /* CreateComponent of a new version of `component` (a
                                      components[] name) of `account` in `region`: `version`
                                      (x.y.z; the same version again is its next build), added
                                      to the resource shares named in `shares` */
 } AmsScEventKind;
+
+/* Whether an event is one of the supply chain's (RAM shares, invitations,
+ * Image Builder resources). */
+static inline gboolean
+ams_sc_event_is_supply (AmsScEventKind k)
+{
+  switch (k)
+    {
+    case AMS_SC_EV_ASSOCIATE_RESOURCE_SHARE:
+    case AMS_SC_EV_DISASSOCIATE_RESOURCE_SHARE:
+    case AMS_SC_EV_ACCEPT_INVITATION:
+    case AMS_SC_EV_REJECT_INVITATION:
+    case AMS_SC_EV_DELETE_RESOURCE:
+    case AMS_SC_EV_PUBLISH_COMPONENT:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* One entry of a launchPermission list (EC2 LaunchPermission): an account
+ * (UserId), everyone (Group: all), an organization or an OU (their ARNs). */
+typedef enum
+{
+  AMS_SC_LP_ACCOUNT,
+  AMS_SC_LP_ALL,
+  AMS_SC_LP_ORG,
+  AMS_SC_LP_OU,
+} AmsScLaunchTargetKind;
+
+typedef struct
+{
+  AmsScLaunchTargetKind kind;
+  AmsScRef value;            /* the account id or ARN ("all" for AMS_SC_LP_ALL) */
+} AmsScLaunchTarget;
 
 typedef struct
 {
@@ -508,7 +549,9 @@ typedef struct
                                 default false: once protection is turned off later,
                                 deregistration stays blocked for 24 h more */
   const char *version;       /* restore_image: "1.0.0/3" (recipe version / build); NULL:
-                                the image deleted last. publish_component: "1.1.0" */
+                                the image deleted last. modify_image_attribute,
+                                reset_image_attribute: "1.0.0/3", NULL: every image.
+                                publish_component: "1.1.0" */
   const char *policy;        /* set_lifecycle_policy: the policy's name (in `account`, or in
                                 the only account that has one so named) */
   /* the supply chain's events */
@@ -523,6 +566,8 @@ typedef struct
   const AmsScComponent *component_def; /* the components[] entry it publishes a version of
                                 (resolved; it gives the owner and region) */
   GArray *shares;            /* publish_component: resource_shares[] names, of AmsScRef */
+  GArray *launch_remove;     /* modify_image_attribute: launchPermission.Remove, of
+                                AmsScLaunchTarget */
 } AmsScEvent;
 
 /* ---- lifecycle_policies[]: a CreateLifecyclePolicy request, plus account

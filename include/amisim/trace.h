@@ -53,7 +53,8 @@
  *                        message when it could not run at all
  *   launch               account, region (the consumer), image, version (the AMI's)
  *   launch_failed        the same (image NULL when none was found), status
- *                        (no_ami | deregistered | disabled | not_shared), message
+ *                        (no_ami | deregistered | disabled | not_shared | key_denied),
+ *                        message; key_denied also carries the cause
  *   warmup_done          nothing more: simulation.warmup is over, the statistics
  *                        start again from here
  *   invitation           share, principal, account (the account that answers it, if the

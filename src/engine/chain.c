@@ -81,7 +81,7 @@ scenario_has_supply (const AmsScenario *sc)
         return TRUE;
     }
   for (guint i = 0; i < sc->events->len; i++)
-    if (((const AmsScEvent *) sc->events->pdata[i])->kind >= AMS_SC_EV_ASSOCIATE_RESOURCE_SHARE)
+    if (ams_sc_event_is_supply (((const AmsScEvent *) sc->events->pdata[i])->kind))
       return TRUE;
   return FALSE;
 }

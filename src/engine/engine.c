@@ -1260,7 +1260,7 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
                                                 : NULL;
   /* (the supply chain's events say themselves whether they were applied or
    * refused) */
-  if (AMS_TRACING (e) && ev->kind < AMS_SC_EV_ASSOCIATE_RESOURCE_SHARE)
+  if (AMS_TRACING (e) && !ams_sc_event_is_supply (ev->kind))
     ams_trace_event_applied (e, ev);
   switch (ev->kind)
     {
@@ -1343,6 +1343,10 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
             }
         return;
       }
+    case AMS_SC_EV_MODIFY_IMAGE_ATTRIBUTE:
+    case AMS_SC_EV_RESET_IMAGE_ATTRIBUTE:
+      ams_inv_event (e, ev);
+      return; /* the AMIs' own launch permissions: nothing cached depends on them */
     case AMS_SC_EV_SET_DEREGISTRATION_PROTECTION:
     case AMS_SC_EV_RESTORE_IMAGE:
     case AMS_SC_EV_REGISTER_IMAGE:

@@ -40,11 +40,16 @@ typedef struct
   Pipeline *p;
   const AmsAccount *account;
   const AmsRegion *region;
-  AmsPlace place;
   gsl_rng *rng;
   AmsDist gap;             /* exponential inter-launch times */
   Ami *pinned;             /* the AMI it launches from */
   AmsTime next_refresh;
+  /* whether the pinned AMI's key lets it launch, as decided last (kept
+   * while the world's epoch and the AMI stay the same) */
+  const Ami *key_ami;
+  uint64_t key_epoch;
+  AmsCause key_cause;
+  const char *key_message; /* (interned in the engine) */
 } Consumer;
 
 typedef struct
@@ -164,6 +169,7 @@ ams_inv_release_ami (AmsEngine *e, Ami *a)
   last->index = a->index;
   g_ptr_array_remove_index_fast (img->amis, a->index);
   snapshot_let_go (a->snap);
+  ams_launch_perms_free (a->perms);
   g_free (a);
   ams_inv_release_image (e, img);
 }
@@ -392,6 +398,8 @@ ams_inv_last_launched_seen (const AmsEngine *e, const Ami *a)
 gboolean
 ams_inv_ami_public (const Ami *a)
 {
+  if (a->perms != NULL)
+    return a->shared && ams_launch_perms_is_public (a->perms);
   return a->shared && a->entry != NULL && a->entry->lp_public;
 }
 
@@ -402,6 +410,12 @@ ams_inv_ami_shared_with (const Ami *a, const char *account)
     return TRUE;
   if (!a->shared)
     return FALSE;
+  if (a->perms != NULL)
+    {
+      /* the account named, as lifecycle's sharedAccounts rule reads them */
+      const AmsPlace bare = { .account = account };
+      return ams_launch_perms_can_launch (a->perms, &bare);
+    }
   for (guint i = 0; i < a->entry->lp_user_ids->len; i++)
     if (strcmp (g_array_index (a->entry->lp_user_ids, AmsScRef, i).value, account) == 0)
       return TRUE;
@@ -410,16 +424,14 @@ ams_inv_ami_shared_with (const Ami *a, const char *account)
 
 /* ---- consumers --------------------------------------------------------- */
 
+/* The launch permissions a distribution entry gives an AMI of `owner`. */
 static AmsLaunchPerms *
-perms_of (AmsEngine *e, const Ami *a)
+perms_new (const char *owner, const AmsScDistRegion *d)
 {
-  const AmsScDistRegion *d = a->entry;
-  AmsLaunchPerms *lp = g_hash_table_lookup (e->inv->perms, d);
-  if (lp != NULL)
-    return lp;
-  const char *owner = a->pool->account->id;
   AmsAmiTraits traits = { 0 };
-  lp = ams_launch_perms_new (owner, &traits);
+  AmsLaunchPerms *lp = ams_launch_perms_new (owner, &traits);
+  if (d == NULL)
+    return lp;
   for (guint i = 0; i < d->lp_user_ids->len; i++)
     ams_launch_perms_add_account (lp, owner, g_array_index (d->lp_user_ids, AmsScRef, i).value);
   for (guint i = 0; i < d->lp_org_arns->len; i++)
@@ -428,17 +440,153 @@ perms_of (AmsEngine *e, const Ami *a)
     ams_launch_perms_add_ou (lp, owner, g_array_index (d->lp_ou_arns, AmsScRef, i).value);
   if (d->lp_public)
     ams_launch_perms_add_all (lp, owner);
+  return lp;
+}
+
+/* The AMI's launch permissions: its own once an event changed them, else
+ * those of its distribution entry (one set per entry, made when needed). */
+static AmsLaunchPerms *
+perms_of (AmsEngine *e, const Ami *a)
+{
+  if (a->perms != NULL)
+    return a->perms;
+  const AmsScDistRegion *d = a->entry;
+  AmsLaunchPerms *lp = g_hash_table_lookup (e->inv->perms, d);
+  if (lp != NULL)
+    return lp;
+  lp = perms_new (a->pool->account->id, d);
   g_hash_table_insert (e->inv->perms, (gpointer) d, lp);
   return lp;
 }
 
-/* Whether consumer c may launch from a (registered, not disabled). */
+/* modify_image_attribute (launchPermission Remove) and
+ * reset_image_attribute on the owner's AMIs of the pipeline that exist:
+ * each gets launch permissions of its own. Removing an account that an
+ * organization or OU share still covers "succeeds", and access stays (the
+ * sharing module says so); the owner always keeps access. */
+static void
+modify_launch_permissions (AmsEngine *e, Pipeline *p, const AmsScEvent *ev)
+{
+  const char *owner = p->home->account->id;
+  for (LcImage *img = p->first; img != NULL; img = img->next)
+    {
+      char version[64];
+      ams_inv_version (img, version, sizeof version);
+      if (ev->version != NULL && strcmp (version, ev->version) != 0)
+        continue;
+      for (guint i = 0; i < img->amis->len; i++)
+        {
+          Ami *a = g_ptr_array_index (img->amis, i);
+          if (!a->registered || a->pool->account != p->home->account
+              || (ev->region.value != NULL && strcmp (ev->region.value, a->pool->region->name) != 0))
+            continue;
+          if (a->perms == NULL)
+            a->perms = perms_new (owner, a->entry);
+          if (ev->kind == AMS_SC_EV_RESET_IMAGE_ATTRIBUTE)
+            {
+              ams_launch_perms_reset (a->perms, owner);
+              continue;
+            }
+          for (guint j = 0; j < ev->launch_remove->len; j++)
+            {
+              const AmsScLaunchTarget *t = &g_array_index (ev->launch_remove, AmsScLaunchTarget, j);
+              switch (t->kind)
+                {
+                case AMS_SC_LP_ACCOUNT:
+                  {
+                    const AmsAccount *acc = ams_world_find_account (e->w, t->value.value);
+                    AmsPlace place = { .account = t->value.value };
+                    if (acc != NULL)
+                      ams_account_place (acc, &place);
+                    ams_launch_perms_remove_account_at (a->perms, owner, &place);
+                    break;
+                  }
+                case AMS_SC_LP_ALL:
+                  ams_launch_perms_remove_all (a->perms, owner);
+                  break;
+                case AMS_SC_LP_ORG:
+                  ams_launch_perms_remove_org (a->perms, owner, t->value.value);
+                  break;
+                case AMS_SC_LP_OU:
+                  ams_launch_perms_remove_ou (a->perms, owner, t->value.value);
+                  break;
+                }
+            }
+        }
+    }
+}
+
+/* Whether consumer c may launch from a (registered, not disabled): as its
+ * account sits now (an account moved out of an OU loses what the OU was
+ * given). */
 static gboolean
 may_launch (Consumer *c, const Ami *a)
 {
   if (a->pool->account == c->account)
     return TRUE;
-  return a->shared && ams_launch_perms_can_launch (perms_of (c->e, a), &c->place);
+  AmsPlace place;
+  ams_account_place (c->account, &place);
+  return a->shared && ams_launch_perms_can_launch (perms_of (c->e, a), &place);
+}
+
+/* The key an AMI's snapshots are encrypted with: the recipe's key for the
+ * image's own AMI, the region's kmsKeyId (else the account's default EBS
+ * key) for a copy. FALSE when the AMI is not encrypted. */
+static gboolean
+ami_key (AmsEngine *e, const Ami *a, AmsKeyInfo *k, AmsKeyLookup *found, const char **ref)
+{
+  memset (k, 0, sizeof *k);
+  const AmsScPipeline *pl = a->img->p->sc;
+  const AmsAccount *account = a->pool->account;
+  const AmsRegion *region = a->pool->region;
+  if (a->t == NULL)
+    {
+      if (!pl->encrypted)
+        return FALSE;
+      *ref = pl->kms_key.value;
+    }
+  else
+    {
+      if (!ams_access_copy_encrypted (&a->t->spec))
+        return FALSE;
+      *ref = a->t->spec.entry->kms_key_id.value;
+    }
+  *found = ams_world_find_key (e->w, *ref, account, region, k);
+  if (*found != AMS_KEY_FOUND)
+    k->account = account; /* where it was looked for, for the message */
+  if (*ref == NULL)
+    *ref = "alias/aws/ebs";
+  return TRUE;
+}
+
+/* Whether the key of the AMI c launches from lets it (decided again when
+ * the world changed). */
+static AmsCause
+key_allows (Consumer *c, const Ami *a)
+{
+  AmsEngine *e = c->e;
+  if (c->key_ami == a && c->key_epoch == e->epoch)
+    return c->key_cause;
+  c->key_ami = a;
+  c->key_epoch = e->epoch;
+  c->key_cause = AMS_CAUSE_NONE;
+  c->key_message = NULL;
+  AmsKeyInfo k;
+  AmsKeyLookup found;
+  const char *ref;
+  if (!ami_key (e, a, &k, &found, &ref))
+    return AMS_CAUSE_NONE;
+  char version[64], ami[160];
+  ams_inv_version (a->img, version, sizeof version);
+  g_snprintf (ami, sizeof ami, "the AMI of %s %s (account %s)", a->img->p->sc->name, version,
+              a->pool->account->id);
+  g_auto (AmsBlocker) b = { 0 };
+  if (!ams_access_check_launch (e->access, c->account, c->region, ami, &k, found, ref, &b))
+    {
+      c->key_cause = b.cause;
+      c->key_message = g_string_chunk_insert_const (e->messages, b.message);
+    }
+  return c->key_cause;
 }
 
 static EnginePool *
@@ -513,6 +661,12 @@ trace_launch (Consumer *c, Ami *a)
       ev.status = "not_shared";
       ev.message = "the AMI it launches from is no longer shared with it";
     }
+  else if (key_allows (c, a) != AMS_CAUSE_NONE)
+    {
+      ev.status = "key_denied";
+      ev.cause = c->key_cause;
+      ev.message = c->key_message;
+    }
   else
     ev.kind = AMS_TRACE_LAUNCH;
   ams_trace_emit (c->e, &ev);
@@ -548,6 +702,12 @@ launch (AmsKernel *k, void *data, uint64_t arg)
     e->res.launches_deleted++;
   else if (a->disabled || !may_launch (c, a))
     e->res.launches_disabled++;
+  else if (G_UNLIKELY (key_allows (c, a) != AMS_CAUSE_NONE))
+    {
+      /* a permission failure, counted with the others of its cause */
+      e->res.launches_key_denied++;
+      ams_engine_count_failure (e, c->key_cause, c->region, c->account);
+    }
   else
     {
       e->res.launches_ok++;
@@ -567,7 +727,6 @@ consumer_add (AmsEngine *e, const AmsScLaunches *l, Pipeline *p, const AmsAccoun
   c->p = p;
   c->account = account;
   c->region = region;
-  ams_account_place (account, &c->place);
   c->rng = ams_engine_stream (e, "launches/%s/%s", l->name, account->id);
   double mean = 1.0 / l->rate;
   g_assert_true (ams_dist_set (&c->gap, AMS_DIST_EXPONENTIAL, &mean, 1, NULL));
@@ -626,7 +785,9 @@ ams_inv_setup (AmsEngine *e, gboolean lifecycle)
     {
       const AmsScEvent *ev = sc->events->pdata[i];
       events |= ev->kind == AMS_SC_EV_SET_DEREGISTRATION_PROTECTION
-                || ev->kind == AMS_SC_EV_RESTORE_IMAGE || ev->kind == AMS_SC_EV_REGISTER_IMAGE;
+                || ev->kind == AMS_SC_EV_RESTORE_IMAGE || ev->kind == AMS_SC_EV_REGISTER_IMAGE
+                || ev->kind == AMS_SC_EV_MODIFY_IMAGE_ATTRIBUTE
+                || ev->kind == AMS_SC_EV_RESET_IMAGE_ATTRIBUTE;
     }
   gboolean policies = lifecycle && sc->lifecycle_policies->len > 0;
   if (!policies && sc->launches->len == 0 && !events)
@@ -670,6 +831,7 @@ ams_inv_free (AmsEngine *e)
             {
               Ami *a = g_ptr_array_index (img->amis, j);
               snapshot_let_go (a->snap);
+              ams_launch_perms_free (a->perms);
               g_free (a);
             }
           g_ptr_array_unref (img->amis);
@@ -701,6 +863,11 @@ ams_inv_event (AmsEngine *e, const AmsScEvent *ev)
         }
       if (pick != NULL)
         restore_image (e, pick);
+      return;
+    }
+  if (ev->kind == AMS_SC_EV_MODIFY_IMAGE_ATTRIBUTE || ev->kind == AMS_SC_EV_RESET_IMAGE_ATTRIBUTE)
+    {
+      modify_launch_permissions (e, p, ev);
       return;
     }
   if (ev->kind == AMS_SC_EV_REGISTER_IMAGE)

@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include "amisim/sharing.h"
 #include "engine/engine-private.h"
 
 typedef enum
@@ -55,6 +56,8 @@ struct Ami
   gboolean shared;      /* owner's AMI: its launch permissions are in force */
   gboolean snapshot_with_bin; /* its snapshot went to the Recycle Bin with it */
   gboolean protect_cooldown;  /* protection enabled WithCooldown: 24 h more once turned off */
+  AmsLaunchPerms *perms;/* its own launch permissions once an event changed them (owned);
+                           NULL: its distribution entry's */
   Ami *next, *prev;     /* in its pool's list for the pipeline, oldest first */
 };
 

@@ -227,7 +227,7 @@ static const char *const event_actions[] = {
   "retry_image", "set_distribution", "set_deregistration_protection", "restore_image",
   "set_lifecycle_policy", "register_image", "associate_resource_share",
   "disassociate_resource_share", "accept_invitation", "reject_invitation", "delete_resource",
-  "publish_component",
+  "modify_image_attribute", "reset_image_attribute", "publish_component",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (event_actions) == AMS_SC_EV_PUBLISH_COMPONENT + 1);
 
@@ -287,6 +287,20 @@ ams_trace_event_applied (AmsEngine *e, const AmsScEvent *sev)
     case AMS_SC_EV_PUBLISH_COMPONENT:
       message = g_strdup_printf ("%s %s", sev->component.value, sev->version);
       break;
+    case AMS_SC_EV_MODIFY_IMAGE_ATTRIBUTE:
+    case AMS_SC_EV_RESET_IMAGE_ATTRIBUTE:
+      {
+        GString *m = g_string_new (sev->kind == AMS_SC_EV_RESET_IMAGE_ATTRIBUTE
+                                     ? "every launch permission" : "remove");
+        for (guint i = 0; sev->launch_remove != NULL && i < sev->launch_remove->len; i++)
+          g_string_append_printf (m, "%s %s", i == 0 ? "" : ",",
+                                  g_array_index (sev->launch_remove, AmsScLaunchTarget, i)
+                                    .value.value);
+        if (sev->version != NULL)
+          g_string_append_printf (m, " of %s", sev->version);
+        message = g_string_free (m, FALSE);
+        break;
+      }
     default:
       if (sev->key.value != NULL)
         message = g_strdup (sev->key.value);

@@ -1473,7 +1473,7 @@ ams_supply_check_events (AmsSupply *s, AmsEventBlockerFn fn, gpointer user)
   for (guint i = 0; i < s->sc->events->len; i++)
     {
       const AmsScEvent *ev = s->sc->events->pdata[i];
-      if (ev->kind >= AMS_SC_EV_ASSOCIATE_RESOURCE_SHARE && ev->at <= s->sc->horizon)
+      if (ams_sc_event_is_supply (ev->kind) && ev->at <= s->sc->horizon)
         g_ptr_array_add (events, (gpointer) ev);
     }
   g_ptr_array_sort (events, event_by_time); /* g_ptr_array_sort is a stable merge sort */

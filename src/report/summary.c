@@ -279,6 +279,7 @@ launches_object (Out *o)
   count (o, "failed_disabled", &r->launches_disabled, CI);
   count (o, "failed_deleted", &r->launches_deleted, CI);
   count (o, "failed_no_ami", &r->launches_no_ami, CI);
+  count (o, "failed_key_denied", &r->launches_key_denied, CI);
   ams_json_end_object (o->j);
 }
 

@@ -88,7 +88,8 @@ ams_measure_value (AmsMeasure m, const AmsResults *r)
     case AMS_MEASURE_GIB_MONTHS:
       return r->storage_gib_months;
     case AMS_MEASURE_LAUNCHES_FAILED:
-      return (double) (r->launches_disabled + r->launches_deleted + r->launches_no_ami);
+      return (double) (r->launches_disabled + r->launches_deleted + r->launches_no_ami
+                       + r->launches_key_denied);
     case AMS_MEASURE_RIPPLE_DELAY:
       return stat_mean (&r->ripple_delay_s);
     case AMS_MEASURE_COUNT:

@@ -161,8 +161,14 @@ launches_section (GString *out, const AmsResults *r)
   g_autofree char *pct = grouped (percent (r->launches_ok, r->launches), 1);
   g_string_append_printf (out,
                           "\nlaunches  requested %s  succeeded %s (%s%%)  failed: AMI disabled %s"
-                          "  AMI deregistered %s  no usable AMI %s\n",
+                          "  AMI deregistered %s  no usable AMI %s",
                           asked, ok, pct, dis, del, none);
+  if (r->launches_key_denied > 0)
+    {
+      g_autofree char *key = grouped_count (r->launches_key_denied);
+      g_string_append_printf (out, "  key denies %s", key);
+    }
+  g_string_append_c (out, '\n');
 }
 
 /* "storage": snapshot GiB, GiB-months and their cost, AMIs against the
@@ -685,11 +691,15 @@ pm_lifecycle_launches_storage (GString *out, const AmsResults *const *r, guint n
   if (launches.mean > 0)
     {
       static const char *const labels[] = { "requested", "succeeded", "failed: AMI disabled",
-                                            "AMI deregistered", "no usable AMI" };
+                                            "AMI deregistered", "no usable AMI", "key denies" };
       const uint64_t *const fields[] = { &r0->launches, &r0->launches_ok, &r0->launches_disabled,
-                                         &r0->launches_deleted, &r0->launches_no_ami };
+                                         &r0->launches_deleted, &r0->launches_no_ami,
+                                         &r0->launches_key_denied };
+      AmsAgg key;
+      ams_agg_u64 (&key, r, n, &r0->launches_key_denied);
       g_string_append (out, "\nlaunches  ");
-      pm_counts (out, r, n, labels, fields, G_N_ELEMENTS (fields));
+      /* "key denies" only when some replication met it (older outputs keep their shape) */
+      pm_counts (out, r, n, labels, fields, G_N_ELEMENTS (fields) - (key.mean > 0 ? 0 : 1));
       g_string_append_c (out, '\n');
     }
   if (gib_max.mean > 0)

@@ -57,6 +57,10 @@ static const Action actions[] = {
   { "accept_invitation", AMS_SC_EV_ACCEPT_INVITATION, { "share", "account" }, { NULL } },
   { "reject_invitation", AMS_SC_EV_REJECT_INVITATION, { "share", "account" }, { NULL } },
   { "delete_resource", AMS_SC_EV_DELETE_RESOURCE, { "arn" }, { "account" } },
+  { "modify_image_attribute", AMS_SC_EV_MODIFY_IMAGE_ATTRIBUTE,
+    { "pipeline", "launchPermission" }, { "region", "version" } },
+  { "reset_image_attribute", AMS_SC_EV_RESET_IMAGE_ATTRIBUTE, { "pipeline" },
+    { "region", "version" } },
   { "publish_component", AMS_SC_EV_PUBLISH_COMPONENT, { "component", "version" },
     { "account", "region", "shares" } },
 };
@@ -78,7 +82,7 @@ static const char *const action_names[] = {
   "retry_image", "set_distribution", "set_deregistration_protection", "restore_image",
   "set_lifecycle_policy", "register_image", "associate_resource_share",
   "disassociate_resource_share", "accept_invitation", "reject_invitation", "delete_resource",
-  "publish_component",
+  "modify_image_attribute", "reset_image_attribute", "publish_component",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (actions) == G_N_ELEMENTS (action_names));
@@ -96,6 +100,8 @@ event_free (gpointer p)
     g_array_unref (ev->principals);
   if (ev->shares != NULL)
     g_array_unref (ev->shares);
+  if (ev->launch_remove != NULL)
+    g_array_unref (ev->launch_remove);
   g_free ((Event *) ev);
 }
 
@@ -286,6 +292,103 @@ ev_principals (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer
   ams_get_principals (c, value, 1, ev->principals);
 }
 
+/* launchPermission: {Remove: [{UserId: …}, {Group: all}, {OrganizationArn: …},
+ * {OrganizationalUnitArn: …}]}, EC2's LaunchPermissionModifications. */
+typedef struct
+{
+  AmsScEvent *ev;
+  AmsScLaunchTarget item;
+  guint keys;
+} LaunchItem;
+
+static void
+lp_item_key (AmsCheck *c, const AmsYNode *value, LaunchItem *li, AmsScLaunchTargetKind kind,
+             AmsPattern p)
+{
+  li->keys++;
+  li->item.kind = kind;
+  ams_get_ref (c, value, p, &li->item.value);
+}
+
+static void
+lp_user (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  lp_item_key (c, value, target, AMS_SC_LP_ACCOUNT, AMS_PAT_ACCOUNT_ID);
+}
+
+static void
+lp_org (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  lp_item_key (c, value, target, AMS_SC_LP_ORG, AMS_PAT_ORG_ARN);
+}
+
+static void
+lp_ou (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  lp_item_key (c, value, target, AMS_SC_LP_OU, AMS_PAT_OU_ARN);
+}
+
+static void
+lp_group (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  LaunchItem *li = target;
+  static const char *const names[] = { "all" };
+  guint i;
+  li->keys++;
+  li->item.kind = AMS_SC_LP_ALL;
+  if (ams_get_enum (c, value, names, G_N_ELEMENTS (names), &i))
+    {
+      li->item.value.value = "all";
+      ams_check_loc (c, value, &li->item.value.loc);
+    }
+}
+
+static const AmsField lp_item_fields[] = {
+  { "UserId", lp_user, 0, NULL },
+  { "Group", lp_group, 0, NULL },
+  { "OrganizationArn", lp_org, 0, NULL },
+  { "OrganizationalUnitArn", lp_ou, 0, NULL },
+  { NULL },
+};
+
+static void
+lp_remove_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
+{
+  LaunchItem li = { .ev = target };
+  if (!ams_check_mapping (c, item, lp_item_fields, 0, &li))
+    return;
+  if (li.keys != 1)
+    {
+      ams_check_error (c, item, "each entry names one UserId, Group, OrganizationArn or "
+                                "OrganizationalUnitArn, got %u", li.keys);
+      return;
+    }
+  if (li.item.value.value != NULL)
+    g_array_append_val (li.ev->launch_remove, li.item);
+}
+
+static void
+lp_remove (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_check_sequence (c, value, lp_remove_item, target);
+}
+
+static const AmsField lp_fields[] = {
+  { "Remove", lp_remove, AMS_FIELD_REQUIRED,
+    "the launch permissions to remove, e.g. Remove: [{UserId: \"222222222222\"}]" },
+  { "Add", NULL, AMS_FIELD_NOT_YET,
+    "events that add launch permissions: a pipeline's launchPermission gives them" },
+  { NULL },
+};
+
+static void
+ev_launch_permission (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  AmsScEvent *ev = target;
+  ev->launch_remove = g_array_new (FALSE, TRUE, sizeof (AmsScLaunchTarget));
+  ams_check_mapping (c, value, lp_fields, 0, ev);
+}
+
 static void
 ev_arn (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
@@ -372,6 +475,7 @@ static const AmsField event_fields[] = {
   { "arn", ev_arn, 0, NULL },
   { "component", ev_component, 0, NULL },
   { "shares", ev_shares, 0, NULL },
+  { "launchPermission", ev_launch_permission, 0, NULL },
   { NULL },
 };
 
@@ -776,7 +880,8 @@ ams_schema_resolve_events (AmsCheck *c, AmsScenario *sc)
   for (guint i = 0; i < sc->events->len; i++)
     {
       Event *e = sc->events->pdata[i];
-      if (e->ev.kind == AMS_SC_EV_RESTORE_IMAGE)
+      if (e->ev.kind == AMS_SC_EV_RESTORE_IMAGE || e->ev.kind == AMS_SC_EV_MODIFY_IMAGE_ATTRIBUTE
+          || e->ev.kind == AMS_SC_EV_RESET_IMAGE_ATTRIBUTE)
         resolve_version (c, sc, e);
       if (e->ev.kind == AMS_SC_EV_SET_LIFECYCLE_POLICY)
         resolve_policy (c, sc, e);
@@ -823,6 +928,8 @@ ams_schema_events_tables (void)
 {
   static const AmsSchemaTable tables[] = {
     AMS_SCHEMA_TABLE ("events[]", event_fields),
+    AMS_SCHEMA_TABLE ("events[].launchPermission", lp_fields),
+    AMS_SCHEMA_TABLE ("events[].launchPermission.Remove[]", lp_item_fields),
     { NULL },
   };
   return tables;

@@ -382,7 +382,8 @@ test_report_summary_lifecycle_launches_storage (void)
                           "    \"succeeded\": 1100,\n"
                           "    \"failed_disabled\": 50,\n"
                           "    \"failed_deleted\": 30,\n"
-                          "    \"failed_no_ami\": 20\n"
+                          "    \"failed_no_ami\": 20,\n"
+                          "    \"failed_key_denied\": 0\n"
                           "  }");
 
   const char *storage_head =
