@@ -299,6 +299,20 @@ typedef struct
   AmsSrcLoc loc;
 } AmsScResourcePolicy;
 
+/* infrastructure_configurations[]: a CreateInfrastructureConfiguration
+ * request plus account and region. What amisim reads of it is the instance
+ * profile its build instances run with. */
+typedef struct
+{
+  const char *name;
+  AmsScRef account;
+  AmsScRef region;
+  const char *instance_profile; /* instanceProfileName: an IAM role of the account of the same
+                                   name (the role the instance profile holds) */
+  const char *arn;           /* arn:aws:imagebuilder:<region>:<account>:infrastructure-configuration/<name> */
+  AmsSrcLoc loc;
+} AmsScInfraConfig;
+
 typedef enum
 {
   AMS_SC_TRIGGER_MANUAL,   /* no schedule and no arrivals: never starts by itself */
@@ -332,6 +346,9 @@ typedef struct
    * entry named by imageRecipeArn / containerRecipeArn. The flat fields below
    * (recipe_name … target_repository) are copied from it once it is resolved. */
   AmsScRecipe *recipe;             /* owned when recipe->block, borrowed otherwise */
+  const AmsScInfraConfig *infrastructure; /* infrastructureConfigurationArn, resolved; NULL:
+                                      none written (builds need no instance profile check) */
+  AmsScRef infrastructure_ref;     /* infrastructureConfigurationArn as written */
   AmsScResRef recipe_ref;          /* imageRecipeArn / containerRecipeArn as written (arn
                                       NULL with a recipe block) */
 
@@ -677,6 +694,7 @@ typedef struct
                                blocks belong to their pipelines) */
   GPtrArray *resource_shares;   /* of AmsScResourceShare* */
   GPtrArray *resource_policies; /* of AmsScResourcePolicy* */
+  GPtrArray *infrastructure_configurations; /* of AmsScInfraConfig* */
   GPtrArray *events;        /* of AmsScEvent*, in the order written */
   AmsScSimulation sim;
 

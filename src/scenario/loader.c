@@ -35,6 +35,7 @@ scenario_new (const char *display_name)
   sc->recipes = g_ptr_array_new_with_free_func (ams_sc_recipe_free);
   sc->resource_shares = g_ptr_array_new_with_free_func (ams_sc_resource_share_free);
   sc->resource_policies = g_ptr_array_new_with_free_func (ams_sc_resource_policy_free);
+  sc->infrastructure_configurations = g_ptr_array_new_with_free_func (ams_sc_infra_free_func ());
 
   /* defaults (SCENARIO.md §1, DOMAIN.md §3-§4) */
   sc->seed = 1;
@@ -95,6 +96,7 @@ ams_scenario_free (AmsScenario *sc)
   g_ptr_array_unref (sc->pipelines);
   g_ptr_array_unref (sc->launches);
   g_ptr_array_unref (sc->resource_policies);
+  g_ptr_array_unref (sc->infrastructure_configurations);
   g_ptr_array_unref (sc->resource_shares);
   g_ptr_array_unref (sc->recipes);
   g_ptr_array_unref (sc->components);

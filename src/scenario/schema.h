@@ -179,6 +179,16 @@ const AmsSchemaTable *ams_schema_lifecycle_tables (void);
 const AmsSchemaTable *ams_schema_launches_tables (void);
 const AmsSchemaTable *ams_schema_events_tables (void);
 const AmsSchemaTable *ams_schema_supply_tables (void);
+const AmsSchemaTable *ams_schema_infra_tables (void);
+
+/* schema_infra.c: infrastructure_configurations (an AmsFieldFn; target: the
+ * AmsScenario), a pipeline's infrastructureConfigurationArn, their
+ * resolution once all is read, and the entries' free function. */
+void ams_schema_infrastructure (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
+                                gpointer sc);
+void ams_schema_pipeline_infrastructure (AmsCheck *c, const AmsYNode *value, AmsScRef *ref);
+void ams_schema_resolve_infrastructure (AmsCheck *c, AmsScenario *sc);
+GDestroyNotify ams_sc_infra_free_func (void);
 
 /* schema_tables.c: every list above, appended to `out` (of AmsSchemaTable),
  * in the order of the document. */

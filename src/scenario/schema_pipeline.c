@@ -403,6 +403,12 @@ pipeline_container_recipe_arn (AmsCheck *c, const AmsYNode *key, const AmsYNode 
 }
 
 static void
+pipeline_infrastructure (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  ams_schema_pipeline_infrastructure (c, value, &((Pipeline *) target)->pl->infrastructure_ref);
+}
+
+static void
 pipeline_build_time (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   Pipeline *p = target;
@@ -454,6 +460,7 @@ static const AmsField pipeline_fields[] = {
   { "recipe", pipeline_recipe, 0, NULL },
   { "imageRecipeArn", pipeline_image_recipe_arn, 0, NULL },
   { "containerRecipeArn", pipeline_container_recipe_arn, 0, NULL },
+  { "infrastructureConfigurationArn", pipeline_infrastructure, 0, NULL },
   { "build_time", pipeline_build_time, 0, NULL },
   { "test_time", pipeline_test_time, 0, NULL },
   { "distribution", pipeline_distribution, 0, NULL },

@@ -9,7 +9,8 @@ ams_schema_tables (GArray *out)
   const AmsSchemaTable *(*const lists[]) (void) = {
     ams_schema_top_tables,          ams_schema_world_tables,
     ams_schema_pipeline_tables,     ams_schema_distribution_tables,
-    ams_schema_supply_tables,       ams_schema_lifecycle_tables,
+    ams_schema_supply_tables,       ams_schema_infra_tables,
+    ams_schema_lifecycle_tables,
     ams_schema_launches_tables,     ams_schema_simulation_tables,
     ams_schema_events_tables,
   };

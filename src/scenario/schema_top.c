@@ -243,6 +243,7 @@ static const AmsField top_fields[] = {
   { "container_recipes", ams_schema_container_recipes, 0, NULL },
   { "resource_shares", ams_schema_resource_shares, 0, NULL },
   { "resource_policies", ams_schema_resource_policies, 0, NULL },
+  { "infrastructure_configurations", ams_schema_infrastructure, 0, NULL },
   { NULL },
 };
 
@@ -371,6 +372,7 @@ resolve_references (AmsCheck *c, AmsScenario *sc)
       resolve (c, &o->region, FALSE, regions);
     }
   ams_schema_resolve_world (c, sc);
+  ams_schema_resolve_infrastructure (c, sc);
   ams_schema_resolve_sharing (c, sc);
   ams_schema_resolve_events (c, sc);
   ams_schema_resolve_lifecycle (c, sc);
