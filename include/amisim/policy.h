@@ -10,8 +10,9 @@
  *
  * A document is compiled from an AmsValue tree (value.h) once; constructs
  * outside that subset are compile errors that name them, never a silent
- * allow. Evaluation answers Allow, ImplicitDeny or ExplicitDeny and says
- * which statements decided it.
+ * allow, and constructs IAM accepts but that cannot mean what they say are
+ * compile warnings (ams_policy_warning). Evaluation answers Allow,
+ * ImplicitDeny or ExplicitDeny and says which statements decided it.
  *
  * The module knows nothing of YAML, scenarios or AMIs.
  */
@@ -42,7 +43,17 @@ typedef void (*AmsPolicyErrorFn) (void *user, const AmsSrcLoc *loc, const char *
 /* Compiles `doc` (a policy document object: Version, Id, Statement) as a
  * policy of `kind`. `name` names it in verdicts ("key policy of
  * alias/ami-factory"; copied). Reports every problem through `report` and
- * returns NULL if there was any. The result does not refer to `doc`. */
+ * returns NULL if there was any. The result does not refer to `doc`.
+ *
+ * Among the errors: a policy variable in an ARN (Resource, NotResource, an
+ * Arn… condition value) before its fifth colon, i.e. in the partition,
+ * service, region or account part: IAM replaces variables only in the
+ * resource part. Warnings (not errors; see ams_policy_warning): an
+ * operator without ForAnyValue:/ForAllValues: on a key IAM documents as
+ * multivalued (aws:PrincipalOrgPaths, aws:ResourceOrgPaths,
+ * aws:SourceOrgPaths, aws:VpceOrgPaths, aws:TagKeys, aws:CalledVia,
+ * aws:PrincipalServiceNamesList), which never matches a request that has
+ * the key. */
 AmsPolicy *ams_policy_compile (const AmsValue *doc, AmsPolicyKind kind, const char *name,
                                AmsPolicyErrorFn report, void *user);
 
@@ -86,10 +97,22 @@ const AmsSrcLoc *ams_policy_statement_loc (const AmsPolicy *p, guint i);
  * (keys in document order). Free with g_free. */
 char *ams_policy_statement_to_json (const AmsPolicy *p, guint i);
 
+/* Compile warnings, in statement order: things IAM accepts but that do not
+ * do what they seem to (see ams_policy_compile). ams_policy_warning
+ * returns warning `i`'s message (borrowed, one sentence or two, no
+ * location in it) and, if `loc` is not NULL, sets *loc to where the
+ * statement it is about was written. An edited policy (ams_policy_edit)
+ * has the warnings of the statements it keeps. */
+guint ams_policy_n_warnings (const AmsPolicy *p);
+const char *ams_policy_warning (const AmsPolicy *p, guint i, const AmsSrcLoc **loc);
+
 /* ---- requests ------------------------------------------------------------ */
 
 /* Request context keys: names case-insensitive, each with one or more
- * string values (aws:PrincipalOrgPaths is multi-valued). */
+ * string values (aws:PrincipalOrgPaths is multi-valued). A condition
+ * operator without ForAnyValue:/ForAllValues: does not match a key that
+ * IAM documents as multivalued, nor one given several values (IAM requires
+ * a set operator for them). */
 typedef struct AmsContext AmsContext;
 
 AmsContext *ams_context_new (void);
@@ -106,10 +129,17 @@ const char *const *ams_context_get (const AmsContext *c, const char *key);
 typedef struct
 {
   const char *action;             /* "kms:Decrypt", case-insensitive            */
-  const char *resource;           /* ARN of the resource                        */
-  const char *resource_account;   /* 12-digit owner of the resource             */
-  const char *principal;          /* ARN ("arn:aws:iam::222222222222:role/R"),
-                                     or a service ("imagebuilder.amazonaws.com") */
+  const char *resource;           /* ARN of the resource, or "*" for an action
+                                     without resource-level permissions (only a
+                                     Resource "*" matches it; a NotResource of
+                                     ARNs does)                                  */
+  const char *resource_account;   /* 12-digit owner of the resource; NULL: the
+                                     principal's own account                    */
+  const char *principal;          /* ARN ("arn:aws:iam::222222222222:role/R",
+                                     a role session "arn:aws:sts::2…2:assumed-
+                                     role/R/S", which a Principal naming role R
+                                     matches), or a service
+                                     ("imagebuilder.amazonaws.com")             */
   const char *principal_account;  /* 12 digits; NULL for a service principal    */
   const AmsContext *context;      /* may be NULL: no context keys               */
 } AmsRequest;
@@ -201,8 +231,12 @@ void ams_verdict_clear (AmsVerdict *v);
  * wins; SCP layers must each allow; then same account: identity or resource
  * allow (for KMS keys and trust policies, see AmsResourceKind); cross
  * account: both an identity allow and a resource allow. A service principal
- * has no identity policies: the resource policy alone decides. `out` may be
- * NULL; otherwise it is cleared and filled. */
+ * has no identity policies: the resource policy alone decides. Before all
+ * that, an account's root user (arn:aws:iam::ACCOUNT:root) cannot assume a
+ * role: sts:AssumeRole… and its parts sts:TagSession and
+ * sts:SetSourceIdentity are ImplicitDeny for it whatever the policies say
+ * (missing AMS_PART_IDENTITY; the reason says "the root user cannot assume
+ * roles"). `out` may be NULL; otherwise it is cleared and filled. */
 AmsDecision ams_authorize (const AmsPolicySet *set, const AmsRequest *req, AmsVerdict *out);
 
 /* Evaluates one policy on its own: ExplicitDeny if a statement denies,
@@ -233,8 +267,12 @@ const char *const *ams_managed_policy_names (void);
  * Extensions: "scp" may be a list of lists, one list per layer from the
  * root down (a flat list is one layer); "resource_kind" ("kms_key", "trust"
  * or "generic") next to "resource" says how the resource policy counts,
- * inferred from the action otherwise (kms:* -> kms_key, sts:AssumeRole* ->
- * trust). */
+ * inferred from the action otherwise (kms:* -> kms_key; sts:AssumeRole*,
+ * sts:TagSession and sts:SetSourceIdentity -> trust). Optional members
+ * given as null ("principal_account": null) are absent. The request's
+ * "resource" may be "*" for an action without resource-level permissions;
+ * it names no account, so resource_account stays NULL (the principal's own
+ * account) unless given. */
 typedef struct AmsEvalInput AmsEvalInput;
 
 /* Compiles the whole input; every problem goes to `report`; NULL if any. */

@@ -4,7 +4,10 @@
  * request: {…}}, compiles it, decides, and prints the decision on the first
  * line of stdout (Allow, ImplicitDeny or ExplicitDeny), then why: the
  * statements that decided, or the part that lacked an allow. --json prints
- * {"decision": …, "statements": […], "reason": …}.
+ * {"decision": …, "statements": […], "reason": …}. Compile warnings of the
+ * policies (ams_policy_warning) go to stderr as
+ * "FILE:LINE:COL: warning: PATH: MESSAGE", at their statements, in document
+ * order; they do not change the exit status.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +21,7 @@
 typedef struct
 {
   guint line, col, seq;
-  char *text;        /* "FILE:LINE:COL: error: PATH: MESSAGE" */
+  char *text;        /* "FILE:LINE:COL: error: PATH: MESSAGE" (or warning) */
 } Problem;
 
 typedef struct
@@ -26,18 +29,55 @@ typedef struct
   GArray *problems;  /* of Problem */
 } Errors;
 
+static int problem_cmp (gconstpointer a, gconstpointer b);
+static void problem_clear (gpointer p);
+
 static void
-on_error (void *user, const AmsSrcLoc *loc, const char *message)
+add_problem (Errors *e, const char *severity, const AmsSrcLoc *loc, const char *message)
 {
-  Errors *e = user;
   Problem p = {
     .line = loc->line,
     .col = loc->col,
     .seq = e->problems->len,
-    .text = g_strdup_printf ("%s:%u:%u: error: %s: %s", loc->file, loc->line, loc->col,
+    .text = g_strdup_printf ("%s:%u:%u: %s: %s: %s", loc->file, loc->line, loc->col, severity,
                              loc->path && *loc->path ? loc->path : "(root)", message),
   };
   g_array_append_val (e->problems, p);
+}
+
+static void
+on_error (void *user, const AmsSrcLoc *loc, const char *message)
+{
+  add_problem (user, "error", loc, message);
+}
+
+static void
+add_warnings (Errors *e, const AmsPolicy *p)
+{
+  for (guint i = 0; p != NULL && i < ams_policy_n_warnings (p); i++)
+    {
+      const AmsSrcLoc *loc = NULL;
+      const char *message = ams_policy_warning (p, i, &loc);
+      add_problem (e, "warning", loc, message);
+    }
+}
+
+/* Every compile warning of the input's policies, in document order. */
+static void
+print_warnings (const AmsPolicySet *set)
+{
+  Errors w = { .problems = g_array_new (FALSE, TRUE, sizeof (Problem)) };
+  g_array_set_clear_func (w.problems, problem_clear);
+  for (guint i = 0; i < set->n_identity; i++)
+    add_warnings (&w, set->identity[i]);
+  add_warnings (&w, set->resource);
+  for (guint l = 0; l < set->n_scp_layers; l++)
+    for (guint i = 0; i < set->n_scp[l]; i++)
+      add_warnings (&w, set->scp_layers[l][i]);
+  g_array_sort (w.problems, problem_cmp);
+  for (guint i = 0; i < w.problems->len; i++)
+    fprintf (stderr, "%s\n", g_array_index (w.problems, Problem, i).text);
+  g_array_unref (w.problems);
 }
 
 /* Document order, then the order found. */
@@ -95,6 +135,7 @@ ams_cli_policy_eval (const AmsPolicyEvalOptions *opt)
       return AMS_EXIT_BAD_INPUT;
     }
   g_array_unref (errs.problems);
+  print_warnings (ams_eval_input_policies (in));
 
   AmsVerdict v;
   ams_verdict_init (&v);

@@ -84,12 +84,13 @@ static void
 principal_clear (gpointer p)
 {
   g_free (((AmsPrincipal *) p)->value);
+  g_free (((AmsPrincipal *) p)->sessions);
 }
 
 static void
 add_principal (GArray *out, AmsPrinKind kind, const char *value)
 {
-  AmsPrincipal pr = { kind, g_strdup (value) };
+  AmsPrincipal pr = { kind, g_strdup (value), NULL };
   g_array_append_val (out, pr);
 }
 
@@ -129,6 +130,14 @@ compile_aws_principal (const AmsValue *v, GArray *out, AmsReporter *r)
           || (strcmp (p[2], "sts") == 0 && g_str_has_prefix (p[5], "assumed-role/")))
         {
           add_principal (out, AMS__PRIN_ARN, s);
+          /* A role acts through its sessions: naming the role grants them
+           * (IAM User Guide, "AWS JSON policy elements: Principal", IAM role
+           * principals). A session ARN carries the role's name but not its
+           * path: arn:aws:iam::A:role/path/R -> arn:aws:sts::A:assumed-role/R/. */
+          const char *name = strrchr (p[5], '/') + 1;
+          if (strcmp (p[2], "iam") == 0 && g_str_has_prefix (p[5], "role/") && *name != '\0')
+            g_array_index (out, AmsPrincipal, out->len - 1).sessions
+              = g_strdup_printf ("arn:%s:sts::%s:assumed-role/%s/", p[1], p[4], name);
           return TRUE;
         }
     }
@@ -256,21 +265,34 @@ check_action (const AmsValue *v, AmsReporter *r)
   return ok;
 }
 
-static gboolean
-check_resource (const AmsValue *v, AmsReporter *r)
+static void
+report_not_resource (const AmsValue *v, AmsReporter *r)
 {
-  const char *s = v->text;
-  if (strcmp (s, "*") == 0)
-    return TRUE;
-  g_autofree char *buf = NULL;
-  const char *p[6];
-  if (g_str_has_prefix (s, "arn:") && ams__arn_split (s, &buf, p))
-    return TRUE;
   ams__report (r, &v->loc,
                "resource '%s' is not \"*\" or an ARN "
                "(arn:partition:service:region:account:resource, e.g. "
-               "arn:aws:kms:us-east-1:111111111111:key/*)", s);
-  return FALSE;
+               "arn:aws:kms:us-east-1:111111111111:key/*)", v->text);
+}
+
+/* A Resource or NotResource value: "*", or an ARN whose policy variables
+ * are all in its resource part. NULL after reporting. */
+static AmsTemplate *
+compile_resource (const AmsValue *v, gboolean variables, AmsReporter *r)
+{
+  const char *s = v->text;
+  if (strcmp (s, "*") != 0 && !g_str_has_prefix (s, "arn:"))
+    {
+      report_not_resource (v, r);
+      return NULL;
+    }
+  AmsTemplate *t = ams__template_new (s, variables, TRUE, &v->loc, r);
+  if (t != NULL && strcmp (s, "*") != 0 && t->colons < 5)
+    {
+      report_not_resource (v, r);
+      ams__template_free (t);
+      return NULL;
+    }
+  return t;
 }
 
 /* ---- statements ------------------------------------------------------------ */
@@ -290,6 +312,8 @@ ams__statement_free (AmsStatement *s)
     g_ptr_array_unref (s->resources);
   if (s->conditions != NULL)
     g_ptr_array_unref (s->conditions);
+  if (s->warnings != NULL)
+    g_ptr_array_unref (s->warnings);
   g_free (s);
 }
 
@@ -331,6 +355,7 @@ compile_statement (AmsPolicy *p, const AmsValue *v, AmsReporter *r)
   s->actions = g_ptr_array_new_with_free_func (g_free);
   s->resources = g_ptr_array_new_with_free_func ((GDestroyNotify) ams__template_free);
   s->conditions = g_ptr_array_new_with_free_func ((GDestroyNotify) ams__condition_free);
+  s->warnings = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < v->n; i++)
     {
@@ -452,10 +477,7 @@ compile_statement (AmsPolicy *p, const AmsValue *v, AmsReporter *r)
       if (collect_strings (v->items[i], v->keys[i], vals, r))
         for (guint j = 0; j < vals->len; j++)
           {
-            const AmsValue *rv = g_ptr_array_index (vals, j);
-            if (!check_resource (rv, r))
-              continue;
-            AmsTemplate *t = ams__template_new (rv->text, p->variables, &rv->loc, r);
+            AmsTemplate *t = compile_resource (g_ptr_array_index (vals, j), p->variables, r);
             if (t != NULL)
               g_ptr_array_add (s->resources, t);
           }
@@ -463,7 +485,7 @@ compile_statement (AmsPolicy *p, const AmsValue *v, AmsReporter *r)
 
   const AmsValue *cond = ams_value_get (v, "Condition");
   if (cond != NULL)
-    ams__conditions_compile (cond, p->variables, s->conditions, r);
+    ams__conditions_compile (cond, p->variables, s->conditions, s->warnings, r);
 
   GString *json = g_string_new (NULL);
   ams__json_write (json, v);

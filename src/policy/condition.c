@@ -11,17 +11,28 @@
  *     negated operators (true), …IfExists (true), Null (which tests exactly
  *     that) and ForAllValues: (vacuously true); ForAnyValue: is false.
  *
- * Multi-valued context keys (aws:PrincipalOrgPaths) with an operator that
- * has no ForAnyValue:/ForAllValues: qualifier: IAM documents that such keys
- * "require" a set operator but does not define the unqualified result. We
- * follow the documented value logic literally: a positive operator is true
- * when ANY context value matches ANY policy value (the OR over values, as
- * ForAnyValue: would give), and a negated operator is its exact complement,
- * true when NO context value matches any policy value (the documented NOR).
- * So a negated operator is always the exact negation of its positive form,
- * whatever the number of values (StringNotEquals does not hold for a
- * request that carries a listed value among others), just as it is for a
- * missing key.
+ * Multivalued context keys with an operator that has no ForAnyValue: or
+ * ForAllValues: qualifier. The IAM User Guide, "Single-valued vs.
+ * multivalued context keys"
+ * (docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html),
+ * says: "Multivalued context keys require a condition set operator" and
+ * "To compare your condition context key against a request context key with
+ * multiple values, you must use the ForAllValues or ForAnyValue set
+ * operators"; it defines no result for an operator without one, and no
+ * value logic of a single-valued operator applies to a set. amisim
+ * therefore follows the requirement: such a condition does not match while
+ * the request carries the key (false, for negated operators and …IfExists
+ * too; only an absent key keeps the missing-key rules above). This is what
+ * independent evaluators that follow the documentation do (e.g. Cloud
+ * Copilot's iam-simulate: "Set operator is required for a multi-value
+ * key"). A key is multivalued when IAM documents it so ("Value type:
+ * Multivalued" in "AWS global condition context keys": aws:PrincipalOrgPaths,
+ * aws:ResourceOrgPaths, aws:SourceOrgPaths, aws:VpceOrgPaths, aws:TagKeys,
+ * aws:CalledVia, aws:PrincipalServiceNamesList), even with one value in the
+ * request, or when the request gives it several values. Such a condition in
+ * a policy is a warning at compile time (ams_policy_warning): it is legal
+ * JSON that IAM accepts, but it cannot grant, and a Deny written with it
+ * never applies.
  *
  * With a qualifier, for each context value v, m(v) = "v matches some policy
  * value" under the positive form of the operator:
@@ -116,6 +127,22 @@ static const char *const global_keys[] = {
   "aws:UserAgent", "aws:SourceOwner",
 };
 
+/* Global keys that IAM documents as multivalued ("Value type:
+ * Multivalued"); see the top of this file. */
+static const char *const multivalued_keys[] = {
+  "aws:principalorgpaths", "aws:resourceorgpaths", "aws:sourceorgpaths", "aws:vpceorgpaths",
+  "aws:tagkeys", "aws:calledvia", "aws:principalservicenameslist",
+};
+
+gboolean
+ams__key_is_multivalued (const char *key_lc)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (multivalued_keys); i++)
+    if (strcmp (key_lc, multivalued_keys[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* Keys with a free-form suffix. */
 static const char *const global_key_prefixes[] = {
   "aws:PrincipalTag/", "aws:ResourceTag/", "aws:RequestTag/",
@@ -135,6 +162,7 @@ struct AmsCondition
   gboolean if_exists;
   char *key;         /* as written */
   char *key_lc;
+  gboolean multivalued; /* key_lc is documented as multivalued */
   GPtrArray *templates; /* FAM_STRING, FAM_ARN: of AmsTemplate* */
   GArray *numbers;      /* FAM_NUMERIC: double; FAM_DATE: gint64 µs; BOOL, NULL: gboolean */
 };
@@ -426,14 +454,14 @@ compile_value (AmsCondition *c, const AmsValue *v, gboolean variables, AmsReport
     case FAM_STRING:
     case FAM_ARN:
       {
-        AmsTemplate *t = ams__template_new (v->text, variables, &v->loc, r);
+        AmsTemplate *t = ams__template_new (v->text, variables, f == FAM_ARN, &v->loc, r);
         if (t == NULL)
           return FALSE;
-        if (f == FAM_ARN && t->segments == NULL)
+        if (f == FAM_ARN)
           {
-            g_autofree char *buf = NULL;
-            const char *parts[6];
-            if (!ams__arn_split (v->text, &buf, parts))
+            /* Six parts, counting only the colons written outside ${…}
+             * (a variable can stand only in the last part). */
+            if (t->colons < 5)
               {
                 ams__report (r, &v->loc,
                              "'%s' is not an ARN: %s compares the six parts of "
@@ -485,6 +513,7 @@ compile_one (const OpSpec *op, Qual qual, gboolean if_exists, const char *key,
   c->if_exists = if_exists;
   c->key = g_strdup (key);
   c->key_lc = g_ascii_strdown (key, -1);
+  c->multivalued = ams__key_is_multivalued (c->key_lc);
   if (op->family == FAM_STRING || op->family == FAM_ARN)
     c->templates = g_ptr_array_new_with_free_func ((GDestroyNotify) ams__template_free);
   else if (op->family == FAM_NUMERIC)
@@ -517,9 +546,22 @@ compile_one (const OpSpec *op, Qual qual, gboolean if_exists, const char *key,
   return c;
 }
 
+/* The warning for an operator without a set qualifier on a key IAM
+ * documents as multivalued (see the top of this file). */
+static char *
+multivalued_warning (const char *opname, const char *key)
+{
+  return g_strdup_printf ("Condition %s on %s: %s is a multivalued key, and IAM requires "
+                          "ForAnyValue: or ForAllValues: with it; without one the condition "
+                          "is false whenever the request carries the key, so the statement "
+                          "never applies then. Write ForAnyValue:%s (some value matches) or "
+                          "ForAllValues:%s (every value matches)", opname, key, key, opname,
+                          opname);
+}
+
 gboolean
 ams__conditions_compile (const AmsValue *block, gboolean variables, GPtrArray *out,
-                         AmsReporter *r)
+                         GPtrArray *warnings, AmsReporter *r)
 {
   if (block->kind != AMS_VALUE_OBJECT)
     {
@@ -556,8 +598,11 @@ ams__conditions_compile (const AmsValue *block, gboolean variables, GPtrArray *o
             continue;
           AmsCondition *c = compile_one (op, qual, if_exists, keys->keys[j], keys->items[j],
                                          variables, r);
-          if (c != NULL)
-            g_ptr_array_add (out, c);
+          if (c == NULL)
+            continue;
+          if (c->multivalued && qual == QUAL_NONE && op->family != FAM_NULL && warnings != NULL)
+            g_ptr_array_add (warnings, multivalued_warning (opname, keys->keys[j]));
+          g_ptr_array_add (out, c);
         }
     }
   return r->n_errors == before;
@@ -681,10 +726,10 @@ ams__condition_eval (const AmsCondition *c, const AmsContext *ctx)
   switch (c->qual)
     {
     case QUAL_NONE:
-      for (const char *const *v = values; *v; v++)
-        if (value_matches (c, *v, ctx))
-          return !neg;
-      return neg;
+      /* A multivalued key needs a set operator (see the top of this file). */
+      if (c->multivalued || values[1] != NULL)
+        return FALSE;
+      return value_matches (c, values[0], ctx) != neg;
     case QUAL_ANY:
       for (const char *const *v = values; *v; v++)
         if (value_matches (c, *v, ctx) != neg)
@@ -724,6 +769,11 @@ ams__condition_explain (const AmsCondition *c, const AmsContext *ctx)
       for (guint i = 0; values[i] != NULL; i++)
         g_string_append_printf (out, "%s\"%s\"", i ? ", " : "", values[i]);
       g_string_append_c (out, ']');
+      if (c->qual == QUAL_NONE && c->op->family != FAM_NULL
+          && (c->multivalued || values[1] != NULL))
+        g_string_append_printf (out, ": %s is %s, which needs ForAnyValue: or ForAllValues:",
+                                c->key, c->multivalued ? "a multivalued key"
+                                                       : "given several values");
     }
   return g_string_free (out, FALSE);
 }

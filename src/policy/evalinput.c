@@ -4,10 +4,16 @@
  * itself; this file checks it key by key (unknown keys get a "did you
  * mean"), compiles the policies, and assembles the AmsPolicySet and
  * AmsRequest that ams_authorize takes. Values that can be inferred are:
- * resource_kind from the action (kms:* -> kms_key, sts:AssumeRole* ->
- * trust), principal_account and resource_account from the ARNs when they
- * carry an account. Problems are reported with their locations; nothing is
- * returned unless the whole input is valid.
+ * resource_kind from the action (kms:* -> kms_key; sts:AssumeRole*,
+ * sts:TagSession and sts:SetSourceIdentity, which a trust policy must allow
+ * itself, -> trust), principal_account and resource_account from the ARNs
+ * when they carry an account. An optional member written as null is
+ * absent. The request's resource may be "*", for actions without
+ * resource-level permissions (the Service Authorization Reference: "you
+ * must specify all resources (\"*\") in the Resource element"): it names
+ * no account, and no resource_account is required for it. Problems are
+ * reported with their locations; nothing is returned unless the whole input
+ * is valid.
  *
  * Extensions beyond SCENARIO.md: "scp" may be a list of layers from the
  * root down, each a list of policies or an object {"name": "ou-…",
@@ -94,12 +100,21 @@ check_keys (const AmsValue *obj, const char *what, const char *const *known, gui
     }
 }
 
-/* A required or optional string member; NULL when absent or wrong. */
+/* A member that may be left out: NULL when absent or null. */
+static const AmsValue *
+get_optional (const AmsValue *obj, const char *key)
+{
+  const AmsValue *v = ams_value_get (obj, key);
+  return v != NULL && v->kind == AMS_VALUE_NULL ? NULL : v;
+}
+
+/* A required or optional string member; NULL when absent (or, optional,
+ * null) or wrong. */
 static const char *
 get_string (const AmsValue *obj, const char *key, gboolean required, AmsReporter *r,
             const char *example)
 {
-  const AmsValue *v = ams_value_get (obj, key);
+  const AmsValue *v = required ? ams_value_get (obj, key) : get_optional (obj, key);
   if (v == NULL)
     {
       if (required)
@@ -305,7 +320,7 @@ compile_policies (AmsEvalInput *in, const AmsValue *v, AmsReporter *r,
   const AmsValue *id = ams_value_get (v, "identity");
   if (id != NULL)
     compile_identity (in, id, r);
-  *resource_kind = ams_value_get (v, "resource_kind");
+  *resource_kind = get_optional (v, "resource_kind");
   const AmsValue *res = ams_value_get (v, "resource");
   if (res != NULL && res->kind != AMS_VALUE_NULL)
     {
@@ -420,14 +435,17 @@ compile_request (AmsEvalInput *in, const AmsValue *v, AmsReporter *r)
 
   const char *resource = get_string (v, "resource", TRUE, r,
                                      "arn:aws:kms:us-east-1:111111111111:key/example");
+  gboolean any_resource = resource != NULL && strcmp (resource, "*") == 0;
   if (resource != NULL)
     {
       g_autofree char *buf = NULL;
       const char *p[6];
-      if (!g_str_has_prefix (resource, "arn:") || !ams__arn_split (resource, &buf, p))
+      if (!any_resource
+          && (!g_str_has_prefix (resource, "arn:") || !ams__arn_split (resource, &buf, p)))
         ams__report (r, &ams_value_get (v, "resource")->loc,
                      "resource '%s' must be an ARN "
-                     "(arn:partition:service:region:account:resource)", resource);
+                     "(arn:partition:service:region:account:resource), or \"*\" for an "
+                     "action without resource-level permissions", resource);
       else
         in->resource = g_strdup (resource);
     }
@@ -454,7 +472,7 @@ compile_request (AmsEvalInput *in, const AmsValue *v, AmsReporter *r)
   else if (principal != NULL)
     in->principal = g_strdup (principal);
 
-  const AmsValue *pa_node = ams_value_get (v, "principal_account");
+  const AmsValue *pa_node = get_optional (v, "principal_account");
   const char *pa = get_string (v, "principal_account", FALSE, r, "");
   if (pa_node != NULL && service)
     ams__report (r, &pa_node->loc,
@@ -478,13 +496,13 @@ compile_request (AmsEvalInput *in, const AmsValue *v, AmsReporter *r)
                      "no account: add \"principal_account\": \"222222222222\"");
     }
 
-  const AmsValue *ra_node = ams_value_get (v, "resource_account");
+  const AmsValue *ra_node = get_optional (v, "resource_account");
   const char *ra = get_string (v, "resource_account", FALSE, r, "");
   if (ra != NULL && !ams__is_account_id (ra))
     ams__report (r, &ra_node->loc, "resource_account '%s' must be 12 digits", ra);
   else if (ra != NULL)
     in->resource_account = g_strdup (ra);
-  else if (ra_node == NULL && in->resource != NULL)
+  else if (ra_node == NULL && in->resource != NULL && !any_resource)
     {
       in->resource_account = arn_account (in->resource);
       /* AMI ARNs carry no account: say so, unless the principal is a
@@ -541,7 +559,7 @@ ams_eval_input_compile (const AmsValue *root, AmsPolicyErrorFn report, void *use
     parse_resource_kind (resource_kind, &kind, &r);
   else if (in->action != NULL && g_ascii_strncasecmp (in->action, "kms:", 4) == 0)
     kind = AMS_RESOURCE_KMS_KEY;
-  else if (in->action != NULL && g_ascii_strncasecmp (in->action, "sts:AssumeRole", 14) == 0)
+  else if (ams__action_assumes_role (in->action))
     kind = AMS_RESOURCE_TRUST;
 
   if (r.n_errors > 0)

@@ -10,7 +10,14 @@
  * then an identity policy must allow too); across accounts both sides must
  * allow. A resource policy that names an *account* (12 digits or
  * arn:aws:iam::ID:root) delegates to that account's IAM policies: it matches
- * the account's principals only together with an identity allow.
+ * the account's principals only together with an identity allow. A
+ * Principal that names a role also names the role's sessions
+ * (arn:aws:sts::ID:assumed-role/NAME/SESSION), through which the role acts.
+ * Before any of this, the root user of an account cannot assume a role at
+ * all (AWS STS API Reference, AssumeRole: "You cannot call AssumeRole by
+ * using AWS root account credentials; access is denied"): ImplicitDeny,
+ * whatever the policies say, for sts:AssumeRole and the parts of assuming a
+ * role (sts:TagSession, sts:SetSourceIdentity).
  */
 #include <string.h>
 
@@ -55,8 +62,23 @@ principal_is_root_of (const AmsRequest *req, const char *account)
          && strcmp (p[2], "iam") == 0 && strcmp (p[4], account) == 0 && strcmp (p[5], "root") == 0;
 }
 
+/* Whether `principal` is a session of the role whose session ARNs start
+ * with `prefix` ("arn:aws:sts::A:assumed-role/NAME/"): a non-empty session
+ * name follows, with no further '/'. */
+static gboolean
+is_session_of (const char *principal, const char *prefix)
+{
+  if (principal == NULL || prefix == NULL || !g_str_has_prefix (principal, prefix))
+    return FALSE;
+  const char *session = principal + strlen (prefix);
+  return *session != '\0' && strchr (session, '/') == NULL;
+}
+
+/* `sessions`: whether a role named by `pr` also matches its sessions (in a
+ * Principal; a NotPrincipal excludes only the identities it lists, see
+ * principal_match). */
 static AmsMatch
-principal_entry_match (const AmsPrincipal *pr, const AmsRequest *req)
+principal_entry_match (const AmsPrincipal *pr, const AmsRequest *req, gboolean sessions)
 {
   switch (pr->kind)
     {
@@ -67,8 +89,10 @@ principal_entry_match (const AmsPrincipal *pr, const AmsRequest *req)
         return AMS__MATCH_NONE;
       return principal_is_root_of (req, pr->value) ? AMS__MATCH_DIRECT : AMS__MATCH_ACCOUNT;
     case AMS__PRIN_ARN:
-      return req->principal != NULL && strcmp (pr->value, req->principal) == 0
-               ? AMS__MATCH_DIRECT : AMS__MATCH_NONE;
+      if (req->principal != NULL && strcmp (pr->value, req->principal) == 0)
+        return AMS__MATCH_DIRECT;
+      return sessions && is_session_of (req->principal, pr->sessions) ? AMS__MATCH_DIRECT
+                                                                      : AMS__MATCH_NONE;
     case AMS__PRIN_SERVICE:
       return req->principal_account == NULL && req->principal != NULL
                  && g_ascii_strcasecmp (pr->value, req->principal) == 0
@@ -80,14 +104,40 @@ principal_entry_match (const AmsPrincipal *pr, const AmsRequest *req)
 static AmsMatch
 principal_match (const AmsStatement *s, const AmsRequest *req)
 {
+  /* NotPrincipal: everyone not listed; a listed account excludes all of
+   * its principals, but a listed role not its sessions: the IAM User
+   * Guide ("AWS JSON policy elements: NotPrincipal") has a Deny spare an
+   * assumed-role session by listing the session's own ARN, the role's and
+   * the account's, as AWS may check each of them. Whoever remains is
+   * matched as if named directly. */
   AmsMatch best = AMS__MATCH_NONE;
   for (guint i = 0; i < s->principals->len; i++)
-    best = MAX (best, principal_entry_match (&g_array_index (s->principals, AmsPrincipal, i), req));
+    best = MAX (best, principal_entry_match (&g_array_index (s->principals, AmsPrincipal, i), req,
+                                             !s->not_principal));
   if (!s->not_principal)
     return best;
-  /* NotPrincipal: everyone not listed; a listed account excludes all of
-   * its principals. Whoever remains is matched as if named directly. */
   return best == AMS__MATCH_NONE ? AMS__MATCH_DIRECT : AMS__MATCH_NONE;
+}
+
+gboolean
+ams__action_assumes_role (const char *action)
+{
+  return action != NULL
+         && (g_ascii_strncasecmp (action, "sts:AssumeRole", strlen ("sts:AssumeRole")) == 0
+             || g_ascii_strcasecmp (action, "sts:TagSession") == 0
+             || g_ascii_strcasecmp (action, "sts:SetSourceIdentity") == 0);
+}
+
+/* Whether the request's principal is an account's root user
+ * (arn:PARTITION:iam::ACCOUNT:root). */
+static gboolean
+principal_is_root (const AmsRequest *req)
+{
+  g_autofree char *buf = NULL;
+  const char *p[6];
+  return req->principal != NULL && g_str_has_prefix (req->principal, "arn:")
+         && ams__arn_split (req->principal, &buf, p) && strcmp (p[2], "iam") == 0
+         && strcmp (p[5], "root") == 0;
 }
 
 AmsMatch
@@ -412,6 +462,25 @@ missing_identity (Out *o, const GArray *account_refs, gboolean cross)
   return finish (o, AMS_DECISION_IMPLICIT_DENY, r);
 }
 
+/* The root user asks to assume a role: refused before any policy counts. */
+static AmsDecision
+root_cannot_assume (Out *o)
+{
+  const AmsRequest *req = o->req;
+  g_autofree char *buf = NULL;
+  const char *p[6];
+  const char *account = ams__arn_split (req->principal, &buf, p) ? p[4] : "?";
+  GString *r = g_string_new (NULL);
+  g_string_append (r, "the root user cannot assume roles: ");
+  append_request (r, req);
+  g_string_append_printf (r,
+                          " is a call by the root user of account %s, which AWS STS refuses "
+                          "whatever the policies say; make it as an IAM user or role of that "
+                          "account", account);
+  o->v->missing = AMS_PART_IDENTITY;
+  return finish (o, AMS_DECISION_IMPLICIT_DENY, r);
+}
+
 static AmsDecision
 explicit_deny (Out *o, AmsPolicyPart part, guint layer, GArray *denies)
 {
@@ -444,6 +513,14 @@ ams_authorize (const AmsPolicySet *set, const AmsRequest *req, AmsVerdict *out)
     ams_verdict_clear (out);
   ams_verdict_init (v);
   Out o = { set, req, v };
+
+  if (ams__action_assumes_role (req->action) && principal_is_root (req))
+    {
+      AmsDecision root = root_cannot_assume (&o);
+      if (out == NULL)
+        ams_verdict_clear (&local);
+      return root;
+    }
 
   /* Every part is evaluated before deciding, so that an ExplicitDeny lists
    * every deny that applies. The part reported is the most authoritative

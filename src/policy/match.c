@@ -305,18 +305,30 @@ parse_variable (const char *inner, gsize len, AmsSegment *seg)
   return TRUE;
 }
 
+/* The ARN part that a variable after `colons` colons (1 to 5) stands in. */
+static const char *
+arn_part_name (guint colons)
+{
+  static const char *const names[] = { "arn", "partition", "service", "region", "account" };
+  return colons < G_N_ELEMENTS (names) ? names[colons] : "resource";
+}
+
 AmsTemplate *
-ams__template_new (const char *text, gboolean variables, const AmsSrcLoc *loc, AmsReporter *r)
+ams__template_new (const char *text, gboolean variables, gboolean arn, const AmsSrcLoc *loc,
+                   AmsReporter *r)
 {
   g_autoptr (GArray) segs = g_array_new (FALSE, TRUE, sizeof (AmsSegment));
   g_array_set_clear_func (segs, segment_clear);
   GString *lit = g_string_new (NULL);
   gboolean any_var = FALSE;
+  guint colons = 0;
   const char *c = text;
   while (*c)
     {
       if (c[0] != '$' || c[1] != '{')
         {
+          if (*c == ':')
+            colons++;
           g_string_append_c (lit, *c++);
           continue;
         }
@@ -355,6 +367,30 @@ ams__template_new (const char *text, gboolean variables, const AmsSrcLoc *loc, A
           g_string_free (lit, TRUE);
           return NULL;
         }
+      /* IAM User Guide, "IAM policy elements: Variables and tags", Where you
+       * can use policy variables: "You can use a policy variable in the
+       * Resource element, but only in the resource portion of the ARN. This
+       * portion of the ARN appears after the fifth colon (:). You can't use
+       * a variable to replace parts of the ARN before the fifth colon, such
+       * as the service or account." A variable there would not do what it
+       * seems to: refused, with the place it may go. */
+      if (seg.kind == AMS__SEG_VARIABLE && arn && colons < 5)
+        {
+          if (colons == 0)
+            ams__report (r, loc,
+                         "policy variable %s begins the ARN '%s': IAM replaces variables only "
+                         "in the resource part, after the fifth colon; write "
+                         "arn:partition:service:region:account: before it", written, text);
+          else
+            ams__report (r, loc,
+                         "policy variable %s is in the %s part of the ARN '%s': IAM replaces "
+                         "variables only in the resource part, after the fifth colon; write the "
+                         "%s as text (wildcards allowed) and test the variable in a Condition "
+                         "instead", written, arn_part_name (colons), text, arn_part_name (colons));
+          segment_clear (&seg);
+          g_string_free (lit, TRUE);
+          return NULL;
+        }
       if (lit->len > 0)
         {
           AmsSegment t = { AMS__SEG_TEXT, g_strdup (lit->str), NULL };
@@ -367,6 +403,7 @@ ams__template_new (const char *text, gboolean variables, const AmsSrcLoc *loc, A
     }
   AmsTemplate *t = g_new0 (AmsTemplate, 1);
   t->text = g_strdup (text);
+  t->colons = colons;
   if (!any_var)
     {
       GString *p = g_string_new (NULL);
@@ -405,10 +442,14 @@ ams__template_expand (const AmsTemplate *t, const AmsContext *ctx, char **owned)
           break;
         case AMS__SEG_VARIABLE:
           {
-            /* Only a single-valued key can stand in for a variable (IAM:
-             * multivalued keys cannot be policy variables); otherwise the
-             * default, if any, is used. */
-            const char *const *v = ctx != NULL ? ams__context_get_lc (ctx, s->text) : NULL;
+            /* Only a single-valued key can stand in for a variable (IAM
+             * User Guide, "Single-valued vs. multivalued context keys":
+             * "you cannot use a multivalued context key as a policy
+             * variable"): not a key documented as multivalued, nor one the
+             * request gives several values. Otherwise the default, if
+             * any, is used. */
+            const char *const *v = ctx != NULL && !ams__key_is_multivalued (s->text)
+                                     ? ams__context_get_lc (ctx, s->text) : NULL;
             if (v != NULL && v[0] != NULL && v[1] == NULL)
               append_value (out, v[0]);
             else if (s->fallback != NULL)

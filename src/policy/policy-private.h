@@ -57,13 +57,17 @@ typedef struct
   char *text;        /* as written */
   char *pattern;     /* internal form, or NULL when there are variables */
   GArray *segments;  /* of AmsSegment, NULL when there are none */
+  guint colons;      /* ':' in the text outside ${…}: an ARN has at least 5 */
 } AmsTemplate;
 
 /* Compiles `text` (at `loc`). `variables` is whether policy variables are
  * interpreted (Version 2012-10-17): when FALSE, a "${" is reported as an
- * error rather than silently kept as literal text. NULL after reporting. */
-AmsTemplate *ams__template_new (const char *text, gboolean variables, const AmsSrcLoc *loc,
-                                AmsReporter *r);
+ * error rather than silently kept as literal text. `arn`: the text is an
+ * ARN (Resource, NotResource, Arn… condition values), where IAM replaces
+ * variables only in the resource part, after the fifth colon; a variable
+ * before it is reported. NULL after reporting. */
+AmsTemplate *ams__template_new (const char *text, gboolean variables, gboolean arn,
+                                const AmsSrcLoc *loc, AmsReporter *r);
 void ams__template_free (AmsTemplate *t);
 /* The internal pattern for this request: borrowed `pattern` or, with
  * variables, a new string stored in *owned (free it). NULL when a variable
@@ -97,14 +101,22 @@ gboolean ams__is_account_id (const char *s);
 /* Values of a key already in lower case (no allocation on the hot path). */
 const char *const *ams__context_get_lc (const AmsContext *c, const char *key_lc);
 
+/* Whether `key_lc` (lower case) is a global key that IAM documents as
+ * multivalued (aws:PrincipalOrgPaths, aws:TagKeys, aws:CalledVia, …): one
+ * that needs ForAnyValue:/ForAllValues: and cannot be a policy variable,
+ * however many values a request gives it. */
+gboolean ams__key_is_multivalued (const char *key_lc);
+
 /* ---- conditions --------------------------------------------------------- */
 
 typedef struct AmsCondition AmsCondition;
 
 /* Compiles one Condition block (the object under "Condition"); the
- * compiled conditions are appended to `out`. FALSE after reporting. */
+ * compiled conditions are appended to `out`, and warnings (messages, char*)
+ * about conditions that compile but cannot mean what they say to
+ * `warnings`. FALSE after reporting. */
 gboolean ams__conditions_compile (const AmsValue *block, gboolean variables, GPtrArray *out,
-                                  AmsReporter *r);
+                                  GPtrArray *warnings, AmsReporter *r);
 void ams__condition_free (AmsCondition *c);
 /* Whether one compiled condition holds for the request's context. */
 gboolean ams__condition_eval (const AmsCondition *c, const AmsContext *ctx);
@@ -126,6 +138,10 @@ typedef struct
 {
   AmsPrinKind kind;
   char *value; /* account id, ARN or service name; NULL for ANY */
+  /* A role ARN: "arn:PARTITION:sts::ACCOUNT:assumed-role/NAME/", the
+   * prefix of the ARNs of its sessions, which a Principal naming the role
+   * grants; NULL otherwise. */
+  char *sessions;
 } AmsPrincipal;
 
 typedef struct
@@ -147,6 +163,7 @@ typedef struct
   GPtrArray *resources;     /* of AmsTemplate*                     */
 
   GPtrArray *conditions;    /* of AmsCondition*                    */
+  GPtrArray *warnings;      /* of char*: compile warnings          */
 } AmsStatement;
 
 struct AmsPolicy
@@ -173,6 +190,12 @@ typedef enum
 /* Whether statement `s` of a policy of `kind` applies to `req`: action,
  * resource, principal (resource policies only) and conditions. */
 AmsMatch ams__statement_match (const AmsStatement *s, AmsPolicyKind kind, const AmsRequest *req);
+
+/* Whether `action` (case-insensitive) is part of assuming a role:
+ * sts:AssumeRole…, and sts:TagSession and sts:SetSourceIdentity, which a
+ * role's trust policy must allow too when the caller passes session tags or
+ * a source identity. */
+gboolean ams__action_assumes_role (const char *action);
 
 /* ---- JSON text -> AmsValue (for built-in documents and callers' texts) -- */
 

@@ -124,6 +124,34 @@ ams_policy_statement_to_json (const AmsPolicy *p, guint i)
   return s != NULL ? g_strdup (s->json) : NULL;
 }
 
+guint
+ams_policy_n_warnings (const AmsPolicy *p)
+{
+  g_return_val_if_fail (p != NULL, 0);
+  guint n = 0;
+  for (guint i = 0; i < p->statements->len; i++)
+    n += ((const AmsStatement *) p->statements->pdata[i])->warnings->len;
+  return n;
+}
+
+const char *
+ams_policy_warning (const AmsPolicy *p, guint i, const AmsSrcLoc **loc)
+{
+  g_return_val_if_fail (p != NULL, NULL);
+  for (guint k = 0; k < p->statements->len; k++)
+    {
+      const AmsStatement *s = p->statements->pdata[k];
+      if (i < s->warnings->len)
+        {
+          if (loc != NULL)
+            *loc = &s->loc;
+          return g_ptr_array_index (s->warnings, i);
+        }
+      i -= s->warnings->len;
+    }
+  g_return_val_if_reached (NULL);
+}
+
 static void
 builtin_error (void *user, const AmsSrcLoc *loc, const char *message)
 {

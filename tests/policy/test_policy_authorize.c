@@ -6,8 +6,9 @@
  * account root needs an identity allow; naming the principal suffices);
  * trust policies for imagebuilder.amazonaws.com with the aws:SourceAccount
  * and aws:SourceArn conditions of Ec2ImageBuilderCrossAccountLifecycleAccess;
- * SCP layering; explicit deny beating allow in every part; and the org-path
- * key policy of DOMAIN.md §2. Each row states the decision, the part that
+ * SCP layering; explicit deny beating allow in every part; the org-path
+ * key policy of DOMAIN.md §2; roles' sessions named by their roles; and the
+ * root user, who cannot assume roles. Each row states the decision, the part that
  * was missing or denied (and the SCP layer), the deciding statements, and
  * for many rows the exact reason.
  *
@@ -86,6 +87,16 @@
 #define TRUST_DENY DOC ("{`Sid`: `Svc`, `Effect`: `Allow`, `Principal`: {`Service`: `" SVC "`}, `Action`: `sts:AssumeRole`}, " \
                         "{`Sid`: `DenyForeign`, `Effect`: `Deny`, `Principal`: `*`, `Action`: `sts:AssumeRole`, " \
                         "`Condition`: {`StringNotEquals`: {`aws:SourceAccount`: `" SRC "`}}}")
+
+/* a role's sessions */
+#define BUILDER_SESSION "arn:aws:sts::" SRC ":assumed-role/Builder/build-42"
+#define TRUST_BUILDER DOC ("{`Sid`: `TrustBuilder`, `Effect`: `Allow`, `Principal`: {`AWS`: `arn:aws:iam::" SRC ":role/team/Builder`}, `Action`: `sts:AssumeRole`}")
+#define ROLE_SESSION "arn:aws:sts::" DST ":assumed-role/EC2ImageBuilderDistributionCrossAccountRole/s"
+#define DST_ROOT "arn:aws:iam::" DST ":root"
+#define SRC_ROOT "arn:aws:iam::" SRC ":root"
+#define ROOT_REASON(action, resource, principal, account) \
+  "the root user cannot assume roles: " action " on " resource " for " principal " is a call by the root user of account " \
+  account ", which AWS STS refuses whatever the policies say; make it as an IAM user or role of that account"
 
 /* service control policies */
 #define SCP_FULL DOC ("{`Sid`: `FullAWSAccess`, `Effect`: `Allow`, `Action`: `*`, `Resource`: `*`}")
@@ -238,6 +249,36 @@ static const AuthCase cases[] = {
   { { ID_ASSUME }, TRUST_OTHER, TRUST, NO_SCP, "sts:AssumeRole", DIST_ROLE_ARN, DST, ROLE, "", IMPL, P_RES, 0, "",
     "no statement of trust policy allows sts:AssumeRole on " DIST_ROLE_ARN " for " ROLE
     "; a role's trust policy must allow the principal itself or its account " DST ", an identity policy alone is not enough" },
+
+  /* ---- a role's sessions: a Principal naming the role (with or without its
+   * path) names them; these used to be ImplicitDeny -------------------------------------------- */
+  { { ID_ASSUME }, TRUST_BUILDER, TRUST, NO_SCP, "sts:AssumeRole", DIST_ROLE_ARN, DST, BUILDER_SESSION, "", ALLOW, P_NONE, 0,
+    "TrustBuilder,IdAssume", NULL },
+  { { NULL }, TRUST_BUILDER, TRUST, NO_SCP, "sts:AssumeRole", DIST_ROLE_ARN, DST, BUILDER_SESSION, "", IMPL, P_ID, 0, "", NULL },
+  { { ID_ASSUME }, TRUST_BUILDER, TRUST, NO_SCP, "sts:AssumeRole", DIST_ROLE_ARN, DST, "arn:aws:sts::" SRC ":assumed-role/Deployer/build-42",
+    "", IMPL, P_RES, 0, "", NULL },
+  { { ID_ASSUME }, TRUST_BUILDER, TRUST, NO_SCP, "sts:AssumeRole", DIST_ROLE_ARN, DST, "arn:aws:iam::" SRC ":role/team/Builder",
+    "", ALLOW, P_NONE, 0, "TrustBuilder,IdAssume", NULL },
+  { { NULL }, KP_ROLE, KMS, NO_SCP, "kms:Decrypt", DST_KEY, DST, ROLE_SESSION, "", ALLOW, P_NONE, 0, "AllowRole",
+    "statement \"AllowRole\" of key policy allows kms:Decrypt on " DST_KEY " for " ROLE_SESSION },
+  { { ID_KMS }, KP_ROLE, KMS, NO_SCP, "kms:Decrypt", SRC_KEY, SRC, ROLE_SESSION, "", ALLOW, P_NONE, 0, "AllowRole,IdKms", NULL },
+  { { NULL }, KP_ROLE, KMS, NO_SCP, "kms:Encrypt", DST_KEY, DST, ROLE_SESSION, "", IMPL, P_RES, 0, "", NULL },
+  { { NULL }, RES_ROLE, GEN, NO_SCP, "s3:GetObject", DST_BUCKET, DST, ROLE_SESSION, "", ALLOW, P_NONE, 0, "ResRole", NULL },
+
+  /* ---- the root user cannot assume roles, whatever the policies say; these
+   * used to be Allow -------------------------------------------------------------------------- */
+  { { ID_ASSUME }, TRUST_DST_ROOT, TRUST, NO_SCP, "sts:AssumeRole", DIST_ROLE_ARN, DST, DST_ROOT, "", IMPL, P_ID, 0, "",
+    ROOT_REASON ("sts:AssumeRole", DIST_ROLE_ARN, DST_ROOT, DST) },
+  { { ID_ASSUME }, TRUST_SRC_ROOT, TRUST, NO_SCP, "sts:AssumeRole", DIST_ROLE_ARN, DST, SRC_ROOT, "", IMPL, P_ID, 0, "",
+    ROOT_REASON ("sts:AssumeRole", DIST_ROLE_ARN, SRC_ROOT, SRC) },
+  { { NULL }, TRUST_SRC_ROOT, TRUST, NO_SCP, "sts:AssumeRole", DIST_ROLE_ARN, DST, SRC_ROOT, "", IMPL, P_ID, 0, "", NULL },
+  { { ID_ASSUME }, TRUST_DST_ROOT, TRUST, NO_SCP, "STS:assumerole", DIST_ROLE_ARN, DST, DST_ROOT, "", IMPL, P_ID, 0, "", NULL },
+  { { ID_ASSUME }, TRUST_DENY, TRUST, 1, { { SCP_FULL } }, "sts:AssumeRole", DIST_ROLE_ARN, DST, DST_ROOT, "aws:SourceAccount=333333333333",
+    IMPL, P_ID, 0, "", NULL },
+  /* the root user may still do what is not assuming a role */
+  { { ID_KMS }, KP_ROOT (DST), KMS, NO_SCP, "kms:Decrypt", DST_KEY, DST, DST_ROOT, "", ALLOW, P_NONE, 0, "EnableRoot", NULL },
+  { { ID_S3 }, NULL, GEN, NO_SCP, "s3:GetObject", DST_BUCKET, DST, DST_ROOT, "", ALLOW, P_NONE, 0, "IdS3", NULL },
+  { { ID_ASSUME }, TRUST_DST_ROOT, TRUST, NO_SCP, "sts:AssumeRole", DIST_ROLE_ARN, DST, ROLE, "", ALLOW, P_NONE, 0, "TrustOwn,IdAssume", NULL },
 
   /* ---- service control policies ------------------------------------------------------------- */
   { { ID_S3 }, NULL, GEN, 1, { { SCP_FULL } }, "s3:GetObject", DST_BUCKET, DST, ROLE, "", ALLOW, P_NONE, 0, "IdS3", NULL },

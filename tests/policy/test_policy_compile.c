@@ -1,6 +1,6 @@
 /* amisim tests — compiling policy documents: every compile error with its
- * exact message and position, statements as JSON, accessors, reference
- * counting, the JSON reader behind ams_policy_compile_json, and the
+ * exact message and position, warnings, statements as JSON, accessors,
+ * reference counting, the JSON reader behind ams_policy_compile_json, and the
  * managed policies amisim ships.
  *
  * Documents are written with ` for " to keep the tables readable.
@@ -186,6 +186,24 @@ static const ErrorCase error_cases[] = {
   { I, COND ("{`StringEquals`: {`aws:PrincipalTag/x`: `${username}`}}"),
     { "1:156: Statement[0].Condition.StringEquals.aws:PrincipalTag/x: policy variable ${username} names no context key: keys have a service prefix, like ${aws:PrincipalAccount}" } },
 
+  /* ---- policy variables in an ARN: only in the resource part, after the fifth colon ---------- */
+  { I, ST ("`Effect`: `Allow`, `Action`: `kms:Decrypt`, `Resource`: `arn:aws:kms:us-east-1:${aws:PrincipalAccount}:key/*`"),
+    { "1:98: Statement[0].Resource: policy variable ${aws:PrincipalAccount} is in the account part of the ARN 'arn:aws:kms:us-east-1:${aws:PrincipalAccount}:key/*': IAM replaces variables only in the resource part, after the fifth colon; write the account as text (wildcards allowed) and test the variable in a Condition instead" } },
+  { I, ST ("`Effect`: `Allow`, `Action`: `kms:Decrypt`, `Resource`: `arn:aws:kms:${aws:RequestedRegion}:111111111111:key/*`"),
+    { "1:98: Statement[0].Resource: policy variable ${aws:RequestedRegion} is in the region part of the ARN 'arn:aws:kms:${aws:RequestedRegion}:111111111111:key/*': IAM replaces variables only in the resource part, after the fifth colon; write the region as text (wildcards allowed) and test the variable in a Condition instead" } },
+  { I, ST ("`Effect`: `Allow`, `Action`: `kms:Decrypt`, `Resource`: `arn:aws:${aws:PrincipalTag/svc}:us-east-1:111111111111:key/*`"),
+    { "1:98: Statement[0].Resource: policy variable ${aws:PrincipalTag/svc} is in the service part of the ARN 'arn:aws:${aws:PrincipalTag/svc}:us-east-1:111111111111:key/*': IAM replaces variables only in the resource part, after the fifth colon; write the service as text (wildcards allowed) and test the variable in a Condition instead" } },
+  { I, ST ("`Effect`: `Allow`, `Action`: `kms:Decrypt`, `Resource`: `arn:${aws:PrincipalTag/p}:kms:us-east-1:111111111111:key/*`"),
+    { "1:98: Statement[0].Resource: policy variable ${aws:PrincipalTag/p} is in the partition part of the ARN 'arn:${aws:PrincipalTag/p}:kms:us-east-1:111111111111:key/*': IAM replaces variables only in the resource part, after the fifth colon; write the partition as text (wildcards allowed) and test the variable in a Condition instead" } },
+  { I, ST ("`Effect`: `Allow`, `Action`: `s3:*`, `NotResource`: [`arn:aws:s3:::b/*`, `arn:aws:s3::${aws:PrincipalAccount, '1'}:x`]"),
+    { "1:115: Statement[0].NotResource[1]: policy variable ${aws:PrincipalAccount, '1'} is in the account part of the ARN 'arn:aws:s3::${aws:PrincipalAccount, '1'}:x': IAM replaces variables only in the resource part, after the fifth colon; write the account as text (wildcards allowed) and test the variable in a Condition instead" } },
+  { I, ST ("`Effect`: `Allow`, `Action`: `s3:*`, `Resource`: `arn:aws:s3:${aws:x}`"),
+    { "1:91: Statement[0].Resource: policy variable ${aws:x} is in the region part of the ARN 'arn:aws:s3:${aws:x}': IAM replaces variables only in the resource part, after the fifth colon; write the region as text (wildcards allowed) and test the variable in a Condition instead" } },
+  { I, COND ("{`ArnLike`: {`aws:SourceArn`: `arn:aws:imagebuilder:*:${aws:PrincipalAccount}:image/*`}}"),
+    { "1:146: Statement[0].Condition.ArnLike.aws:SourceArn: policy variable ${aws:PrincipalAccount} is in the account part of the ARN 'arn:aws:imagebuilder:*:${aws:PrincipalAccount}:image/*': IAM replaces variables only in the resource part, after the fifth colon; write the account as text (wildcards allowed) and test the variable in a Condition instead" } },
+  { I, COND ("{`ArnNotEquals`: {`aws:PrincipalArn`: [`arn:aws:iam::*:role/x`, `${aws:SourceArn}`]}}"),
+    { "1:180: Statement[0].Condition.ArnNotEquals.aws:PrincipalArn[1]: policy variable ${aws:SourceArn} begins the ARN '${aws:SourceArn}': IAM replaces variables only in the resource part, after the fifth colon; write arn:partition:service:region:account: before it" } },
+
   /* ---- several problems at once: all reported ---------------------------------------------- */
   { R, "{`Version`: `2012-10-17`, `Statement`: [{`Effect`: `Alow`, `Action`: `kms`}, {`Effect`: `Deny`, `Principal`: `*`, `Action`: `kms:*`, `Condition`: {`StringLikes`: {`aws:x`: `y`}}}]}",
     { "1:52: Statement[0].Effect: Effect must be \"Allow\" or \"Deny\", not \"Alow\"; did you mean \"Allow\"?",
@@ -248,6 +266,11 @@ test_policy_compile_valid (void)
                "`Bool`: {`aws:SecureTransport`: [true, `false`]}, `Null`: {`aws:PrincipalTag/Team Name`: `TRUE`}, "
                "`StringNotLikeIfExists`: {`ec2:ResourceTag/CreatedBy`: `EC2 Image Builder`}}") },
     { I, COND ("{`StringEquals`: {`aws:PrincipalTag/x`: `${aws:username, 'it''s'}${*}${?}${$}`, `aws:NewKeyNotInTheList`: `x`}}") },
+    /* variables in an ARN's resource part; in a string anywhere */
+    { I, ST ("`Effect`: `Allow`, `Action`: `s3:*`, `Resource`: [`arn:aws:s3:::home/${aws:username}/*`, "
+             "`arn:aws:kms:*:111111111111:${aws:PrincipalTag/k}`, `arn:aws:kms:*:*:key/${*}${aws:x}:y`]") },
+    { I, COND ("{`ArnLike`: {`aws:SourceArn`: `arn:aws:imagebuilder:*:111111111111:image/${aws:PrincipalTag/r}/*`}, "
+               "`StringLike`: {`aws:PrincipalArn`: `arn:aws:iam::${aws:PrincipalAccount}:role/*`}}") },
     { I, ST (OK_ID ", `Condition`: {`StringEquals`: {`aws:SourceAccount`: `cost $5`}}") },
     { R, ST ("`Effect`: `Allow`, `Principal`: {`AWS`: [`*`, `111111111111`, `arn:aws:iam::111111111111:root`, "
              "`arn:aws:iam::111111111111:role/path/R`, `arn:aws:iam::111111111111:user/u`, "
@@ -304,6 +327,107 @@ test_policy_compile_accessors (void)
   guint n_crit = 0;
   guint h = g_log_set_handler ("amisim", G_LOG_LEVEL_CRITICAL, ams_test_count_log, &n_crit);
   CU_ASSERT_PTR_NULL (ams_policy_statement_to_json (p, 2));
+  g_log_remove_handler ("amisim", h);
+  CU_ASSERT_EQUAL (n_crit, 1);
+}
+
+/* Warnings: an operator without ForAnyValue:/ForAllValues: on a key IAM
+ * documents as multivalued compiles (IAM accepts it) but is recorded, at
+ * its statement, with what to write instead; set operators, Null and
+ * single-valued keys are not warned about. */
+static void
+test_policy_compile_warnings (void)
+{
+  g_autofree char *text = g_strdelimit (g_strdup (
+    "{`Version`: `2012-10-17`,\n"
+    " `Statement`: [\n"
+    "  {`Sid`: `Paths`, `Effect`: `Allow`, `Principal`: `*`, `Action`: `kms:Decrypt`,\n"
+    "   `Condition`: {`StringLike`: {`aws:PrincipalOrgPaths`: [`o-a/r-1/ou-1/*`]}}},\n"
+    "  {`Sid`: `Fine`, `Effect`: `Allow`, `Principal`: `*`, `Action`: `kms:Decrypt`,\n"
+    "   `Condition`: {`ForAnyValue:StringLike`: {`aws:PrincipalOrgPaths`: `o-a/r-1/ou-1/*`},\n"
+    "                 `ForAllValues:StringEquals`: {`aws:TagKeys`: `Owner`}, `Null`: {`aws:TagKeys`: `false`},\n"
+    "                 `StringEquals`: {`aws:PrincipalOrgID`: `o-a`, `aws:PrincipalTag/team`: `build`}}},\n"
+    "    {`Effect`: `Deny`, `Principal`: `*`, `Action`: `kms:*`,\n"
+    "     `Condition`: {`StringNotEqualsIfExists`: {`AWS:TagKeys`: `Owner`},\n"
+    "                   `ArnNotLike`: {`aws:CalledVia`: `arn:aws:iam::*:role/*`}}}]}"), "`", '"');
+  g_autoptr (AmsPolicy) p = pt_policy (text, R, "key policy");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (p);
+  CU_ASSERT_EQUAL_FATAL (ams_policy_n_warnings (p), 3);
+  static const struct
+  {
+    guint line, col;
+    const char *path, *message;
+  } expect[] = {
+    { 3, 3, "Statement[0]",
+      "Condition StringLike on aws:PrincipalOrgPaths: aws:PrincipalOrgPaths is a multivalued key, and IAM requires "
+      "ForAnyValue: or ForAllValues: with it; without one the condition is false whenever the request carries the "
+      "key, so the statement never applies then. Write ForAnyValue:StringLike (some value matches) or "
+      "ForAllValues:StringLike (every value matches)" },
+    { 9, 5, "Statement[2]",
+      "Condition StringNotEqualsIfExists on AWS:TagKeys: AWS:TagKeys is a multivalued key, and IAM requires "
+      "ForAnyValue: or ForAllValues: with it; without one the condition is false whenever the request carries the "
+      "key, so the statement never applies then. Write ForAnyValue:StringNotEqualsIfExists (some value matches) or "
+      "ForAllValues:StringNotEqualsIfExists (every value matches)" },
+    { 9, 5, "Statement[2]",
+      "Condition ArnNotLike on aws:CalledVia: aws:CalledVia is a multivalued key, and IAM requires "
+      "ForAnyValue: or ForAllValues: with it; without one the condition is false whenever the request carries the "
+      "key, so the statement never applies then. Write ForAnyValue:ArnNotLike (some value matches) or "
+      "ForAllValues:ArnNotLike (every value matches)" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
+    {
+      const AmsSrcLoc *loc = NULL;
+      const char *msg = ams_policy_warning (p, i, &loc);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (msg);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (loc);
+      if (strcmp (msg, expect[i].message) != 0)
+        fprintf (stderr, "\nwarning %u:\n  expected %s\n  got      %s\n", i, expect[i].message, msg);
+      CU_ASSERT_STRING_EQUAL (msg, expect[i].message);
+      CU_ASSERT_STRING_EQUAL (loc->file, "t.json");
+      CU_ASSERT_STRING_EQUAL (loc->path, expect[i].path);
+      CU_ASSERT_EQUAL (loc->line, expect[i].line);
+      CU_ASSERT_EQUAL (loc->col, expect[i].col);
+      /* the location is optional */
+      CU_ASSERT_PTR_EQUAL (ams_policy_warning (p, i, NULL), msg);
+    }
+
+  /* An edited policy has the warnings of the statements it keeps. */
+  guint removed = 0;
+  g_autoptr (AmsPolicy) edited = ams_policy_edit (p, "Paths", NULL, &removed);
+  CU_ASSERT_EQUAL (removed, 1);
+  CU_ASSERT_EQUAL (ams_policy_n_warnings (edited), 2);
+  const AmsSrcLoc *loc = NULL;
+  CU_ASSERT_STRING_EQUAL (ams_policy_warning (edited, 1, &loc), expect[2].message);
+  CU_ASSERT_EQUAL (loc->line, 9);
+  g_autoptr (AmsPolicy) both = ams_policy_edit (edited, NULL, p, NULL);
+  CU_ASSERT_EQUAL (ams_policy_n_warnings (both), 5);
+
+  /* The statements that warn still evaluate, as IAM would: they never apply
+   * to a request that carries their keys (neither the Allow nor the Deny). */
+  g_autoptr (AmsContext) ctx = pt_context ("aws:PrincipalOrgPaths=o-a/r-1/ou-1/;aws:TagKeys=Secret;"
+                                           "aws:CalledVia=athena.amazonaws.com");
+  AmsRequest req = { .action = "kms:Decrypt", .resource = "arn:aws:kms:us-east-1:111111111111:key/k",
+                     .resource_account = "111111111111", .principal = "arn:aws:iam::222222222222:role/R",
+                     .principal_account = "222222222222", .context = ctx };
+  g_autoptr (GArray) m = g_array_new (FALSE, FALSE, sizeof (AmsStatementRef));
+  CU_ASSERT_EQUAL (ams_policy_evaluate (p, &req, m), AMS_DECISION_IMPLICIT_DENY);
+  CU_ASSERT_EQUAL (m->len, 0);
+
+  /* No warning: a clean policy, and the managed ones amisim ships. */
+  g_autofree char *clean = g_strdelimit (g_strdup (ST (OK_ID ", `Condition`: {`StringEquals`: {`aws:PrincipalOrgID`: `o-a`}}")), "`", '"');
+  g_autoptr (AmsPolicy) c = pt_policy (clean, I, "P");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (c);
+  CU_ASSERT_EQUAL (ams_policy_n_warnings (c), 0);
+  for (const char *const *n = ams_managed_policy_names (); *n != NULL; n++)
+    {
+      g_autoptr (AmsPolicy) managed = ams_managed_policy_new (*n);
+      CU_ASSERT_EQUAL (ams_policy_n_warnings (managed), 0);
+    }
+
+  /* Out of range is a programming error. */
+  guint n_crit = 0;
+  guint h = g_log_set_handler ("amisim", G_LOG_LEVEL_CRITICAL, ams_test_count_log, &n_crit);
+  CU_ASSERT_PTR_NULL (ams_policy_warning (p, 3, NULL));
   g_log_remove_handler ("amisim", h);
   CU_ASSERT_EQUAL (n_crit, 1);
 }
@@ -514,6 +638,7 @@ static const AmsTestCase test_cases[] = {
   { "test_policy_compile_errors", test_policy_compile_errors },
   { "test_policy_compile_valid", test_policy_compile_valid },
   { "test_policy_compile_accessors", test_policy_compile_accessors },
+  { "test_policy_compile_warnings", test_policy_compile_warnings },
   { "test_policy_compile_statement_json", test_policy_compile_statement_json },
   { "test_policy_compile_json_reader", test_policy_compile_json_reader },
   { "test_policy_compile_managed", test_policy_compile_managed },

@@ -6,7 +6,9 @@
  * ForAnyValue:/ForAllValues: with present, absent and multi-valued keys,
  * Null, Bool, numbers and dates, wildcards in actions, resources and ARN
  * parts, the case rules, NotAction/NotResource/NotPrincipal, and deny over
- * allow inside one policy.
+ * allow inside one policy; multivalued keys without a set operator (no
+ * match), variables only in an ARN's resource part, requests for "*", and
+ * roles' sessions named by their roles.
  *
  * Documents are written with ` for " to keep the table readable.
  */
@@ -225,12 +227,42 @@ static const EvalCase cases[] = {
   { 'C', "{`ForAllValues:NumericLessThan`: {`s3:x`: `10`}}", "s3:x=1|20", IMPL },
   { 'C', "{`ForAnyValue:ArnLike`: {`aws:CalledVia`: `arn:aws:iam::*:role/*`}}", "aws:CalledVia=x|" ROLE, ALLOW },
 
-  /* ---- a multi-valued key under an unqualified operator (see condition.c) ----- */
-  { 'C', "{`StringEquals`: {`aws:PrincipalOrgPaths`: `o-a/r-1/ou-1/`}}", "aws:PrincipalOrgPaths=o-a/r-1/|o-a/r-1/ou-1/", ALLOW },
+  /* ---- a multivalued key under an operator without ForAnyValue:/ForAllValues:
+   * (see condition.c): IAM requires a set operator, so such a condition does
+   * not match while the request has the key, negated or not; these rows
+   * used to read the values as ForAnyValue: would (Allow), which was wrong. */
+  { 'C', "{`StringEquals`: {`aws:PrincipalOrgPaths`: `o-a/r-1/ou-1/`}}", "aws:PrincipalOrgPaths=o-a/r-1/|o-a/r-1/ou-1/", IMPL },
   { 'C', "{`StringEquals`: {`aws:PrincipalOrgPaths`: `o-a/r-1/ou-1/`}}", "aws:PrincipalOrgPaths=o-a/r-1/|o-a/r-1/ou-2/", IMPL },
   { 'C', "{`StringNotEquals`: {`aws:PrincipalOrgPaths`: `o-a/r-1/ou-1/`}}", "aws:PrincipalOrgPaths=o-a/r-1/|o-a/r-1/ou-1/", IMPL },
-  { 'C', "{`StringNotEquals`: {`aws:PrincipalOrgPaths`: `o-a/r-1/ou-1/`}}", "aws:PrincipalOrgPaths=o-a/r-1/|o-a/r-1/ou-2/", ALLOW },
-  { 'C', "{`StringLike`: {`aws:PrincipalOrgPaths`: `o-a/r-1/ou-1/*`}}", "aws:PrincipalOrgPaths=o-a/r-1/ou-1/ou-2/", ALLOW },
+  { 'C', "{`StringNotEquals`: {`aws:PrincipalOrgPaths`: `o-a/r-1/ou-1/`}}", "aws:PrincipalOrgPaths=o-a/r-1/|o-a/r-1/ou-2/", IMPL },
+  /* documented as multivalued: even one value needs a set operator */
+  { 'C', "{`StringLike`: {`aws:PrincipalOrgPaths`: `o-a/r-1/ou-1/*`}}", "aws:PrincipalOrgPaths=o-a/r-1/ou-1/ou-2/", IMPL },
+  { 'C', "{`StringEquals`: {`aws:TagKeys`: `Owner`}}", "aws:TagKeys=Owner", IMPL },
+  { 'C', "{`StringEquals`: {`AWS:tagkeys`: `Owner`}}", "aws:TagKeys=Owner", IMPL },
+  { 'C', "{`StringNotEquals`: {`aws:TagKeys`: `Secret`}}", "aws:TagKeys=Owner", IMPL },
+  { 'C', "{`StringEqualsIfExists`: {`aws:TagKeys`: `Owner`}}", "aws:TagKeys=Owner", IMPL },
+  { 'C', "{`ArnLike`: {`aws:CalledVia`: `arn:aws:iam::*:role/*`}}", "aws:CalledVia=" ROLE, IMPL },
+  { 'C', "{`StringEquals`: {`aws:ResourceOrgPaths`: `o-a/r-1/`}}", "aws:ResourceOrgPaths=o-a/r-1/", IMPL },
+  { 'C', "{`StringEquals`: {`aws:PrincipalServiceNamesList`: `ec2.amazonaws.com`}}",
+    "aws:PrincipalServiceNamesList=ec2.amazonaws.com", IMPL },
+  /* a single-valued key that the request gives several values */
+  { 'C', "{`StringEquals`: {`aws:PrincipalTag/team`: `build`}}", "aws:PrincipalTag/team=build|ops", IMPL },
+  { 'C', "{`StringNotEquals`: {`aws:PrincipalTag/team`: `admin`}}", "aws:PrincipalTag/team=build|ops", IMPL },
+  /* healthy around it: an absent key keeps the missing-key rules, the set
+   * operators and Null work on multivalued keys, a single value of a
+   * single-valued key is compared as always */
+  { 'C', "{`StringNotEquals`: {`aws:TagKeys`: `Secret`}}", "", ALLOW },
+  { 'C', "{`StringEqualsIfExists`: {`aws:TagKeys`: `Owner`}}", "", ALLOW },
+  { 'C', "{`StringEquals`: {`aws:TagKeys`: `Owner`}}", "", IMPL },
+  { 'C', "{`ForAnyValue:StringEquals`: {`aws:TagKeys`: `Owner`}}", "aws:TagKeys=Owner", ALLOW },
+  { 'C', "{`ForAllValues:StringNotEquals`: {`aws:TagKeys`: `Secret`}}", "aws:TagKeys=Owner", ALLOW },
+  { 'C', "{`ForAnyValue:StringLike`: {`aws:PrincipalOrgPaths`: `o-a/r-1/ou-1/*`}}", "aws:PrincipalOrgPaths=o-a/r-1/ou-1/ou-2/", ALLOW },
+  { 'C', "{`Null`: {`aws:PrincipalOrgPaths`: `false`}}", "aws:PrincipalOrgPaths=o-a/r-1/|o-a/r-1/ou-1/", ALLOW },
+  { 'C', "{`ForAnyValue:StringEquals`: {`aws:PrincipalTag/team`: `build`}}", "aws:PrincipalTag/team=build|ops", ALLOW },
+  { 'C', "{`StringEquals`: {`aws:PrincipalTag/team`: `build`}}", "aws:PrincipalTag/team=build", ALLOW },
+  { 'C', "{`StringNotEquals`: {`aws:PrincipalTag/team`: `admin`}}", "aws:PrincipalTag/team=build", ALLOW },
+  { 'C', "{`StringEquals`: {`aws:PrincipalOrgID`: `o-a`}}", "aws:PrincipalOrgID=o-a", ALLOW },
+  { 'C', "{`ArnLike`: {`aws:CalledViaFirst`: `arn:aws:iam::*:role/*`}}", "aws:CalledViaFirst=" ROLE, ALLOW },
 
   /* ---- policy variables (Version 2012-10-17) ----------------------------------- */
   { 'C', "{`StringEquals`: {`aws:SourceAccount`: `${aws:PrincipalAccount}`}}",
@@ -253,17 +285,41 @@ static const EvalCase cases[] = {
   { 'C', "{`StringLike`: {`aws:PrincipalTag/p`: `${aws:PrincipalTag/q}*`}}", "aws:PrincipalTag/q=a;aws:PrincipalTag/p=abc", ALLOW },
   { 'C', "{`StringEquals`: {`aws:PrincipalTag/p`: `${aws:PrincipalOrgPaths}`}}",
     "aws:PrincipalOrgPaths=o-a/r-1/|o-a/r-2/;aws:PrincipalTag/p=o-a/r-1/", IMPL },
-  { 'C', "{`ArnLike`: {`aws:PrincipalArn`: `arn:aws:iam::${aws:PrincipalAccount}:role/*`}}",
+  /* A variable in an ARN's account part is a compile error (see
+   * test_policy_compile.c); as a string it may stand anywhere. */
+  { 'C', "{`StringLike`: {`aws:PrincipalArn`: `arn:aws:iam::${aws:PrincipalAccount}:role/*`}}",
     "aws:PrincipalAccount=222222222222;aws:PrincipalArn=" ROLE, ALLOW },
+  { 'C', "{`StringLike`: {`aws:PrincipalArn`: `arn:aws:iam::${aws:PrincipalAccount}:role/*`}}",
+    "aws:PrincipalAccount=333333333333;aws:PrincipalArn=" ROLE, IMPL },
+  { 'C', "{`ArnLike`: {`aws:PrincipalArn`: `arn:aws:iam::*:role/${aws:PrincipalTag/role}`}}",
+    "aws:PrincipalTag/role=R;aws:PrincipalArn=" ROLE, ALLOW },
+  { 'C', "{`ArnLike`: {`aws:PrincipalArn`: `arn:aws:iam::*:role/${aws:PrincipalTag/role}`}}",
+    "aws:PrincipalTag/role=Q;aws:PrincipalArn=" ROLE, IMPL },
   { 'C', "{`StringNotEquals`: {`aws:SourceAccount`: `${aws:ResourceAccount}`}}", "aws:SourceAccount=1", ALLOW },
+  /* Variables in the resource part of a Resource (after the fifth colon,
+   * where the value's own colons are literal). The account part used to be
+   * accepted here; it is a compile error now (test_policy_compile.c). */
   { 'P', "{`Version`: `2012-10-17`, `Statement`: {`Effect`: `Allow`, `Action`: `kms:*`, "
-         "`Resource`: `arn:aws:kms:*:${aws:PrincipalAccount}:key/*`}}", "aws:PrincipalAccount=111111111111", ALLOW },
+         "`Resource`: `arn:aws:kms:*:111111111111:key/${aws:PrincipalTag/key}`}}", "aws:PrincipalTag/key=k1", ALLOW },
   { 'P', "{`Version`: `2012-10-17`, `Statement`: {`Effect`: `Allow`, `Action`: `kms:*`, "
-         "`Resource`: `arn:aws:kms:*:${aws:PrincipalAccount}:key/*`}}", "aws:PrincipalAccount=222222222222", IMPL },
+         "`Resource`: `arn:aws:kms:*:111111111111:key/${aws:PrincipalTag/key}`}}", "aws:PrincipalTag/key=k2", IMPL },
   { 'P', "{`Version`: `2012-10-17`, `Statement`: {`Effect`: `Allow`, `Action`: `kms:*`, "
-         "`Resource`: `arn:aws:kms:*:${aws:PrincipalAccount}:key/*`}}", "", IMPL },
+         "`Resource`: `arn:aws:kms:*:111111111111:key/${aws:PrincipalTag/key}`}}", "", IMPL },
   { 'P', "{`Version`: `2012-10-17`, `Statement`: {`Effect`: `Allow`, `Action`: `kms:*`, "
-         "`NotResource`: `arn:aws:kms:*:${aws:PrincipalAccount}:key/*`}}", "aws:PrincipalAccount=111111111111", IMPL },
+         "`NotResource`: `arn:aws:kms:*:111111111111:key/${aws:PrincipalTag/key}`}}", "aws:PrincipalTag/key=k1", IMPL },
+  { 'P', "{`Version`: `2012-10-17`, `Statement`: {`Effect`: `Allow`, `Action`: `kms:*`, "
+         "`Resource`: `arn:aws:kms:*:111111111111:${aws:PrincipalTag/key}`}}", "aws:PrincipalTag/key=key/k1", ALLOW },
+  { 'P', "{`Version`: `2012-10-17`, `Statement`: {`Effect`: `Allow`, `Action`: `logs:*`, "
+         "`Resource`: `arn:aws:logs:us-east-1:111111111111:log-group:${aws:username}`}}", "aws:username=a:b", ALLOW,
+    "logs:PutLogEvents", "arn:aws:logs:us-east-1:111111111111:log-group:a:b" },
+  { 'P', "{`Version`: `2012-10-17`, `Statement`: {`Effect`: `Allow`, `Action`: `logs:*`, "
+         "`Resource`: `arn:aws:logs:us-east-1:111111111111:log-group:${aws:username}`}}", "aws:username=a:c", IMPL,
+    "logs:PutLogEvents", "arn:aws:logs:us-east-1:111111111111:log-group:a:b" },
+  /* a multivalued key cannot stand in for a variable, even with one value */
+  { 'C', "{`StringEquals`: {`aws:PrincipalTag/p`: `${aws:PrincipalOrgPaths}`}}",
+    "aws:PrincipalOrgPaths=o-a/r-1/;aws:PrincipalTag/p=o-a/r-1/", IMPL },
+  { 'C', "{`StringEquals`: {`aws:PrincipalTag/p`: `${aws:PrincipalOrgPaths, 'none'}`}}",
+    "aws:PrincipalOrgPaths=o-a/r-1/;aws:PrincipalTag/p=none", ALLOW },
 
   /* ---- actions ----------------------------------------------------------------- */
   { 'S', "`Action`: `kms:Decrypt`, `Resource`: `*`", "", ALLOW, "KMS:decrypt" },
@@ -286,6 +342,18 @@ static const EvalCase cases[] = {
          "{`Effect`: `Deny`, `NotAction`: `ec2:*`, `Resource`: `*`}]}", "", EXPL, "kms:Decrypt" },
   { 'P', "{`Statement`: [{`Effect`: `Allow`, `Action`: `*`, `Resource`: `*`}, "
          "{`Effect`: `Deny`, `NotAction`: `ec2:*`, `Resource`: `*`}]}", "", ALLOW, "ec2:CopyImage" },
+
+  /* ---- a request without a resource ("*": actions without resource-level
+   * permissions): only Resource "*" matches it, and a NotResource of ARNs ---- */
+  { 'S', "`Action`: `ec2:Describe*`, `Resource`: `*`", "", ALLOW, "ec2:DescribeImages", "*" },
+  { 'S', "`Action`: `ec2:Describe*`, `Resource`: [`arn:aws:ec2:*::image/*`, `*`]", "", ALLOW, "ec2:DescribeImages", "*" },
+  { 'S', "`Action`: `ec2:Describe*`, `Resource`: `arn:aws:ec2:*::image/*`", "", IMPL, "ec2:DescribeImages", "*" },
+  { 'S', "`Action`: `ec2:Describe*`, `Resource`: `arn:*:*:*:*:*`", "", IMPL, "ec2:DescribeImages", "*" },
+  { 'S', "`Action`: `ec2:Describe*`, `Resource`: `arn:aws:ec2:*:*:*`", "", IMPL, "ec2:DescribeImages", "*" },
+  { 'S', "`Action`: `ec2:Describe*`, `NotResource`: `arn:aws:ec2:*::image/*`", "", ALLOW, "ec2:DescribeImages", "*" },
+  { 'S', "`Action`: `ec2:Describe*`, `NotResource`: `*`", "", IMPL, "ec2:DescribeImages", "*" },
+  { 'P', "{`Statement`: [{`Effect`: `Allow`, `Action`: `*`, `Resource`: `*`}, "
+         "{`Effect`: `Deny`, `Action`: `ec2:*`, `NotResource`: `arn:aws:ec2:*::image/ami-1`}]}", "", EXPL, "ec2:DescribeImages", "*" },
 
   /* ---- resources --------------------------------------------------------------- */
   { 'S', "`Action`: `kms:*`, `Resource`: `arn:aws:kms:us-east-1:111111111111:key/*`", "", ALLOW },
@@ -358,6 +426,38 @@ static const EvalCase cases[] = {
     NULL, NULL, "arn:aws:iam::333333333333:role/R" },
   { 'R', "{`Statement`: {`Effect`: `Deny`, `Principal`: {`AWS`: `222222222222`}, `Action`: `kms:*`}}", "", EXPL },
   { 'R', "{`Statement`: {`Effect`: `Allow`, `NotPrincipal`: {`AWS`: `333333333333`}, `Action`: `kms:*`}}", "", ALLOW },
+
+  /* ---- a role's sessions: a Principal naming the role names them -------------- */
+#define SESSION "arn:aws:sts::222222222222:assumed-role/R/s1"
+#define ALLOW_KMS_TO(p) "{`Statement`: {`Effect`: `Allow`, `Principal`: {`AWS`: `" p "`}, `Action`: `kms:*`}}"
+  { 'R', ALLOW_KMS_TO ("arn:aws:iam::222222222222:role/R"), "", ALLOW, NULL, NULL, SESSION },
+  { 'R', ALLOW_KMS_TO ("arn:aws:iam::222222222222:role/team/a/R"), "", ALLOW, NULL, NULL, SESSION },
+  { 'R', "{`Statement`: {`Effect`: `Allow`, `Principal`: {`AWS`: [`arn:aws:iam::222222222222:role/Q`, `arn:aws:iam::222222222222:role/R`]}, "
+         "`Action`: `sts:AssumeRole`}}", "", ALLOW, "sts:AssumeRole", NULL, SESSION },
+  { 'R', "{`Statement`: {`Effect`: `Deny`, `Principal`: {`AWS`: `arn:aws:iam::222222222222:role/R`}, `Action`: `kms:*`}}", "", EXPL,
+    NULL, NULL, SESSION },
+  { 'R', ALLOW_KMS_TO ("arn:aws:iam::222222222222:role/R"), "", ALLOW, NULL, NULL, "arn:aws:sts::222222222222:assumed-role/R/other-session" },
+  { 'R', ALLOW_KMS_TO (SESSION), "", ALLOW, NULL, NULL, SESSION },
+  { 'R', ALLOW_KMS_TO ("222222222222"), "", ALLOW, NULL, NULL, SESSION },
+  { 'R', ALLOW_KMS_TO ("arn:aws:iam::222222222222:root"), "", ALLOW, NULL, NULL, SESSION },
+  /* not another role's, another account's or partition's, a user's, or a session naming another one */
+  { 'R', ALLOW_KMS_TO ("arn:aws:iam::222222222222:role/R"), "", IMPL, NULL, NULL, "arn:aws:sts::222222222222:assumed-role/Rx/s1" },
+  { 'R', ALLOW_KMS_TO ("arn:aws:iam::222222222222:role/R"), "", IMPL, NULL, NULL, "arn:aws:sts::222222222222:assumed-role/Q/s1" },
+  { 'R', ALLOW_KMS_TO ("arn:aws:iam::222222222222:role/team/R"), "", IMPL, NULL, NULL, "arn:aws:sts::222222222222:assumed-role/team/s1" },
+  { 'R', ALLOW_KMS_TO ("arn:aws:iam::333333333333:role/R"), "", IMPL, NULL, NULL, SESSION },
+  { 'R', ALLOW_KMS_TO ("arn:aws-cn:iam::222222222222:role/R"), "", IMPL, NULL, NULL, SESSION },
+  { 'R', ALLOW_KMS_TO ("arn:aws:iam::222222222222:user/R"), "", IMPL, NULL, NULL, SESSION },
+  { 'R', ALLOW_KMS_TO ("arn:aws:sts::222222222222:assumed-role/R/s2"), "", IMPL, NULL, NULL, SESSION },
+  { 'R', ALLOW_KMS_TO ("arn:aws:iam::222222222222:role/R"), "", ALLOW },
+  { 'R', ALLOW_KMS_TO ("arn:aws:iam::222222222222:role/R"), "", IMPL, NULL, NULL, "arn:aws:iam::222222222222:role/Rx" },
+  /* NotPrincipal spares an assumed-role session only when it lists the
+   * session itself (IAM User Guide, NotPrincipal) or its account */
+  { 'R', "{`Statement`: [{`Effect`: `Allow`, `Principal`: `*`, `Action`: `kms:*`}, "
+         "{`Effect`: `Deny`, `NotPrincipal`: {`AWS`: `arn:aws:iam::222222222222:role/R`}, `Action`: `kms:*`}]}", "", EXPL,
+    NULL, NULL, SESSION },
+  { 'R', "{`Statement`: [{`Effect`: `Allow`, `Principal`: `*`, `Action`: `kms:*`}, "
+         "{`Effect`: `Deny`, `NotPrincipal`: {`AWS`: [`" SESSION "`, `arn:aws:iam::222222222222:role/R`]}, `Action`: `kms:*`}]}", "", ALLOW,
+    NULL, NULL, SESSION },
 };
 
 static char *
@@ -462,6 +562,36 @@ test_policy_eval_matched_statements (void)
   CU_ASSERT_EQUAL (ams_policy_evaluate (p, &req, NULL), AMS_DECISION_IMPLICIT_DENY);
 }
 
+/* Why a condition without ForAnyValue:/ForAllValues: fails on several values:
+ * the near miss says so. */
+static void
+test_policy_eval_near_miss_multivalued (void)
+{
+  g_autofree char *text = g_strdelimit (g_strdup (
+    "{`Version`: `2012-10-17`, `Statement`: [{`Sid`: `Team`, `Effect`: `Allow`, `Principal`: `*`, `Action`: `kms:Decrypt`, "
+    "`Condition`: {`StringEquals`: {`aws:PrincipalTag/team`: `build`}}}]}"), "`", '"');
+  g_autoptr (AmsPolicy) p = pt_policy (text, AMS_POLICY_RESOURCE, "key policy");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (p);
+  CU_ASSERT_EQUAL (ams_policy_n_warnings (p), 0);
+  g_autoptr (AmsContext) ctx = pt_context ("aws:PrincipalTag/team=build|ops");
+  AmsPolicySet set = { .resource = p, .resource_kind = AMS_RESOURCE_KMS_KEY };
+  AmsRequest req = { .action = "kms:Decrypt", .resource = KEY1, .resource_account = "222222222222",
+                     .principal = ROLE, .principal_account = "222222222222", .context = ctx };
+  AmsVerdict v;
+  ams_verdict_init (&v);
+  CU_ASSERT_EQUAL (ams_authorize (&set, &req, &v), AMS_DECISION_IMPLICIT_DENY);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (v.near_misses);
+  CU_ASSERT_EQUAL_FATAL (v.near_misses->len, 1);
+  CU_ASSERT_STRING_EQUAL (g_array_index (v.near_misses, AmsNearMiss, 0).why,
+                          "StringEquals on aws:PrincipalTag/team [\"build\"] is false for [\"build\", \"ops\"]: "
+                          "aws:PrincipalTag/team is given several values, which needs ForAnyValue: or ForAllValues:");
+  /* one value: allowed, as always */
+  g_autoptr (AmsContext) one = pt_context ("aws:PrincipalTag/team=build");
+  req.context = one;
+  CU_ASSERT_EQUAL (ams_authorize (&set, &req, &v), AMS_DECISION_ALLOW);
+  ams_verdict_clear (&v);
+}
+
 /* Context: names case-insensitive, several values, set and remove. */
 static void
 test_policy_eval_context (void)
@@ -490,6 +620,7 @@ test_policy_eval_context (void)
 static const AmsTestCase test_cases[] = {
   { "test_policy_eval_table", test_policy_eval_table },
   { "test_policy_eval_matched_statements", test_policy_eval_matched_statements },
+  { "test_policy_eval_near_miss_multivalued", test_policy_eval_near_miss_multivalued },
   { "test_policy_eval_context", test_policy_eval_context },
   { NULL, NULL },
 };

@@ -1,6 +1,7 @@
 /* amisim tests — the input of `amisim policy eval` (AmsEvalInput): the
- * documented shape, what is inferred (resource kind, accounts), SCP
- * layers, and every input error with its exact message and position.
+ * documented shape, what is inferred (resource kind, accounts; null as
+ * absent; "*" as the resource), SCP layers, decisions end to end, and every
+ * input error with its exact message and position.
  *
  * Documents are written with ` for " to keep the tables readable.
  */
@@ -83,6 +84,36 @@ test_policy_input_inference (void)
     { "{`policies`: {`resource_kind`: `trust`}, `request`: {`action`: `ec2:CopyImage`, `resource`: `arn:aws:ec2:us-east-1::image/ami-1`, "
       "`resource_account`: `222222222222`, `principal`: `arn:aws:iam::222222222222:role/R`}}", AMS_RESOURCE_TRUST, "222222222222", "222222222222" },
     { "{`policies`: {}, `request`: {`action`: `ec2:CopyImage`, `resource`: `arn:aws:ec2:us-east-1::image/ami-1`, "
+      "`principal`: `imagebuilder.amazonaws.com`}}", AMS_RESOURCE_GENERIC, NULL, NULL },
+    /* the parts of assuming a role are decided by the trust policy too */
+    { "{`policies`: {}, `request`: {`action`: `sts:TagSession`, `resource`: `arn:aws:iam::222222222222:role/X`, "
+      "`principal`: `arn:aws:iam::333333333333:role/A`}}", AMS_RESOURCE_TRUST, "333333333333", "222222222222" },
+    { "{`policies`: {}, `request`: {`action`: `STS:setsourceidentity`, `resource`: `arn:aws:iam::222222222222:role/X`, "
+      "`principal`: `arn:aws:iam::333333333333:role/A`}}", AMS_RESOURCE_TRUST, "333333333333", "222222222222" },
+    { "{`policies`: {`resource_kind`: `generic`}, `request`: {`action`: `sts:TagSession`, `resource`: `arn:aws:iam::222222222222:role/X`, "
+      "`principal`: `arn:aws:iam::333333333333:role/A`}}", AMS_RESOURCE_GENERIC, "333333333333", "222222222222" },
+    { "{`policies`: {}, `request`: {`action`: `sts:GetCallerIdentity`, `resource`: `*`, "
+      "`principal`: `arn:aws:iam::333333333333:role/A`}}", AMS_RESOURCE_GENERIC, "333333333333", NULL },
+    { "{`policies`: {}, `request`: {`action`: `sts:AssumeRoot`, `resource`: `arn:aws:iam::222222222222:root`, "
+      "`principal`: `arn:aws:iam::333333333333:role/A`}}", AMS_RESOURCE_GENERIC, "333333333333", "222222222222" },
+    /* null is absent: inferred as if left out */
+    { "{`policies`: {`resource_kind`: null, `resource`: null, `identity`: null, `scp`: null}, `request`: {`action`: `kms:Decrypt`, "
+      "`resource`: `arn:aws:kms:us-east-1:111111111111:key/k`, `principal`: `arn:aws:iam::222222222222:role/R`, "
+      "`principal_account`: null, `resource_account`: null, `context`: null}}", AMS_RESOURCE_KMS_KEY, "222222222222", "111111111111" },
+    { "{`policies`: {}, `request`: {`action`: `sts:AssumeRole`, `resource`: `arn:aws:iam::222222222222:role/X`, "
+      "`principal`: `imagebuilder.amazonaws.com`, `principal_account`: null}}", AMS_RESOURCE_TRUST, NULL, "222222222222" },
+    { "{`policies`: {}, `request`: {`action`: `kms:Decrypt`, `resource`: `arn:aws:kms:us-east-1:111111111111:key/k`, "
+      "`principal`: `arn:aws:sts::222222222222:assumed-role/R/s`, `principal_account`: null}}", AMS_RESOURCE_KMS_KEY, "222222222222", "111111111111" },
+    /* resource_account: given wins over the ARN's; "*" names no account */
+    { "{`policies`: {}, `request`: {`action`: `s3:GetObject`, `resource`: `arn:aws:s3:::bucket/k`, "
+      "`resource_account`: `444444444444`, `principal`: `arn:aws:iam::222222222222:role/R`}}", AMS_RESOURCE_GENERIC, "222222222222", "444444444444" },
+    { "{`policies`: {}, `request`: {`action`: `kms:Decrypt`, `resource`: `arn:aws:kms:us-east-1:111111111111:key/k`, "
+      "`resource_account`: `444444444444`, `principal`: `arn:aws:iam::222222222222:role/R`}}", AMS_RESOURCE_KMS_KEY, "222222222222", "444444444444" },
+    { "{`policies`: {}, `request`: {`action`: `ec2:DescribeImages`, `resource`: `*`, "
+      "`principal`: `arn:aws:iam::222222222222:role/R`}}", AMS_RESOURCE_GENERIC, "222222222222", NULL },
+    { "{`policies`: {}, `request`: {`action`: `ec2:DescribeImages`, `resource`: `*`, `resource_account`: `222222222222`, "
+      "`principal`: `arn:aws:iam::222222222222:role/R`}}", AMS_RESOURCE_GENERIC, "222222222222", "222222222222" },
+    { "{`policies`: {}, `request`: {`action`: `ec2:DescribeImages`, `resource`: `*`, `resource_account`: null, "
       "`principal`: `imagebuilder.amazonaws.com`}}", AMS_RESOURCE_GENERIC, NULL, NULL },
   };
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
@@ -192,7 +223,20 @@ static const InputError input_errors[] = {
   { "{`policies`: {}, `request`: {`action`: 5, `resource`: `arn:aws:kms:us-east-1:111111111111:key/k`, `principal`: `arn:aws:iam::222222222222:role/R`}}",
     { "1:40: request.action: action must be a string, not a number" } },
   { "{`policies`: {}, `request`: {`action`: `kms:Decrypt`, `resource`: `alias/x`, `principal`: `arn:aws:iam::222222222222:role/R`}}",
-    { "1:67: request.resource: resource 'alias/x' must be an ARN (arn:partition:service:region:account:resource)" } },
+    { "1:67: request.resource: resource 'alias/x' must be an ARN (arn:partition:service:region:account:resource), "
+      "or \"*\" for an action without resource-level permissions" } },
+  { "{`policies`: {}, `request`: {`action`: `kms:Decrypt`, `resource`: `arn:*`, `principal`: `arn:aws:iam::222222222222:role/R`}}",
+    { "1:67: request.resource: resource 'arn:*' must be an ARN (arn:partition:service:region:account:resource), "
+      "or \"*\" for an action without resource-level permissions" } },
+  /* null is absent: a required member is still missing, a wrong one still wrong */
+  { "{`policies`: {}, `request`: {`action`: null, `resource`: `*`, `principal`: `arn:aws:iam::222222222222:role/R`}}",
+    { "1:40: request.action: action must be a string, not null" } },
+  { "{`policies`: {}, `request`: {`action`: `ec2:CopyImage`, `resource`: `arn:aws:ec2:us-east-1::image/ami-1`, "
+    "`principal`: `arn:aws:iam::222222222222:role/R`, `resource_account`: null}}",
+    { "1:29: request: the request has no \"resource_account\" and the resource ARN names no account: add \"resource_account\": \"111111111111\"" } },
+  { "{`policies`: {}, `request`: {`action`: `kms:Decrypt`, `resource`: `arn:aws:kms:us-east-1:111111111111:key/k`, "
+    "`principal`: `arn:aws:iam::222222222222:role/R`, `principal_account`: null, `resource_account`: `x`}}",
+    { "1:207: request.resource_account: resource_account 'x' must be 12 digits" } },
   { "{`policies`: {}, `request`: {`action`: `kms:Decrypt`, `resource`: `arn:aws:kms:us-east-1:111111111111:key/k`}}",
     { "1:29: request: the request has no \"principal\": add e.g. \"principal\": \"arn:aws:iam::222222222222:role/R\"" } },
   { "{`policies`: {}, `request`: {`action`: `kms:Decrypt`, `resource`: `arn:aws:kms:us-east-1:111111111111:key/k`, `principal`: `bob`}}",
@@ -257,6 +301,81 @@ test_policy_input_errors (void)
   ams_eval_input_free (NULL);
 }
 
+/* Decisions end to end: the parts of assuming a role need the trust policy
+ * (it used to be read as a generic resource policy, which an identity allow
+ * in the same account overrides), the root user cannot assume roles, and a
+ * request for "*" is allowed only by Resource "*". */
+static void
+test_policy_input_decisions (void)
+{
+#define ASSUME_IDENTITY "[{`Statement`: {`Effect`: `Allow`, `Action`: [`sts:AssumeRole`, `sts:TagSession`, `sts:SetSourceIdentity`], `Resource`: `*`}}]"
+#define TRUST_ASSUME_ONLY "{`Statement`: {`Sid`: `Assume`, `Effect`: `Allow`, `Principal`: {`AWS`: `arn:aws:iam::222222222222:role/Builder`}, `Action`: `sts:AssumeRole`}}"
+#define TRUST_ALL "{`Statement`: {`Sid`: `All`, `Effect`: `Allow`, `Principal`: {`AWS`: `222222222222`}, " \
+                  "`Action`: [`sts:AssumeRole`, `sts:TagSession`, `sts:SetSourceIdentity`]}}"
+#define ASSUME_REQ(action, principal) "`request`: {`action`: `" action "`, `resource`: `arn:aws:iam::222222222222:role/Target`, " \
+                                      "`principal`: `" principal "`}"
+#define DESCRIBE_REQ "`request`: {`action`: `ec2:DescribeImages`, `resource`: `*`, `principal`: `arn:aws:iam::222222222222:role/Builder`}"
+  static const struct
+  {
+    const char *text;
+    AmsDecision expect;
+    AmsPolicyPart part;
+    const char *reason; /* exact, or NULL */
+  } rows[] = {
+    { "{`policies`: {`identity`: " ASSUME_IDENTITY ", `resource`: " TRUST_ASSUME_ONLY "}, "
+      ASSUME_REQ ("sts:AssumeRole", "arn:aws:iam::222222222222:role/Builder") "}", AMS_DECISION_ALLOW, AMS_PART_NONE, NULL },
+    { "{`policies`: {`identity`: " ASSUME_IDENTITY ", `resource`: " TRUST_ASSUME_ONLY "}, "
+      ASSUME_REQ ("sts:TagSession", "arn:aws:iam::222222222222:role/Builder") "}", AMS_DECISION_IMPLICIT_DENY, AMS_PART_RESOURCE,
+      "no statement of trust policy allows sts:TagSession on arn:aws:iam::222222222222:role/Target for "
+      "arn:aws:iam::222222222222:role/Builder; a role's trust policy must allow the principal itself or its account "
+      "222222222222, an identity policy alone is not enough" },
+    { "{`policies`: {`identity`: " ASSUME_IDENTITY ", `resource`: " TRUST_ASSUME_ONLY "}, "
+      ASSUME_REQ ("sts:SetSourceIdentity", "arn:aws:iam::222222222222:role/Builder") "}", AMS_DECISION_IMPLICIT_DENY, AMS_PART_RESOURCE, NULL },
+    { "{`policies`: {`identity`: " ASSUME_IDENTITY ", `resource`: " TRUST_ALL "}, "
+      ASSUME_REQ ("sts:TagSession", "arn:aws:iam::222222222222:role/Builder") "}", AMS_DECISION_ALLOW, AMS_PART_NONE, NULL },
+    { "{`policies`: {`identity`: " ASSUME_IDENTITY ", `resource`: " TRUST_ALL "}, "
+      ASSUME_REQ ("sts:SetSourceIdentity", "arn:aws:sts::222222222222:assumed-role/Builder/s") "}", AMS_DECISION_ALLOW, AMS_PART_NONE, NULL },
+    /* the root user: refused whatever the policies say */
+    { "{`policies`: {`identity`: " ASSUME_IDENTITY ", `resource`: " TRUST_ALL "}, "
+      ASSUME_REQ ("sts:AssumeRole", "arn:aws:iam::222222222222:root") "}", AMS_DECISION_IMPLICIT_DENY, AMS_PART_IDENTITY,
+      "the root user cannot assume roles: sts:AssumeRole on arn:aws:iam::222222222222:role/Target for "
+      "arn:aws:iam::222222222222:root is a call by the root user of account 222222222222, which AWS STS refuses "
+      "whatever the policies say; make it as an IAM user or role of that account" },
+    { "{`policies`: {`identity`: " ASSUME_IDENTITY ", `resource`: " TRUST_ALL "}, "
+      ASSUME_REQ ("sts:TagSession", "arn:aws:iam::222222222222:root") "}", AMS_DECISION_IMPLICIT_DENY, AMS_PART_IDENTITY, NULL },
+    /* resource "*": Resource "*" allows, an ARN pattern does not */
+    { "{`policies`: {`identity`: [{`Statement`: {`Effect`: `Allow`, `Action`: `ec2:Describe*`, `Resource`: `*`}}]}, " DESCRIBE_REQ "}",
+      AMS_DECISION_ALLOW, AMS_PART_NONE,
+      "Statement[0] of identity policy allows ec2:DescribeImages on * for arn:aws:iam::222222222222:role/Builder" },
+    { "{`policies`: {`identity`: [{`Statement`: {`Effect`: `Allow`, `Action`: `ec2:Describe*`, `Resource`: `arn:aws:ec2:*:*:*`}}]}, " DESCRIBE_REQ "}",
+      AMS_DECISION_IMPLICIT_DENY, AMS_PART_IDENTITY, NULL },
+    { "{`policies`: {`identity`: [{`Statement`: [{`Effect`: `Allow`, `Action`: `ec2:*`, `Resource`: `*`}, "
+      "{`Effect`: `Deny`, `Action`: `ec2:*`, `NotResource`: `arn:aws:ec2:*::image/ami-1`}]}]}, " DESCRIBE_REQ "}",
+      AMS_DECISION_EXPLICIT_DENY, AMS_PART_IDENTITY, NULL },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      PtErrors e;
+      pt_errors_init (&e);
+      g_autoptr (AmsEvalInput) in = load_input (rows[i].text, &e);
+      for (guint j = 0; j < e.lines->len; j++)
+        fprintf (stderr, "row %u: %s\n", i, (char *) g_ptr_array_index (e.lines, j));
+      CU_ASSERT_PTR_NOT_NULL_FATAL (in);
+      AmsVerdict v;
+      ams_verdict_init (&v);
+      AmsDecision d = ams_authorize (ams_eval_input_policies (in), ams_eval_input_request (in), &v);
+      AmsPolicyPart part = d == AMS_DECISION_EXPLICIT_DENY ? v.denied_by : v.missing;
+      gboolean ok = d == rows[i].expect && part == rows[i].part
+                    && (rows[i].reason == NULL || strcmp (v.reason, rows[i].reason) == 0);
+      if (!ok)
+        fprintf (stderr, "\ndecision row %u: expected %s part %d, got %s part %d\n  reason: %s\n", i,
+                 ams_decision_name (rows[i].expect), rows[i].part, ams_decision_name (d), part, v.reason);
+      CU_ASSERT_TRUE (ok);
+      ams_verdict_clear (&v);
+      pt_errors_clear (&e);
+    }
+}
+
 /* The same input written in YAML (the command reads either). */
 static void
 test_policy_input_yaml (void)
@@ -295,6 +414,7 @@ static const AmsTestCase test_cases[] = {
   { "test_policy_input_documented_shape", test_policy_input_documented_shape },
   { "test_policy_input_inference", test_policy_input_inference },
   { "test_policy_input_scp_layers", test_policy_input_scp_layers },
+  { "test_policy_input_decisions", test_policy_input_decisions },
   { "test_policy_input_errors", test_policy_input_errors },
   { "test_policy_input_yaml", test_policy_input_yaml },
   { NULL, NULL },
