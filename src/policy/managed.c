@@ -10,6 +10,12 @@
  *     distribution needs an inline policy on the role as well.
  *   - EC2ImageBuilderLifecycleExecutionPolicy, v1 (created and last edited
  *     2023-11-16).
+ *   - EC2InstanceProfileForImageBuilder, EC2InstanceProfileForImageBuilder-
+ *     ECRContainerBuilds and AmazonSSMManagedInstanceCore: what the build
+ *     instances' instance profile carries (the Image Builder user guide,
+ *     "Prerequisites" / instance profile): components and their S3 objects,
+ *     logs, ECR pushes to repositories named image-builder-*, and the
+ *     Systems Manager agent's calls (ssm:, ssmmessages:, ec2messages:).
  * Ec2ImageBuilderCrossAccountLifecycleAccess is a role name, not a managed
  * policy: the Image Builder user guide ("Lifecycle management
  * prerequisites", cross-account role) has it carry
@@ -125,6 +131,59 @@ static const char lifecycle_execution[] =
   "  ]\n"
   "}\n";
 
+static const char instance_profile[] =
+  "{\n"
+  "  \"Version\": \"2012-10-17\",\n"
+  "  \"Statement\": [\n"
+  "    {\"Effect\": \"Allow\", \"Action\": [\"imagebuilder:GetComponent\"], \"Resource\": \"*\"},\n"
+  "    {\"Effect\": \"Allow\", \"Action\": [\"kms:Decrypt\"], \"Resource\": \"*\",\n"
+  "     \"Condition\": {\"ForAnyValue:StringEquals\": {\"kms:EncryptionContextKeys\": "
+  "\"aws:imagebuilder:arn\", \"aws:CalledVia\": [\"imagebuilder.amazonaws.com\"]}}},\n"
+  "    {\"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\"], "
+  "\"Resource\": \"arn:aws:s3:::ec2imagebuilder*\"},\n"
+  "    {\"Effect\": \"Allow\", \"Action\": [\"logs:CreateLogStream\", \"logs:CreateLogGroup\", "
+  "\"logs:PutLogEvents\"], \"Resource\": \"arn:aws:logs:*:*:log-group:/aws/imagebuilder/*\"}\n"
+  "  ]\n"
+  "}\n";
+
+static const char instance_profile_ecr[] =
+  "{\n"
+  "  \"Version\": \"2012-10-17\",\n"
+  "  \"Statement\": [\n"
+  "    {\"Effect\": \"Allow\", \"Action\": [\"imagebuilder:GetComponent\"], \"Resource\": \"*\"},\n"
+  "    {\"Effect\": \"Allow\", \"Action\": [\"kms:Decrypt\"], \"Resource\": \"*\",\n"
+  "     \"Condition\": {\"ForAnyValue:StringEquals\": {\"kms:EncryptionContextKeys\": "
+  "\"aws:imagebuilder:arn\", \"aws:CalledVia\": [\"imagebuilder.amazonaws.com\"]}}},\n"
+  "    {\"Effect\": \"Allow\", \"Action\": [\"ecr:GetAuthorizationToken\"], \"Resource\": \"*\"},\n"
+  "    {\"Effect\": \"Allow\", \"Action\": [\"ecr:BatchGetImage\", \"ecr:BatchCheckLayerAvailability\", "
+  "\"ecr:CompleteLayerUpload\", \"ecr:GetDownloadUrlForLayer\", \"ecr:InitiateLayerUpload\", "
+  "\"ecr:PutImage\", \"ecr:UploadLayerPart\"], "
+  "\"Resource\": \"arn:aws:ecr:*:*:repository/image-builder-*\"},\n"
+  "    {\"Effect\": \"Allow\", \"Action\": [\"logs:CreateLogStream\", \"logs:CreateLogGroup\", "
+  "\"logs:PutLogEvents\"], \"Resource\": \"arn:aws:logs:*:*:log-group:/aws/imagebuilder/*\"}\n"
+  "  ]\n"
+  "}\n";
+
+static const char ssm_managed_instance_core[] =
+  "{\n"
+  "  \"Version\": \"2012-10-17\",\n"
+  "  \"Statement\": [\n"
+  "    {\"Effect\": \"Allow\", \"Action\": [\"ssm:DescribeAssociation\", "
+  "\"ssm:GetDeployablePatchSnapshotForInstance\", \"ssm:GetDocument\", \"ssm:DescribeDocument\", "
+  "\"ssm:GetManifest\", \"ssm:GetParameter\", \"ssm:GetParameters\", \"ssm:ListAssociations\", "
+  "\"ssm:ListInstanceAssociations\", \"ssm:PutInventory\", \"ssm:PutComplianceItems\", "
+  "\"ssm:PutConfigurePackageResult\", \"ssm:UpdateAssociationStatus\", "
+  "\"ssm:UpdateInstanceAssociationStatus\", \"ssm:UpdateInstanceInformation\"], "
+  "\"Resource\": \"*\"},\n"
+  "    {\"Effect\": \"Allow\", \"Action\": [\"ssmmessages:CreateControlChannel\", "
+  "\"ssmmessages:CreateDataChannel\", \"ssmmessages:OpenControlChannel\", "
+  "\"ssmmessages:OpenDataChannel\"], \"Resource\": \"*\"},\n"
+  "    {\"Effect\": \"Allow\", \"Action\": [\"ec2messages:AcknowledgeMessage\", "
+  "\"ec2messages:DeleteMessage\", \"ec2messages:FailMessage\", \"ec2messages:GetEndpoint\", "
+  "\"ec2messages:GetMessages\", \"ec2messages:SendReply\"], \"Resource\": \"*\"}\n"
+  "  ]\n"
+  "}\n";
+
 typedef struct
 {
   const char *name;
@@ -140,12 +199,22 @@ static const Managed managed[] = {
   { "Ec2ImageBuilderCrossAccountLifecycleAccess",
     "EC2ImageBuilderLifecycleExecutionPolicy of role Ec2ImageBuilderCrossAccountLifecycleAccess",
     lifecycle_execution },
+  { "EC2InstanceProfileForImageBuilder", "AWS managed policy EC2InstanceProfileForImageBuilder",
+    instance_profile },
+  { "EC2InstanceProfileForImageBuilderECRContainerBuilds",
+    "AWS managed policy EC2InstanceProfileForImageBuilderECRContainerBuilds",
+    instance_profile_ecr },
+  { "AmazonSSMManagedInstanceCore", "AWS managed policy AmazonSSMManagedInstanceCore",
+    ssm_managed_instance_core },
 };
 
 static const char *const managed_names[] = {
   "Ec2ImageBuilderCrossAccountDistributionAccess",
   "EC2ImageBuilderLifecycleExecutionPolicy",
   "Ec2ImageBuilderCrossAccountLifecycleAccess",
+  "EC2InstanceProfileForImageBuilder",
+  "EC2InstanceProfileForImageBuilderECRContainerBuilds",
+  "AmazonSSMManagedInstanceCore",
   NULL,
 };
 

@@ -556,8 +556,42 @@ test_policy_compile_managed (void)
       g_autofree char *file = g_strconcat ("builtin:", names[n], NULL);
       CU_ASSERT_STRING_EQUAL (ams_policy_statement_loc (p, 0)->file, file);
     }
-  CU_ASSERT_EQUAL (n, 3);
+  CU_ASSERT_EQUAL (n, 6);
   CU_ASSERT_PTR_NULL (ams_managed_policy_new ("AdministratorAccess"));
+
+  /* The build instances' policies: components and the SSM agent; ECR
+   * pushes only to repositories named image-builder-*. */
+  static const struct
+  {
+    const char *policy, *action, *resource;
+    AmsDecision expect;
+  } build_cases[] = {
+    { "EC2InstanceProfileForImageBuilder", "imagebuilder:GetComponent",
+      "arn:aws:imagebuilder:us-east-1:111111111111:component/c/1.0.0/1", AMS_DECISION_ALLOW },
+    { "EC2InstanceProfileForImageBuilder", "ssm:UpdateInstanceInformation", "*",
+      AMS_DECISION_IMPLICIT_DENY },
+    { "EC2InstanceProfileForImageBuilder", "ecr:PutImage",
+      "arn:aws:ecr:us-east-1:111111111111:repository/image-builder-app", AMS_DECISION_IMPLICIT_DENY },
+    { "AmazonSSMManagedInstanceCore", "ssm:UpdateInstanceInformation", "*", AMS_DECISION_ALLOW },
+    { "AmazonSSMManagedInstanceCore", "ssmmessages:CreateControlChannel", "*", AMS_DECISION_ALLOW },
+    { "AmazonSSMManagedInstanceCore", "ec2messages:GetMessages", "*", AMS_DECISION_ALLOW },
+    { "AmazonSSMManagedInstanceCore", "imagebuilder:GetComponent", "*", AMS_DECISION_IMPLICIT_DENY },
+    { "EC2InstanceProfileForImageBuilderECRContainerBuilds", "ecr:PutImage",
+      "arn:aws:ecr:us-east-1:111111111111:repository/image-builder-app", AMS_DECISION_ALLOW },
+    { "EC2InstanceProfileForImageBuilderECRContainerBuilds", "ecr:PutImage",
+      "arn:aws:ecr:us-east-1:111111111111:repository/app", AMS_DECISION_IMPLICIT_DENY },
+    { "EC2InstanceProfileForImageBuilderECRContainerBuilds", "ecr:GetAuthorizationToken", "*",
+      AMS_DECISION_ALLOW },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (build_cases); i++)
+    {
+      g_autoptr (AmsPolicy) bp = ams_managed_policy_new (build_cases[i].policy);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (bp);
+      AmsRequest req = { .action = build_cases[i].action, .resource = build_cases[i].resource,
+                         .principal = "arn:aws:iam::111111111111:role/EC2InstanceProfileForImageBuilder",
+                         .principal_account = "111111111111", .resource_account = "111111111111" };
+      CU_ASSERT_EQUAL (ams_policy_evaluate (bp, &req, NULL), build_cases[i].expect);
+    }
   CU_ASSERT_PTR_NULL (ams_managed_policy_new ("ec2imagebuildercrossaccountdistributionaccess"));
 
   g_autoptr (AmsPolicy) dist = ams_managed_policy_new ("Ec2ImageBuilderCrossAccountDistributionAccess");
