@@ -85,7 +85,12 @@ report_blocker (Explain *x, const char *what, const AmsScEvent *event, const Ams
       g_ptr_array_add (x->groups, g);
       g_hash_table_insert (x->by_text, g->text, g);
     }
-  g_ptr_array_add (g->pipelines, (gpointer) x->pipeline);
+  /* a pipeline is listed once per paragraph, however many of its blockers read the same */
+  guint k = 0;
+  while (k < g->pipelines->len && g->pipelines->pdata[k] != x->pipeline) /* names are interned */
+    k++;
+  if (k == g->pipelines->len)
+    g_ptr_array_add (g->pipelines, (gpointer) x->pipeline);
 
   AmsJson *j = &x->json;
   ams_json_begin_object (j, NULL);

@@ -439,9 +439,27 @@ ams_access_copy_encrypted (const AmsCopySpec *spec)
   return spec->pipeline->encrypted || e->kms_key_id.value != NULL || e->encrypted == TRUE;
 }
 
+static gboolean copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase,
+                            AmsBlocker *b);
+
+/* A blocked copy is named by its own destination: the account that would
+ * own it and the region it goes to, whatever refused it. A key check
+ * reports where the key is (the source key in the build region, a key of
+ * another account), which would file the copies of many accounts and
+ * regions under one place; the key stays in the resource and the message. */
 gboolean
 ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase,
                              AmsBlocker *b)
+{
+  if (copy_phase (ax, spec, phase, b))
+    return TRUE;
+  b->account = spec->target;
+  b->region = spec->region;
+  return FALSE;
+}
+
+static gboolean
+copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase, AmsBlocker *b)
 {
   ams_blocker_init (b);
   const AmsAccount *owner = spec->owner, *target = spec->target;
@@ -655,21 +673,34 @@ ams_access_check_launch_templates (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
       g_autoptr (AmsContext) ctx = ams__principal_context (&actor);
       /* Image Builder tags what it manages; a template it may update carries the tag. */
       ams_context_set (ctx, "aws:ResourceTag/CreatedBy", "EC2 Image Builder");
+      /* … and it tags the template it updates (ec2:CreateTags with the request tag
+       * CreatedBy = EC2 Image Builder): the managed policy allows CreateTags on
+       * images only, so the role needs its own statement for launch templates. */
+      g_autoptr (AmsContext) tag_ctx = ams__principal_context (&actor);
+      ams_context_set (tag_ctx, "aws:ResourceTag/CreatedBy", "EC2 Image Builder");
+      ams_context_set (tag_ctx, "aws:RequestTag/CreatedBy", "EC2 Image Builder");
+      ams_context_set (tag_ctx, "aws:TagKeys", "CreatedBy");
       const char *hint = "Allow ec2:CreateLaunchTemplateVersion, ec2:ModifyLaunchTemplate "
-                         "(with the tag condition CreatedBy = EC2 Image Builder) and "
-                         "ec2:DescribeLaunchTemplates in the role's policies.";
+                         "(with the tag condition CreatedBy = EC2 Image Builder), "
+                         "ec2:DescribeLaunchTemplates, and ec2:CreateTags on "
+                         "arn:aws:ec2:*:*:launch-template/* (request tag CreatedBy = EC2 Image "
+                         "Builder) in the role's policies; "
+                         "Ec2ImageBuilderCrossAccountDistributionAccess allows ec2:CreateTags "
+                         "on images only.";
       struct
       {
         const char *action;
         const char *resource;
+        AmsContext *ctx;
       } steps[] = {
-        { "ec2:DescribeLaunchTemplates", "*" },
-        { "ec2:CreateLaunchTemplateVersion", arn },
-        { "ec2:ModifyLaunchTemplate", arn },
+        { "ec2:DescribeLaunchTemplates", "*", ctx },
+        { "ec2:CreateLaunchTemplateVersion", arn, ctx },
+        { "ec2:ModifyLaunchTemplate", arn, ctx },
+        { "ec2:CreateTags", arn, tag_ctx },
       };
       for (guint j = 0; j < G_N_ELEMENTS (steps); j++)
         if (!ams__decide (ax->w, &actor, steps[j].action, steps[j].resource, acct, NULL,
-                     AMS_RESOURCE_GENERIC, ctx, AMS_STEP_LAUNCH_TEMPLATE, region,
+                     AMS_RESOURCE_GENERIC, steps[j].ctx, AMS_STEP_LAUNCH_TEMPLATE, region,
                      AMS_CAUSE_LAUNCH_TEMPLATE_DENIED, AMS_CAUSE_LAUNCH_TEMPLATE_DENIED, hint, &b))
           {
             g_free (b.resource);
