@@ -672,9 +672,84 @@ ams_schema_check_principal (AmsCheck *c, const AmsScenario *sc, const AmsScRef *
     check_org_arn (c, sc, ref, TRUE);
 }
 
+/* ---- the build region ---- */
+
+/* AWS: at least one distribution must be in the source region, the
+ * pipeline's build region (where the image is made; its AMI there is an
+ * output like the others). `where` names the pipeline for set_distribution
+ * events. Regions that could not be read or that the scenario does not
+ * define were reported already, and say nothing about this rule. */
+static void
+check_build_region (AmsCheck *c, const GPtrArray *distributions, const char *build_region,
+                    const char *where)
+{
+  if (distributions == NULL || distributions->len == 0 || build_region == NULL
+      || !g_hash_table_contains (c->regions, build_region))
+    return;
+  for (guint i = 0; i < distributions->len; i++)
+    {
+      const AmsScDistRegion *dr = distributions->pdata[i];
+      if (dr->region.value == NULL || strcmp (dr->region.value, build_region) == 0
+          || !g_hash_table_contains (c->regions, dr->region.value))
+        return; /* there, or a region reported already (perhaps the build region mistyped) */
+    }
+  /* at the list: the path of its first entry without the index, there */
+  const AmsScDistRegion *first = distributions->pdata[0];
+  AmsSrcLoc at = first->loc;
+  g_autofree char *path = NULL;
+  const char *bracket = at.path != NULL ? strrchr (at.path, '[') : NULL;
+  if (bracket != NULL)
+    {
+      path = g_strndup (at.path, (gsize) (bracket - at.path));
+      at.path = path;
+    }
+  ams_check_error_at (c, &at,
+                      "no entry for the build region %s%s; at least one distribution must be "
+                      "in the source region (AWS): add `- region: %s` with an output, e.g. "
+                      "`- {region: %s, amiDistributionConfiguration: {}}`",
+                      build_region, where, build_region, build_region);
+}
+
+static const AmsScPipeline *
+find_pipeline (const AmsScenario *sc, const char *name)
+{
+  for (guint i = 0; name != NULL && i < sc->pipelines->len; i++)
+    {
+      const AmsScPipeline *pl = sc->pipelines->pdata[i];
+      if (pl->name != NULL && strcmp (pl->name, name) == 0)
+        return pl;
+    }
+  return NULL;
+}
+
+static void
+resolve_build_regions (AmsCheck *c, const AmsScenario *sc)
+{
+  for (guint i = 0; i < sc->pipelines->len; i++)
+    {
+      const AmsScPipeline *pl = sc->pipelines->pdata[i];
+      if (pl->target_repository == NULL) /* a container recipe's: reported already */
+        check_build_region (c, pl->distributions, pl->region.value, "");
+    }
+  for (guint i = 0; i < sc->events->len; i++)
+    {
+      const AmsScEvent *ev = sc->events->pdata[i];
+      if (ev->kind != AMS_SC_EV_SET_DISTRIBUTION)
+        continue;
+      const AmsScPipeline *pl = find_pipeline (sc, ev->pipeline.value);
+      if (pl == NULL || pl->target_repository != NULL)
+        continue; /* an unknown pipeline is reported by the events' references */
+      g_autofree char *where = g_strdup_printf (" of pipeline %s", pl->name);
+      check_build_region (c, ev->distributions, pl->region.value, where);
+    }
+}
+
+/* Also the rule every distribution configuration follows once the whole
+ * document is read: an entry for the build region. */
 void
 ams_schema_resolve_sharing (AmsCheck *c, AmsScenario *sc)
 {
+  resolve_build_regions (c, sc);
   for (guint i = 0; i < sc->pipelines->len; i++)
     {
       const AmsScPipeline *pl = sc->pipelines->pdata[i];

@@ -696,7 +696,8 @@ test_engine_events (void)
     "  - at: 1d12h\n"
     "    action: set_distribution\n"
     "    pipeline: team-a\n"
-    "    distribution: {name: moved, distributions: [{region: eu-west-1,\n"
+    "    distribution: {name: moved, distributions: [{region: us-east-1,\n"
+    "      amiDistributionConfiguration: {}}, {region: eu-west-1,\n"
     "      amiDistributionConfiguration: {targetAccountIds: [\"222222222222\"]}}]}\n", NULL);
   AmsOverride longer[] = { { "horizon", "2d12h", "test" } };
   r = run_text (moved, longer, 1, &sc, &w, &e);
