@@ -169,4 +169,39 @@ gboolean ams_access_check_launch (AmsAccess *ax, const AmsAccount *consumer,
                                   const AmsKeyInfo *k, AmsKeyLookup found, const char *ref,
                                   AmsBlocker *b);
 
+/* A lifecycle policy's execution role: it exists in the policy's account
+ * (lifecycle_role_missing), its trust lets imagebuilder.amazonaws.com
+ * assume it for the policy (aws:SourceAccount, aws:SourceArn), and its
+ * policies (and SCPs) allow what the policy's rules do: deprecate, disable
+ * and deregister Image Builder's AMIs, delete their snapshots and the
+ * images, delete container images (lifecycle_execution_denied). TRUE if the
+ * policy can run; otherwise FALSE with the blocker (the policy's account
+ * and region, step execution) in *b, initialised by the call. */
+gboolean ams_access_check_execution_role (AmsAccess *ax, const AmsScLifecyclePolicy *lp,
+                                          AmsBlocker *b);
+
+/* The instance profile of pl's builds (its infrastructure configuration's
+ * instanceProfileName, a role of the pipeline's account): it exists
+ * (instance_profile_missing), its trust lets ec2.amazonaws.com assume it,
+ * and its policies (and SCPs) allow what a build does: the Systems Manager
+ * agent's calls, imagebuilder:GetComponent on the recipe's components, and
+ * for a container recipe the ECR pushes to its repository
+ * (instance_profile_denied). TRUE when the pipeline names no
+ * infrastructure configuration. */
+gboolean ams_access_check_instance_profile (AmsAccess *ax, const AmsScPipeline *pl,
+                                            AmsBlocker *b);
+
+/* Lifecycle actions on pl's container images need its ECR repository
+ * tagged LifecycleExecutionAccess: EC2 Image Builder
+ * (ecr_repository_tag_missing, in the owner's account and build region). */
+gboolean ams_access_check_repository_tag (AmsAccess *ax, const AmsScPipeline *pl, AmsBlocker *b);
+
+/* Every lifecycle policy that runs (ENABLED, or enabled by an event): its
+ * execution role, and for a container policy that deletes, the repository
+ * of each pipeline it selects. Calls fn for each blocker; returns the
+ * number of checks made. */
+typedef void (*AmsLifecycleBlockerFn) (const AmsScLifecyclePolicy *policy, const AmsBlocker *b,
+                                       gpointer user);
+guint ams_access_check_lifecycle (AmsAccess *ax, AmsLifecycleBlockerFn fn, gpointer user);
+
 G_END_DECLS

@@ -62,6 +62,12 @@ typedef enum
   AMS_CAUSE_RESOURCE_STILL_SHARED,    /* a resource cannot be deleted while it is shared */
   AMS_CAUSE_RESOURCE_IN_USE,          /* cannot stop sharing what a consumer depends on */
   AMS_CAUSE_RESOURCE_QUOTA_EXCEEDED,  /* the owner's quota of components in the region */
+  AMS_CAUSE_LIFECYCLE_EXECUTION_DENIED, /* a lifecycle policy's execution role does not let
+                                         imagebuilder.amazonaws.com assume it, or lacks the
+                                         permissions its rules need */
+  AMS_CAUSE_INSTANCE_PROFILE_MISSING, /* a build's instance profile (role) does not exist */
+  AMS_CAUSE_INSTANCE_PROFILE_DENIED,  /* its trust does not let EC2 assume it, or it lacks what a
+                                         build needs (the SSM agent, components, ECR pushes) */
   AMS_CAUSE_COUNT
 } AmsCause;
 

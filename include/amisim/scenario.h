@@ -651,6 +651,15 @@ typedef struct
   AmsSrcLoc loc;
 } AmsScLifecyclePolicy;
 
+/* The events[] action of an event kind ("disable_key"). */
+const char *ams_sc_event_action (AmsScEventKind kind);
+
+/* Does lifecycle policy lp select the images of pipeline pl? Same account
+ * and region, same resource type (AMIs or container images), and a recipe
+ * of resourceSelection.recipes (name and semantic version pattern) or any
+ * of its tagMap tags among the pipeline's image tags. */
+gboolean ams_sc_lifecycle_selects (const AmsScLifecyclePolicy *lp, const AmsScPipeline *pl);
+
 /* launches[]: consumers launching instances from the pipeline's newest AMI
  * they can use in a region (owned copies or launch permissions). */
 typedef struct

@@ -179,5 +179,10 @@ gboolean ams_world_delete_role (AmsWorld *w, const AmsAccount *a, const char *ro
 /* Moves `a` into the root or OU `to` of its own organization (or, outside
  * one, into `to`'s organization). */
 void ams_world_move_account (AmsWorld *w, const AmsAccount *a, const AmsOrgNode *to);
+/* Applies a what-if event that changes the world (a key's state, a key or
+ * trust policy's statements, a role, an account's place in its
+ * organization) and returns TRUE; FALSE, changing nothing, for any other
+ * kind of event. */
+gboolean ams_world_apply_event (AmsWorld *w, const AmsScEvent *ev);
 
 G_END_DECLS

@@ -12,10 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "amisim/access.h"
 #include "amisim/cli.h"
+#include "amisim/preflight.h"
 #include "amisim/report.h"
-#include "amisim/supply.h"
 #include "amisim/world.h"
 #include "report/json.h"
 
@@ -24,13 +23,13 @@
 typedef struct
 {
   char *text;          /* the paragraph, without the pipeline */
-  GPtrArray *pipelines;/* of const char* */
+  AmsFindingKind kind; /* of what it lists */
+  GPtrArray *pipelines;/* of const char*: pipelines, lifecycle policies or events */
 } Group;
 
 typedef struct
 {
   const AmsExplainOptions *opt;
-  const char *pipeline;
   guint checks;
   guint blockers;
   guint by_cause[AMS_CAUSE_COUNT];
@@ -50,12 +49,22 @@ group_free (gpointer p)
   g_free (g);
 }
 
-/* A blocker of a pipeline (`event` NULL), or of a what-if event the
- * service would refuse (`what`: "events[2] at 5d"). */
+/* One finding of the preflight: its paragraph, grouped with the same
+ * paragraph of other pipelines (or policies, or events); its JSON record. */
 static void
-report_blocker (Explain *x, const char *what, const AmsScEvent *event, const AmsBlocker *b)
+on_finding (const AmsFinding *f, gpointer user)
 {
-  x->pipeline = g_string_chunk_insert_const (x->names, what);
+  Explain *x = user;
+  const AmsBlocker *b = f->b;
+  const char *subject = f->subject;
+  if (f->kind == AMS_FINDING_EVENT)
+    {
+      g_autofree char *at = ams_format_duration (f->event->at);
+      g_autofree char *what = g_strdup_printf ("%s at %s", f->subject, at);
+      subject = g_string_chunk_insert_const (x->names, what);
+    }
+  else
+    subject = g_string_chunk_insert_const (x->names, subject);
   x->blockers++;
   x->by_cause[b->cause]++;
   const char *account = b->account ? b->account->id : "-";
@@ -63,6 +72,12 @@ report_blocker (Explain *x, const char *what, const AmsScEvent *event, const Ams
   g_autoptr (GString) text = g_string_new (NULL);
   g_string_append_printf (text, "%s  account %s, %s, step %s\n", ams_cause_name (b->cause),
                           account, region, ams_step_name (b->step));
+  if (f->after != NULL)
+    {
+      g_autofree char *at = ams_format_duration (f->after->at);
+      g_string_append_printf (text, "  from %s at %s (%s) on\n", f->after->loc.path, at,
+                              ams_sc_event_action (f->after->kind));
+    }
   g_string_append_printf (text, "  %s\n", b->message);
   GArray *st = b->verdict.statements;
   if (st != NULL && st->len > 0)
@@ -81,26 +96,34 @@ report_blocker (Explain *x, const char *what, const AmsScEvent *event, const Ams
     {
       g = g_new0 (Group, 1);
       g->text = g_strdup (text->str);
+      g->kind = f->kind;
       g->pipelines = g_ptr_array_new ();
       g_ptr_array_add (x->groups, g);
       g_hash_table_insert (x->by_text, g->text, g);
     }
   /* a pipeline is listed once per paragraph, however many of its blockers read the same */
   guint k = 0;
-  while (k < g->pipelines->len && g->pipelines->pdata[k] != x->pipeline) /* names are interned */
+  while (k < g->pipelines->len && g->pipelines->pdata[k] != subject) /* names are interned */
     k++;
   if (k == g->pipelines->len)
-    g_ptr_array_add (g->pipelines, (gpointer) x->pipeline);
+    g_ptr_array_add (g->pipelines, (gpointer) subject);
 
   AmsJson *j = &x->json;
   ams_json_begin_object (j, NULL);
   ams_json_string (j, "cause", ams_cause_name (b->cause));
   ams_json_string (j, "step", ams_step_name (b->step));
-  ams_json_string (j, "pipeline", event == NULL ? x->pipeline : NULL);
-  if (event != NULL)
+  ams_json_string (j, "pipeline", f->kind == AMS_FINDING_PIPELINE ? f->subject : NULL);
+  if (f->kind == AMS_FINDING_LIFECYCLE)
+    ams_json_string (j, "lifecycle_policy", f->subject);
+  if (f->kind == AMS_FINDING_EVENT)
     {
-      ams_json_string (j, "event", event->loc.path);
-      ams_json_double (j, "event_at_s", ams_time_to_s (event->at));
+      ams_json_string (j, "event", f->event->loc.path);
+      ams_json_double (j, "event_at_s", ams_time_to_s (f->event->at));
+    }
+  if (f->after != NULL)
+    {
+      ams_json_string (j, "after_event", f->after->loc.path);
+      ams_json_double (j, "after_event_at_s", ams_time_to_s (f->after->at));
     }
   ams_json_string (j, "region", b->region ? b->region->name : NULL);
   ams_json_string (j, "account", b->account ? b->account->id : NULL);
@@ -112,20 +135,6 @@ report_blocker (Explain *x, const char *what, const AmsScEvent *event, const Ams
   ams_json_end_object (j);
 }
 
-static void
-on_blocker (const AmsScPipeline *pipeline, const AmsBlocker *b, gpointer user)
-{
-  report_blocker (user, pipeline->name, NULL, b);
-}
-
-static void
-on_event_blocker (const AmsScEvent *ev, const AmsBlocker *b, gpointer user)
-{
-  g_autofree char *at = ams_format_duration (ev->at);
-  g_autofree char *what = g_strdup_printf ("%s at %s", ev->loc.path, at);
-  report_blocker (user, what, ev, b);
-}
-
 int
 ams_cli_explain (const AmsExplainOptions *opt)
 {
@@ -133,7 +142,6 @@ ams_cli_explain (const AmsExplainOptions *opt)
   if (sc == NULL)
     return AMS_EXIT_BAD_INPUT;
   g_autoptr (AmsWorld) w = ams_world_new (sc);
-  g_autoptr (AmsAccess) ax = ams_access_new (w);
 
   Explain x = {
     .opt = opt,
@@ -148,11 +156,7 @@ ams_cli_explain (const AmsExplainOptions *opt)
   ams_json_string (&x.json, "scenario_file", sc->file);
   ams_json_begin_array (&x.json, "blockers");
 
-  x.checks = ams_access_check_all (ax, on_blocker, &x);
-  /* the supply chain: what each build uses, then the events on it */
-  g_autoptr (AmsSupply) supply = ams_supply_new (w, ax);
-  x.checks += ams_supply_check_all (supply, on_blocker, &x);
-  x.checks += ams_supply_check_events (supply, on_event_blocker, &x);
+  x.checks = ams_preflight (w, on_finding, &x);
 
   ams_json_end_array (&x.json);
   ams_json_uint (&x.json, "checks", x.checks);
@@ -175,8 +179,14 @@ ams_cli_explain (const AmsExplainOptions *opt)
             {
               const Group *g = x.groups->pdata[i];
               printf ("\n%s", g->text);
-              gboolean events = g_str_has_prefix (g->pipelines->pdata[0], "events[");
-              printf ("  %s%s:", events ? "event" : "pipeline", g->pipelines->len == 1 ? "" : "s");
+              static const char *const kinds[] = {
+                [AMS_FINDING_PIPELINE] = "pipeline",
+                [AMS_FINDING_LIFECYCLE] = "lifecycle polic",
+                [AMS_FINDING_EVENT] = "event",
+              };
+              gboolean one = g->pipelines->len == 1;
+              printf ("  %s%s:", kinds[g->kind],
+                      g->kind == AMS_FINDING_LIFECYCLE ? (one ? "y" : "ies") : (one ? "" : "s"));
               for (guint k = 0; k < g->pipelines->len && k < 6; k++)
                 printf (" %s", (const char *) g->pipelines->pdata[k]);
               if (g->pipelines->len > 6)

@@ -454,7 +454,7 @@ ams_chain_event (AmsEngine *e, const AmsScEvent *ev)
     {
       AmsTraceEvent tev = {
         .kind = AMS_TRACE_EVENT_REFUSED,
-        .action = ams_trace_event_action (ev->kind),
+        .action = ams_sc_event_action (ev->kind),
         .account = account->id,
         .region = region->name,
         .cause = b.cause,

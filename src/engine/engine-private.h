@@ -144,6 +144,7 @@ typedef struct
   const char *next_trigger;/* what the scheduled start coming is for ("schedule", …) */
   ChainPipe *chain;        /* chain.c: what its builds use (NULL: nothing the supply chain
                               decides) */
+  Decision profile;        /* its builds' instance profile (sc->infrastructure) */
   guint consecutive_failures;
   gboolean disabled;
   AmsTime timeout;         /* distribution timeout */
@@ -290,8 +291,6 @@ void ams_trace_copy (AmsEngine *e, AmsTraceKind kind, const Copy *c, AmsCause ca
                      const char *message);
 /* event_applied of a what-if event. */
 void ams_trace_event_applied (AmsEngine *e, const AmsScEvent *ev);
-/* The events[] action of an event kind ("disable_key"). */
-const char *ams_trace_event_action (AmsScEventKind kind);
 /* pool_state of a copy pool. */
 void ams_trace_pool (AmsEngine *e, const EnginePool *ep);
 /* "1.0.0/3" */

@@ -1056,6 +1056,27 @@ build_over (Pipeline *p)
     bs->running--;
 }
 
+/* The build instances' instance profile (the pipeline's infrastructure
+ * configuration): without what a build needs, the image fails as it
+ * starts. Decided again only when the world changed. */
+G_GNUC_NO_INLINE static AmsCause
+instance_profile_refuses (AmsEngine *e, Image *img)
+{
+  Pipeline *p = img->p;
+  Decision *d = &p->profile;
+  if (d->epoch != e->epoch)
+    {
+      g_auto (AmsBlocker) b = { 0 };
+      gboolean ok = ams_access_check_instance_profile (e->access, p->sc, &b);
+      d->epoch = e->epoch;
+      d->cause = ok ? AMS_CAUSE_NONE : b.cause;
+      d->step = b.step;
+      d->message = ok ? NULL : g_string_chunk_insert_const (e->messages, b.message);
+    }
+  img->message = d->message;
+  return d->cause;
+}
+
 /* A pipeline execution starts: it waits for one of the account and
  * region's concurrent build slots, then builds. */
 static void
@@ -1073,6 +1094,8 @@ image_start (Pipeline *p, gboolean scheduled, const char *trigger)
   ams_inv_image_started (e, img);
   AmsCause refused = G_UNLIKELY (p->chain != NULL) ? ams_chain_image_start (e, img)
                                                   : AMS_CAUSE_NONE;
+  if (G_UNLIKELY (p->sc->infrastructure != NULL) && refused == AMS_CAUSE_NONE)
+    refused = instance_profile_refuses (e, img);
   if (G_UNLIKELY (refused != AMS_CAUSE_NONE))
     {
       /* the supply chain refuses it before it takes a build slot */
@@ -1248,16 +1271,6 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
   const AmsScEvent *ev = e->sc->events->pdata[arg];
   AmsWorld *w = (AmsWorld *) e->w; /* events are the one thing that changes the world */
   e->events_applied++;
-  AmsKeyInfo key;
-  if (ev->key.value != NULL)
-    {
-      const AmsAccount *any = ams_world_account (w, 0);
-      const AmsRegion *anywhere = ams_world_region (w, 0);
-      AmsKeyLookup found = ams_world_find_key (w, ev->key.value, any, anywhere, &key);
-      g_assert (found != AMS_KEY_NOT_FOUND); /* resolved by the loader */
-    }
-  const AmsAccount *account = ev->account.value ? ams_world_find_account (w, ev->account.value)
-                                                : NULL;
   /* (the supply chain's events say themselves whether they were applied or
    * refused) */
   if (AMS_TRACING (e) && !ams_sc_event_is_supply (ev->kind))
@@ -1278,30 +1291,14 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
         }
       return; /* no permission changed */
     case AMS_SC_EV_DISABLE_KEY:
-      ams_world_set_key_state (w, &key, AMS_KEY_DISABLED);
-      break;
     case AMS_SC_EV_ENABLE_KEY:
-      ams_world_set_key_state (w, &key, AMS_KEY_ENABLED);
-      break;
     case AMS_SC_EV_CANCEL_KEY_DELETION:
-      /* KMS: a key whose deletion is cancelled is Disabled until enabled */
-      ams_world_set_key_state (w, &key, AMS_KEY_DISABLED);
-      break;
     case AMS_SC_EV_SCHEDULE_KEY_DELETION:
-      ams_world_set_key_state (w, &key, AMS_KEY_PENDING_DELETION);
-      break;
     case AMS_SC_EV_ADD_STATEMENT:
     case AMS_SC_EV_REMOVE_STATEMENT:
-      if (ev->key.value != NULL)
-        ams_world_edit_key_policy (w, &key, ev->sid, ev->statement, NULL);
-      else
-        ams_world_edit_trust (w, account, ev->role, ev->sid, ev->statement, NULL);
-      break;
     case AMS_SC_EV_DELETE_ROLE:
-      ams_world_delete_role (w, account, ev->role);
-      break;
     case AMS_SC_EV_MOVE_ACCOUNT:
-      ams_world_move_account (w, account, ams_world_find_org_node (w, ev->to.value));
+      ams_world_apply_event (w, ev);
       break;
     case AMS_SC_EV_DEPENDENCY_UPDATE:
       {

@@ -92,6 +92,11 @@ struct LcPolicy
   gboolean failed;
   guint open;              /* tasks not ended, + 1 while being planned */
   AmsTime started;
+  /* its execution role (ams_access_check_execution_role), decided again
+   * when the world changes */
+  uint64_t role_epoch;
+  AmsCause role_cause;
+  const char *role_message; /* interned in the engine */
 };
 
 static const char *const action_names[] = { "DEPRECATE", "DISABLE", "DELETE" };
@@ -219,23 +224,8 @@ fail (LcPolicy *pol, Task *task, AmsLcResource what, const Ami *a, AmsCause caus
 static gboolean
 repository_open (const LcPolicy *pol, const Pipeline *p)
 {
-  const AmsAccount *owner = p->home->account;
-  const AmsScAccount *acc = owner->proto;
-  for (guint i = 0; acc != NULL && i < acc->ecr_repositories->len; i++)
-    {
-      const AmsScRepository *r = acc->ecr_repositories->pdata[i];
-      if (strcmp (r->name, p->sc->target_repository) != 0
-          || (r->region.value != NULL && strcmp (r->region.value, p->home->region->name) != 0))
-        continue;
-      for (guint j = 0; j < r->tags->len; j++)
-        {
-          const AmsScTag *t = &g_array_index (r->tags, AmsScTag, j);
-          if (strcmp (t->key, "LifecycleExecutionAccess") == 0
-              && strcmp (t->value, "EC2 Image Builder") == 0)
-            return TRUE;
-        }
-    }
-  return FALSE;
+  g_auto (AmsBlocker) b = { 0 };
+  return ams_access_check_repository_tag (pol->e->access, p->sc, &b);
 }
 
 /* ---- the end of things ---------------------------------------------------- */
@@ -589,19 +579,7 @@ rule_matches (AmsEngine *e, const AmsScLcRule *rule, const LcImage *img, Ranking
 static gboolean
 selected (const LcPolicy *pol, const Pipeline *p)
 {
-  const AmsScLifecyclePolicy *sc = pol->sc;
-  const AmsScPipeline *ps = p->sc;
-  if (p->home->account != pol->account || p->home->region != pol->region
-      || sc->containers != (ps->target_repository != NULL))
-    return FALSE;
-  for (guint i = 0; i < sc->recipes->len; i++)
-    {
-      const AmsScLcRecipe *r = &g_array_index (sc->recipes, AmsScLcRecipe, i);
-      if (strcmp (r->name, ps->recipe_name) == 0
-          && ams_sc_semver_matches (r->semantic_version, ps->recipe_version))
-        return TRUE;
-    }
-  return sc->selection_tags->len > 0 && has_any_tag (ps->image_tags, sc->selection_tags);
+  return ams_sc_lifecycle_selects (pol->sc, p->sc);
 }
 
 static int
@@ -653,14 +631,23 @@ plan_version (LcPolicy *pol, GPtrArray *images)
     }
 }
 
-/* executionRole, by name or ARN, is a role of the policy's account (it may
- * be deleted by an event). */
-static gboolean
-execution_role_exists (const LcPolicy *pol)
+/* Can the service act for the policy at all? Its execution role must
+ * exist, let imagebuilder.amazonaws.com assume it, and allow what the
+ * rules do (decided again only when the world changed: events delete
+ * roles and statements). */
+static AmsCause
+execution_role_refuses (LcPolicy *pol)
 {
-  const char *role = pol->sc->execution_role;
-  const char *slash = strrchr (role, '/');
-  return ams_world_find_role (pol->e->w, pol->account, slash != NULL ? slash + 1 : role) != NULL;
+  AmsEngine *e = pol->e;
+  if (pol->role_epoch != e->epoch)
+    {
+      g_auto (AmsBlocker) b = { 0 };
+      gboolean ok = ams_access_check_execution_role (e->access, pol->sc, &b);
+      pol->role_epoch = e->epoch;
+      pol->role_cause = ok ? AMS_CAUSE_NONE : b.cause;
+      pol->role_message = ok ? NULL : g_string_chunk_insert_const (e->messages, b.message);
+    }
+  return pol->role_cause;
 }
 
 static void
@@ -677,13 +664,13 @@ execution_start (LcPolicy *pol)
   e->res.lc_runs++;
   if (AMS_TRACING (e))
     trace_run (pol, AMS_TRACE_LIFECYCLE_RUN_STARTED, NULL);
-  if (!execution_role_exists (pol))
+  AmsCause refused = execution_role_refuses (pol);
+  if (refused != AMS_CAUSE_NONE)
     {
       /* the service cannot act for the policy at all */
-      record_cause (pol, NULL, AMS_LC_RESOURCE_POLICY, NULL, AMS_LC_FAILED,
-                    "the execution role does not exist in the policy's account",
-                    AMS_CAUSE_LIFECYCLE_ROLE_MISSING);
-      ams_engine_count_failure (e, AMS_CAUSE_LIFECYCLE_ROLE_MISSING, pol->region, pol->account);
+      record_cause (pol, NULL, AMS_LC_RESOURCE_POLICY, NULL, AMS_LC_FAILED, pol->role_message,
+                    refused);
+      ams_engine_count_failure (e, refused, pol->region, pol->account);
       e->res.lc_runs_failed++;
       ams_stat_add (&e->res.lc_execution_s, 0.0);
       return;

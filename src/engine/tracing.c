@@ -220,24 +220,6 @@ ams_trace_pool (AmsEngine *e, const EnginePool *ep)
   ams_trace_emit (e, &ev);
 }
 
-/* events[].action names, in AmsScEventKind order (the loader's spelling). */
-static const char *const event_actions[] = {
-  "set_limit", "disable_key", "enable_key", "schedule_key_deletion", "cancel_key_deletion",
-  "add_statement", "remove_statement", "delete_role", "move_account", "dependency_update",
-  "retry_image", "set_distribution", "set_deregistration_protection", "restore_image",
-  "set_lifecycle_policy", "register_image", "associate_resource_share",
-  "disassociate_resource_share", "accept_invitation", "reject_invitation", "delete_resource",
-  "modify_image_attribute", "reset_image_attribute", "publish_component",
-};
-G_STATIC_ASSERT (G_N_ELEMENTS (event_actions) == AMS_SC_EV_PUBLISH_COMPONENT + 1);
-
-const char *
-ams_trace_event_action (AmsScEventKind kind)
-{
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (event_actions), "?");
-  return event_actions[kind];
-}
-
 void
 ams_trace_event_applied (AmsEngine *e, const AmsScEvent *sev)
 {
@@ -308,7 +290,7 @@ ams_trace_event_applied (AmsEngine *e, const AmsScEvent *sev)
     }
   AmsTraceEvent ev = {
     .kind = AMS_TRACE_EVENT_APPLIED,
-    .action = ams_trace_event_action (sev->kind),
+    .action = ams_sc_event_action (sev->kind),
     .image = sev->pipeline.value,
     .account = sev->account.value,
     .region = sev->region.value,

@@ -23,8 +23,14 @@ typedef struct
   char what_buf[200];
 } AmsActor;
 
+/* Will lifecycle policy lp run: ENABLED, or made so by an event? */
+gboolean ams__lifecycle_runs (const AmsScenario *sc, const AmsScLifecyclePolicy *lp);
 /* The owner's Image Builder service-linked role. */
 void ams__actor_slr (AmsAccess *ax, const AmsAccount *owner, AmsActor *a);
+/* A role of `acct`, with its identity policies (managed ones by name, then
+ * inline). */
+void ams__actor_role (AmsAccess *ax, const AmsAccount *acct, const AmsScRole *role,
+                      AmsActor *a);
 /* An account's root user (IAM allows it everything; SCPs and resource
  * policies still apply). */
 void ams__actor_root (AmsAccess *ax, const AmsAccount *acct, AmsActor *a);

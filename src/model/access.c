@@ -156,8 +156,8 @@ ams__actor_slr (AmsAccess *ax, const AmsAccount *owner, AmsActor *a)
   a->what = a->what_buf;
 }
 
-static void
-actor_role (AmsAccess *ax, const AmsAccount *acct, const AmsScRole *role, AmsActor *a)
+void
+ams__actor_role (AmsAccess *ax, const AmsAccount *acct, const AmsScRole *role, AmsActor *a)
 {
   memset (a, 0, sizeof *a);
   a->account = acct;
@@ -379,7 +379,7 @@ assume_role (AmsAccess *ax, const AmsAccount *owner, const AmsAccount *target,
       b->account = target;
       return FALSE;
     }
-  actor_role (ax, target, role, actor);
+  ams__actor_role (ax, target, role, actor);
   return TRUE;
 }
 
@@ -750,41 +750,22 @@ ams_access_check_ssm_parameters (AmsAccess *ax, const AmsCopySpec *spec, AmsBloc
 /* ---- lifecycle deletion in other accounts ---- */
 
 /* The first enabled lifecycle policy of pl's owner, in its build region,
- * that selects pl's images (by recipe or image tag) and deletes their AMIs: the one whose
- * deletions need the lifecycle role in every account that received copies. */
+ * that selects pl's images (by recipe or image tag) and acts on their AMIs
+ * (deprecates, disables or deletes them): the one whose actions need the
+ * lifecycle role in every account that received copies. */
 static const AmsScLifecyclePolicy *
 deleting_policy (const AmsScenario *sc, const AmsScPipeline *pl)
 {
   for (guint i = 0; i < sc->lifecycle_policies->len; i++)
     {
       const AmsScLifecyclePolicy *lp = sc->lifecycle_policies->pdata[i];
-      if (!lp->enabled || lp->containers || strcmp (lp->account.value, pl->account.value) != 0
-          || strcmp (lp->region.value, pl->region.value) != 0)
+      if (lp->containers || !ams__lifecycle_runs (sc, lp) || !ams_sc_lifecycle_selects (lp, pl))
         continue;
-      gboolean deletes = FALSE;
-      for (guint j = 0; j < lp->rules->len && !deletes; j++)
-        {
-          const AmsScLcRule *r = lp->rules->pdata[j];
-          deletes = r->action == AMS_LC_DELETE && r->include_amis;
-        }
-      for (guint j = 0; j < lp->recipes->len && deletes; j++)
-        {
-          const AmsScLcRecipe *rc = &g_array_index (lp->recipes, AmsScLcRecipe, j);
-          if (strcmp (rc->name, pl->recipe_name) == 0
-              && ams_sc_semver_matches (rc->semantic_version, pl->recipe_version))
-            return lp;
-        }
-      /* or by any of the image tags it selects */
-      for (guint j = 0; j < lp->selection_tags->len && deletes; j++)
-        {
-          const AmsScTag *want = &g_array_index (lp->selection_tags, AmsScTag, j);
-          for (guint k = 0; k < pl->image_tags->len; k++)
-            {
-              const AmsScTag *have = &g_array_index (pl->image_tags, AmsScTag, k);
-              if (strcmp (have->key, want->key) == 0 && strcmp (have->value, want->value) == 0)
-                return lp;
-            }
-        }
+      /* deprecating and disabling copies in other accounts go through the
+       * same role as deleting them */
+      for (guint j = 0; j < lp->rules->len; j++)
+        if (((const AmsScLcRule *) lp->rules->pdata[j])->include_amis)
+          return lp;
     }
   return NULL;
 }
@@ -846,7 +827,7 @@ ams_access_check_lifecycle_delete (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
 
   /* deregister the copy and delete its snapshots with the role's permissions */
   AmsActor actor;
-  actor_role (ax, target, role, &actor);
+  ams__actor_role (ax, target, role, &actor);
   g_autoptr (AmsContext) ctx = ams__principal_context (&actor);
   ams_context_set (ctx, "aws:ResourceTag/CreatedBy", "EC2 Image Builder");
   g_autofree char *images = g_strdup_printf ("arn:aws:ec2:%s::image/*", region->name);
@@ -889,6 +870,15 @@ ams_access_check_all (AmsAccess *ax, AmsPipelineBlockerFn fn, gpointer user)
       const AmsScPipeline *pl = sc->pipelines->pdata[i];
       Forward f = { .pipeline = pl, .fn = fn, .user = user };
       const AmsScLifecyclePolicy *lifecycle = deleting_policy (sc, pl);
+      if (pl->infrastructure != NULL)
+        {
+          /* its builds' instance profile */
+          AmsBlocker b;
+          checks++;
+          if (!ams_access_check_instance_profile (ax, pl, &b))
+            fn (pl, &b, user);
+          ams_blocker_clear (&b);
+        }
       AmsCopySpec spec = {
         .pipeline = pl,
         .owner = ams_world_find_account (ax->w, pl->account.value),

@@ -42,6 +42,9 @@ static const char *const names[AMS_CAUSE_COUNT] = {
   [AMS_CAUSE_RESOURCE_STILL_SHARED] = "resource_still_shared",
   [AMS_CAUSE_RESOURCE_IN_USE] = "resource_in_use",
   [AMS_CAUSE_RESOURCE_QUOTA_EXCEEDED] = "resource_quota_exceeded",
+  [AMS_CAUSE_LIFECYCLE_EXECUTION_DENIED] = "lifecycle_execution_denied",
+  [AMS_CAUSE_INSTANCE_PROFILE_MISSING] = "instance_profile_missing",
+  [AMS_CAUSE_INSTANCE_PROFILE_DENIED] = "instance_profile_denied",
 };
 
 const char *

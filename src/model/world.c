@@ -665,3 +665,48 @@ ams_world_move_account (AmsWorld *w, const AmsAccount *a, const AmsOrgNode *to)
 {
   ((AmsAccount *) a)->parent = to;
 }
+
+gboolean
+ams_world_apply_event (AmsWorld *w, const AmsScEvent *ev)
+{
+  AmsKeyInfo key;
+  if (ev->key.value != NULL)
+    {
+      AmsKeyLookup found = ams_world_find_key (w, ev->key.value, ams_world_account (w, 0),
+                                               ams_world_region (w, 0), &key);
+      g_assert (found != AMS_KEY_NOT_FOUND); /* resolved by the loader */
+    }
+  const AmsAccount *account = ev->account.value ? ams_world_find_account (w, ev->account.value)
+                                                : NULL;
+  switch (ev->kind)
+    {
+    case AMS_SC_EV_DISABLE_KEY:
+      ams_world_set_key_state (w, &key, AMS_KEY_DISABLED);
+      return TRUE;
+    case AMS_SC_EV_ENABLE_KEY:
+      ams_world_set_key_state (w, &key, AMS_KEY_ENABLED);
+      return TRUE;
+    case AMS_SC_EV_CANCEL_KEY_DELETION:
+      /* KMS: a key whose deletion is cancelled is Disabled until enabled */
+      ams_world_set_key_state (w, &key, AMS_KEY_DISABLED);
+      return TRUE;
+    case AMS_SC_EV_SCHEDULE_KEY_DELETION:
+      ams_world_set_key_state (w, &key, AMS_KEY_PENDING_DELETION);
+      return TRUE;
+    case AMS_SC_EV_ADD_STATEMENT:
+    case AMS_SC_EV_REMOVE_STATEMENT:
+      if (ev->key.value != NULL)
+        ams_world_edit_key_policy (w, &key, ev->sid, ev->statement, NULL);
+      else
+        ams_world_edit_trust (w, account, ev->role, ev->sid, ev->statement, NULL);
+      return TRUE;
+    case AMS_SC_EV_DELETE_ROLE:
+      ams_world_delete_role (w, account, ev->role);
+      return TRUE;
+    case AMS_SC_EV_MOVE_ACCOUNT:
+      ams_world_move_account (w, account, ams_world_find_org_node (w, ev->to.value));
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}

@@ -86,6 +86,14 @@ static const char *const action_names[] = {
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (actions) == G_N_ELEMENTS (action_names));
+G_STATIC_ASSERT (G_N_ELEMENTS (action_names) == AMS_SC_EV_PUBLISH_COMPONENT + 1);
+
+const char *
+ams_sc_event_action (AmsScEventKind kind)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (action_names), "?");
+  return action_names[kind];
+}
 
 static void
 event_free (gpointer p)

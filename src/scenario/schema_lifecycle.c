@@ -32,6 +32,33 @@ ams_sc_semver_matches (const char *pattern, const char *version)
   return TRUE;
 }
 
+gboolean
+ams_sc_lifecycle_selects (const AmsScLifecyclePolicy *lp, const AmsScPipeline *pl)
+{
+  if (strcmp (lp->account.value, pl->account.value) != 0
+      || strcmp (lp->region.value, pl->region.value) != 0
+      || lp->containers != (pl->target_repository != NULL))
+    return FALSE;
+  for (guint i = 0; i < lp->recipes->len; i++)
+    {
+      const AmsScLcRecipe *r = &g_array_index (lp->recipes, AmsScLcRecipe, i);
+      if (strcmp (r->name, pl->recipe_name) == 0
+          && ams_sc_semver_matches (r->semantic_version, pl->recipe_version))
+        return TRUE;
+    }
+  for (guint i = 0; i < lp->selection_tags->len; i++)
+    {
+      const AmsScTag *want = &g_array_index (lp->selection_tags, AmsScTag, i);
+      for (guint j = 0; j < pl->image_tags->len; j++)
+        {
+          const AmsScTag *have = &g_array_index (pl->image_tags, AmsScTag, j);
+          if (strcmp (have->key, want->key) == 0 && strcmp (have->value, want->value) == 0)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 int
 ams_sc_semver_compare (const char *a, const char *b)
 {
