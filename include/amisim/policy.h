@@ -78,6 +78,10 @@ AmsPolicy *ams_policy_builtin (const char *name, const char *json, AmsPolicyKind
 AmsPolicy *ams_policy_edit (AmsPolicy *base, const char *remove_sid, AmsPolicy *add,
                             guint *removed);
 
+/* A new policy like `base` without its statement i (< the number of
+ * statements): a statement removed whatever its Sid. */
+AmsPolicy *ams_policy_without (AmsPolicy *base, guint i);
+
 /* Reference counting: a policy shared by many accounts (account_sets) is
  * compiled once. ams_policy_unref accepts NULL. */
 AmsPolicy *ams_policy_ref (AmsPolicy *p);

@@ -174,6 +174,15 @@ gboolean ams_world_edit_key_policy (AmsWorld *w, const AmsKeyInfo *k, const char
 /* Edits the trust policy of a role of `a`; FALSE if it has no such role. */
 gboolean ams_world_edit_trust (AmsWorld *w, const AmsAccount *a, const char *role,
                                const char *remove_sid, AmsPolicy *add, guint *removed);
+/* Removes statement i of the key's policy (its own, or the default key
+ * policy it has none), whatever its Sid; FALSE for the AWS managed key or
+ * an i out of range. */
+gboolean ams_world_remove_key_statement (AmsWorld *w, const AmsKeyInfo *k, guint i);
+/* Removes statement i of a role's trust policy (`policy` < 0) or of its
+ * inline policy number `policy`; FALSE if there is no such role, policy or
+ * statement. */
+gboolean ams_world_remove_role_statement (AmsWorld *w, const AmsAccount *a, const char *role,
+                                          int policy, guint i);
 /* Deletes a role of `a`; FALSE if it has no such role. */
 gboolean ams_world_delete_role (AmsWorld *w, const AmsAccount *a, const char *role);
 /* Moves `a` into the root or OU `to` of its own organization (or, outside

@@ -1396,15 +1396,53 @@ answer_plan (const AmsSupply *s, guint invitation, gboolean *never)
                                                               : "simulation.ram.acceptance_delay");
 }
 
+/* Will pipeline i's first build make an image, as the world stands? */
+static gboolean
+can_build (AmsSupply *s, guint i)
+{
+  const Consumer *cs = &s->consumers[i];
+  g_auto (AmsBlocker) b = { 0 };
+  if (!ams_access_check_instance_profile (s->ax, cs->pl, &b))
+    return FALSE;
+  if (cs->slots->len == 0)
+    return TRUE;
+  g_autofree AmsSupplyUse *uses = g_new (AmsSupplyUse, cs->slots->len);
+  ams_blocker_clear (&b);
+  if (ams_supply_resolve (s, i, uses, &b))
+    return TRUE;
+  /* waiting for an invitation its account will accept */
+  guint share, invitation;
+  AmsPlace place;
+  ams_account_place (cs->account, &place);
+  if (b.cause != AMS_CAUSE_INVITATION_PENDING
+      || ams_ram_can_use (s->ram, b.resource, &place, &share, NULL) != AMS_RAM_PENDING
+      || !ams_ram_find_invitation (s->ram, share, &place, &invitation))
+    return FALSE;
+  gboolean never = FALSE;
+  g_autofree char *plan = answer_plan (s, invitation, &never);
+  return !never;
+}
+
 guint
 ams_supply_check_all (AmsSupply *s, AmsPipelineBlockerFn fn, gpointer user)
 {
   if (!s->started)
     ams_supply_start (s, NULL, NULL);
-  /* the first image of every pipeline others use, as it will be */
-  for (guint i = 0; i < s->n_consumers; i++)
-    if (s->consumers[i].producer && image_version (s, i, 1) == NULL)
-      ams_supply_image_available (s, i, 1, NULL);
+  /* the first image of every pipeline others use, as it will be: once its
+   * build can run (its instance profile allows it, and what it uses is
+   * there, or comes with an invitation its account accepts), which may
+   * take the first images of the pipelines it builds on */
+  gboolean more = TRUE;
+  while (more)
+    {
+      more = FALSE;
+      for (guint i = 0; i < s->n_consumers; i++)
+        if (s->consumers[i].producer && image_version (s, i, 1) == NULL && can_build (s, i))
+          {
+            ams_supply_image_available (s, i, 1, NULL);
+            more = TRUE;
+          }
+    }
 
   guint checks = 0;
   g_autoptr (GArray) later = g_array_new (FALSE, FALSE, sizeof (guint)); /* pipelines */

@@ -45,7 +45,24 @@ role_override_free (gpointer p)
   if (r == DELETED)
     return;
   ams_policy_unref (r->trust);
+  g_ptr_array_unref (r->inline_policies);
   g_free (r);
+}
+
+/* A role as events change it: a copy of `now` owning its trust policy and
+ * its list of inline policies (references to the same policies; the
+ * managed policies' names stay the scenario's). */
+static AmsScRole *
+role_override (const AmsScRole *now)
+{
+  AmsScRole *r = g_new (AmsScRole, 1);
+  *r = *now;
+  r->trust = ams_policy_ref (now->trust);
+  r->inline_policies = g_ptr_array_new_full (now->inline_policies->len,
+                                             (GDestroyNotify) ams_policy_unref);
+  for (guint i = 0; i < now->inline_policies->len; i++)
+    g_ptr_array_add (r->inline_policies, ams_policy_ref (now->inline_policies->pdata[i]));
+  return r;
 }
 
 static const char *
@@ -644,10 +661,45 @@ ams_world_edit_trust (AmsWorld *w, const AmsAccount *a, const char *role, const 
   const AmsScRole *now = ams_world_find_role (w, a, role);
   if (now == NULL)
     return FALSE;
-  AmsScRole *copy = g_new (AmsScRole, 1);
-  *copy = *now; /* the policy lists stay the scenario's */
+  AmsScRole *copy = role_override (now);
+  ams_policy_unref (copy->trust);
   copy->trust = ams_policy_edit (now->trust, remove_sid, add, removed);
   g_hash_table_insert (w->roles, role_key (a, role), copy);
+  return TRUE;
+}
+
+gboolean
+ams_world_remove_role_statement (AmsWorld *w, const AmsAccount *a, const char *role, int policy,
+                                 guint i)
+{
+  const AmsScRole *now = ams_world_find_role (w, a, role);
+  if (now == NULL || policy >= (int) now->inline_policies->len)
+    return FALSE;
+  AmsPolicy **slot;
+  AmsScRole *copy = role_override (now);
+  slot = policy < 0 ? &copy->trust : (AmsPolicy **) &copy->inline_policies->pdata[policy];
+  if (i >= ams_policy_n_statements (*slot))
+    {
+      role_override_free (copy);
+      return FALSE;
+    }
+  AmsPolicy *edited = ams_policy_without (*slot, i);
+  ams_policy_unref (*slot);
+  *slot = edited;
+  g_hash_table_insert (w->roles, role_key (a, role), copy);
+  return TRUE;
+}
+
+gboolean
+ams_world_remove_key_statement (AmsWorld *w, const AmsKeyInfo *k, guint i)
+{
+  if (k->aws_managed)
+    return FALSE;
+  AmsPolicy *now = (AmsPolicy *) ams_world_key_policy (w, k);
+  if (i >= ams_policy_n_statements (now))
+    return FALSE;
+  g_hash_table_insert (w->edited_keys, g_strdup_printf ("%s/%s", k->account->id, k->key->id),
+                       ams_policy_without (now, i));
   return TRUE;
 }
 

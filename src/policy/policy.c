@@ -31,21 +31,29 @@ ams_policy_unref (AmsPolicy *p)
   g_free (p);
 }
 
-AmsPolicy *
-ams_policy_edit (AmsPolicy *base, const char *remove_sid, AmsPolicy *add, guint *removed)
+/* An empty policy made from `base`: its statements will stay owned by the
+ * policies they were compiled in, which this one keeps alive (with their
+ * locations' strings). */
+static AmsPolicy *
+derived (AmsPolicy *base)
 {
-  g_return_val_if_fail (base != NULL, NULL);
-  g_return_val_if_fail (add == NULL || add->kind == base->kind, NULL);
   AmsPolicy *p = g_new0 (AmsPolicy, 1);
   p->ref = 1;
   p->name = g_strdup (base->name);
   p->kind = base->kind;
   p->variables = base->variables;
-  /* the statements stay owned by the policies they were compiled in, which
-   * this one keeps alive (with their locations' strings) */
   p->statements = g_ptr_array_new ();
   p->sources = g_ptr_array_new_with_free_func ((GDestroyNotify) ams_policy_unref);
   g_ptr_array_add (p->sources, ams_policy_ref (base));
+  return p;
+}
+
+AmsPolicy *
+ams_policy_edit (AmsPolicy *base, const char *remove_sid, AmsPolicy *add, guint *removed)
+{
+  g_return_val_if_fail (base != NULL, NULL);
+  g_return_val_if_fail (add == NULL || add->kind == base->kind, NULL);
+  AmsPolicy *p = derived (base);
   guint n = 0;
   for (guint i = 0; i < base->statements->len; i++)
     {
@@ -65,6 +73,17 @@ ams_policy_edit (AmsPolicy *base, const char *remove_sid, AmsPolicy *add, guint 
     }
   if (removed != NULL)
     *removed = n;
+  return p;
+}
+
+AmsPolicy *
+ams_policy_without (AmsPolicy *base, guint i)
+{
+  g_return_val_if_fail (base != NULL && i < base->statements->len, NULL);
+  AmsPolicy *p = derived (base);
+  for (guint j = 0; j < base->statements->len; j++)
+    if (j != i)
+      g_ptr_array_add (p->statements, base->statements->pdata[j]);
   return p;
 }
 
