@@ -91,7 +91,9 @@ typedef struct
 gboolean ams_access_copy_encrypted (const AmsCopySpec *spec);
 
 /* The checks for one copy. TRUE if it may go ahead; otherwise FALSE with
- * the first blocker in *out (initialised by the call; clear it after). */
+ * the first blocker in *out (initialised by the call; clear it after). The
+ * blocker names the copy's own destination (spec->target, spec->region),
+ * whatever refused it: a key check names the key as the resource. */
 gboolean ams_access_check_copy (AmsAccess *ax, const AmsCopySpec *spec, AmsBlocker *out);
 
 /* The same checks in the two moments the service makes them: when it asks

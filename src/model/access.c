@@ -749,8 +749,9 @@ ams_access_check_ssm_parameters (AmsAccess *ax, const AmsCopySpec *spec, AmsBloc
 
 /* ---- lifecycle deletion in other accounts ---- */
 
-/* The first enabled lifecycle policy of pl's owner, in its build region,
- * that selects pl's images (by recipe or image tag) and acts on their AMIs
+/* The first lifecycle policy of pl's owner that runs (ENABLED, or enabled
+ * by an event), in its build region, that selects pl's images (by recipe
+ * or image tag) and acts on their AMIs
  * (deprecates, disables or deletes them): the one whose actions need the
  * lifecycle role in every account that received copies. */
 static const AmsScLifecyclePolicy *

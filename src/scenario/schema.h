@@ -59,7 +59,9 @@ void ams_schema_resolve_world (AmsCheck *c, AmsScenario *sc);
 gboolean ams_schema_account_defined (AmsCheck *c, const char *id);
 
 /* schema_distribution.c: launch permissions and keys of the distribution,
- * checked against organizations once all is read. */
+ * checked against organizations once all is read; and every distribution
+ * configuration (pipelines' and set_distribution events') has an entry for
+ * the pipeline's build region. */
 void ams_schema_resolve_sharing (AmsCheck *c, AmsScenario *sc);
 
 /* schema_events.c: events (AmsFieldFn; target: the AmsScenario), their
