@@ -23,6 +23,14 @@ typedef struct
   char what_buf[200];
 } AmsActor;
 
+/* Does the trust policy of `role` (of `acct`, ARN role_arn) let the AWS
+ * service `service` ("imagebuilder.amazonaws.com") assume it, with the
+ * context `ctx` (aws:SourceAccount, aws:SourceArn; NULL: none)? The
+ * verdict in *v (initialised by the call). */
+gboolean ams__service_trusts (const AmsScRole *role, const char *role_arn, const AmsAccount *acct,
+                              const char *service, AmsContext *ctx, AmsVerdict *v);
+/* Gives b (filled by ams__block) the verdict behind it; *v is taken. */
+void ams__block_verdict (AmsBlocker *b, AmsVerdict *v);
 /* Will lifecycle policy lp run: ENABLED, or made so by an event? */
 gboolean ams__lifecycle_runs (const AmsScenario *sc, const AmsScLifecyclePolicy *lp);
 /* The owner's Image Builder service-linked role. */

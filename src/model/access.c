@@ -266,9 +266,28 @@ ams__decide (const AmsWorld *w, const AmsActor *actor, const char *action,
          actor->what, action, resource, where, v.reason ? v.reason : ams_decision_name (v.decision),
          cause == AMS_CAUSE_SCP_DENIES ? "" : (hint ? " " : ""),
          cause == AMS_CAUSE_SCP_DENIES ? "" : (hint ? hint : ""));
-  ams_verdict_clear (&b->verdict);
-  b->verdict = v;
+  ams__block_verdict (b, &v);
   return FALSE;
+}
+
+void
+ams__block_verdict (AmsBlocker *b, AmsVerdict *v)
+{
+  ams_verdict_clear (&b->verdict);
+  b->verdict = *v;
+}
+
+gboolean
+ams__service_trusts (const AmsScRole *role, const char *role_arn, const AmsAccount *acct,
+                     const char *service, AmsContext *ctx, AmsVerdict *v)
+{
+  AmsPolicySet trust = { .resource = role->trust, .resource_kind = AMS_RESOURCE_TRUST };
+  AmsRequest req = {
+    .action = "sts:AssumeRole", .resource = role_arn, .resource_account = acct->id,
+    .principal = service, .principal_account = NULL, .context = ctx,
+  };
+  ams_verdict_init (v);
+  return ams_authorize (&trust, &req, v) == AMS_DECISION_ALLOW;
 }
 
 /* Key usable at all: exists where needed, enabled. */
@@ -802,17 +821,8 @@ ams_access_check_lifecycle_delete (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
                                                 spec->pipeline->recipe_name,
                                                 spec->pipeline->recipe_version);
   ams_context_set (svc, "aws:SourceArn", image_arn);
-  AmsActor service = { .account = target, .service_linked = TRUE };
-  g_strlcpy (service.arn, "imagebuilder.amazonaws.com", sizeof service.arn);
-  service.what = "the Image Builder service (imagebuilder.amazonaws.com)";
-  AmsPolicySet trust = { .resource = role->trust, .resource_kind = AMS_RESOURCE_TRUST };
-  AmsRequest req = {
-    .action = "sts:AssumeRole", .resource = role_arn, .resource_account = target->id,
-    .principal = service.arn, .principal_account = NULL, .context = svc,
-  };
   AmsVerdict v;
-  ams_verdict_init (&v);
-  if (ams_authorize (&trust, &req, &v) != AMS_DECISION_ALLOW)
+  if (!ams__service_trusts (role, role_arn, target, "imagebuilder.amazonaws.com", svc, &v))
     {
       ams__block (b, AMS_CAUSE_LIFECYCLE_ROLE_MISSING, AMS_STEP_LIFECYCLE, target, region, role_arn,
              "the trust policy of %s does not let imagebuilder.amazonaws.com assume it for "
@@ -820,8 +830,7 @@ ams_access_check_lifecycle_delete (AmsAccess *ax, const AmsCopySpec *spec, AmsBl
              "\"imagebuilder.amazonaws.com\"} with StringEquals aws:SourceAccount %s and "
              "ArnLike aws:SourceArn arn:*:imagebuilder:*:*:image/*/*/*",
              role_arn, owner->id, v.reason, owner->id);
-      ams_verdict_clear (&b->verdict);
-      b->verdict = v;
+      ams__block_verdict (b, &v);
       return FALSE;
     }
   ams_verdict_clear (&v);

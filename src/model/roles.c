@@ -42,20 +42,6 @@ find_role (const AmsWorld *w, const AmsAccount *account, const char *ref,
   return ams_world_find_role (w, *where, name);
 }
 
-/* Does the trust of `role` let `service` assume it (with `ctx`)? */
-static gboolean
-trusts (const AmsScRole *role, const char *role_arn, const AmsAccount *acct, const char *service,
-        AmsContext *ctx, AmsVerdict *v)
-{
-  AmsPolicySet trust = { .resource = role->trust, .resource_kind = AMS_RESOURCE_TRUST };
-  AmsRequest req = {
-    .action = "sts:AssumeRole", .resource = role_arn, .resource_account = acct->id,
-    .principal = service, .principal_account = NULL, .context = ctx,
-  };
-  ams_verdict_init (v);
-  return ams_authorize (&trust, &req, v) == AMS_DECISION_ALLOW;
-}
-
 /* One call a role makes. */
 typedef struct
 {
@@ -111,15 +97,14 @@ ams_access_check_execution_role (AmsAccess *ax, const AmsScLifecyclePolicy *lp, 
   ams_context_set (svc, "aws:SourceAccount", account->id);
   ams_context_set (svc, "aws:SourceArn", policy_arn);
   AmsVerdict v;
-  if (!trusts (role, role_arn, where, "imagebuilder.amazonaws.com", svc, &v))
+  if (!ams__service_trusts (role, role_arn, where, "imagebuilder.amazonaws.com", svc, &v))
     {
       ams__block (b, AMS_CAUSE_LIFECYCLE_EXECUTION_DENIED, AMS_STEP_EXECUTION, account, region,
                   role_arn, "the trust policy of %s, the execution role of lifecycle policy '%s', "
                   "does not let imagebuilder.amazonaws.com assume it: %s. Allow sts:AssumeRole "
                   "for {\"Service\": \"imagebuilder.amazonaws.com\"}", role_arn, lp->name,
                   v.reason);
-      ams_verdict_clear (&b->verdict);
-      b->verdict = v;
+      ams__block_verdict (b, &v);
       return FALSE;
     }
   ams_verdict_clear (&v);
@@ -200,14 +185,13 @@ ams_access_check_instance_profile (AmsAccess *ax, const AmsScPipeline *pl, AmsBl
       return FALSE;
     }
   AmsVerdict v;
-  if (!trusts (role, role_arn, where, "ec2.amazonaws.com", NULL, &v))
+  if (!ams__service_trusts (role, role_arn, where, "ec2.amazonaws.com", NULL, &v))
     {
       ams__block (b, AMS_CAUSE_INSTANCE_PROFILE_DENIED, AMS_STEP_BUILD, account, region, role_arn,
                   "the trust policy of %s, the instance profile of pipeline %s's builds, does "
                   "not let ec2.amazonaws.com assume it: %s. Allow sts:AssumeRole for "
                   "{\"Service\": \"ec2.amazonaws.com\"}", role_arn, pl->name, v.reason);
-      ams_verdict_clear (&b->verdict);
-      b->verdict = v;
+      ams__block_verdict (b, &v);
       return FALSE;
     }
   ams_verdict_clear (&v);

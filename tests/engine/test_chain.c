@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ams_edit.h"
 #include "ams_test.h"
 #include "amisim/engine.h"
 #include "amisim/records.h"
@@ -135,13 +136,9 @@ static const char base[] =
   "  limits: {components_per_account_region: #QUOTA#}\n"
   "events: [#EVENTS#]\n";
 
-typedef struct
-{
-  const char *marker;
-  const char *value;
-} Edit;
-
 /* The defaults of the markers: the healthy world. */
+typedef AmsEdit Edit;
+
 static const Edit defaults[] = {
   { "#SHARING#", "true" },
   { "#RECIPES#", "" },
@@ -162,16 +159,7 @@ static const Edit defaults[] = {
 static AmsScenario *
 load (const Edit *edits)
 {
-  g_autoptr (GString) text = g_string_new (base);
-  for (const Edit *e = edits; e != NULL && e->marker != NULL; e++)
-    g_string_replace (text, e->marker, e->value, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (defaults); i++)
-    g_string_replace (text, defaults[i].marker, defaults[i].value, 0);
-  g_autoptr (GError) error = NULL;
-  AmsScenario *sc = ams_scenario_load_data ("chain.yaml", text->str, -1, NULL, 0, &error);
-  if (sc == NULL)
-    printf ("\n%s\n", error->message);
-  return sc;
+  return ams_edit_load ("chain.yaml", base, edits, defaults, G_N_ELEMENTS (defaults));
 }
 
 /* ---- what a run did, and what explain says -------------------------------- */

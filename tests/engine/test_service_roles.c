@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ams_edit.h"
 #include "ams_test.h"
 #include "amisim/engine.h"
 #include "amisim/preflight.h"
@@ -112,17 +113,13 @@ static const char base[] =
   "  lifecycle: {update_time: 1m}\n"
   "events: [#EVENTS#]\n";
 
-typedef struct
-{
-  const char *marker;
-  const char *value;
-} Edit;
-
 #define CROSS_ACCOUNT_LIFECYCLE                                                              \
   "      - name: Ec2ImageBuilderCrossAccountLifecycleAccess\n"                             \
   "        trust: {Statement: [{Effect: Allow, Principal: {Service: imagebuilder.amazonaws.com}, " \
   "Action: \"sts:AssumeRole\", Condition: {StringEquals: {\"aws:SourceAccount\": \"111111111111\"}}}]}\n" \
   "        managed_policies: [EC2ImageBuilderLifecycleExecutionPolicy]\n"
+
+typedef AmsEdit Edit;
 
 static const Edit defaults[] = {
   { "#LCTRUST#", IMAGEBUILDER_TRUST },
@@ -148,16 +145,7 @@ static const Edit defaults[] = {
 static AmsScenario *
 load (const Edit *edits)
 {
-  g_autoptr (GString) text = g_string_new (base);
-  for (const Edit *e = edits; e != NULL && e->marker != NULL; e++)
-    g_string_replace (text, e->marker, e->value, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (defaults); i++)
-    g_string_replace (text, defaults[i].marker, defaults[i].value, 0);
-  g_autoptr (GError) error = NULL;
-  AmsScenario *sc = ams_scenario_load_data ("service-roles.yaml", text->str, -1, NULL, 0, &error);
-  if (sc == NULL)
-    printf ("\n%s\n", error->message);
-  return sc;
+  return ams_edit_load ("service-roles.yaml", base, edits, defaults, G_N_ELEMENTS (defaults));
 }
 
 /* What a run did, in the terms the assertions need. */
