@@ -744,7 +744,7 @@ copy_try (Copy *c)
       t->pool->waited++;
       e->res.copies_waited++;
     }
-  if (c->attempts > sim->retry_attempts)
+  if (c->attempts >= sim->retry_attempts)
     {
       copy_end (e, c, FALSE, AMS_CAUSE_COPY_LIMIT_REJECTED, AMS_STEP_COPY);
       return;

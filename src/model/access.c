@@ -650,12 +650,17 @@ ams_access_check_shares (AmsAccess *ax, const AmsCopySpec *spec, AmsBlockerFn fn
         continue;
       AmsActor consumer;
       ams__actor_root (ax, a, &consumer);
-      if (!ams__key_allows (ax, &consumer, &key, ams__launch_key_actions, AMS_STEP_SHARE, &b))
+      /* A disabled key, or one pending deletion, fails every consumer's
+       * launch (launch.c), whatever its policy says. */
+      if (!ams__key_usable (found, &key, key.arn, owner, region, AMS_STEP_SHARE, "the image's key",
+                            &b)
+          || !ams__key_allows (ax, &consumer, &key, ams__launch_key_actions, AMS_STEP_SHARE, &b))
         {
           g_autofree char *msg = g_strdup_printf ("%s is shared with account %s, which cannot "
                                                   "launch it: %s", ami, a->id, b.message);
           g_free (b.message);
           b.message = g_steal_pointer (&msg);
+          b.account = a;
           b.region = region;
           report (fn, user, &b, &n);
         }

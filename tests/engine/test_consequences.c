@@ -16,6 +16,7 @@
 #include "ams_edit.h"
 #include "ams_test.h"
 #include "amisim/engine.h"
+#include "amisim/preflight.h"
 
 #define APPS_OU "arn:aws:organizations::111111111111:ou/o-aaaaaaaaaa/ou-aaaa-appsapps"
 #define OTHER_OU "arn:aws:organizations::111111111111:ou/o-aaaaaaaaaa/ou-aaaa-other000"
@@ -167,6 +168,29 @@ explain_shares (const Edit *edits)
   return g_string_free (log, FALSE);
 }
 
+/* The preflight's findings (explain over the horizon): "cause account
+ * region [after events[N]]\n" each. */
+static void
+on_finding (const AmsFinding *f, gpointer user)
+{
+  g_string_append_printf (user, "%s %s %s%s\n", ams_cause_name (f->b->cause),
+                          f->b->account ? f->b->account->id : "-",
+                          f->b->region ? f->b->region->name : "-",
+                          f->after != NULL ? " after" : "");
+}
+
+static char *
+preflight (const Edit *edits)
+{
+  g_autoptr (AmsScenario) sc = load (edits);
+  if (sc == NULL)
+    return NULL;
+  g_autoptr (AmsWorld) w = ams_world_new (sc);
+  GString *log = g_string_new (NULL);
+  ams_preflight (w, on_finding, log);
+  return g_string_free (log, FALSE);
+}
+
 /* ---- 1. launches under the AMI's key --------------------------------------- */
 
 static void
@@ -230,6 +254,24 @@ test_consequences_key_disabled_at_launch (void)
   CU_ASSERT (t.key[1][1] > 20);
   CU_ASSERT_EQUAL (r.failures_by_cause[AMS_CAUSE_KEY_DISABLED], t.key[1][1]);
   ams_results_clear (&r);
+
+  /* explain names it for the consumer's own account once the event has
+   * disabled the key (besides the build that then cannot encrypt), and
+   * names nothing without the event */
+  g_autofree char *named = preflight (edits);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (named);
+  CU_ASSERT_PTR_NOT_NULL (strstr (named, "key_disabled 222222222222 us-east-1 after\n"));
+  CU_ASSERT_PTR_NULL (strstr (named, "key_disabled 222222222222 us-east-1\n"));
+  static const Edit no_event[] = { { "#CONSUMERS#", "\"222222222222\"" }, { NULL } };
+  static const Edit no_event_allowed[] = {
+    { "#CONSUMERS#", "\"222222222222\"" },
+    { "#USERS#", "\"222222222222\"" },
+    { NULL },
+  };
+  g_autofree char *healthy = preflight (no_event_allowed);
+  CU_ASSERT_STRING_EQUAL (healthy, "");
+  g_autofree char *other = preflight (no_event);
+  CU_ASSERT_PTR_NULL (strstr (other, "key_disabled"));
 }
 
 /* ---- 2. launch access follows the organization ------------------------------ */

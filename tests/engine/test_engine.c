@@ -382,12 +382,56 @@ test_engine_limit_overrides_and_caps (void)
 }
 
 static void
+count_retries (void *user, const AmsTraceEvent *ev)
+{
+  if (ev->kind == AMS_TRACE_COPY_RETRY)
+    (*(guint *) user)++;
+}
+
+/* Copies refused before one fails, with simulation.retry.attempts = n. */
+static guint
+tries_with (const char *n, guint *failed)
+{
+  AmsOverride ov[] = {
+    { "simulation.on_limit", "retry", "test" },
+    { "simulation.retry.attempts", n, "test" },
+    { "simulation.retry.base", "1s", "test" },
+    { "simulation.retry.max", "1s", "test" },
+  };
+  g_autoptr (AmsScenario) sc = load (three_into_two, ov, G_N_ELEMENTS (ov));
+  if (sc == NULL)
+    return 0;
+  g_autoptr (AmsWorld) w = ams_world_new (sc);
+  g_autoptr (AmsEngine) e = ams_engine_new (sc, w, 1, 0);
+  guint retries = 0;
+  AmsTracer tracer = { .event = count_retries, .user = &retries };
+  ams_engine_set_tracer (e, &tracer);
+  ams_engine_run (e);
+  *failed = ams_engine_results (e)->failures_by_cause[AMS_CAUSE_COPY_LIMIT_REJECTED];
+  return retries + *failed; /* each retry was a refused try; so was the last */
+}
+
+static void
+test_engine_retry_attempts (void)
+{
+  /* attempts counts tries: the third copy (two slots, 30 minutes each,
+   * retried every second) is refused exactly that many times, then fails */
+  guint failed = 0;
+  CU_ASSERT_EQUAL (tries_with ("1", &failed), 1);
+  CU_ASSERT_EQUAL (failed, 1);
+  CU_ASSERT_EQUAL (tries_with ("3", &failed), 3);
+  CU_ASSERT_EQUAL (failed, 1);
+  CU_ASSERT_EQUAL (tries_with ("10", &failed), 10);
+  CU_ASSERT_EQUAL (failed, 1);
+}
+
+static void
 test_engine_retry_mode (void)
 {
   AmsScenario *sc;
   AmsWorld *w;
   AmsEngine *e;
-  /* one attempt: the third copy is refused, backs off, is refused again */
+  /* one attempt: the third copy is refused and fails */
   AmsOverride once[] = {
     { "simulation.on_limit", "retry", "test" },
     { "simulation.retry.attempts", "1", "test" },
@@ -774,6 +818,7 @@ static const AmsTestCase cases[] = {
   { "test_engine_failures_match_explain", test_engine_failures_match_explain },
   { "test_engine_limit_overrides_and_caps", test_engine_limit_overrides_and_caps },
   { "test_engine_retry_mode", test_engine_retry_mode },
+  { "test_engine_retry_attempts", test_engine_retry_attempts },
   { "test_engine_failures_and_auto_disable", test_engine_failures_and_auto_disable },
   { "test_engine_distribution_timeout", test_engine_distribution_timeout },
   { "test_engine_hand_computed_queue", test_engine_hand_computed_queue },
