@@ -5,14 +5,15 @@
  * text and offers ams_policy_compile_json to callers that hold one. This
  * reader builds the same positioned trees the loader does (line, column,
  * "Statement[0].Effect" paths), so compile errors in a built-in or pasted
- * document point where they would in a file. The writer gives statements
+ * document point where they would in a file. Its limits are the loader's
+ * (AMS__JSON_MAX_*, docs/limits.md): the text, the values, the nesting and
+ * the length of a string, each checked as the text is read so that a
+ * hostile text stops where it passes one. The writer gives statements
  * back as the compact one-line JSON of ams_policy_statement_to_json.
  */
 #include <string.h>
 
 #include "policy-private.h"
-
-#define MAX_DEPTH 128
 
 typedef struct
 {
@@ -22,6 +23,7 @@ typedef struct
   guint line;
   AmsValueDoc *doc;
   AmsReporter *r;
+  guint64 nodes;
   gboolean failed;
 } Parser;
 
@@ -94,11 +96,18 @@ hex4 (const char *s)
 static char *
 parse_string (Parser *ps, const char *path)
 {
-  ps->p++;
+  const char *start = ps->p++;
   GString *out = g_string_new (NULL);
   for (;;)
     {
       unsigned char c = (unsigned char) *ps->p;
+      if (out->len > AMS__JSON_MAX_STRING)
+        {
+          ps->p = start; /* reported where the string starts (it holds no line break) */
+          fail (ps, path, "a string of more than %u bytes, the limit; refusing to go on",
+                AMS__JSON_MAX_STRING);
+          break;
+        }
       if (c == '\0' || c == '\n')
         {
           fail (ps, path, "unterminated string");
@@ -182,6 +191,17 @@ scan_number (Parser *ps)
 
 static AmsValue *parse_value (Parser *ps, const char *path, guint depth);
 
+/* Counts a value or member name; FALSE (after failing) past the limit. */
+static gboolean
+count_node (Parser *ps, const char *path)
+{
+  if (++ps->nodes <= AMS__JSON_MAX_NODES)
+    return TRUE;
+  fail (ps, path, "the document has more than %u nodes, the limit; refusing to go on",
+        AMS__JSON_MAX_NODES);
+  return FALSE;
+}
+
 static AmsValue *
 parse_object (Parser *ps, const char *path, guint depth)
 {
@@ -203,6 +223,8 @@ parse_object (Parser *ps, const char *path, guint depth)
           fail (ps, path, "expected a member name in double quotes");
           return NULL;
         }
+      if (!count_node (ps, path))
+        return NULL;
       AmsSrcLoc key_loc;
       here (ps, path, &key_loc);
       g_autofree char *key = parse_string (ps, path);
@@ -282,18 +304,22 @@ parse_array (Parser *ps, const char *path, guint depth)
     }
 }
 
+/* `depth`: the arrays and objects around the value. */
 static AmsValue *
 parse_value (Parser *ps, const char *path, guint depth)
 {
   skip_ws (ps);
-  if (depth > MAX_DEPTH)
+  char c = *ps->p;
+  if ((c == '[' || c == '{') && depth >= AMS__JSON_MAX_DEPTH)
     {
-      fail (ps, path, "nested more than %d levels deep", MAX_DEPTH);
+      fail (ps, path, "collections nested more than %u deep, the limit; refusing to go on",
+            AMS__JSON_MAX_DEPTH);
       return NULL;
     }
+  if (!count_node (ps, path))
+    return NULL;
   AmsSrcLoc loc;
   here (ps, path, &loc);
-  char c = *ps->p;
   if (c == '{')
     return parse_object (ps, path, depth);
   if (c == '[')
@@ -347,8 +373,15 @@ ams__json_parse (const char *file, const char *text, AmsReporter *r)
   ps.p = text;
   ps.line_start = text;
   ps.line = 1;
-  ps.doc = ams_value_doc_new ();
   ps.r = r;
+  gsize len = strlen (text);
+  if (len > AMS__JSON_MAX_BYTES)
+    {
+      fail (&ps, "", "the text is %" G_GSIZE_FORMAT " bytes, more than the limit of %u MiB",
+            len, AMS__JSON_MAX_BYTES / (1024 * 1024));
+      return NULL;
+    }
+  ps.doc = ams_value_doc_new ();
   AmsValue *root = parse_value (&ps, "", 0);
   if (root != NULL)
     {

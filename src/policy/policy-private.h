@@ -199,9 +199,18 @@ gboolean ams__action_assumes_role (const char *action);
 
 /* ---- JSON text -> AmsValue (for built-in documents and callers' texts) -- */
 
+/* The limits of the JSON reader: the values of the scenario loader's
+ * (src/scenario/input-limits.h, docs/limits.md), which this module cannot
+ * include; tests/policy/test_policy_hostile.c holds the two together. JSON
+ * has no aliases: every node is written. */
+#define AMS__JSON_MAX_BYTES (256u * 1024 * 1024) /* the text */
+#define AMS__JSON_MAX_NODES 20000000u            /* values, members included */
+#define AMS__JSON_MAX_DEPTH 64u                  /* arrays and objects nested */
+#define AMS__JSON_MAX_STRING (1024u * 1024)      /* bytes of a string, unescaped */
+
 /* Parses one JSON document. Locations carry `file`, 1-based line and
  * column, and paths like the scenario loader's ("Statement[0].Effect").
- * NULL after reporting the first syntax error. */
+ * NULL after reporting the first syntax error or limit passed. */
 AmsValueDoc *ams__json_parse (const char *file, const char *text, AmsReporter *r);
 
 /* Appends `v` as compact JSON. */

@@ -13,13 +13,6 @@
 #include <string.h>
 #include "units.h"
 
-/* Aliases share nodes, so a short file can describe a huge tree; the walk
- * stops after this many nodes (a real scenario of thousands of accounts and
- * regions stays far below). */
-#define MAX_VISITS 2000000
-
-#define CORE_TAG_PREFIX "tag:yaml.org,2002:"
-
 /* ---- paths and reporting ---- */
 
 gsize
@@ -65,7 +58,8 @@ void
 ams_check_loc (AmsCheck *c, const AmsYNode *n, AmsSrcLoc *loc)
 {
   loc->file = ams_check_intern (c, n->file);
-  loc->path = ams_check_intern (c, c->path->len > 0 ? c->path->str : "(root)");
+  /* paths are nearly all different: stored, not looked up */
+  loc->path = g_string_chunk_insert (c->sc->strings, c->path->len > 0 ? c->path->str : "(root)");
   loc->line = n->line;
   loc->col = n->col;
 }
@@ -75,29 +69,6 @@ ams_check_not_yet (AmsCheck *c, const AmsYNode *at, const char *what, const char
                    const char *instead)
 {
   ams_check_error (c, at, "%s is not supported yet (%s); %s", what, why, instead);
-}
-
-/* Counts a node; FALSE once the walk is too long or at a tag amisim does
- * not know (a tag asks for a meaning that would be silently lost). */
-static gboolean
-visit (AmsCheck *c, const AmsYNode *n)
-{
-  if (c->exhausted)
-    return FALSE;
-  if (++c->visits > MAX_VISITS)
-    {
-      ams_diag_add_forced (c->diag, n->file, n->line, n->col, c->path->str,
-                           "the document expands to more than %d nodes through aliases; "
-                           "refusing to go on", MAX_VISITS);
-      c->exhausted = TRUE;
-      return FALSE;
-    }
-  if (n->tag != NULL && !g_str_has_prefix (n->tag, CORE_TAG_PREFIX))
-    {
-      ams_check_error (c, n, "YAML tag '%s' is not supported; remove it", n->tag);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* `got …` for messages: the scalar quoted as written, or the node's kind. */
@@ -139,7 +110,7 @@ ams_check_mapping (AmsCheck *c, const AmsYNode *node, const AmsField *fields, gu
     n_fields++;
   g_autofree gboolean *seen = g_new0 (gboolean, n_fields);
 
-  for (guint i = 0; i < node->pairs->len && !c->exhausted; i++)
+  for (guint i = 0; i < node->pairs->len; i++)
     {
       const AmsYPair *p = &g_array_index (node->pairs, AmsYPair, i);
       if (p->key->kind != AMS_YNODE_SCALAR)
@@ -173,13 +144,13 @@ ams_check_mapping (AmsCheck *c, const AmsYNode *node, const AmsField *fields, gu
               else
                 ams_check_error (c, p->value, "'%s' needs a value", f->key);
             }
-          else if (f->fn != NULL && visit (c, p->value))
+          else if (f->fn != NULL)
             f->fn (c, p->key, p->value, target);
         }
       ams_check_pop (c, mark);
     }
 
-  for (guint row = 0; row < n_fields && !c->exhausted; row++)
+  for (guint row = 0; row < n_fields; row++)
     {
       if (seen[row] || !(fields[row].flags & AMS_FIELD_REQUIRED))
         continue;
@@ -203,12 +174,11 @@ ams_check_sequence (AmsCheck *c, const AmsYNode *node, AmsItemFn fn, gpointer ta
       ams_check_error (c, node, "expected a sequence, got %s", got);
       return FALSE;
     }
-  for (guint i = 0; i < node->items->len && !c->exhausted; i++)
+  for (guint i = 0; i < node->items->len; i++)
     {
       const AmsYNode *item = g_ptr_array_index (node->items, i);
       gsize mark = ams_check_push_index (c, i);
-      if (visit (c, item))
-        fn (c, i, item, target);
+      fn (c, i, item, target);
       ams_check_pop (c, mark);
     }
   return TRUE;
@@ -532,29 +502,6 @@ ams_check_policy_report (void *user, const AmsSrcLoc *loc, const char *message)
   ams_diag_add (c->diag, loc->file, loc->line, loc->col, loc->path, "%s", message);
 }
 
-/* Visits every node below `n` (counting toward the alias-expansion cap), so
- * that a policy reached through aliases cannot make the conversion huge. */
-static gboolean
-visit_tree (AmsCheck *c, const AmsYNode *n)
-{
-  if (!visit (c, n))
-    return FALSE;
-  if (n->kind == AMS_YNODE_SEQUENCE)
-    {
-      for (guint i = 0; i < n->items->len; i++)
-        if (!visit_tree (c, g_ptr_array_index (n->items, i)))
-          return FALSE;
-    }
-  else if (n->kind == AMS_YNODE_MAPPING)
-    for (guint i = 0; i < n->pairs->len; i++)
-      {
-        const AmsYPair *p = &g_array_index (n->pairs, AmsYPair, i);
-        if (!visit_tree (c, p->key) || !visit_tree (c, p->value))
-          return FALSE;
-      }
-  return TRUE;
-}
-
 AmsPolicy *
 ams_get_policy (AmsCheck *c, const AmsYNode *n, AmsPolicyKind kind, const char *name)
 {
@@ -568,8 +515,6 @@ ams_get_policy (AmsCheck *c, const AmsYNode *n, AmsPolicyKind kind, const char *
                        got, json_text ? "; paste the document itself, not a quoted JSON string" : "");
       return NULL;
     }
-  if (!visit_tree (c, n))
-    return NULL;
   g_autoptr (AmsValueDoc) doc = ams_value_doc_new ();
   AmsValue *root = ams_value_from_ynode (doc, n, c->path->str);
   return ams_policy_compile (root, kind, name, ams_check_policy_report, c);
@@ -597,12 +542,12 @@ ams_get_ref_list (AmsCheck *c, const AmsYNode *n, AmsPattern p, guint min_items,
     }
   g_autoptr (GHashTable) seen = unique ? g_hash_table_new (g_str_hash, g_str_equal) : NULL;
   gboolean ok = TRUE;
-  for (guint i = 0; i < len && !c->exhausted; i++)
+  for (guint i = 0; i < len; i++)
     {
       const AmsYNode *item = g_ptr_array_index (n->items, i);
       gsize mark = ams_check_push_index (c, i);
       AmsScRef ref = { 0 };
-      if (visit (c, item) && ams_get_pattern (c, item, p, &ref.value))
+      if (ams_get_pattern (c, item, p, &ref.value))
         {
           const AmsYNode *first = seen ? g_hash_table_lookup (seen, ref.value) : NULL;
           if (first != NULL)
@@ -706,7 +651,7 @@ ams_get_tags (AmsCheck *c, const AmsYNode *n, guint min_tags, GArray *out)
       return FALSE;
     }
   gboolean ok = TRUE;
-  for (guint i = 0; i < len && !c->exhausted; i++)
+  for (guint i = 0; i < len; i++)
     {
       const AmsYPair *p = &g_array_index (n->pairs, AmsYPair, i);
       if (p->key->kind != AMS_YNODE_SCALAR)
@@ -717,7 +662,7 @@ ams_get_tags (AmsCheck *c, const AmsYNode *n, guint min_tags, GArray *out)
         }
       gsize mark = ams_check_push_key (c, p->key->text);
       AmsScTag t = { .value = "" };
-      if (visit (c, p->value) && ams_get_pattern (c, p->key, AMS_PAT_TAG_KEY, &t.key)
+      if (ams_get_pattern (c, p->key, AMS_PAT_TAG_KEY, &t.key)
           && ams_get_string (c, p->key, 1, 128, &t.key)
           && (ams_ynode_is_null (p->value) || ams_get_string (c, p->value, 0, 256, &t.value)))
         g_array_append_val (out, t);

@@ -24,8 +24,6 @@ typedef struct
   AmsDiag *diag;
   AmsScenario *sc;       /* strings are interned in sc->strings */
   GString *path;         /* of the node being checked; "" is the root */
-  guint64 visits;        /* nodes visited: aliases can make a small file huge */
-  gboolean exhausted;    /* gave up after too many */
   GHashTable *regions;   /* region name -> its name node (first definition) */
   GHashTable *accounts;  /* account id -> its id node (first definition) */
   GPtrArray *region_names;  /* the keys of `regions` in document order */

@@ -39,9 +39,11 @@ guint ams_diag_count (const AmsDiag *d);
  * sorted, formatted list and returns TRUE. Otherwise returns FALSE. */
 gboolean ams_diag_take_error (AmsDiag *d, int code, GError **error);
 
-/* Reads a whole file (NUL-terminated; *len excludes the NUL). NULL with
- * *error set (AMS_SCENARIO_ERROR_IO, "FILE:1:1: error: …") when it cannot be
- * read (a folder gives EISDIR). */
+/* Reads a whole regular file (NUL-terminated; *len excludes the NUL) of at
+ * most AMS_LIMIT_INPUT_BYTES. NULL with *error set (AMS_SCENARIO_ERROR_IO,
+ * "FILE:1:1: error: (file): …") when it cannot be read, is larger, or is
+ * not a regular file (a folder, a FIFO, a device: refused before reading,
+ * without waiting for a writer). */
 char *ams_read_file (const char *filename, gsize *len, GError **error);
 
 G_END_DECLS

@@ -9,11 +9,16 @@
  * problem, first in the document first.
  */
 #include <errno.h>
-#include <stdio.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "amisim/scenario.h"
 #include "diag.h"
+#include "input-limits.h"
+#include "ynode.h"
 #include "schema.h"
 #include "ynode.h"
 
@@ -143,34 +148,106 @@ ams_scenario_load_data (const char *display_name, const char *data, gssize len,
   return g_steal_pointer (&sc);
 }
 
+/* What a file that is not a regular file is, for the message. */
+static const char *
+file_kind (mode_t mode)
+{
+  if (S_ISDIR (mode))
+    return "a folder";
+  if (S_ISFIFO (mode))
+    return "a FIFO (named pipe)";
+  if (S_ISCHR (mode))
+    return "a character device";
+  if (S_ISBLK (mode))
+    return "a block device";
+  if (S_ISSOCK (mode))
+    return "a socket";
+  return "a special file";
+}
+
+static char *
+io_error (GError **error, const char *filename, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+static char *
+io_error (GError **error, const char *filename, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error (error, AMS_SCENARIO_ERROR, AMS_SCENARIO_ERROR_IO, "%s:1:1: error: (file): %s",
+               filename, msg);
+  return NULL;
+}
+
+/* Regular files only: opened without blocking (a FIFO with no writer would
+ * wait forever) and looked at before anything is read, so that a folder,
+ * a device (/dev/zero, /dev/urandom) or a FIFO is refused at once; never
+ * read past AMS_LIMIT_INPUT_BYTES, even if the file grows meanwhile. */
 char *
 ams_read_file (const char *filename, gsize *len, GError **error)
 {
-  FILE *f = fopen (filename, "rb");
-  if (f == NULL)
+  int fd = open (filename, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
     {
       int saved = errno;
-      g_set_error (error, AMS_SCENARIO_ERROR, AMS_SCENARIO_ERROR_IO,
-                   "%s:1:1: error: (file): cannot read file: %s", filename, g_strerror (saved));
-      return NULL;
+      return io_error (error, filename, "cannot read file: %s", g_strerror (saved));
     }
-  GByteArray *buf = g_byte_array_new ();
-  guint8 chunk[65536];
-  size_t n;
-  while ((n = fread (chunk, 1, sizeof chunk, f)) > 0)
-    g_byte_array_append (buf, chunk, (guint) n);
-  int failed = ferror (f) ? errno : 0;
-  fclose (f);
-  if (failed != 0)
+  struct stat st;
+  if (fstat (fd, &st) != 0)
     {
-      g_byte_array_unref (buf);
-      g_set_error (error, AMS_SCENARIO_ERROR, AMS_SCENARIO_ERROR_IO,
-                   "%s:1:1: error: (file): cannot read file: %s", filename, g_strerror (failed));
-      return NULL;
+      int saved = errno;
+      close (fd);
+      return io_error (error, filename, "cannot read file: %s", g_strerror (saved));
     }
-  *len = buf->len;
-  g_byte_array_append (buf, (const guint8 *) "", 1);
-  return (char *) g_byte_array_free (buf, FALSE);
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      return io_error (error, filename, "%s, not a regular file; amisim reads scenarios and "
+                       "policy documents from regular files only", file_kind (st.st_mode));
+    }
+  g_autofree char *limit = ams_ylimit_size_text (AMS_LIMIT_INPUT_BYTES);
+  if ((guint64) st.st_size > AMS_LIMIT_INPUT_BYTES)
+    {
+      close (fd);
+      return io_error (error, filename, "the file is %" G_GUINT64_FORMAT " bytes, more than "
+                       "the limit of %s", (guint64) st.st_size, limit);
+    }
+  /* the size as it was; one byte more tells whether the file has grown */
+  gsize cap = (gsize) st.st_size + 1, got = 0;
+  char *buf = g_malloc (cap + 1);
+  for (;;)
+    {
+      if (got == cap)
+        {
+          if (cap > AMS_LIMIT_INPUT_BYTES)
+            {
+              g_free (buf);
+              close (fd);
+              return io_error (error, filename, "the file grew past the limit of %s while "
+                               "it was read", limit);
+            }
+          cap = MIN (2 * cap, (gsize) AMS_LIMIT_INPUT_BYTES + 1);
+          buf = g_realloc (buf, cap + 1);
+        }
+      ssize_t n = read (fd, buf + got, cap - got);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          g_free (buf);
+          close (fd);
+          return io_error (error, filename, "cannot read file: %s", g_strerror (saved));
+        }
+      if (n == 0)
+        break;
+      got += (gsize) n;
+    }
+  close (fd);
+  buf[got] = '\0';
+  *len = got;
+  return buf;
 }
 
 AmsScenario *

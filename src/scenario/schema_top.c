@@ -419,8 +419,7 @@ ams_schema_check_scenario (AmsDiag *diag, const AmsYNode *root, AmsScenario *sc)
       else
         {
           ams_check_mapping (&c, root, top_fields, AMS_MAP_IGNORE_X, sc);
-          if (!c.exhausted)
-            resolve_references (&c, sc);
+          resolve_references (&c, sc);
         }
     }
 

@@ -16,25 +16,43 @@
  * - duplicate keys (written twice in one mapping): an error naming the
  *   first; the first value is kept so that validation can go on;
  * - one document per file, and a clear message for tabs in indentation
- *   (libyaml says "found character that cannot start any token").
+ *   (libyaml says "found character that cannot start any token");
+ * - the limits of input-limits.h, checked as events arrive so that a hostile
+ *   input stops at the event that passes one: the size of the text, the
+ *   nodes of the tree with aliases expanded (each node keeps its `weight`,
+ *   what an alias to it adds), the nesting depth (libyaml's scanner is
+ *   quadratic in it) and the length of a scalar;
+ * - tags: only those of YAML's core schema, fitting the node (a tag asks
+ *   for a meaning amisim would silently lose).
  */
 #include "ynode.h"
 
 #include <string.h>
 #include <yaml.h>
 
-/* Merges copy pairs; a short file can ask for a lot of them. */
-#define MAX_MERGED_PAIRS 1000000
+#include "input-limits.h"
 
-#define TAG_STR "tag:yaml.org,2002:str"
-#define TAG_NULL "tag:yaml.org,2002:null"
-#define TAG_MERGE "tag:yaml.org,2002:merge"
+#define CORE_TAG_PREFIX "tag:yaml.org,2002:"
+#define TAG_STR CORE_TAG_PREFIX "str"
+#define TAG_NULL CORE_TAG_PREFIX "null"
+#define TAG_MERGE CORE_TAG_PREFIX "merge"
+
+/* Nodes are allocated a block at a time, the blocks growing from
+ * FIRST_BLOCK to LAST_BLOCK nodes: one allocation per node would cost as
+ * much as the node again in a document of millions. */
+#define FIRST_BLOCK 32u
+#define LAST_BLOCK 16384u
+
+/* A mapping looks its keys up in its pairs while it has fewer than this
+ * many, then in a hash table: most mappings are small, and a table for
+ * each of millions of them would cost more time than the rest. */
+#define HASHED_KEYS 16u
 
 typedef struct
 {
   AmsYNode *node;     /* SEQUENCE or MAPPING being built */
   AmsYNode *key;      /* MAPPING: key waiting for its value */
-  GHashTable *keys;   /* MAPPING: explicit key text -> key node */
+  GHashTable *keys;   /* MAPPING: key text -> key node, once it has HASHED_KEYS pairs */
   GPtrArray *merges;  /* MAPPING: values of << keys, in order */
 } Frame;
 
@@ -47,35 +65,56 @@ typedef struct
   gsize len;
   GArray *stack;         /* of Frame */
   GHashTable *anchors;   /* name -> node */
+  const AmsYLimits *lim;
   guint64 merged_pairs;
+  guint64 nodes;         /* of the tree so far, aliases expanded */
+  guint64 alias_nodes;   /* of those, added by aliases */
   gboolean fatal;
 } Builder;
+
+const AmsYLimits ams_ylimits_default = {
+  .input_bytes = AMS_LIMIT_INPUT_BYTES,
+  .nodes = AMS_LIMIT_NODES,
+  .alias_nodes = AMS_LIMIT_ALIAS_NODES,
+  .depth = AMS_LIMIT_DEPTH,
+  .scalar_bytes = AMS_LIMIT_SCALAR_BYTES,
+  .merged_pairs = AMS_LIMIT_MERGED_PAIRS,
+};
+
+char *
+ams_ylimit_size_text (gsize bytes)
+{
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
+    return g_strdup_printf ("%" G_GSIZE_FORMAT " MiB", bytes / (1024 * 1024));
+  if (bytes >= 1024 && bytes % 1024 == 0)
+    return g_strdup_printf ("%" G_GSIZE_FORMAT " KiB", bytes / 1024);
+  return g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", bytes);
+}
+
+/* Nodes in block `i` (0-based). */
+static guint
+block_size (guint i)
+{
+  return i >= 9 ? LAST_BLOCK : MIN (FIRST_BLOCK << i, LAST_BLOCK);
+}
 
 static AmsYNode *
 node_new (AmsYDoc *doc, AmsYNodeKind kind, const char *file, guint line, guint col)
 {
-  AmsYNode *n = g_new0 (AmsYNode, 1);
-  n->kind = kind;
-  n->file = file;
-  n->line = line;
-  n->col = col;
+  guint last = doc->blocks->len;
+  if (last == 0 || doc->used == block_size (last - 1))
+    {
+      g_ptr_array_add (doc->blocks, g_new (AmsYNode, block_size (last)));
+      doc->used = 0;
+      last++;
+    }
+  AmsYNode *n = (AmsYNode *) g_ptr_array_index (doc->blocks, last - 1) + doc->used++;
+  *n = (AmsYNode) { .file = file, .line = line, .col = col, .kind = kind, .weight = 1 };
   if (kind == AMS_YNODE_SEQUENCE)
     n->items = g_ptr_array_new ();
   else if (kind == AMS_YNODE_MAPPING)
     n->pairs = g_array_new (FALSE, TRUE, sizeof (AmsYPair));
-  g_ptr_array_add (doc->nodes, n);
   return n;
-}
-
-static void
-node_free (gpointer p)
-{
-  AmsYNode *n = p;
-  if (n->items != NULL)
-    g_ptr_array_unref (n->items);
-  if (n->pairs != NULL)
-    g_array_unref (n->pairs);
-  g_free (n);
 }
 
 static AmsYDoc *
@@ -83,7 +122,7 @@ doc_new (void)
 {
   AmsYDoc *doc = g_new0 (AmsYDoc, 1);
   doc->strings = g_string_chunk_new (4096);
-  doc->nodes = g_ptr_array_new_with_free_func (node_free);
+  doc->blocks = g_ptr_array_new_with_free_func (g_free);
   return doc;
 }
 
@@ -92,7 +131,17 @@ ams_ydoc_free (AmsYDoc *doc)
 {
   if (doc == NULL)
     return;
-  g_ptr_array_unref (doc->nodes);
+  for (guint i = 0; i < doc->blocks->len; i++)
+    {
+      AmsYNode *block = g_ptr_array_index (doc->blocks, i);
+      guint n = i + 1 == doc->blocks->len ? doc->used : block_size (i);
+      for (guint j = 0; j < n; j++)
+        if (block[j].kind == AMS_YNODE_SEQUENCE)
+          g_ptr_array_unref (block[j].items);
+        else if (block[j].kind == AMS_YNODE_MAPPING)
+          g_array_unref (block[j].pairs);
+    }
+  g_ptr_array_unref (doc->blocks);
   g_string_chunk_free (doc->strings);
   g_free (doc);
 }
@@ -103,7 +152,7 @@ ams_ydoc_new_scalar (AmsYDoc *doc, const char *file, guint line, guint col, cons
   AmsYNode *n = node_new (doc, AMS_YNODE_SCALAR,
                           g_string_chunk_insert_const (doc->strings, file), line, col);
   n->text = g_string_chunk_insert (doc->strings, text);
-  n->len = strlen (text);
+  n->len = (guint) strlen (text);
   n->style = AMS_YSTYLE_PLAIN;
   return n;
 }
@@ -221,6 +270,120 @@ error_at (Builder *b, guint line, guint col, const char *path, const char *fmt, 
   va_end (ap);
 }
 
+static void give_up (Builder *b, guint line, guint col, gboolean pending, const char *fmt, ...)
+  G_GNUC_PRINTF (5, 6);
+
+/* Reports why the parse stops here (listed first, kept however many
+ * problems came before) at the path of the top frame's node or, with
+ * `pending`, of the node it is about to receive. */
+static void
+give_up (Builder *b, guint line, guint col, gboolean pending, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_autofree char *path = build_path (b, pending);
+  ams_diag_add_forced (b->diag, b->file, line, col, path, "%s", msg);
+  b->fatal = TRUE;
+}
+
+/* Counts `n` more nodes of the expanded tree, added by an alias or not;
+ * FALSE (after giving up) past a limit. */
+static gboolean
+count_nodes (Builder *b, guint64 n, gboolean alias, guint line, guint col)
+{
+  b->nodes += n; /* n is at most G_MAXUINT32 */
+  if (alias)
+    b->alias_nodes += n;
+  if (alias && b->alias_nodes > b->lim->alias_nodes)
+    give_up (b, line, col, TRUE,
+             "aliases add more than %" G_GUINT64_FORMAT " nodes to the document, the limit "
+             "(an alias counts every node of what it names); refusing to go on",
+             b->lim->alias_nodes);
+  else if (b->nodes > b->lim->nodes)
+    give_up (b, line, col, TRUE,
+             "the document has more than %" G_GUINT64_FORMAT " nodes, the limit (aliases "
+             "count every node of what they name); refusing to go on", b->lim->nodes);
+  return !b->fatal;
+}
+
+/* A tag as written: !!x for the core ones, escaped (a tag may hold %-escapes). */
+static char *
+tag_display (const char *tag)
+{
+  g_autofree char *esc = g_strescape (tag, NULL);
+  if (g_str_has_prefix (esc, CORE_TAG_PREFIX))
+    return g_strconcat ("!!", esc + strlen (CORE_TAG_PREFIX), NULL);
+  return g_steal_pointer (&esc);
+}
+
+/* The tags of YAML's core schema that amisim reads. */
+static const char *const core_tags[] = { "str", "int", "float", "bool", "null",
+                                         "seq", "map", "merge" };
+
+static gboolean
+is_core_tag (const char *tag)
+{
+  if (!g_str_has_prefix (tag, CORE_TAG_PREFIX))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (core_tags); i++)
+    if (strcmp (tag + strlen (CORE_TAG_PREFIX), core_tags[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether `tag` is one of YAML's core schema that fits `n`. */
+static gboolean
+tag_fits (const char *tag, const AmsYNode *n)
+{
+  if (!is_core_tag (tag))
+    return FALSE;
+  const char *t = tag + strlen (CORE_TAG_PREFIX);
+  switch (n->kind)
+    {
+    case AMS_YNODE_SEQUENCE:
+      return strcmp (t, "seq") == 0;
+    case AMS_YNODE_MAPPING:
+      return strcmp (t, "map") == 0;
+    case AMS_YNODE_SCALAR:
+    default:
+      return strcmp (t, "str") == 0 || strcmp (t, "int") == 0 || strcmp (t, "float") == 0
+             || strcmp (t, "bool") == 0 || strcmp (t, "null") == 0
+             || (strcmp (t, "merge") == 0 && strcmp (n->text, "<<") == 0);
+    }
+}
+
+static const char *const core_tag_kinds[] = {
+  [AMS_YNODE_SCALAR] = "a scalar", [AMS_YNODE_SEQUENCE] = "a sequence",
+  [AMS_YNODE_MAPPING] = "a mapping",
+};
+
+/* Sets n->tag from the event's tag; FALSE (after giving up) for a tag
+ * outside the core schema or one that does not fit the node. */
+static gboolean
+set_tag (Builder *b, AmsYNode *n, const yaml_char_t *tag)
+{
+  if (tag == NULL)
+    return TRUE;
+  if (tag_fits ((const char *) tag, n))
+    {
+      n->tag = g_string_chunk_insert_const (b->doc->strings, (const char *) tag);
+      return TRUE;
+    }
+  g_autofree char *shown = tag_display ((const char *) tag);
+  if (is_core_tag ((const char *) tag))
+    give_up (b, n->line, n->col, TRUE, "YAML tag '%s' does not fit %s; remove it", shown,
+             strcmp (shown, "!!merge") == 0 ? "anything but the key <<"
+                                             : core_tag_kinds[n->kind]);
+  else
+    give_up (b, n->line, n->col, TRUE,
+             "YAML tag '%s' is not supported (amisim reads YAML's core schema only: !!str, "
+             "!!int, !!float, !!bool, !!null, !!seq, !!map, and !!merge on <<); remove it",
+             shown);
+  return FALSE;
+}
+
 /* ---- adding finished nodes ---- */
 
 static gboolean
@@ -229,6 +392,39 @@ is_merge_key (const AmsYNode *key)
   return key->kind == AMS_YNODE_SCALAR && strcmp (key->text, "<<") == 0
          && ((key->style == AMS_YSTYLE_PLAIN && key->tag == NULL)
              || g_strcmp0 (key->tag, TAG_MERGE) == 0);
+}
+
+/* The key node of f's mapping with text `text`, or NULL. */
+static const AmsYNode *
+frame_key (const Frame *f, const char *text)
+{
+  if (f->keys != NULL)
+    return g_hash_table_lookup (f->keys, text);
+  const GArray *pairs = f->node->pairs;
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const AmsYNode *k = g_array_index (pairs, AmsYPair, i).key;
+      if (k->kind == AMS_YNODE_SCALAR && strcmp (k->text, text) == 0)
+        return k;
+    }
+  return NULL;
+}
+
+/* The hash table of f's keys, made from its pairs when it is missing. */
+static GHashTable *
+frame_keys (Frame *f)
+{
+  if (f->keys == NULL)
+    {
+      f->keys = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < f->node->pairs->len; i++)
+        {
+          AmsYNode *k = g_array_index (f->node->pairs, AmsYPair, i).key;
+          if (k->kind == AMS_YNODE_SCALAR)
+            g_hash_table_insert (f->keys, (gpointer) k->text, k);
+        }
+    }
+  return f->keys;
 }
 
 static void
@@ -243,9 +439,7 @@ add_pair (Builder *b, Frame *f, AmsYNode *key, AmsYNode *value)
     }
   if (key->kind == AMS_YNODE_SCALAR)
     {
-      if (f->keys == NULL)
-        f->keys = g_hash_table_new (g_str_hash, g_str_equal);
-      const AmsYNode *first = g_hash_table_lookup (f->keys, key->text);
+      const AmsYNode *first = frame_key (f, key->text);
       if (first != NULL)
         {
           g_autoptr (GString) path = g_string_new (NULL);
@@ -256,12 +450,15 @@ add_pair (Builder *b, Frame *f, AmsYNode *key, AmsYNode *value)
                     "duplicate key '%s' (first at %u:%u)", key->text, first->line, first->col);
           return;
         }
-      g_hash_table_insert (f->keys, (gpointer) key->text, key);
     }
   AmsYPair pair = { key, value, FALSE };
   key->refs++;
   value->refs++;
   g_array_append_val (f->node->pairs, pair);
+  if (f->keys != NULL && key->kind == AMS_YNODE_SCALAR)
+    g_hash_table_insert (f->keys, (gpointer) key->text, key);
+  else if (f->keys == NULL && f->node->pairs->len >= HASHED_KEYS)
+    frame_keys (f);
 }
 
 static void
@@ -293,24 +490,21 @@ add_node (Builder *b, AmsYNode *n)
 static void
 merge_from (Builder *b, Frame *f, const AmsYNode *src)
 {
-  if (f->keys == NULL)
-    f->keys = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *keys = frame_keys (f);
   for (guint i = 0; i < src->pairs->len && !b->fatal; i++)
     {
       const AmsYPair *p = &g_array_index (src->pairs, AmsYPair, i);
       if (p->key->kind == AMS_YNODE_SCALAR)
         {
-          if (g_hash_table_contains (f->keys, p->key->text))
+          if (g_hash_table_contains (keys, p->key->text))
             continue;
-          g_hash_table_insert (f->keys, (gpointer) p->key->text, p->key);
+          g_hash_table_insert (keys, (gpointer) p->key->text, p->key);
         }
-      if (++b->merged_pairs > MAX_MERGED_PAIRS)
+      if (++b->merged_pairs > b->lim->merged_pairs)
         {
-          g_autofree char *path = build_path (b, FALSE);
-          error_at (b, f->node->line, f->node->col, path,
-                    "merge keys (<<) expand to more than %d keys; refusing to go on",
-                    MAX_MERGED_PAIRS);
-          b->fatal = TRUE;
+          give_up (b, f->node->line, f->node->col, FALSE,
+                   "merge keys (<<) copy more than %" G_GUINT64_FORMAT " keys, the limit; "
+                   "refusing to go on", b->lim->merged_pairs);
           return;
         }
       AmsYPair pair = { p->key, p->value, TRUE };
@@ -384,18 +578,12 @@ scalar_style (yaml_scalar_style_t s)
     }
 }
 
-static const char *
-intern (Builder *b, const yaml_char_t *s)
-{
-  return s != NULL ? g_string_chunk_insert_const (b->doc->strings, (const char *) s) : NULL;
-}
-
 static void
 set_anchor (Builder *b, AmsYNode *n, const yaml_char_t *anchor)
 {
   if (anchor == NULL)
     return;
-  n->anchor = intern (b, anchor);
+  n->anchor = g_string_chunk_insert_const (b->doc->strings, (const char *) anchor);
   g_hash_table_insert (b->anchors, (gpointer) n->anchor, n);
 }
 
@@ -417,19 +605,33 @@ on_alias (Builder *b, const yaml_event_t *ev)
       b->fatal = TRUE;
       return;
     }
+  if (!count_nodes (b, n->weight, TRUE, line, col))
+    return;
   add_node (b, n);
 }
 
 static void
 on_scalar (Builder *b, const yaml_event_t *ev)
 {
-  AmsYNode *n = node_new (b->doc, AMS_YNODE_SCALAR, b->file,
-                          (guint) ev->start_mark.line + 1, (guint) ev->start_mark.column + 1);
+  guint line = (guint) ev->start_mark.line + 1, col = (guint) ev->start_mark.column + 1;
+  gsize len = ev->data.scalar.length;
+  if (len > b->lim->scalar_bytes)
+    {
+      g_autofree char *limit = ams_ylimit_size_text (b->lim->scalar_bytes);
+      give_up (b, line, col, TRUE,
+               "a scalar of %" G_GSIZE_FORMAT " bytes, more than the limit of %s; refusing "
+               "to go on", len, limit);
+      return;
+    }
+  if (!count_nodes (b, 1, FALSE, line, col))
+    return;
+  AmsYNode *n = node_new (b->doc, AMS_YNODE_SCALAR, b->file, line, col);
   n->text = g_string_chunk_insert_len (b->doc->strings, (const char *) ev->data.scalar.value,
-                                       (gssize) ev->data.scalar.length);
-  n->len = ev->data.scalar.length;
+                                       (gssize) len);
+  n->len = (guint) len; /* at most the scalar limit */
   n->style = scalar_style (ev->data.scalar.style);
-  n->tag = intern (b, ev->data.scalar.tag);
+  if (!set_tag (b, n, ev->data.scalar.tag))
+    return;
   set_anchor (b, n, ev->data.scalar.anchor);
   add_node (b, n);
 }
@@ -451,10 +653,20 @@ on_start (Builder *b, const yaml_event_t *ev, AmsYNodeKind kind)
       tag = ev->data.mapping_start.tag;
       flow = ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
     }
-  AmsYNode *n = node_new (b->doc, kind, b->file,
-                          (guint) ev->start_mark.line + 1, (guint) ev->start_mark.column + 1);
+  guint line = (guint) ev->start_mark.line + 1, col = (guint) ev->start_mark.column + 1;
+  if (b->stack->len >= b->lim->depth)
+    {
+      give_up (b, line, col, TRUE,
+               "collections nested more than %u deep, the limit; refusing to go on",
+               b->lim->depth);
+      return;
+    }
+  if (!count_nodes (b, 1, FALSE, line, col))
+    return;
+  AmsYNode *n = node_new (b->doc, kind, b->file, line, col);
   n->style = flow ? AMS_YSTYLE_FLOW : AMS_YSTYLE_PLAIN;
-  n->tag = intern (b, tag);
+  if (!set_tag (b, n, tag))
+    return;
   n->open = TRUE;
   set_anchor (b, n, anchor);
   Frame f = { .node = n };
@@ -466,9 +678,21 @@ on_end (Builder *b)
 {
   /* libyaml's events are balanced: an end always has its start */
   Frame *f = &g_array_index (b->stack, Frame, b->stack->len - 1);
-  if (f->node->kind == AMS_YNODE_MAPPING)
-    resolve_merges (b, f);
   AmsYNode *n = f->node;
+  guint64 weight = 1;
+  if (n->kind == AMS_YNODE_MAPPING)
+    {
+      resolve_merges (b, f);
+      for (guint i = 0; i < n->pairs->len; i++)
+        {
+          const AmsYPair *p = &g_array_index (n->pairs, AmsYPair, i);
+          weight += (guint64) p->key->weight + p->value->weight;
+        }
+    }
+  else
+    for (guint i = 0; i < n->items->len; i++)
+      weight += ((const AmsYNode *) g_ptr_array_index (n->items, i))->weight;
+  n->weight = (guint32) MIN (weight, G_MAXUINT32);
   n->open = FALSE;
   g_array_set_size (b->stack, b->stack->len - 1);
   add_node (b, n);
@@ -555,6 +779,22 @@ AmsYDoc *
 ams_ydoc_parse (const char *display_name, const char *data, gsize len, const char *empty_hint,
                 AmsDiag *diag)
 {
+  return ams_ydoc_parse_limited (display_name, data, len, empty_hint, &ams_ylimits_default,
+                                 diag);
+}
+
+AmsYDoc *
+ams_ydoc_parse_limited (const char *display_name, const char *data, gsize len,
+                        const char *empty_hint, const AmsYLimits *limits, AmsDiag *diag)
+{
+  if (len > limits->input_bytes)
+    {
+      g_autofree char *limit = ams_ylimit_size_text (limits->input_bytes);
+      ams_diag_add_forced (diag, display_name, 1, 1, NULL,
+                           "the text is %" G_GSIZE_FORMAT " bytes, more than the limit of %s",
+                           len, limit);
+      return NULL;
+    }
   g_autoptr (AmsYDoc) doc = doc_new ();
   Builder b = {
     .doc = doc,
@@ -564,6 +804,7 @@ ams_ydoc_parse (const char *display_name, const char *data, gsize len, const cha
     .len = len,
     .stack = g_array_new (FALSE, TRUE, sizeof (Frame)),
     .anchors = g_hash_table_new (g_str_hash, g_str_equal),
+    .lim = limits,
   };
   g_array_set_clear_func (b.stack, frame_clear);
 

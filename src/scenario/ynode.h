@@ -9,7 +9,10 @@
  * is the anchored node itself, so the tree is a DAG; `refs` counts the
  * holders); merge keys (<<) are resolved into the mapping, where merged
  * pairs are marked. Problems (syntax, duplicate keys, several documents, an
- * empty file, tabs in indentation) go to an AmsDiag.
+ * empty file, tabs in indentation) go to an AmsDiag, and so do inputs past
+ * the limits of input-limits.h (size, nodes with aliases expanded, nesting depth,
+ * scalar length) and tags outside YAML's core schema: the parse stops at
+ * the first of these.
  */
 #pragma once
 
@@ -47,33 +50,60 @@ typedef struct
 
 struct _AmsYNode
 {
-  AmsYNodeKind kind;
-  AmsYStyle style;
   const char *file;   /* display name, or an override's origin ("--set") */
-  guint line;         /* 1-based */
-  guint col;          /* 1-based, in characters */
-  const char *tag;    /* as resolved by libyaml ("tag:yaml.org,2002:str", "!x"); NULL if none */
+  const char *tag;    /* as resolved by libyaml ("tag:yaml.org,2002:str"): a core tag, or NULL */
   const char *anchor; /* NULL if none */
   const char *text;   /* SCALAR: the text as written (after YAML unescaping), NUL-terminated */
-  gsize len;          /* SCALAR: length of text (it may contain NUL) */
-  GPtrArray *items;   /* SEQUENCE: of AmsYNode*, borrowed from the document */
-  GArray *pairs;      /* MAPPING: of AmsYPair, explicit pairs first, then merged ones */
+  union
+  {
+    GPtrArray *items; /* SEQUENCE: of AmsYNode*, borrowed from the document */
+    GArray *pairs;    /* MAPPING: of AmsYPair, explicit pairs first, then merged ones */
+  };
+  guint len;          /* SCALAR: length of text (it may contain NUL) */
+  guint line;         /* 1-based */
+  guint col;          /* 1-based, in characters */
   guint refs;         /* number of places in the tree holding this node */
-  gboolean open;      /* while it is being built (an alias to it would be a cycle) */
+  guint32 weight;     /* nodes of the tree it stands for, itself included, aliases
+                         expanded; G_MAXUINT32 for more */
+  AmsYNodeKind kind : 8;
+  AmsYStyle style : 8;
+  guint open : 1;     /* while it is being built (an alias to it would be a cycle) */
 };
 
 typedef struct
 {
   GStringChunk *strings; /* texts, tags, anchors, file names */
-  GPtrArray *nodes;      /* owns every node */
+  GPtrArray *blocks;     /* own every node: arrays of nodes, allocated a block at a time */
+  guint used;            /* nodes taken from the last block */
   AmsYNode *root;
 } AmsYDoc;
+
+/* The limits of one parse: input-limits.h's (ams_ylimits_default), or
+ * smaller ones where a test needs to reach them cheaply. */
+typedef struct
+{
+  gsize input_bytes;
+  guint64 nodes;        /* with aliases expanded */
+  guint64 alias_nodes;  /* what aliases add */
+  guint depth;
+  gsize scalar_bytes;
+  guint64 merged_pairs;
+} AmsYLimits;
+
+extern const AmsYLimits ams_ylimits_default;
 
 /* Parses one YAML document (JSON is YAML flow style). On any problem adds
  * it to `diag` and returns NULL; `display_name` is the file in positions;
  * `empty_hint` (may be NULL) follows "the file is empty; " in that message. */
 AmsYDoc *ams_ydoc_parse (const char *display_name, const char *data, gsize len,
                          const char *empty_hint, AmsDiag *diag);
+/* The same within `limits`. */
+AmsYDoc *ams_ydoc_parse_limited (const char *display_name, const char *data, gsize len,
+                                 const char *empty_hint, const AmsYLimits *limits,
+                                 AmsDiag *diag);
+
+/* "256 MiB", "1 KiB" or "1000 bytes": a size in a limit's message. */
+char *ams_ylimit_size_text (gsize bytes);
 void ams_ydoc_free (AmsYDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsYDoc, ams_ydoc_free)
 

@@ -488,22 +488,28 @@ test_policy_compile_json_reader (void)
     { "{\n  \"Id\": \"x\"\n", "builtin:x:3:1: (root): expected ',' or '}' in an object" },
     { "{} {}", "builtin:x:1:4: (root): unexpected text after the document" },
     { "", "builtin:x:1:1: (root): unexpected end of the document" },
-    { "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
-      "builtin:x:1:130: [0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]: nested more than 128 levels deep" },
   };
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+  /* 65 arrays in one another: the 65th passes the nesting limit */
+  g_autofree char *deep = g_strnfill (65, '[');
+  g_autoptr (GString) deep_path = g_string_new ("builtin:x:1:65: ");
+  for (guint i = 0; i < 64; i++)
+    g_string_append (deep_path, "[0]");
+  g_string_append (deep_path, ": collections nested more than 64 deep, the limit; refusing to go on");
+  for (guint i = 0; i <= G_N_ELEMENTS (bad); i++)
     {
+      const char *json = i < G_N_ELEMENTS (bad) ? bad[i].json : deep;
+      const char *error = i < G_N_ELEMENTS (bad) ? bad[i].error : deep_path->str;
       PtErrors e;
       pt_errors_init (&e);
-      g_autoptr (AmsPolicy) p = ams_policy_compile_json ("builtin:x", bad[i].json, I, "P",
+      g_autoptr (AmsPolicy) p = ams_policy_compile_json ("builtin:x", json, I, "P",
                                                          pt_collect, &e);
       CU_ASSERT_PTR_NULL (p);
       CU_ASSERT_EQUAL (e.lines->len, 1);
       g_autofree char *got = e.lines->len > 0
         ? g_strconcat ("builtin:x:", (char *) g_ptr_array_index (e.lines, 0), NULL) : g_strdup ("");
-      if (strcmp (got, bad[i].error) != 0)
-        fprintf (stderr, "json case %u:\n  expected %s\n  got      %s\n", i, bad[i].error, got);
-      CU_ASSERT_STRING_EQUAL (got, bad[i].error);
+      if (strcmp (got, error) != 0)
+        fprintf (stderr, "json case %u:\n  expected %s\n  got      %s\n", i, error, got);
+      CU_ASSERT_STRING_EQUAL (got, error);
       pt_errors_clear (&e);
     }
 
