@@ -6,7 +6,10 @@
  * that says what to write instead; compilation goes on after a problem so
  * that one run shows them all, and then returns NULL. Nothing outside the
  * subset is ever accepted silently: an unsupported principal type,
- * operator or element is an error that names it.
+ * operator or element is an error that names it. Before anything else, a
+ * document with a control character in any string or member name is
+ * refused (ams__check_controls): nothing after that would print or match
+ * such a string.
  */
 #include <string.h>
 
@@ -76,6 +79,70 @@ collect_strings (const AmsValue *v, const char *element, GPtrArray *out, AmsRepo
         }
     }
   return ok;
+}
+
+/* ---- control characters --------------------------------------------------- */
+
+static const char *const c0_names[32] = {
+  "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "backspace", "tab", "line feed",
+  "vertical tab", "form feed", "carriage return", "SO", "SI", "DLE", "DC1", "DC2", "DC3",
+  "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "escape", "FS", "GS", "RS", "US",
+};
+
+char *
+ams__find_control (const char *s)
+{
+  const guchar *p = (const guchar *) s;
+  glong index = 0;
+  for (gsize i = 0; p[i] != '\0'; i++)
+    {
+      if ((p[i] & 0xC0) != 0x80)
+        index++;
+      gunichar ch;
+      if (p[i] < 0x20 || p[i] == 0x7F)
+        ch = p[i];
+      else if (p[i] == 0xC2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
+        ch = p[i + 1]; /* U+0080-U+009F in UTF-8 */
+      else
+        continue;
+      const char *name = ch < 0x20 ? c0_names[ch] : ch == 0x7F ? "DEL" : "a C1 control";
+      return g_strdup_printf ("control character U+%04X (%s) at character %ld", ch, name,
+                              index);
+    }
+  return NULL;
+}
+
+gboolean
+ams__check_controls (const AmsValue *v, AmsReporter *r)
+{
+  gboolean ok = TRUE;
+  if (v->kind == AMS_VALUE_ARRAY || v->kind == AMS_VALUE_OBJECT)
+    {
+      for (guint i = 0; i < v->n; i++)
+        {
+          if (v->kind == AMS_VALUE_OBJECT)
+            {
+              g_autofree char *bad = ams__find_control (v->keys[i]);
+              if (bad != NULL)
+                {
+                  ams__report (r, &v->key_locs[i], "%s of a member name; policy documents "
+                               "and requests hold no control characters", bad);
+                  ok = FALSE;
+                }
+            }
+          if (!ams__check_controls (v->items[i], r))
+            ok = FALSE;
+        }
+      return ok;
+    }
+  g_autofree char *bad = ams__find_control (v->text);
+  if (bad != NULL)
+    {
+      ams__report (r, &v->loc, "%s; policy documents and requests hold no control characters "
+                   "in their strings", bad);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- principals ------------------------------------------------------------ */
@@ -544,6 +611,8 @@ ams_policy_compile (const AmsValue *doc, AmsPolicyKind kind, const char *name,
                    "not %s", ams_value_describe (doc));
       return NULL;
     }
+  if (!ams__check_controls (doc, &r))
+    return NULL;
   g_autoptr (AmsPolicy) p = g_new0 (AmsPolicy, 1);
   p->ref = 1;
   p->name = g_strdup (name != NULL ? name : "policy");

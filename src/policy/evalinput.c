@@ -13,7 +13,8 @@
  * must specify all resources (\"*\") in the Resource element"): it names
  * no account, and no resource_account is required for it. Problems are
  * reported with their locations; nothing is returned unless the whole input
- * is valid.
+ * is valid, and an input with a control character in any string is refused
+ * before anything else (ams__check_controls).
  *
  * Extensions beyond SCENARIO.md: "scp" may be a list of layers from the
  * root down, each a list of policies or an object {"name": "ou-…",
@@ -532,6 +533,8 @@ ams_eval_input_compile (const AmsValue *root, AmsPolicyErrorFn report, void *use
                    ams_value_describe (root));
       return NULL;
     }
+  if (!ams__check_controls (root, &r))
+    return NULL;
   g_autoptr (AmsEvalInput) in = g_new0 (AmsEvalInput, 1);
   in->identity = g_ptr_array_new_with_free_func ((GDestroyNotify) ams_policy_unref);
   in->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);

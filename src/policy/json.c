@@ -75,7 +75,11 @@ skip_ws (Parser *ps)
 static char *
 join_key (const char *path, const char *key)
 {
-  return *path ? g_strdup_printf ("%s.%s", path, key) : g_strdup (key);
+  /* paths are printed: a control character (refused) is escaped there */
+  g_autofree char *bad = ams__find_control (key);
+  g_autofree char *esc = bad != NULL ? g_strescape (key, NULL) : NULL;
+  const char *seg = esc != NULL ? esc : key;
+  return *path ? g_strdup_printf ("%s.%s", path, seg) : g_strdup (seg);
 }
 
 static int

@@ -27,6 +27,20 @@ typedef struct
 
 void ams__report (AmsReporter *r, const AmsSrcLoc *loc, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 
+/* Control characters in the strings and member names of a document: C0
+ * (NUL, tab, line feed, escape, ...), DEL and C1. No policy or request
+ * string may hold one (an Action, Resource, Principal, Condition key or
+ * value, Sid, an ARN of the request): a tab or line feed would be matched
+ * as itself, or forge lines where the string is printed. Reports each one
+ * (where it was written, which character, at which character of the
+ * string) and returns FALSE if there was any. Every document the module
+ * compiles goes through it first. */
+gboolean ams__check_controls (const AmsValue *v, AmsReporter *r);
+
+/* NULL when `s` holds no control character; else a new "control character
+ * U+0009 (tab) at character 4" for the first one. */
+char *ams__find_control (const char *s);
+
 /* ---- patterns ----------------------------------------------------------- */
 
 /* Matchers work on an internal pattern form in which '\' escapes the next

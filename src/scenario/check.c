@@ -21,7 +21,15 @@ ams_check_push_key (AmsCheck *c, const char *key)
   gsize mark = c->path->len;
   if (mark > 0)
     g_string_append_c (c->path, '.');
-  g_string_append (c->path, key);
+  g_autofree char *bad = ams_ynode_find_control (key, strlen (key), FALSE);
+  if (bad != NULL)
+    {
+      /* refused where it was read; escaped here, for paths are printed */
+      g_autofree char *esc = g_strescape (key, NULL);
+      g_string_append (c->path, esc);
+    }
+  else
+    g_string_append (c->path, key);
   return mark;
 }
 
@@ -121,6 +129,14 @@ ams_check_mapping (AmsCheck *c, const AmsYNode *node, const AmsField *fields, gu
         }
       if ((flags & AMS_MAP_IGNORE_X) && g_str_has_prefix (p->key->text, "x-"))
         continue;
+      if (p->key->controls)
+        continue; /* reported where it was read */
+      g_autofree char *bad = ams_ynode_find_control (p->key->text, p->key->len, FALSE);
+      if (bad != NULL)
+        {
+          ams_check_error (c, p->key, "%s of a key; a key holds no control characters", bad);
+          continue;
+        }
       guint row = 0;
       while (row < n_fields && strcmp (fields[row].key, p->key->text) != 0)
         row++;
@@ -186,17 +202,26 @@ ams_check_sequence (AmsCheck *c, const AmsYNode *node, AmsItemFn fn, gpointer ta
 
 /* ---- scalars ---- */
 
-gboolean
-ams_get_scalar (AmsCheck *c, const AmsYNode *n, const char *expected, const char **text)
+/* Every value read goes through here: a non-null scalar without the
+ * control characters it may not hold (free text: tabs and line feeds are
+ * fine; anything else: none). */
+static gboolean
+get_scalar (AmsCheck *c, const AmsYNode *n, const char *expected, gboolean free_text,
+            const char **text)
 {
   if (n->kind != AMS_YNODE_SCALAR || ams_ynode_is_null (n))
     {
       ams_check_error (c, n, "expected %s, got %s", expected, ams_ynode_describe (n));
       return FALSE;
     }
-  if (strlen (n->text) != n->len)
+  if (n->controls)
+    return FALSE; /* reported where it was read */
+  g_autofree char *bad = ams_ynode_find_control (n->text, n->len, free_text);
+  if (bad != NULL)
     {
-      ams_check_error (c, n, "expected %s, got a string with a NUL character", expected);
+      ams_check_error (c, n, "expected %s, got one with %s; names and values hold no control "
+                       "characters (free text such as a description may hold tabs and line "
+                       "breaks)", expected, bad);
       return FALSE;
     }
   *text = n->text;
@@ -204,12 +229,15 @@ ams_get_scalar (AmsCheck *c, const AmsYNode *n, const char *expected, const char
 }
 
 gboolean
-ams_get_string (AmsCheck *c, const AmsYNode *n, guint min_chars, guint max_chars,
-                const char **out)
+ams_get_scalar (AmsCheck *c, const AmsYNode *n, const char *expected, const char **text)
 {
-  const char *text;
-  if (!ams_get_scalar (c, n, "a string", &text))
-    return FALSE;
+  return get_scalar (c, n, expected, FALSE, text);
+}
+
+/* Length in characters from min_chars to max_chars (0: no bound). */
+static gboolean
+check_chars (AmsCheck *c, const AmsYNode *n, const char *text, guint min_chars, guint max_chars)
+{
   glong chars = g_utf8_strlen (text, -1);
   if (min_chars > 0 && chars < (glong) min_chars)
     {
@@ -222,6 +250,29 @@ ams_get_string (AmsCheck *c, const AmsYNode *n, guint min_chars, guint max_chars
       ams_check_error (c, n, "expected at most %u characters, got %ld", max_chars, chars);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+ams_get_string (AmsCheck *c, const AmsYNode *n, guint min_chars, guint max_chars,
+                const char **out)
+{
+  const char *text;
+  if (!get_scalar (c, n, "a string", FALSE, &text)
+      || !check_chars (c, n, text, min_chars, max_chars))
+    return FALSE;
+  *out = ams_check_intern (c, text);
+  return TRUE;
+}
+
+gboolean
+ams_get_text (AmsCheck *c, const AmsYNode *n, guint min_chars, guint max_chars,
+              const char **out)
+{
+  const char *text;
+  if (!get_scalar (c, n, "a string", TRUE, &text)
+      || !check_chars (c, n, text, min_chars, max_chars))
+    return FALSE;
   *out = ams_check_intern (c, text);
   return TRUE;
 }

@@ -91,11 +91,18 @@ void ams_check_not_yet (AmsCheck *c, const AmsYNode *at, const char *what,
 
 /* ---- values ---- */
 
-/* A non-null scalar; `expected` names what was wanted in the message. */
+/* A non-null scalar; `expected` names what was wanted in the message. Every
+ * reader below goes through it: a name or value holding a control character
+ * (ams_ynode_find_control: a tab, a line feed, NUL, ...) is refused here,
+ * once for all of them. */
 gboolean ams_get_scalar (AmsCheck *c, const AmsYNode *n, const char *expected, const char **text);
 /* A string of min_chars..max_chars characters (0 = no bound), owned by the scenario. */
 gboolean ams_get_string (AmsCheck *c, const AmsYNode *n, guint min_chars, guint max_chars,
                          const char **out);
+/* The same for free text (a description, a component's document): it may
+ * hold tabs and line feeds, no other control character. */
+gboolean ams_get_text (AmsCheck *c, const AmsYNode *n, guint min_chars, guint max_chars,
+                       const char **out);
 /* A whole number written plainly (digits only). */
 gboolean ams_get_uint (AmsCheck *c, const AmsYNode *n, guint64 min, guint64 max, guint64 *out);
 /* true or false. */

@@ -6,7 +6,9 @@
  * first, then those of command-line overrides in the order given. A
  * document built to explode (aliases) could yield millions of problems, so
  * only the first MAX_KEPT are kept and MAX_SHOWN printed; the problem
- * that made the loader give up is always kept, and listed first.
+ * that made the loader give up is always kept, and listed first. A control
+ * character quoted from the input (a key, a tag) is escaped, so that no
+ * input can forge a line of the output.
  */
 #include "diag.h"
 
@@ -68,6 +70,36 @@ ams_diag_free (AmsDiag *d)
   g_free (d);
 }
 
+/* `s` (taken) with its control characters escaped: \n, \t, \r, else \u00XX. */
+static char *
+printable (char *s)
+{
+  const guchar *p = (const guchar *) s;
+  gboolean clean = TRUE;
+  for (gsize i = 0; p[i] != '\0' && clean; i++)
+    clean = p[i] >= 0x20 && p[i] != 0x7F && !(p[i] == 0xC2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F);
+  if (clean)
+    return s;
+  GString *out = g_string_new (NULL);
+  for (gsize i = 0; p[i] != '\0'; i++)
+    {
+      if (p[i] == '\n')
+        g_string_append (out, "\\n");
+      else if (p[i] == '\t')
+        g_string_append (out, "\\t");
+      else if (p[i] == '\r')
+        g_string_append (out, "\\r");
+      else if (p[i] < 0x20 || p[i] == 0x7F)
+        g_string_append_printf (out, "\\u%04X", p[i]);
+      else if (p[i] == 0xC2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
+        g_string_append_printf (out, "\\u%04X", p[++i]);
+      else
+        g_string_append_c (out, (char) p[i]);
+    }
+  g_free (s);
+  return g_string_free (out, FALSE);
+}
+
 static void
 add_item (AmsDiag *d, gboolean force, const char *file, guint line, guint col,
           const char *path, const char *fmt, va_list ap) G_GNUC_PRINTF (7, 0);
@@ -82,9 +114,9 @@ add_item (AmsDiag *d, gboolean force, const char *file, guint line, guint col,
       return;
     }
   Item it = {
-    .file = g_strdup (file != NULL ? file : d->main_file),
-    .path = g_strdup (path != NULL && path[0] != '\0' ? path : "(root)"),
-    .msg = g_strdup_vprintf (fmt, ap),
+    .file = printable (g_strdup (file != NULL ? file : d->main_file)),
+    .path = printable (g_strdup (path != NULL && path[0] != '\0' ? path : "(root)")),
+    .msg = printable (g_strdup_vprintf (fmt, ap)),
     .line = line,
     .col = col,
     .seq = d->items->len,

@@ -86,7 +86,10 @@ scenario_new (const char *display_name)
   char *dot = strrchr (name, '.');
   if (dot != NULL && dot != name)
     *dot = '\0';
-  sc->name = g_string_chunk_insert_const (sc->strings, name);
+  /* a name holds no control character, even one that came with the file's */
+  g_autofree char *bad = ams_ynode_find_control (name, strlen (name), FALSE);
+  g_autofree char *esc = bad != NULL ? g_strescape (name, NULL) : NULL;
+  sc->name = g_string_chunk_insert_const (sc->strings, esc != NULL ? esc : name);
   return sc;
 }
 

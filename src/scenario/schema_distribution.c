@@ -84,7 +84,7 @@ static void
 ami_description (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   Entry *e = target;
-  ams_get_string (c, value, 1, 1024, &e->dr->ami_description);
+  ams_get_text (c, value, 1, 1024, &e->dr->ami_description);
 }
 
 static void
@@ -513,7 +513,7 @@ static void
 config_description (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   const char *unused;
-  ams_get_string (c, value, 1, 1024, &unused);
+  ams_get_text (c, value, 1, 1024, &unused);
 }
 
 static void

@@ -487,7 +487,7 @@ lp_name (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer targe
 static void
 lp_description (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
-  ams_get_string (c, value, 1, 1024, &((AmsScLifecyclePolicy *) target)->description);
+  ams_get_text (c, value, 1, 1024, &((AmsScLifecyclePolicy *) target)->description);
 }
 
 static void

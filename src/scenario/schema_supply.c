@@ -98,9 +98,17 @@ ams_sc_resource_policy_free (gpointer p)
 
 /* ---- keys every request may have ---- */
 
-/* description, changeDescription, workingDirectory: read and checked, not used */
+/* description, changeDescription: free text, read and checked, not used */
 static void
 text_1024 (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
+{
+  const char *text;
+  ams_get_text (c, value, 1, 1024, &text);
+}
+
+/* workingDirectory: a path, read and checked, not used */
+static void
+string_1024 (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   const char *text;
   ams_get_string (c, value, 1, 1024, &text);
@@ -298,7 +306,7 @@ static const AmsField image_recipe_fields[] = {
     "what the image builds from: an AMI id, ssm:PARAMETER or an Image Builder image ARN" },
   { "components", ams_schema_recipe_components, 0, NULL },
   { "description", text_1024, 0, NULL },
-  { "workingDirectory", text_1024, 0, NULL },
+  { "workingDirectory", string_1024, 0, NULL },
   { "tags", tag_map, 0, NULL },
   { "additionalInstanceConfiguration", NULL, 0, NULL },
   { "amiTags", tag_map, 0, NULL },
@@ -363,7 +371,7 @@ static const AmsField container_recipe_fields[] = {
     "where images go, e.g. targetRepository: {service: ECR, repositoryName: golden/app}" },
   { "components", ams_schema_recipe_components, 0, NULL },
   { "description", text_1024, 0, NULL },
-  { "workingDirectory", text_1024, 0, NULL },
+  { "workingDirectory", string_1024, 0, NULL },
   { "tags", tag_map, 0, NULL },
   { "dockerfileTemplateData", NULL, 0, NULL },
   { "dockerfileTemplateUri", NULL, 0, NULL },
@@ -508,7 +516,7 @@ static void
 co_data (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   const char *text;
-  ams_get_string (c, value, 1, 16000, &text);
+  ams_get_text (c, value, 1, 16000, &text);
 }
 
 static void

@@ -151,7 +151,7 @@ static void
 top_description (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
 {
   AmsScenario *sc = target;
-  ams_get_string (c, value, 0, 0, &sc->description);
+  ams_get_text (c, value, 0, 0, &sc->description);
 }
 
 static void

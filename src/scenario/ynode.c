@@ -23,7 +23,10 @@
  *   what an alias to it adds), the nesting depth (libyaml's scanner is
  *   quadratic in it) and the length of a scalar;
  * - tags: only those of YAML's core schema, fitting the node (a tag asks
- *   for a meaning amisim would silently lose).
+ *   for a meaning amisim would silently lose);
+ * - control characters: none in a key, only tabs and line feeds in other
+ *   scalars (free text); names and values refuse those too when they are
+ *   read (check.c), policy strings when they are compiled.
  */
 #include "ynode.h"
 
@@ -224,6 +227,40 @@ ams_ynode_describe (const AmsYNode *n)
     }
 }
 
+/* ---- control characters ---- */
+
+static const char *const c0_names[32] = {
+  "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "backspace", "tab", "line feed",
+  "vertical tab", "form feed", "carriage return", "SO", "SI", "DLE", "DC1", "DC2", "DC3",
+  "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "escape", "FS", "GS", "RS", "US",
+};
+
+char *
+ams_ynode_find_control (const char *text, gsize len, gboolean free_text)
+{
+  const guchar *p = (const guchar *) text;
+  for (gsize i = 0; i < len; i++)
+    {
+      gunichar ch;
+      if (p[i] < 0x20 || p[i] == 0x7F)
+        ch = p[i];
+      else if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
+        ch = p[i + 1]; /* U+0080-U+009F in UTF-8 */
+      else
+        continue;
+      if (free_text && (ch == '\t' || ch == '\n'))
+        continue;
+      glong index = 1;
+      for (gsize j = 0; j < i; j++)
+        if ((p[j] & 0xC0) != 0x80)
+          index++;
+      const char *name = ch < 0x20 ? c0_names[ch] : ch == 0x7F ? "DEL" : "a C1 control";
+      return g_strdup_printf ("control character U+%04X (%s) at character %ld", ch, name,
+                              index);
+    }
+  return NULL;
+}
+
 /* ---- positions and paths while building ---- */
 
 static Frame *
@@ -237,7 +274,15 @@ append_key_segment (GString *path, const AmsYNode *key)
 {
   if (path->len > 0)
     g_string_append_c (path, '.');
-  g_string_append (path, key != NULL && key->kind == AMS_YNODE_SCALAR ? key->text : "?");
+  if (key == NULL || key->kind != AMS_YNODE_SCALAR)
+    g_string_append_c (path, '?');
+  else if (key->controls)
+    {
+      g_autofree char *esc = g_strescape (key->text, NULL); /* paths are printed */
+      g_string_append (path, esc);
+    }
+  else
+    g_string_append (path, key->text);
 }
 
 /* The document path of the node the top frame is about to receive
@@ -385,6 +430,43 @@ set_tag (Builder *b, AmsYNode *n, const yaml_char_t *tag)
 }
 
 /* ---- adding finished nodes ---- */
+
+/* Whether the next node is a mapping's key. */
+static gboolean
+next_is_key (Builder *b)
+{
+  const Frame *f = top (b);
+  return f != NULL && f->node->kind == AMS_YNODE_MAPPING && f->key == NULL;
+}
+
+/* Reports the first control character of a scalar that a key (a name:
+ * none) or other text (tabs and line feeds only) may not hold, once per
+ * node (an alias can make a scalar checked as text a key). */
+static void
+check_control (Builder *b, AmsYNode *n, gboolean key)
+{
+  if (n->controls)
+    return;
+  g_autofree char *bad = ams_ynode_find_control (n->text, n->len, !key);
+  if (bad == NULL)
+    return;
+  n->controls = TRUE; /* before the path: its key is shown escaped */
+  if (key)
+    {
+      g_autoptr (GString) key_path = g_string_new (NULL);
+      g_autofree char *base = build_path (b, FALSE);
+      g_string_append (key_path, base);
+      append_key_segment (key_path, n);
+      error_at (b, n->line, n->col, key_path->str,
+                "%s of a key; a key holds no control characters", bad);
+    }
+  else
+    {
+      g_autofree char *path = build_path (b, TRUE);
+      error_at (b, n->line, n->col, path, "%s; no string may hold one (free text such as a "
+                "description may hold tabs and line breaks)", bad);
+    }
+}
 
 static gboolean
 is_merge_key (const AmsYNode *key)
@@ -607,6 +689,8 @@ on_alias (Builder *b, const yaml_event_t *ev)
     }
   if (!count_nodes (b, n->weight, TRUE, line, col))
     return;
+  if (n->kind == AMS_YNODE_SCALAR && next_is_key (b))
+    check_control (b, n, TRUE);
   add_node (b, n);
 }
 
@@ -632,6 +716,7 @@ on_scalar (Builder *b, const yaml_event_t *ev)
   n->style = scalar_style (ev->data.scalar.style);
   if (!set_tag (b, n, ev->data.scalar.tag))
     return;
+  check_control (b, n, next_is_key (b));
   set_anchor (b, n, ev->data.scalar.anchor);
   add_node (b, n);
 }

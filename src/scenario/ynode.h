@@ -11,8 +11,8 @@
  * pairs are marked. Problems (syntax, duplicate keys, several documents, an
  * empty file, tabs in indentation) go to an AmsDiag, and so do inputs past
  * the limits of input-limits.h (size, nodes with aliases expanded, nesting depth,
- * scalar length) and tags outside YAML's core schema: the parse stops at
- * the first of these.
+ * scalar length), tags outside YAML's core schema and control characters
+ * (ams_ynode_find_control): the parse stops at the first of these.
  */
 #pragma once
 
@@ -68,6 +68,8 @@ struct _AmsYNode
   AmsYNodeKind kind : 8;
   AmsYStyle style : 8;
   guint open : 1;     /* while it is being built (an alias to it would be a cycle) */
+  guint controls : 1; /* SCALAR: holds a control character no text may hold, reported
+                         where it was read (parse, override) */
 };
 
 typedef struct
@@ -131,5 +133,14 @@ gboolean ams_ynode_is_string (const AmsYNode *n);
 
 /* "a mapping", "a sequence", "null", or for other scalars "a scalar". */
 const char *ams_ynode_describe (const AmsYNode *n);
+
+/* Control characters in the `len` bytes of UTF-8 `text`: the C0 controls
+ * (U+0000-U+001F: NUL, escape, carriage return, ...), DEL (U+007F) and the
+ * C1 controls (U+0080-U+009F). Free text (a description, a component's
+ * document) may hold tabs and line feeds; names, ids, keys, values and
+ * policy strings none. Returns NULL when there is none to refuse, else a
+ * new message naming the first one and where it is in the string:
+ * "control character U+0000 (NUL) at character 12". */
+char *ams_ynode_find_control (const char *text, gsize len, gboolean free_text);
 
 G_END_DECLS

@@ -64,7 +64,11 @@ ams_value_from_ynode (AmsValueDoc *doc, const AmsYNode *n, const char *path)
           {
             const AmsYPair *pair = &g_array_index (n->pairs, AmsYPair, i);
             const char *key = pair->key->kind == AMS_YNODE_SCALAR ? pair->key->text : "?";
-            g_autofree char *sub = *path ? g_strdup_printf ("%s.%s", path, key) : g_strdup (key);
+            /* paths are printed: a control character (refused) is escaped there */
+            g_autofree char *bad = ams_ynode_find_control (key, strlen (key), FALSE);
+            g_autofree char *shown = bad != NULL ? g_strescape (key, NULL) : NULL;
+            const char *seg = shown != NULL ? shown : key;
+            g_autofree char *sub = *path ? g_strdup_printf ("%s.%s", path, seg) : g_strdup (seg);
             AmsSrcLoc key_loc;
             loc_of (pair->key, sub, &key_loc);
             ams_value_set_member (doc, o, key, &key_loc, ams_value_from_ynode (doc, pair->value, sub));
