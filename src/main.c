@@ -10,7 +10,10 @@
  *   amisim sweep SCENARIO --set PATH=V1,V2,… [--set …]… [--replications N]
  *                [--threads N] [--seed N] [--horizon D] [--out DIR] [--json] [--quiet]
  *
- * Any misuse prints a usage line and a hint on stderr and exits 2. */
+ * Any misuse prints a usage line and a hint on stderr and exits 2; an
+ * option's argument that is not UTF-8 (names, values) or a count beyond its
+ * limit (AMS_MAX_REPLICATIONS, AMS_MAX_THREADS) is a misuse, named with its
+ * option. Arguments are checked here, before a command makes anything. */
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -64,19 +67,123 @@ misuse (const char *command, const char *fmt, ...)
   return AMS_EXIT_BAD_INPUT;
 }
 
-/* Options common to run and validate, collected in the order given. */
+/* `s` for a message: as it is when it is UTF-8, each byte that is not as
+ * \xNN, control characters escaped. Free with g_free. */
+static char *
+printable (const char *s)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = s, *end = s + strlen (s);
+  while (p < end)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02X", (guint) (guchar) *p);
+          p++;
+          continue;
+        }
+      if (g_unichar_iscntrl (c))
+        g_string_append_printf (out, "\\x%02X", (guint) c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Arguments are taken as bytes (G_OPTION_FLAG_FILENAME and the FILENAME
+ * kinds), not converted from the locale's charset, so that an argument
+ * that is not UTF-8 is named here with its option, rather than failing
+ * in GOption with a message that names neither. */
+static gboolean
+utf8_arg (const char *option, const char *value, GError **error)
+{
+  if (g_utf8_validate (value, -1, NULL))
+    return TRUE;
+  g_autofree char *shown = printable (value);
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s '%s': not valid UTF-8",
+               option, shown);
+  return FALSE;
+}
+
+/* Each value of a FILENAME_ARRAY option is UTF-8; else a misuse. */
+static gboolean
+utf8_list (const char *command, const char *option, char **values)
+{
+  for (char **v = values; v != NULL && *v != NULL; v++)
+    {
+      g_autoptr (GError) error = NULL;
+      if (!utf8_arg (option, *v, &error))
+        {
+          misuse (command, "%s", error->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Options common to run, validate, explain and sweep, collected in the
+ * order given. */
 typedef struct
 {
   GArray *overrides; /* of AmsOverride */
   const char *command;
-  gboolean bad;
+  guint replications;
+  guint threads;
 } Collect;
+
+/* --replications N, --threads N: a whole number from 1 to the limit. */
+static gboolean
+on_count (const char *name, const char *value, gpointer user, GError **error)
+{
+  Collect *c = user;
+  gboolean reps = strcmp (name, "--replications") == 0;
+  guint64 limit = reps ? AMS_MAX_REPLICATIONS : AMS_MAX_THREADS;
+  const char *what = reps ? "replications" : "threads";
+  guint64 v = 0;
+  if (!utf8_arg (name, value, error))
+    return FALSE;
+  if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &v, NULL))
+    {
+      gboolean digits = *value != '\0' && strspn (value, "0123456789") == strlen (value);
+      if (digits) /* beyond 64 bits */
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "%s %s: too many; at most %" G_GUINT64_FORMAT " %s", name, value, limit,
+                     what);
+      else
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "%s '%s': expected a whole number from 1 to %" G_GUINT64_FORMAT, name,
+                     value, limit);
+      return FALSE;
+    }
+  if (v < 1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s %s: must be at least 1",
+                   name, value);
+      return FALSE;
+    }
+  if (v > limit)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "%s %s: too many; at most %" G_GUINT64_FORMAT " %s", name, value, limit,
+                   what);
+      return FALSE;
+    }
+  if (reps)
+    c->replications = (guint) v;
+  else
+    c->threads = (guint) v;
+  return TRUE;
+}
 
 static gboolean
 on_override (const char *name, const char *value, gpointer user, GError **error)
 {
   Collect *c = user;
   AmsOverride ov = { 0 };
+  if (!utf8_arg (name, value, error))
+    return FALSE;
   if (strcmp (name, "--set") == 0)
     {
       const char *eq = strchr (value, '=');
@@ -116,13 +223,17 @@ parse_options (GOptionContext *ctx, int *argc, char ***argv, const char *command
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, argc, argv, &error))
     {
-      misuse (command, "%s", error->message);
+      g_autofree char *shown = g_utf8_validate (error->message, -1, NULL)
+                                 ? g_strdup (error->message)
+                                 : printable (error->message);
+      misuse (command, "%s", shown);
       return FALSE;
     }
   for (int i = 1; i < *argc; i++)
     if ((*argv)[i][0] == '-' && (*argv)[i][1] != '\0')
       {
-        misuse (command, "unknown option %s", (*argv)[i]);
+        g_autofree char *shown = printable ((*argv)[i]);
+        misuse (command, "unknown option %s", shown);
         return FALSE;
       }
   return TRUE;
@@ -133,38 +244,40 @@ cmd_run (int argc, char **argv)
 {
   g_autoptr (GArray) overrides = g_array_new (FALSE, TRUE, sizeof (AmsOverride));
   g_array_set_clear_func (overrides, override_clear);
-  Collect collect = { .overrides = overrides, .command = "run" };
+  Collect collect = { .overrides = overrides, .command = "run", .replications = 1, .threads = 1 };
   g_autofree char *out = NULL, *trace = NULL;
   g_auto (GStrv) trace_accounts = NULL, trace_regions = NULL, trace_images = NULL,
                  trace_kinds = NULL;
   gboolean json = FALSE, quiet = FALSE, narrate = FALSE;
-  gint replications = 1, threads = 1;
 
   GOptionEntry entries[] = {
-    { "seed", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+    { "seed", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (void *) on_override,
       "Master seed of the random streams (overrides the scenario's seed)", "N" },
-    { "horizon", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+    { "horizon", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (void *) on_override,
       "Simulated length, e.g. 14d (overrides the scenario's horizon)", "DUR" },
-    { "set", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+    { "set", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (void *) on_override,
       "Set a scenario value by its path; repeatable", "PATH=VALUE" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out,
-      "Write summary.json into this folder (created if needed)", "DIR" },
+      "Write summary.json and the CSV files into this folder (created if needed), all "
+      "together or not at all", "DIR" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print summary.json on stdout instead of the table",
       NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing on stdout", NULL },
-    { "replications", 0, 0, G_OPTION_ARG_INT, &replications,
-      "Independent replications; numbers become means with 95% intervals", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
-      "Run replications on N threads (results do not depend on N)", "N" },
+    { "replications", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (void *) on_count,
+      "Independent replications (at most " G_STRINGIFY (AMS_MAX_REPLICATIONS) "); numbers "
+      "become means with 95% intervals", "N" },
+    { "threads", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (void *) on_count,
+      "Run replications on N threads (at most " G_STRINGIFY (AMS_MAX_THREADS) "; results do "
+      "not depend on N)", "N" },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace,
       "Write every simulation event as JSON Lines to FILE", "FILE" },
-    { "trace-account", 0, 0, G_OPTION_ARG_STRING_ARRAY, &trace_accounts,
+    { "trace-account", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trace_accounts,
       "Trace only events of this account; repeatable", "ID" },
-    { "trace-region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &trace_regions,
+    { "trace-region", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trace_regions,
       "Trace only events in this region; repeatable", "REGION" },
-    { "trace-image", 0, 0, G_OPTION_ARG_STRING_ARRAY, &trace_images,
+    { "trace-image", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trace_images,
       "Trace only events of this pipeline's images; repeatable", "PIPELINE" },
-    { "trace-kind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &trace_kinds,
+    { "trace-kind", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trace_kinds,
       "Trace only events of this kind; repeatable", "KIND" },
     { "narrate", 0, 0, G_OPTION_ARG_NONE, &narrate,
       "Tell the story of the run on stdout, for teaching and demos", NULL },
@@ -186,10 +299,11 @@ cmd_run (int argc, char **argv)
     return misuse ("run", "--out needs a folder name");
   if (trace != NULL && trace[0] == '\0')
     return misuse ("run", "--trace needs a file name");
-  if (replications < 1)
-    return misuse ("run", "--replications must be at least 1, got %d", replications);
-  if (threads < 1)
-    return misuse ("run", "--threads must be at least 1, got %d", threads);
+  if (!utf8_list ("run", "--trace-account", trace_accounts)
+      || !utf8_list ("run", "--trace-region", trace_regions)
+      || !utf8_list ("run", "--trace-image", trace_images)
+      || !utf8_list ("run", "--trace-kind", trace_kinds))
+    return AMS_EXIT_BAD_INPUT;
 
   AmsRunOptions opt = {
     .scenario = argc == 2 ? argv[1] : NULL,
@@ -198,8 +312,8 @@ cmd_run (int argc, char **argv)
     .n_overrides = overrides->len,
     .json = json,
     .quiet = quiet,
-    .replications = (guint) replications,
-    .threads = (guint) threads,
+    .replications = collect.replications,
+    .threads = collect.threads,
     .trace = trace,
     .trace_accounts = (const char *const *) trace_accounts,
     .trace_regions = (const char *const *) trace_regions,
@@ -218,7 +332,7 @@ cmd_validate (int argc, char **argv)
   Collect collect = { .overrides = overrides, .command = "validate" };
   gboolean json = FALSE, quiet = FALSE;
   GOptionEntry entries[] = {
-    { "set", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+    { "set", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (void *) on_override,
       "Set a scenario value by its path before checking; repeatable", "PATH=VALUE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the verdicts as JSON", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only errors", NULL },
@@ -256,7 +370,7 @@ cmd_explain (int argc, char **argv)
   Collect collect = { .overrides = overrides, .command = "explain" };
   gboolean json = FALSE, quiet = FALSE;
   GOptionEntry entries[] = {
-    { "set", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+    { "set", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (void *) on_override,
       "Set a scenario value by its path before checking; repeatable", "PATH=VALUE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the report as JSON", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only the summary line", NULL },
@@ -333,7 +447,7 @@ cmd_plot (int argc, char **argv)
   g_autofree char *format = NULL;
   gboolean quiet = FALSE;
   GOptionEntry entries[] = {
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format,
       "Pictures to draw: png, svg or both (the default)", "FORMAT" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
       "Print nothing on stdout and no notes on skipped plots", NULL },
@@ -359,7 +473,10 @@ cmd_plot (int argc, char **argv)
   else if (format != NULL && strcmp (format, "svg") == 0)
     formats = AMS_PLOT_SVG;
   else if (format != NULL && strcmp (format, "both") != 0)
-    return misuse ("plot", "--format expects png, svg or both, got '%s'", format);
+    {
+      g_autofree char *shown = printable (format);
+      return misuse ("plot", "--format expects png, svg or both, got '%s'", shown);
+    }
   AmsPlotOptions opt = { .dir = argv[1], .formats = formats, .quiet = quiet };
   return ams_cli_plot (&opt);
 }
@@ -369,24 +486,27 @@ cmd_sweep (int argc, char **argv)
 {
   g_autoptr (GArray) overrides = g_array_new (FALSE, TRUE, sizeof (AmsOverride));
   g_array_set_clear_func (overrides, override_clear);
-  Collect collect = { .overrides = overrides, .command = "sweep" };
+  Collect collect = { .overrides = overrides, .command = "sweep", .replications = 1,
+                      .threads = 1 };
   g_autofree char *out = NULL;
   gboolean json = FALSE, quiet = FALSE;
-  gint replications = 1, threads = 1;
   GOptionEntry entries[] = {
-    { "set", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+    { "set", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (void *) on_override,
       "An axis PATH=V1,V2,… (the values to sweep), or a value for every point PATH=VALUE; "
       "repeatable", "PATH=V1,V2,…" },
-    { "replications", 0, 0, G_OPTION_ARG_INT, &replications,
-      "Replications of each point; numbers become means with 95% intervals", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
-      "Run on N threads (results do not depend on N)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+    { "replications", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (void *) on_count,
+      "Replications of each point; numbers become means with 95% intervals (points × "
+      "replications: at most " G_STRINGIFY (AMS_MAX_RUNS) ")", "N" },
+    { "threads", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (void *) on_count,
+      "Run on N threads (at most " G_STRINGIFY (AMS_MAX_THREADS) "; results do not depend "
+      "on N)", "N" },
+    { "seed", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (void *) on_override,
       "Master seed of every point (overrides the scenario's seed)", "N" },
-    { "horizon", 0, 0, G_OPTION_ARG_CALLBACK, (void *) on_override,
+    { "horizon", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (void *) on_override,
       "Simulated length, e.g. 14d (overrides the scenario's horizon)", "DUR" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out,
-      "Write sweep.csv and summary.json into this folder (created if needed)", "DIR" },
+      "Write sweep.csv and summary.json into this folder (created if needed), together or "
+      "not at all", "DIR" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       "Print the sweep's summary.json on stdout instead of the table", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing on stdout", NULL },
@@ -413,17 +533,13 @@ cmd_sweep (int argc, char **argv)
     return misuse ("sweep", "expected one scenario file, got %d", argc - 1);
   if (out != NULL && out[0] == '\0')
     return misuse ("sweep", "--out needs a folder name");
-  if (replications < 1)
-    return misuse ("sweep", "--replications must be at least 1, got %d", replications);
-  if (threads < 1)
-    return misuse ("sweep", "--threads must be at least 1, got %d", threads);
   AmsSweepOptions opt = {
     .scenario = argv[1],
     .out = out,
     .overrides = (const AmsOverride *) overrides->data,
     .n_overrides = overrides->len,
-    .replications = (guint) replications,
-    .threads = (guint) threads,
+    .replications = collect.replications,
+    .threads = collect.threads,
     .json = json,
     .quiet = quiet,
   };

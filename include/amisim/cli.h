@@ -18,6 +18,14 @@ typedef enum
   AMS_EXIT_BAD_INPUT = 2, /* bad scenario, bad option, unusable path */
 } AmsExit;
 
+/* Limits of the command line (docs/outputs.md), checked before anything
+ * is made: the replications of a run (each keeps its results until the
+ * report: tens of kilobytes, more with many pools), the threads, and the
+ * runs of a sweep (points × replications). */
+#define AMS_MAX_REPLICATIONS 100000
+#define AMS_MAX_THREADS 256
+#define AMS_MAX_RUNS 100000
+
 /* The display name of the scenario built into the binary. */
 #define AMS_DEFAULT_SCENARIO_NAME "builtin:default.yaml"
 
@@ -32,8 +40,9 @@ typedef struct
   guint n_overrides;
   gboolean json;                 /* summary JSON on stdout instead of the table */
   gboolean quiet;                /* nothing on stdout (and no progress bar) */
-  guint replications;            /* --replications, >= 1 (0 is taken as 1) */
-  guint threads;                 /* --threads, >= 1 (0 is taken as 1) */
+  guint replications;            /* --replications, 1 to AMS_MAX_REPLICATIONS (0 is taken
+                                    as 1) */
+  guint threads;                 /* --threads, 1 to AMS_MAX_THREADS (0 is taken as 1) */
   const char *trace;             /* --trace FILE: kernel events as JSON Lines, or NULL */
   const char *const *trace_accounts; /* --trace-account, NULL-terminated, or NULL: all */
   const char *const *trace_regions;  /* --trace-region */
@@ -42,7 +51,9 @@ typedef struct
   gboolean narrate;              /* --narrate: the story of the run on stdout */
 } AmsRunOptions;
 
-/* `amisim run`. Messages go to stderr, results to stdout. With
+/* `amisim run`. Every option and the scenario are checked before anything
+ * is made (bad: exit 2, nothing created). Messages go to stderr, results
+ * to stdout. With
  * replications > 1 the summary, the table, pools.csv, failures.csv and
  * storage.csv give means over the replications (report.h); the streamed
  * CSVs (images, copies, timeseries, lifecycle) and the observers (trace,
@@ -57,16 +68,18 @@ typedef struct
                                     whose value has a comma is an axis: its values are
                                     the comma-separated parts */
   guint n_overrides;
-  guint replications;            /* per point, >= 1 (0 is taken as 1) */
-  guint threads;                 /* >= 1 (0 is taken as 1) */
+  guint replications;            /* per point, >= 1 (0 is taken as 1); points × replications
+                                    at most AMS_MAX_RUNS */
+  guint threads;                 /* 1 to AMS_MAX_THREADS (0 is taken as 1) */
   gboolean json;                 /* the sweep's summary.json on stdout instead of the table */
   gboolean quiet;                /* nothing on stdout */
 } AmsSweepOptions;
 
 /* `amisim sweep`: every point of the cartesian product of the axes (the
  * first axis varies slowest), each with the same seed and replication
- * numbers (common random numbers). Every point's scenario is checked before
- * any runs. 0 ok, 1 outputs not written, 2 bad input. */
+ * numbers (common random numbers). At least one axis; every point's
+ * scenario is checked before any runs. 0 ok, 1 outputs not written, 2 bad
+ * input. */
 int ams_cli_sweep (const AmsSweepOptions *opt);
 
 typedef struct

@@ -32,7 +32,9 @@ typedef struct
 } AmsTraceFilter;
 
 /* Checks the filter against the scenario: every kind must be a trace kind
- * (the message lists them), every region and image one of the scenario's.
+ * (the message lists them), every account, region and image one of the
+ * scenario's (an account listed or made by an account set); with `sc`
+ * NULL, only the kinds.
  * Errors: G_OPTION_ERROR_BAD_VALUE, the message starting with the option
  * ("--trace-kind bogus: …"). */
 gboolean ams_trace_filter_check (const AmsTraceFilter *f, const AmsScenario *sc,

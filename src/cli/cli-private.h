@@ -7,9 +7,22 @@
 
 G_BEGIN_DECLS
 
-/* What --trace, --narrate and the progress bar attach to a run (observe.c).
- * NULL with no error when nothing is asked for. Errors (a trace file that
- * cannot be written): G_FILE_ERROR, the message naming the path. */
+/* ---- what watches a run (observe.c) ---- */
+
+/* Checks what --trace, --trace-… and --narrate ask for, before anything is
+ * made: with `sc` NULL what needs no scenario (the filters given without
+ * --trace, --narrate with --json, the kinds, the trace file's path: not a
+ * folder, in a folder that exists and may be written); with the scenario,
+ * also that every --trace-account, --trace-region and --trace-image is
+ * one of its own. Errors: G_OPTION_ERROR_BAD_VALUE or G_FILE_ERROR, the
+ * message starting with the option. */
+gboolean ams_cli_observers_check (const AmsRunOptions *opt, const AmsScenario *sc,
+                                  GError **error);
+
+/* What --trace, --narrate and the progress bar attach to a run. NULL with
+ * no error when nothing is asked for. Checks as ams_cli_observers_check;
+ * errors making the trace file: G_FILE_ERROR, the message naming the
+ * path. */
 typedef struct AmsObservers AmsObservers;
 AmsObservers *ams_cli_observers_new (const AmsRunOptions *opt, const AmsScenario *sc,
                                      GError **error);

@@ -88,11 +88,29 @@ ams_cli_out_dir_problem (const char *out)
 static int report (const AmsRunOptions *opt, AmsOutDir *od, const AmsResults *const *res,
                    guint n, const AmsRunInfo *info);
 
+/* Says `error` on stderr ("amisim: MESSAGE") and returns `status`. */
+static int
+fail (const GError *error, int status)
+{
+  fprintf (stderr, "amisim: %s\n", error->message);
+  return status;
+}
+
 int
 ams_cli_run (const AmsRunOptions *opt)
 {
   g_autoptr (GError) error = NULL;
 
+  /* Every option, then the scenario, before anything is made: bad input
+   * leaves no folder, no temporary, no file. */
+  guint n = MAX (opt->replications, 1u);
+  if (n > AMS_MAX_REPLICATIONS || opt->threads > AMS_MAX_THREADS)
+    {
+      fprintf (stderr, "amisim: --replications %u, --threads %u: at most %d replications and "
+                       "%d threads\n", opt->replications, opt->threads, AMS_MAX_REPLICATIONS,
+               AMS_MAX_THREADS);
+      return AMS_EXIT_BAD_INPUT;
+    }
   if (opt->out != NULL)
     {
       g_autofree char *problem = ams_cli_out_dir_problem (opt->out);
@@ -102,12 +120,23 @@ ams_cli_run (const AmsRunOptions *opt)
           return AMS_EXIT_BAD_INPUT;
         }
     }
-
+  if (!ams_cli_observers_check (opt, NULL, &error))
+    return fail (error, AMS_EXIT_BAD_INPUT);
   g_autoptr (AmsScenario) sc = load (opt->scenario, opt->overrides, opt->n_overrides, &error);
   if (sc == NULL)
     {
       print_error (error);
       return AMS_EXIT_BAD_INPUT;
+    }
+  if (!ams_cli_observers_check (opt, sc, &error))
+    return fail (error, AMS_EXIT_BAD_INPUT);
+  /* the replications' results are kept until the report */
+  g_autofree AmsCliJob *jobs = g_try_new0 (AmsCliJob, n);
+  g_autofree const AmsResults **results = g_try_new (const AmsResults *, n);
+  if (jobs == NULL || results == NULL)
+    {
+      fprintf (stderr, "amisim: --replications %u: not enough memory for the results\n", n);
+      return AMS_EXIT_FAILURE;
     }
 
   /* With --out, the per-image, per-copy and time-series files stream to
@@ -150,16 +179,11 @@ ams_cli_run (const AmsRunOptions *opt)
 
   g_autoptr (AmsObservers) observers = ams_cli_observers_new (opt, sc, &error);
   if (observers == NULL && error != NULL)
-    {
-      fprintf (stderr, "amisim: %s\n", error->message);
-      return AMS_EXIT_BAD_INPUT;
-    }
+    return fail (error, AMS_EXIT_FAILURE); /* checked above: the file system refused */
 
   /* Replication r runs on streams (seed, r, name); replication 0 alone is
    * recorded (the CSV streams) and observed (trace, narration, progress). */
-  guint n = MAX (opt->replications, 1u);
   gint64 t0 = g_get_monotonic_time ();
-  g_autofree AmsCliJob *jobs = g_new0 (AmsCliJob, n);
   for (guint r = 0; r < n; r++)
     jobs[r] = (AmsCliJob) { .sc = sc, .seed = sc->seed, .replication = r };
   AmsRecorder rec, base_rec;
@@ -175,7 +199,6 @@ ams_cli_run (const AmsRunOptions *opt)
     }
   jobs[0].observers = observers;
   ams_cli_run_jobs (jobs, n, MAX (opt->threads, 1u));
-  g_autofree const AmsResults **results = g_new (const AmsResults *, n);
   for (guint r = 0; r < n; r++)
     results[r] = &jobs[r].res;
   gboolean observed = ams_cli_observers_finish (observers, &error);

@@ -9,8 +9,16 @@
  * run has taken a second, is redrawn at most ten times a second, and is
  * cleared at the end. There is no bar with --quiet, nor with --narrate
  * (the story is the progress, and the two would garble one terminal).
+ *
+ * Everything asked for is checked (ams_cli_observers_check) before
+ * anything is made, the trace file's path and its filters against the
+ * scenario included.
  */
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "amisim/report.h"
@@ -42,10 +50,70 @@ any (const char *const *list)
   return list != NULL && list[0] != NULL;
 }
 
-AmsObservers *
-ams_cli_observers_new (const AmsRunOptions *opt, const AmsScenario *sc, GError **error)
+static char *
+strip_slashes (const char *path)
 {
-  g_return_val_if_fail (opt != NULL && sc != NULL, NULL);
+  gsize n = strlen (path);
+  while (n > 1 && G_IS_DIR_SEPARATOR (path[n - 1]))
+    n--;
+  return g_strndup (path, n);
+}
+
+/* The trace file can be written: a regular file if it exists (it is
+ * replaced by a rename), in a folder that exists and may be written. */
+static gboolean
+check_trace_path (const char *trace, const char *out, GError **error)
+{
+  GStatBuf st;
+  if (g_stat (trace, &st) == 0)
+    {
+      if (S_ISDIR (st.st_mode))
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
+                       "--trace %s: is a folder; give a file name", trace);
+          return FALSE;
+        }
+      if (!S_ISREG (st.st_mode))
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                       "--trace %s: exists and is not a regular file", trace);
+          return FALSE;
+        }
+    }
+  if (G_IS_DIR_SEPARATOR (trace[strlen (trace) - 1]))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
+                   "--trace %s: names a folder; give a file name", trace);
+      return FALSE;
+    }
+  g_autofree char *dir = g_path_get_dirname (trace);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *a = strip_slashes (dir);
+      g_autofree char *b = out != NULL ? strip_slashes (out) : NULL;
+      if (b != NULL && strcmp (a, b) == 0)
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                     "--trace %s: no folder %s yet; --out makes it only when the run ends, "
+                     "so create it first or write the trace elsewhere", trace, dir);
+      else
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "--trace %s: no folder %s", trace,
+                     dir);
+      return FALSE;
+    }
+  if (access (dir, W_OK | X_OK) != 0)
+    {
+      int err = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
+                   "--trace %s: cannot write in %s: %s", trace, dir, g_strerror (err));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ams_cli_observers_check (const AmsRunOptions *opt, const AmsScenario *sc, GError **error)
+{
+  g_return_val_if_fail (opt != NULL, FALSE);
   AmsTraceFilter filter = {
     .accounts = opt->trace_accounts,
     .regions = opt->trace_regions,
@@ -59,18 +127,37 @@ ams_cli_observers_new (const AmsRunOptions *opt, const AmsScenario *sc, GError *
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "--trace-account, --trace-region, --trace-image and --trace-kind choose what "
                    "--trace FILE writes; give --trace FILE");
-      return NULL;
+      return FALSE;
     }
-  gboolean narrate = opt->narrate && !opt->quiet;
-  if (narrate && opt->json)
+  if (opt->narrate && !opt->quiet && opt->json)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "--narrate and --json both print on stdout; use one of them (--out DIR "
                    "writes summary.json)");
-      return NULL;
+      return FALSE;
     }
-  if (opt->trace != NULL && !ams_trace_filter_check (&filter, sc, error))
+  if (opt->trace == NULL)
+    return TRUE;
+  if (sc != NULL)
+    return ams_trace_filter_check (&filter, sc, error);
+  /* before the scenario loads: the kinds, and the path */
+  return ams_trace_filter_check (&filter, NULL, error)
+         && check_trace_path (opt->trace, opt->out, error);
+}
+
+AmsObservers *
+ams_cli_observers_new (const AmsRunOptions *opt, const AmsScenario *sc, GError **error)
+{
+  g_return_val_if_fail (opt != NULL && sc != NULL, NULL);
+  if (!ams_cli_observers_check (opt, NULL, error) || !ams_cli_observers_check (opt, sc, error))
     return NULL;
+  AmsTraceFilter filter = {
+    .accounts = opt->trace_accounts,
+    .regions = opt->trace_regions,
+    .images = opt->trace_images,
+    .kinds = opt->trace_kinds,
+  };
+  gboolean narrate = opt->narrate && !opt->quiet;
   g_autoptr (AmsTraceWriter) trace = NULL;
   if (opt->trace != NULL)
     {

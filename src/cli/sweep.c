@@ -2,14 +2,16 @@
  *
  * A --set whose value has commas is an axis (its values are the parts
  * between commas, so a value that itself holds a comma cannot be swept or
- * set here); any other override is fixed. The points are the product of the
- * axes, the first varying slowest. Every point's scenario is loaded (and so
- * checked) before any runs: a bad value stops the sweep with exit 2 and
- * nothing written. Then every (point, replication) is one job on the
- * thread pool (replicate.c), each point with the same master seed and
- * replication numbers 0..N-1: common random numbers, since streams are
- * named by entity (rng.h). The reports are built in point and replication
- * order (report.h, "sweeps"), so they do not depend on --threads. */
+ * set here); any other override is fixed; a sweep needs one axis at least.
+ * The points are the product of the axes, the first varying slowest, at
+ * most MAX_POINTS, and points × replications at most AMS_MAX_RUNS. Every
+ * point's scenario is loaded (and so checked) before any runs: a bad value
+ * stops the sweep with exit 2 and nothing written. Then every (point,
+ * replication) is one job on the thread pool (replicate.c), each point
+ * with the same master seed and replication numbers 0..N-1: common random
+ * numbers, since streams are named by entity (rng.h). The reports are
+ * built in point and replication order (report.h, "sweeps"), so they do
+ * not depend on --threads. */
 #include <stdio.h>
 #include <string.h>
 
@@ -103,7 +105,8 @@ load_points (const AmsSweepOptions *opt, const GArray *axes, guint n_points, GPt
   guint bad = 0;
   for (guint p = 0; p < n_points; p++)
     {
-      memcpy (ov, opt->overrides, opt->n_overrides * sizeof *ov);
+      if (opt->n_overrides > 0) /* an axis is an override: never 0 here, never NULL to memcpy */
+        memcpy (ov, opt->overrides, opt->n_overrides * sizeof *ov);
       for (guint a = 0; a < axes->len; a++)
         ov[g_array_index (axes, Axis, a).override].value = point_value (axes, p, a);
       g_autoptr (GError) error = NULL;
@@ -149,6 +152,14 @@ ams_cli_sweep (const AmsSweepOptions *opt)
       axes_free (axes);
       return AMS_EXIT_BAD_INPUT;
     }
+  if (axes->len == 0)
+    {
+      fprintf (stderr, "amisim sweep: nothing to sweep: give at least one axis, --set "
+                       "PATH=V1,V2,… (the values separated by commas); to run one point, use "
+                       "amisim run --replications N\n");
+      axes_free (axes);
+      return AMS_EXIT_BAD_INPUT;
+    }
   guint64 n_points = 1;
   for (guint a = 0; a < axes->len && n_points <= MAX_POINTS; a++)
     n_points *= g_array_index (axes, Axis, a).values->len;
@@ -161,6 +172,19 @@ ams_cli_sweep (const AmsSweepOptions *opt)
     }
 
   guint np = (guint) n_points;
+  guint n = MAX (opt->replications, 1u);
+  if ((guint64) np * n > AMS_MAX_RUNS || opt->threads > AMS_MAX_THREADS)
+    {
+      if (opt->threads > AMS_MAX_THREADS)
+        fprintf (stderr, "amisim sweep: --threads %u: too many; at most %d threads\n",
+                 opt->threads, AMS_MAX_THREADS);
+      else
+        fprintf (stderr, "amisim sweep: %u points × %u replications = %" G_GUINT64_FORMAT
+                         " runs: too many; at most %d (sweep fewer values or replications at "
+                         "once)\n", np, n, (guint64) np * n, AMS_MAX_RUNS);
+      axes_free (axes);
+      return AMS_EXIT_BAD_INPUT;
+    }
   g_autoptr (GPtrArray) scenarios = g_ptr_array_new_with_free_func (
     (GDestroyNotify) ams_scenario_free);
   if (!load_points (opt, axes, np, scenarios))
@@ -169,10 +193,16 @@ ams_cli_sweep (const AmsSweepOptions *opt)
       return AMS_EXIT_BAD_INPUT;
     }
 
-  /* every (point, replication), point-major */
-  guint n = MAX (opt->replications, 1u);
+  /* every (point, replication), point-major; their results are kept until
+   * the report */
+  g_autofree AmsCliJob *jobs = g_try_new0 (AmsCliJob, (gsize) np * n);
+  if (jobs == NULL)
+    {
+      fprintf (stderr, "amisim sweep: %u runs: not enough memory for the results\n", np * n);
+      axes_free (axes);
+      return AMS_EXIT_FAILURE;
+    }
   gint64 t0 = g_get_monotonic_time ();
-  g_autofree AmsCliJob *jobs = g_new0 (AmsCliJob, (gsize) np * n);
   for (guint p = 0; p < np; p++)
     {
       const AmsScenario *sc = scenarios->pdata[p];

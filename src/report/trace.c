@@ -49,12 +49,41 @@ check_kinds (const char *const *kinds, GError **error)
   return TRUE;
 }
 
+/* Whether the scenario has account `id`: listed, or made by an account set. */
+static gboolean
+has_account (const AmsScenario *sc, const char *id)
+{
+  for (guint i = 0; i < sc->accounts->len; i++)
+    if (strcmp (((const AmsScAccount *) sc->accounts->pdata[i])->id, id) == 0)
+      return TRUE;
+  if (strlen (id) != 12 || strspn (id, "0123456789") != 12)
+    return FALSE;
+  guint64 v = g_ascii_strtoull (id, NULL, 10);
+  for (guint i = 0; i < sc->account_sets->len; i++)
+    {
+      const AmsScAccountSet *set = sc->account_sets->pdata[i];
+      guint64 first = g_ascii_strtoull (set->first_id, NULL, 10);
+      if (v >= first && v - first < set->count)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 ams_trace_filter_check (const AmsTraceFilter *f, const AmsScenario *sc, GError **error)
 {
-  g_return_val_if_fail (f != NULL && sc != NULL, FALSE);
+  g_return_val_if_fail (f != NULL, FALSE);
   if (!check_kinds (f->kinds, error))
     return FALSE;
+  if (sc == NULL)
+    return TRUE;
+  for (const char *const *a = f->accounts; a != NULL && *a != NULL; a++)
+    if (!has_account (sc, *a))
+      {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "--trace-account %s: the scenario has no such account", *a);
+        return FALSE;
+      }
   for (const char *const *r = f->regions; r != NULL && *r != NULL; r++)
     {
       gboolean found = FALSE;
