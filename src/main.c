@@ -39,7 +39,8 @@ static const char usage_text[] =
   "  help [COMMAND]       show this text, or a command's options\n"
   "\n"
   "Options: --help, --version; 'amisim COMMAND --help' lists a command's options.\n"
-  "Exit codes: 0 ok, 1 the run failed, 2 bad input, 3 explain found blockers.\n";
+  "Exit codes: 0 ok, 1 the run failed or an output could not be written, 2 bad input,\n"
+  "3 explain found blockers.\n";
 
 static int
 misuse (const char *command, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
@@ -410,7 +411,7 @@ cmd_policy (int argc, char **argv)
         {
           fputs ("Usage: amisim policy eval [OPTION…] FILE\n\nOne IAM authorization decision; "
                  "'amisim policy eval --help' for details.\n", stdout);
-          return AMS_EXIT_OK;
+          return ams_cli_stdout_ok () ? AMS_EXIT_OK : AMS_EXIT_FAILURE;
         }
       return misuse ("policy eval", argc < 2 ? "expected a subcommand: eval"
                                              : "unknown subcommand; expected: eval");
@@ -575,6 +576,7 @@ main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
   g_set_prgname ("amisim");
+  ams_cli_init ();
 
   if (argc < 2)
     return cmd_run (argc, argv);
@@ -583,19 +585,19 @@ main (int argc, char **argv)
   if (strcmp (first, "--version") == 0 || strcmp (first, "-V") == 0)
     {
       printf ("amisim %s\n", PACKAGE_VERSION);
-      return AMS_EXIT_OK;
+      return ams_cli_stdout_ok () ? AMS_EXIT_OK : AMS_EXIT_FAILURE;
     }
   if (strcmp (first, "--help") == 0 || strcmp (first, "-h") == 0)
     {
       fputs (usage_text, stdout);
-      return AMS_EXIT_OK;
+      return ams_cli_stdout_ok () ? AMS_EXIT_OK : AMS_EXIT_FAILURE;
     }
   if (strcmp (first, "help") == 0)
     {
       if (argc == 2)
         {
           fputs (usage_text, stdout);
-          return AMS_EXIT_OK;
+          return ams_cli_stdout_ok () ? AMS_EXIT_OK : AMS_EXIT_FAILURE;
         }
       const Command *c = find_command (argv[2]);
       if (c == NULL)

@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 typedef enum
 {
   AMS_EXIT_OK = 0,
-  AMS_EXIT_FAILURE = 1,   /* the run could not complete or write its outputs */
+  AMS_EXIT_FAILURE = 1,   /* the run could not complete or write its outputs (a file, the
+                             trace, standard output) */
   AMS_EXIT_BAD_INPUT = 2, /* bad scenario, bad option, unusable path */
 } AmsExit;
 
@@ -25,6 +26,17 @@ typedef enum
 #define AMS_MAX_REPLICATIONS 100000
 #define AMS_MAX_THREADS 256
 #define AMS_MAX_RUNS 100000
+
+/* What every command needs, once, before anything else: a check at exit
+ * that whatever went to standard output got there (else "amisim: cannot
+ * write standard output: REASON" on stderr and exit 1, whatever the
+ * command returned). */
+void ams_cli_init (void);
+
+/* Flushes standard output: TRUE when everything written to it got there;
+ * else FALSE, after saying why on stderr (once). Every command ends with
+ * it and exits 1 on FALSE. */
+gboolean ams_cli_stdout_ok (void);
 
 /* The display name of the scenario built into the binary. */
 #define AMS_DEFAULT_SCENARIO_NAME "builtin:default.yaml"
@@ -92,7 +104,8 @@ typedef struct
   gboolean quiet;
 } AmsValidateOptions;
 
-/* `amisim validate`: 0 when every file is valid, 2 otherwise. */
+/* `amisim validate`: 0 when every file is valid, 2 otherwise, 1 when the
+ * verdicts could not be written. */
 int ams_cli_validate (const AmsValidateOptions *opt);
 
 #define AMS_EXIT_BLOCKERS 3 /* `explain`: blockers found */
@@ -106,7 +119,8 @@ typedef struct
   gboolean quiet;                /* only the summary line */
 } AmsExplainOptions;
 
-/* `amisim explain`: 0 no blocker, 3 blockers found, 2 bad input. */
+/* `amisim explain`: 0 no blocker, 3 blockers found, 2 bad input, 1 the
+ * report could not be written. */
 int ams_cli_explain (const AmsExplainOptions *opt);
 
 typedef struct
@@ -115,7 +129,8 @@ typedef struct
   gboolean json;
 } AmsPolicyEvalOptions;
 
-/* `amisim policy eval FILE`: prints the decision; 0, or 2 on bad input. */
+/* `amisim policy eval FILE`: prints the decision; 0, 2 on bad input, 1 when
+ * it could not be written. */
 int ams_cli_policy_eval (const AmsPolicyEvalOptions *opt);
 
 /* Which pictures `amisim plot` draws (a bit set). */

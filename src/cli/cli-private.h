@@ -7,6 +7,14 @@
 
 G_BEGIN_DECLS
 
+/* ---- standard output, checked (output.c) ---- */
+
+/* Writes to stdout; a failure is remembered, with its reason, for
+ * ams_cli_stdout_ok (cli.h). FALSE once any write to stdout failed. */
+gboolean ams_cli_print (const char *text, gsize len);
+gboolean ams_cli_print_string (const GString *s);
+gboolean ams_cli_printf (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
 /* ---- what watches a run (observe.c) ---- */
 
 /* Checks what --trace, --trace-… and --narrate ask for, before anything is

@@ -1,6 +1,7 @@
 /* The commands: load a scenario, run it, report, write outputs, and pick the
- * exit code (0 ok, 1 the run failed, 2 bad input). Nothing here parses
- * arguments (main.c does) or knows YAML (the loader does). */
+ * exit code (0 ok, 1 the run failed or an output could not be written, 2
+ * bad input). Nothing here parses arguments (main.c does) or knows YAML
+ * (the loader does). */
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -256,18 +257,16 @@ report (const AmsRunOptions *opt, AmsOutDir *od, const AmsResults *const *res, g
   if (!opt->quiet)
     {
       if (opt->json)
-        fputs (summary->str, stdout);
+        ams_cli_print_string (summary);
       else
         {
           g_autoptr (GString) table = ams_report_table_n (res, n, info);
-          fputs (table->str, stdout);
+          ams_cli_print_string (table);
           if (opt->out != NULL)
-            printf ("\noutputs written to %s/\n", opt->out);
+            ams_cli_printf ("\noutputs written to %s/\n", opt->out);
         }
     }
-  if (fflush (stdout) != 0)
-    return AMS_EXIT_FAILURE;
-  return AMS_EXIT_OK;
+  return ams_cli_stdout_ok () ? AMS_EXIT_OK : AMS_EXIT_FAILURE;
 }
 
 int
@@ -285,8 +284,8 @@ ams_cli_validate (const AmsValidateOptions *opt)
           print_error (error);
         }
       else if (!opt->quiet && !opt->json)
-        printf ("%s: valid (%u regions, %u accounts, %u pipelines)\n", opt->files[i],
-                sc->regions->len, sc->accounts->len, sc->pipelines->len);
+        ams_cli_printf ("%s: valid (%u regions, %u accounts, %u pipelines)\n", opt->files[i],
+                        sc->regions->len, sc->accounts->len, sc->pipelines->len);
       if (opt->json)
         {
           g_string_append (json, i ? ",\n  {\"file\": " : "\n  {\"file\": ");
@@ -309,6 +308,8 @@ ams_cli_validate (const AmsValidateOptions *opt)
         }
     }
   if (opt->json && !opt->quiet)
-    printf ("%s\n]\n", json->str);
+    ams_cli_printf ("%s\n]\n", json->str);
+  if (!ams_cli_stdout_ok ())
+    return AMS_EXIT_FAILURE; /* the verdicts did not get there */
   return all_ok ? AMS_EXIT_OK : AMS_EXIT_BAD_INPUT;
 }

@@ -7,7 +7,8 @@
  * sentence saying what to change, and the policy statements that decided
  * (with their positions in the scenario). A user should be able to fix the
  * policies from this output alone. Exit 0 when nothing blocks, 3 when
- * something does, 2 on bad input.
+ * something does, 2 on bad input, 1 when the report could not be written
+ * (a verdict nobody read is not one).
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "amisim/preflight.h"
 #include "amisim/report.h"
 #include "amisim/world.h"
+#include "cli/cli-private.h"
 #include "report/json.h"
 
 /* Blockers that differ only in the pipeline are printed once, with the
@@ -168,48 +170,54 @@ ams_cli_explain (const AmsExplainOptions *opt)
   ams_json_end_object (&x.json);
   ams_json_end_object (&x.json);
 
+  g_autoptr (GString) text = g_string_new (NULL);
   if (opt->json)
-    fputs (x.json_out->str, stdout);
+    g_string_append (text, x.json_out->str);
   else
     {
       if (!opt->quiet)
         {
-          printf ("amisim explain: scenario %s (%s)\n", sc->name, sc->file);
+          g_string_append_printf (text, "amisim explain: scenario %s (%s)\n", sc->name, sc->file);
           for (guint i = 0; i < x.groups->len; i++)
             {
               const Group *g = x.groups->pdata[i];
-              printf ("\n%s", g->text);
+              g_string_append_printf (text, "\n%s", g->text);
               static const char *const kinds[] = {
                 [AMS_FINDING_PIPELINE] = "pipeline",
                 [AMS_FINDING_LIFECYCLE] = "lifecycle polic",
                 [AMS_FINDING_EVENT] = "event",
               };
               gboolean one = g->pipelines->len == 1;
-              printf ("  %s%s:", kinds[g->kind],
-                      g->kind == AMS_FINDING_LIFECYCLE ? (one ? "y" : "ies") : (one ? "" : "s"));
+              g_string_append_printf (text, "  %s%s:", kinds[g->kind],
+                                      g->kind == AMS_FINDING_LIFECYCLE ? (one ? "y" : "ies")
+                                                                       : (one ? "" : "s"));
               for (guint k = 0; k < g->pipelines->len && k < 6; k++)
-                printf (" %s", (const char *) g->pipelines->pdata[k]);
+                g_string_append_printf (text, " %s", (const char *) g->pipelines->pdata[k]);
               if (g->pipelines->len > 6)
-                printf (" … and %u more", g->pipelines->len - 6);
-              putchar ('\n');
+                g_string_append_printf (text, " … and %u more", g->pipelines->len - 6);
+              g_string_append_c (text, '\n');
             }
           if (x.blockers > 0)
-            putchar ('\n');
+            g_string_append_c (text, '\n');
         }
-      printf ("%u blocker%s (%u distinct) in %u checks", x.blockers, x.blockers == 1 ? "" : "s",
-              x.groups->len, x.checks);
+      g_string_append_printf (text, "%u blocker%s (%u distinct) in %u checks", x.blockers,
+                              x.blockers == 1 ? "" : "s", x.groups->len, x.checks);
       gboolean first = TRUE;
       for (guint c = 1; c < AMS_CAUSE_COUNT; c++)
         if (x.by_cause[c] > 0)
           {
-            printf ("%s%s %u", first ? ": " : ", ", ams_cause_name ((AmsCause) c), x.by_cause[c]);
+            g_string_append_printf (text, "%s%s %u", first ? ": " : ", ",
+                                    ams_cause_name ((AmsCause) c), x.by_cause[c]);
             first = FALSE;
           }
-      putchar ('\n');
+      g_string_append_c (text, '\n');
     }
+  ams_cli_print_string (text);
   g_ptr_array_unref (x.groups);
   g_hash_table_unref (x.by_text);
   g_string_chunk_free (x.names);
   g_string_free (x.json_out, TRUE);
+  if (!ams_cli_stdout_ok ())
+    return AMS_EXIT_FAILURE; /* the report did not get there: not a verdict */
   return x.blockers > 0 ? AMS_EXIT_BLOCKERS : AMS_EXIT_OK;
 }

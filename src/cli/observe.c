@@ -59,8 +59,8 @@ strip_slashes (const char *path)
   return g_strndup (path, n);
 }
 
-/* The trace file can be written: a regular file if it exists (it is
- * replaced by a rename), in a folder that exists and may be written. */
+/* The trace file can be written: not a folder, not a device other than a
+ * character device or FIFO, in a folder that exists and may be written. */
 static gboolean
 check_trace_path (const char *trace, const char *out, GError **error)
 {
@@ -71,6 +71,15 @@ check_trace_path (const char *trace, const char *out, GError **error)
         {
           g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
                        "--trace %s: is a folder; give a file name", trace);
+          return FALSE;
+        }
+      if (S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode))
+        {
+          if (access (trace, W_OK) == 0)
+            return TRUE; /* written directly */
+          int err = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
+                       "--trace %s: cannot write: %s", trace, g_strerror (err));
           return FALSE;
         }
       if (!S_ISREG (st.st_mode))
@@ -174,8 +183,8 @@ ams_cli_observers_new (const AmsRunOptions *opt, const AmsScenario *sc, GError *
   obs->progress = progress;
   obs->horizon = sc->horizon;
   if (narrate)
-    printf ("The story of %s (seed %" G_GUINT64_FORMAT "), in simulated time (UTC):\n\n",
-            sc->name, sc->seed);
+    ams_cli_printf ("The story of %s (seed %" G_GUINT64_FORMAT "), in simulated time (UTC):\n\n",
+                    sc->name, sc->seed);
   return obs;
 }
 
@@ -246,7 +255,7 @@ ams_cli_observers_finish (AmsObservers *obs, GError **error)
     {
       /* the run ends at the horizon, or later when it drained */
       ams_narrator_finish (obs->narrator, MAX (obs->horizon, obs->last));
-      putchar ('\n'); /* the summary table follows */
+      ams_cli_print ("\n", 1); /* the summary table follows */
     }
   if (obs->trace != NULL && !ams_trace_writer_commit (obs->trace, error))
     return FALSE;

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "amisim/cli.h"
+#include "cli/cli-private.h"
 #include "cli/plot-config.h"
 
 /* How many pools the per-pool plots show, how many bars a Gantt chart draws
@@ -244,10 +245,15 @@ static gboolean
 dat_close (FILE *f, const char *name, GError **error)
 {
   gboolean ok = !ferror (f);
-  if (fclose (f) != 0)
-    ok = FALSE;
+  int err = 0;
+  errno = 0;
+  if (fflush (f) != 0)
+    ok = FALSE, err = errno;
+  if (fclose (f) != 0 && err == 0)
+    ok = FALSE, err = errno;
   if (!ok)
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot write %s", name);
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot write %s: %s", name,
+                 err ? g_strerror (err) : "a write failed (disk full?)");
   return ok;
 }
 
@@ -1462,7 +1468,7 @@ ams_cli_plot (const AmsPlotOptions *opt)
     for (guint i = 0; i < written->len; i++)
       {
         g_autofree char *p = g_build_filename (final, written->pdata[i], NULL);
-        printf ("%s\n", p);
+        ams_cli_printf ("%s\n", p);
       }
-  return AMS_EXIT_OK;
+  return ams_cli_stdout_ok () ? AMS_EXIT_OK : AMS_EXIT_FAILURE;
 }

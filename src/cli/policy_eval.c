@@ -7,7 +7,8 @@
  * {"decision": …, "statements": […], "reason": …}. Compile warnings of the
  * policies (ams_policy_warning) go to stderr as
  * "FILE:LINE:COL: warning: PATH: MESSAGE", at their statements, in document
- * order; they do not change the exit status.
+ * order; they do not change the exit status. A decision that could not be
+ * written to stdout is exit 1.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "amisim/policy.h"
 #include "amisim/report.h"
 #include "amisim/scenario.h"
+#include "cli/cli-private.h"
 #include "report/json.h"
 
 typedef struct
@@ -157,14 +159,14 @@ ams_cli_policy_eval (const AmsPolicyEvalOptions *opt)
       ams_json_statements (&j, "statements", st);
       ams_json_near_misses (&j, "near_misses", v.near_misses);
       ams_json_end_object (&j);
-      fputs (out->str, stdout);
+      ams_cli_print_string (out);
     }
   else
     {
-      printf ("%s\n", ams_decision_name (d));
-      if (v.reason != NULL)
-        printf ("  %s\n", v.reason);
       g_autoptr (GString) text = g_string_new (NULL);
+      g_string_append_printf (text, "%s\n", ams_decision_name (d));
+      if (v.reason != NULL)
+        g_string_append_printf (text, "  %s\n", v.reason);
       for (guint i = 0; st != NULL && i < st->len; i++)
         {
           const AmsStatementRef *r = &g_array_index (st, AmsStatementRef, i);
@@ -174,8 +176,8 @@ ams_cli_policy_eval (const AmsPolicyEvalOptions *opt)
                                 r);
         }
       ams_report_near_misses (text, "  ", v.near_misses);
-      fputs (text->str, stdout);
+      ams_cli_print_string (text);
     }
   ams_verdict_clear (&v);
-  return AMS_EXIT_OK;
+  return ams_cli_stdout_ok () ? AMS_EXIT_OK : AMS_EXIT_FAILURE;
 }

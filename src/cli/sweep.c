@@ -283,16 +283,16 @@ ams_cli_sweep (const AmsSweepOptions *opt)
   if (status == AMS_EXIT_OK && !opt->quiet)
     {
       if (opt->json)
-        fputs (json->str, stdout);
+        ams_cli_print_string (json);
       else
         {
           g_autoptr (GString) table = ams_report_sweep_table (&report);
-          fputs (table->str, stdout);
+          ams_cli_print_string (table);
           if (opt->out != NULL)
-            printf ("\noutputs written to %s/\n", opt->out);
+            ams_cli_printf ("\noutputs written to %s/\n", opt->out);
         }
     }
-  if (fflush (stdout) != 0)
+  if (!ams_cli_stdout_ok ())
     status = AMS_EXIT_FAILURE;
   ams_cli_jobs_clear (jobs, np * n);
   axes_free (axes);

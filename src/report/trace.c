@@ -1,10 +1,13 @@
 /* The trace file (--trace): trace events as JSON Lines, streamed to a
  * temporary file next to the target and renamed into place at the end,
- * so that a failed run leaves no half-written trace behind. One reusable
- * buffer per writer: memory does not grow with the run. */
+ * so that a failed run leaves no half-written trace behind. A character
+ * device or a FIFO (/dev/null, a pipe) is written directly. Every write is
+ * checked: the first one that fails is the reason given at the end. One
+ * reusable buffer per writer: memory does not grow with the run. */
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "amisim/tracelog.h"
@@ -13,8 +16,10 @@
 struct AmsTraceWriter
 {
   char *path;
-  char *temp;
-  FILE *f;
+  char *temp;          /* NULL when written directly, or once renamed */
+  FILE *f;             /* NULL once closed */
+  gboolean closed;
+  int err;             /* errno of the first failed write; 0: none */
   GString *line;
   uint64_t lines;
   /* the filter, copied; NULL: any */
@@ -215,17 +220,25 @@ ams_trace_writer_new (const char *path, const AmsTraceFilter *f, GError **error)
     f = &none;
   if (!check_kinds (f->kinds, error))
     return NULL;
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *temp_name = g_strdup_printf (".%s.tmp-%d", base, (int) getpid ());
-  char *temp = g_build_filename (dir, temp_name, NULL);
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+  GStatBuf st;
+  gboolean exists = g_stat (path, &st) == 0;
+  if (exists && S_ISDIR (st.st_mode))
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "--trace %s: is a folder", path);
-      g_free (temp);
       return NULL;
     }
-  FILE *file = fopen (temp, "w");
+  FILE *file = NULL;
+  char *temp = NULL;
+  if (exists && (S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode)))
+    file = fopen (path, "w"); /* a device or a pipe: nothing to rename */
+  else
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *base = g_path_get_basename (path);
+      g_autofree char *temp_name = g_strdup_printf (".%s.tmp-%d", base, (int) getpid ());
+      temp = g_build_filename (dir, temp_name, NULL);
+      file = fopen (temp, "w");
+    }
   if (file == NULL)
     {
       int err = errno;
@@ -260,7 +273,9 @@ ams_trace_writer_event (AmsTraceWriter *w, const AmsTraceEvent *ev)
     return;
   g_string_truncate (w->line, 0);
   ams_trace_event_json (w->line, ev);
-  fwrite (w->line->str, 1, w->line->len, w->f);
+  errno = 0;
+  if (fwrite (w->line->str, 1, w->line->len, w->f) != w->line->len && w->err == 0)
+    w->err = errno != 0 ? errno : EIO;
   w->lines++;
 }
 
@@ -271,27 +286,57 @@ ams_trace_writer_lines (const AmsTraceWriter *w)
   return w->lines;
 }
 
-gboolean
-ams_trace_writer_commit (AmsTraceWriter *w, GError **error)
+/* Removes the temporary, if any. */
+static void
+drop_temp (AmsTraceWriter *w)
 {
-  g_return_val_if_fail (w != NULL && w->f != NULL, FALSE);
-  gboolean bad = ferror (w->f) != 0;
-  int err = bad ? EIO : 0;
-  if (fclose (w->f) != 0 && !bad)
+  if (w->temp != NULL)
+    g_unlink (w->temp);
+  g_clear_pointer (&w->temp, g_free);
+}
+
+gboolean
+ams_trace_writer_close (AmsTraceWriter *w, GError **error)
+{
+  g_return_val_if_fail (w != NULL, FALSE);
+  if (w->closed)
+    return w->err == 0;
+  w->closed = TRUE;
+  int err = w->err;
+  gboolean bad = err != 0 || ferror (w->f) != 0;
+  errno = 0;
+  if (fflush (w->f) != 0 && err == 0)
+    {
+      bad = TRUE;
+      err = errno;
+    }
+  if (fclose (w->f) != 0 && err == 0)
     {
       bad = TRUE;
       err = errno;
     }
   w->f = NULL;
-  if (!bad && g_rename (w->temp, w->path) != 0)
+  if (!bad)
+    return TRUE;
+  w->err = err != 0 ? err : EIO;
+  drop_temp (w);
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (w->err),
+               "--trace %s: cannot write: %s", w->path, g_strerror (w->err));
+  return FALSE;
+}
+
+gboolean
+ams_trace_writer_commit (AmsTraceWriter *w, GError **error)
+{
+  g_return_val_if_fail (w != NULL && (w->f != NULL || w->closed), FALSE);
+  if (!ams_trace_writer_close (w, error))
+    return FALSE;
+  if (w->temp == NULL)
+    return TRUE; /* written directly */
+  if (g_rename (w->temp, w->path) != 0)
     {
-      bad = TRUE;
-      err = errno;
-    }
-  if (bad)
-    {
-      g_unlink (w->temp);
-      g_clear_pointer (&w->temp, g_free);
+      int err = errno;
+      drop_temp (w);
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
                    "--trace %s: cannot write: %s", w->path, g_strerror (err));
       return FALSE;
@@ -307,9 +352,7 @@ ams_trace_writer_free (AmsTraceWriter *w)
     return;
   if (w->f != NULL)
     fclose (w->f);
-  if (w->temp != NULL)
-    g_unlink (w->temp); /* not committed: no trace rather than half of one */
-  g_free (w->temp);
+  drop_temp (w); /* not committed: no trace rather than half of one */
   g_free (w->path);
   g_string_free (w->line, TRUE);
   g_strfreev (w->accounts);

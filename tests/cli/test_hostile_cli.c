@@ -1,8 +1,8 @@
 /* The command line against hostile use, through the real binary: absurd
  * counts, bad options after which nothing may exist, arguments that are
- * not UTF-8, a sweep without an axis. Each fault is checked both ways:
- * caught (exit code, message, nothing created or changed), and the healthy
- * neighbour still working. */
+ * not UTF-8, a sweep without an axis, standard output and the trace on a
+ * full device. Each fault is checked both ways: caught (exit code, message,
+ * nothing created or changed), and the healthy neighbour still working. */
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -361,11 +361,82 @@ test_sweep_needs_an_axis (void)
   CU_ASSERT_STRING_EQUAL (e3, "");
 }
 
+/* ---- writes checked ------------------------------------------------------ */
+
+static void
+test_stdout_on_a_full_device (void)
+{
+  int full = open ("/dev/full", O_WRONLY);
+  int null = open ("/dev/null", O_WRONLY);
+  if (full < 0 || null < 0)
+    {
+      printf ("(no /dev/full here: skipped) ");
+      return;
+    }
+  const struct
+  {
+    const char *args[8];
+    int healthy;
+  } cases[] = {
+    { { "validate", "scenarios/mmc.yaml" }, 0 },
+    { { "validate", "--json", "scenarios/mmc.yaml" }, 0 },
+    { { "policy", "eval", "scenarios/policy/org-path.json" }, 0 },
+    { { "policy", "eval", "--json", "scenarios/policy/org-path.json" }, 0 },
+    { { "run", "scenarios/mmc.yaml", "--horizon", "1h", "--json" }, 0 },
+    { { "run", "scenarios/mmc.yaml", "--horizon", "1h" }, 0 },
+    { { "explain" }, 3 },
+    { { "explain", "--quiet", "scenarios/mmc.yaml" }, 0 },
+    { { "sweep", "scenarios/mmc.yaml", "--set", "seed=1,2", "--horizon", "10m", "--json" }, 0 },
+    { { "--version" }, 0 },
+    { { "run", "--help" }, 0 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL, *ok_err = NULL;
+      int status = run_in (NULL, full, NULL, cases[i].args, &err);
+      if (status != 1)
+        printf ("\n    %s %s: exit %d\n", cases[i].args[0], cases[i].args[1], status);
+      CU_ASSERT_EQUAL (status, 1);
+      const char *said = strstr (err, "amisim: cannot write standard output: ");
+      CU_ASSERT_PTR_NOT_NULL (said);
+      if (said != NULL)
+        {
+          g_autofree char *line = first_line (said);
+          CU_ASSERT_STRING_EQUAL (line, "amisim: cannot write standard output: No space left "
+                                        "on device");
+        }
+      CU_ASSERT_EQUAL (run_in (NULL, null, NULL, cases[i].args, &ok_err), cases[i].healthy);
+      CU_ASSERT_STRING_EQUAL (ok_err, "");
+    }
+
+  /* the trace file on a full device: exit 1 with the reason; /dev/null
+   * takes it and stays a device */
+  g_autofree char *tmp = g_dir_make_tmp ("amisim-hostile-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL);
+  const char *const traced[] = { "run", "scenarios/quickstart.yaml", "--quiet", "--trace",
+                                 "/dev/full", NULL };
+  g_autofree char *err = NULL;
+  CU_ASSERT_EQUAL (run_in (NULL, -1, NULL, traced, &err), 1);
+  ASSERT_FIRST_ERR (err, "amisim: --trace /dev/full: cannot write: No space left on device");
+  const char *const discarded[] = { "run", "scenarios/quickstart.yaml", "--quiet", "--trace",
+                                    "/dev/null", "--out", out, NULL };
+  g_autofree char *err2 = NULL;
+  CU_ASSERT_EQUAL (run_in (NULL, -1, NULL, discarded, &err2), 0);
+  CU_ASSERT_STRING_EQUAL (err2, "");
+  GStatBuf st;
+  CU_ASSERT_TRUE (g_stat ("/dev/null", &st) == 0 && S_ISCHR (st.st_mode));
+  CU_ASSERT_TRUE (g_file_test (out, G_FILE_TEST_IS_DIR));
+  remove_tree (tmp);
+  close (full);
+  close (null);
+}
+
 static const AmsTestCase cases[] = {
   { "test_counts_have_limits", test_counts_have_limits },
   { "test_bad_trace_options_create_nothing", test_bad_trace_options_create_nothing },
   { "test_arguments_not_utf8_are_named", test_arguments_not_utf8_are_named },
   { "test_sweep_needs_an_axis", test_sweep_needs_an_axis },
+  { "test_stdout_on_a_full_device", test_stdout_on_a_full_device },
   { NULL, NULL },
 };
 
