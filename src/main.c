@@ -40,7 +40,7 @@ static const char usage_text[] =
   "\n"
   "Options: --help, --version; 'amisim COMMAND --help' lists a command's options.\n"
   "Exit codes: 0 ok, 1 the run failed or an output could not be written, 2 bad input,\n"
-  "3 explain found blockers.\n";
+  "3 explain found blockers, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (nothing written).\n";
 
 static int
 misuse (const char *command, const char *fmt, ...) G_GNUC_PRINTF (2, 3);

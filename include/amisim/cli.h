@@ -18,6 +18,8 @@ typedef enum
                              trace, standard output) */
   AMS_EXIT_BAD_INPUT = 2, /* bad scenario, bad option, unusable path */
 } AmsExit;
+/* Stopped by SIGHUP, SIGINT or SIGTERM: 128 + the signal (129, 130, 143),
+ * with every temporary removed and nothing published (report/cleanup.h). */
 
 /* Limits of the command line (docs/outputs.md), checked before anything
  * is made: the replications of a run (each keeps its results until the
@@ -27,10 +29,11 @@ typedef enum
 #define AMS_MAX_THREADS 256
 #define AMS_MAX_RUNS 100000
 
-/* What every command needs, once, before anything else: a check at exit
- * that whatever went to standard output got there (else "amisim: cannot
- * write standard output: REASON" on stderr and exit 1, whatever the
- * command returned). */
+/* What every command needs, once, before anything else: the handler of
+ * SIGINT, SIGTERM and SIGHUP that removes the temporaries and exits with
+ * 128 + the signal, and a check at exit that whatever went to standard
+ * output got there (else "amisim: cannot write standard output: REASON"
+ * on stderr and exit 1, whatever the command returned). */
 void ams_cli_init (void);
 
 /* Flushes standard output: TRUE when everything written to it got there;
@@ -64,8 +67,9 @@ typedef struct
 } AmsRunOptions;
 
 /* `amisim run`. Every option and the scenario are checked before anything
- * is made (bad: exit 2, nothing created). Messages go to stderr, results
- * to stdout. With
+ * is made (bad: exit 2, nothing created); the outputs of --out and --trace
+ * are then staged and published at the end, all or nothing (report.h).
+ * Messages go to stderr, results to stdout. With
  * replications > 1 the summary, the table, pools.csv, failures.csv and
  * storage.csv give means over the replications (report.h); the streamed
  * CSVs (images, copies, timeseries, lifecycle) and the observers (trace,

@@ -1,9 +1,8 @@
 /* amisim — reports: summary.json, the stdout table, and output folders.
  *
  * Reports are built in memory (GString) from AmsResults, then written: a
- * folder of outputs is written whole or not at all (every file goes to a
- * temporary name first; only when all are written are they renamed into
- * place).
+ * folder of outputs is written whole or not at all (see "output folders"
+ * below).
  */
 #pragma once
 
@@ -82,6 +81,31 @@ gboolean ams_measure_is_time (AmsMeasure m);
 /* Formats seconds for people: "12.3s", "4m05s", "3h12m", "2d03h". Free with g_free. */
 char *ams_report_format_seconds (double s);
 
+/* ---- output folders (outdir.c) ----
+ *
+ * An output folder is written whole or not at all: every file goes to a
+ * staging folder on the same file system (beside the target when it does
+ * not exist yet, inside it when it does), registered with the signal
+ * handler (SIGINT, SIGTERM, SIGHUP remove it); the commit publishes them
+ * together with the signals blocked: one rename of the staging folder, or,
+ * into an existing folder, one rename per file with the earlier files kept
+ * until every new one is in place and put back if any step fails. A file
+ * or folder of amisim's name in the way that is not a regular file (a
+ * folder named summary.json) stops the commit before it changes anything.
+ * Errors: G_FILE_ERROR, the message naming the path. */
+
+/* The list of what amisim published in a folder (AMS_OUTDIR_MANIFEST). */
+#define AMS_OUTDIR_MANIFEST_NAME ".amisim-outputs"
+
+typedef enum
+{
+  AMS_OUTDIR_NONE = 0,
+  /* keep AMS_OUTDIR_MANIFEST_NAME in the folder, listing the files
+   * published; a later commit removes the listed files (and folders, such
+   * as plot's plots/) it does not write, and never touches anything else */
+  AMS_OUTDIR_MANIFEST = 1 << 0,
+} AmsOutDirFlags;
+
 /* One file of an output folder. */
 typedef struct
 {
@@ -89,26 +113,43 @@ typedef struct
   const GString *data;
 } AmsOutputFile;
 
-/* Creates `dir` if needed (with parents) and writes the files into it, whole
- * or not at all: on error nothing of the new files is left behind (files
- * already there from an earlier run are replaced only if every new file was
- * written). Errors: G_FILE_ERROR, with a message naming the path. */
+/* Writes the files into `dir` (made, with its parents, if needed), whole or
+ * not at all: on error nothing of the new files is left behind, and the
+ * files already there are as they were. */
 gboolean ams_report_write_dir (const char *dir, const AmsOutputFile *files, guint n,
                                GError **error);
+/* The same with flags (AMS_OUTDIR_MANIFEST). */
+gboolean ams_report_write_dir_full (const char *dir, AmsOutDirFlags flags,
+                                    const AmsOutputFile *files, guint n, GError **error);
 
-/* An output folder filled while a run goes: each file is written under a
- * temporary name in the folder and published, all together, by commit.
- * Freed uncommitted (a failed run), it removes what it wrote. */
+/* An output folder filled while a run goes. Freed uncommitted (a failed
+ * run), it removes everything it made, the parents it created included. */
 typedef struct AmsOutDir AmsOutDir;
 
-/* Creates `dir` (with parents) if needed. Errors: G_FILE_ERROR. */
-AmsOutDir *ams_outdir_open (const char *dir, GError **error);
-/* A new file `name` to write; owned by `od` (do not fclose). */
+/* Makes the staging folder (and the target's missing parents). `dir` must
+ * be a folder if it exists. */
+AmsOutDir *ams_outdir_open (const char *dir, AmsOutDirFlags flags, GError **error);
+/* A new file `name` (no slashes, not hidden) to write; owned by `od` (do
+ * not fclose). */
 FILE *ams_outdir_create (AmsOutDir *od, const char *name, GError **error);
-/* Publishes every file (checking that each was written whole). */
+/* Flushes and closes every file, checking that each was written whole
+ * (the reason of the first failed write in the message). Nothing is
+ * published yet. */
+gboolean ams_outdir_close (AmsOutDir *od, GError **error);
+/* Closes (if not done) and publishes every file, all or nothing. */
 gboolean ams_outdir_commit (AmsOutDir *od, GError **error);
 void ams_outdir_free (AmsOutDir *od); /* accepts NULL */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsOutDir, ams_outdir_free)
+
+/* An entry added to a folder's manifest (plot's "plots/"), written beside
+ * it under a temporary name: NULL with no error when the folder has no
+ * manifest or lists the entry already. Commit renames it into place (the
+ * signals blocked); freed uncommitted, the temporary goes. */
+typedef struct AmsManifestEdit AmsManifestEdit;
+AmsManifestEdit *ams_outdir_manifest_add (const char *dir, const char *entry, GError **error);
+gboolean ams_outdir_manifest_commit (AmsManifestEdit *e, GError **error);
+void ams_outdir_manifest_edit_free (AmsManifestEdit *e); /* accepts NULL */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsManifestEdit, ams_outdir_manifest_edit_free)
 
 /* ---- CSV outputs (SCENARIO.md §3) ---- */
 

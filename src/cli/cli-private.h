@@ -29,16 +29,19 @@ gboolean ams_cli_observers_check (const AmsRunOptions *opt, const AmsScenario *s
 
 /* What --trace, --narrate and the progress bar attach to a run. NULL with
  * no error when nothing is asked for. Checks as ams_cli_observers_check;
- * errors making the trace file: G_FILE_ERROR, the message naming the
- * path. */
+ * errors making the trace file's temporary: G_FILE_ERROR, the message
+ * naming the path. */
 typedef struct AmsObservers AmsObservers;
 AmsObservers *ams_cli_observers_new (const AmsRunOptions *opt, const AmsScenario *sc,
                                      GError **error);
 /* Before ams_engine_run of the one engine observed (the first replication). */
 void ams_cli_observers_attach (AmsObservers *obs, AmsEngine *e);
-/* After the run: flushes and closes what was written. */
+/* After the run: ends the story, clears the progress bar, and flushes and
+ * closes the trace file, checking every write (nothing published yet). */
 gboolean ams_cli_observers_finish (AmsObservers *obs, GError **error);
-void ams_cli_observers_free (AmsObservers *obs); /* accepts NULL */
+/* Publishes the trace file (renames it into place). */
+gboolean ams_cli_observers_commit (AmsObservers *obs, GError **error);
+void ams_cli_observers_free (AmsObservers *obs); /* accepts NULL; removes an unpublished trace */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsObservers, ams_cli_observers_free)
 
 /* commands.c: whether the folder of --out can be made (it is a folder
@@ -65,7 +68,9 @@ typedef struct
 } AmsCliJob;
 
 /* Runs every job on `threads` threads (>= 1; the calling thread is one of
- * them and runs job 0, so that what observes it stays on this thread);
+ * them and runs job 0, so that what observes it stays on this thread; the
+ * others block SIGINT, SIGTERM and SIGHUP, which the calling thread
+ * handles);
  * with simulation.lifecycle.compare each job also runs its replication
  * without lifecycle. The results do not depend on `threads`: each job's
  * are its own, and the caller reads them in job order. */

@@ -12,6 +12,7 @@
 #include "amisim/engine.h"
 #include "amisim/report.h"
 #include "amisim/world.h"
+#include "report/cleanup.h"
 #include "report/json.h"
 
 extern const char ams_default_scenario_yaml[];
@@ -86,8 +87,8 @@ ams_cli_out_dir_problem (const char *out)
   return NULL;
 }
 
-static int report (const AmsRunOptions *opt, AmsOutDir *od, const AmsResults *const *res,
-                   guint n, const AmsRunInfo *info);
+static int report (const AmsRunOptions *opt, AmsOutDir *od, AmsObservers *observers,
+                   const AmsResults *const *res, guint n, const AmsRunInfo *info);
 
 /* Says `error` on stderr ("amisim: MESSAGE") and returns `status`. */
 static int
@@ -140,14 +141,14 @@ ams_cli_run (const AmsRunOptions *opt)
       return AMS_EXIT_FAILURE;
     }
 
-  /* With --out, the per-image, per-copy and time-series files stream to
-   * temporaries in the folder while the run goes; everything is published
-   * together at the end, or removed if anything fails. */
+  /* With --out, the per-image, per-copy and time-series files stream to a
+   * staging folder while the run goes; everything is published together
+   * at the end, or removed if anything fails (or a signal stops the run). */
   g_autoptr (AmsOutDir) od = NULL;
   g_autoptr (AmsCsvRecorder) csv = NULL;
   if (opt->out != NULL)
     {
-      od = ams_outdir_open (opt->out, &error);
+      od = ams_outdir_open (opt->out, AMS_OUTDIR_MANIFEST, &error);
       FILE *images = od ? ams_outdir_create (od, "images.csv", &error) : NULL;
       FILE *copies = images && sc->sim.output_copies ? ams_outdir_create (od, "copies.csv", &error)
                                                      : NULL;
@@ -156,10 +157,7 @@ ams_cli_run (const AmsRunOptions *opt)
                        : NULL;
       FILE *lifecycle = series ? ams_outdir_create (od, "lifecycle.csv", &error) : NULL;
       if (lifecycle == NULL)
-        {
-          fprintf (stderr, "amisim: %s\n", error->message);
-          return AMS_EXIT_FAILURE;
-        }
+        return fail (error, AMS_EXIT_FAILURE);
       csv = ams_csv_recorder_new (images, copies, series, lifecycle,
                                   sc->sim.timeseries_max_rows);
     }
@@ -171,10 +169,7 @@ ams_cli_run (const AmsRunOptions *opt)
     {
       FILE *series = ams_outdir_create (od, "timeseries-without-lifecycle.csv", &error);
       if (series == NULL)
-        {
-          fprintf (stderr, "amisim: %s\n", error->message);
-          return AMS_EXIT_FAILURE;
-        }
+        return fail (error, AMS_EXIT_FAILURE);
       base_csv = ams_csv_recorder_new (NULL, NULL, series, NULL, sc->sim.timeseries_max_rows);
     }
 
@@ -202,12 +197,10 @@ ams_cli_run (const AmsRunOptions *opt)
   ams_cli_run_jobs (jobs, n, MAX (opt->threads, 1u));
   for (guint r = 0; r < n; r++)
     results[r] = &jobs[r].res;
-  gboolean observed = ams_cli_observers_finish (observers, &error);
-  if (!observed)
+  if (!ams_cli_observers_finish (observers, &error))
     {
-      fprintf (stderr, "amisim: %s\n", error->message);
       ams_cli_jobs_clear (jobs, n);
-      return AMS_EXIT_FAILURE;
+      return fail (error, AMS_EXIT_FAILURE);
     }
 
   AmsRunInfo info = {
@@ -218,17 +211,18 @@ ams_cli_run (const AmsRunOptions *opt)
     .timeseries_truncated = csv != NULL && ams_csv_recorder_truncated (csv),
     .amis_quota = sc->sim.amis_per_account_region,
   };
-  int status = report (opt, od, results, n, &info);
+  int status = report (opt, od, observers, results, n, &info);
   ams_cli_jobs_clear (jobs, n);
   return status;
 }
 
 /* summary.json, pools.csv, failures.csv, storage.csv (means with
- * replications: the streamed CSVs are replication 0's), the outputs
- * published, the table or JSON on stdout. */
+ * replications: the streamed CSVs are replication 0's), every file checked,
+ * the outputs and the trace published together, the table or JSON on
+ * stdout. */
 static int
-report (const AmsRunOptions *opt, AmsOutDir *od, const AmsResults *const *res, guint n,
-        const AmsRunInfo *info)
+report (const AmsRunOptions *opt, AmsOutDir *od, AmsObservers *observers,
+        const AmsResults *const *res, guint n, const AmsRunInfo *info)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) summary = ams_report_summary_json_n (res, n, info);
@@ -247,12 +241,19 @@ report (const AmsRunOptions *opt, AmsOutDir *od, const AmsResults *const *res, g
       FILE *storage = failures ? ams_outdir_create (od, "storage.csv", &error) : NULL;
       if (storage != NULL)
         ams_csv_storage_n (storage, res, n);
-      if (storage == NULL || !ams_outdir_commit (od, &error))
-        {
-          fprintf (stderr, "amisim: %s\n", error->message);
-          return AMS_EXIT_FAILURE;
-        }
+      if (storage == NULL || !ams_outdir_close (od, &error))
+        return fail (error, AMS_EXIT_FAILURE);
     }
+
+  /* Both written whole: publish them with the signals held back, so that
+   * a signal comes after, not between. */
+  sigset_t saved;
+  ams_cleanup_block (&saved);
+  gboolean published = (od == NULL || ams_outdir_commit (od, &error))
+                       && ams_cli_observers_commit (observers, &error);
+  ams_cleanup_unblock (&saved);
+  if (!published)
+    return fail (error, AMS_EXIT_FAILURE);
 
   if (!opt->quiet)
     {

@@ -12,7 +12,8 @@
  *
  * Everything asked for is checked (ams_cli_observers_check) before
  * anything is made, the trace file's path and its filters against the
- * scenario included.
+ * scenario included; the trace file is published only with the outputs,
+ * after every write to it was checked.
  */
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -24,6 +25,7 @@
 #include "amisim/report.h"
 #include "amisim/tracelog.h"
 #include "cli/cli-private.h"
+#include "report/cleanup.h"
 
 #define PROGRESS_EVERY 65536
 #define PROGRESS_AFTER G_USEC_PER_SEC      /* runs shorter than this show no bar */
@@ -221,6 +223,7 @@ on_progress (void *user, AmsTime now, AmsTime horizon, uint64_t events)
   fprintf (stderr, "\r[%s] %3d%%  %s %s %s  %.1fM events/s\033[K", bar, (int) (done * 100),
            at, now > horizon ? "draining after" : "of", of, rate / 1e6);
   fflush (stderr);
+  ams_cleanup_set_progress_line (TRUE); /* a signal's message clears it first */
 }
 
 void
@@ -250,6 +253,7 @@ ams_cli_observers_finish (AmsObservers *obs, GError **error)
       fputs ("\r\033[K", stderr);
       fflush (stderr);
       obs->drawn_at = 0;
+      ams_cleanup_set_progress_line (FALSE);
     }
   if (obs->narrator != NULL && obs->attached)
     {
@@ -257,9 +261,17 @@ ams_cli_observers_finish (AmsObservers *obs, GError **error)
       ams_narrator_finish (obs->narrator, MAX (obs->horizon, obs->last));
       ams_cli_print ("\n", 1); /* the summary table follows */
     }
-  if (obs->trace != NULL && !ams_trace_writer_commit (obs->trace, error))
+  if (obs->trace != NULL && !ams_trace_writer_close (obs->trace, error))
     return FALSE;
   return TRUE;
+}
+
+gboolean
+ams_cli_observers_commit (AmsObservers *obs, GError **error)
+{
+  if (obs == NULL || obs->trace == NULL)
+    return TRUE;
+  return ams_trace_writer_commit (obs->trace, error);
 }
 
 void

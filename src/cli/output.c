@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli-private.h"
+#include "report/cleanup.h"
 
 static int first_error;   /* errno of the first failed write seen, 0: none */
 static gboolean reported;
@@ -84,6 +85,7 @@ check_at_exit (void)
 void
 ams_cli_init (void)
 {
+  ams_cleanup_install ();
   g_set_print_handler (print_handler);
   atexit (check_at_exit);
 }

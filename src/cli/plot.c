@@ -8,8 +8,10 @@
  * .dat files into a temporary folder inside OUTDIR and runs gnuplot there
  * once per format. When every plot is drawn, the data files are removed and
  * the temporary folder replaces OUTDIR/plots: the folder is written whole or
- * not at all. A plot whose input is missing or empty is skipped, with the
- * reason on stderr.
+ * not at all. The working folder, its data files and the pictures are
+ * registered with the signal handler (report/cleanup.h), which also kills
+ * gnuplot: an interrupted plot leaves OUTDIR as it was. A plot whose input
+ * is missing or empty is skipped, with the reason on stderr.
  */
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -17,10 +19,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "amisim/cli.h"
+#include "amisim/report.h"
 #include "cli/cli-private.h"
 #include "cli/plot-config.h"
+#include "report/cleanup.h"
 
 /* How many pools the per-pool plots show, how many bars a Gantt chart draws
  * at most, and how many copies it reads at most (the earliest) to find the
@@ -222,22 +228,24 @@ typedef struct
 {
   const char *dir;     /* OUTDIR */
   const char *work;    /* the temporary folder, gnuplot's working folder */
-  GPtrArray *data;     /* paths of the .dat files written, removed before publishing */
+  GPtrArray *data;     /* AmsTemp* of the .dat files written, removed before publishing */
+  GPtrArray *pictures; /* AmsTemp* of the pictures gnuplot writes, published with the folder */
 } Ctx;
 
 static FILE *
 dat_create (Ctx *ctx, const char *name, GError **error)
 {
   g_autofree char *path = g_build_filename (ctx->work, name, NULL);
-  FILE *f = fopen (path, "w");
-  if (f == NULL)
+  FILE *f = NULL;
+  AmsTemp *t = ams_temp_create_file (path, &f);
+  if (t == NULL)
     {
       int err = errno;
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err), "cannot write %s: %s",
                    path, g_strerror (err));
       return NULL;
     }
-  g_ptr_array_add (ctx->data, g_steal_pointer (&path));
+  g_ptr_array_add (ctx->data, t);
   return f;
 }
 
@@ -1247,10 +1255,50 @@ find_scripts (GError **error)
   return NULL;
 }
 
+/* Runs gnuplot (argv) in `cwd`, its stdout to /dev/null, its stderr into
+ * `err`; the handler of SIGINT, SIGTERM and SIGHUP kills it (cleanup.h)
+ * so that it writes nothing once amisim is interrupted. */
+static gboolean
+spawn_gnuplot (const char *cwd, const char *const *argv, char **err, int *status,
+               GError **error)
+{
+  GPid pid = 0;
+  int err_fd = -1;
+  sigset_t saved;
+  ams_cleanup_block (&saved); /* no signal between the fork and the pid known */
+  gboolean ok = g_spawn_async_with_pipes (cwd, (char **) argv, NULL,
+                                          G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                          ams_cleanup_child_setup, NULL, &pid, NULL, NULL,
+                                          &err_fd, error);
+  if (ok)
+    ams_cleanup_set_child (pid);
+  ams_cleanup_unblock (&saved);
+  if (!ok)
+    return FALSE;
+  g_autoptr (GString) text = g_string_new (NULL);
+  char buf[4096];
+  for (;;)
+    {
+      ssize_t n = read (err_fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      g_string_append_len (text, buf, n);
+    }
+  close (err_fd);
+  while (waitpid (pid, status, 0) < 0 && errno == EINTR)
+    ;
+  ams_cleanup_set_child (0);
+  g_spawn_close_pid (pid);
+  *err = g_string_free (g_steal_pointer (&text), FALSE);
+  return TRUE;
+}
+
 /* Runs gnuplot on plots/NAME.gp in the working folder; the picture must
  * come out non-empty. gnuplot's own messages go in the error. */
 static gboolean
-render (const char *gnuplot, const char *scripts, const Ctx *ctx, const char *name,
+render (const char *gnuplot, const char *scripts, Ctx *ctx, const char *name,
         const char *vars, const char *fmt, gboolean quiet, GError **error)
 {
   g_autofree char *script_name = g_strconcat (name, ".gp", NULL);
@@ -1261,6 +1309,8 @@ render (const char *gnuplot, const char *scripts, const Ctx *ctx, const char *na
       return FALSE;
     }
   g_autofree char *out = g_strdup_printf ("%s.%s", name, fmt);
+  g_autofree char *path = g_build_filename (ctx->work, out, NULL);
+  g_ptr_array_add (ctx->pictures, ams_temp_track (path, FALSE)); /* before gnuplot makes it */
   g_autoptr (GString) e = g_string_new (vars);
   var_str (e, "out", out);
   var_str (e, "fmt", fmt);
@@ -1268,8 +1318,7 @@ render (const char *gnuplot, const char *scripts, const Ctx *ctx, const char *na
   const char *argv[] = { gnuplot, "-d", "-e", e->str, script, NULL };
   g_autofree char *err = NULL;
   int status = 0;
-  if (!g_spawn_sync (ctx->work, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                     NULL, &err, &status, error))
+  if (!spawn_gnuplot (ctx->work, argv, &err, &status, error))
     return FALSE;
   g_strchomp (err);
   g_autoptr (GError) wait_error = NULL;
@@ -1279,7 +1328,6 @@ render (const char *gnuplot, const char *scripts, const Ctx *ctx, const char *na
                    script, wait_error->message, *err ? ":\n" : "", err);
       return FALSE;
     }
-  g_autofree char *path = g_build_filename (ctx->work, out, NULL);
   GStatBuf st;
   if (g_stat (path, &st) != 0 || st.st_size == 0)
     {
@@ -1310,10 +1358,13 @@ remove_tree (const char *dir)
   g_rmdir (dir);
 }
 
-/* Puts the rendered folder in place of OUTDIR/plots: the old one is moved
- * aside first and removed only once the new one is in place. */
+/* Puts the rendered folder in place of OUTDIR/plots, with the signals
+ * blocked: the old one is moved aside first and removed only once the new
+ * one is in place; then the folder's manifest lists plots/ (so that the
+ * next run written there retires these pictures with its own outputs). */
 static gboolean
-publish (const char *work, const char *final, const char *dir, GError **error)
+publish (const char *work, const char *final, const char *dir, AmsManifestEdit *manifest,
+         GError **error)
 {
   g_autofree char *old = NULL;
   if (g_file_test (final, G_FILE_TEST_EXISTS))
@@ -1324,13 +1375,13 @@ publish (const char *work, const char *final, const char *dir, GError **error)
                        "%s exists and is not a folder; remove it or move it away", final);
           return FALSE;
         }
-      old = g_build_filename (dir, ".plots-old-XXXXXX", NULL);
-      if (g_mkdtemp (old) == NULL || g_rename (final, old) != 0)
+      g_autofree char *name = g_strdup_printf (".plots-old.tmp-%d", (int) getpid ());
+      old = g_build_filename (dir, name, NULL);
+      if (g_rename (final, old) != 0)
         {
           int err = errno;
           g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
                        "cannot replace %s: %s", final, g_strerror (err));
-          g_rmdir (old);
           return FALSE;
         }
     }
@@ -1345,7 +1396,26 @@ publish (const char *work, const char *final, const char *dir, GError **error)
     }
   if (old != NULL)
     remove_tree (old);
+  g_autoptr (GError) listed = NULL;
+  if (manifest != NULL && !ams_outdir_manifest_commit (manifest, &listed))
+    fprintf (stderr, "amisim plot: %s (the plots are in place, but the next run into %s will "
+                     "not replace them)\n", listed->message, dir);
   return TRUE;
+}
+
+/* Removes what plot made in OUTDIR: the pictures and data files, then the
+ * working folder. */
+static void
+discard (Ctx *ctx, AmsTemp *work)
+{
+  for (guint i = ctx->pictures->len; i-- > 0;)
+    ams_temp_remove (ctx->pictures->pdata[i]);
+  g_ptr_array_set_size (ctx->pictures, 0);
+  for (guint i = ctx->data->len; i-- > 0;)
+    ams_temp_remove (ctx->data->pdata[i]);
+  g_ptr_array_set_size (ctx->data, 0);
+  remove_tree (ams_temp_path (work)); /* anything gnuplot left besides */
+  ams_temp_remove (work);
 }
 
 int
@@ -1396,20 +1466,20 @@ ams_cli_plot (const AmsPlotOptions *opt)
       return AMS_EXIT_FAILURE;
     }
 
-  /* Inside OUTDIR, so that the final rename stays on one file system. */
-  g_autofree char *work = g_build_filename (dir, ".plots-XXXXXX", NULL);
-  if (g_mkdtemp (work) == NULL)
+  /* Inside OUTDIR, so that the final rename stays on one file system;
+   * registered with the signal handler, as is everything made in it. */
+  g_autofree char *work_name = g_strdup_printf (".plots.tmp-%d", (int) getpid ());
+  g_autofree char *work_path = g_build_filename (dir, work_name, NULL);
+  AmsTemp *work = ams_temp_create_folder (work_path);
+  if (work == NULL)
     {
       int err = errno;
       fprintf (stderr, "amisim plot: cannot create a folder in %s: %s\n", dir, g_strerror (err));
       return AMS_EXIT_FAILURE;
     }
-  /* g_mkdtemp makes it private; plots/ gets the usual mode. */
-  mode_t mask = umask (0);
-  umask (mask);
-  g_chmod (work, 0777 & ~mask);
-  g_autoptr (GPtrArray) data = g_ptr_array_new_with_free_func (g_free);
-  Ctx ctx = { .dir = dir, .work = work, .data = data };
+  g_autoptr (GPtrArray) data = g_ptr_array_new ();
+  g_autoptr (GPtrArray) pictures = g_ptr_array_new ();
+  Ctx ctx = { .dir = dir, .work = work_path, .data = data, .pictures = pictures };
   AmsPlotFormat formats = opt->formats ? opt->formats : AMS_PLOT_BOTH;
   const char *fmts[] = { "png", "svg" };
   g_autoptr (GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
@@ -1447,21 +1517,43 @@ ams_cli_plot (const AmsPlotOptions *opt)
             g_ptr_array_add (written, g_strdup_printf ("%s.%s", plots[i].name, fmts[k]));
         }
     }
-  for (guint i = 0; i < data->len; i++)
-    g_unlink (data->pdata[i]);
+  for (guint i = data->len; i-- > 0;)
+    ams_temp_remove (data->pdata[i]);
+  g_ptr_array_set_size (data, 0);
 
   g_autofree char *final = g_build_filename (dir, "plots", NULL);
   if (status == AMS_EXIT_OK && written->len == 0)
     {
       fprintf (stderr, "amisim plot: nothing to plot in %s; %s left as it was\n", dir, final);
-      remove_tree (work);
+      discard (&ctx, work);
       return AMS_EXIT_OK;
     }
-  if (status != AMS_EXIT_OK || !publish (work, final, dir, &error))
+  g_autoptr (AmsManifestEdit) manifest = NULL;
+  if (status == AMS_EXIT_OK)
+    {
+      manifest = ams_outdir_manifest_add (dir, "plots/", &error);
+      if (manifest == NULL && error != NULL)
+        {
+          fprintf (stderr, "amisim plot: %s\n", error->message);
+          status = AMS_EXIT_FAILURE;
+        }
+    }
+  sigset_t saved;
+  ams_cleanup_block (&saved);
+  gboolean published = status == AMS_EXIT_OK && publish (work_path, final, dir, manifest, &error);
+  if (published)
+    {
+      for (guint i = 0; i < pictures->len; i++)
+        ams_temp_release (pictures->pdata[i]);
+      g_ptr_array_set_size (pictures, 0);
+      ams_temp_release (work);
+    }
+  ams_cleanup_unblock (&saved);
+  if (!published)
     {
       if (status == AMS_EXIT_OK)
         fprintf (stderr, "amisim plot: %s\n", error->message);
-      remove_tree (work);
+      discard (&ctx, work);
       return AMS_EXIT_FAILURE;
     }
   if (!opt->quiet)

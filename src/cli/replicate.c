@@ -12,8 +12,11 @@
  *
  * The calling thread takes job 0 (the one recorded and observed: CSV
  * streams, trace, narration, progress) before the pool's threads start,
- * then all take the next job not taken until none is left. */
+ * then all take the next job not taken until none is left. The pool's
+ * threads block SIGINT, SIGTERM and SIGHUP: the calling thread handles
+ * them (report/cleanup.h). */
 #include "cli/cli-private.h"
+#include "report/cleanup.h"
 #include "amisim/engine.h"
 #include "amisim/world.h"
 
@@ -68,6 +71,8 @@ work (Work *w)
 static void
 pool_thread (gpointer data, gpointer user)
 {
+  /* the calling thread handles SIGINT, SIGTERM and SIGHUP (cleanup.h) */
+  ams_cleanup_block_here ();
   work (user);
 }
 
@@ -83,7 +88,12 @@ ams_cli_run_jobs (AmsCliJob *jobs, guint n, guint threads)
   if (threads > 1)
     {
       g_autoptr (GError) error = NULL;
+      /* the pool's threads start with the signals blocked (they inherit
+       * this thread's mask), so only this thread handles them */
+      sigset_t saved;
+      ams_cleanup_block (&saved);
       pool = g_thread_pool_new (pool_thread, &w, (gint) threads - 1, TRUE, &error);
+      ams_cleanup_unblock (&saved);
       if (pool == NULL)
         g_warning ("running the replications on one thread: %s", error->message);
       for (guint t = 1; pool != NULL && t < threads; t++)

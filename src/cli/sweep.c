@@ -11,7 +11,8 @@
  * with the same master seed and replication numbers 0..N-1: common random
  * numbers, since streams are named by entity (rng.h). The reports are
  * built in point and replication order (report.h, "sweeps"), so they do
- * not depend on --threads. */
+ * not depend on --threads. sweep.csv and summary.json are written at the
+ * end, together or not at all (report.h). */
 #include <stdio.h>
 #include <string.h>
 
@@ -274,7 +275,8 @@ ams_cli_sweep (const AmsSweepOptions *opt)
       g_autoptr (GString) csv = ams_report_sweep_csv (&report);
       AmsOutputFile files[] = { { "sweep.csv", csv }, { "summary.json", json } };
       g_autoptr (GError) error = NULL;
-      if (!ams_report_write_dir (opt->out, files, G_N_ELEMENTS (files), &error))
+      if (!ams_report_write_dir_full (opt->out, AMS_OUTDIR_MANIFEST, files, G_N_ELEMENTS (files),
+                                      &error))
         {
           fprintf (stderr, "amisim sweep: %s\n", error->message);
           status = AMS_EXIT_FAILURE;

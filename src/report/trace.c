@@ -1,7 +1,8 @@
 /* The trace file (--trace): trace events as JSON Lines, streamed to a
- * temporary file next to the target and renamed into place at the end,
- * so that a failed run leaves no half-written trace behind. A character
- * device or a FIFO (/dev/null, a pipe) is written directly. Every write is
+ * temporary file next to the target (registered with the signal handler,
+ * cleanup.h) and renamed into place at the end, so that a failed or
+ * interrupted run leaves no half-written trace behind. A character device
+ * or a FIFO (/dev/null, a pipe) is written directly. Every write is
  * checked: the first one that fails is the reason given at the end. One
  * reusable buffer per writer: memory does not grow with the run. */
 #include <errno.h>
@@ -11,12 +12,13 @@
 #include <unistd.h>
 
 #include "amisim/tracelog.h"
+#include "report/cleanup.h"
 #include "report/json.h"
 
 struct AmsTraceWriter
 {
   char *path;
-  char *temp;          /* NULL when written directly, or once renamed */
+  AmsTemp *temp;       /* NULL when written directly, or once published */
   FILE *f;             /* NULL once closed */
   gboolean closed;
   int err;             /* errno of the first failed write; 0: none */
@@ -228,7 +230,7 @@ ams_trace_writer_new (const char *path, const AmsTraceFilter *f, GError **error)
       return NULL;
     }
   FILE *file = NULL;
-  char *temp = NULL;
+  AmsTemp *temp = NULL;
   if (exists && (S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode)))
     file = fopen (path, "w"); /* a device or a pipe: nothing to rename */
   else
@@ -236,15 +238,14 @@ ams_trace_writer_new (const char *path, const AmsTraceFilter *f, GError **error)
       g_autofree char *dir = g_path_get_dirname (path);
       g_autofree char *base = g_path_get_basename (path);
       g_autofree char *temp_name = g_strdup_printf (".%s.tmp-%d", base, (int) getpid ());
-      temp = g_build_filename (dir, temp_name, NULL);
-      file = fopen (temp, "w");
+      g_autofree char *temp_path = g_build_filename (dir, temp_name, NULL);
+      temp = ams_temp_create_file (temp_path, &file);
     }
   if (file == NULL)
     {
       int err = errno;
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
                    "--trace %s: cannot write: %s", path, g_strerror (err));
-      g_free (temp);
       return NULL;
     }
   AmsTraceWriter *w = g_new0 (AmsTraceWriter, 1);
@@ -286,15 +287,6 @@ ams_trace_writer_lines (const AmsTraceWriter *w)
   return w->lines;
 }
 
-/* Removes the temporary, if any. */
-static void
-drop_temp (AmsTraceWriter *w)
-{
-  if (w->temp != NULL)
-    g_unlink (w->temp);
-  g_clear_pointer (&w->temp, g_free);
-}
-
 gboolean
 ams_trace_writer_close (AmsTraceWriter *w, GError **error)
 {
@@ -319,7 +311,7 @@ ams_trace_writer_close (AmsTraceWriter *w, GError **error)
   if (!bad)
     return TRUE;
   w->err = err != 0 ? err : EIO;
-  drop_temp (w);
+  g_clear_pointer (&w->temp, ams_temp_remove);
   g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (w->err),
                "--trace %s: cannot write: %s", w->path, g_strerror (w->err));
   return FALSE;
@@ -333,15 +325,21 @@ ams_trace_writer_commit (AmsTraceWriter *w, GError **error)
     return FALSE;
   if (w->temp == NULL)
     return TRUE; /* written directly */
-  if (g_rename (w->temp, w->path) != 0)
+  sigset_t saved;
+  ams_cleanup_block (&saved);
+  gboolean ok = g_rename (ams_temp_path (w->temp), w->path) == 0;
+  int err = errno;
+  if (ok)
+    g_clear_pointer (&w->temp, ams_temp_release);
+  else
+    g_clear_pointer (&w->temp, ams_temp_remove);
+  ams_cleanup_unblock (&saved);
+  if (!ok)
     {
-      int err = errno;
-      drop_temp (w);
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
                    "--trace %s: cannot write: %s", w->path, g_strerror (err));
       return FALSE;
     }
-  g_clear_pointer (&w->temp, g_free);
   return TRUE;
 }
 
@@ -352,7 +350,7 @@ ams_trace_writer_free (AmsTraceWriter *w)
     return;
   if (w->f != NULL)
     fclose (w->f);
-  drop_temp (w); /* not committed: no trace rather than half of one */
+  ams_temp_remove (w->temp); /* not committed: no trace rather than half of one */
   g_free (w->path);
   g_string_free (w->line, TRUE);
   g_strfreev (w->accounts);

@@ -1,8 +1,9 @@
 /* The command line against hostile use, through the real binary: absurd
  * counts, bad options after which nothing may exist, arguments that are
- * not UTF-8, a sweep without an axis, standard output and the trace on a
- * full device. Each fault is checked both ways: caught (exit code, message,
- * nothing created or changed), and the healthy neighbour still working. */
+ * not UTF-8, a folder in the way of the outputs, signals in the middle of a
+ * run or a plot, standard output on a full device. Each fault is checked
+ * both ways: caught (exit code, message, nothing created or changed), and
+ * the healthy neighbour still working. */
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -148,6 +149,38 @@ by_name (gconstpointer a, gconstpointer b)
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
+/* What `dir` holds, recursively: one line per entry, sorted, with each
+ * file's SHA-256 ("" when the folder does not exist). */
+static char *
+snapshot (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  if (d != NULL)
+    for (const char *n = g_dir_read_name (d); n != NULL; n = g_dir_read_name (d))
+      {
+        g_autofree char *p = g_build_filename (dir, n, NULL);
+        GStatBuf st;
+        g_assert_true (g_lstat (p, &st) == 0);
+        if (S_ISDIR (st.st_mode))
+          {
+            g_autofree char *inner = snapshot (p);
+            g_ptr_array_add (lines, g_strdup_printf ("%s/ {\n%s}", n, inner));
+            continue;
+          }
+        g_autofree char *data = NULL;
+        gsize len = 0;
+        g_assert_true (g_file_get_contents (p, &data, &len, NULL));
+        g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *) data, len);
+        g_ptr_array_add (lines, g_strdup_printf ("%s %s", n, sum));
+      }
+  g_ptr_array_sort (lines, by_name);
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (s, "%s\n", (const char *) lines->pdata[i]);
+  return g_string_free (s, FALSE);
+}
+
 /* The names in `dir`, sorted, joined with spaces. */
 static char *
 names (const char *dir)
@@ -160,6 +193,18 @@ names (const char *dir)
   g_ptr_array_sort (list, by_name);
   g_ptr_array_add (list, NULL);
   return g_strjoinv (" ", (char **) list->pdata);
+}
+
+/* Whether `dir` holds an entry whose name contains `part`. */
+static gboolean
+holds (const char *dir, const char *part)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  if (d != NULL)
+    for (const char *n = g_dir_read_name (d); n != NULL; n = g_dir_read_name (d))
+      if (strstr (n, part) != NULL)
+        return TRUE;
+  return FALSE;
 }
 
 static char *
@@ -361,6 +406,290 @@ test_sweep_needs_an_axis (void)
   CU_ASSERT_STRING_EQUAL (e3, "");
 }
 
+/* ---- outputs all or nothing --------------------------------------------- */
+
+static void
+test_folder_in_the_way_publishes_nothing (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("amisim-hostile-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL);
+  g_autofree char *blocker = g_build_filename (out, "summary.json", NULL);
+  g_assert_true (g_mkdir_with_parents (blocker, 0755) == 0);
+
+  /* nothing there before: nothing after but the folder in the way */
+  const char *const run[] = { "run", "scenarios/quickstart.yaml", "--quiet", "--out", out, NULL };
+  g_autofree char *err = NULL;
+  CU_ASSERT_EQUAL (run_in (NULL, -1, NULL, run, &err), 1);
+  g_autofree char *want = g_strdup_printf ("amisim: %s: a folder is in the way of the file amisim "
+                                           "writes there; move it away (nothing was written)",
+                                           blocker);
+  ASSERT_FIRST_ERR (err, want);
+  g_autofree char *left = names (out);
+  CU_ASSERT_STRING_EQUAL (left, "summary.json");
+  g_rmdir (blocker);
+
+  /* an earlier run's outputs: byte for byte as they were */
+  const char *const first[] = { "run", "scenarios/quickstart.yaml", "--quiet", "--out", out,
+                                "--set", "simulation.output.copies=false", NULL };
+  g_autofree char *err1 = NULL;
+  CU_ASSERT_EQUAL_FATAL (run_in (NULL, -1, NULL, first, &err1), 0);
+  g_autofree char *copies = g_build_filename (out, "copies.csv", NULL);
+  CU_ASSERT_FALSE (g_file_test (copies, G_FILE_TEST_EXISTS));
+  g_assert_true (g_mkdir (copies, 0755) == 0);
+  g_autofree char *before = snapshot (out);
+  const char *const second[] = { "run", "scenarios/quickstart.yaml", "--quiet", "--out", out,
+                                 "--seed", "2", NULL };
+  g_autofree char *err2 = NULL;
+  CU_ASSERT_EQUAL (run_in (NULL, -1, NULL, second, &err2), 1);
+  g_autofree char *want2 = g_strdup_printf ("amisim: %s: a folder is in the way of the file "
+                                            "amisim writes there; move it away (nothing was "
+                                            "written)", copies);
+  ASSERT_FIRST_ERR (err2, want2);
+  g_autofree char *after = snapshot (out);
+  CU_ASSERT_STRING_EQUAL (after, before);
+  CU_ASSERT_FALSE (holds (out, ".tmp"));
+  CU_ASSERT_FALSE (holds (tmp, ".tmp"));
+
+  /* the folder moved away: the same run publishes everything */
+  g_rmdir (copies);
+  g_autofree char *err3 = NULL;
+  CU_ASSERT_EQUAL (run_in (NULL, -1, NULL, second, &err3), 0);
+  CU_ASSERT_TRUE (g_file_test (copies, G_FILE_TEST_IS_REGULAR));
+  g_autofree char *summary = read_text (out, "summary.json");
+  CU_ASSERT_PTR_NOT_NULL (summary);
+  if (summary != NULL)
+    CU_ASSERT_PTR_NOT_NULL (strstr (summary, "\"seed\": 2"));
+  remove_tree (tmp);
+}
+
+/* A run written into a folder replaces what the earlier run wrote there,
+ * removes what it does not write (copies.csv), and leaves anything else. */
+static void
+test_earlier_outputs_retired_others_kept (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("amisim-hostile-XXXXXX", NULL);
+  g_autofree char *scenario = ams_source_path ("scenarios/quickstart.yaml");
+  g_autofree char *notes = g_build_filename (tmp, "notes.txt", NULL);
+  g_assert_true (g_file_set_contents (notes, "mine\n", -1, NULL));
+  /* a copies.csv amisim did not write stays, even when a run writes none */
+  g_autofree char *copies = g_build_filename (tmp, "copies.csv", NULL);
+  g_assert_true (g_file_set_contents (copies, "my own copies\n", -1, NULL));
+  const char *const without[] = { "run", scenario, "--quiet", "--out", ".", "--set",
+                                  "simulation.output.copies=false", NULL };
+  g_autofree char *err = NULL;
+  CU_ASSERT_EQUAL (run_in (tmp, -1, NULL, without, &err), 0);
+  g_autofree char *mine = read_text (tmp, "copies.csv");
+  CU_ASSERT_STRING_EQUAL (mine, "my own copies\n");
+
+  /* with copies: amisim's copies.csv replaces it (its name is amisim's) */
+  const char *const with[] = { "run", scenario, "--quiet", "--out", ".", NULL };
+  g_autofree char *err2 = NULL;
+  CU_ASSERT_EQUAL (run_in (tmp, -1, NULL, with, &err2), 0);
+  g_autofree char *theirs = read_text (tmp, "copies.csv");
+  CU_ASSERT_TRUE (theirs != NULL && g_str_has_prefix (theirs, "pipeline,"));
+
+  /* without again: amisim's own copies.csv goes, the notes stay */
+  g_autofree char *err3 = NULL;
+  CU_ASSERT_EQUAL (run_in (tmp, -1, NULL, without, &err3), 0);
+  g_autofree char *left = names (tmp);
+  CU_ASSERT_STRING_EQUAL (left, ".amisim-outputs failures.csv images.csv lifecycle.csv notes.txt "
+                                "pools.csv storage.csv summary.json timeseries.csv");
+  g_autofree char *kept = read_text (tmp, "notes.txt");
+  CU_ASSERT_STRING_EQUAL (kept, "mine\n");
+  g_autofree char *manifest = read_text (tmp, ".amisim-outputs");
+  CU_ASSERT_TRUE (manifest != NULL && strstr (manifest, "\nsummary.json\n") != NULL
+                  && strstr (manifest, "copies.csv") == NULL);
+  remove_tree (tmp);
+}
+
+/* ---- signals ------------------------------------------------------------- */
+
+/* Waits until `dir` holds an entry containing `part` (or the child ended). */
+static gboolean
+wait_for_entry (GPid pid, const char *dir, const char *part)
+{
+  gint64 until = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    {
+      if (holds (dir, part))
+        return TRUE;
+      int st;
+      if (waitpid (pid, &st, WNOHANG) == pid)
+        {
+          printf ("\n    amisim ended (%d) before %s appeared in %s\n", status_of (st), part, dir);
+          return FALSE;
+        }
+      g_usleep (2000);
+    }
+  return FALSE;
+}
+
+/* Waits until `pid` handles `sig` (/proc/PID/status, SigCgt): before
+ * that, a signal would only find the default action. */
+static gboolean
+wait_for_handler (GPid pid, int sig)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  gint64 until = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    {
+      g_autofree char *text = NULL;
+      if (g_file_get_contents (path, &text, NULL, NULL))
+        {
+          const char *cgt = strstr (text, "\nSigCgt:");
+          if (cgt != NULL
+              && (g_ascii_strtoull (cgt + strlen ("\nSigCgt:"), NULL, 16) >> (sig - 1)) & 1)
+            return TRUE;
+        }
+      g_usleep (2000);
+    }
+  return FALSE;
+}
+
+static void
+test_signals_leave_nothing (void)
+{
+  const struct
+  {
+    int sig;
+    int code;
+    const char *line;
+    const char *threads;
+  } sigs[] = {
+    { SIGINT, 130, "amisim: interrupted by SIGINT; temporary files removed\n", "1" },
+    { SIGTERM, 143, "amisim: interrupted by SIGTERM; temporary files removed\n", "2" },
+    { SIGHUP, 129, "amisim: interrupted by SIGHUP; temporary files removed\n", "1" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (sigs); i++)
+    {
+      g_autofree char *tmp = g_dir_make_tmp ("amisim-hostile-XXXXXX", NULL);
+      g_autofree char *out = g_build_filename (tmp, "out", NULL);
+      g_autofree char *trace = g_build_filename (tmp, "t.jsonl", NULL);
+      /* earlier outputs and an earlier trace */
+      const char *const first[] = { "run", "scenarios/quickstart.yaml", "--quiet", "--out", out,
+                                    "--trace", trace, NULL };
+      g_autofree char *err1 = NULL;
+      CU_ASSERT_EQUAL_FATAL (run_in (NULL, -1, NULL, first, &err1), 0);
+      g_autofree char *before = snapshot (tmp);
+
+      /* a run for days of simulated years, stopped once its temporaries are there */
+      const char *const long_run[] = { "run", "--quiet", "--horizon", "100000d", "--out", out,
+                                       "--trace", trace, "--replications", "2", "--threads",
+                                       sigs[i].threads, NULL };
+      int err_fd = -1;
+      GPid pid = start (NULL, -1, NULL, long_run, &err_fd);
+      gboolean seen = wait_for_entry (pid, out, ".amisim-out.tmp-")
+                      && wait_for_entry (pid, tmp, ".t.jsonl.tmp-")
+                      && wait_for_handler (pid, sigs[i].sig);
+      CU_ASSERT_TRUE (seen);
+      g_usleep (100000); /* into the run */
+      kill (pid, sigs[i].sig);
+      int status = wait_for (pid, 60);
+      g_autofree char *err = read_all (err_fd);
+      g_spawn_close_pid (pid);
+      CU_ASSERT_EQUAL (status, sigs[i].code);
+      CU_ASSERT_STRING_EQUAL (err, sigs[i].line);
+      CU_ASSERT_FALSE (holds (out, ".tmp"));
+      CU_ASSERT_FALSE (holds (tmp, ".tmp"));
+      g_autofree char *after = snapshot (tmp);
+      CU_ASSERT_STRING_EQUAL (after, before); /* earlier outputs untouched */
+      remove_tree (tmp);
+    }
+
+  /* a new folder (staged beside it) and a sweep: nothing at all */
+  g_autofree char *tmp = g_dir_make_tmp ("amisim-hostile-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "new", "out", NULL);
+  const char *const fresh[] = { "run", "--quiet", "--horizon", "100000d", "--out", out, NULL };
+  int err_fd = -1;
+  GPid pid = start (NULL, -1, NULL, fresh, &err_fd);
+  g_autofree char *parent = g_build_filename (tmp, "new", NULL);
+  CU_ASSERT_TRUE (wait_for_entry (pid, parent, ".out.tmp-") && wait_for_handler (pid, SIGTERM));
+  kill (pid, SIGTERM);
+  CU_ASSERT_EQUAL (wait_for (pid, 60), 143);
+  g_free (read_all (err_fd));
+  g_spawn_close_pid (pid);
+  g_autofree char *left = names (tmp);
+  CU_ASSERT_STRING_EQUAL (left, ""); /* not even the parent it made */
+
+  g_autofree char *sweep_out = g_build_filename (tmp, "sweep", NULL);
+  const char *const sweep[] = { "sweep", "scenarios/default.yaml", "--set", "seed=1,2",
+                                "--horizon", "100000d", "--out", sweep_out, "--quiet", NULL };
+  pid = start (NULL, -1, NULL, sweep, &err_fd);
+  CU_ASSERT_TRUE (wait_for_handler (pid, SIGINT));
+  g_usleep (200000); /* into the runs */
+  kill (pid, SIGINT);
+  CU_ASSERT_EQUAL (wait_for (pid, 60), 130);
+  g_autofree char *serr = read_all (err_fd);
+  g_spawn_close_pid (pid);
+  CU_ASSERT_STRING_EQUAL (serr, "amisim: interrupted by SIGINT; temporary files removed\n");
+  g_autofree char *left2 = names (tmp);
+  CU_ASSERT_STRING_EQUAL (left2, "");
+  remove_tree (tmp);
+}
+
+/* plot, stopped while gnuplot draws: OUTDIR as it was, gnuplot gone. */
+static void
+test_plot_interrupted_leaves_nothing (void)
+{
+  g_autofree char *gnuplot = g_find_program_in_path ("gnuplot");
+  if (gnuplot == NULL)
+    {
+      printf ("(gnuplot not installed: skipped) ");
+      return;
+    }
+  g_autofree char *tmp = g_dir_make_tmp ("amisim-hostile-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL);
+  const char *const run[] = { "run", "scenarios/quickstart.yaml", "--quiet", "--out", out, NULL };
+  g_autofree char *err = NULL;
+  CU_ASSERT_EQUAL_FATAL (run_in (NULL, -1, NULL, run, &err), 0);
+  const char *const plot[] = { "plot", "--format", "png", "--quiet", out, NULL };
+  g_autofree char *err1 = NULL;
+  CU_ASSERT_EQUAL_FATAL (run_in (NULL, -1, NULL, plot, &err1), 0);
+  g_autofree char *before = snapshot (out);
+
+  /* scripts whose first picture takes a minute */
+  g_autofree char *scripts = g_build_filename (tmp, "scripts", NULL);
+  g_mkdir (scripts, 0755);
+  g_autofree char *src = ams_source_path ("plots");
+  g_autoptr (GDir) d = g_dir_open (src, 0, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (d);
+  for (const char *n = g_dir_read_name (d); n != NULL; n = g_dir_read_name (d))
+    {
+      if (!g_str_has_suffix (n, ".gp"))
+        continue;
+      g_autofree char *path = g_build_filename (src, n, NULL);
+      g_autofree char *text = NULL;
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      g_autofree char *dest = g_build_filename (scripts, n, NULL);
+      g_assert_true (g_file_set_contents (dest, strcmp (n, "copies-timeline.gp") == 0
+                                                  ? "pause 60\n" : text, -1, NULL));
+    }
+  g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "AMISIM_PLOTS_DIR", scripts, TRUE);
+  int err_fd = -1;
+  GPid pid = start (NULL, -1, env, plot, &err_fd);
+  CU_ASSERT_TRUE (wait_for_entry (pid, out, ".plots.tmp-") && wait_for_handler (pid, SIGINT));
+  g_usleep (300000); /* gnuplot pausing */
+  gint64 t0 = g_get_monotonic_time ();
+  kill (pid, SIGINT);
+  CU_ASSERT_EQUAL (wait_for (pid, 60), 130);
+  CU_ASSERT (g_get_monotonic_time () - t0 < 30 * G_USEC_PER_SEC); /* not waiting for gnuplot */
+  g_autofree char *perr = read_all (err_fd);
+  g_spawn_close_pid (pid);
+  CU_ASSERT_STRING_EQUAL (perr, "amisim: interrupted by SIGINT; temporary files removed\n");
+  g_autofree char *after = snapshot (out);
+  CU_ASSERT_STRING_EQUAL (after, before);
+  CU_ASSERT_FALSE (holds (out, ".tmp"));
+  CU_ASSERT_FALSE (holds (out, ".plots"));
+
+  /* a later run retires the earlier run's plots with its outputs */
+  g_autofree char *plots = g_build_filename (out, "plots", NULL);
+  CU_ASSERT_TRUE (g_file_test (plots, G_FILE_TEST_IS_DIR));
+  g_autofree char *err2 = NULL;
+  CU_ASSERT_EQUAL (run_in (NULL, -1, NULL, run, &err2), 0);
+  CU_ASSERT_FALSE (g_file_test (plots, G_FILE_TEST_EXISTS));
+  remove_tree (tmp);
+}
+
 /* ---- writes checked ------------------------------------------------------ */
 
 static void
@@ -409,15 +738,17 @@ test_stdout_on_a_full_device (void)
       CU_ASSERT_STRING_EQUAL (ok_err, "");
     }
 
-  /* the trace file on a full device: exit 1 with the reason; /dev/null
-   * takes it and stays a device */
+  /* the trace file on a full device: exit 1 with the reason, the outputs
+   * not published; /dev/null takes it and stays a device */
   g_autofree char *tmp = g_dir_make_tmp ("amisim-hostile-XXXXXX", NULL);
   g_autofree char *out = g_build_filename (tmp, "out", NULL);
   const char *const traced[] = { "run", "scenarios/quickstart.yaml", "--quiet", "--trace",
-                                 "/dev/full", NULL };
+                                 "/dev/full", "--out", out, NULL };
   g_autofree char *err = NULL;
   CU_ASSERT_EQUAL (run_in (NULL, -1, NULL, traced, &err), 1);
   ASSERT_FIRST_ERR (err, "amisim: --trace /dev/full: cannot write: No space left on device");
+  g_autofree char *left = names (tmp);
+  CU_ASSERT_STRING_EQUAL (left, "");
   const char *const discarded[] = { "run", "scenarios/quickstart.yaml", "--quiet", "--trace",
                                     "/dev/null", "--out", out, NULL };
   g_autofree char *err2 = NULL;
@@ -436,6 +767,10 @@ static const AmsTestCase cases[] = {
   { "test_bad_trace_options_create_nothing", test_bad_trace_options_create_nothing },
   { "test_arguments_not_utf8_are_named", test_arguments_not_utf8_are_named },
   { "test_sweep_needs_an_axis", test_sweep_needs_an_axis },
+  { "test_folder_in_the_way_publishes_nothing", test_folder_in_the_way_publishes_nothing },
+  { "test_earlier_outputs_retired_others_kept", test_earlier_outputs_retired_others_kept },
+  { "test_signals_leave_nothing", test_signals_leave_nothing },
+  { "test_plot_interrupted_leaves_nothing", test_plot_interrupted_leaves_nothing },
   { "test_stdout_on_a_full_device", test_stdout_on_a_full_device },
   { NULL, NULL },
 };
