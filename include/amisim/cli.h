@@ -19,7 +19,9 @@ typedef enum
   AMS_EXIT_BAD_INPUT = 2, /* bad scenario, bad option, unusable path */
 } AmsExit;
 /* Stopped by SIGHUP, SIGINT or SIGTERM: 128 + the signal (129, 130, 143),
- * with every temporary removed and nothing published (report/cleanup.h). */
+ * with every temporary removed and nothing published (report/cleanup.h);
+ * by SIGPIPE (the reader of stdout went away): the same, silently, ending
+ * by SIGPIPE itself. */
 
 /* Limits of the command line (docs/outputs.md), checked before anything
  * is made: the replications of a run (each keeps its results until the
@@ -30,8 +32,8 @@ typedef enum
 #define AMS_MAX_RUNS 100000
 
 /* What every command needs, once, before anything else: the handler of
- * SIGINT, SIGTERM and SIGHUP that removes the temporaries and exits with
- * 128 + the signal, and a check at exit that whatever went to standard
+ * SIGINT, SIGTERM, SIGHUP and SIGPIPE that removes the temporaries and
+ * exits with 128 + the signal, and a check at exit that whatever went to standard
  * output got there (else "amisim: cannot write standard output: REASON"
  * on stderr and exit 1, whatever the command returned). */
 void ams_cli_init (void);

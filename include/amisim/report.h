@@ -86,7 +86,7 @@ char *ams_report_format_seconds (double s);
  * An output folder is written whole or not at all: every file goes to a
  * staging folder on the same file system (beside the target when it does
  * not exist yet, inside it when it does), registered with the signal
- * handler (SIGINT, SIGTERM, SIGHUP remove it); the commit publishes them
+ * handler (a signal that stops amisim removes it); the commit publishes them
  * together with the signals blocked: one rename of the staging folder, or,
  * into an existing folder, one rename per file with the earlier files kept
  * until every new one is in place and put back if any step fails. A file

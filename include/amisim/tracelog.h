@@ -52,7 +52,7 @@ gboolean ams_trace_filter_check (const AmsTraceFilter *f, const AmsScenario *sc,
  * cause, step, message. t_s has exactly six decimals (the kernel's microsecond), so the same
  * scenario and seed give the same bytes. The file is written under a
  * temporary name next to `path` (registered with the signal handler, so
- * SIGINT, SIGTERM and SIGHUP remove it) and renamed into place by commit;
+ * a signal that stops amisim removes it) and renamed into place by commit;
  * freed uncommitted, the temporary is removed: the file is whole or
  * absent. An existing character device or FIFO (/dev/null) is written
  * directly. Every write is checked; the first that failed is the reason
@@ -73,7 +73,7 @@ uint64_t ams_trace_writer_lines (const AmsTraceWriter *w);
  * message naming the path and the reason. */
 gboolean ams_trace_writer_close (AmsTraceWriter *w, GError **error);
 /* Closes (if not done) and renames the file into place, with SIGINT,
- * SIGTERM and SIGHUP blocked. Errors: G_FILE_ERROR. */
+ * SIGTERM, SIGHUP and SIGPIPE blocked. Errors: G_FILE_ERROR. */
 gboolean ams_trace_writer_commit (AmsTraceWriter *w, GError **error);
 void ams_trace_writer_free (AmsTraceWriter *w); /* accepts NULL; removes an uncommitted file */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsTraceWriter, ams_trace_writer_free)

@@ -69,8 +69,7 @@ typedef struct
 
 /* Runs every job on `threads` threads (>= 1; the calling thread is one of
  * them and runs job 0, so that what observes it stays on this thread; the
- * others block SIGINT, SIGTERM and SIGHUP, which the calling thread
- * handles);
+ * others block the signals the calling thread handles, report/cleanup.h);
  * with simulation.lifecycle.compare each job also runs its replication
  * without lifecycle. The results do not depend on `threads`: each job's
  * are its own, and the caller reads them in job order. */

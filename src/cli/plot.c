@@ -1256,8 +1256,8 @@ find_scripts (GError **error)
 }
 
 /* Runs gnuplot (argv) in `cwd`, its stdout to /dev/null, its stderr into
- * `err`; the handler of SIGINT, SIGTERM and SIGHUP kills it (cleanup.h)
- * so that it writes nothing once amisim is interrupted. */
+ * `err`; the signal handler (report/cleanup.h) kills it, so that it writes
+ * nothing once amisim is interrupted. */
 static gboolean
 spawn_gnuplot (const char *cwd, const char *const *argv, char **err, int *status,
                GError **error)

@@ -13,8 +13,8 @@
  * The calling thread takes job 0 (the one recorded and observed: CSV
  * streams, trace, narration, progress) before the pool's threads start,
  * then all take the next job not taken until none is left. The pool's
- * threads block SIGINT, SIGTERM and SIGHUP: the calling thread handles
- * them (report/cleanup.h). */
+ * threads block the signals amisim handles (SIGINT, SIGTERM, SIGHUP,
+ * SIGPIPE): the calling thread handles them (report/cleanup.h). */
 #include "cli/cli-private.h"
 #include "report/cleanup.h"
 #include "amisim/engine.h"
@@ -71,7 +71,7 @@ work (Work *w)
 static void
 pool_thread (gpointer data, gpointer user)
 {
-  /* the calling thread handles SIGINT, SIGTERM and SIGHUP (cleanup.h) */
+  /* the calling thread handles the signals (report/cleanup.h) */
   ams_cleanup_block_here ();
   work (user);
 }

@@ -2,7 +2,7 @@
  *
  * The registry is a list, newest first. An entry is allocated and filled
  * before it is linked in, and unlinked before it is freed; both happen
- * with SIGINT, SIGTERM and SIGHUP blocked in the thread that does them
+ * with the signals handled blocked in the thread that does them
  * (and under a mutex, for threads other than the main one), so the
  * handler, which runs only on a thread with the signals unblocked, never
  * sees a half-made change. The handler walks the list and calls nothing
@@ -31,7 +31,7 @@ static volatile sig_atomic_t child_pid;   /* 0: none */
 static volatile sig_atomic_t progress_drawn;
 static GMutex registry_lock;
 
-static const int handled[] = { SIGINT, SIGTERM, SIGHUP };
+static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 
 static void
 handled_set (sigset_t *set)
@@ -76,6 +76,18 @@ on_signal (int sig)
         rmdir (t->path);
       else
         unlink (t->path);
+    }
+  if (sig == SIGPIPE)
+    {
+      /* the reader of stdout went away (| head): no message, and the end
+       * a shell expects, by SIGPIPE itself */
+      sigset_t pipe_only;
+      sigemptyset (&pipe_only);
+      sigaddset (&pipe_only, SIGPIPE);
+      signal (SIGPIPE, SIG_DFL);
+      pthread_sigmask (SIG_UNBLOCK, &pipe_only, NULL);
+      raise (SIGPIPE);
+      _exit (128 + SIGPIPE);
     }
   if (progress_drawn)
     PUT ("\r\033[K");

@@ -7,11 +7,14 @@
  * SIGHUP the handler kills the one child process amisim may be waiting
  * for (gnuplot), removes what is registered, newest first (so a folder's
  * files go before the folder), writes one line on stderr and exits with
- * 128 + the signal: 130, 143, 129. The handler does only what is
- * async-signal-safe (kill, waitpid, unlink, rmdir, write, _exit) on a
- * list whose entries were allocated before they were linked in.
+ * 128 + the signal: 130, 143, 129. On SIGPIPE (the reader of stdout went
+ * away: `amisim run --narrate | head`) it removes them too, silently, and
+ * ends by SIGPIPE as a shell expects. The handler does only what is
+ * async-signal-safe (kill, waitpid, unlink, rmdir, write, signal,
+ * pthread_sigmask, raise, _exit) on a list whose entries were allocated
+ * before they were linked in.
  *
- * The registry is changed only with the three signals blocked in the
+ * The registry is changed only with those signals blocked in the
  * calling thread; threads that run replications block them for good
  * (ams_cleanup_block_here), so the handler always runs on a thread that is
  * not in the middle of a change. A commit (renaming temporaries into
@@ -26,9 +29,10 @@
 
 G_BEGIN_DECLS
 
-/* Installs the handler for SIGINT, SIGTERM and SIGHUP; a signal ignored
- * when amisim started (nohup, a shell's background job) stays ignored.
- * Idempotent. */
+/* Installs the handler for SIGINT, SIGTERM, SIGHUP and SIGPIPE; a signal
+ * ignored when amisim started (nohup, a shell's background job) stays
+ * ignored (an ignored SIGPIPE: writes fail with EPIPE, reported as any
+ * failed write). Idempotent. */
 void ams_cleanup_install (void);
 
 /* One registered temporary. */
@@ -58,15 +62,15 @@ void ams_temp_remove (AmsTemp *t);
 void ams_cleanup_set_child (GPid pid);
 
 /* A GSpawnChildSetupFunc for the children amisim runs (gnuplot): gives
- * them SIGINT, SIGTERM and SIGHUP as amisim found them (not its handler)
- * and unblocks them. */
+ * them the handled signals as amisim found them (not its handler) and
+ * unblocks them. */
 void ams_cleanup_child_setup (gpointer unused);
 
 /* Whether a progress bar is on stderr's last line: the handler then clears
  * the line before its message. */
 void ams_cleanup_set_progress_line (gboolean drawn);
 
-/* Blocks the three signals in this thread, saving the mask in `saved`;
+/* Blocks the handled signals in this thread, saving the mask in `saved`;
  * ams_cleanup_unblock restores it (a signal that arrived meanwhile is
  * handled then). Nests. */
 void ams_cleanup_block (sigset_t *saved);

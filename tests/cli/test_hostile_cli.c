@@ -1,9 +1,9 @@
 /* The command line against hostile use, through the real binary: absurd
  * counts, bad options after which nothing may exist, arguments that are
  * not UTF-8, a folder in the way of the outputs, signals in the middle of a
- * run or a plot, standard output on a full device. Each fault is checked
- * both ways: caught (exit code, message, nothing created or changed), and
- * the healthy neighbour still working. */
+ * run or a plot, a reader of stdout that goes away, standard output on a
+ * full device. Each fault is checked both ways: caught (exit code, message,
+ * nothing created or changed), and the healthy neighbour still working. */
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -33,12 +33,13 @@ status_of (int wait_status)
   return WIFSIGNALED (wait_status) ? 1000 + WTERMSIG (wait_status) : -1;
 }
 
-/* In the child before exec: the three signals as a fresh process has them,
- * whatever the test runner ignores or blocks. */
+/* In the child before exec: the signals amisim handles as a fresh process
+ * has them, whatever the test runner ignores or blocks; SIGPIPE ignored
+ * when `ignore_pipe` points to TRUE. */
 static void
-default_signals (gpointer unused)
+default_signals (gpointer ignore_pipe)
 {
-  const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+  const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
   sigset_t set;
   sigemptyset (&set);
   for (guint i = 0; i < G_N_ELEMENTS (sigs); i++)
@@ -47,7 +48,11 @@ default_signals (gpointer unused)
       sigaddset (&set, sigs[i]);
     }
   sigprocmask (SIG_UNBLOCK, &set, NULL);
+  if (ignore_pipe != NULL && *(gboolean *) ignore_pipe)
+    signal (SIGPIPE, SIG_IGN);
 }
+
+static gboolean ignore_pipe; /* for the next start () */
 
 /* Starts amisim in `cwd` (NULL: the source root) with `args`, its stdout
  * to `out_fd` (-1: /dev/null), its stderr to a pipe (*err_fd). */
@@ -66,7 +71,8 @@ start (const char *cwd, int out_fd, char **envp, const char *const *args, int *e
   gboolean ok = g_spawn_async_with_pipes_and_fds (cwd ? cwd : root,
                                                   (const char *const *) argv->pdata,
                                                   (const char *const *) envp, flags,
-                                                  default_signals, NULL, -1, out_fd, -1, NULL,
+                                                  default_signals, &ignore_pipe, -1, out_fd, -1,
+                                                  NULL,
                                                   NULL, 0, &pid, NULL, NULL, err_fd, &error);
   if (!ok)
     printf ("\n    cannot start amisim: %s\n", error->message);
@@ -627,6 +633,58 @@ test_signals_leave_nothing (void)
   remove_tree (tmp);
 }
 
+/* The reader of stdout goes away while the story is told (`| head`). */
+static void
+test_broken_pipe_leaves_nothing (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("amisim-hostile-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out", NULL);
+  g_autofree char *trace = g_build_filename (tmp, "t.jsonl", NULL);
+
+  /* SIGPIPE as usual: the temporaries go, amisim ends by SIGPIPE, silently */
+  const char *const long_run[] = { "run", "--narrate", "--horizon", "100000d", "--out", out,
+                                   "--trace", trace, NULL };
+  int fds[2];
+  g_assert_true (pipe (fds) == 0);
+  int err_fd = -1;
+  GPid pid = start (NULL, fds[1], NULL, long_run, &err_fd);
+  close (fds[1]);
+  CU_ASSERT_TRUE (wait_for_entry (pid, tmp, ".out.tmp-") && wait_for_handler (pid, SIGPIPE));
+  close (fds[0]); /* the reader goes */
+  CU_ASSERT_EQUAL (wait_for (pid, 60), 1000 + SIGPIPE);
+  g_autofree char *err = read_all (err_fd);
+  g_spawn_close_pid (pid);
+  CU_ASSERT_STRING_EQUAL (err, "");
+  g_autofree char *left = names (tmp);
+  CU_ASSERT_STRING_EQUAL (left, "");
+
+  /* SIGPIPE ignored: the run ends, publishes, and says the story was lost */
+  const char *const short_run[] = { "run", "scenarios/quickstart.yaml", "--narrate", "--out",
+                                    out, "--trace", trace, NULL };
+  g_assert_true (pipe (fds) == 0);
+  close (fds[0]);
+  ignore_pipe = TRUE;
+  pid = start (NULL, fds[1], NULL, short_run, &err_fd);
+  ignore_pipe = FALSE;
+  close (fds[1]);
+  CU_ASSERT_EQUAL (wait_for (pid, 240), 1);
+  g_autofree char *err2 = read_all (err_fd);
+  g_spawn_close_pid (pid);
+  ASSERT_FIRST_ERR (err2, "amisim: cannot write standard output: Broken pipe");
+  g_autofree char *summary = read_text (out, "summary.json");
+  CU_ASSERT_PTR_NOT_NULL (summary);
+  CU_ASSERT_FALSE (holds (out, ".tmp"));
+  CU_ASSERT_FALSE (holds (tmp, ".tmp"));
+
+  /* read to the end: the story, exit 0 */
+  const char *const story[] = { "run", "scenarios/quickstart.yaml", "--narrate", NULL };
+  g_auto (Run) r = { 0 };
+  amisim_argv (&r, NULL, story);
+  CU_ASSERT_EQUAL (r.status, 0);
+  CU_ASSERT_TRUE (g_str_has_prefix (r.out, "The story of quickstart"));
+  remove_tree (tmp);
+}
+
 /* plot, stopped while gnuplot draws: OUTDIR as it was, gnuplot gone. */
 static void
 test_plot_interrupted_leaves_nothing (void)
@@ -770,6 +828,7 @@ static const AmsTestCase cases[] = {
   { "test_folder_in_the_way_publishes_nothing", test_folder_in_the_way_publishes_nothing },
   { "test_earlier_outputs_retired_others_kept", test_earlier_outputs_retired_others_kept },
   { "test_signals_leave_nothing", test_signals_leave_nothing },
+  { "test_broken_pipe_leaves_nothing", test_broken_pipe_leaves_nothing },
   { "test_plot_interrupted_leaves_nothing", test_plot_interrupted_leaves_nothing },
   { "test_stdout_on_a_full_device", test_stdout_on_a_full_device },
   { NULL, NULL },
