@@ -9,6 +9,7 @@
  *   amisim plot OUTDIR [--format png|svg|both] [--quiet]
  *   amisim sweep SCENARIO --set PATH=V1,V2,… [--set …]… [--replications N]
  *                [--threads N] [--seed N] [--horizon D] [--out DIR] [--json] [--quiet]
+ *   amisim import OUTDIR [-o SCENARIO.yaml] [--quiet]
  *
  * Any misuse prints a usage line and a hint on stderr and exits 2; an
  * option's argument that is not UTF-8 (names, values) or a count beyond its
@@ -36,6 +37,7 @@ static const char usage_text[] =
   "  sweep SCENARIO --set PATH=V1,V2,…\n"
   "                       run every combination of the values, with common random\n"
   "                       numbers, and compare them\n"
+  "  import OUTDIR        a scenario from an estate export (tools/export-aws-estate)\n"
   "  help [COMMAND]       show this text, or a command's options\n"
   "\n"
   "Options: --help, --version; 'amisim COMMAND --help' lists a command's options.\n"
@@ -60,6 +62,7 @@ misuse (const char *command, const char *fmt, ...)
                           : strcmp (command, "policy eval") == 0 ? "policy eval [OPTION…] FILE"
                           : strcmp (command, "plot") == 0        ? "plot [OPTION…] OUTDIR"
                           : strcmp (command, "sweep") == 0       ? "sweep [OPTION…] SCENARIO"
+                          : strcmp (command, "import") == 0      ? "import [OPTION…] OUTDIR"
                                                                  : "run [OPTION…] [SCENARIO]";
       fprintf (stderr, "Usage: amisim %s\nTry 'amisim %s --help'.\n", usage, command);
     }
@@ -547,6 +550,40 @@ cmd_sweep (int argc, char **argv)
   return ams_cli_sweep (&opt);
 }
 
+static int
+cmd_import (int argc, char **argv)
+{
+  g_autofree char *output = NULL;
+  gboolean quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "Write the scenario into FILE (whole or not at all) instead of stdout; - is stdout",
+      "FILE" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No notes on stderr (errors only)", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("OUTDIR");
+  g_option_context_set_summary (ctx,
+    "Reads an estate export (the folder tools/export-aws-estate writes, or the same layout\n"
+    "made by other tooling: docs/estate-export.md) and writes a scenario amisim accepts\n"
+    "as it is: the organization, accounts, regions, roles, keys, pipelines, recipes,\n"
+    "distribution and lifecycle configurations, RAM shares, SCPs and the AMIs that exist.\n"
+    "Durations the estate does not know are amisim's defaults, marked CALIBRATE in the\n"
+    "scenario. What it cannot map is a note on stderr, with the file it came from.\n"
+    "Exit codes: 0 written, 1 the scenario could not be written, 2 bad input (nothing\n"
+    "written).");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_set_prgname ("amisim import");
+  if (!parse_options (ctx, &argc, &argv, "import"))
+    return AMS_EXIT_BAD_INPUT;
+  if (argc != 2)
+    return misuse ("import", "expected one export folder, got %d", argc - 1);
+  if (output != NULL && output[0] == '\0')
+    return misuse ("import", "-o needs a file name");
+  AmsImportOptions opt = { .dir = argv[1], .output = output, .quiet = quiet };
+  return ams_cli_import (&opt);
+}
+
 typedef struct
 {
   const char *name;
@@ -560,6 +597,7 @@ static const Command commands[] = {
   { "policy", cmd_policy },
   { "plot", cmd_plot },
   { "sweep", cmd_sweep },
+  { "import", cmd_import },
 };
 
 static const Command *

@@ -161,6 +161,18 @@ typedef struct
  * failed (its messages on stderr) or the folder cannot be written. */
 int ams_cli_plot (const AmsPlotOptions *opt);
 
+typedef struct
+{
+  const char *dir;        /* an estate export (docs/estate-export.md) */
+  const char *output;     /* the scenario file; NULL or "-": stdout */
+  gboolean quiet;         /* no notes on stderr */
+} AmsImportOptions;
+
+/* `amisim import OUTDIR`: writes the scenario of the estate export
+ * (docs/import.md). 0 written; 2 bad input (the export; an -o that cannot
+ * be a file), nothing written; 1 the scenario could not be written. */
+int ams_cli_import (const AmsImportOptions *opt);
+
 /* Loads a scenario (or the built-in default when `file` is NULL); on bad
  * input prints the errors on stderr and returns NULL. */
 AmsScenario *ams_cli_load (const char *file, const AmsOverride *ov, guint n_ov);

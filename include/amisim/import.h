@@ -11,7 +11,6 @@
 #pragma once
 
 #include <glib.h>
-#include <stdio.h>
 
 G_BEGIN_DECLS
 
@@ -26,7 +25,6 @@ typedef enum
   AMS_IMPORT_ERROR_DANGLING,   /* an ARN or id names nothing in the export */
   AMS_IMPORT_ERROR_SCENARIO,   /* the scenario written is refused by the loader (a bug of the
                                   import, or an estate amisim cannot hold) */
-  AMS_IMPORT_ERROR_IO,         /* the output could not be written */
 } AmsImportError;
 
 /* What the import could not map, or mapped with an assumption: one line
@@ -46,13 +44,5 @@ void ams_import_notes_clear (AmsImportNotes *notes);
  * NULL: then they are not kept). */
 gboolean ams_import_dir (const char *dir, GString *yaml_out, AmsImportNotes *notes,
                          GError **error);
-
-/* The whole command: imports `dir`, prints every note on `err` as
- * "amisim import: note: …", and writes the scenario to `output` (a file
- * written whole or not at all: through a temporary file renamed into
- * place) or, when output is NULL or "-", to `out`. On error prints
- * "amisim import: error: …" on `err` and writes nothing. Returns the exit
- * status: 0 written, 2 bad input (or an output that cannot be written). */
-int ams_import_main (const char *dir, const char *output, FILE *out, FILE *err);
 
 G_END_DECLS

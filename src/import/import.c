@@ -2025,36 +2025,3 @@ ams_import_dir (const char *dir, GString *yaml_out, AmsImportNotes *notes, GErro
   g_hash_table_destroy (c.roles_not_read);
   return ok;
 }
-
-int
-ams_import_main (const char *dir, const char *output, FILE *out, FILE *err)
-{
-  AmsImportNotes notes;
-  ams_import_notes_init (&notes);
-  g_autoptr (GString) yaml = g_string_new (NULL);
-  GError *e = NULL;
-  gboolean ok = ams_import_dir (dir, yaml, &notes, &e);
-  for (guint i = 0; i < notes.lines->len; i++)
-    fprintf (err, "amisim import: note: %s\n", (char *) notes.lines->pdata[i]);
-  ams_import_notes_clear (&notes);
-  if (!ok)
-    {
-      fprintf (err, "amisim import: error: %s\n", e->message);
-      g_error_free (e);
-      return 2;
-    }
-  if (output == NULL || strcmp (output, "-") == 0)
-    {
-      fwrite (yaml->str, 1, yaml->len, out);
-      fflush (out);
-      return 0;
-    }
-  /* whole or not at all */
-  if (!g_file_set_contents (output, yaml->str, (gssize) yaml->len, &e))
-    {
-      fprintf (err, "amisim import: error: %s\n", e->message);
-      g_error_free (e);
-      return 2;
-    }
-  return 0;
-}

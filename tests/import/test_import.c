@@ -19,7 +19,7 @@
 #include "amisim/preflight.h"
 #include "amisim/scenario.h"
 #include "amisim/world.h"
-#include "ams_test.h"
+#include "ams_proc.h"
 
 /* The export, made once: make-estate.py, the fake aws as a server with a
  * bash client first on PATH, the exporter. argv: tests/import, OUT, WORK. */
@@ -313,22 +313,19 @@ test_flaws_named (void)
 
 /* ------------------------------------------------------------ bad input */
 
-/* Imports with ams_import_main into work/out.yaml; the exit status, stderr
- * in *err_text; the output must not exist after a failure. */
+/* Runs `amisim import DIR -o work/out.yaml`; the exit status, stderr in
+ * *err_text; the output must not exist after a failure. */
 static int
 run_main (const char *dir, char **err_text)
 {
   g_autofree char *out = g_build_filename (work, "out.yaml", NULL);
   g_unlink (out);
-  g_autofree char *errf = g_build_filename (work, "stderr.txt", NULL);
-  FILE *err = fopen (errf, "w");
-  CU_ASSERT_PTR_NOT_NULL_FATAL (err);
-  int rc = ams_import_main (dir, out, stdout, err);
-  fclose (err);
-  g_file_get_contents (errf, err_text, NULL, NULL);
+  g_auto (Run) r = { 0 };
+  amisim (&r, "import", dir, "-o", out, NULL);
+  *err_text = g_steal_pointer (&r.err);
   gboolean written = g_file_test (out, G_FILE_TEST_EXISTS);
-  CU_ASSERT_EQUAL (written, rc == 0);
-  return rc;
+  CU_ASSERT_EQUAL (written, r.status == 0);
+  return r.status;
 }
 
 /* Replaces a file of the export for one import, then restores it. */
@@ -354,6 +351,46 @@ test_whole_writes (void)
   CU_ASSERT_EQUAL (run_main (export_dir, &err), 0);
   CU_ASSERT_PTR_NOT_NULL (strstr (err, "amisim import: note: "));
   CU_ASSERT_PTR_NULL (strstr (err, "error"));
+}
+
+/* The command line: -o checked before the export is read; stdout gives
+ * the same scenario as -o; a scenario that cannot be written is exit 1. */
+static void
+test_command_output (void)
+{
+  g_auto (Run) r = { 0 };
+  amisim (&r, "import", export_dir, "-o", work, NULL);
+  CU_ASSERT_EQUAL (r.status, 2);
+  CU_ASSERT_PTR_NOT_NULL (strstr (r.err, "is a folder"));
+  CU_ASSERT_PTR_NULL (strstr (r.err, "note:")); /* refused before reading */
+  run_clear (&r);
+  g_autofree char *nowhere = g_build_filename (work, "no-such-folder", "s.yaml", NULL);
+  amisim (&r, "import", export_dir, "-o", nowhere, NULL);
+  CU_ASSERT_EQUAL (r.status, 2);
+  CU_ASSERT_PTR_NOT_NULL (strstr (r.err, "does not exist"));
+  CU_ASSERT_FALSE (g_file_test (nowhere, G_FILE_TEST_EXISTS));
+  run_clear (&r);
+  amisim (&r, "import", "--quiet", export_dir, NULL);
+  CU_ASSERT_EQUAL (r.status, 0);
+  CU_ASSERT_STRING_EQUAL (r.err, "");
+  g_autofree char *err = NULL;
+  CU_ASSERT_EQUAL_FATAL (run_main (export_dir, &err), 0);
+  g_autofree char *out = g_build_filename (work, "out.yaml", NULL);
+  g_autofree char *written = NULL;
+  CU_ASSERT_FATAL (g_file_get_contents (out, &written, NULL, NULL));
+  CU_ASSERT_STRING_EQUAL (r.out, written);
+  run_clear (&r);
+  amisim (&r, "import", export_dir, "extra", NULL);
+  CU_ASSERT_EQUAL (r.status, 2);
+  CU_ASSERT_PTR_NOT_NULL (strstr (r.err, "Usage: amisim import"));
+  /* stdout on a full device */
+  g_autofree char *cmd = g_strdup_printf ("sh -c '\"$AMISIM_BINARY\" import -q \"%s\" > /dev/full'",
+                                          export_dir);
+  g_autofree char *sh_err = NULL;
+  int wait_status = 0;
+  CU_ASSERT_FATAL (g_spawn_command_line_sync (cmd, NULL, &sh_err, &wait_status, NULL));
+  CU_ASSERT_TRUE (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 1);
+  CU_ASSERT_PTR_NOT_NULL (strstr (sh_err, "cannot write standard output"));
 }
 
 static void
@@ -463,6 +500,8 @@ main (void)
   CU_add_test (s, "the fixture estate", test_estate);
   CU_add_test (s, "its two flaws are named by the preflight", test_flaws_named);
   CU_add_test (s, "a whole import writes its file", test_whole_writes);
+  CU_add_test (s, "the command's output: checked first, stdout, write errors",
+               test_command_output);
   CU_add_test (s, "not an export", test_not_an_export);
   CU_add_test (s, "a truncated or non-JSON file", test_truncated);
   CU_add_test (s, "another operation's output under a name", test_wrong_operation);
