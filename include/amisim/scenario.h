@@ -659,6 +659,10 @@ const char *ams_sc_event_action (AmsScEventKind kind);
  * of resourceSelection.recipes (name and semantic version pattern) or any
  * of its tagMap tags among the pipeline's image tags. */
 gboolean ams_sc_lifecycle_selects (const AmsScLifecyclePolicy *lp, const AmsScPipeline *pl);
+/* The same for the pipeline's images of recipe version `semver` (an older
+ * version's images that existed at the start: amis[]). */
+gboolean ams_sc_lifecycle_selects_version (const AmsScLifecyclePolicy *lp,
+                                           const AmsScPipeline *pl, const char *semver);
 
 /* launches[]: consumers launching instances from the pipeline's newest AMI
  * they can use in a region (owned copies or launch permissions). */
@@ -675,6 +679,46 @@ typedef struct
                                    (default): before every launch */
   AmsSrcLoc loc;
 } AmsScLaunches;
+
+/* One EBS snapshot of an AMI that exists at the start. */
+typedef struct
+{
+  const char *id;               /* snap-… */
+  uint64_t bytes;               /* its volume's size */
+} AmsScSnapshot;
+
+/* amis[i]: an AMI that exists when the run starts (what describe-images
+ * gives; amisim import writes them). It is registered in its owner's
+ * account and region from the start: its snapshots are stored (a snapshot
+ * listed by several AMIs is stored once), it counts against the AMI quota,
+ * and consumers can launch from it. With `pipeline` it is an output of that
+ * pipeline's image `version` (the image's own AMI in the pipeline's account
+ * and region, or a distributed copy elsewhere): lifecycle policies rank
+ * and act on it like the images the run builds. */
+typedef struct
+{
+  const char *id;               /* ami-…, unique in the scenario */
+  const char *name;             /* may be NULL */
+  AmsScRef account;             /* the owner: where it is registered */
+  AmsScRef region;
+  AmsTime created_abs;          /* as written: µs since the Unix epoch */
+  AmsTime created;              /* simulated time (<= 0: before the start) */
+  gboolean disabled;            /* state: disabled */
+  AmsTime deprecation_abs;      /* as written, AMS_TIME_NEVER: none */
+  AmsTime deprecated_at;        /* simulated time, AMS_TIME_NEVER: none */
+  GArray *snapshots;            /* of AmsScSnapshot, at least one */
+  uint64_t bytes;               /* the snapshots' sizes added up */
+  /* launchPermission (lp_*), tags (ami_tags), kms_key_id (the key its
+   * snapshots are encrypted with; NULL value: not encrypted, or the
+   * default EBS key with encrypted TRUE), region: as a distribution entry
+   * would give them to the AMIs it makes */
+  AmsScDistRegion *traits;
+  AmsScRef pipeline;            /* NULL value: not an Image Builder image */
+  const char *version;          /* with pipeline: "1.0.0/3" as written */
+  const char *semver;           /* "1.0.0" (interned) */
+  uint64_t build;               /* 3 */
+  AmsSrcLoc loc;
+} AmsScAmi;
 
 /* TRUE if `version` (1.2.3) matches the semantic version pattern (1.x.x). */
 gboolean ams_sc_semver_matches (const char *pattern, const char *version);
@@ -698,6 +742,7 @@ typedef struct
   GPtrArray *pipelines;     /* of AmsScPipeline* */
   GPtrArray *lifecycle_policies; /* of AmsScLifecyclePolicy* */
   GPtrArray *launches;      /* of AmsScLaunches* */
+  GPtrArray *amis;          /* of AmsScAmi*: the AMIs that exist at the start */
   GPtrArray *components;    /* of AmsScComponent* */
   GPtrArray *recipes;       /* of AmsScRecipe*: recipes[] then container_recipes[] (recipe
                                blocks belong to their pipelines) */

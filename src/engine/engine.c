@@ -280,6 +280,13 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
       e->pipelines[i].index = i;
       pipeline_setup (e, &e->pipelines[i], g_ptr_array_index (sc->pipelines, i), e->pool_index);
     }
+  /* the places of the AMIs that exist at the start (inventory.c stores them) */
+  for (guint i = 0; i < sc->amis->len; i++)
+    {
+      const AmsScAmi *a = sc->amis->pdata[i];
+      pool_for (e, e->pool_index, ams_world_find_account (w, a->account.value),
+                ams_world_find_region (w, a->region.value));
+    }
   e->lifecycle = sc->sim.lifecycle_enabled;
   ams_chain_setup (e);
   return e;

@@ -71,13 +71,25 @@ bin_bytes (AmsEngine *e, EnginePool *ep, int64_t bytes)
 void
 ams_inv_version (const LcImage *img, char *buf, gsize len)
 {
-  g_snprintf (buf, len, "%s/%" G_GUINT64_FORMAT, img->p->sc->recipe_version, img->build);
+  g_snprintf (buf, len, "%s/%" G_GUINT64_FORMAT, img->semver, img->build);
 }
 
 void
-ams_inv_ami_id (uint64_t n, const char *prefix, char *buf, gsize len)
+ams_inv_ami_id (const Ami *a, char *buf, gsize len)
 {
-  g_snprintf (buf, len, "%s-%017" G_GINT64_MODIFIER "x", prefix, (guint64) n);
+  if (a->given != NULL)
+    g_strlcpy (buf, a->given->id, len);
+  else
+    g_snprintf (buf, len, "ami-%017" G_GINT64_MODIFIER "x", (guint64) a->id);
+}
+
+void
+ams_inv_snapshot_id (const Snapshot *s, char *buf, gsize len)
+{
+  if (s->given != NULL)
+    g_strlcpy (buf, s->given, len);
+  else
+    g_snprintf (buf, len, "snap-%017" G_GINT64_MODIFIER "x", (guint64) s->id);
 }
 
 static AmiList *
@@ -220,6 +232,7 @@ ams_inv_image_started (AmsEngine *e, Image *img)
   Pipeline *p = img->p;
   LcImage *lc = g_new0 (LcImage, 1);
   lc->p = p;
+  lc->semver = p->sc->recipe_version;
   lc->build = img->build;
   lc->created = img->t_start;
   lc->state = LC_BUILDING;
@@ -539,7 +552,14 @@ ami_key (AmsEngine *e, const Ami *a, AmsKeyInfo *k, AmsKeyLookup *found, const c
   const AmsScPipeline *pl = a->img->p->sc;
   const AmsAccount *account = a->pool->account;
   const AmsRegion *region = a->pool->region;
-  if (a->t == NULL)
+  if (a->given != NULL)
+    {
+      const AmsScDistRegion *tr = a->given->traits;
+      if (tr->kms_key_id.value == NULL && tr->encrypted != TRUE)
+        return FALSE;
+      *ref = tr->kms_key_id.value;
+    }
+  else if (a->t == NULL)
     {
       if (!pl->encrypted)
         return FALSE;
@@ -774,6 +794,162 @@ consumers_setup (AmsEngine *e)
     }
 }
 
+/* ---- the AMIs that exist at the start (amis[]) --------------------------- */
+
+static int
+created_first (gconstpointer a, gconstpointer b)
+{
+  const AmsScAmi *x = *(const AmsScAmi *const *) a, *y = *(const AmsScAmi *const *) b;
+  return x->created < y->created ? -1 : x->created > y->created;
+}
+
+static int
+image_created_first (gconstpointer a, gconstpointer b)
+{
+  const LcImage *x = *(LcImage *const *) a, *y = *(LcImage *const *) b;
+  if (x->created != y->created)
+    return x->created < y->created ? -1 : 1;
+  return x->build < y->build ? -1 : x->build > y->build;
+}
+
+/* The image record of (pipeline, version) an AMI of the start belongs to,
+ * made on first use (kept in `images`, linked to the pipeline later). */
+static LcImage *
+seed_image (GHashTable *images, GPtrArray *order, Pipeline *p, const AmsScAmi *g)
+{
+  g_autofree char *key = g_strdup_printf ("%s\n%s", p->sc->name, g->version);
+  LcImage *img = g_hash_table_lookup (images, key);
+  if (img != NULL)
+    {
+      img->created = MIN (img->created, g->created);
+      return img;
+    }
+  img = g_new0 (LcImage, 1);
+  img->p = p;
+  img->semver = strcmp (g->semver, p->sc->recipe_version) == 0 ? p->sc->recipe_version
+                                                                : g->semver;
+  img->build = g->build;
+  img->created = g->created;
+  img->state = LC_AVAILABLE;
+  img->amis = g_ptr_array_new ();
+  g_hash_table_insert (images, g_steal_pointer (&key), img);
+  g_ptr_array_add (order, img);
+  return img;
+}
+
+static Ami *
+seed_ami (AmsEngine *e, LcImage *img, EnginePool *pool, const AmsScAmi *g, Snapshot *snap)
+{
+  Ami *a = g_new0 (Ami, 1);
+  a->img = img;
+  a->pool = pool;
+  a->given = g;
+  a->entry = g->traits; /* launch permissions, tags and key as an entry would give them */
+  a->id = ++e->ami_ids;
+  a->deprecated_at = g->deprecated_at;
+  a->protect_until = NO_LAUNCH;
+  for (guint i = 0; i < G_N_ELEMENTS (a->launched); i++)
+    a->launched[i] = NO_LAUNCH;
+  a->registered = TRUE;
+  a->disabled = g->disabled;
+  const AmsScDistRegion *d = g->traits;
+  a->shared = !g->disabled
+              && (d->lp_user_ids->len + d->lp_org_arns->len + d->lp_ou_arns->len > 0
+                  || d->lp_public);
+  a->snap = snap;
+  snap->holders++;
+  a->index = img->amis->len;
+  g_ptr_array_add (img->amis, a);
+  list_insert (list_of (pool, img->p), a);
+  return a;
+}
+
+/* Registers the AMIs of amis[] at the start: their storage (a snapshot
+ * listed by several AMIs once), the AMI counts the quota sees, and, when
+ * the inventory is kept, the records of those made by a pipeline, grouped
+ * into images by version, oldest first, before any the run builds. Builds
+ * of a recipe version go on from the highest build number found. */
+static void
+seed_amis (AmsEngine *e)
+{
+  const AmsScenario *sc = e->sc;
+  if (sc->amis->len == 0)
+    return;
+  g_autoptr (GPtrArray) amis = g_ptr_array_sized_new (sc->amis->len);
+  for (guint i = 0; i < sc->amis->len; i++)
+    g_ptr_array_add (amis, sc->amis->pdata[i]);
+  g_ptr_array_sort (amis, created_first); /* stable: ties keep the document's order */
+  g_autoptr (GHashTable) pipelines = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < e->n_pipelines; i++)
+    g_hash_table_insert (pipelines, (gpointer) e->pipelines[i].sc->name, &e->pipelines[i]);
+  /* snapshot id -> Snapshot* (records), or -> itself (storage only) */
+  g_autoptr (GHashTable) snaps = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GPtrArray) order = g_ptr_array_new ();
+  for (guint i = 0; i < amis->len; i++)
+    {
+      const AmsScAmi *g = amis->pdata[i];
+      const AmsAccount *account = ams_world_find_account (e->w, g->account.value);
+      const AmsRegion *region = ams_world_find_region (e->w, g->region.value);
+      g_assert (account != NULL && region != NULL); /* resolved by the loader */
+      EnginePool *ep = pool_at (e, account, region); /* made by ams_engine_new */
+      int64_t bytes = 0;
+      for (guint j = 0; j < g->snapshots->len; j++)
+        {
+          const AmsScSnapshot *s = &g_array_index (g->snapshots, AmsScSnapshot, j);
+          if (!g_hash_table_contains (snaps, s->id))
+            bytes += (int64_t) s->bytes;
+        }
+      ams_inv_storage_changed (e, ep, bytes, 1);
+      Pipeline *p = g->pipeline.value != NULL ? g_hash_table_lookup (pipelines, g->pipeline.value)
+                                              : NULL;
+      if (p != NULL && strcmp (g->semver, p->sc->recipe_version) == 0 && *p->builds < g->build)
+        *p->builds = g->build;
+      /* the record's snapshot: its first; an AMI's others are stored with it */
+      const char *first = g_array_index (g->snapshots, AmsScSnapshot, 0).id;
+      Snapshot *snap = g_hash_table_lookup (snaps, first);
+      if (e->inv != NULL && p != NULL && snap == NULL)
+        {
+          snap = g_new0 (Snapshot, 1);
+          snap->id = ++e->ami_ids;
+          snap->given = first;
+          snap->bytes = g->bytes;
+          snap->pool = ep;
+        }
+      for (guint j = 0; j < g->snapshots->len; j++)
+        {
+          const char *id = g_array_index (g->snapshots, AmsScSnapshot, j).id;
+          if (!g_hash_table_contains (snaps, id))
+            g_hash_table_insert (snaps, (gpointer) id, j == 0 && snap != NULL ? snap : NULL);
+        }
+      if (e->inv == NULL || p == NULL || snap == NULL)
+        continue; /* storage only; an AMI Image Builder did not make is not its to act on */
+      snap->users++;
+      seed_ami (e, seed_image (images, order, p, g), ep, g, snap);
+    }
+  /* images: oldest first in their pipelines; state from their AMIs */
+  g_ptr_array_sort (order, image_created_first);
+  for (guint i = 0; i < order->len; i++)
+    {
+      LcImage *img = order->pdata[i];
+      gboolean all_disabled = TRUE, all_deprecated = TRUE;
+      for (guint j = 0; j < img->amis->len; j++)
+        {
+          const Ami *a = img->amis->pdata[j];
+          all_disabled &= a->disabled;
+          all_deprecated &= a->deprecated_at <= 0;
+        }
+      img->state = all_disabled ? LC_DISABLED : all_deprecated ? LC_DEPRECATED : LC_AVAILABLE;
+      Pipeline *p = img->p;
+      img->prev = p->last;
+      if (p->last != NULL)
+        p->last->next = img;
+      else
+        p->first = img;
+      p->last = img;
+    }
+}
+
 /* ---- set-up, events, results ------------------------------------------- */
 
 void
@@ -791,12 +967,16 @@ ams_inv_setup (AmsEngine *e, gboolean lifecycle)
     }
   gboolean policies = lifecycle && sc->lifecycle_policies->len > 0;
   if (!policies && sc->launches->len == 0 && !events)
-    return; /* storage only: counters per pool */
+    {
+      seed_amis (e); /* storage only: counters per pool */
+      return;
+    }
   Inventory *inv = g_new0 (Inventory, 1);
   e->inv = inv;
   inv->lifecycle = policies;
   inv->consumers = g_ptr_array_new_with_free_func (consumer_free);
   inv->perms = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) ams_launch_perms_free);
+  seed_amis (e);
   consumers_setup (e);
 }
 

@@ -25,6 +25,7 @@ typedef enum
 typedef struct
 {
   uint64_t id;          /* snap-… number */
+  const char *given;    /* its id when it existed at the start (amis[]), else NULL */
   uint64_t bytes;
   EnginePool *pool;     /* where it is stored */
   guint users;          /* registered AMIs that use it: it cannot be deleted while > 0 */
@@ -38,7 +39,9 @@ struct Ami
 {
   LcImage *img;
   EnginePool *pool;     /* its account and region */
-  Target *t;            /* the copy that made it; NULL for the image's own AMI */
+  Target *t;            /* the copy that made it; NULL for the image's own AMI, and for
+                           an AMI that existed at the start */
+  const AmsScAmi *given;/* amis[]: it existed at the start; NULL: made in the run */
   const AmsScDistRegion *entry; /* the distribution entry of its region, or NULL */
   Snapshot *snap;
   uint64_t id;          /* ami-… number */
@@ -64,6 +67,8 @@ struct Ami
 struct LcImage
 {
   Pipeline *p;
+  const char *semver;   /* its recipe's version: the pipeline's, or an older image's
+                           (amis[]) */
   uint64_t build;
   AmsTime created;
   AmsTime deleted_at;
@@ -77,8 +82,10 @@ struct LcImage
 
 /* "1.0.0/3" */
 void ams_inv_version (const LcImage *img, char *buf, gsize len);
-/* ami-0000000000000002a style ids */
-void ams_inv_ami_id (uint64_t n, const char *prefix, char *buf, gsize len);
+/* ami-0000000000000002a style ids, or the id an AMI (snapshot) that
+ * existed at the start was given */
+void ams_inv_ami_id (const Ami *a, char *buf, gsize len);
+void ams_inv_snapshot_id (const Snapshot *s, char *buf, gsize len);
 
 /* Effects (DOMAIN.md §6), applied at the simulated moment. */
 void ams_inv_deprecate (AmsEngine *e, Ami *a);

@@ -181,9 +181,9 @@ record_cause (LcPolicy *pol, const Task *task, AmsLcResource what, const Ami *a,
   if (what == AMS_LC_RESOURCE_CONTAINER)
     g_snprintf (id, sizeof id, "%s:%s", task->img->p->sc->target_repository, task->version);
   else if (what == AMS_LC_RESOURCE_AMI)
-    ams_inv_ami_id (a->id, "ami", id, sizeof id);
+    ams_inv_ami_id (a, id, sizeof id);
   else if (what == AMS_LC_RESOURCE_SNAPSHOT)
-    ams_inv_ami_id (a->snap->id, "snap", id, sizeof id);
+    ams_inv_snapshot_id (a->snap, id, sizeof id);
   else if (what == AMS_LC_RESOURCE_POLICY)
     g_strlcpy (id, pol->sc->execution_role, sizeof id);
   else
@@ -686,21 +686,29 @@ execution_start (LcPolicy *pol)
   for (guint i = 0; i < e->n_pipelines; i++)
     {
       Pipeline *p = &e->pipelines[i];
-      if (!selected (pol, p))
-        continue;
-      char *key = g_strdup_printf ("%s/%s", p->sc->recipe_name, p->sc->recipe_version);
-      GPtrArray *images = g_hash_table_lookup (versions, key);
-      if (images == NULL)
-        {
-          images = g_ptr_array_new ();
-          g_hash_table_insert (versions, key, images);
-          g_ptr_array_add (order, images);
-        }
-      else
-        g_free (key);
+      gboolean current = selected (pol, p);
       for (LcImage *img = p->first; img != NULL; img = img->next)
-        if (img->state != LC_BUILDING && img->state != LC_DELETED)
+        {
+          if (img->state == LC_BUILDING || img->state == LC_DELETED)
+            continue;
+          /* an older version's image (amis[]) is selected by its own version */
+          gboolean chosen = img->semver == p->sc->recipe_version
+                              ? current
+                              : ams_sc_lifecycle_selects_version (pol->sc, p->sc, img->semver);
+          if (!chosen)
+            continue;
+          char *key = g_strdup_printf ("%s/%s", p->sc->recipe_name, img->semver);
+          GPtrArray *images = g_hash_table_lookup (versions, key);
+          if (images == NULL)
+            {
+              images = g_ptr_array_new ();
+              g_hash_table_insert (versions, key, images);
+              g_ptr_array_add (order, images);
+            }
+          else
+            g_free (key);
           g_ptr_array_add (images, img); /* in another execution: ranked, not acted on */
+        }
     }
   for (guint i = 0; i < order->len; i++)
     plan_version (pol, order->pdata[i]);

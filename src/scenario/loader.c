@@ -36,6 +36,7 @@ scenario_new (const char *display_name)
   sc->lifecycle_policies = g_ptr_array_new_with_free_func (ams_sc_lifecycle_policy_free);
   sc->pipelines = g_ptr_array_new_with_free_func (ams_sc_pipeline_free);
   sc->launches = g_ptr_array_new_with_free_func (ams_sc_launches_free);
+  sc->amis = g_ptr_array_new_with_free_func (ams_sc_ami_free);
   sc->components = g_ptr_array_new_with_free_func (ams_sc_component_free);
   sc->recipes = g_ptr_array_new_with_free_func (ams_sc_recipe_free);
   sc->resource_shares = g_ptr_array_new_with_free_func (ams_sc_resource_share_free);
@@ -103,6 +104,7 @@ ams_scenario_free (AmsScenario *sc)
   g_ptr_array_unref (sc->lifecycle_policies);
   g_ptr_array_unref (sc->pipelines);
   g_ptr_array_unref (sc->launches);
+  g_ptr_array_unref (sc->amis);
   g_ptr_array_unref (sc->resource_policies);
   g_ptr_array_unref (sc->infrastructure_configurations);
   g_ptr_array_unref (sc->resource_shares);

@@ -63,6 +63,20 @@ gboolean ams_schema_account_defined (AmsCheck *c, const char *id);
  * configuration (pipelines' and set_distribution events') has an entry for
  * the pipeline's build region. */
 void ams_schema_resolve_sharing (AmsCheck *c, AmsScenario *sc);
+/* A distribution entry with its lists empty (schema_distribution.c), and
+ * its free function (schema_pipeline.c); a launchPermission mapping
+ * (userIds, userGroups, organizationArns, organizationalUnitArns) read into
+ * `dr` (amis[].launchPermission uses the distribution's form). */
+AmsScDistRegion *ams_sc_dist_region_new (void);
+void ams_sc_dist_region_free (gpointer dr);
+void ams_schema_launch_permission (AmsCheck *c, const AmsYNode *value, AmsScDistRegion *dr);
+
+/* schema_amis.c: amis[] (an AmsFieldFn; target: the AmsScenario), the AMIs
+ * that exist when the run starts, their references once all is read, and
+ * the entries' free function. */
+void ams_schema_amis (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer sc);
+void ams_schema_resolve_amis (AmsCheck *c, AmsScenario *sc);
+void ams_sc_ami_free (gpointer ami);
 
 /* schema_events.c: events (AmsFieldFn; target: the AmsScenario), their
  * references once all is read, and the free function of their entries. */
@@ -179,6 +193,7 @@ const AmsSchemaTable *ams_schema_distribution_tables (void);
 const AmsSchemaTable *ams_schema_simulation_tables (void);
 const AmsSchemaTable *ams_schema_lifecycle_tables (void);
 const AmsSchemaTable *ams_schema_launches_tables (void);
+const AmsSchemaTable *ams_schema_amis_tables (void);
 const AmsSchemaTable *ams_schema_events_tables (void);
 const AmsSchemaTable *ams_schema_supply_tables (void);
 const AmsSchemaTable *ams_schema_infra_tables (void);

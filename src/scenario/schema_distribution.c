@@ -261,6 +261,13 @@ ami_launch_permission (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, 
   ams_check_mapping (c, value, lp_fields, 0, target);
 }
 
+void
+ams_schema_launch_permission (AmsCheck *c, const AmsYNode *value, AmsScDistRegion *dr)
+{
+  Entry e = { .dr = dr };
+  ams_check_mapping (c, value, lp_fields, 0, &e);
+}
+
 /* amiTags: the tags of the AMIs this entry makes (TagMap, 1 to 50). */
 static void
 ami_tags (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer target)
@@ -432,10 +439,9 @@ static const char *const outputs[] = {
   "s3ExportConfiguration", "fastLaunchConfigurations", "containerDistributionConfiguration",
 };
 
-static void
-entry_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
+AmsScDistRegion *
+ams_sc_dist_region_new (void)
 {
-  Config *cfg = target;
   AmsScDistRegion *dr = g_new0 (AmsScDistRegion, 1);
   dr->target_account_ids = g_array_new (FALSE, TRUE, sizeof (AmsScRef));
   dr->lp_user_ids = g_array_new (FALSE, TRUE, sizeof (AmsScRef));
@@ -445,6 +451,14 @@ entry_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
   dr->ssm_parameters = g_ptr_array_new_with_free_func (g_free);
   dr->ami_tags = ams_check_tags_new ();
   dr->encrypted = AMS_SC_UNSET;
+  return dr;
+}
+
+static void
+entry_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
+{
+  Config *cfg = target;
+  AmsScDistRegion *dr = ams_sc_dist_region_new ();
   ams_check_loc (c, item, &dr->loc);
   g_ptr_array_add (cfg->pl->distributions, dr);
   Entry e = { .dr = dr };

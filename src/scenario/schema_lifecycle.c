@@ -35,6 +35,13 @@ ams_sc_semver_matches (const char *pattern, const char *version)
 gboolean
 ams_sc_lifecycle_selects (const AmsScLifecyclePolicy *lp, const AmsScPipeline *pl)
 {
+  return ams_sc_lifecycle_selects_version (lp, pl, pl->recipe_version);
+}
+
+gboolean
+ams_sc_lifecycle_selects_version (const AmsScLifecyclePolicy *lp, const AmsScPipeline *pl,
+                                  const char *semver)
+{
   if (strcmp (lp->account.value, pl->account.value) != 0
       || strcmp (lp->region.value, pl->region.value) != 0
       || lp->containers != (pl->target_repository != NULL))
@@ -43,7 +50,7 @@ ams_sc_lifecycle_selects (const AmsScLifecyclePolicy *lp, const AmsScPipeline *p
     {
       const AmsScLcRecipe *r = &g_array_index (lp->recipes, AmsScLcRecipe, i);
       if (strcmp (r->name, pl->recipe_name) == 0
-          && ams_sc_semver_matches (r->semantic_version, pl->recipe_version))
+          && ams_sc_semver_matches (r->semantic_version, semver))
         return TRUE;
     }
   for (guint i = 0; i < lp->selection_tags->len; i++)

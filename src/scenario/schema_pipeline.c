@@ -19,8 +19,8 @@ typedef struct
   const AmsYNode *arrivals_key;
 } Pipeline;
 
-static void
-dist_region_free (gpointer p)
+void
+ams_sc_dist_region_free (gpointer p)
 {
   AmsScDistRegion *dr = p;
   g_array_unref (dr->target_account_ids);
@@ -44,7 +44,7 @@ ams_sc_pipeline_new (void)
   pl->trigger = AMS_SC_TRIGGER_MANUAL;
   pl->snapshot_size = G_GUINT64_CONSTANT (8) << 30; /* 8 GiB, the usual root volume */
   pl->start_condition = AMS_SC_START_DEPENDENCY_UPDATES;
-  pl->distributions = g_ptr_array_new_with_free_func (dist_region_free);
+  pl->distributions = g_ptr_array_new_with_free_func (ams_sc_dist_region_free);
   pl->image_tags = ams_check_tags_new ();
   return pl;
 }

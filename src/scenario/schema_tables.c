@@ -11,7 +11,8 @@ ams_schema_tables (GArray *out)
     ams_schema_pipeline_tables,     ams_schema_distribution_tables,
     ams_schema_supply_tables,       ams_schema_infra_tables,
     ams_schema_lifecycle_tables,
-    ams_schema_launches_tables,     ams_schema_simulation_tables,
+    ams_schema_launches_tables,     ams_schema_amis_tables,
+    ams_schema_simulation_tables,
     ams_schema_events_tables,
   };
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)

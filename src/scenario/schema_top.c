@@ -238,6 +238,7 @@ static const AmsField top_fields[] = {
   { "lifecycle_policies", top_lifecycle_policies, 0, NULL },
   { "events", ams_schema_events, 0, NULL },
   { "launches", ams_schema_launches, 0, NULL },
+  { "amis", ams_schema_amis, 0, NULL },
   { "components", ams_schema_components, 0, NULL },
   { "recipes", ams_schema_recipes, 0, NULL },
   { "container_recipes", ams_schema_container_recipes, 0, NULL },
@@ -377,6 +378,7 @@ resolve_references (AmsCheck *c, AmsScenario *sc)
   ams_schema_resolve_events (c, sc);
   ams_schema_resolve_lifecycle (c, sc);
   ams_schema_resolve_launches (c, sc);
+  ams_schema_resolve_amis (c, sc);
   ams_schema_resolve_simulation (c, sc);
   resolve_repositories (c, sc);
 }
