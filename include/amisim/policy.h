@@ -65,6 +65,24 @@ AmsPolicy *ams_policy_compile_json (const char *display_name, const char *json,
                                     AmsPolicyKind kind, const char *name,
                                     AmsPolicyErrorFn report, void *user);
 
+/* Like ams_policy_compile, for a document held in a string: `text` is a
+ * string AmsValue whose text is the JSON document (what kms
+ * get-key-policy, Organizations describe-policy and Terraform state give),
+ * and whose location is where the string was written, with its path. The
+ * text is read with this module's JSON reader, within its limits.
+ * Everything found inside the string (JSON syntax, limits, control
+ * characters, compile errors) is reported through `report` at the
+ * string's own location, the path going on into the document
+ * ("accounts[0].kms_keys[0].policy.Statement[0].Effect"), the message
+ * starting "in the JSON string at line L, column C: " (L and C counted in
+ * the string's text, line 1 its first). A string that is empty or does
+ * not hold a JSON object is refused ("expected a policy document ...").
+ * The statements are cited at the string's location, and their warnings
+ * (ams_policy_warning) start like the errors. NULL if there was any
+ * problem. */
+AmsPolicy *ams_policy_compile_string (const AmsValue *text, AmsPolicyKind kind, const char *name,
+                                      AmsPolicyErrorFn report, void *user);
+
 /* Compiles a document that amisim itself ships (the service-linked role's
  * permissions, default key policies): its text is part of the program, so
  * a problem in it is a bug, reported as a critical message. `name` is used
@@ -95,7 +113,11 @@ guint ams_policy_n_statements (const AmsPolicy *p);
 const char *ams_policy_statement_sid (const AmsPolicy *p, guint i);
 /* TRUE for Effect Allow, FALSE for Deny. */
 gboolean ams_policy_statement_allows (const AmsPolicy *p, guint i);
-/* Where the statement was written. */
+/* Where the statement was written; for a document compiled from a JSON
+ * string (ams_policy_compile_string), where the string was written, the
+ * path going on to the statement ("….policy.Statement[1]"): a position
+ * inside the string is a line and column of the string's text, not of the
+ * file, and is given in messages instead. */
 const AmsSrcLoc *ams_policy_statement_loc (const AmsPolicy *p, guint i);
 /* The statement as compact one-line JSON, as a person would paste it
  * (keys in document order). Free with g_free. */
@@ -268,6 +290,10 @@ const char *const *ams_managed_policy_names (void);
  *   {"policies": {"identity": [P…], "resource": P or null, "scp": [P…]},
  *    "request": {"action", "resource", "resource_account", "principal",
  *                "principal_account", "context": {key: value or [values]}}}
+ * Each P is a policy document: an object, or a string holding one as JSON
+ * (ams_policy_compile_string; what kms get-key-policy gives), such strings
+ * holding at most 8 MiB of text together (each use of a YAML alias
+ * counted).
  * Extensions: "scp" may be a list of lists, one list per layer from the
  * root down (a flat list is one layer); "resource_kind" ("kms_key", "trust"
  * or "generic") next to "resource" says how the resource policy counts,

@@ -673,3 +673,155 @@ ams_policy_compile (const AmsValue *doc, AmsPolicyKind kind, const char *name,
     return NULL;
   return g_steal_pointer (&p);
 }
+
+/* ---- documents held as JSON strings ----------------------------------------- */
+
+/* What AWS hands out as a policy (kms get-key-policy's Policy,
+ * Organizations' Policy.Content, Terraform state) is a JSON document held
+ * in a string. The string is parsed with this module's JSON reader as a
+ * small file of its own, named by the relay, so that the reader's and the
+ * compiler's locations can be told apart from any other and moved to where
+ * the string itself was written: a person fixes the string there, and the
+ * line and column inside it say where to look. */
+
+static const char relay_prefix[] = "in the JSON string at line %u, column %u: %s";
+
+/* `inner` (a path inside the string's document) below `outer` (the
+ * string's own path): "a.policy" + "Statement[0].Effect", "" -> "a.policy". */
+static char *
+join_paths (const char *outer, const char *inner)
+{
+  if (outer == NULL || *outer == '\0')
+    return g_strdup (inner != NULL ? inner : "");
+  if (inner == NULL || *inner == '\0')
+    return g_strdup (outer);
+  return g_strconcat (outer, inner[0] == '[' ? "" : ".", inner, NULL);
+}
+
+static gboolean
+relay_owns (const AmsStringRelay *sr, const AmsSrcLoc *loc)
+{
+  /* The reader reports syntax errors with its own pointer; the values it
+   * built hold the copy interned in their document. */
+  return loc->file != NULL && (loc->file == sr->file || loc->file == sr->interned);
+}
+
+static void
+relay_report (void *user, const AmsSrcLoc *loc, const char *message)
+{
+  AmsStringRelay *sr = user;
+  if (sr->report == NULL)
+    return;
+  if (!relay_owns (sr, loc))
+    {
+      sr->report (sr->user, loc, message);
+      return;
+    }
+  const AmsSrcLoc *outer = &sr->text->loc;
+  g_autofree char *path = join_paths (outer->path, loc->path);
+  g_autofree char *msg = g_strdup_printf (relay_prefix, loc->line, loc->col, message);
+  AmsSrcLoc at = { outer->file, path, outer->line, outer->col };
+  sr->report (sr->user, &at, msg);
+}
+
+/* The start of `s` as a quoted JSON string, for messages. */
+static char *
+excerpt (const char *s)
+{
+  enum { MAX_CHARS = 40 };
+  gsize bytes = strnlen (s, MAX_CHARS * 4 + 4);
+  g_autofree char *valid = g_utf8_make_valid (s, (gssize) bytes);
+  gboolean cut = g_utf8_strlen (valid, -1) > MAX_CHARS;
+  if (cut)
+    *g_utf8_offset_to_pointer (valid, MAX_CHARS) = '\0';
+  AmsValue v = { .kind = AMS_VALUE_STRING, .text = valid };
+  GString *out = g_string_new (NULL);
+  ams__json_write (out, &v);
+  if (cut)
+    g_string_insert (out, out->len - 1, "…");
+  return g_string_free (out, FALSE);
+}
+
+/* Refuses, at the string's own location, text that cannot be a document:
+ * empty, or not starting with '{' (a name, an ARN, a JSON array). */
+static gboolean
+check_document_start (const AmsValue *text, AmsPolicyErrorFn report, void *user)
+{
+  const char *s = text->text + strspn (text->text, " \t\r\n");
+  if (*s == '{')
+    return TRUE;
+  g_autofree char *got = *s != '\0'          ? excerpt (text->text)
+                         : *text->text == '\0' ? g_strdup ("an empty string")
+                                               : g_strdup ("a string of white space only");
+  g_autofree char *msg
+    = g_strdup_printf ("expected a policy document (a JSON object such as {\"Version\": "
+                       "\"2012-10-17\", \"Statement\": [...]}) in the string, got %s", got);
+  if (report != NULL)
+    report (user, &text->loc, msg);
+  return FALSE;
+}
+
+AmsValueDoc *
+ams__string_doc_parse (AmsStringRelay *sr, const AmsValue *text, AmsPolicyErrorFn report,
+                       void *user)
+{
+  g_return_val_if_fail (text != NULL && text->kind == AMS_VALUE_STRING, NULL);
+  *sr = (AmsStringRelay){ .report = report, .user = user, .text = text };
+  sr->file = g_strdup_printf ("(the JSON string at %s:%u:%u)",
+                              text->loc.file != NULL ? text->loc.file : "", text->loc.line,
+                              text->loc.col);
+  if (!check_document_start (text, report, user))
+    return NULL;
+  AmsReporter r = { relay_report, sr, 0 };
+  AmsValueDoc *doc = ams__json_parse (sr->file, text->text, &r);
+  if (doc != NULL)
+    sr->interned = ams_value_doc_intern (doc, sr->file);
+  return doc;
+}
+
+/* A statement of a string document is cited where the string was written
+ * (a file position inside a string would point at nothing a person can
+ * find), its path going on into the document; its warnings say where in
+ * the string the statement is, as its errors do. */
+static void
+relocate_statement (AmsPolicy *p, AmsStatement *s, const AmsSrcLoc *outer)
+{
+  for (guint i = 0; i < s->warnings->len; i++)
+    {
+      char *w = s->warnings->pdata[i];
+      s->warnings->pdata[i] = g_strdup_printf (relay_prefix, s->loc.line, s->loc.col, w);
+      g_free (w);
+    }
+  g_autofree char *path = join_paths (outer->path, s->loc.path);
+  AmsSrcLoc at = { outer->file, path, outer->line, outer->col };
+  copy_loc (p, &s->loc, &at);
+}
+
+AmsPolicy *
+ams__string_doc_compile (AmsStringRelay *sr, const AmsValue *root, AmsPolicyKind kind,
+                         const char *name)
+{
+  AmsPolicy *p = ams_policy_compile (root, kind, name, relay_report, sr);
+  for (guint i = 0; p != NULL && i < p->statements->len; i++)
+    relocate_statement (p, p->statements->pdata[i], &sr->text->loc);
+  return p;
+}
+
+void
+ams__string_relay_clear (AmsStringRelay *sr)
+{
+  g_clear_pointer (&sr->file, g_free);
+  sr->interned = NULL;
+}
+
+AmsPolicy *
+ams_policy_compile_string (const AmsValue *text, AmsPolicyKind kind, const char *name,
+                           AmsPolicyErrorFn report, void *user)
+{
+  AmsStringRelay sr;
+  g_autoptr (AmsValueDoc) doc = ams__string_doc_parse (&sr, text, report, user);
+  AmsPolicy *p = doc != NULL ? ams__string_doc_compile (&sr, ams_value_doc_root (doc), kind, name)
+                             : NULL;
+  ams__string_relay_clear (&sr);
+  return p;
+}

@@ -14,7 +14,14 @@
  * no account, and no resource_account is required for it. Problems are
  * reported with their locations; nothing is returned unless the whole input
  * is valid, and an input with a control character in any string is refused
- * before anything else (ams__check_controls).
+ * before anything else (see check_input_controls).
+ *
+ * A policy document may be given as an object or as a string holding it
+ * as JSON (what kms get-key-policy or Organizations describe-policy give):
+ * ams_policy_compile_string's rules, problems reported at the string with
+ * the line and column inside it. Such strings hold at most
+ * AMS__JSON_MAX_STRING_DOCS of text together, however many times a YAML
+ * alias repeats one.
  *
  * Extensions beyond SCENARIO.md: "scp" may be a list of layers from the
  * root down, each a list of policies or an object {"name": "ou-…",
@@ -34,6 +41,10 @@ struct AmsEvalInput
   GPtrArray *layer_names;  /* char*, NULL-terminated */
   AmsPolicySet set;
 
+  char *resource_id;        /* the resource policy's Id, or NULL */
+  guint64 string_bytes;     /* of the documents given as strings, so far */
+  gboolean strings_refused; /* past AMS__JSON_MAX_STRING_DOCS: reported once */
+
   char *action, *resource, *resource_account, *principal, *principal_account;
   AmsContext *context;
   AmsRequest request;
@@ -50,6 +61,7 @@ ams_eval_input_free (AmsEvalInput *in)
   g_ptr_array_unref (in->layer_ptrs);
   g_array_unref (in->n_scp);
   g_ptr_array_unref (in->layer_names);
+  g_free (in->resource_id);
   g_free (in->action);
   g_free (in->resource);
   g_free (in->resource_account);
@@ -79,6 +91,82 @@ static void
 forward (void *user, const AmsSrcLoc *loc, const char *message)
 {
   ams__report (user, loc, "%s", message);
+}
+
+static gboolean
+check_member_name (const AmsValue *obj, guint i, AmsReporter *r)
+{
+  g_autofree char *bad = ams__find_control (obj->keys[i]);
+  if (bad == NULL)
+    return TRUE;
+  ams__report (r, &obj->key_locs[i], "%s of a member name; policy documents and requests hold "
+               "no control characters", bad);
+  return FALSE;
+}
+
+/* Control characters in `v`, as ams__check_controls, except in the strings
+ * that may be policy documents (`documents`: below identity, resource and
+ * scp, the strings that are not an object's member): a document held as a
+ * string is JSON text, whose line breaks and tabs are white space and
+ * whose other control characters the JSON reader refuses where they are.
+ * A string skipped here that is not a document is in a list that an
+ * object member holds (an Action list): part of a document object, which
+ * ams_policy_compile checks whole. */
+static gboolean
+check_controls_in (const AmsValue *v, gboolean documents, AmsReporter *r)
+{
+  if (v->kind == AMS_VALUE_STRING && documents)
+    return TRUE;
+  if (v->kind != AMS_VALUE_ARRAY && v->kind != AMS_VALUE_OBJECT)
+    return ams__check_controls (v, r);
+  gboolean ok = TRUE;
+  for (guint i = 0; i < v->n; i++)
+    {
+      const AmsValue *it = v->items[i];
+      if (v->kind == AMS_VALUE_ARRAY)
+        {
+          ok = check_controls_in (it, documents, r) && ok;
+          continue;
+        }
+      ok = check_member_name (v, i, r) && ok;
+      ok = check_controls_in (it, documents && it->kind == AMS_VALUE_ARRAY, r) && ok;
+    }
+  return ok;
+}
+
+/* The members of "policies": identity, resource and scp may hold
+ * documents given as strings. */
+static gboolean
+check_policies_controls (const AmsValue *pol, AmsReporter *r)
+{
+  static const char *const document_keys[] = { "identity", "resource", "scp" };
+  gboolean ok = TRUE;
+  for (guint i = 0; i < pol->n; i++)
+    {
+      gboolean documents = FALSE;
+      for (guint j = 0; j < G_N_ELEMENTS (document_keys); j++)
+        documents = documents || strcmp (pol->keys[i], document_keys[j]) == 0;
+      ok = check_member_name (pol, i, r) && ok;
+      ok = check_controls_in (pol->items[i], documents, r) && ok;
+    }
+  return ok;
+}
+
+/* The whole input (an object), in document order. */
+static gboolean
+check_input_controls (const AmsValue *root, AmsReporter *r)
+{
+  gboolean ok = TRUE;
+  for (guint i = 0; i < root->n; i++)
+    {
+      const AmsValue *v = root->items[i];
+      ok = check_member_name (root, i, r) && ok;
+      if (strcmp (root->keys[i], "policies") == 0 && v->kind == AMS_VALUE_OBJECT)
+        ok = check_policies_controls (v, r) && ok;
+      else
+        ok = ams__check_controls (v, r) && ok;
+    }
+  return ok;
 }
 
 /* Reports members of `obj` not in `known`. */
@@ -141,12 +229,19 @@ get_string (const AmsValue *obj, const char *key, gboolean required, AmsReporter
   return v->text;
 }
 
-static char *
-policy_name (const char *base, const AmsValue *doc, guint index)
+/* The Id of a policy document object, or NULL. */
+static const char *
+document_id (const AmsValue *doc)
 {
   const AmsValue *id = ams_value_get (doc, "Id");
-  if (id != NULL && id->kind == AMS_VALUE_STRING)
-    return g_strdup_printf ("%s \"%s\"", base, id->text);
+  return id != NULL && id->kind == AMS_VALUE_STRING ? id->text : NULL;
+}
+
+static char *
+policy_name (const char *base, const char *id, guint index)
+{
+  if (id != NULL)
+    return g_strdup_printf ("%s \"%s\"", base, id);
   if (index == 0)
     return g_strdup (base);
   return g_strdup_printf ("%s #%u", base, index);
@@ -154,11 +249,59 @@ policy_name (const char *base, const AmsValue *doc, guint index)
 
 /* ---- policies ---------------------------------------------------------------- */
 
-static AmsPolicy *
-compile_policy (const AmsValue *doc, AmsPolicyKind kind, const char *base, guint index,
-                AmsReporter *r)
+/* Whether one more document given as a string stays within what all of
+ * them may hold together, AMS__JSON_MAX_STRING_DOCS: a YAML alias can
+ * repeat a string of the largest size many times for a few bytes each,
+ * and each use is parsed and compiled. */
+static gboolean
+string_within_budget (AmsEvalInput *in, const AmsValue *text, AmsReporter *r)
 {
-  g_autofree char *name = policy_name (base, doc, index);
+  if (in->strings_refused)
+    return FALSE;
+  in->string_bytes += strlen (text->text);
+  if (in->string_bytes <= AMS__JSON_MAX_STRING_DOCS)
+    return TRUE;
+  in->strings_refused = TRUE;
+  ams__report (r, &text->loc,
+               "the policy documents given as JSON strings hold more than %u MiB of text "
+               "together (an alias counts each time it is used), the limit; refusing to go on",
+               AMS__JSON_MAX_STRING_DOCS / (1024 * 1024));
+  return FALSE;
+}
+
+/* A document given as a string; *id gets its Id (or NULL) when it parses. */
+static AmsPolicy *
+compile_string_policy (AmsEvalInput *in, const AmsValue *text, AmsPolicyKind kind,
+                       const char *base, guint index, AmsReporter *r, char **id)
+{
+  if (!string_within_budget (in, text, r))
+    return NULL;
+  AmsStringRelay sr;
+  g_autoptr (AmsValueDoc) doc = ams__string_doc_parse (&sr, text, forward, r);
+  AmsPolicy *p = NULL;
+  if (doc != NULL)
+    {
+      const AmsValue *root = ams_value_doc_root (doc);
+      g_autofree char *name = policy_name (base, document_id (root), index);
+      p = ams__string_doc_compile (&sr, root, kind, name);
+      if (id != NULL)
+        *id = g_strdup (document_id (root));
+    }
+  ams__string_relay_clear (&sr);
+  return p;
+}
+
+/* A policy document, an object or a string holding one. `id` (may be
+ * NULL) gets its Id. */
+static AmsPolicy *
+compile_policy (AmsEvalInput *in, const AmsValue *doc, AmsPolicyKind kind, const char *base,
+                guint index, AmsReporter *r, char **id)
+{
+  if (doc->kind == AMS_VALUE_STRING)
+    return compile_string_policy (in, doc, kind, base, index, r, id);
+  g_autofree char *name = policy_name (base, document_id (doc), index);
+  if (id != NULL)
+    *id = g_strdup (document_id (doc));
   return ams_policy_compile (doc, kind, name, forward, r);
 }
 
@@ -167,9 +310,9 @@ compile_identity (AmsEvalInput *in, const AmsValue *v, AmsReporter *r)
 {
   if (v->kind == AMS_VALUE_NULL)
     return;
-  if (v->kind == AMS_VALUE_OBJECT)
+  if (v->kind == AMS_VALUE_OBJECT || v->kind == AMS_VALUE_STRING)
     {
-      AmsPolicy *p = compile_policy (v, AMS_POLICY_IDENTITY, "identity policy", 0, r);
+      AmsPolicy *p = compile_policy (in, v, AMS_POLICY_IDENTITY, "identity policy", 0, r, NULL);
       if (p != NULL)
         g_ptr_array_add (in->identity, p);
       return;
@@ -182,8 +325,8 @@ compile_identity (AmsEvalInput *in, const AmsValue *v, AmsReporter *r)
     }
   for (guint i = 0; i < v->n; i++)
     {
-      AmsPolicy *p = compile_policy (v->items[i], AMS_POLICY_IDENTITY, "identity policy",
-                                     v->n > 1 ? i + 1 : 0, r);
+      AmsPolicy *p = compile_policy (in, v->items[i], AMS_POLICY_IDENTITY, "identity policy",
+                                     v->n > 1 ? i + 1 : 0, r, NULL);
       if (p != NULL)
         g_ptr_array_add (in->identity, p);
     }
@@ -201,20 +344,20 @@ add_layer (AmsEvalInput *in, GPtrArray *policies, char *name)
 
 /* A list of SCP documents forming one layer. */
 static GPtrArray *
-compile_layer (const AmsValue *list, guint layer, AmsReporter *r)
+compile_layer (AmsEvalInput *in, const AmsValue *list, guint layer, AmsReporter *r)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ams_policy_unref);
   for (guint i = 0; i < list->n; i++)
     {
       const AmsValue *doc = list->items[i];
-      if (doc->kind != AMS_VALUE_OBJECT)
+      if (doc->kind != AMS_VALUE_OBJECT && doc->kind != AMS_VALUE_STRING)
         {
-          ams__report (r, &doc->loc, "an SCP must be a policy document (an object), not %s",
-                       ams_value_describe (doc));
+          ams__report (r, &doc->loc, "an SCP must be a policy document (an object, or a JSON "
+                       "string holding one), not %s", ams_value_describe (doc));
           continue;
         }
       g_autofree char *base = g_strdup_printf ("SCP %u.%u", layer + 1, i + 1);
-      AmsPolicy *p = compile_policy (doc, AMS_POLICY_SCP, base, 0, r);
+      AmsPolicy *p = compile_policy (in, doc, AMS_POLICY_SCP, base, 0, r, NULL);
       if (p != NULL)
         g_ptr_array_add (out, p);
     }
@@ -247,7 +390,7 @@ compile_scp (AmsEvalInput *in, const AmsValue *v, AmsReporter *r)
     }
   if (n_docs == v->n)
     {
-      add_layer (in, compile_layer (v, 0, r), g_strdup ("the SCP layer"));
+      add_layer (in, compile_layer (in, v, 0, r), g_strdup ("the SCP layer"));
       return;
     }
   if (n_docs > 0)
@@ -262,7 +405,7 @@ compile_scp (AmsEvalInput *in, const AmsValue *v, AmsReporter *r)
       const AmsValue *it = v->items[l];
       if (it->kind == AMS_VALUE_ARRAY)
         {
-          add_layer (in, compile_layer (it, l, r), g_strdup_printf ("SCP level %u", l + 1));
+          add_layer (in, compile_layer (in, it, l, r), g_strdup_printf ("SCP level %u", l + 1));
           continue;
         }
       static const char *const layer_keys[] = { "name", "policies" };
@@ -275,7 +418,7 @@ compile_scp (AmsEvalInput *in, const AmsValue *v, AmsReporter *r)
                        ams_value_describe (pol));
           continue;
         }
-      add_layer (in, compile_layer (pol, l, r),
+      add_layer (in, compile_layer (in, pol, l, r),
                  name != NULL ? g_strdup (name) : g_strdup_printf ("SCP level %u", l + 1));
     }
 }
@@ -325,11 +468,12 @@ compile_policies (AmsEvalInput *in, const AmsValue *v, AmsReporter *r,
   const AmsValue *res = ams_value_get (v, "resource");
   if (res != NULL && res->kind != AMS_VALUE_NULL)
     {
-      if (res->kind != AMS_VALUE_OBJECT)
-        ams__report (r, &res->loc, "resource must be a policy document or null, not %s",
-                     ams_value_describe (res));
+      if (res->kind != AMS_VALUE_OBJECT && res->kind != AMS_VALUE_STRING)
+        ams__report (r, &res->loc, "resource must be a policy document (an object, or a JSON "
+                     "string holding one) or null, not %s", ams_value_describe (res));
       else
-        in->resource_policy = compile_policy (res, AMS_POLICY_RESOURCE, "resource policy", 0, r);
+        in->resource_policy = compile_policy (in, res, AMS_POLICY_RESOURCE, "resource policy",
+                                              0, r, &in->resource_id);
     }
   const AmsValue *scp = ams_value_get (v, "scp");
   if (scp != NULL)
@@ -533,7 +677,7 @@ ams_eval_input_compile (const AmsValue *root, AmsPolicyErrorFn report, void *use
                    ams_value_describe (root));
       return NULL;
     }
-  if (!ams__check_controls (root, &r))
+  if (!check_input_controls (root, &r))
     return NULL;
   g_autoptr (AmsEvalInput) in = g_new0 (AmsEvalInput, 1);
   in->identity = g_ptr_array_new_with_free_func ((GDestroyNotify) ams_policy_unref);
@@ -574,8 +718,7 @@ ams_eval_input_compile (const AmsValue *root, AmsPolicyErrorFn report, void *use
     {
       const char *noun = kind == AMS_RESOURCE_KMS_KEY ? "key policy"
                          : kind == AMS_RESOURCE_TRUST ? "trust policy" : "resource policy";
-      g_autofree char *name = policy_name (noun, ams_value_get (ams_value_get (root, "policies"),
-                                                                "resource"), 0);
+      g_autofree char *name = policy_name (noun, in->resource_id, 0);
       g_free (in->resource_policy->name);
       in->resource_policy->name = g_steal_pointer (&name);
     }

@@ -211,6 +211,38 @@ AmsMatch ams__statement_match (const AmsStatement *s, AmsPolicyKind kind, const 
  * a source identity. */
 gboolean ams__action_assumes_role (const char *action);
 
+/* ---- documents held as JSON strings (ams_policy_compile_string) --------- */
+
+/* Relays what the JSON reader and the compiler report about a document
+ * held in a string AmsValue to the caller's callback, at the string's own
+ * location: the path is the string's joined with the one inside, and the
+ * message starts "in the JSON string at line L, column C: ", L and C
+ * counted in the string's text (after the escapes of the YAML or JSON it
+ * was written in are decoded; line 1 is the string's first). `file` names
+ * the text as a file of its own, so that its locations (the reader's
+ * pointer, or the copy `interned` in the parsed document) are told apart
+ * from any other. */
+typedef struct
+{
+  AmsPolicyErrorFn report;
+  void *user;
+  const AmsValue *text;
+  char *file;
+  const char *interned;
+} AmsStringRelay;
+
+/* Parses the JSON document held in `text` (a string), setting up `sr`
+ * (clear it with ams__string_relay_clear whatever the result). NULL after
+ * reporting: a string that is empty or does not start with '{' (at the
+ * string's location), a syntax error or a limit passed (relayed). */
+AmsValueDoc *ams__string_doc_parse (AmsStringRelay *sr, const AmsValue *text,
+                                    AmsPolicyErrorFn report, void *user);
+/* Compiles `root` (parsed by ams__string_doc_parse with `sr`), problems
+ * relayed; the statements are cited at the string's location. */
+AmsPolicy *ams__string_doc_compile (AmsStringRelay *sr, const AmsValue *root, AmsPolicyKind kind,
+                                    const char *name);
+void ams__string_relay_clear (AmsStringRelay *sr);
+
 /* ---- JSON text -> AmsValue (for built-in documents and callers' texts) -- */
 
 /* The limits of the JSON reader: the values of the scenario loader's
@@ -221,6 +253,10 @@ gboolean ams__action_assumes_role (const char *action);
 #define AMS__JSON_MAX_NODES 20000000u            /* values, members included */
 #define AMS__JSON_MAX_DEPTH 64u                  /* arrays and objects nested */
 #define AMS__JSON_MAX_STRING (1024u * 1024)      /* bytes of a string, unescaped */
+/* Bytes of all the policy documents a `policy eval` request gives as
+ * strings, each use counted: eight strings of the largest size. Each is
+ * parsed and compiled, and a YAML alias repeats one for a few bytes. */
+#define AMS__JSON_MAX_STRING_DOCS (8u * AMS__JSON_MAX_STRING)
 
 /* Parses one JSON document. Locations carry `file`, 1-based line and
  * column, and paths like the scenario loader's ("Statement[0].Effect").

@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <string.h>
+#include "input-limits.h"
 #include "units.h"
 
 /* ---- paths and reporting ---- */
@@ -553,17 +554,69 @@ ams_check_policy_report (void *user, const AmsSrcLoc *loc, const char *message)
   ams_diag_add (c->diag, loc->file, loc->line, loc->col, loc->path, "%s", message);
 }
 
+/* Policy documents written as strings and repeated by YAML aliases hold
+ * at most this much text together, each use counted: eight strings of
+ * the largest size. Each use is parsed and compiled, and an alias repeats
+ * a string of up to the scalar limit for a few bytes, where an alias of a
+ * mapping counts its nodes against AMS_LIMIT_ALIAS_NODES; this keeps a
+ * short file from costing much more than a long one (docs/limits.md). A
+ * string used once is part of the file and needs no other bound. */
+#define POLICY_ALIAS_TEXT_BYTES (8u * AMS_LIMIT_SCALAR_BYTES)
+
+static gboolean
+policy_text_within_budget (AmsCheck *c, const AmsYNode *n)
+{
+  if (n->refs <= 1)
+    return TRUE;
+  if (c->policy_text_refused)
+    return FALSE;
+  c->policy_text_bytes += n->len;
+  if (c->policy_text_bytes <= POLICY_ALIAS_TEXT_BYTES)
+    return TRUE;
+  c->policy_text_refused = TRUE;
+  g_autofree char *limit = ams_ylimit_size_text (POLICY_ALIAS_TEXT_BYTES);
+  ams_check_error (c, n, "the policy documents written as JSON strings and repeated by aliases "
+                   "hold more than %s of text together (each use counts), the limit; write "
+                   "the document as a mapping, or once per use", limit);
+  return FALSE;
+}
+
+/* A policy document written as a string: the JSON text AWS gives
+ * (get-key-policy's Policy, describe-policy's Policy.Content). */
+static AmsPolicy *
+get_string_policy (AmsCheck *c, const AmsYNode *n, AmsPolicyKind kind, const char *name)
+{
+  if (n->controls)
+    return NULL; /* reported where it was read */
+  /* Line feeds and tabs are the JSON text's white space (and refused by
+   * the JSON reader inside its strings); nothing else may pass, a NUL
+   * least of all: the text would end there. */
+  g_autofree char *bad = ams_ynode_find_control (n->text, n->len, TRUE);
+  if (bad != NULL)
+    {
+      ams_check_error (c, n, "expected a policy document, got a string with %s; a policy "
+                       "document holds no control characters", bad);
+      return NULL;
+    }
+  if (!policy_text_within_budget (c, n))
+    return NULL;
+  g_autoptr (AmsValueDoc) doc = ams_value_doc_new ();
+  AmsValue *text = ams_value_from_ynode (doc, n, c->path->str);
+  return ams_policy_compile_string (text, kind, name, ams_check_policy_report, c);
+}
+
 AmsPolicy *
 ams_get_policy (AmsCheck *c, const AmsYNode *n, AmsPolicyKind kind, const char *name)
 {
+  if (n->kind == AMS_YNODE_SCALAR && ams_ynode_is_string (n))
+    return get_string_policy (c, n, kind, name);
   if (n->kind != AMS_YNODE_MAPPING)
     {
       g_autofree char *got = found (n);
-      gboolean json_text = n->kind == AMS_YNODE_SCALAR && n->text[0] == '{';
       ams_check_error (c, n,
                        "expected a policy document (a mapping such as {\"Version\": "
-                       "\"2012-10-17\", \"Statement\": [...]}), got %s%s",
-                       got, json_text ? "; paste the document itself, not a quoted JSON string" : "");
+                       "\"2012-10-17\", \"Statement\": [...]}, or the same as a JSON string), "
+                       "got %s", got);
       return NULL;
     }
   g_autoptr (AmsValueDoc) doc = ams_value_doc_new ();

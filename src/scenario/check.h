@@ -29,6 +29,9 @@ typedef struct
   GPtrArray *region_names;  /* the keys of `regions` in document order */
   GPtrArray *account_names; /* the keys of `accounts` in document order */
   GHashTable *pipelines; /* pipeline name -> its name node (first definition) */
+  guint64 policy_text_bytes;   /* of the policy documents written as strings that
+                                   aliases repeat, each use counted, so far */
+  gboolean policy_text_refused; /* past their limit: reported once */
 } AmsCheck;
 
 typedef void (*AmsFieldFn) (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,
@@ -159,9 +162,13 @@ gboolean ams_get_ref (AmsCheck *c, const AmsYNode *n, AmsPattern p, AmsScRef *ou
 
 /* ---- embedded documents ---- */
 
-/* An IAM policy document written at `n` (a mapping; JSON flow style or
- * block YAML), compiled as `kind` and named `name` in verdicts. Problems
- * (YAML shape or IAM grammar) are reported at their positions; NULL then. */
+/* An IAM policy document written at `n` (a mapping, in JSON flow style or
+ * block YAML; or a string holding it as JSON, quoted or a block scalar),
+ * compiled as `kind` and named `name` in verdicts. Problems (YAML shape or
+ * IAM grammar) are reported at their positions, those inside a string at
+ * the string's with the line and column in it (ams_policy_compile_string);
+ * NULL then. Strings repeated by aliases hold at most 8 MiB of text
+ * together, each use counted (docs/limits.md). */
 AmsPolicy *ams_get_policy (AmsCheck *c, const AmsYNode *n, AmsPolicyKind kind, const char *name);
 
 /* An AmsPolicyErrorFn that reports into the check (user: the AmsCheck). */
