@@ -287,6 +287,26 @@ ams_inv_disable (AmsEngine *e, Ami *a)
   a->shared = FALSE; /* every launch permission goes; re-enabling does not bring them back */
 }
 
+/* The snapshot records of an AMI of the start after its first (an AMI the
+ * run makes has one snapshot), or NULL. */
+static Snapshot *
+extra_snapshot (AmsEngine *e, const Ami *a, guint i)
+{
+  if (a->given == NULL || i + 1 >= a->given->snapshots->len)
+    return NULL;
+  const char *id = g_array_index (a->given->snapshots, AmsScSnapshot, i + 1).id;
+  return g_hash_table_lookup (e->inv->given_snaps, id);
+}
+
+/* A snapshot leaves the Recycle Bin for good. */
+static void
+unbin_snapshot (AmsEngine *e, Snapshot *s)
+{
+  s->binned = FALSE;
+  bin_bytes (e, s->pool, -(int64_t) s->bytes);
+  ams_inv_storage_changed (e, s->pool, -(int64_t) s->bytes, 0);
+}
+
 static void
 bin_expired (AmsKernel *k, void *data, uint64_t arg)
 {
@@ -296,10 +316,11 @@ bin_expired (AmsKernel *k, void *data, uint64_t arg)
   a->pool->binned--;
   if (a->snapshot_with_bin)
     {
-      Snapshot *s = a->snap;
-      s->binned = FALSE;
-      bin_bytes (e, s->pool, -(int64_t) s->bytes);
-      ams_inv_storage_changed (e, s->pool, -(int64_t) s->bytes, 0);
+      unbin_snapshot (e, a->snap);
+      Snapshot *x;
+      for (guint i = 0; (x = extra_snapshot (e, a, i)) != NULL; i++)
+        if (x->binned)
+          unbin_snapshot (e, x);
     }
   ams_inv_release_ami (e, a);
 }
@@ -309,6 +330,9 @@ ams_inv_deregister (AmsEngine *e, Ami *a)
 {
   a->registered = FALSE;
   a->snap->users--;
+  Snapshot *x;
+  for (guint i = 0; (x = extra_snapshot (e, a, i)) != NULL; i++)
+    x->users--;
   list_remove (list_of (a->pool, a->img->p), a);
   ams_inv_storage_changed (e, a->pool, 0, -1);
   const AmsScAccount *acc = a->pool->account->proto;
@@ -323,10 +347,9 @@ ams_inv_deregister (AmsEngine *e, Ami *a)
     }
 }
 
-void
-ams_inv_delete_snapshot (AmsEngine *e, Ami *a)
+static void
+delete_one (AmsEngine *e, Ami *a, Snapshot *s)
 {
-  Snapshot *s = a->snap;
   s->deleted = TRUE;
   if (a->binned)
     {
@@ -337,6 +360,19 @@ ams_inv_delete_snapshot (AmsEngine *e, Ami *a)
     }
   else
     ams_inv_storage_changed (e, s->pool, -(int64_t) s->bytes, 0);
+}
+
+/* The AMI's snapshot; for an AMI of the start with several, the others
+ * too, each only if no registered AMI still uses it (lifecycle's record
+ * names the first). */
+void
+ams_inv_delete_snapshot (AmsEngine *e, Ami *a)
+{
+  delete_one (e, a, a->snap);
+  Snapshot *x;
+  for (guint i = 0; (x = extra_snapshot (e, a, i)) != NULL; i++)
+    if (!x->deleted && x->users == 0)
+      delete_one (e, a, x);
 }
 
 void
@@ -882,8 +918,10 @@ seed_amis (AmsEngine *e)
   g_autoptr (GHashTable) pipelines = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < e->n_pipelines; i++)
     g_hash_table_insert (pipelines, (gpointer) e->pipelines[i].sc->name, &e->pipelines[i]);
-  /* snapshot id -> Snapshot* (records), or -> itself (storage only) */
-  g_autoptr (GHashTable) snaps = g_hash_table_new (g_str_hash, g_str_equal);
+  /* snapshot id -> Snapshot* (with the inventory; NULL without) */
+  GHashTable *snaps = g_hash_table_new (g_str_hash, g_str_equal);
+  if (e->inv != NULL)
+    e->inv->given_snaps = snaps;
   g_autoptr (GHashTable) images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GPtrArray) order = g_ptr_array_new ();
   for (guint i = 0; i < amis->len; i++)
@@ -893,39 +931,41 @@ seed_amis (AmsEngine *e)
       const AmsRegion *region = ams_world_find_region (e->w, g->region.value);
       g_assert (account != NULL && region != NULL); /* resolved by the loader */
       EnginePool *ep = pool_at (e, account, region); /* made by ams_engine_new */
+      /* its snapshots: stored once each (the loader keeps a snapshot in one
+       * account and region, with one size); with the inventory, a record
+       * each, in use by every AMI that lists it */
       int64_t bytes = 0;
       for (guint j = 0; j < g->snapshots->len; j++)
         {
           const AmsScSnapshot *s = &g_array_index (g->snapshots, AmsScSnapshot, j);
-          if (!g_hash_table_contains (snaps, s->id))
-            bytes += (int64_t) s->bytes;
+          Snapshot *rec = NULL;
+          if (!g_hash_table_lookup_extended (snaps, s->id, NULL, (gpointer *) &rec))
+            {
+              bytes += (int64_t) s->bytes;
+              if (e->inv != NULL)
+                {
+                  rec = g_new0 (Snapshot, 1);
+                  rec->id = ++e->ami_ids;
+                  rec->given = s->id;
+                  rec->bytes = s->bytes;
+                  rec->pool = ep;
+                  rec->holders = 1; /* the table's */
+                }
+              g_hash_table_insert (snaps, (gpointer) s->id, rec);
+            }
+          if (rec != NULL)
+            rec->users++;
         }
       ams_inv_storage_changed (e, ep, bytes, 1);
       Pipeline *p = g->pipeline.value != NULL ? g_hash_table_lookup (pipelines, g->pipeline.value)
                                               : NULL;
       if (p != NULL && strcmp (g->semver, p->sc->recipe_version) == 0 && *p->builds < g->build)
         *p->builds = g->build;
-      /* the record's snapshot: its first; an AMI's others are stored with it */
+      if (e->inv == NULL || p == NULL)
+        continue; /* storage only; an AMI Image Builder did not make is not its to act on
+                     (its snapshots stay in use) */
       const char *first = g_array_index (g->snapshots, AmsScSnapshot, 0).id;
-      Snapshot *snap = g_hash_table_lookup (snaps, first);
-      if (e->inv != NULL && p != NULL && snap == NULL)
-        {
-          snap = g_new0 (Snapshot, 1);
-          snap->id = ++e->ami_ids;
-          snap->given = first;
-          snap->bytes = g->bytes;
-          snap->pool = ep;
-        }
-      for (guint j = 0; j < g->snapshots->len; j++)
-        {
-          const char *id = g_array_index (g->snapshots, AmsScSnapshot, j).id;
-          if (!g_hash_table_contains (snaps, id))
-            g_hash_table_insert (snaps, (gpointer) id, j == 0 && snap != NULL ? snap : NULL);
-        }
-      if (e->inv == NULL || p == NULL || snap == NULL)
-        continue; /* storage only; an AMI Image Builder did not make is not its to act on */
-      snap->users++;
-      seed_ami (e, seed_image (images, order, p, g), ep, g, snap);
+      seed_ami (e, seed_image (images, order, p, g), ep, g, g_hash_table_lookup (snaps, first));
     }
   /* images: oldest first in their pipelines; state from their AMIs */
   g_ptr_array_sort (order, image_created_first);
@@ -948,6 +988,8 @@ seed_amis (AmsEngine *e)
         p->first = img;
       p->last = img;
     }
+  if (e->inv == NULL)
+    g_hash_table_unref (snaps);
 }
 
 /* ---- set-up, events, results ------------------------------------------- */
@@ -1018,6 +1060,15 @@ ams_inv_free (AmsEngine *e)
           g_free (img);
           img = next;
         }
+    }
+  if (inv->given_snaps != NULL)
+    {
+      GHashTableIter it;
+      gpointer snap;
+      g_hash_table_iter_init (&it, inv->given_snaps);
+      while (g_hash_table_iter_next (&it, NULL, &snap))
+        snapshot_let_go (snap);
+      g_hash_table_unref (inv->given_snaps);
     }
   g_free (inv);
   e->inv = NULL;

@@ -117,4 +117,6 @@ struct Inventory
   GHashTable *update_slots;  /* packed (account, region) -> AmsPool*: state updates at once */
   AmsFreeList tasks;         /* lifecycle.c: one image's action in an execution */
   AmsFreeList updates;       /* lifecycle.c: resource state updates in flight */
+  GHashTable *given_snaps;   /* amis[]: snapshot id -> Snapshot* (each held once by the table:
+                                they live as long as the run, bounded by the input) */
 };

@@ -337,7 +337,11 @@ ami_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
     ams_check_error_at (c, &a->traits->kms_key_id.loc,
                         "%s encrypts its snapshots; it cannot go with encrypted: false",
                         a->traits->kms_key_id.value);
-  if ((a->pipeline.value != NULL) != (a->version != NULL))
+  /* as written (a value refused on its own is reported there) */
+  const AmsYNode *pv = ams_ynode_lookup (item, "pipeline"), *vv = ams_ynode_lookup (item, "version");
+  gboolean has_pipeline = pv != NULL && !ams_ynode_is_null (pv);
+  gboolean has_version = vv != NULL && !ams_ynode_is_null (vv);
+  if (has_pipeline != has_version)
     ams_check_error_at (c, &a->loc, "pipeline and version go together: the Image Builder "
                                     "image this AMI is an output of (e.g. pipeline: golden, "
                                     "version: 1.0.0/3), or neither for an AMI Image Builder "

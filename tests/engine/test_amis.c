@@ -1237,7 +1237,130 @@ test_amis_launch_key (void)
 
 /* ---- the table ------------------------------------------------------------- */
 
+/* ---- 10. a snapshot of the start shared with an AMI lifecycle does not delete ---- */
+
+/* "a snapshot that several AMIs list is stored once" and a snapshot cannot
+ * be deleted while a registered AMI uses it (lifecycle.c: SKIPPED "in use
+ * by another AMI"). Images at the start of the idle pipeline: 1.0.0/1
+ * (ami-a0000001: snap-b0000001 10 GiB) and 1.0.0/2 (ami-a0000002), and
+ * ami-c0000001 with no pipeline; DELETE COUNT 1 on 1.x.x: /1 is deleted
+ * at the run of day 0, /2 and ami-c0000001 stay.
+ *   (a) ami-c0000001 (no pipeline) lists snap-b0000001 too: after /1's AMI
+ *       is deregistered the snapshot is still in use by ami-c0000001: its
+ *       deletion SKIPPED "in use by another AMI"; stored: snap-b0000001 10
+ *       + /2's 10 = 20 GiB, amis 2.
+ *   (b) /2's AMI lists [snap-b0000002 10, snap-b0000001 10] (ami-c0000001
+ *       its own snap-d0000001 10): snap-b0000001 is /1's first snapshot and
+ *       /2's second: after /1 goes it is still in use by /2: SKIPPED;
+ *       stored: snap-b0000001 + snap-b0000002 + snap-d0000001 = 30 GiB. */
+static const char shared_snap[] =
+  HEAD ("5h")
+  "regions: [{name: us-east-1}]\n"
+  "accounts:\n" OWNER
+  "pipelines:\n" IDLE_PIPELINE ("pip", "base", "1.0.0")
+  "amis:\n"
+  AMI_AT ("ami-a0000001", "snap-b0000001", "2025-12-27T00:00:00Z",
+          "    pipeline: pip\n    version: 1.0.0/1\n")
+  AMI_AT ("ami-a0000002", "snap-b0000002", "2025-12-28T00:00:00Z",
+          "    pipeline: pip\n    version: 1.0.0/2\n")
+  AMI_AT ("ami-c0000001", "snap-b0000001", "2025-12-02T00:00:00Z", "")
+  "lifecycle_policies:\n"
+  POLICY ("keep-one", "base", "1.x.x")
+  DELETE_ALL
+  "        filter: {type: COUNT, value: 1}\n"
+  SIMULATION;
+
+static void
+test_amis_shared_snapshot_with_plain_ami (void)
+{
+  g_autoptr (Run) run = run_with (shared_snap, NULL, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (run);
+  dump ("snapshot shared with an AMI without pipeline", run);
+  CU_ASSERT_EQUAL (run->r->lc_deleted, 1);
+  CU_ASSERT_EQUAL (count_rows (run, (Want) { AMI, "1.0.0/1", "DELETE", OK, "", "ami-a0000001", RUN_PLUS (0, 1) }), 1);
+  CU_ASSERT_EQUAL (count_rows (run, (Want) { SNAP, "1.0.0/1", "DELETE", SKIPPED, "in use by another AMI", "snap-b0000001", RUN_PLUS (0, 2) }), 1);
+  CU_ASSERT_EQUAL (run->r->lc_snapshots_deleted, 0);
+  CU_ASSERT_EQUAL (run->r->amis, 2);
+  CU_ASSERT_DOUBLE_EQUAL (run->r->storage_gib, 20.0, 1e-9);
+}
+
+static void
+test_amis_shared_second_snapshot (void)
+{
+  g_autofree char *t1 = replaced (shared_snap, "snapshots: [{id: snap-b0000002, size: 10}]",
+                                  "snapshots: [{id: snap-b0000002, size: 10}, {id: snap-b0000001, size: 10}]");
+  /* ami-c0000001 on a snapshot of its own */
+  char *c = strstr (t1, "id: ami-c0000001");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (c);
+  char *sn = strstr (c, "snap-b0000001");
+  memcpy (sn, "snap-d0000001", strlen ("snap-d0000001"));
+  g_autoptr (Run) run = run_with (t1, NULL, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (run);
+  dump ("first snapshot of one AMI, second of another", run);
+  CU_ASSERT_EQUAL (run->r->lc_deleted, 1);
+  CU_ASSERT_EQUAL (count_rows (run, (Want) { AMI, "1.0.0/1", "DELETE", OK, "", "ami-a0000001", RUN_PLUS (0, 1) }), 1);
+  CU_ASSERT_EQUAL (count_rows (run, (Want) { SNAP, "1.0.0/1", "DELETE", SKIPPED, "in use by another AMI", "snap-b0000001", RUN_PLUS (0, 2) }), 1);
+  CU_ASSERT_EQUAL (run->r->amis, 2);
+  CU_ASSERT_DOUBLE_EQUAL (run->r->storage_gib, 30.0, 1e-9);
+}
+
+
+/* (c) both deleted: /1 [snap-b0000001 10 GiB], /2 [snap-b0000002 10,
+ * snap-b0000001 10], no other AMI; DELETE AGE 1 DAYS takes both at the run
+ * of day 0. Stored at the start: 10 + 10 = 20 GiB (snap-b0000001 once);
+ * once both AMIs are gone nothing is left: amis 0, 0 GiB. */
+static void
+test_amis_shared_snapshot_all_deleted (void)
+{
+  static const char text[] =
+    HEAD ("5h")
+    "regions: [{name: us-east-1}]\n"
+    "accounts:\n" OWNER
+    "pipelines:\n" IDLE_PIPELINE ("pip", "base", "1.0.0")
+    "amis:\n"
+    AMI_AT ("ami-a0000001", "snap-b0000001", "2025-12-27T00:00:00Z",
+            "    pipeline: pip\n    version: 1.0.0/1\n")
+    "  - id: ami-a0000002\n"
+    "    account: \"111111111111\"\n"
+    "    region: us-east-1\n"
+    "    created: 2025-12-28T00:00:00Z\n"
+    "    snapshots: [{id: snap-b0000002, size: 10}, {id: snap-b0000001, size: 10}]\n"
+    "    pipeline: pip\n    version: 1.0.0/2\n"
+    "lifecycle_policies:\n"
+    POLICY ("one-day", "base", "1.x.x")
+    DELETE_ALL
+    "        filter: {type: AGE, value: 1, unit: DAYS}\n"
+    SIMULATION;
+  g_autoptr (Run) run = run_with (text, NULL, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (run);
+  dump ("shared snapshot, all deleted", run);
+  CU_ASSERT_EQUAL (run->r->lc_deleted, 2);
+  CU_ASSERT_EQUAL (run->r->amis, 0);
+  CU_ASSERT_DOUBLE_EQUAL (run->r->storage_gib, 0.0, 1e-9);
+}
+
+/* A version written with both keys but malformed is one error: the
+ * version's; the entry does have both pipeline and version, so "pipeline
+ * and version go together" is not true of it and must not be added. */
+static void
+test_amis_loader_bad_version_alone (void)
+{
+  static const char text[] =
+    LOADER_HEAD ONE ("ami-0000000b", "    pipeline: golden\n    version: 1.0/3\n");
+  g_autoptr (GError) error = NULL;
+  AmsScenario *sc = ams_scenario_load_data ("inline.yaml", text, -1, NULL, 0, &error);
+  CU_ASSERT_PTR_NULL_FATAL (sc);
+  CU_ASSERT_PTR_NOT_NULL (strstr (error->message, "like 1.0.0/3"));
+  CU_ASSERT_PTR_NULL (strstr (error->message, "go together"));
+  if (strstr (error->message, "go together") != NULL)
+    printf ("\n%s\n", error->message);
+}
+
 static const AmsTestCase cases[] = {
+  { "test_amis_shared_snapshot_with_plain_ami", test_amis_shared_snapshot_with_plain_ami },
+  { "test_amis_shared_second_snapshot", test_amis_shared_second_snapshot },
+  { "test_amis_shared_snapshot_all_deleted", test_amis_shared_snapshot_all_deleted },
+  { "test_amis_loader_bad_version_alone", test_amis_loader_bad_version_alone },
   { "test_amis_loader_valid", test_amis_loader_valid },
   { "test_amis_loader_refused", test_amis_loader_refused },
   { "test_amis_storage_from_start", test_amis_storage_from_start },
