@@ -238,6 +238,10 @@ ams__decide (const AmsWorld *w, const AmsActor *actor, const char *action,
       ams_world_scp_layers (w, actor->account, &scps);
       ams_scp_layers_apply (&scps, &set);
     }
+  /* the call is made in `region` (the copy's destination, the key's
+   * region, …): what aws:RequestedRegion holds, as in every request */
+  if (region != NULL && ctx != NULL)
+    ams_context_set (ctx, "aws:RequestedRegion", region->name);
   AmsRequest req = {
     .action = action,
     .resource = resource,

@@ -865,6 +865,80 @@ test_access_blocked_copies_named_by_destination (void)
                                   "key_policy_denies 555555555555 eu-west-1 2\n");
 }
 
+/* ---- aws:RequestedRegion: the region each call is made in ---- */
+
+/* An organization SCP allowing two regions only (the usual "allowed
+ * regions" guardrail, global services left out); the pipeline copies to a
+ * member account in three regions, unencrypted. */
+static const char allowed_regions_yaml[] =
+  "amisim: 1\n"
+  "horizon: 1d12h\n"
+  "regions: [{name: us-east-1}, {name: eu-west-1}, {name: ap-southeast-2}]\n"
+  "accounts:\n"
+  "  - id: \"111111111111\"\n"
+  "  - id: \"222222222222\"\n"
+  "    roles:\n"
+  "      - name: EC2ImageBuilderDistributionCrossAccountRole\n"
+  "        trust: " DIST_TRUST "\n"
+  "        managed_policies: [Ec2ImageBuilderCrossAccountDistributionAccess]\n"
+  "organizations:\n"
+  "  - id: o-a1b2c3d4e5\n"
+  "    management_account: \"111111111111\"\n"
+  "    root: r-a1b2\n"
+  "    accounts: [\"111111111111\", \"222222222222\"]\n"
+  "    scps:\n"
+  "      - target: r-a1b2\n"
+  "        name: allowed-regions\n"
+  "        policy: {Statement: [{Sid: DenyOtherRegions, Effect: Deny, NotAction: [\"iam:*\", "
+  "\"sts:*\", \"organizations:*\"], Resource: \"*\", Condition: {StringNotEquals: "
+  "{\"aws:RequestedRegion\": [us-east-1, eu-west-1]}}}]}\n"
+  "      - target: r-a1b2\n"
+  "        name: FullAWSAccess\n"
+  "        policy: {Statement: [{Effect: Allow, Action: \"*\", Resource: \"*\"}]}\n"
+  "pipelines:\n"
+  "  - name: golden\n"
+  "    account: \"111111111111\"\n"
+  "    region: us-east-1\n"
+  "    schedule: {scheduleExpression: rate(1 day), pipelineExecutionStartCondition: "
+  "EXPRESSION_MATCH_ONLY}\n"
+  "    recipe: {name: golden, version: 1.0.0}\n"
+  "    build_time: 10m\n"
+  "    test_time: 0s\n"
+  "    distribution:\n"
+  "      name: three-regions\n"
+  "      distributions:\n"
+  "        - region: us-east-1\n"
+  "          amiDistributionConfiguration: {targetAccountIds: [\"222222222222\"]}\n"
+  "        - region: eu-west-1\n"
+  "          amiDistributionConfiguration: {targetAccountIds: [\"222222222222\"]}\n"
+  "        - region: ap-southeast-2\n"
+  "          amiDistributionConfiguration: {targetAccountIds: [\"222222222222\"]}\n"
+  "simulation:\n"
+  "  copy: {duration: 30m}\n"
+  "  schedule_delay: 0s\n";
+
+static void
+test_access_requested_region (void)
+{
+  g_autoptr (AmsScenario) sc = load_text ("regions.yaml", allowed_regions_yaml, NULL, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  /* the copy called in ap-southeast-2 is denied; those in the allowed
+   * regions are not blamed */
+  Explained x;
+  explain_in_process (sc, &x);
+  CU_ASSERT_EQUAL (x.seen.total, 1);
+  CU_ASSERT_EQUAL (x.seen.by_cause[AMS_CAUSE_SCP_DENIES], 1);
+  CU_ASSERT_PTR_NOT_NULL (strstr (x.seen.log->str, "scp_denies 222222222222 ap-southeast-2 copy golden\n"));
+  if (x.seen.total != 1)
+    printf ("\n%s", x.seen.log->str);
+  explained_clear (&x);
+  /* the run: one image (rate(1 day) first runs at 1d), its copy to
+   * 222222222222 in ap-southeast-2 fails; the owner's own copy there is
+   * made by the service-linked role, which SCPs do not restrict */
+  g_autofree char *failures = run_failures (sc, NULL);
+  CU_ASSERT_STRING_EQUAL (failures, "scp_denies 222222222222 ap-southeast-2 1\n");
+}
+
 static const AmsTestCase cases[] = {
   { "test_access_ssm_parameters", test_access_ssm_parameters },
   { "test_access_lifecycle_delete", test_access_lifecycle_delete },
@@ -877,6 +951,7 @@ static const AmsTestCase cases[] = {
   { "test_access_launch_template_create_tags", test_access_launch_template_create_tags },
   { "test_access_blocked_copies_named_by_destination",
     test_access_blocked_copies_named_by_destination },
+  { "test_access_requested_region", test_access_requested_region },
   { NULL, NULL },
 };
 
