@@ -431,6 +431,8 @@ cmd_policy (int argc, char **argv)
     "FILE (JSON or YAML): {\"policies\": {\"identity\": [P…], \"resource\": P or null, "
     "\"scp\": [P…]},\n \"request\": {\"action\", \"resource\", \"resource_account\", "
     "\"principal\", \"principal_account\", \"context\": {…}}}\n"
+    "Each P is a policy document: an object, or a JSON string holding one (as aws kms\n"
+    "get-key-policy gives it).\n"
     "The first line printed is Allow, ImplicitDeny or ExplicitDeny.\n"
     "Exit codes: 0 decided, 2 bad input.");
   g_option_context_add_main_entries (ctx, entries, NULL);

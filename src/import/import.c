@@ -64,7 +64,9 @@ typedef struct
   GHashTable *share_names;
   GHashTable *ecr;              /* "account\tregion\trepo" -> 1 */
   GHashTable *roles_not_read;   /* role name -> GPtrArray of account ids */
-  guint amis, snapshots, images;
+  GHashTable *recipe_pipeline;  /* "account\tregion\trecipe" -> the pipeline written */
+  guint amis, amis_skipped, images;
+  gint64 newest;                /* the newest AMI's creation, µs since the epoch; 0: none */
 } Ctx;
 
 static void
@@ -646,12 +648,45 @@ emit_organization (Ctx *c, GString *o)
   emit_string (o, mgmt);
   g_string_append (o, "\n    root: ");
   emit_string (o, root);
-  g_string_append (o, "\n    # not exported: whether RAM sharing with the organization is on "
-                      "(Organizations list-aws-service-access-for-organization).\n"
-                      "    # CALIBRATE: true if it is (shares to the organization then need no "
-                      "invitation).\n    ram_sharing: false\n");
+  g_string_append_c (o, '\n');
   emit_parent_accounts (c, o, root, 4);
   emit_units (c, o, root, 4, 1);
+  /* RAM sharing with the organization: on when a share's principal is the
+   * organization or an OU (RAM associates those only when it is on) */
+  const char *evidence = NULL;
+  for (guint i = 0; i < c->accounts->len && evidence == NULL && c->error == NULL; i++)
+    {
+      const Account *a = c->accounts->pdata[i];
+      for (guint r = 0; a->active && r < c->regions->len && evidence == NULL; r++)
+        {
+          g_autofree char *prel = g_strdup_printf ("accounts/%s/%s/ram/list-principals.json",
+                                                   a->id, (char *) c->regions->pdata[r]);
+          g_autofree char *path = full (c, prel);
+          if (!g_file_test (path, G_FILE_TEST_EXISTS))
+            continue;
+          const AmsValue *pri = load (c, prel, "ram list-principals", "principals",
+                                      AMS_VALUE_ARRAY);
+          for (guint j = 0; pri != NULL && j < pri->n && evidence == NULL; j++)
+            {
+              const AmsValue *pid = ams_value_get (pri->items[j], "id");
+              if (pid != NULL && pid->kind == AMS_VALUE_STRING
+                  && g_str_has_prefix (pid->text, "arn:aws:organizations::"))
+                evidence = ams_value_doc_intern (g_hash_table_lookup (c->docs, prel), pid->text);
+            }
+        }
+    }
+  if (evidence != NULL)
+    {
+      g_string_append (o, "    # RAM sharing with the organization is on: a resource share's "
+                          "principal is\n    # ");
+      g_string_append (o, evidence);
+      g_string_append (o, " (list-principals.json)\n    ram_sharing: true\n");
+    }
+  else
+    g_string_append (o, "    # not exported: whether RAM sharing with the organization is on "
+                        "(Organizations list-aws-service-access-for-organization).\n"
+                        "    # CALIBRATE: true if it is (shares to the organization then need no "
+                        "invitation).\n    ram_sharing: false\n");
   if (c->error == NULL && !g_hash_table_contains (c->account_by_id, mgmt))
     {
       g_autofree char *w = where (c, rel, ams_value_get (org, "MasterAccountId"));
@@ -712,34 +747,11 @@ emit_keys (Ctx *c, GString *o, const Account *a, GHashTable *seen_ids)
                        "or pending deletion)", w, kid, state);
               continue;
             }
-          /* a multi-Region key: its primary, when exported, stands for it */
-          const AmsValue *mr = ams_value_get (m, "MultiRegionConfiguration");
-          const AmsValue *mt = mr ? ams_value_get (mr, "MultiRegionKeyType") : NULL;
-          const AmsValue *pk = mr ? ams_value_get (mr, "PrimaryKey") : NULL;
-          const AmsValue *pr = pk ? ams_value_get (pk, "Region") : NULL;
-          if (mt && mt->text && strcmp (mt->text, "REPLICA") == 0 && pr && pr->text)
-            {
-              g_autofree char *prim = g_strdup_printf ("accounts/%s/%s/kms/describe-key/%s.json",
-                                                       a->id, pr->text, kid);
-              g_autofree char *pp = full (c, prim);
-              if (g_file_test (pp, G_FILE_TEST_IS_REGULAR))
-                {
-                  g_autofree char *w = where (c, rel, mt);
-                  note (c, "%s: replica of multi-Region key %s not imported: its primary in %s is "
-                           "(amisim's key ids are unique in an account; copies to %s naming it "
-                           "meet key_missing_in_region)", w, kid, pr->text, region);
-                  continue;
-                }
-            }
-          const char *first_region = g_hash_table_lookup (seen_ids, kid);
-          if (first_region != NULL)
-            {
-              g_autofree char *w = where (c, rel, m);
-              note (c, "%s: multi-Region key %s also in %s: imported in %s only (amisim's key ids "
-                       "are unique in an account)", w, kid, region, first_region);
-              continue;
-            }
-          g_hash_table_insert (seen_ids, g_strdup (kid), (gpointer) region);
+          /* a multi-Region key: its primary and replicas share the id, one per region */
+          g_autofree char *seen_key = g_strdup_printf ("%s\t%s", kid, region);
+          if (g_hash_table_contains (seen_ids, seen_key))
+            continue; /* listed twice in one region: the first stands */
+          g_hash_table_insert (seen_ids, g_steal_pointer (&seen_key), (gpointer) region);
           /* its alias: the first not AWS's own, by name */
           const char *alias = NULL;
           for (guint i = 0; aliases && i < aliases->n; i++)
@@ -1507,6 +1519,17 @@ emit_pipeline (Ctx *c, GString *o, const char *rel, const char *acct, const char
                "scenario)", w, name, unique);
     }
   g_hash_table_add (c->pipeline_names, unique);
+  /* the images of the recipe are its (amis: an image's ARN names its recipe) */
+  IbArn ra;
+  if (ib_arn_parse ((recipe ? recipe : ctr)->text, &ra))
+    {
+      char *key = g_strdup_printf ("%s\t%s\t%s", acct, region, ra.parts[0]);
+      if (!g_hash_table_contains (c->recipe_pipeline, key))
+        g_hash_table_insert (c->recipe_pipeline, key, g_strdup (unique));
+      else
+        g_free (key);
+      ib_arn_clear (&ra);
+    }
   g_string_append (o, "  - name: ");
   emit_string (o, unique);
   g_string_append (o, "\n    account: ");
@@ -1727,10 +1750,198 @@ emit_shares (Ctx *c, GString *o, gboolean *header)
     }
 }
 
-/* ------------------------------------------------------------ what is not imported yet */
+/* ------------------------------------------------------------ the AMIs that exist */
 
+/* µs since the epoch of an ISO 8601 time, or -1. */
+static gint64
+iso_time (const char *text)
+{
+  g_autoptr (GDateTime) dt = g_date_time_new_from_iso8601 (text, NULL);
+  return dt != NULL ? g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt)
+                    : -1;
+}
+
+/* A time as the scenario writes it: whole seconds, UTC. */
 static void
-count_inventory (Ctx *c)
+emit_time (GString *o, gint64 usec)
+{
+  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autofree char *text = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  g_string_append (o, text);
+}
+
+/* The key an AMI's snapshot is encrypted with, as the scenario names it:
+ * the key ARN when it is a customer managed key the export holds (written
+ * under kms_keys), NULL for AWS's default EBS key (or a key the export does
+ * not hold: noted). */
+static const char *
+snapshot_key (Ctx *c, const char *rel, const AmsValue *snap, const char *kms, gboolean *noted)
+{
+  g_auto (GStrv) f = g_strsplit (kms, ":", 6);
+  if (g_strv_length (f) != 6 || strcmp (f[2], "kms") != 0 || !g_str_has_prefix (f[5], "key/"))
+    return NULL;
+  g_autofree char *krel = g_strdup_printf ("accounts/%s/%s/kms/describe-key/%s.json", f[4], f[3],
+                                           f[5] + 4);
+  g_autofree char *path = full (c, krel);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      if (!*noted)
+        {
+          g_autofree char *w = where (c, rel, snap);
+          note (c, "%s: KmsKeyId %s is not in the export (an AWS managed key, or a key of "
+                   "another account): its AMIs are imported as encrypted with the default EBS "
+                   "key (noted once per file)", w, kms);
+        }
+      *noted = TRUE;
+      return NULL;
+    }
+  const AmsValue *md = load (c, krel, "kms describe-key", "KeyMetadata", AMS_VALUE_OBJECT);
+  const AmsValue *mgr = md ? ams_value_get (md, "KeyManager") : NULL;
+  if (mgr == NULL || mgr->kind != AMS_VALUE_STRING || strcmp (mgr->text, "CUSTOMER") != 0)
+    return NULL;
+  return kms;
+}
+
+/* One image of describe-images, or nothing (a state that does not exist at
+ * the start, counted). */
+static void
+emit_ami (Ctx *c, GString *o, const char *rel, const char *acct, const char *region,
+          const AmsValue *img, GHashTable *keys, gboolean *key_noted)
+{
+  const char *id = str_member (c, rel, img, "ImageId", TRUE);
+  const char *state = str_member (c, rel, img, "State", TRUE);
+  const char *created = str_member (c, rel, img, "CreationDate", TRUE);
+  const AmsValue *bdm = typed_member (c, rel, img, "BlockDeviceMappings", AMS_VALUE_ARRAY);
+  if (c->error != NULL)
+    return;
+  if (strcmp (state, "available") != 0 && strcmp (state, "disabled") != 0)
+    {
+      c->amis_skipped++;
+      return;
+    }
+  gint64 t = iso_time (created);
+  if (t < 0)
+    {
+      g_autofree char *w = where (c, rel, ams_value_get (img, "CreationDate"));
+      fail (c, AMS_IMPORT_ERROR_BAD_FILE, "%s: CreationDate '%s' is not an ISO 8601 time", w,
+            created);
+      return;
+    }
+  /* the EBS snapshots; instance store volumes and others are not stored */
+  g_autoptr (GString) snaps = g_string_new (NULL);
+  const char *kms = NULL;
+  gboolean encrypted = FALSE;
+  guint n = 0;
+  for (guint i = 0; bdm != NULL && i < bdm->n; i++)
+    {
+      const AmsValue *ebs = ams_value_get (bdm->items[i], "Ebs");
+      const AmsValue *sid = ebs ? ams_value_get (ebs, "SnapshotId") : NULL;
+      const AmsValue *size = ebs ? ams_value_get (ebs, "VolumeSize") : NULL;
+      if (sid == NULL || sid->kind != AMS_VALUE_STRING || size == NULL
+          || size->kind != AMS_VALUE_NUMBER)
+        continue;
+      g_string_append_printf (snaps, "%s{id: %s, size: %s}", n++ ? ", " : "", sid->text,
+                              size->text);
+      const AmsValue *enc = ams_value_get (ebs, "Encrypted");
+      if (enc != NULL && enc->kind == AMS_VALUE_BOOL && g_ascii_strcasecmp (enc->text, "true") == 0)
+        {
+          encrypted = TRUE;
+          const char *k = g_hash_table_lookup (keys, sid->text);
+          if (k != NULL && kms == NULL)
+            kms = snapshot_key (c, rel, bdm->items[i], k, key_noted);
+        }
+    }
+  if (n == 0)
+    {
+      g_autofree char *w = where (c, rel, img);
+      note (c, "%s: AMI %s has no EBS snapshot (instance store): not imported", w, id);
+      c->amis_skipped++;
+      return;
+    }
+  c->amis++;
+  c->newest = MAX (c->newest, t);
+  g_string_append (o, "  - {id: ");
+  emit_string (o, id);
+  g_string_append (o, ", account: ");
+  emit_string (o, acct);
+  g_string_append (o, ", region: ");
+  emit_string (o, region);
+  const AmsValue *name = ams_value_get (img, "Name");
+  if (name != NULL && name->kind == AMS_VALUE_STRING && g_utf8_strlen (name->text, -1) >= 3
+      && g_utf8_strlen (name->text, -1) <= 128)
+    {
+      g_string_append (o, ", name: ");
+      emit_string (o, name->text);
+    }
+  g_string_append (o, ", created: ");
+  emit_time (o, t);
+  if (strcmp (state, "disabled") == 0)
+    g_string_append (o, ", state: disabled");
+  const AmsValue *dep = ams_value_get (img, "DeprecationTime");
+  gint64 dt = dep != NULL && dep->kind == AMS_VALUE_STRING ? iso_time (dep->text) : -1;
+  if (dt >= 0)
+    {
+      g_string_append (o, ", deprecation_time: ");
+      emit_time (o, dt);
+    }
+  g_string_append_printf (o, ",\n     snapshots: [%s]", snaps->str);
+  if (kms != NULL)
+    {
+      g_string_append (o, ", kms_key: ");
+      emit_string (o, kms);
+    }
+  else if (encrypted)
+    g_string_append (o, ", encrypted: true");
+  /* tags, and the Image Builder image they name */
+  const AmsValue *tags = ams_value_get (img, "Tags");
+  const char *image_arn = NULL;
+  guint written = 0;
+  for (guint i = 0; tags != NULL && tags->kind == AMS_VALUE_ARRAY && i < tags->n; i++)
+    {
+      const AmsValue *k = ams_value_get (tags->items[i], "Key");
+      const AmsValue *v = ams_value_get (tags->items[i], "Value");
+      if (k == NULL || v == NULL || k->kind != AMS_VALUE_STRING || v->kind != AMS_VALUE_STRING)
+        continue;
+      if (strcmp (k->text, "Ec2ImageBuilderArn") == 0)
+        image_arn = v->text;
+      if (g_str_has_prefix (k->text, "aws:") || *k->text == '\0' || written == 50)
+        continue; /* AWS's own (not settable), or beyond the limit */
+      g_string_append (o, written++ ? ", " : ",\n     tags: {");
+      emit_string (o, k->text);
+      g_string_append (o, ": ");
+      emit_string (o, v->text);
+    }
+  if (written)
+    g_string_append_c (o, '}');
+  IbArn ia;
+  if (image_arn != NULL && ib_arn_parse (image_arn, &ia))
+    {
+      if (strcmp (ia.kind, "image") == 0 && g_strv_length (ia.parts) == 3)
+        {
+          g_autofree char *key = g_strdup_printf ("%s\t%s\t%s", ia.account, ia.region, ia.parts[0]);
+          const char *pipeline = g_hash_table_lookup (c->recipe_pipeline, key);
+          if (pipeline != NULL)
+            {
+              g_string_append (o, ",\n     pipeline: ");
+              emit_string (o, pipeline);
+              g_string_append_printf (o, ", version: %s/%s", ia.parts[1], ia.parts[2]);
+            }
+          else
+            {
+              g_autofree char *w = where (c, rel, img);
+              note (c, "%s: AMI %s is an output of %s, whose pipeline is not in the export: "
+                       "imported as an AMI no lifecycle policy acts on", w, id, image_arn);
+            }
+        }
+      ib_arn_clear (&ia);
+    }
+  g_string_append (o, "}\n");
+}
+
+/* amis: every account's and region's AMIs (describe-images), with their
+ * snapshots' keys (describe-snapshots); c->newest is the newest. */
+static void
+emit_amis (Ctx *c, GString *o)
 {
   for (guint i = 0; i < c->accounts->len && c->error == NULL; i++)
     {
@@ -1747,9 +1958,21 @@ count_inventory (Ctx *c)
           const AmsValue *sn = load (c, sr, "ec2 describe-snapshots", "Snapshots", AMS_VALUE_ARRAY);
           const AmsValue *ib = load (c, br, "imagebuilder list-images", "imageVersionList",
                                      AMS_VALUE_ARRAY);
-          c->amis += im ? im->n : 0;
-          c->snapshots += sn ? sn->n : 0;
           c->images += ib ? ib->n : 0;
+          g_autoptr (GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+          for (guint j = 0; sn != NULL && j < sn->n; j++)
+            {
+              const AmsValue *sid = ams_value_get (sn->items[j], "SnapshotId");
+              const AmsValue *kid = ams_value_get (sn->items[j], "KmsKeyId");
+              if (sid && kid && sid->kind == AMS_VALUE_STRING && kid->kind == AMS_VALUE_STRING)
+                g_hash_table_insert (keys, (gpointer) sid->text, (gpointer) kid->text);
+            }
+          if (im != NULL && im->n > 0 && sn == NULL)
+            note (c, "%s/%s: missing: the AMIs' keys are unknown (imported as encrypted with the "
+                     "default EBS key where encrypted)", c->dir, sr);
+          gboolean key_noted = FALSE;
+          for (guint j = 0; im != NULL && j < im->n && c->error == NULL; j++)
+            emit_ami (c, o, ir, a->id, region, im->items[j], keys, &key_noted);
           /* drop them from the cache: 1,000s of AMIs are not needed again */
           g_hash_table_remove (c->docs, ir);
           g_hash_table_remove (c->docs, sr);
@@ -1893,8 +2116,10 @@ ams_import_dir (const char *dir, GString *yaml_out, AmsImportNotes *notes, GErro
   c.ecr = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   c.roles_not_read = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_ptr_array_unref);
+  c.recipe_pipeline = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   GString *o = g_string_new (NULL);
   GString *org = g_string_new (NULL), *accts = g_string_new (NULL), *rest = g_string_new (NULL);
+  GString *amis = g_string_new (NULL);
 
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     fail (&c, AMS_IMPORT_ERROR_NOT_EXPORT, "%s: not a folder", dir);
@@ -1939,7 +2164,7 @@ ams_import_dir (const char *dir, GString *yaml_out, AmsImportNotes *notes, GErro
   if (c.error == NULL)
     emit_accounts (&c, accts);
   if (c.error == NULL)
-    count_inventory (&c);
+    emit_amis (&c, amis);
   if (c.error == NULL)
     walk_unknown (&c, NULL);
   if (c.error == NULL)
@@ -1960,10 +2185,15 @@ ams_import_dir (const char *dir, GString *yaml_out, AmsImportNotes *notes, GErro
                 dir, (char *) names->pdata[i], in->len, in->len == 1 ? "" : "s",
                 (char *) in->pdata[0]);
         }
+      if (c.amis_skipped)
+        note (&c, "%s: %u AMIs (ec2/describe-images.json) neither available nor disabled (pending, "
+                  "failed, without EBS snapshots): they do not exist at the start, not imported",
+              dir, c.amis_skipped);
       if (c.amis)
-        note (&c, "%s: not imported yet: %u AMIs (ec2/describe-images.json), %u snapshots, %u "
-                  "Image Builder image versions: the scenario starts with no images",
-              dir, c.amis, c.snapshots, c.images);
+        note (&c, "%s: %u AMIs imported (amis); their launch permissions are not in the export "
+                  "(describe-image-attribute): each is launchable by its owner only; the "
+                  "Image Builder images (%u in list-images.json) are made from their AMIs",
+              dir, c.amis, c.images);
     }
   if (c.error == NULL)
     {
@@ -1977,6 +2207,14 @@ ams_import_dir (const char *dir, GString *yaml_out, AmsImportNotes *notes, GErro
       g_string_append (o, "\ndescription: ");
       g_autofree char *desc = g_strdup_printf ("Imported from the estate export %s", base);
       emit_string (o, desc);
+      if (c.newest > 0)
+        {
+          /* the day after the newest AMI: every AMI exists at the start */
+          gint64 day = (gint64) 86400 * G_USEC_PER_SEC;
+          g_string_append (o, "\n# the day after the newest AMI of the export (00:00 UTC); "
+                              "CALIBRATE: the moment your\n# export was taken\nstart: ");
+          emit_time (o, (c.newest / day + 1) * day);
+        }
       g_string_append (o, "\n# CALIBRATE: how long to simulate (amisim import's default)\nhorizon: "
                           IMPORT_HORIZON "\n\nregions:\n");
       for (guint i = 0; i < c.regions->len; i++)
@@ -1989,6 +2227,12 @@ ams_import_dir (const char *dir, GString *yaml_out, AmsImportNotes *notes, GErro
       g_string_append (o, org->str);
       g_string_append (o, accts->str);
       g_string_append (o, rest->str);
+      if (amis->len)
+        {
+          g_string_append (o, "\n# the AMIs that exist at the start (ec2 describe-images and "
+                              "describe-snapshots)\namis:\n");
+          g_string_append (o, amis->str);
+        }
       g_string_append (o, "\n# Copy durations are not in the export: amisim's default copy model "
                           "applies.\n# CALIBRATE: simulation.copy.duration (default "
                           "lognormal(mean=25m, sd=8m)), or\n# simulation.copy.model: bandwidth "
@@ -2015,6 +2259,8 @@ ams_import_dir (const char *dir, GString *yaml_out, AmsImportNotes *notes, GErro
   g_string_free (org, TRUE);
   g_string_free (accts, TRUE);
   g_string_free (rest, TRUE);
+  g_string_free (amis, TRUE);
+  g_hash_table_destroy (c.recipe_pipeline);
   g_hash_table_destroy (c.docs);
   g_ptr_array_unref (c.regions);
   g_hash_table_destroy (c.account_by_id);

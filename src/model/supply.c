@@ -346,6 +346,42 @@ ams_supply_new (const AmsWorld *w, AmsAccess *ax)
         }
     }
 
+  /* the images that exist at the start (amis[] of a pipeline): one version
+   * each (pipeline, version), in force unless every AMI of it is disabled
+   * or deprecated */
+  if (sc->amis->len > 0)
+    {
+      g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < s->n_consumers; i++)
+        g_hash_table_insert (index, (gpointer) s->consumers[i].pl->name, GUINT_TO_POINTER (i + 1));
+      for (guint i = 0; i < sc->amis->len; i++)
+        {
+          const AmsScAmi *a = sc->amis->pdata[i];
+          guint k = a->pipeline.value != NULL
+                      ? GPOINTER_TO_UINT (g_hash_table_lookup (index, a->pipeline.value))
+                      : 0;
+          if (k == 0)
+            continue;
+          char *key = g_strdup_printf ("%s\n%s", a->pipeline.value, a->version);
+          Version *v = g_hash_table_lookup (seen, key);
+          gboolean active = !a->disabled && a->deprecated_at > 0;
+          if (v != NULL)
+            {
+              g_free (key);
+              if (active)
+                v->state = V_ACTIVE;
+              else if (!a->disabled && v->state == V_DISABLED)
+                v->state = V_DEPRECATED;
+              continue;
+            }
+          Consumer *cs = &s->consumers[k - 1];
+          v = version_add (s, cs->family, a->semver, a->build, NULL);
+          v->state = active ? V_ACTIVE : a->disabled ? V_DISABLED : V_DEPRECATED;
+          g_hash_table_insert (seen, key, v);
+        }
+    }
+
   /* which pipelines' images others use */
   for (guint i = 0; i < s->n_consumers; i++)
     {
@@ -382,7 +418,13 @@ ams_supply_new (const AmsWorld *w, AmsAccess *ax)
           const char *name = g_array_index (sh->associate_new_images, AmsScRef, j).value;
           for (guint k = 0; k < s->n_consumers; k++)
             if (strcmp (s->consumers[k].pl->name, name) == 0)
-              s->consumers[k].producer = TRUE;
+              {
+                s->consumers[k].producer = TRUE;
+                /* its images of the start are in the share already */
+                GPtrArray *vs = s->consumers[k].family->versions;
+                for (guint m = 0; m < vs->len; m++)
+                  ams_ram_associate_resource (s->ram, id, ((Version *) vs->pdata[m])->arn);
+              }
         }
     }
 

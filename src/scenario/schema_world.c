@@ -192,10 +192,15 @@ key_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
   for (guint i = 0; i < a->kms_keys->len; i++)
     {
       const AmsScKey *o = a->kms_keys->pdata[i];
-      if (strcmp (o->id, k->id) == 0)
+      /* a multi-Region key's primary and replicas share their id, one per region */
+      gboolean replica = g_str_has_prefix (k->id, "mrk-")
+                         && strcmp (o->region.value, k->region.value) != 0;
+      if (strcmp (o->id, k->id) == 0 && !replica)
         {
-          ams_check_error (c, item, "duplicate key id '%s' in this account (first at %u:%u)",
-                           k->id, o->loc.line, o->loc.col);
+          ams_check_error (c, item, "duplicate key id '%s' in this account (first at %u:%u)%s",
+                           k->id, o->loc.line, o->loc.col,
+                           g_str_has_prefix (k->id, "mrk-")
+                             ? "; a multi-Region key has one replica per region" : "");
           key_free (k);
           return;
         }

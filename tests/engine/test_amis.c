@@ -1356,7 +1356,47 @@ test_amis_loader_bad_version_alone (void)
     printf ("\n%s\n", error->message);
 }
 
+/* ---- the images of the start in the supply chain ---------------------------- */
+
+/* A runtime pipeline builds on the golden pipeline's images (x.x.x) at
+ * 01:00 on days 0 and 1 (horizon 1d2h: two builds); the golden pipeline
+ * builds nothing. With a golden image of the start (one AMI of 1.0.0/1)
+ * both runtime builds use it and are AVAILABLE; without, no version exists
+ * and both fail with resource_unavailable. */
+#define SUPPLY_SCENARIO(amis)                                                                \
+  HEAD ("1d2h")                                                                            \
+  "regions: [{name: us-east-1}]\n"                                                         \
+  "accounts:\n" OWNER                                                                      \
+  "pipelines:\n" IDLE_PIPELINE ("golden", "golden", "1.0.0")                               \
+  "  - name: runtime\n"                                                                    \
+  "    account: \"111111111111\"\n"                                                        \
+  "    region: us-east-1\n"                                                                \
+  "    schedule: {scheduleExpression: \"cron(0 1 * * ? *)\", "                             \
+  "pipelineExecutionStartCondition: EXPRESSION_MATCH_ONLY}\n"                             \
+  "    recipe: {name: runtime, version: 1.0.0, parentImage: "                              \
+  "\"arn:aws:imagebuilder:us-east-1:111111111111:image/golden/x.x.x\"}\n"                 \
+  "    build_time: 10m\n"                                                                  \
+  "    test_time: 0s\n" HOME_ONLY amis SIMULATION
+
+static void
+test_amis_supply_chain (void)
+{
+  static const char with[] = SUPPLY_SCENARIO (
+    "amis:\n" AMI_AT ("ami-a0000001", "snap-b0000001", "2025-12-20T00:00:00Z",
+                      "    pipeline: golden\n    version: 1.0.0/1\n"));
+  static const char without[] = SUPPLY_SCENARIO ("");
+  g_autoptr (Run) run = run_with (with, NULL, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (run);
+  CU_ASSERT_EQUAL (run->r->images_available, 2);
+  CU_ASSERT_EQUAL (run->r->failures_by_cause[AMS_CAUSE_RESOURCE_UNAVAILABLE], 0);
+  g_autoptr (Run) none = run_with (without, NULL, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (none);
+  CU_ASSERT_EQUAL (none->r->images_available, 0);
+  CU_ASSERT_EQUAL (none->r->failures_by_cause[AMS_CAUSE_RESOURCE_UNAVAILABLE], 2);
+}
+
 static const AmsTestCase cases[] = {
+  { "test_amis_supply_chain", test_amis_supply_chain },
   { "test_amis_shared_snapshot_with_plain_ami", test_amis_shared_snapshot_with_plain_ami },
   { "test_amis_shared_second_snapshot", test_amis_shared_second_snapshot },
   { "test_amis_shared_snapshot_all_deleted", test_amis_shared_snapshot_all_deleted },

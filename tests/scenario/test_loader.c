@@ -897,11 +897,42 @@ test_loader_supply_chain (void)
   CU_ASSERT_EQUAL (m->resource_policies->len, 0);
 }
 
+/* A multi-Region key's primary and replicas share their id, one per region;
+ * any other id twice in an account, or a replica twice in a region, is
+ * refused. */
+static void
+test_loader_multi_region_key (void)
+{
+#define KEYS_HEAD                                                                            \
+  "amisim: 1\nhorizon: 1d\nregions: [{name: us-east-1}, {name: eu-west-1}]\n"            \
+  "accounts:\n  - id: \"111111111111\"\n    kms_keys:\n"
+  static const char replicas[] = KEYS_HEAD
+    "      - {id: mrk-1234abcd12ab34cd56ef1234567890ab, region: eu-west-1}\n"
+    "      - {id: mrk-1234abcd12ab34cd56ef1234567890ab, region: us-east-1}\n";
+  g_autofree char *ok = errors_of (replicas, NULL, 0);
+  CU_ASSERT_STRING_EQUAL (ok, "(loaded)");
+  expect_errors (KEYS_HEAD
+                 "      - {id: mrk-1234abcd12ab34cd56ef1234567890ab, region: eu-west-1}\n"
+                 "      - {id: mrk-1234abcd12ab34cd56ef1234567890ab, region: eu-west-1}\n",
+                 NULL, 0,
+                 "t.yaml:8:9: error: accounts[0].kms_keys[1]: duplicate key id "
+                 "'mrk-1234abcd12ab34cd56ef1234567890ab' in this account (first at 7:9); a "
+                 "multi-Region key has one replica per region");
+  expect_errors (KEYS_HEAD
+                 "      - {id: 1234abcd-12ab-34cd-56ef-1234567890ab, region: eu-west-1}\n"
+                 "      - {id: 1234abcd-12ab-34cd-56ef-1234567890ab, region: us-east-1}\n",
+                 NULL, 0,
+                 "t.yaml:8:9: error: accounts[0].kms_keys[1]: duplicate key id "
+                 "'1234abcd-12ab-34cd-56ef-1234567890ab' in this account (first at 7:9)");
+#undef KEYS_HEAD
+}
+
 int
 main (void)
 {
   static const AmsTestCase cases[] = {
     { "loader_full", test_loader_full },
+    { "loader_multi_region_key", test_loader_multi_region_key },
     { "loader_lifecycle", test_loader_lifecycle },
     { "loader_lifecycle_run", test_loader_lifecycle_run },
     { "loader_defaults", test_loader_defaults },
