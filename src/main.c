@@ -312,7 +312,7 @@ cmd_run (int argc, char **argv)
   AmsRunOptions opt = {
     .scenario = argc == 2 ? argv[1] : NULL,
     .out = out,
-    .overrides = (const AmsOverride *) overrides->data,
+    .overrides = (const AmsOverride *) (void *) overrides->data,
     .n_overrides = overrides->len,
     .json = json,
     .quiet = quiet,
@@ -358,7 +358,7 @@ cmd_validate (int argc, char **argv)
   AmsValidateOptions opt = {
     .files = (const char *const *) (argv + 1),
     .n_files = (guint) (argc - 1),
-    .overrides = (const AmsOverride *) overrides->data,
+    .overrides = (const AmsOverride *) (void *) overrides->data,
     .n_overrides = overrides->len,
     .json = json,
     .quiet = quiet,
@@ -397,7 +397,7 @@ cmd_explain (int argc, char **argv)
     return misuse ("explain", "expected at most one scenario file, got %d", argc - 1);
   AmsExplainOptions opt = {
     .scenario = argc == 2 ? argv[1] : NULL,
-    .overrides = (const AmsOverride *) overrides->data,
+    .overrides = (const AmsOverride *) (void *) overrides->data,
     .n_overrides = overrides->len,
     .json = json,
     .quiet = quiet,
@@ -542,7 +542,7 @@ cmd_sweep (int argc, char **argv)
   AmsSweepOptions opt = {
     .scenario = argv[1],
     .out = out,
-    .overrides = (const AmsOverride *) overrides->data,
+    .overrides = (const AmsOverride *) (void *) overrides->data,
     .n_overrides = overrides->len,
     .replications = collect.replications,
     .threads = collect.threads,

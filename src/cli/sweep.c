@@ -259,7 +259,7 @@ ams_cli_sweep (const AmsSweepOptions *opt)
     .replications = n,
     .n_axes = axes->len,
     .axes = paths,
-    .fixed = (const AmsOverride *) fixed->data,
+    .fixed = (const AmsOverride *) (void *) fixed->data,
     .n_fixed = fixed->len,
     .n_points = np,
     .values = values,

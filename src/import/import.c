@@ -1494,8 +1494,9 @@ emit_pipeline (Ctx *c, GString *o, const char *rel, const char *acct, const char
       return;
     }
   gboolean aws = FALSE;
-  g_autofree char *rrel = recipe ? resolve (c, rel, recipe, "image-recipe", "get-image-recipe", 2, &aws)
-                                 : resolve (c, rel, ctr, "container-recipe", "get-container-recipe", 2, &aws);
+  /* the recipe must be in the export (its file is not needed here) */
+  g_free (recipe ? resolve (c, rel, recipe, "image-recipe", "get-image-recipe", 2, &aws)
+                 : resolve (c, rel, ctr, "container-recipe", "get-container-recipe", 2, &aws));
   if (c->error == NULL && aws)
     {
       g_autofree char *w = where (c, rel, recipe ? recipe : ctr);

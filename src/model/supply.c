@@ -1461,7 +1461,7 @@ can_build (AmsSupply *s, guint i)
       || !ams_ram_find_invitation (s->ram, share, &place, &invitation))
     return FALSE;
   gboolean never = FALSE;
-  g_autofree char *plan = answer_plan (s, invitation, &never);
+  g_free (answer_plan (s, invitation, &never)); /* whether it is ever answered */
   return !never;
 }
 

@@ -268,7 +268,6 @@ a_version (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer tar
   if (!ams_get_scalar (c, value, "a version like 1.0.0/3", &text))
     return;
   const char *slash = strchr (text, '/');
-  g_auto (GStrv) parts = g_strsplit (text, ".", -1);
   gboolean ok = slash != NULL && slash[1] != '\0' && strspn (slash + 1, "0123456789")
                                                          == strlen (slash + 1);
   guint64 build = 0;

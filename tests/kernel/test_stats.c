@@ -63,7 +63,7 @@ test_stats_tally_stable_on_large_offset (void)
   CU_ASSERT_EQUAL (t.n, N);
   CU_ASSERT_DOUBLE_EQUAL (t.mean, (double) mean, 1e-13 * 1e9);
   CU_ASSERT_DOUBLE_EQUAL (ams_tally_var (&t), (double) var, 1e-5 * (double) var);
-  CU_ASSERT_DOUBLE_EQUAL (ams_tally_sd (&t), sqrtl (var), 1e-5 * sqrtl (var));
+  CU_ASSERT_DOUBLE_EQUAL (ams_tally_sd (&t), (double) sqrtl (var), 1e-5 * (double) sqrtl (var));
   double lo = x[0], hi = x[0];
   for (int i = 0; i < N; i++)
     {

@@ -445,7 +445,7 @@ test_strings_refused (void)
                                                "        region: us-east-1\n"
                                                "        policy: %s\n", rows[i].value);
       g_autofree char *got = NULL;
-      g_autoptr (AmsScenario) sc = load (text, &got);
+      ams_scenario_free (load (text, &got));
       g_autofree char *first = first_line (got);
       if (strcmp (first, rows[i].error) != 0)
         {
