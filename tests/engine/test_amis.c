@@ -3,7 +3,8 @@
  * seed_amis in src/engine/inventory.c, the grouping by img->semver in
  * src/engine/lifecycle.c).
  *
- * As in test_lifecycle.c (whose helpers are copied here, cut down), every
+ * As in test_lifecycle.c (whose run helpers are copied here, cut down; the
+ * scenario fragments are shared in lc_scenario.h), every
  * scenario is inline and deterministic:
  *   - start 2026-01-01T00:00:00Z (Unix 1767225600);
  *   - lifecycle policies run daily at 03:00 (t = d·24h + 3h on day d); every
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "ams_test.h"
+#include "lc_scenario.h"
 #include "amisim/engine.h"
 
 /* ---- running a scenario and keeping its records ------------------------- */
@@ -209,46 +211,9 @@ rows_naming (const Run *run, const char *id)
   return count_rows (run, (Want) { -1, NULL, NULL, -1, NULL, id, -1 });
 }
 
-/* The run of day r, and what happens m minutes after it. */
-#define RUN(r) (AMS_DAYS (r) + AMS_HOURS (3))
-#define RUN_PLUS(r, m) (RUN (r) + AMS_MINUTES (m))
-
-#define IMG AMS_LC_RESOURCE_IMAGE
-#define AMI AMS_LC_RESOURCE_AMI
-#define SNAP AMS_LC_RESOURCE_SNAPSHOT
-#define OK AMS_LC_SUCCESS
-#define SKIPPED AMS_LC_SKIPPED
-
 #define GIB ((uint64_t) 1 << 30)
 
-/* ---- scenario fragments (from test_lifecycle.c) --------------------------- */
-
-#define HEAD(horizon)                                                                        \
-  "amisim: 1\n"                                                                            \
-  "start: 2026-01-01T00:00:00Z\n"                                                          \
-  "horizon: " horizon "\n"
-
-#define EXECUTION_ROLE                                                                       \
-  "    roles:\n"                                                                           \
-  "      - name: EC2ImageBuilderLifecycleExecutionRole\n"                                  \
-  "        trust: {Statement: [{Effect: Allow, Principal: {Service: imagebuilder.amazonaws.com}, " \
-  "Action: \"sts:AssumeRole\"}]}\n"                                                        \
-  "        managed_policies: [EC2ImageBuilderLifecycleExecutionPolicy]\n"
-
-/* the owner account with the policy's execution role */
-#define OWNER                                                                                \
-  "  - id: \"111111111111\"\n" EXECUTION_ROLE
-
-/* pipeline fields: at `hour`:00 UTC on cron day-of-month `days` */
-#define PIPELINE(name, recipe, version, hour, days)                                          \
-  "  - name: " name "\n"                                                                   \
-  "    account: \"111111111111\"\n"                                                        \
-  "    region: us-east-1\n"                                                                \
-  "    schedule: {scheduleExpression: \"cron(0 " hour " " days " * ? *)\", "                 \
-  "pipelineExecutionStartCondition: EXPRESSION_MATCH_ONLY}\n"                             \
-  "    recipe: {name: " recipe ", version: " version ", snapshot_size: 10GiB}\n"            \
-  "    build_time: 10m\n"                                                                  \
-  "    test_time: 0s\n"
+/* ---- scenario fragments (and lc_scenario.h) ------------------------------ */
 
 /* a pipeline that never starts by itself (no schedule, no arrivals) */
 #define IDLE_PIPELINE(name, recipe, version)                                                 \
@@ -256,32 +221,6 @@ rows_naming (const Run *run, const char *id)
   "    account: \"111111111111\"\n"                                                        \
   "    region: us-east-1\n"                                                                \
   "    recipe: {name: " recipe ", version: " version ", snapshot_size: 10GiB}\n"
-
-/* a distribution to the build region only: one AMI per image */
-#define HOME_ONLY                                                                            \
-  "    distribution:\n"                                                                    \
-  "      name: home\n"                                                                     \
-  "      distributions:\n"                                                                 \
-  "        - region: us-east-1\n"                                                          \
-  "          amiDistributionConfiguration: {name: \"ami {{ imagebuilder:buildDate }}\"}\n"
-
-#define POLICY(name, recipe, semver)                                                         \
-  "  - account: \"111111111111\"\n"                                                        \
-  "    region: us-east-1\n"                                                                \
-  "    name: " name "\n"                                                                   \
-  "    executionRole: EC2ImageBuilderLifecycleExecutionRole\n"                             \
-  "    resourceType: AMI_IMAGE\n"                                                          \
-  "    resourceSelection: {recipes: [{name: " recipe ", semanticVersion: " semver "}]}\n"   \
-  "    policyDetails:\n"
-
-#define DELETE_ALL "      - action: {type: DELETE, includeResources: {amis: true, snapshots: true}}\n"
-
-#define SIMULATION                                                                           \
-  "simulation:\n"                                                                          \
-  "  schedule_delay: 0s\n"                                                                 \
-  "  copy: {duration: 30m}\n"                                                              \
-  "  lifecycle_run_at: \"03:00\"\n"                                                        \
-  "  lifecycle: {update_time: 1m}\n"
 
 /* an AMI of the owner in us-east-1 with one 10 GiB snapshot; `extra` are
  * more keys (4 spaces in) */
