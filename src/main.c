@@ -4,7 +4,7 @@
  *                            [--out DIR] [--json] [--quiet] [--replications N]
  *                            [--threads N] [--trace FILE [--trace-… …]] [--narrate]
  *   amisim validate SCENARIO… [--set PATH=VALUE]… [--json] [--quiet]
- *   amisim explain [SCENARIO] [--set PATH=VALUE]… [--json] [--quiet]
+ *   amisim explain [SCENARIO] [--set PATH=VALUE]… [--json | --format text|json|sarif] [--quiet]
  *   amisim policy eval FILE [--json]
  *   amisim plot OUTDIR [--format png|svg|both] [--quiet]
  *   amisim sweep SCENARIO --set PATH=V1,V2,… [--set …]… [--replications N]
@@ -373,10 +373,14 @@ cmd_explain (int argc, char **argv)
   g_array_set_clear_func (overrides, override_clear);
   Collect collect = { .overrides = overrides, .command = "explain" };
   gboolean json = FALSE, quiet = FALSE;
+  g_autofree char *format = NULL;
   GOptionEntry entries[] = {
     { "set", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (void *) on_override,
       "Set a scenario value by its path before checking; repeatable", "PATH=VALUE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the report as JSON", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the report as JSON (--format json)", NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+      "The report: text (the default), json or sarif (SARIF 2.1.0, for CI systems)",
+      "FORMAT" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only the summary line", NULL },
     { NULL },
   };
@@ -395,12 +399,29 @@ cmd_explain (int argc, char **argv)
     return AMS_EXIT_BAD_INPUT;
   if (argc > 2)
     return misuse ("explain", "expected at most one scenario file, got %d", argc - 1);
+  AmsExplainFormat fmt = json ? AMS_EXPLAIN_JSON : AMS_EXPLAIN_TEXT;
+  if (format != NULL)
+    {
+      AmsExplainFormat f;
+      if (strcmp (format, "text") == 0)
+        f = AMS_EXPLAIN_TEXT;
+      else if (strcmp (format, "json") == 0)
+        f = AMS_EXPLAIN_JSON;
+      else if (strcmp (format, "sarif") == 0)
+        f = AMS_EXPLAIN_SARIF;
+      else
+        return misuse ("explain", "--format expects text, json or sarif, got '%s'", format);
+      if (json && f != AMS_EXPLAIN_JSON)
+        return misuse ("explain", "--json and --format %s contradict each other", format);
+      fmt = f;
+    }
   AmsExplainOptions opt = {
     .scenario = argc == 2 ? argv[1] : NULL,
     .overrides = (const AmsOverride *) (void *) overrides->data,
     .n_overrides = overrides->len,
-    .json = json,
+    .json = fmt == AMS_EXPLAIN_JSON,
     .quiet = quiet,
+    .format = fmt,
   };
   return ams_cli_explain (&opt);
 }

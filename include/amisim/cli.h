@@ -116,13 +116,23 @@ int ams_cli_validate (const AmsValidateOptions *opt);
 
 #define AMS_EXIT_BLOCKERS 3 /* `explain`: blockers found */
 
+/* What `explain` prints. */
+typedef enum
+{
+  AMS_EXPLAIN_TEXT,              /* the root causes, then the summary line */
+  AMS_EXPLAIN_JSON,              /* every blocker and root cause as JSON */
+  AMS_EXPLAIN_SARIF,             /* SARIF 2.1.0: a result per root cause */
+} AmsExplainFormat;
+
 typedef struct
 {
   const char *scenario;          /* file, or NULL for the built-in default */
   const AmsOverride *overrides;
   guint n_overrides;
-  gboolean json;                 /* the report as JSON on stdout */
-  gboolean quiet;                /* only the summary line */
+  gboolean json;                 /* the report as JSON on stdout (the same as
+                                    format = AMS_EXPLAIN_JSON) */
+  gboolean quiet;                /* only the summary line (text) */
+  AmsExplainFormat format;       /* --format; AMS_EXPLAIN_TEXT (0) unless json is set */
 } AmsExplainOptions;
 
 /* `amisim explain`: 0 no blocker, 3 blockers found, 2 bad input, 1 the
