@@ -22,7 +22,13 @@ import sys
 try:
     import jsonschema
     import yaml
-except ImportError as e:  # bootstrap installs them: a missing one is a failure
+except ImportError as e:
+    # Debian's python3-jsonschema and python3-yaml (what tools/bootstrap
+    # installs) are Debian's python3's: use it when the python3 that meson
+    # found (a pyenv or venv one, say) lacks them
+    system = '/usr/bin/python3'
+    if os.path.realpath(sys.executable) != os.path.realpath(system) and os.access(system, os.X_OK):
+        os.execv(system, [system] + sys.argv)
     sys.exit("FAIL: %s; install python3-jsonschema and python3-yaml (tools/bootstrap does)" % e)
 
 
