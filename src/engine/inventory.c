@@ -276,8 +276,9 @@ ams_inv_image_ended (AmsEngine *e, Image *img, gboolean failed)
 void
 ams_inv_deprecate (AmsEngine *e, Ami *a)
 {
-  if (a->deprecated_at == AMS_TIME_NEVER)
-    a->deprecated_at = ams_kernel_now (e->k);
+  AmsTime now = ams_kernel_now (e->k);
+  if (a->deprecated_at > now) /* never, or a deprecation time still to come */
+    a->deprecated_at = now;
 }
 
 void

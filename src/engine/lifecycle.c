@@ -524,7 +524,9 @@ task_start (LcPolicy *pol, LcImage *img, const AmsScLcRule *rule)
         Ami *a = g_ptr_array_index (img->amis, i);
         if (!a->registered)
           continue;
-        if ((rule->action == AMS_LC_DEPRECATE && a->deprecated_at != AMS_TIME_NEVER)
+        /* deprecated already: not an AMI of the start whose deprecation time is
+         * still to come */
+        if ((rule->action == AMS_LC_DEPRECATE && a->deprecated_at <= ams_kernel_now (e->k))
             || (rule->action == AMS_LC_DISABLE && a->disabled))
           continue; /* already so */
         const char *why = ami_excluded (e, rule, a);

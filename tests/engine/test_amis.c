@@ -1334,7 +1334,43 @@ test_amis_supply_chain (void)
   CU_ASSERT_EQUAL (none->r->failures_by_cause[AMS_CAUSE_RESOURCE_UNAVAILABLE], 2);
 }
 
+/* ---- a deprecation time still to come is not "deprecated already" ---------- */
+
+/* An image of the start (1.0.0/1, created 2025-12-01) whose AMI has a
+ * DeprecationTime 30 days after the start; a DEPRECATE rule on images older
+ * than one day: the run of day 0 deprecates the AMI now (one AMI record,
+ * 03:01). With the deprecation time before the start the AMI is deprecated
+ * already: no AMI record. */
+#define DEPRECATE_SCENARIO(when)                                                             \
+  HEAD ("5h")                                                                              \
+  "regions: [{name: us-east-1}]\n"                                                         \
+  "accounts:\n" OWNER                                                                      \
+  "pipelines:\n" IDLE_PIPELINE ("pip", "base", "1.0.0")                                    \
+  "amis:\n"                                                                                \
+  AMI_AT ("ami-a0000001", "snap-b0000001", "2025-12-01T00:00:00Z",                         \
+          "    pipeline: pip\n    version: 1.0.0/1\n    deprecation_time: " when "\n")     \
+  "lifecycle_policies:\n"                                                                  \
+  POLICY ("deprecate-old", "base", "1.x.x")                                                \
+  "      - action: {type: DEPRECATE, includeResources: {amis: true}}\n"                    \
+  "        filter: {type: AGE, value: 1, unit: DAYS}\n"                                    \
+  SIMULATION
+
+static void
+test_amis_future_deprecation (void)
+{
+  static const char future[] = DEPRECATE_SCENARIO ("2026-01-31T00:00:00Z");
+  static const char past[] = DEPRECATE_SCENARIO ("2025-12-15T00:00:00Z");
+  g_autoptr (Run) run = run_with (future, NULL, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (run);
+  CU_ASSERT_EQUAL (count_rows (run, (Want) { AMI, "1.0.0/1", "DEPRECATE", OK, "", "ami-a0000001",
+                                             RUN_PLUS (0, 1) }), 1);
+  g_autoptr (Run) already = run_with (past, NULL, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (already);
+  CU_ASSERT_EQUAL (count_rows (already, (Want) { AMI, NULL, NULL, -1, NULL, NULL, -1 }), 0);
+}
+
 static const AmsTestCase cases[] = {
+  { "test_amis_future_deprecation", test_amis_future_deprecation },
   { "test_amis_supply_chain", test_amis_supply_chain },
   { "test_amis_shared_snapshot_with_plain_ami", test_amis_shared_snapshot_with_plain_ami },
   { "test_amis_shared_second_snapshot", test_amis_shared_second_snapshot },
