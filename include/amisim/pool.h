@@ -77,6 +77,8 @@ typedef struct
   guint busy_max;
   guint queue_max;
   AmsTime observed;   /* length of the observation window       */
+  AmsTime full_time;  /* of which every slot was busy (at the limit) */
+  AmsTime wait_max;   /* the longest wait of a grant            */
 } AmsPoolStats;
 
 /* Statistics over [window start, now]. */

@@ -42,7 +42,17 @@ struct AmsPool
   AmsTimeAvg busy_avg;
   AmsTimeAvg queue_avg;
   uint64_t requests, grants, waited, rejects;
+  AmsTime full_time;   /* time spent with every slot busy, up to full_since */
+  AmsTime full_since;  /* when it last became full; -1 while not full */
+  AmsTime wait_max;    /* the longest wait of a grant */
 };
+
+/* Every slot busy (a pool of no slots is never full: nothing is granted). */
+static inline gboolean
+is_full (const AmsPool *p)
+{
+  return p->capacity > 0 && p->busy >= p->capacity;
+}
 
 static void
 stats_start (AmsPool *p)
@@ -51,6 +61,23 @@ stats_start (AmsPool *p)
   ams_timeavg_init (&p->busy_avg, now, p->busy);
   ams_timeavg_init (&p->queue_avg, now, (double) p->len);
   p->requests = p->grants = p->waited = p->rejects = 0;
+  p->full_time = 0;
+  p->full_since = is_full (p) ? now : -1;
+  p->wait_max = 0;
+}
+
+/* Time at the limit: starts or ends a spell of every slot busy. */
+static void
+track_full (AmsPool *p, AmsTime now)
+{
+  gboolean full = is_full (p);
+  if (full && p->full_since < 0)
+    p->full_since = now;
+  else if (!full && p->full_since >= 0)
+    {
+      p->full_time += now - p->full_since;
+      p->full_since = -1;
+    }
 }
 
 /* Records the current busy/queued at now and tells the observer. */
@@ -60,6 +87,7 @@ changed (AmsPool *p)
   AmsTime now = ams_kernel_now (p->k);
   ams_timeavg_set (&p->busy_avg, now, p->busy);
   ams_timeavg_set (&p->queue_avg, now, (double) p->len);
+  track_full (p, now);
   if (p->observer != NULL)
     p->observer (p, p->observer_data);
 }
@@ -131,7 +159,10 @@ grant_waiters (AmsPool *p)
       p->grants++;
       p->waited++;
       changed (p);
-      w.fn (p->k, w.data, ams_kernel_now (p->k) - w.enqueued);
+      AmsTime waited = ams_kernel_now (p->k) - w.enqueued;
+      if (waited > p->wait_max)
+        p->wait_max = waited;
+      w.fn (p->k, w.data, waited);
     }
 }
 
@@ -201,6 +232,7 @@ ams_pool_set_capacity (AmsPool *p, guint capacity)
   g_return_if_fail (p != NULL);
   p->capacity = capacity;
   grant_waiters (p);
+  track_full (p, ams_kernel_now (p->k)); /* a new limit may start or end a spell */
 }
 
 void
@@ -263,6 +295,8 @@ ams_pool_stats (const AmsPool *p, AmsPoolStats *out)
     .busy_max = (guint) p->busy_avg.max,
     .queue_max = (guint) p->queue_avg.max,
     .observed = now - p->busy_avg.start,
+    .full_time = p->full_time + (p->full_since >= 0 ? now - p->full_since : 0),
+    .wait_max = p->wait_max,
   };
 }
 

@@ -364,6 +364,9 @@ test_pool_time_averages_hand_case (void)
   CU_ASSERT_EQUAL (s.observed, 100);
   CU_ASSERT_EQUAL (waited (&g, 0), 20);
   CU_ASSERT_EQUAL (waited (&g, 1), 30);
+  /* at the limit (2 busy) on [10, 70); the longest wait 30 */
+  CU_ASSERT_EQUAL (s.full_time, 60);
+  CU_ASSERT_EQUAL (s.wait_max, 30);
 
   /* Warm-up deletion: counts to 0, averages restart with the current
    * state (busy 1, queue 0). */
@@ -382,6 +385,18 @@ test_pool_time_averages_hand_case (void)
   CU_ASSERT_EQUAL (s.queue_max, 0);
   CU_ASSERT_EQUAL (s.requests, 1);
   CU_ASSERT_EQUAL (s.grants, 1);
+  /* the spell since 120 is still open: 30; nobody waited since the reset */
+  CU_ASSERT_EQUAL (s.full_time, 30);
+  CU_ASSERT_EQUAL (s.wait_max, 0);
+  /* a higher limit ends the spell, a lower one starts another */
+  ams_pool_set_capacity (p, 3);
+  advance (k, 160);
+  ams_pool_stats (p, &s);
+  CU_ASSERT_EQUAL (s.full_time, 30);
+  ams_pool_set_capacity (p, 2);
+  advance (k, 180);
+  ams_pool_stats (p, &s);
+  CU_ASSERT_EQUAL (s.full_time, 50); /* 30, then full again on [160, 180) */
   grants_clear (&g);
 }
 
