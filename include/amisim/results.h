@@ -28,6 +28,9 @@ typedef struct
   double queue_mean;     /* time-average queue length              */
   guint queue_max;
   guint busy_max;
+  double at_limit_s;     /* time with every slot busy (the queue's chance to grow) */
+  double at_limit;       /* its fraction of the observed time       */
+  double wait_max_s;     /* the longest wait for a slot             */
 } AmsPoolReport;
 
 /* Storage of one (account, region) that held AMIs during the run. */

@@ -1421,6 +1421,9 @@ collect (AmsEngine *e)
         .queue_mean = st.queue_mean,
         .queue_max = st.queue_max,
         .busy_max = st.busy_max,
+        .at_limit_s = ams_time_to_s (st.full_time),
+        .at_limit = st.observed > 0 ? (double) st.full_time / (double) st.observed : 0.0,
+        .wait_max_s = ams_time_to_s (st.wait_max),
       };
       g_array_append_val (r->pools, pr);
     }

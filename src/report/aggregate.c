@@ -179,7 +179,8 @@ ams_agg_pools (const AmsResults *const *r, guint n)
   g_array_sort (u.out, pool_cmp);
   union_reindex (&u, pool_key);
 
-  enum { COPIES, WAITED, UTIL, BUSY, BUSY_MAX, QUEUE, QUEUE_MAX, FIELDS };
+  enum { COPIES, WAITED, UTIL, BUSY, BUSY_MAX, QUEUE, QUEUE_MAX, AT_LIMIT_S, AT_LIMIT, WAIT_MAX,
+         FIELDS };
   guint rows = u.out->len;
   g_autofree double *v = g_new0 (double, (gsize) rows * FIELDS * n); /* absent: 0 */
   for (guint i = 0; i < n; i++)
@@ -195,12 +196,16 @@ ams_agg_pools (const AmsResults *const *r, guint n)
         at[BUSY_MAX * n] = p->busy_max;
         at[QUEUE * n] = p->queue_mean;
         at[QUEUE_MAX * n] = p->queue_max;
+        at[AT_LIMIT_S * n] = p->at_limit_s;
+        at[AT_LIMIT * n] = p->at_limit;
+        at[WAIT_MAX * n] = p->wait_max_s;
       }
   for (guint k = 0; k < rows; k++)
     {
       AmsAggPool *p = &g_array_index (u.out, AmsAggPool, k);
       AmsAgg *dst[FIELDS] = { &p->copies, &p->waited, &p->utilization, &p->busy_mean,
-                              &p->busy_max, &p->queue_mean, &p->queue_max };
+                              &p->busy_max, &p->queue_mean, &p->queue_max, &p->at_limit_s,
+                              &p->at_limit, &p->wait_max_s };
       for (guint f = 0; f < FIELDS; f++)
         ams_agg_of (dst[f], v + ((gsize) k * FIELDS + f) * n, n);
     }

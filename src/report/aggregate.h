@@ -50,6 +50,7 @@ typedef struct
   const char *region;
   guint limit;           /* of the first replication that lists the pool */
   AmsAgg copies, waited, utilization, busy_mean, busy_max, queue_mean, queue_max;
+  AmsAgg at_limit_s, at_limit, wait_max_s;
 } AmsAggPool;
 GArray *ams_agg_pools (const AmsResults *const *r, guint n);
 

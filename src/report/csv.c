@@ -259,16 +259,20 @@ void
 ams_csv_pools (FILE *out, const AmsResults *r)
 {
   fputs ("account,region,limit,copies,waited,utilization,busy_mean,busy_max,queue_mean,"
-         "queue_max\n", out);
+         "queue_max,at_limit_s,at_limit,wait_max_s\n", out);
   for (guint i = 0; i < r->pools->len; i++)
     {
       const AmsPoolReport *p = &g_array_index (r->pools, AmsPoolReport, i);
       char u[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], q[G_ASCII_DTOSTR_BUF_SIZE];
-      fprintf (out, "%s,%s,%u,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%s,%s,%u,%s,%u\n",
+      char ls[G_ASCII_DTOSTR_BUF_SIZE], lf[G_ASCII_DTOSTR_BUF_SIZE], w[G_ASCII_DTOSTR_BUF_SIZE];
+      fprintf (out, "%s,%s,%u,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%s,%s,%u,%s,%u,%s,%s,%s\n",
                p->account, p->region, p->limit, (guint64) p->copies, (guint64) p->waited,
                g_ascii_formatd (u, sizeof u, "%.10g", p->utilization),
                g_ascii_formatd (b, sizeof b, "%.10g", p->busy_mean), p->busy_max,
-               g_ascii_formatd (q, sizeof q, "%.10g", p->queue_mean), p->queue_max);
+               g_ascii_formatd (q, sizeof q, "%.10g", p->queue_mean), p->queue_max,
+               g_ascii_formatd (ls, sizeof ls, "%.10g", p->at_limit_s),
+               g_ascii_formatd (lf, sizeof lf, "%.10g", p->at_limit),
+               g_ascii_formatd (w, sizeof w, "%.10g", p->wait_max_s));
     }
 }
 
@@ -320,13 +324,14 @@ ams_csv_pools_n (FILE *out, const AmsResults *const *r, guint n)
       return;
     }
   fputs ("account,region,limit,copies,waited,utilization,busy_mean,busy_max,queue_mean,"
-         "queue_max\n", out);
+         "queue_max,at_limit_s,at_limit,wait_max_s\n", out);
   g_autoptr (GArray) pools = ams_agg_pools (r, n);
   for (guint i = 0; i < pools->len; i++)
     {
       const AmsAggPool *p = &g_array_index (pools, AmsAggPool, i);
       const AmsAgg *cells[] = { &p->copies, &p->waited, &p->utilization, &p->busy_mean,
-                                &p->busy_max, &p->queue_mean, &p->queue_max };
+                                &p->busy_max, &p->queue_mean, &p->queue_max, &p->at_limit_s,
+                                &p->at_limit, &p->wait_max_s };
       field (out, p->account);
       fputc (',', out);
       field (out, p->region);

@@ -430,6 +430,9 @@ pools_array (Out *o)
       figure (o, "busy_max", &p->busy_max, FIG_UINT, NO_CI);
       figure (o, "queue_mean", &p->queue_mean, FIG_DOUBLE, CI);
       figure (o, "queue_max", &p->queue_max, FIG_UINT, NO_CI);
+      figure (o, "at_limit_s", &p->at_limit_s, FIG_DOUBLE, CI);
+      figure (o, "at_limit", &p->at_limit, FIG_DOUBLE, CI);
+      figure (o, "wait_max_s", &p->wait_max_s, FIG_DOUBLE, NO_CI);
       ams_json_end_object (o->j);
     }
   ams_json_end_array (o->j);
