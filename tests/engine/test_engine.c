@@ -109,6 +109,11 @@ test_engine_hand_computed_queue (void)
   CU_ASSERT_DOUBLE_EQUAL (p->busy_mean, 90.0 / 2880.0, 1e-12);
   CU_ASSERT_DOUBLE_EQUAL (p->utilization, 90.0 / 2880.0 / 2.0, 1e-12);
   CU_ASSERT_DOUBLE_EQUAL (p->queue_mean, 30.0 / 2880.0, 1e-12);
+  /* at the limit (both slots busy) for those first 30 min; the third copy
+   * waited all of them */
+  CU_ASSERT_DOUBLE_EQUAL (p->at_limit_s, 1800.0, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (p->at_limit, 30.0 / 2880.0, 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL (p->wait_max_s, 1800.0, 1e-9);
 }
 
 static void
@@ -139,6 +144,20 @@ test_engine_raising_the_limit_removes_the_wait (void)
   ams_engine_run (e);
   const AmsResults *r = ams_engine_results (e);
   CU_ASSERT_EQUAL (r->copies_waited, 0);
+  /* three copies in three slots for 30 min: at the limit, yet nobody
+   * waited; with four slots never at the limit */
+  const AmsPoolReport *p = &g_array_index (r->pools, AmsPoolReport, 0);
+  CU_ASSERT_DOUBLE_EQUAL (p->at_limit_s, 1800.0, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL (p->wait_max_s, 0.0, 1e-12);
+  AmsOverride four[] = { { "simulation.limits.copies_per_account_region", "4", "test" } };
+  g_autoptr (AmsScenario) sc4 = load (three_into_two, four, 1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc4);
+  g_autoptr (AmsWorld) w4 = ams_world_new (sc4);
+  g_autoptr (AmsEngine) e4 = ams_engine_new (sc4, w4, 1, 0);
+  ams_engine_run (e4);
+  const AmsPoolReport *p4 = &g_array_index (ams_engine_results (e4)->pools, AmsPoolReport, 0);
+  CU_ASSERT_DOUBLE_EQUAL (p4->at_limit_s, 0.0, 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL (p4->wait_max_s, 0.0, 1e-12);
   AmsStatSummary s;
   ams_stat_summary (&r->distribution_s, &s);
   CU_ASSERT_DOUBLE_EQUAL (s.max, 1800.0, 1e-9);
