@@ -65,6 +65,7 @@ typedef struct
   GHashTable *ecr;              /* "account\tregion\trepo" -> 1 */
   GHashTable *roles_not_read;   /* role name -> GPtrArray of account ids */
   GHashTable *recipe_pipeline;  /* "account\tregion\trecipe" -> the pipeline written */
+  GArray *places;               /* of Place: the active accounts' regions, made on first use */
   guint amis, amis_skipped, images;
   gint64 newest;                /* the newest AMI's creation, µs since the epoch; 0: none */
 } Ctx;
@@ -108,6 +109,35 @@ static char *
 full (const Ctx *c, const char *rel)
 {
   return g_build_filename (c->dir, rel, NULL);
+}
+
+/* ------------------------------------------------------------ places */
+
+/* An active account and a region: where the export has a folder to read. */
+typedef struct
+{
+  const char *account;
+  const char *region;
+} Place;
+
+/* Every active account's regions, in the organization's order, then the
+ * regions' (once the organization, which names the accounts, is read). */
+static const GArray *
+places (Ctx *c)
+{
+  if (c->places != NULL)
+    return c->places;
+  c->places = g_array_new (FALSE, FALSE, sizeof (Place));
+  for (guint i = 0; i < c->accounts->len; i++)
+    {
+      const Account *a = c->accounts->pdata[i];
+      for (guint r = 0; a->active && r < c->regions->len; r++)
+        {
+          Place pl = { a->id, c->regions->pdata[r] };
+          g_array_append_val (c->places, pl);
+        }
+    }
+  return c->places;
 }
 
 /* "FILE:LINE:COL: PATH" of a value, for messages. */
@@ -654,25 +684,22 @@ emit_organization (Ctx *c, GString *o)
   /* RAM sharing with the organization: on when a share's principal is the
    * organization or an OU (RAM associates those only when it is on) */
   const char *evidence = NULL;
-  for (guint i = 0; i < c->accounts->len && evidence == NULL && c->error == NULL; i++)
+  const GArray *ps = places (c);
+  for (guint p = 0; p < ps->len && evidence == NULL && c->error == NULL; p++)
     {
-      const Account *a = c->accounts->pdata[i];
-      for (guint r = 0; a->active && r < c->regions->len && evidence == NULL; r++)
+      const Place *pl = &g_array_index (ps, Place, p);
+      g_autofree char *prel = g_strdup_printf ("accounts/%s/%s/ram/list-principals.json",
+                                               pl->account, pl->region);
+      g_autofree char *path = full (c, prel);
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        continue;
+      const AmsValue *pri = load (c, prel, "ram list-principals", "principals", AMS_VALUE_ARRAY);
+      for (guint j = 0; pri != NULL && j < pri->n && evidence == NULL; j++)
         {
-          g_autofree char *prel = g_strdup_printf ("accounts/%s/%s/ram/list-principals.json",
-                                                   a->id, (char *) c->regions->pdata[r]);
-          g_autofree char *path = full (c, prel);
-          if (!g_file_test (path, G_FILE_TEST_EXISTS))
-            continue;
-          const AmsValue *pri = load (c, prel, "ram list-principals", "principals",
-                                      AMS_VALUE_ARRAY);
-          for (guint j = 0; pri != NULL && j < pri->n && evidence == NULL; j++)
-            {
-              const AmsValue *pid = ams_value_get (pri->items[j], "id");
-              if (pid != NULL && pid->kind == AMS_VALUE_STRING
-                  && g_str_has_prefix (pid->text, "arn:aws:organizations::"))
-                evidence = ams_value_doc_intern (g_hash_table_lookup (c->docs, prel), pid->text);
-            }
+          const AmsValue *pid = ams_value_get (pri->items[j], "id");
+          if (pid != NULL && pid->kind == AMS_VALUE_STRING
+              && g_str_has_prefix (pid->text, "arn:aws:organizations::"))
+            evidence = ams_value_doc_intern (g_hash_table_lookup (c->docs, prel), pid->text);
         }
     }
   if (evidence != NULL)
@@ -1249,25 +1276,21 @@ typedef void (*VersionedFn) (Ctx *c, GString *o, const char *rel, const char *ac
 static void
 each_versioned (Ctx *c, GString *o, const char *op, VersionedFn fn, gboolean flag)
 {
-  for (guint i = 0; i < c->accounts->len && c->error == NULL; i++)
+  const GArray *ps = places (c);
+  for (guint p = 0; p < ps->len && c->error == NULL; p++)
     {
-      const Account *a = c->accounts->pdata[i];
-      if (!a->active)
-        continue;
-      for (guint r = 0; r < c->regions->len && c->error == NULL; r++)
+      const Place *pl = &g_array_index (ps, Place, p);
+      g_autofree char *base = g_strdup_printf ("accounts/%s/%s/imagebuilder/%s", pl->account,
+                                               pl->region, op);
+      g_auto (GStrv) names = list_dir (c, base);
+      for (char **n = names; *n && c->error == NULL; n++)
         {
-          g_autofree char *base = g_strdup_printf ("accounts/%s/%s/imagebuilder/%s", a->id,
-                                                   (char *) c->regions->pdata[r], op);
-          g_auto (GStrv) names = list_dir (c, base);
-          for (char **n = names; *n && c->error == NULL; n++)
+          g_autofree char *sub = g_strdup_printf ("%s/%s", base, *n);
+          g_auto (GStrv) versions = list_json (c, sub);
+          for (char **v = versions; *v && c->error == NULL; v++)
             {
-              g_autofree char *sub = g_strdup_printf ("%s/%s", base, *n);
-              g_auto (GStrv) versions = list_json (c, sub);
-              for (char **v = versions; *v && c->error == NULL; v++)
-                {
-                  g_autofree char *rel = g_strdup_printf ("%s/%s.json", sub, *v);
-                  fn (c, o, rel, a->id, c->regions->pdata[r], flag);
-                }
+              g_autofree char *rel = g_strdup_printf ("%s/%s.json", sub, *v);
+              fn (c, o, rel, pl->account, pl->region, flag);
             }
         }
     }
@@ -1307,21 +1330,17 @@ typedef void (*NamedFn) (Ctx *c, GString *o, const char *rel, const char *acct,
 static void
 each_named (Ctx *c, GString *o, const char *op, NamedFn fn)
 {
-  for (guint i = 0; i < c->accounts->len && c->error == NULL; i++)
+  const GArray *ps = places (c);
+  for (guint p = 0; p < ps->len && c->error == NULL; p++)
     {
-      const Account *a = c->accounts->pdata[i];
-      if (!a->active)
-        continue;
-      for (guint r = 0; r < c->regions->len && c->error == NULL; r++)
+      const Place *pl = &g_array_index (ps, Place, p);
+      g_autofree char *base = g_strdup_printf ("accounts/%s/%s/imagebuilder/%s", pl->account,
+                                               pl->region, op);
+      g_auto (GStrv) names = list_json (c, base);
+      for (char **n = names; *n && c->error == NULL; n++)
         {
-          g_autofree char *base = g_strdup_printf ("accounts/%s/%s/imagebuilder/%s", a->id,
-                                                   (char *) c->regions->pdata[r], op);
-          g_auto (GStrv) names = list_json (c, base);
-          for (char **n = names; *n && c->error == NULL; n++)
-            {
-              g_autofree char *rel = g_strdup_printf ("%s/%s.json", base, *n);
-              fn (c, o, rel, a->id, c->regions->pdata[r]);
-            }
+          g_autofree char *rel = g_strdup_printf ("%s/%s.json", base, *n);
+          fn (c, o, rel, pl->account, pl->region);
         }
     }
 }
@@ -1344,27 +1363,23 @@ emit_lifecycle (Ctx *c, GString *o, const char *rel, const char *acct, const cha
 static void
 emit_infra_list (Ctx *c, GString *o)
 {
-  for (guint i = 0; i < c->accounts->len && c->error == NULL; i++)
+  const GArray *ps = places (c);
+  for (guint p = 0; p < ps->len && c->error == NULL; p++)
     {
-      const Account *a = c->accounts->pdata[i];
-      if (!a->active)
-        continue;
-      for (guint r = 0; r < c->regions->len && c->error == NULL; r++)
+      const Place *pl = &g_array_index (ps, Place, p);
+      const char *region = pl->region;
+      g_autofree char *rel = g_strdup_printf (
+          "accounts/%s/%s/imagebuilder/list-infrastructure-configurations.json", pl->account, region);
+      const AmsValue *l = load (c, rel, "imagebuilder list-infrastructure-configurations",
+                                "infrastructureConfigurationSummaryList", AMS_VALUE_ARRAY);
+      for (guint j = 0; l && j < l->n && c->error == NULL; j++)
         {
-          const char *region = c->regions->pdata[r];
-          g_autofree char *rel = g_strdup_printf (
-              "accounts/%s/%s/imagebuilder/list-infrastructure-configurations.json", a->id, region);
-          const AmsValue *l = load (c, rel, "imagebuilder list-infrastructure-configurations",
-                                    "infrastructureConfigurationSummaryList", AMS_VALUE_ARRAY);
-          for (guint j = 0; l && j < l->n && c->error == NULL; j++)
-            {
-              g_string_append (o, "  - {");
-              gboolean first = TRUE;
-              emit_kv (o, &first, "account", a->id);
-              emit_kv (o, &first, "region", region);
-              emit_members (c, o, rel, l->items[j], infra_keep, infra_drop, &first);
-              g_string_append (o, "}\n");
-            }
+          g_string_append (o, "  - {");
+          gboolean first = TRUE;
+          emit_kv (o, &first, "account", pl->account);
+          emit_kv (o, &first, "region", region);
+          emit_members (c, o, rel, l->items[j], infra_keep, infra_drop, &first);
+          g_string_append (o, "}\n");
         }
     }
 }
@@ -1597,156 +1612,152 @@ emit_pipeline (Ctx *c, GString *o, const char *rel, const char *acct, const char
 static void
 emit_shares (Ctx *c, GString *o, gboolean *header)
 {
-  for (guint i = 0; i < c->accounts->len && c->error == NULL; i++)
+  const GArray *ps = places (c);
+  for (guint p = 0; p < ps->len && c->error == NULL; p++)
     {
-      const Account *a = c->accounts->pdata[i];
-      if (!a->active)
+      const Place *pl = &g_array_index (ps, Place, p);
+      const char *region = pl->region;
+      g_autofree char *base = g_strdup_printf ("accounts/%s/%s/ram", pl->account, region);
+      g_autofree char *srel = g_strdup_printf ("%s/get-resource-shares.json", base);
+      g_autofree char *rrel = g_strdup_printf ("%s/list-resources.json", base);
+      g_autofree char *prel = g_strdup_printf ("%s/list-principals.json", base);
+      const AmsValue *shares = load (c, srel, "ram get-resource-shares", "resourceShares",
+                                     AMS_VALUE_ARRAY);
+      if (shares == NULL || shares->n == 0)
         continue;
-      for (guint r = 0; r < c->regions->len && c->error == NULL; r++)
+      const AmsValue *res = load (c, rrel, "ram list-resources", "resources", AMS_VALUE_ARRAY);
+      const AmsValue *pri = load (c, prel, "ram list-principals", "principals", AMS_VALUE_ARRAY);
+      if (c->error != NULL)
+        return;
+      for (guint s = 0; s < shares->n && c->error == NULL; s++)
         {
-          const char *region = c->regions->pdata[r];
-          g_autofree char *base = g_strdup_printf ("accounts/%s/%s/ram", a->id, region);
-          g_autofree char *srel = g_strdup_printf ("%s/get-resource-shares.json", base);
-          g_autofree char *rrel = g_strdup_printf ("%s/list-resources.json", base);
-          g_autofree char *prel = g_strdup_printf ("%s/list-principals.json", base);
-          const AmsValue *shares = load (c, srel, "ram get-resource-shares", "resourceShares",
-                                         AMS_VALUE_ARRAY);
-          if (shares == NULL || shares->n == 0)
-            continue;
-          const AmsValue *res = load (c, rrel, "ram list-resources", "resources", AMS_VALUE_ARRAY);
-          const AmsValue *pri = load (c, prel, "ram list-principals", "principals", AMS_VALUE_ARRAY);
+          const AmsValue *sh = shares->items[s];
+          const char *arn = str_member (c, srel, sh, "resourceShareArn", TRUE);
+          const char *name = str_member (c, srel, sh, "name", TRUE);
+          const char *st = str_member (c, srel, sh, "status", FALSE);
           if (c->error != NULL)
             return;
-          for (guint s = 0; s < shares->n && c->error == NULL; s++)
+          if (st && strcmp (st, "ACTIVE") != 0)
             {
-              const AmsValue *sh = shares->items[s];
-              const char *arn = str_member (c, srel, sh, "resourceShareArn", TRUE);
-              const char *name = str_member (c, srel, sh, "name", TRUE);
-              const char *st = str_member (c, srel, sh, "status", FALSE);
-              if (c->error != NULL)
-                return;
-              if (st && strcmp (st, "ACTIVE") != 0)
+              g_autofree char *w = where (c, srel, sh);
+              note (c, "%s: share %s is %s: not imported", w, name, st);
+              continue;
+            }
+          GString *arns = g_string_new (NULL), *pris = g_string_new (NULL),
+                  *assoc = g_string_new (NULL);
+          for (guint j = 0; res && j < res->n; j++)
+            {
+              const AmsValue *x = res->items[j];
+              const AmsValue *sa = ams_value_get (x, "resourceShareArn");
+              const AmsValue *ra = ams_value_get (x, "arn");
+              if (!sa || !sa->text || strcmp (sa->text, arn) != 0 || !ra || !ra->text)
+                continue;
+              IbArn ia;
+              gboolean ib = ib_arn_parse (ra->text, &ia);
+              if (ib && strcmp (ia.kind, "image") == 0)
                 {
-                  g_autofree char *w = where (c, srel, sh);
-                  note (c, "%s: share %s is %s: not imported", w, name, st);
-                  continue;
-                }
-              GString *arns = g_string_new (NULL), *pris = g_string_new (NULL),
-                      *assoc = g_string_new (NULL);
-              for (guint j = 0; res && j < res->n; j++)
-                {
-                  const AmsValue *x = res->items[j];
-                  const AmsValue *sa = ams_value_get (x, "resourceShareArn");
-                  const AmsValue *ra = ams_value_get (x, "arn");
-                  if (!sa || !sa->text || strcmp (sa->text, arn) != 0 || !ra || !ra->text)
-                    continue;
-                  IbArn ia;
-                  gboolean ib = ib_arn_parse (ra->text, &ia);
-                  if (ib && strcmp (ia.kind, "image") == 0)
+                  /* an image of a pipeline: its images join as they are built */
+                  const char *pipeline = ia.parts[0];
+                  g_autofree char *pf = g_strdup_printf (
+                      "accounts/%s/%s/imagebuilder/get-image-pipeline/%s.json", ia.account,
+                      ia.region, pipeline);
+                  g_autofree char *pp = full (c, pf);
+                  g_autofree char *w = where (c, rrel, ra);
+                  if (strcmp (ia.account, pl->account) == 0 && strcmp (ia.region, region) == 0
+                      && g_file_test (pp, G_FILE_TEST_IS_REGULAR))
                     {
-                      /* an image of a pipeline: its images join as they are built */
-                      const char *pl = ia.parts[0];
-                      g_autofree char *pf = g_strdup_printf (
-                          "accounts/%s/%s/imagebuilder/get-image-pipeline/%s.json", ia.account,
-                          ia.region, pl);
-                      g_autofree char *pp = full (c, pf);
-                      g_autofree char *w = where (c, rrel, ra);
-                      if (strcmp (ia.account, a->id) == 0 && strcmp (ia.region, region) == 0
-                          && g_file_test (pp, G_FILE_TEST_IS_REGULAR))
+                      if (!strstr (assoc->str, pipeline))
                         {
-                          if (!strstr (assoc->str, pl))
-                            {
-                              g_string_append (assoc, assoc->len ? ", " : "");
-                              emit_string (assoc, pl);
-                            }
-                          note (c, "%s: image %s shared: imported as associate_new_images: [%s] "
-                                   "(the pipeline's images join the share as they are built)",
-                                w, ra->text, pl);
+                          g_string_append (assoc, assoc->len ? ", " : "");
+                          emit_string (assoc, pipeline);
                         }
-                      else
-                        note (c, "%s: image %s shared: not imported (no pipeline of it in the "
-                                 "export)", w, ra->text);
-                    }
-                  else if (ib && (strcmp (ia.kind, "component") == 0
-                                  || strcmp (ia.kind, "image-recipe") == 0
-                                  || strcmp (ia.kind, "container-recipe") == 0))
-                    {
-                      const char *op = strcmp (ia.kind, "component") == 0 ? "get-component"
-                                       : strcmp (ia.kind, "image-recipe") == 0 ? "get-image-recipe"
-                                                                               : "get-container-recipe";
-                      g_autofree char *f = ia.parts[1] ? g_strdup_printf (
-                                               "accounts/%s/%s/imagebuilder/%s/%s/%s.json",
-                                               ia.account, ia.region, op, ia.parts[0], ia.parts[1])
-                                                       : NULL;
-                      g_autofree char *fp = f ? full (c, f) : NULL;
-                      if (fp == NULL || !g_file_test (fp, G_FILE_TEST_IS_REGULAR))
-                        {
-                          dangling (c, rrel, ra, "shared resource");
-                          ib_arn_clear (&ia);
-                          break;
-                        }
-                      g_string_append (arns, arns->len ? ", " : "");
-                      emit_string (arns, ra->text);
+                      note (c, "%s: image %s shared: imported as associate_new_images: [%s] "
+                               "(the pipeline's images join the share as they are built)",
+                            w, ra->text, pipeline);
                     }
                   else
-                    {
-                      g_autofree char *w = where (c, rrel, ra);
-                      note (c, "%s: shared resource %s not imported (amisim models shares of "
-                               "Image Builder components, recipes and images)", w, ra->text);
-                    }
-                  if (ib)
-                    ib_arn_clear (&ia);
+                    note (c, "%s: image %s shared: not imported (no pipeline of it in the "
+                             "export)", w, ra->text);
                 }
-              for (guint j = 0; pri && j < pri->n; j++)
+              else if (ib && (strcmp (ia.kind, "component") == 0
+                              || strcmp (ia.kind, "image-recipe") == 0
+                              || strcmp (ia.kind, "container-recipe") == 0))
                 {
-                  const AmsValue *x = pri->items[j];
-                  const AmsValue *sa = ams_value_get (x, "resourceShareArn");
-                  const AmsValue *id = ams_value_get (x, "id");
-                  if (!sa || !sa->text || strcmp (sa->text, arn) != 0 || !id || !id->text)
-                    continue;
-                  g_string_append (pris, pris->len ? ", " : "");
-                  emit_string (pris, id->text);
+                  const char *op = strcmp (ia.kind, "component") == 0 ? "get-component"
+                                   : strcmp (ia.kind, "image-recipe") == 0 ? "get-image-recipe"
+                                                                           : "get-container-recipe";
+                  g_autofree char *f = ia.parts[1] ? g_strdup_printf (
+                                           "accounts/%s/%s/imagebuilder/%s/%s/%s.json",
+                                           ia.account, ia.region, op, ia.parts[0], ia.parts[1])
+                                                   : NULL;
+                  g_autofree char *fp = f ? full (c, f) : NULL;
+                  if (fp == NULL || !g_file_test (fp, G_FILE_TEST_IS_REGULAR))
+                    {
+                      dangling (c, rrel, ra, "shared resource");
+                      ib_arn_clear (&ia);
+                      break;
+                    }
+                  g_string_append (arns, arns->len ? ", " : "");
+                  emit_string (arns, ra->text);
                 }
-              if (c->error == NULL)
+              else
                 {
-                  if (!*header)
-                    g_string_append (o, "\nresource_shares:\n");
-                  *header = TRUE;
-                  char *unique = g_strdup (name);
-                  if (g_hash_table_contains (c->share_names, unique))
-                    {
-                      g_free (unique);
-                      unique = g_strdup_printf ("%s-%s-%s", name, a->id, region);
-                      g_autofree char *w = where (c, srel, ams_value_get (sh, "name"));
-                      note (c, "%s: a second share named %s: imported as %s", w, name, unique);
-                    }
-                  g_hash_table_add (c->share_names, unique);
-                  g_string_append (o, "  - {name: ");
-                  emit_string (o, unique);
-                  g_string_append (o, ", account: ");
-                  emit_string (o, a->id);
-                  g_string_append (o, ", region: ");
-                  emit_string (o, region);
-                  const AmsValue *ext = ams_value_get (sh, "allowExternalPrincipals");
-                  if (ext && ext->kind == AMS_VALUE_BOOL)
-                    g_string_append_printf (o, ", allowExternalPrincipals: %s",
-                                            g_ascii_strcasecmp (ext->text, "true") == 0 ? "true" : "false");
-                  const AmsValue *tags = ams_value_get (sh, "tags");
-                  if (tags && tags->kind == AMS_VALUE_ARRAY && tags->n)
-                    {
-                      g_string_append (o, ", tags: ");
-                      emit_value (o, tags);
-                    }
-                  g_string_append_printf (o, ",\n     resourceArns: [%s],\n     principals: [%s]",
-                                          arns->str, pris->str);
-                  if (assoc->len)
-                    g_string_append_printf (o, ",\n     associate_new_images: [%s]", assoc->str);
-                  g_string_append (o, "}\n");
+                  g_autofree char *w = where (c, rrel, ra);
+                  note (c, "%s: shared resource %s not imported (amisim models shares of "
+                           "Image Builder components, recipes and images)", w, ra->text);
                 }
-              g_string_free (arns, TRUE);
-              g_string_free (pris, TRUE);
-              g_string_free (assoc, TRUE);
+              if (ib)
+                ib_arn_clear (&ia);
             }
+          for (guint j = 0; pri && j < pri->n; j++)
+            {
+              const AmsValue *x = pri->items[j];
+              const AmsValue *sa = ams_value_get (x, "resourceShareArn");
+              const AmsValue *id = ams_value_get (x, "id");
+              if (!sa || !sa->text || strcmp (sa->text, arn) != 0 || !id || !id->text)
+                continue;
+              g_string_append (pris, pris->len ? ", " : "");
+              emit_string (pris, id->text);
+            }
+          if (c->error == NULL)
+            {
+              if (!*header)
+                g_string_append (o, "\nresource_shares:\n");
+              *header = TRUE;
+              char *unique = g_strdup (name);
+              if (g_hash_table_contains (c->share_names, unique))
+                {
+                  g_free (unique);
+                  unique = g_strdup_printf ("%s-%s-%s", name, pl->account, region);
+                  g_autofree char *w = where (c, srel, ams_value_get (sh, "name"));
+                  note (c, "%s: a second share named %s: imported as %s", w, name, unique);
+                }
+              g_hash_table_add (c->share_names, unique);
+              g_string_append (o, "  - {name: ");
+              emit_string (o, unique);
+              g_string_append (o, ", account: ");
+              emit_string (o, pl->account);
+              g_string_append (o, ", region: ");
+              emit_string (o, region);
+              const AmsValue *ext = ams_value_get (sh, "allowExternalPrincipals");
+              if (ext && ext->kind == AMS_VALUE_BOOL)
+                g_string_append_printf (o, ", allowExternalPrincipals: %s",
+                                        g_ascii_strcasecmp (ext->text, "true") == 0 ? "true" : "false");
+              const AmsValue *tags = ams_value_get (sh, "tags");
+              if (tags && tags->kind == AMS_VALUE_ARRAY && tags->n)
+                {
+                  g_string_append (o, ", tags: ");
+                  emit_value (o, tags);
+                }
+              g_string_append_printf (o, ",\n     resourceArns: [%s],\n     principals: [%s]",
+                                      arns->str, pris->str);
+              if (assoc->len)
+                g_string_append_printf (o, ",\n     associate_new_images: [%s]", assoc->str);
+              g_string_append (o, "}\n");
+            }
+          g_string_free (arns, TRUE);
+          g_string_free (pris, TRUE);
+          g_string_free (assoc, TRUE);
         }
     }
 }
@@ -1944,40 +1955,36 @@ emit_ami (Ctx *c, GString *o, const char *rel, const char *acct, const char *reg
 static void
 emit_amis (Ctx *c, GString *o)
 {
-  for (guint i = 0; i < c->accounts->len && c->error == NULL; i++)
+  const GArray *ps = places (c);
+  for (guint p = 0; p < ps->len && c->error == NULL; p++)
     {
-      const Account *a = c->accounts->pdata[i];
-      if (!a->active)
-        continue;
-      for (guint r = 0; r < c->regions->len && c->error == NULL; r++)
+      const Place *pl = &g_array_index (ps, Place, p);
+      const char *region = pl->region;
+      g_autofree char *ir = g_strdup_printf ("accounts/%s/%s/ec2/describe-images.json", pl->account, region);
+      g_autofree char *sr = g_strdup_printf ("accounts/%s/%s/ec2/describe-snapshots.json", pl->account, region);
+      g_autofree char *br = g_strdup_printf ("accounts/%s/%s/imagebuilder/list-images.json", pl->account, region);
+      const AmsValue *im = load (c, ir, "ec2 describe-images", "Images", AMS_VALUE_ARRAY);
+      const AmsValue *sn = load (c, sr, "ec2 describe-snapshots", "Snapshots", AMS_VALUE_ARRAY);
+      const AmsValue *ib = load (c, br, "imagebuilder list-images", "imageVersionList",
+                                 AMS_VALUE_ARRAY);
+      c->images += ib ? ib->n : 0;
+      g_autoptr (GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint j = 0; sn != NULL && j < sn->n; j++)
         {
-          const char *region = c->regions->pdata[r];
-          g_autofree char *ir = g_strdup_printf ("accounts/%s/%s/ec2/describe-images.json", a->id, region);
-          g_autofree char *sr = g_strdup_printf ("accounts/%s/%s/ec2/describe-snapshots.json", a->id, region);
-          g_autofree char *br = g_strdup_printf ("accounts/%s/%s/imagebuilder/list-images.json", a->id, region);
-          const AmsValue *im = load (c, ir, "ec2 describe-images", "Images", AMS_VALUE_ARRAY);
-          const AmsValue *sn = load (c, sr, "ec2 describe-snapshots", "Snapshots", AMS_VALUE_ARRAY);
-          const AmsValue *ib = load (c, br, "imagebuilder list-images", "imageVersionList",
-                                     AMS_VALUE_ARRAY);
-          c->images += ib ? ib->n : 0;
-          g_autoptr (GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
-          for (guint j = 0; sn != NULL && j < sn->n; j++)
-            {
-              const AmsValue *sid = ams_value_get (sn->items[j], "SnapshotId");
-              const AmsValue *kid = ams_value_get (sn->items[j], "KmsKeyId");
-              if (sid && kid && sid->kind == AMS_VALUE_STRING && kid->kind == AMS_VALUE_STRING)
-                g_hash_table_insert (keys, (gpointer) sid->text, (gpointer) kid->text);
-            }
-          if (im != NULL && im->n > 0 && sn == NULL)
-            note (c, "%s/%s: missing: the AMIs' keys are unknown (imported as encrypted with the "
-                     "default EBS key where encrypted)", c->dir, sr);
-          gboolean key_noted = FALSE;
-          for (guint j = 0; im != NULL && j < im->n && c->error == NULL; j++)
-            emit_ami (c, o, ir, a->id, region, im->items[j], keys, &key_noted);
-          /* drop them from the cache: 1,000s of AMIs are not needed again */
-          g_hash_table_remove (c->docs, ir);
-          g_hash_table_remove (c->docs, sr);
+          const AmsValue *sid = ams_value_get (sn->items[j], "SnapshotId");
+          const AmsValue *kid = ams_value_get (sn->items[j], "KmsKeyId");
+          if (sid && kid && sid->kind == AMS_VALUE_STRING && kid->kind == AMS_VALUE_STRING)
+            g_hash_table_insert (keys, (gpointer) sid->text, (gpointer) kid->text);
         }
+      if (im != NULL && im->n > 0 && sn == NULL)
+        note (c, "%s/%s: missing: the AMIs' keys are unknown (imported as encrypted with the "
+                 "default EBS key where encrypted)", c->dir, sr);
+      gboolean key_noted = FALSE;
+      for (guint j = 0; im != NULL && j < im->n && c->error == NULL; j++)
+        emit_ami (c, o, ir, pl->account, region, im->items[j], keys, &key_noted);
+      /* drop them from the cache: 1,000s of AMIs are not needed again */
+      g_hash_table_remove (c->docs, ir);
+      g_hash_table_remove (c->docs, sr);
     }
 }
 
@@ -2262,6 +2269,8 @@ ams_import_dir (const char *dir, GString *yaml_out, AmsImportNotes *notes, GErro
   g_string_free (rest, TRUE);
   g_string_free (amis, TRUE);
   g_hash_table_destroy (c.recipe_pipeline);
+  if (c.places != NULL)
+    g_array_unref (c.places);
   g_hash_table_destroy (c.docs);
   g_ptr_array_unref (c.regions);
   g_hash_table_destroy (c.account_by_id);
