@@ -81,6 +81,18 @@ gboolean ams_measure_is_time (AmsMeasure m);
 /* Formats seconds for people: "12.3s", "4m05s", "3h12m", "2d03h". Free with g_free. */
 char *ams_report_format_seconds (double s);
 
+/* Clock time (clock.c): `start` (the scenario's, µs since the Unix epoch)
+ * plus the simulated time `t`, in UTC. */
+#define AMS_CLOCK_LEN 40
+/* The calendar day: days since 1970-01-01. */
+int64_t ams_clock_day (AmsTime start, AmsTime t);
+/* Seconds since that day's midnight. */
+double ams_clock_of_day_s (AmsTime start, AmsTime t);
+/* "2026-01-02" of a day since 1970-01-01. */
+void ams_clock_date (char out[AMS_CLOCK_LEN], int64_t day);
+/* ISO 8601 UTC, milliseconds rounded down: "2026-01-02T03:04:05.678Z". */
+void ams_clock_iso (char out[AMS_CLOCK_LEN], AmsTime start, AmsTime t);
+
 /* ---- output folders (outdir.c) ----
  *
  * An output folder is written whole or not at all: every file goes to a

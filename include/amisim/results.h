@@ -33,6 +33,15 @@ typedef struct
   double wait_max_s;     /* the longest wait for a slot             */
 } AmsPoolReport;
 
+/* The copies that ended on one calendar day of the clock (UTC): how many,
+ * and when the last of them ended. */
+typedef struct
+{
+  int64_t day;           /* days since 1970-01-01, UTC */
+  uint64_t copies;       /* copies that ended that day, done or failed */
+  AmsTime last;          /* simulated time the last of them ended */
+} AmsDayReport;
+
 /* Storage of one (account, region) that held AMIs during the run. */
 typedef struct
 {
@@ -62,6 +71,7 @@ typedef struct
   AmsTime horizon;       /* simulated length asked for */
   AmsTime warmup;        /* simulation.warmup: the figures below count from then on */
   AmsTime end;           /* simulated time when the run stopped */
+  AmsTime start;         /* the clock at time 0 (scenario `start`): µs since the Unix epoch */
 
   /* images */
   uint64_t images_started;
@@ -85,6 +95,8 @@ typedef struct
   AmsStat total_s;             /* request -> done                    */
   AmsTime last_copy;           /* when the last copy ended (done or failed), warm-up or
                                   not; AMS_TIME_NEVER when none did */
+  GArray *days;                /* of AmsDayReport: each UTC calendar day on which a copy
+                                  ended (from the warm-up on), in day order */
 
   /* pools, sorted by account then region */
   GArray *pools;               /* of AmsPoolReport */

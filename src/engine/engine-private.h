@@ -231,6 +231,7 @@ struct AmsEngine
   gboolean ran;
   uint64_t events_applied;
   AmsResults res;
+  AmsTime day_next;        /* when the clock's next calendar day begins (res.days) */
   uint64_t warm_images;    /* images in flight at the warm-up (counted before it) */
   uint64_t warm_copies;    /* copies in flight at the warm-up */
 

@@ -269,6 +269,7 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->res.replication = replication;
   e->res.horizon = sc->horizon;
   e->res.warmup = sc->sim.warmup;
+  e->res.start = sc->start;
 
   e->pool_index = g_hash_table_new (NULL, NULL);
   e->retired = g_ptr_array_new_with_free_func (g_free);
@@ -570,6 +571,19 @@ copy_unlink (Copy *c)
     c->next->prev = c->prev;
 }
 
+/* The first copy to end on a new calendar day (UTC) of the clock: a new
+ * entry in the results' days, and the time the day after begins. */
+static void
+day_begin (AmsEngine *e, AmsTime now)
+{
+  const AmsTime DAY = AMS_DAYS (1);
+  AmsTime clock = e->res.start + now;
+  int64_t day = clock / DAY - (clock % DAY < 0); /* floor, before 1970 too */
+  AmsDayReport d = { .day = day, .copies = 0, .last = now };
+  g_array_append_val (e->res.days, d);
+  e->day_next = (day + 1) * DAY - e->res.start;
+}
+
 /* A copy ends: its record, its counts, and its image's outputs. */
 static void
 copy_end_why (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step,
@@ -578,6 +592,11 @@ copy_end_why (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step,
   Image *img = c->img;
   AmsTime now = ams_kernel_now (e->k);
   e->res.last_copy = now;
+  if (G_UNLIKELY (now >= e->day_next))
+    day_begin (e, now);
+  AmsDayReport *day = &g_array_index (e->res.days, AmsDayReport, e->res.days->len - 1);
+  day->copies++;
+  day->last = now;
   record_copy (e, c, ok, cause, step, message);
   if (AMS_TRACING (e))
     ams_trace_copy (e, ok ? AMS_TRACE_COPY_DONE : AMS_TRACE_COPY_FAILED, c, cause, step, message);
@@ -1474,6 +1493,8 @@ warmup (AmsKernel *k, void *data, uint64_t arg)
   r->horizon = kept.horizon;
   r->warmup = kept.warmup;
   r->last_copy = kept.last_copy;
+  r->start = kept.start;
+  e->day_next = 0; /* days count from here on: the next copy opens its day again */
   for (guint i = 0; i < e->pools->len; i++)
     {
       EnginePool *ep = g_ptr_array_index (e->pools, i);

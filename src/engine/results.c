@@ -18,6 +18,7 @@ ams_results_init (AmsResults *r)
   r->pools = g_array_new (FALSE, TRUE, sizeof (AmsPoolReport));
   r->failures = g_array_new (FALSE, TRUE, sizeof (AmsFailureCount));
   r->storage = g_array_new (FALSE, TRUE, sizeof (AmsStorageReport));
+  r->days = g_array_new (FALSE, TRUE, sizeof (AmsDayReport));
   r->last_copy = AMS_TIME_NEVER;
 }
 
@@ -36,6 +37,9 @@ ams_results_clear (AmsResults *r)
   if (r->storage != NULL)
     g_array_unref (r->storage);
   r->storage = NULL;
+  if (r->days != NULL)
+    g_array_unref (r->days);
+  r->days = NULL;
   if (r->pools != NULL)
     g_array_unref (r->pools);
   if (r->failures != NULL)

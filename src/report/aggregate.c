@@ -323,3 +323,46 @@ ams_agg_storage (const AmsResults *const *r, guint n)
   g_hash_table_unref (u.index);
   return u.out;
 }
+
+static int
+day_cmp (gconstpointer a, gconstpointer b)
+{
+  int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+  return (x > y) - (x < y);
+}
+
+GArray *
+ams_agg_days (const AmsResults *const *r, guint n)
+{
+  /* the union of the days, in order */
+  g_autoptr (GArray) days = g_array_new (FALSE, FALSE, sizeof (int64_t));
+  for (guint i = 0; i < n; i++)
+    for (guint k = 0; r[i]->days != NULL && k < r[i]->days->len; k++)
+      g_array_append_val (days, g_array_index (r[i]->days, AmsDayReport, k).day);
+  g_array_sort (days, day_cmp);
+  GArray *out = g_array_new (FALSE, TRUE, sizeof (AmsAggDay));
+  g_autofree double *v = g_new (double, (gsize) n * 3);
+  g_autofree guint *at = g_new0 (guint, n); /* each replication's next day */
+  for (guint k = 0; k < days->len; k++)
+    {
+      int64_t day = g_array_index (days, int64_t, k);
+      if (out->len > 0 && g_array_index (out, AmsAggDay, out->len - 1).day == day)
+        continue;
+      for (guint i = 0; i < n; i++)
+        {
+          const AmsDayReport *d = NULL;
+          if (r[i]->days != NULL && at[i] < r[i]->days->len
+              && g_array_index (r[i]->days, AmsDayReport, at[i]).day == day)
+            d = &g_array_index (r[i]->days, AmsDayReport, at[i]++);
+          v[i] = d ? (double) d->copies : 0.0;
+          v[n + i] = d ? ams_clock_of_day_s (r[i]->start, d->last) : NAN;
+          v[2 * n + i] = d ? ams_time_to_s (d->last) : NAN;
+        }
+      AmsAggDay row = { .day = day };
+      ams_agg_of (&row.copies, v, n);
+      ams_agg_of (&row.last_of_day_s, v + n, n);
+      ams_agg_of (&row.last_s, v + 2 * n, n);
+      g_array_append_val (out, row);
+    }
+  return out;
+}

@@ -73,6 +73,17 @@ typedef struct
 } AmsAggStorage;
 GArray *ams_agg_storage (const AmsResults *const *r, guint n);
 
+/* The days on which copies ended, over replications, in day order: the
+ * copies (0 in a replication without that day), and the time of day (UTC,
+ * seconds since midnight) and simulated time of the day's last copy (over
+ * the replications that have the day). */
+typedef struct
+{
+  int64_t day;           /* days since 1970-01-01 */
+  AmsAgg copies, last_of_day_s, last_s;
+} AmsAggDay;
+GArray *ams_agg_days (const AmsResults *const *r, guint n);
+
 /* An aggregate for people: "12.5 ± 0.3" (NUMBER, one decimal), "36.4% ±
  * 1.2%" (PERCENT, of a fraction), "4m05s ± 12.0s" (SECONDS); the mean alone
  * without an interval, "-" without a mean. Free with g_free. */

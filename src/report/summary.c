@@ -362,6 +362,32 @@ saved (Out *o, const char *key, Saved what)
 
 /* "storage": snapshot storage and AMIs, overall and by (account, region);
  * with a comparison run, the same without lifecycle and what it saved. */
+/* copies.days: each calendar day (UTC) on which copies ended, and when the
+ * last of them ended, in simulated time, clock time and time of day. */
+static void
+days_array (Out *o)
+{
+  g_autoptr (GArray) days = ams_agg_days (o->r, o->n);
+  ams_json_begin_array (o->j, "days");
+  for (guint i = 0; i < days->len; i++)
+    {
+      const AmsAggDay *d = &g_array_index (days, AmsAggDay, i);
+      char date[AMS_CLOCK_LEN], at[AMS_CLOCK_LEN];
+      ams_clock_date (date, d->day);
+      ams_clock_iso (at, o->r[0]->start, ams_time_from_s (d->last_s.mean));
+      ams_json_begin_object (o->j, NULL);
+      ams_json_string (o->j, "day", date);
+      figure (o, "copies", &d->copies, FIG_UINT, CI);
+      figure (o, "last_end_s", &d->last_s, FIG_DOUBLE, CI);
+      ams_json_string (o->j, "last_end_at", at);
+      figure (o, "last_end_of_day_s", &d->last_of_day_s, FIG_DOUBLE, CI);
+      if (o->n > 1)
+        ams_json_uint (o->j, "replications", d->last_s.n);
+      ams_json_end_object (o->j);
+    }
+  ams_json_end_array (o->j);
+}
+
 static void
 storage_object (Out *o)
 {
@@ -372,6 +398,10 @@ storage_object (Out *o)
   real (o, "gib_months", &r->storage_gib_months, CI);
   real (o, "price_per_gib_month", &r->storage_price, NO_CI);
   real (o, "cost", &r->storage_cost, CI);
+  g_autofree double *rate = g_new (double, o->n);
+  for (guint i = 0; i < o->n; i++)
+    rate[i] = o->r[i]->storage_gib * o->r[i]->storage_price;
+  figure_of (o, "cost_per_month_at_end", rate, FIG_DOUBLE, CI);
   real (o, "recycle_bin_gib", &r->recycle_bin_gib, CI);
   count (o, "amis", &r->amis, CI);
   g_autofree double *v = g_new (double, o->n);
@@ -485,6 +515,7 @@ ams_report_summary_write (AmsJson *j, const char *key, const AmsResults *const *
              : n == 1 ? 0.0 : NAN;
   figure_of (o, "p_wait", v, FIG_DOUBLE, CI);
   seconds (o, "last_end_s", &r->last_copy, CI);
+  days_array (o);
   stat_object (o, "wait_s", &r->wait_s);
   stat_object (o, "transfer_s", &r->transfer_s);
   stat_object (o, "total_s", &r->total_s);

@@ -43,6 +43,75 @@ stat_row (GString *out, const char *label, const AmsStat *st)
   g_string_append_c (out, '\n');
 }
 
+/* "03:12:45" of seconds since midnight */
+static char *
+time_of_day (double s)
+{
+  int t = (int) floor (s);
+  return g_strdup_printf ("%02d:%02d:%02d", t / 3600, t / 60 % 60, t % 60);
+}
+
+static int
+double_cmp (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* When each day's last copy ended, in clock time (UTC): every day when
+ * there are at most a week of them, else the latest, the median and the
+ * earliest; over replications, the means (± the half-width of their
+ * interval when listed). */
+static void
+days_line (GString *out, const AmsResults *const *r, guint n)
+{
+  g_autoptr (GArray) days = ams_agg_days (r, n);
+  if (days->len == 0)
+    return;
+  g_string_append_printf (out, "\nlast copy of the day (UTC%s", n > 1 ? ", means" : "");
+  if (days->len <= 7)
+    {
+      g_string_append (out, ")");
+      for (guint i = 0; i < days->len; i++)
+        {
+          const AmsAggDay *d = &g_array_index (days, AmsAggDay, i);
+          char date[AMS_CLOCK_LEN];
+          ams_clock_date (date, d->day);
+          g_autofree char *t = time_of_day (d->last_of_day_s.mean);
+          g_string_append_printf (out, "  %s %s", date, t);
+          double half = ams_agg_half (&d->last_of_day_s);
+          if (!isnan (half))
+            {
+              g_autofree char *h = ams_report_format_seconds (half);
+              g_string_append_printf (out, " ± %s", h);
+            }
+        }
+      g_string_append_c (out, '\n');
+      return;
+    }
+  g_autofree double *tod = g_new (double, days->len);
+  const AmsAggDay *late = NULL, *early = NULL;
+  for (guint i = 0; i < days->len; i++)
+    {
+      const AmsAggDay *d = &g_array_index (days, AmsAggDay, i);
+      tod[i] = d->last_of_day_s.mean;
+      if (late == NULL || d->last_of_day_s.mean > late->last_of_day_s.mean)
+        late = d;
+      if (early == NULL || d->last_of_day_s.mean < early->last_of_day_s.mean)
+        early = d;
+    }
+  qsort (tod, days->len, sizeof *tod, double_cmp);
+  char late_date[AMS_CLOCK_LEN], early_date[AMS_CLOCK_LEN];
+  ams_clock_date (late_date, late->day);
+  ams_clock_date (early_date, early->day);
+  g_autofree char *l = time_of_day (late->last_of_day_s.mean);
+  g_autofree char *m = time_of_day (tod[(days->len - 1) / 2]);
+  g_autofree char *e = time_of_day (early->last_of_day_s.mean);
+  g_string_append_printf (out, ", %u days with copies)  latest %s on %s  median %s  "
+                               "earliest %s on %s\n",
+                          days->len, l, late_date, m, e, early_date);
+}
+
 static double
 percent (uint64_t part, uint64_t whole)
 {
@@ -188,7 +257,9 @@ storage_section (GString *out, const AmsResults *r, const AmsRunInfo *info)
       g_autofree char *bin = grouped (r->recycle_bin_gib, 1);
       g_string_append_printf (out, "; %s GiB in the Recycle Bin", bin);
     }
-  g_string_append_printf (out, ")  %s GiB-months  %s at $%s/GiB-month\n", months, cost, price);
+  g_autofree char *rate = money (r->storage_gib * r->storage_price);
+  g_string_append_printf (out, ")  %s GiB-months  %s at $%s/GiB-month; at the end %s/month\n",
+                          months, cost, price, rate);
 
   /* the (account, region) that held the most AMIs at once */
   const AmsStorageReport *top = NULL;
@@ -323,12 +394,14 @@ congestion_cmp (const void *a, const void *b)
 {
   const AmsPoolReport *x = *(const AmsPoolReport *const *) a;
   const AmsPoolReport *y = *(const AmsPoolReport *const *) b;
+  if (x->at_limit_s != y->at_limit_s)
+    return x->at_limit_s < y->at_limit_s ? 1 : -1;
+  if (x->wait_max_s != y->wait_max_s)
+    return x->wait_max_s < y->wait_max_s ? 1 : -1;
   if (x->queue_mean != y->queue_mean)
     return x->queue_mean < y->queue_mean ? 1 : -1;
-  if (x->queue_max != y->queue_max)
-    return x->queue_max < y->queue_max ? 1 : -1;
-  if (x->utilization != y->utilization)
-    return x->utilization < y->utilization ? 1 : -1;
+  if (x->busy_max != y->busy_max)
+    return x->busy_max < y->busy_max ? 1 : -1;
   int c = g_strcmp0 (x->account, y->account);
   return c ? c : g_strcmp0 (x->region, y->region);
 }
@@ -369,6 +442,7 @@ ams_report_table (const AmsResults *r, const AmsRunInfo *info)
   stat_row (out, "copy wait", &r->wait_s);
   stat_row (out, "copy transfer", &r->transfer_s);
   stat_row (out, "copy total", &r->total_s);
+  days_line (out, &r, 1);
 
   if (r->failures_total > 0)
     {
@@ -425,17 +499,21 @@ ams_report_table (const AmsResults *r, const AmsRunInfo *info)
         order[i] = &g_array_index (r->pools, AmsPoolReport, i);
       qsort (order, n, sizeof *order, congestion_cmp);
       guint show = MIN (n, 10u);
-      g_string_append_printf (out, "\nmost congested pools (%u of %u, by mean queue length)\n", show, n);
-      g_string_append_printf (out, "  %-14s %-16s %6s %9s %7s %6s %10s %9s\n", "account", "region",
-                              "limit", "copies", "queued", "util", "queue mean", "queue max");
+      g_string_append_printf (out, "\nmost congested pools (%u of %u, by time at the limit)\n",
+                              show, n);
+      g_string_append_printf (out, "  %-14s %-16s %6s %9s %7s %5s %9s %12s %9s\n", "account",
+                              "region", "limit", "copies", "queued", "peak", "at limit",
+                              "longest wait", "queue max");
       for (guint i = 0; i < show; i++)
         {
           const AmsPoolReport *p = order[i];
+          g_autofree char *at = ams_report_format_seconds (p->at_limit_s);
+          g_autofree char *wait = ams_report_format_seconds (p->wait_max_s);
           g_string_append_printf (out,
-                                  "  %-14s %-16s %6u %9" G_GUINT64_FORMAT " %6.1f%% %5.1f%% %10.2f %9u\n",
+                                  "  %-14s %-16s %6u %9" G_GUINT64_FORMAT " %6.1f%% %5u %9s %12s %9u\n",
                                   p->account, p->region, p->limit, (guint64) p->copies,
-                                  percent (p->waited, p->copies), 100.0 * p->utilization,
-                                  p->queue_mean, p->queue_max);
+                                  percent (p->waited, p->copies), p->busy_max, at, wait,
+                                  p->queue_max);
         }
     }
   return out;
@@ -546,12 +624,14 @@ agg_congestion_cmp (const void *a, const void *b)
 {
   const AmsAggPool *x = *(const AmsAggPool *const *) a;
   const AmsAggPool *y = *(const AmsAggPool *const *) b;
+  if (x->at_limit_s.mean != y->at_limit_s.mean)
+    return x->at_limit_s.mean < y->at_limit_s.mean ? 1 : -1;
+  if (x->wait_max_s.mean != y->wait_max_s.mean)
+    return x->wait_max_s.mean < y->wait_max_s.mean ? 1 : -1;
   if (x->queue_mean.mean != y->queue_mean.mean)
     return x->queue_mean.mean < y->queue_mean.mean ? 1 : -1;
-  if (x->queue_max.mean != y->queue_max.mean)
-    return x->queue_max.mean < y->queue_max.mean ? 1 : -1;
-  if (x->utilization.mean != y->utilization.mean)
-    return x->utilization.mean < y->utilization.mean ? 1 : -1;
+  if (x->busy_max.mean != y->busy_max.mean)
+    return x->busy_max.mean < y->busy_max.mean ? 1 : -1;
   int c = g_strcmp0 (x->account, y->account);
   return c ? c : g_strcmp0 (x->region, y->region);
 }
@@ -711,8 +791,14 @@ pm_lifecycle_launches_storage (GString *out, const AmsResults *const *r, guint n
       g_autofree char *g = pm_number (&gib, 1, "");
       g_autofree char *m = pm_number (&months, 1, "");
       g_autofree char *c = pm_number (&cost, 2, "");
-      g_string_append_printf (out, "\nstorage  snapshots %s GiB at end  %s GiB-months  $%s\n", g,
-                              m, c);
+      g_autofree double *rate = g_new (double, n);
+      for (guint i = 0; i < n; i++)
+        rate[i] = r[i]->storage_gib * r[i]->storage_price;
+      AmsAgg run_rate;
+      ams_agg_of (&run_rate, rate, n);
+      g_autofree char *rr = pm_number (&run_rate, 2, "");
+      g_string_append_printf (out, "\nstorage  snapshots %s GiB at end  %s GiB-months  $%s;  "
+                                   "at the end $%s/month\n", g, m, c, rr);
       if (r0->compared)
         {
           g_autofree double *v = g_new (double, n);
@@ -792,6 +878,7 @@ ams_report_table_n (const AmsResults *const *r, guint n, const AmsRunInfo *info)
   pm_stat_row (out, "copy wait", r, n, &r0->wait_s);
   pm_stat_row (out, "copy transfer", r, n, &r0->transfer_s);
   pm_stat_row (out, "copy total", r, n, &r0->total_s);
+  days_line (out, r, n);
 
   pm_failures (out, r, n);
   pm_supply (out, r, n);
@@ -806,21 +893,23 @@ ams_report_table_n (const AmsResults *const *r, guint n, const AmsRunInfo *info)
         order[i] = &g_array_index (pools, AmsAggPool, i);
       qsort (order, np, sizeof *order, agg_congestion_cmp);
       guint show = MIN (np, 10u);
-      g_string_append_printf (out, "\nmost congested pools (%u of %u, by mean queue length)\n",
+      g_string_append_printf (out, "\nmost congested pools (%u of %u, by time at the limit)\n",
                               show, np);
-      g_string_append_printf (out, "  %-14s %-16s %6s %11s %7s %15s %15s %9s\n", "account",
-                              "region", "limit", "copies", "queued", "util", "queue mean",
-                              "queue max");
+      g_string_append_printf (out, "  %-14s %-16s %6s %11s %7s %11s %21s %21s %9s\n", "account",
+                              "region", "limit", "copies", "queued", "peak", "at limit",
+                              "longest wait", "queue max");
       for (guint i = 0; i < show; i++)
         {
           const AmsAggPool *p = order[i];
           g_autofree char *copies = grouped (p->copies.mean, 1);
-          g_autofree char *u = ams_agg_format (&p->utilization, AMS_AGG_PERCENT);
-          g_autofree char *qm = pm_number (&p->queue_mean, 2, "");
+          g_autofree char *peak = pm_number (&p->busy_max, 1, "");
+          g_autofree char *at = ams_agg_format (&p->at_limit_s, AMS_AGG_SECONDS);
+          g_autofree char *wait = ams_agg_format (&p->wait_max_s, AMS_AGG_SECONDS);
           g_autofree char *qx = grouped (p->queue_max.mean, 1);
           double queued = p->copies.mean > 0 ? 100.0 * p->waited.mean / p->copies.mean : 0.0;
-          g_string_append_printf (out, "  %-14s %-16s %6u %11s %6.1f%% %15s %15s %9s\n",
-                                  p->account, p->region, p->limit, copies, queued, u, qm, qx);
+          g_string_append_printf (out, "  %-14s %-16s %6u %11s %6.1f%% %11s %21s %21s %9s\n",
+                                  p->account, p->region, p->limit, copies, queued, peak, at, wait,
+                                  qx);
         }
     }
   return out;

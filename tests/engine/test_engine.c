@@ -114,6 +114,40 @@ test_engine_hand_computed_queue (void)
   CU_ASSERT_DOUBLE_EQUAL (p->at_limit_s, 1800.0, 1e-9);
   CU_ASSERT_DOUBLE_EQUAL (p->at_limit, 30.0 / 2880.0, 1e-12);
   CU_ASSERT_DOUBLE_EQUAL (p->wait_max_s, 1800.0, 1e-9);
+
+  /* the clock starts at 2026-01-01T00:00Z: all three copies end on
+   * 2026-01-02 (day 20455 since 1970), the last at 1d 01:10 */
+  CU_ASSERT_EQUAL (r->start, (AmsTime) 20454 * AMS_DAYS (1));
+  CU_ASSERT_EQUAL_FATAL (r->days->len, 1);
+  const AmsDayReport *d = &g_array_index (r->days, AmsDayReport, 0);
+  CU_ASSERT_EQUAL (d->day, 20455);
+  CU_ASSERT_EQUAL (d->copies, 3);
+  CU_ASSERT_EQUAL (d->last, AMS_DAYS (1) + AMS_MINUTES (70));
+}
+
+/* The same night starting at 23:00 UTC: the first two copies end at 23:40
+ * on 2026-01-02, the third after midnight, at 00:10 on 2026-01-03. */
+static void
+test_engine_last_copy_of_each_day (void)
+{
+  AmsOverride ov[] = { { "start", "2026-01-01T23:00:00Z", "test" } };
+  g_autoptr (AmsScenario) sc = load (three_into_two, ov, 1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  g_autoptr (AmsWorld) w = ams_world_new (sc);
+  g_autoptr (AmsEngine) e = ams_engine_new (sc, w, 1, 0);
+  ams_engine_run (e);
+  const AmsResults *r = ams_engine_results (e);
+  CU_ASSERT_EQUAL (r->copies_succeeded, 3);
+  CU_ASSERT_EQUAL_FATAL (r->days->len, 2);
+  const AmsDayReport *a = &g_array_index (r->days, AmsDayReport, 0);
+  const AmsDayReport *b = &g_array_index (r->days, AmsDayReport, 1);
+  CU_ASSERT_EQUAL (a->day, 20455);
+  CU_ASSERT_EQUAL (a->copies, 2);
+  CU_ASSERT_EQUAL (a->last, AMS_DAYS (1) + AMS_MINUTES (40));
+  CU_ASSERT_EQUAL (b->day, 20456);
+  CU_ASSERT_EQUAL (b->copies, 1);
+  CU_ASSERT_EQUAL (b->last, AMS_DAYS (1) + AMS_MINUTES (70));
+  CU_ASSERT_EQUAL (r->last_copy, b->last);
 }
 
 static void
@@ -841,6 +875,7 @@ static const AmsTestCase cases[] = {
   { "test_engine_failures_and_auto_disable", test_engine_failures_and_auto_disable },
   { "test_engine_distribution_timeout", test_engine_distribution_timeout },
   { "test_engine_hand_computed_queue", test_engine_hand_computed_queue },
+  { "test_engine_last_copy_of_each_day", test_engine_last_copy_of_each_day },
   { "test_engine_drain_finishes_in_flight", test_engine_drain_finishes_in_flight },
   { "test_engine_raising_the_limit_removes_the_wait", test_engine_raising_the_limit_removes_the_wait },
   { "test_engine_dependency_updates_condition_skips_runs", test_engine_dependency_updates_condition_skips_runs },

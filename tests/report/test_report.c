@@ -393,6 +393,7 @@ test_report_summary_lifecycle_launches_storage (void)
     "    \"gib_months\": 765.5,\n"
     "    \"price_per_gib_month\": 0.05,\n"
     "    \"cost\": 38.28,\n"
+    "    \"cost_per_month_at_end\": 617283.915,\n"
     "    \"recycle_bin_gib\": 16,\n"
     "    \"amis\": 120,\n"
     "    \"amis_max_account_region\": 45000,\n"
@@ -521,7 +522,7 @@ test_report_table_sections_only_when_relevant (void)
   CU_ASSERT_PTR_NOT_NULL (strstr (t->str,
                                   "\nstorage  snapshots 12,345,678.3 GiB at end (max 20,000,000.5 "
                                   "GiB; 16.0 GiB in the Recycle Bin)  765.5 GiB-months  $38.28 at "
-                                  "$0.05/GiB-month\n"
+                                  "$0.05/GiB-month; at the end $617,283.92/month\n"
                                   "  AMIs 120 at end  most in one account and region 45,000 of the "
                                   "50,000 quota (90.0%) in 111111111111 us-east-1\n"));
   CU_ASSERT_PTR_NULL (strstr (t->str, "without lifecycle"));
@@ -578,7 +579,115 @@ test_report_table_comparison (void)
   ams_results_clear (&r);
 }
 
+/* Clock times against GLib's calendar, over four centuries either side of
+ * 1970 (leap days, 2000 and 2100 included), and at the edges of a day. */
+static void
+test_report_clock_against_glib (void)
+{
+  char iso[AMS_CLOCK_LEN];
+  ams_clock_iso (iso, 0, 0);
+  CU_ASSERT_STRING_EQUAL (iso, "1970-01-01T00:00:00.000Z");
+  ams_clock_iso (iso, 0, -1); /* one µs before: rounded down */
+  CU_ASSERT_STRING_EQUAL (iso, "1969-12-31T23:59:59.999Z");
+  AmsTime start = (AmsTime) 20454 * AMS_DAYS (1); /* 2026-01-01 */
+  ams_clock_iso (iso, start, AMS_DAYS (1) + AMS_MINUTES (70) + 1234567);
+  CU_ASSERT_STRING_EQUAL (iso, "2026-01-02T01:10:01.234Z");
+  CU_ASSERT_EQUAL (ams_clock_day (start, AMS_DAYS (1) - 1), 20454);
+  CU_ASSERT_EQUAL (ams_clock_day (start, AMS_DAYS (1)), 20455);
+  CU_ASSERT_DOUBLE_EQUAL (ams_clock_of_day_s (start, AMS_DAYS (3) + AMS_MINUTES (90)), 5400.0,
+                          1e-9);
+
+  guint64 x = 0x9e3779b97f4a7c15u;
+  for (int i = 0; i < 20000; i++)
+    {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      /* seconds in [-12.6e9, 12.6e9): years 1570 to 2370 */
+      gint64 secs = (gint64) (x % 25200000000u) - 12600000000;
+      gint64 ms = (gint64) (x >> 40) % 1000;
+      AmsTime t = secs * AMS_TICKS_PER_SECOND + ms * 1000 + (i % 7 ? 999 : 0);
+      g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (secs);
+      g_autofree char *want_s = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+      g_autofree char *want = g_strdup_printf ("%s.%03dZ", want_s, (int) ms);
+      ams_clock_iso (iso, t, 0); /* the same instant as start + 0 */
+      if (strcmp (iso, want) != 0)
+        printf ("\n    %" G_GINT64_FORMAT ": got %s want %s\n", t, iso, want);
+      CU_ASSERT_STRING_EQUAL_FATAL (iso, want);
+      char date[AMS_CLOCK_LEN];
+      ams_clock_date (date, ams_clock_day (0, t));
+      CU_ASSERT_EQUAL_FATAL (strncmp (date, want, 10), 0);
+    }
+}
+
+/* The stdout table's capacity view: pools ranked by the time at the limit,
+ * with the peak and the longest wait; each day's last copy in clock time
+ * (all days up to a week, else latest, median and earliest). */
+static void
+test_report_table_capacity (void)
+{
+  AmsResults r;
+  ams_results_init (&r);
+  r.start = (AmsTime) 20454 * AMS_DAYS (1); /* 2026-01-01T00:00Z */
+  r.copies_requested = 90;
+  const AmsPoolReport pools[] = {
+    /* busy on average but never at its limit */
+    { .account = "111111111111", .region = "eu-west-1", .limit = 50, .copies = 40,
+      .waited = 0, .utilization = 0.4, .busy_max = 49, .queue_mean = 0.0 },
+    /* quiet on average, at its limit for 1h13m every night */
+    { .account = "222222222222", .region = "us-east-1", .limit = 50, .copies = 50,
+      .waited = 20, .utilization = 0.026, .busy_max = 50, .queue_max = 30, .queue_mean = 0.3,
+      .at_limit_s = 4380.0, .wait_max_s = 1135.0 },
+  };
+  g_array_append_vals (r.pools, pools, G_N_ELEMENTS (pools));
+  const AmsDayReport days[] = {
+    { .day = 20455, .copies = 60, .last = AMS_DAYS (1) + AMS_HOURS (1) + AMS_MINUTES (52) + 59 * AMS_TICKS_PER_SECOND },
+    { .day = 20456, .copies = 30, .last = AMS_DAYS (2) + AMS_HOURS (2) + AMS_MINUTES (2) + 56 * AMS_TICKS_PER_SECOND },
+  };
+  g_array_append_vals (r.days, days, G_N_ELEMENTS (days));
+  g_autoptr (GString) t = ams_report_table (&r, &run_info);
+  CU_ASSERT_PTR_NOT_NULL (strstr (t->str, "\nlast copy of the day (UTC)  2026-01-02 01:52:59  "
+                                          "2026-01-03 02:02:56\n"));
+  const char *want =
+    "\nmost congested pools (2 of 2, by time at the limit)\n"
+    "  account        region            limit    copies  queued  peak  at limit longest wait queue max\n"
+    "  222222222222   us-east-1            50        50   40.0%    50     1h13m       18m55s        30\n"
+    "  111111111111   eu-west-1            50        40    0.0%    49      0.0s         0.0s         0\n";
+  CU_ASSERT_PTR_NOT_NULL (strstr (t->str, want));
+  if (strstr (t->str, want) == NULL)
+    printf ("\n%s\n", t->str);
+
+  /* summary.json: the days in clock time */
+  g_autoptr (GString) j = ams_report_summary_json (&r, &run_info);
+  CU_ASSERT_PTR_NOT_NULL (strstr (j->str, "\"days\": [\n"
+                                          "      {\n"
+                                          "        \"day\": \"2026-01-02\",\n"
+                                          "        \"copies\": 60,\n"
+                                          "        \"last_end_s\": 93179,\n"
+                                          "        \"last_end_at\": \"2026-01-02T01:52:59.000Z\",\n"
+                                          "        \"last_end_of_day_s\": 6779\n"
+                                          "      },"));
+
+  /* more than a week: the latest, the median and the earliest */
+  g_array_set_size (r.days, 0);
+  for (int d = 0; d < 9; d++)
+    {
+      AmsDayReport day = { .day = 20455 + d, .copies = 10,
+                           .last = AMS_DAYS (1 + d) + AMS_HOURS (2) + AMS_MINUTES (d == 4 ? 40 : 10 + d) };
+      g_array_append_val (r.days, day);
+    }
+  g_autoptr (GString) many = ams_report_table (&r, &run_info);
+  CU_ASSERT_PTR_NOT_NULL (strstr (many->str, "\nlast copy of the day (UTC, 9 days with copies)  "
+                                             "latest 02:40:00 on 2026-01-06  median 02:15:00  "
+                                             "earliest 02:10:00 on 2026-01-02\n"));
+  /* no copy ended: no line */
+  g_array_set_size (r.days, 0);
+  g_autoptr (GString) none = ams_report_table (&r, &run_info);
+  CU_ASSERT_PTR_NULL (strstr (none->str, "last copy of the day"));
+  ams_results_clear (&r);
+}
+
 static const AmsTestCase cases[] = {
+  { "test_report_clock_against_glib", test_report_clock_against_glib },
+  { "test_report_table_capacity", test_report_table_capacity },
   { "test_report_json_shape_and_escaping", test_report_json_shape_and_escaping },
   { "test_report_format_seconds", test_report_format_seconds },
   { "test_report_write_dir_whole", test_report_write_dir_whole },
