@@ -41,6 +41,7 @@ static const char usage_text[] =
   "  help [COMMAND]       show this text, or a command's options\n"
   "\n"
   "Options: --help, --version; 'amisim COMMAND --help' lists a command's options.\n"
+  "A SCENARIO or FILE of '-' is read from standard input; '--' ends the options.\n"
   "Exit codes: 0 ok, 1 the run failed or an output could not be written, 2 bad input,\n"
   "3 explain found blockers, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (nothing written).\n";
 
@@ -221,11 +222,38 @@ override_clear (gpointer p)
   g_free ((char *) ov->value);
 }
 
+/* Parses the options before a `--`; what follows it is taken as it is
+ * (`amisim run -- -odd-name.yaml`). On return, (*argv)[1..*argc-1] are the
+ * arguments that are not options, in order. */
 static gboolean
 parse_options (GOptionContext *ctx, int *argc, char ***argv, const char *command)
 {
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (ctx, argc, argv, &error))
+  int sep = *argc;
+  for (int i = 1; i < *argc; i++)
+    if (strcmp ((*argv)[i], "--") == 0)
+      {
+        sep = i;
+        break;
+      }
+  int head_argc = sep;
+  g_autofree char **head_array = g_new0 (char *, (gsize) head_argc + 1);
+  memcpy (head_array, *argv, (gsize) head_argc * sizeof (char *));
+  char **head = head_array;
+  gboolean parsed = g_option_context_parse (ctx, &head_argc, &head, &error);
+  if (parsed)
+    {
+      /* the options' leftovers, then everything after `--`, in place */
+      int n = 0;
+      for (int i = 0; i < head_argc; i++)
+        (*argv)[n++] = head[i];
+      for (int i = sep + 1; i < *argc; i++)
+        (*argv)[n++] = (*argv)[i];
+      (*argv)[n] = NULL;
+      head_argc = n;
+    }
+  int n_tail = sep < *argc ? *argc - sep - 1 : 0;
+  if (!parsed)
     {
       g_autofree char *shown = g_utf8_validate (error->message, -1, NULL)
                                  ? g_strdup (error->message)
@@ -233,13 +261,15 @@ parse_options (GOptionContext *ctx, int *argc, char ***argv, const char *command
       misuse (command, "%s", shown);
       return FALSE;
     }
-  for (int i = 1; i < *argc; i++)
+  /* an unknown option before `--` */
+  for (int i = 1; i < head_argc - n_tail; i++)
     if ((*argv)[i][0] == '-' && (*argv)[i][1] != '\0')
       {
         g_autofree char *shown = printable ((*argv)[i]);
         misuse (command, "unknown option %s", shown);
         return FALSE;
       }
+  *argc = head_argc;
   return TRUE;
 }
 
@@ -274,7 +304,8 @@ cmd_run (int argc, char **argv)
       "Run replications on N threads (at most " G_STRINGIFY (AMS_MAX_THREADS) "; results do "
       "not depend on N)", "N" },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace,
-      "Write every simulation event as JSON Lines to FILE", "FILE" },
+      "Write every simulation event as JSON Lines to FILE (-: stdout, instead of the table)",
+      "FILE" },
     { "trace-account", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trace_accounts,
       "Trace only events of this account; repeatable", "ID" },
     { "trace-region", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trace_regions,

@@ -778,6 +778,13 @@ AmsScenario *ams_scenario_load_file (const char *filename,
                                      const AmsOverride *overrides, guint n_overrides,
                                      GError **error);
 
+/* The text of a scenario file, read whole (`-`: standard input, read once),
+ * for loading it several times with ams_scenario_load_data (a sweep's
+ * points); *display_name is what messages call it ("<stdin>" for `-`).
+ * NULL with *error (AMS_SCENARIO_ERROR_IO) as ams_scenario_load_file. */
+char *ams_scenario_read (const char *filename, gsize *len, const char **display_name,
+                         GError **error);
+
 /* Loads a scenario from memory; `display_name` is used in messages.
  * `len` < 0 means NUL-terminated. */
 AmsScenario *ams_scenario_load_data (const char *display_name,

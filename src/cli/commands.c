@@ -255,7 +255,9 @@ report (const AmsRunOptions *opt, AmsOutDir *od, AmsObservers *observers,
   if (!published)
     return fail (error, AMS_EXIT_FAILURE);
 
-  if (!opt->quiet)
+  /* with --trace -, stdout is the trace's */
+  gboolean trace_on_stdout = opt->trace != NULL && strcmp (opt->trace, "-") == 0;
+  if (!opt->quiet && !trace_on_stdout)
     {
       if (opt->json)
         ams_cli_print_string (summary);
@@ -268,6 +270,16 @@ report (const AmsRunOptions *opt, AmsOutDir *od, AmsObservers *observers,
         }
     }
   return ams_cli_stdout_ok () ? AMS_EXIT_OK : AMS_EXIT_FAILURE;
+}
+
+/* The accounts of a scenario: those listed and those its account sets make. */
+static guint64
+n_accounts (const AmsScenario *sc)
+{
+  guint64 n = sc->accounts->len;
+  for (guint i = 0; sc->account_sets != NULL && i < sc->account_sets->len; i++)
+    n += ((const AmsScAccountSet *) g_ptr_array_index (sc->account_sets, i))->count;
+  return n;
 }
 
 int
@@ -285,8 +297,10 @@ ams_cli_validate (const AmsValidateOptions *opt)
           print_error (error);
         }
       else if (!opt->quiet && !opt->json)
-        ams_cli_printf ("%s: valid (%u regions, %u accounts, %u pipelines)\n", opt->files[i],
-                        sc->regions->len, sc->accounts->len, sc->pipelines->len);
+        ams_cli_printf (/* accounts listed and made by account sets */
+                        "%s: valid (%u regions, %" G_GUINT64_FORMAT " accounts, %u pipelines)\n",
+                        strcmp (opt->files[i], "-") == 0 ? "<stdin>" : opt->files[i],
+                        sc->regions->len, n_accounts (sc), sc->pipelines->len);
       if (opt->json)
         {
           g_string_append (json, i ? ",\n  {\"file\": " : "\n  {\"file\": ");

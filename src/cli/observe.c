@@ -149,8 +149,18 @@ ams_cli_observers_check (const AmsRunOptions *opt, const AmsScenario *sc, GError
     }
   if (opt->trace == NULL)
     return TRUE;
+  if (strcmp (opt->trace, "-") == 0 && (opt->narrate || opt->json))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--trace - writes the trace on stdout, where --%s would print too; write "
+                   "the trace to a file, or leave out --%s", opt->narrate ? "narrate" : "json",
+                   opt->narrate ? "narrate" : "json");
+      return FALSE;
+    }
   if (sc != NULL)
     return ams_trace_filter_check (&filter, sc, error);
+  if (strcmp (opt->trace, "-") == 0)
+    return ams_trace_filter_check (&filter, NULL, error);
   /* before the scenario loads: the kinds, and the path */
   return ams_trace_filter_check (&filter, NULL, error)
          && check_trace_path (opt->trace, opt->out, error);

@@ -104,6 +104,16 @@ load_points (const AmsSweepOptions *opt, const GArray *axes, guint n_points, GPt
   g_autofree AmsOverride *ov = g_new (AmsOverride, MAX (opt->n_overrides, 1u));
   g_autoptr (GHashTable) said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint bad = 0;
+  /* read once (standard input can be read only once), loaded per point */
+  g_autoptr (GError) read_error = NULL;
+  const char *name = NULL;
+  gsize len = 0;
+  g_autofree char *text = ams_scenario_read (opt->scenario, &len, &name, &read_error);
+  if (text == NULL)
+    {
+      fprintf (stderr, "%s\n", read_error->message);
+      return FALSE;
+    }
   for (guint p = 0; p < n_points; p++)
     {
       if (opt->n_overrides > 0) /* an axis is an override: never 0 here, never NULL to memcpy */
@@ -111,7 +121,8 @@ load_points (const AmsSweepOptions *opt, const GArray *axes, guint n_points, GPt
       for (guint a = 0; a < axes->len; a++)
         ov[g_array_index (axes, Axis, a).override].value = point_value (axes, p, a);
       g_autoptr (GError) error = NULL;
-      AmsScenario *sc = ams_scenario_load_file (opt->scenario, ov, opt->n_overrides, &error);
+      AmsScenario *sc = ams_scenario_load_data (name, text, (gssize) len, ov, opt->n_overrides,
+                                                &error);
       g_ptr_array_add (scenarios, sc);
       if (sc != NULL)
         continue;
@@ -121,8 +132,6 @@ load_points (const AmsSweepOptions *opt, const GArray *axes, guint n_points, GPt
       fputs (error->message, stderr);
       if (error->message[0] && error->message[strlen (error->message) - 1] != '\n')
         fputc ('\n', stderr);
-      if (error->domain == AMS_SCENARIO_ERROR && error->code == AMS_SCENARIO_ERROR_IO)
-        return FALSE; /* the file itself: every point the same */
       g_autofree char *label = point_label (axes, p);
       fprintf (stderr, "amisim sweep: point %u of %u (%s) is not a valid scenario\n", p + 1,
                n_points, label);

@@ -223,7 +223,8 @@ ams_trace_writer_new (const char *path, const AmsTraceFilter *f, GError **error)
   if (!check_kinds (f->kinds, error))
     return NULL;
   GStatBuf st;
-  gboolean exists = g_stat (path, &st) == 0;
+  gboolean to_stdout = strcmp (path, "-") == 0;
+  gboolean exists = !to_stdout && g_stat (path, &st) == 0;
   if (exists && S_ISDIR (st.st_mode))
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "--trace %s: is a folder", path);
@@ -231,7 +232,16 @@ ams_trace_writer_new (const char *path, const AmsTraceFilter *f, GError **error)
     }
   FILE *file = NULL;
   AmsTemp *temp = NULL;
-  if (exists && (S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode)))
+  if (to_stdout)
+    {
+      /* `-`: stdout, written as the run goes (a copy of the descriptor, so
+       * that closing the trace leaves stdout open) */
+      int fd = dup (STDOUT_FILENO);
+      file = fd >= 0 ? fdopen (fd, "w") : NULL;
+      if (file == NULL && fd >= 0)
+        close (fd);
+    }
+  else if (exists && (S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode)))
     file = fopen (path, "w"); /* a device or a pipe: nothing to rename */
   else
     {

@@ -45,5 +45,8 @@ gboolean ams_diag_take_error (AmsDiag *d, int code, GError **error);
  * not a regular file (a folder, a FIFO, a device: refused before reading,
  * without waiting for a writer). */
 char *ams_read_file (const char *filename, gsize *len, GError **error);
+/* `-` is standard input, named so in messages; any other name is itself. */
+#define AMS_STDIN_NAME "<stdin>"
+const char *ams_input_name (const char *filename);
 
 G_END_DECLS

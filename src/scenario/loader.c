@@ -189,9 +189,57 @@ io_error (GError **error, const char *filename, const char *fmt, ...)
  * wait forever) and looked at before anything is read, so that a folder,
  * a device (/dev/zero, /dev/urandom) or a FIFO is refused at once; never
  * read past AMS_LIMIT_INPUT_BYTES, even if the file grows meanwhile. */
+/* `-`: standard input, whatever it is (a pipe, a file, a terminal), read
+ * to its end but never past AMS_LIMIT_INPUT_BYTES. */
+static char *
+read_stdin (gsize *len, GError **error)
+{
+  g_autofree char *limit = ams_ylimit_size_text (AMS_LIMIT_INPUT_BYTES);
+  gsize cap = 65536, got = 0;
+  char *buf = g_malloc (cap + 1);
+  for (;;)
+    {
+      if (got == cap)
+        {
+          if (cap > AMS_LIMIT_INPUT_BYTES)
+            {
+              g_free (buf);
+              return io_error (error, AMS_STDIN_NAME, "standard input is more than the limit "
+                               "of %s", limit);
+            }
+          cap = MIN (2 * cap, (gsize) AMS_LIMIT_INPUT_BYTES + 1);
+          buf = g_realloc (buf, cap + 1);
+        }
+      ssize_t n = read (STDIN_FILENO, buf + got, cap - got);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          g_free (buf);
+          return io_error (error, AMS_STDIN_NAME, "cannot read standard input: %s",
+                           g_strerror (saved));
+        }
+      if (n == 0)
+        break;
+      got += (gsize) n;
+    }
+  buf[got] = '\0';
+  *len = got;
+  return buf;
+}
+
+const char *
+ams_input_name (const char *filename)
+{
+  return strcmp (filename, "-") == 0 ? AMS_STDIN_NAME : filename;
+}
+
 char *
 ams_read_file (const char *filename, gsize *len, GError **error)
 {
+  if (strcmp (filename, "-") == 0)
+    return read_stdin (len, error);
   int fd = open (filename, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0)
     {
@@ -255,6 +303,14 @@ ams_read_file (const char *filename, gsize *len, GError **error)
   return buf;
 }
 
+char *
+ams_scenario_read (const char *filename, gsize *len, const char **display_name, GError **error)
+{
+  g_return_val_if_fail (filename != NULL && len != NULL && display_name != NULL, NULL);
+  *display_name = ams_input_name (filename);
+  return ams_read_file (filename, len, error);
+}
+
 AmsScenario *
 ams_scenario_load_file (const char *filename, const AmsOverride *overrides, guint n_overrides,
                         GError **error)
@@ -264,5 +320,6 @@ ams_scenario_load_file (const char *filename, const AmsOverride *overrides, guin
   g_autofree char *data = ams_read_file (filename, &len, error);
   if (data == NULL)
     return NULL;
-  return ams_scenario_load_data (filename, data, (gssize) len, overrides, n_overrides, error);
+  return ams_scenario_load_data (ams_input_name (filename), data, (gssize) len, overrides,
+                                 n_overrides, error);
 }

@@ -101,5 +101,5 @@ ams_value_load_file (const char *filename, GError **error)
   g_autofree char *data = ams_read_file (filename, &len, error);
   if (data == NULL)
     return NULL;
-  return ams_value_load_data (filename, data, (gssize) len, error);
+  return ams_value_load_data (ams_input_name (filename), data, (gssize) len, error);
 }

@@ -369,7 +369,113 @@ test_cli_policy_eval (void)
   ASSERT_FIRST_ERR (missing, "no-such.json:1:1: error: (file): cannot read file: No such file or directory");
 }
 
+/* amisim with `args` (NULL-terminated) and standard input from `input`
+ * (a file under the source root), through a pipe. */
+static void
+amisim_piped (Run *r, const char *input, const char *const *args)
+{
+  g_autoptr (GString) cmd = g_string_new ("cat ");
+  g_autofree char *in = g_shell_quote (input);
+  g_autofree char *bin = g_shell_quote (g_getenv ("AMISIM_BINARY"));
+  g_string_append_printf (cmd, "%s | %s", in, bin);
+  for (; *args != NULL; args++)
+    {
+      g_autofree char *a = g_shell_quote (*args);
+      g_string_append_printf (cmd, " %s", a);
+    }
+  const char *argv[] = { "/bin/sh", "-c", cmd->str, NULL };
+  g_autofree char *root = ams_source_path ("");
+  int wait_status = 0;
+  CU_ASSERT_TRUE_FATAL (g_spawn_sync (root, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                      &r->out, &r->err, &wait_status, NULL));
+  r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128;
+}
+
+/* `-` is standard input for every command that reads a scenario or a
+ * policy document, read once (a sweep's points share it), and named
+ * <stdin> in messages; `--trace -` is standard output, with nothing else
+ * there; `--` ends the options. */
+static void
+test_cli_dash_is_stdin_and_stdout (void)
+{
+  g_auto (Run) v = { 0 };
+  amisim_piped (&v, "scenarios/default.yaml", (const char *const[]) { "validate", "-", NULL });
+  CU_ASSERT_EQUAL (v.status, 0);
+  CU_ASSERT_STRING_EQUAL (v.out, "<stdin>: valid (3 regions, 4 accounts, 80 pipelines)\n");
+
+  g_auto (Run) e = { 0 };
+  amisim_piped (&e, "scenarios/broken-permissions.yaml",
+                (const char *const[]) { "explain", "-", "-q", NULL });
+  CU_ASSERT_EQUAL (e.status, 3);
+  CU_ASSERT_PTR_NOT_NULL (strstr (e.out, "15 blockers"));
+
+  g_auto (Run) p = { 0 };
+  amisim_piped (&p, "scenarios/policy/org-path.json",
+                (const char *const[]) { "policy", "eval", "-", NULL });
+  CU_ASSERT_EQUAL (p.status, 0);
+  CU_ASSERT_TRUE (g_str_has_prefix (p.out, "Allow\n"));
+
+  /* a sweep's two points from one read of standard input */
+  g_auto (Run) s = { 0 };
+  amisim_piped (&s, "scenarios/default.yaml",
+                (const char *const[]) { "sweep", "-", "--set",
+                                        "simulation.limits.copies_per_account_region=25,50",
+                                        "--horizon", "1d12h", "--json", NULL });
+  CU_ASSERT_EQUAL (s.status, 0);
+  CU_ASSERT_PTR_NOT_NULL (strstr (s.out, "\"scenario_file\": \"<stdin>\""));
+  CU_ASSERT_PTR_NULL (strstr (s.err, "not a valid scenario"));
+
+  /* errors name <stdin> with the line */
+  g_auto (Run) bad = { 0 };
+  amisim_piped (&bad, "tests/cli/meson.build", (const char *const[]) { "run", "-", NULL });
+  CU_ASSERT_EQUAL (bad.status, 2);
+  CU_ASSERT_TRUE (g_str_has_prefix (bad.err, "<stdin>:"));
+
+  /* --trace -: JSON Lines on stdout and nothing else; no file named - */
+  g_auto (Run) t = { 0 };
+  amisim (&t, "run", "--horizon", "1d6h", "--trace", "-", "--trace-kind", "image_available",
+          NULL);
+  CU_ASSERT_EQUAL (t.status, 0);
+  CU_ASSERT_TRUE (g_str_has_prefix (t.out, "{"));
+  CU_ASSERT_PTR_NULL (strstr (t.out, "amisim 0.1.0"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (t.out, "image_available"));
+  g_autofree char *dash = ams_source_path ("-");
+  CU_ASSERT_FALSE (g_file_test (dash, G_FILE_TEST_EXISTS));
+  g_auto (Run) tn = { 0 };
+  amisim (&tn, "run", "--trace", "-", "--narrate", NULL);
+  CU_ASSERT_EQUAL (tn.status, 2);
+  CU_ASSERT_PTR_NOT_NULL (strstr (tn.err, "--trace - writes the trace on stdout"));
+
+  /* validate counts the accounts its account sets make: 2 listed + 250 */
+  g_auto (Run) cap = { 0 };
+  amisim (&cap, "validate", "scenarios/capacity.yaml", NULL);
+  CU_ASSERT_STRING_EQUAL (cap.out, "scenarios/capacity.yaml: valid (8 regions, 252 accounts, "
+                                   "80 pipelines)\n");
+
+  /* -- ends the options */
+  g_auto (Run) dd = { 0 };
+  amisim (&dd, "validate", "--", "scenarios/default.yaml", NULL);
+  CU_ASSERT_EQUAL (dd.status, 0);
+  g_auto (Run) dr = { 0 };
+  amisim (&dr, "run", "--quiet", "--horizon", "1d", "--", "scenarios/default.yaml", NULL);
+  CU_ASSERT_EQUAL (dr.status, 0);
+  /* after --, a name that starts with a dash is a file, first or not */
+  g_auto (Run) odd = { 0 };
+  amisim (&odd, "run", "--", "-no-such.yaml", NULL);
+  CU_ASSERT_EQUAL (odd.status, 2);
+  CU_ASSERT_TRUE (g_str_has_prefix (odd.err, "-no-such.yaml:1:1: error: (file): cannot read"));
+  g_auto (Run) odd2 = { 0 };
+  amisim (&odd2, "validate", "--json", "--", "-no-such.yaml", NULL);
+  CU_ASSERT_EQUAL (odd2.status, 2);
+  CU_ASSERT_PTR_NOT_NULL (strstr (odd2.out, "\"file\": \"-no-such.yaml\""));
+  /* before it, an unknown option is still one */
+  g_auto (Run) unk = { 0 };
+  amisim (&unk, "validate", "-x", "--", "scenarios/default.yaml", NULL);
+  CU_ASSERT_EQUAL (unk.status, 2);
+}
+
 static const AmsTestCase cases[] = {
+  { "test_cli_dash_is_stdin_and_stdout", test_cli_dash_is_stdin_and_stdout },
   { "test_cli_explain", test_cli_explain },
   { "test_cli_policy_eval", test_cli_policy_eval },
   { "test_cli_version_and_help", test_cli_version_and_help },
