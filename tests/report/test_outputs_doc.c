@@ -547,6 +547,54 @@ test_outputs_doc_conventions (void)
   CU_ASSERT_STRING_EQUAL (ams_value_get (root, "scenario_file")->text, "builtin:default.yaml");
   CU_ASSERT_STRING_EQUAL (ams_value_get (root, "seed")->text, "42");
   CU_ASSERT_STRING_EQUAL (ams_value_get (root, "start")->text, "2026-01-05T00:00:00.000Z");
+
+  /* with replications: the same, and the interval of nothing is null too */
+  g_autofree char *reps_path = out_path ("reps", "summary.json");
+  g_autofree char *reps_text = read_text (reps_path);
+  g_autoptr (AmsValueDoc) reps = ams_value_load_data ("summary.json", reps_text, -1, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (reps);
+  const AmsValue *rsupply = ams_value_get (ams_value_doc_root (reps), "supply");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (rsupply);
+  const AmsValue *rdelay = ams_value_get (rsupply, "delay_s");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (rdelay);
+  for (guint i = 0; i < rdelay->n; i++)
+    {
+      const AmsValue *f = rdelay->items[i];
+      if (strcmp (rdelay->keys[i], "count") == 0)
+        {
+          CU_ASSERT_STRING_EQUAL (f->text, "0");
+        }
+      else if (strcmp (rdelay->keys[i], "mean_ci95") == 0)
+        {
+          CU_ASSERT_TRUE (f->n == 2 && f->items[0]->kind == AMS_VALUE_NULL
+                          && f->items[1]->kind == AMS_VALUE_NULL);
+        }
+      else
+        {
+          CU_ASSERT_EQUAL (f->kind, AMS_VALUE_NULL);
+        }
+    }
+
+  /* the sweep's summary and each point's: version, scenario, seed, start */
+  g_autofree char *sweep_path = out_path ("sweep", "summary.json");
+  g_autofree char *sweep_text = read_text (sweep_path);
+  g_autoptr (AmsValueDoc) sweep = ams_value_load_data ("summary.json", sweep_text, -1, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sweep);
+  const AmsValue *sroot = ams_value_doc_root (sweep);
+  CU_ASSERT_STRING_EQUAL (ams_value_get (sroot, "amisim_version")->text, PACKAGE_VERSION);
+  CU_ASSERT_STRING_EQUAL (ams_value_get (sroot, "scenario_file")->text,
+                          "scenarios/quickstart.yaml");
+  CU_ASSERT_STRING_EQUAL (ams_value_get (sroot, "seed")->text, "1");
+  CU_ASSERT_STRING_EQUAL (ams_value_get (sroot, "start")->text, "2026-01-05T00:00:00.000Z");
+  const AmsValue *points = ams_value_get (sroot, "points");
+  CU_ASSERT_FATAL (points != NULL && points->n == 2);
+  for (guint p = 0; p < points->n; p++)
+    {
+      const AmsValue *summary = ams_value_get (points->items[p], "summary");
+      CU_ASSERT_PTR_NOT_NULL_FATAL (summary);
+      CU_ASSERT_STRING_EQUAL (ams_value_get (summary, "start")->text,
+                              "2026-01-05T00:00:00.000Z");
+    }
 }
 
 /* ams_iso_time: the calendar, leap days, before the epoch, never. */
