@@ -119,16 +119,18 @@ seconds (Out *o, const char *key, const AmsTime *first, Ci ci)
 static void
 last_end_at (Out *o, AmsTime start)
 {
+  char iso[AMS_ISO_TIME_LEN];
+  if (o->n == 1)
+    {
+      ams_json_iso (o->j, "last_end_at", ams_iso_time (iso, start, o->r[0]->last_copy));
+      return;
+    }
   g_autofree double *v = g_new (double, o->n);
   for (guint i = 0; i < o->n; i++)
     v[i] = o->r[i]->last_copy == AMS_TIME_NEVER ? NAN : ams_time_to_s (o->r[i]->last_copy);
   AmsAgg a;
   ams_agg_of (&a, v, o->n);
-  char iso[AMS_ISO_TIME_LEN];
-  if (o->n == 1)
-    ams_json_iso (o->j, "last_end_at", ams_iso_time (iso, start, o->r[0]->last_copy));
-  else
-    ams_json_iso (o->j, "last_end_at", ams_iso_time_s (iso, start, a.mean));
+  ams_json_iso (o->j, "last_end_at", ams_iso_time_s (iso, start, a.mean));
 }
 
 static void
