@@ -104,6 +104,7 @@ typedef struct
   AmsLcStatus status;
   const char *reason;        /* SKIPPED: the exclusion or skip rule; FAILED: the cause name;
                                 "" on SUCCESS */
+  AmsCause cause;            /* FAILED of a cause: that cause; else AMS_CAUSE_NONE */
 } AmsLifecycleRecord;
 
 typedef struct

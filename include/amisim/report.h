@@ -25,6 +25,8 @@ typedef struct
   gboolean timeseries_truncated; /* timeseries.csv stopped at its row limit */
   guint amis_quota;          /* AMIs per account and region (the table compares the most
                                 held with it); 0: the EC2 default, 50,000 */
+  AmsTime start;             /* the scenario's start, µs since the Unix epoch (the clock at
+                                time 0 of every _s figure) */
 } AmsRunInfo;
 
 /* summary.json (SCENARIO.md §3). Free with g_string_free. */
@@ -173,6 +175,9 @@ typedef struct AmsCsvRecorder AmsCsvRecorder;
 
 AmsCsvRecorder *ams_csv_recorder_new (FILE *images, FILE *copies, FILE *timeseries,
                                       FILE *lifecycle, guint max_rows);
+/* The scenario's start (µs since the Unix epoch): the clock of the _at
+ * columns, the ISO 8601 companions of the _s columns; 0 until set. */
+void ams_csv_recorder_set_start (AmsCsvRecorder *c, AmsTime start);
 void ams_csv_recorder_free (AmsCsvRecorder *c); /* accepts NULL */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsCsvRecorder, ams_csv_recorder_free)
 /* The AmsRecorder to give the engine. */

@@ -42,14 +42,16 @@ gboolean ams_trace_filter_check (const AmsTraceFilter *f, const AmsScenario *sc,
 
 /* A trace file being written: one JSON object per line, fields in a fixed
  * order, only those the event has:
- *   {"t_s": 8400.123456, "kind": "copy_started", "image": "golden", "version": "1.0.0/3",
+ *   {"t_s": 8400.123456, "t_at": "2026-01-01T02:20:00.123Z", "kind": "copy_started",
+ *    "pipeline": "golden", "version": "1.0.0/3",
  *    "account": "222222222222", "region": "eu-west-1", "source_region": "us-east-1",
  *    "busy": 50, "queued": 12, "limit": 50, "cause": "…", "step": "…", "message": "…", …}
- * in the order t_s, kind, image, version, trigger, upstream, policy,
+ * in the order t_s, t_at, kind, pipeline, version, trigger, upstream, policy,
  * policy_account, share, principal, account, region, source_region,
  * busy/queued/limit, the counts of the kind (outputs, failed, copies,
  * accounts, regions, attempt), resource, resource_id, action, status,
- * cause, step, message. t_s has exactly six decimals (the kernel's microsecond), so the same
+ * cause, step, message, after a first header line (ams_trace_writer_header).
+ * t_s has exactly six decimals (the kernel's microsecond), so the same
  * scenario and seed give the same bytes. The file is written under a
  * temporary name next to `path` (registered with the signal handler, so
  * a signal that stops amisim removes it) and renamed into place by commit;
@@ -59,9 +61,32 @@ gboolean ams_trace_filter_check (const AmsTraceFilter *f, const AmsScenario *sc,
  * close and commit give. */
 typedef struct AmsTraceWriter AmsTraceWriter;
 
+/* What the trace's first line says of the run: it makes the file
+ * self-describing (docs/outputs.md). */
+typedef struct
+{
+  const char *scenario;      /* its name */
+  const char *scenario_file; /* as given, or "builtin:default.yaml" */
+  uint64_t seed;
+  AmsTime start;             /* the clock at time 0: µs since the Unix epoch */
+  AmsTime horizon;
+  guint replication;         /* the replication traced (0) */
+} AmsTraceHeader;
+
+/* The header line: {"t_s": 0.000000, "t_at": START, "kind": "header",
+ * "amisim_version": …, "scenario": …, "scenario_file": …, "seed": N,
+ * "start": START, "horizon_s": S, "replication": R} and a newline. */
+void ams_trace_header_json (GString *out, const AmsTraceHeader *h);
+/* One event as its JSON line (with the newline) appended to `out` (see
+ * AmsTraceWriter), its t_at on the clock `start`. */
+void ams_trace_event_json (GString *out, const AmsTraceEvent *ev, AmsTime start);
+
 /* Errors: G_FILE_ERROR, the message naming `path`; the filter as
  * ams_trace_filter_check (kinds only: the writer has no scenario). */
 AmsTraceWriter *ams_trace_writer_new (const char *path, const AmsTraceFilter *f, GError **error);
+/* Writes the header line (whatever the filter) and sets the clock of every
+ * later line's t_at; call it first. */
+void ams_trace_writer_header (AmsTraceWriter *w, const AmsTraceHeader *h);
 /* Writes the event if the filter keeps it. */
 void ams_trace_writer_event (AmsTraceWriter *w, const AmsTraceEvent *ev);
 /* Whether the filter keeps `ev`. */
@@ -77,9 +102,6 @@ gboolean ams_trace_writer_close (AmsTraceWriter *w, GError **error);
 gboolean ams_trace_writer_commit (AmsTraceWriter *w, GError **error);
 void ams_trace_writer_free (AmsTraceWriter *w); /* accepts NULL; removes an uncommitted file */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsTraceWriter, ams_trace_writer_free)
-
-/* One event as its JSON line (with the newline) appended to `out`. */
-void ams_trace_event_json (GString *out, const AmsTraceEvent *ev);
 
 /* ---- the narration (src/report/narrate.c) ---- */
 

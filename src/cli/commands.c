@@ -160,6 +160,7 @@ ams_cli_run (const AmsRunOptions *opt)
         return fail (error, AMS_EXIT_FAILURE);
       csv = ams_csv_recorder_new (images, copies, series, lifecycle,
                                   sc->sim.timeseries_max_rows);
+      ams_csv_recorder_set_start (csv, sc->start);
     }
 
   /* the run without lifecycle (simulation.lifecycle.compare): its storage
@@ -171,6 +172,7 @@ ams_cli_run (const AmsRunOptions *opt)
       if (series == NULL)
         return fail (error, AMS_EXIT_FAILURE);
       base_csv = ams_csv_recorder_new (NULL, NULL, series, NULL, sc->sim.timeseries_max_rows);
+      ams_csv_recorder_set_start (base_csv, sc->start);
     }
 
   g_autoptr (AmsObservers) observers = ams_cli_observers_new (opt, sc, &error);
@@ -210,6 +212,7 @@ ams_cli_run (const AmsRunOptions *opt)
     .wall_s = (double) (g_get_monotonic_time () - t0) / 1e6,
     .timeseries_truncated = csv != NULL && ams_csv_recorder_truncated (csv),
     .amis_quota = sc->sim.amis_per_account_region,
+    .start = sc->start,
   };
   int status = report (opt, od, observers, results, n, &info);
   ams_cli_jobs_clear (jobs, n);

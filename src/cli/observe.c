@@ -185,6 +185,15 @@ ams_cli_observers_new (const AmsRunOptions *opt, const AmsScenario *sc, GError *
       trace = ams_trace_writer_new (opt->trace, &filter, error);
       if (trace == NULL)
         return NULL;
+      AmsTraceHeader header = {
+        .scenario = sc->name,
+        .scenario_file = sc->file,
+        .seed = sc->seed,
+        .start = sc->start,
+        .horizon = sc->horizon,
+        .replication = 0, /* replication 0 alone is observed */
+      };
+      ams_trace_writer_header (trace, &header);
     }
   gboolean progress = !opt->quiet && !narrate && isatty (STDERR_FILENO);
   if (trace == NULL && !narrate && !progress)

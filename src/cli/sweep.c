@@ -254,6 +254,7 @@ ams_cli_sweep (const AmsSweepOptions *opt)
         .replications = n,
         .wall_s = point_wall, /* the sum of its replications' run times */
         .amis_quota = sc->sim.amis_per_account_region,
+        .start = sc->start,
       };
     }
   const AmsScenario *first = scenarios->pdata[0];

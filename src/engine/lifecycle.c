@@ -202,6 +202,7 @@ record_cause (LcPolicy *pol, const Task *task, AmsLcResource what, const Ami *a,
     .action = task != NULL ? action_names[task->rule->action] : "",
     .status = status,
     .reason = reason != NULL ? reason : "",
+    .cause = cause,
   };
   if (e->recorder.lifecycle != NULL)
     e->recorder.lifecycle (e->recorder.user, &r);

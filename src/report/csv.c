@@ -5,15 +5,20 @@
  *
  * Times are seconds since the simulation start, with microsecond
  * precision (the kernel's tick), so rows are exact and byte-identical for
- * the same scenario and seed. timeseries.csv stops at a row limit (a
- * year-long run changes its pools millions of times); the summary says
- * when it did. */
+ * the same scenario and seed; each time column X_s has a companion X_at,
+ * the same instant in ISO 8601 UTC (milliseconds), empty where X_s is.
+ * Account ids are always quoted ("000000000042" is a string, not a
+ * number). timeseries.csv stops at a row limit (a year-long run changes its
+ * pools millions of times); the summary says when it did. The columns are
+ * those of docs/outputs.md (tests/report/test_outputs_doc.c holds the two
+ * together). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "amisim/report.h"
 #include "report/aggregate.h"
+#include "report/json.h"
 
 struct AmsCsvRecorder
 {
@@ -21,6 +26,7 @@ struct AmsCsvRecorder
   FILE *copies;
   FILE *timeseries;
   FILE *lifecycle;
+  AmsTime start; /* µs since the Unix epoch: the clock at time 0 */
   guint max_rows;
   guint rows;
   gboolean truncated;
@@ -47,6 +53,21 @@ field (FILE *f, const char *s)
   fputc ('"', f);
 }
 
+/* An account id: always quoted (RFC 4180), so that it reads as the string
+ * it is ("000000000042", not 42). */
+static void
+account (FILE *f, const char *s)
+{
+  fputc ('"', f);
+  for (const char *p = s != NULL ? s : ""; *p; p++)
+    {
+      if (*p == '"')
+        fputc ('"', f);
+      fputc (*p, f);
+    }
+  fputc ('"', f);
+}
+
 /* Seconds with microseconds, or nothing for "never". */
 static void
 seconds (FILE *f, AmsTime t)
@@ -55,6 +76,17 @@ seconds (FILE *f, AmsTime t)
     return;
   fprintf (f, "%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT, t / AMS_TICKS_PER_SECOND,
            t % AMS_TICKS_PER_SECOND);
+}
+
+/* A time: seconds since the start, a comma, the instant in ISO 8601 UTC
+ * (both empty for "never"). */
+static void
+instant (FILE *f, AmsTime start, AmsTime t)
+{
+  char iso[AMS_ISO_TIME_LEN];
+  seconds (f, t);
+  fputc (',', f);
+  fputs (ams_iso_time (iso, start, t), f);
 }
 
 /* A double with `decimals` fixed decimals (0-9), the same bytes whatever the
@@ -89,11 +121,11 @@ on_image (void *user, const AmsImageRecord *r)
   fputc (',', f);
   field (f, r->version);
   fputc (',', f);
-  seconds (f, r->start);
+  instant (f, c->start, r->start);
   fputc (',', f);
-  seconds (f, r->built);
+  instant (f, c->start, r->built);
   fputc (',', f);
-  seconds (f, r->end);
+  instant (f, c->start, r->end);
   fprintf (f, ",%s,%s,%u,%u,", r->outcome == AMS_IMAGE_AVAILABLE ? "AVAILABLE" : "FAILED",
            r->cause == AMS_CAUSE_NONE ? "" : ams_cause_name (r->cause), r->outputs,
            r->failed_outputs);
@@ -117,12 +149,14 @@ on_copy (void *user, const AmsCopyRecord *r)
   field (f, r->pipeline);
   fputc (',', f);
   field (f, r->version);
-  fprintf (f, ",%s,%s,%s,", r->source_region, r->region, r->account);
-  seconds (f, r->requested);
+  fprintf (f, ",%s,%s,", r->source_region, r->region);
+  account (f, r->account);
   fputc (',', f);
-  seconds (f, r->started);
+  instant (f, c->start, r->requested);
   fputc (',', f);
-  seconds (f, r->ended);
+  instant (f, c->start, r->started);
+  fputc (',', f);
+  instant (f, c->start, r->ended);
   fputc (',', f);
   if (r->started != AMS_TIME_NEVER)
     {
@@ -151,9 +185,11 @@ on_pool (void *user, const AmsPoolSample *s)
       return;
     }
   c->rows++;
-  seconds (c->timeseries, s->t);
-  fprintf (c->timeseries, ",%s,%s,%u,%u,%u,%u,", s->account, s->region, s->busy, s->queued,
-           s->limit, s->amis);
+  instant (c->timeseries, c->start, s->t);
+  fputc (',', c->timeseries);
+  account (c->timeseries, s->account);
+  fprintf (c->timeseries, ",%s,%u,%u,%u,%u,", s->region, s->busy, s->queued, s->limit,
+           s->amis);
   fixed (c->timeseries, s->snapshot_gib, 3);
   fputc ('\n', c->timeseries);
 }
@@ -189,7 +225,7 @@ on_lifecycle (void *user, const AmsLifecycleRecord *r)
 {
   AmsCsvRecorder *c = user;
   FILE *f = c->lifecycle;
-  seconds (f, r->t);
+  instant (f, c->start, r->t);
   fputc (',', f);
   field (f, r->policy);
   fputc (',', f);
@@ -199,13 +235,19 @@ on_lifecycle (void *user, const AmsLifecycleRecord *r)
   fprintf (f, ",%s,", lc_resource_name (r->resource));
   field (f, r->resource_id);
   fputc (',', f);
-  field (f, r->account);
+  account (f, r->account);
   fputc (',', f);
   field (f, r->region);
   fputc (',', f);
   field (f, r->action);
-  fprintf (f, ",%s,", lc_status_name (r->status));
-  field (f, r->reason);
+  /* the cause code (snake_case, docs/causes.md) apart from the prose: a
+   * failure of a cause gives its name as the reason, said once */
+  const char *cause = r->cause != AMS_CAUSE_NONE ? ams_cause_name (r->cause) : "";
+  const char *message = r->reason != NULL ? r->reason : "";
+  if (strcmp (message, cause) == 0)
+    message = "";
+  fprintf (f, ",%s,%s,", lc_status_name (r->status), cause);
+  field (f, message);
   fputc ('\n', f);
 }
 
@@ -220,17 +262,23 @@ ams_csv_recorder_new (FILE *images, FILE *copies, FILE *timeseries, FILE *lifecy
   c->lifecycle = lifecycle;
   c->max_rows = max_rows;
   if (images != NULL)
-    fputs ("pipeline,recipe,version,start_s,built_s,end_s,status,cause,outputs,failed_outputs,"
-           "trigger,upstream,ripple,message\n", images);
+    fputs ("pipeline,recipe,version,start_s,start_at,built_s,built_at,end_s,end_at,status,cause,"
+           "outputs,failed_outputs,trigger,upstream,ripple,message\n", images);
   if (copies != NULL)
-    fputs ("pipeline,version,source_region,region,account,requested_s,started_s,ended_s,"
-           "wait_s,transfer_s,outcome,cause,step,message\n", copies);
+    fputs ("pipeline,version,source_region,region,account,requested_s,requested_at,started_s,"
+           "started_at,ended_s,ended_at,wait_s,transfer_s,outcome,cause,step,message\n", copies);
   if (timeseries != NULL)
-    fputs ("t_s,account,region,busy,queued,limit,amis,snapshot_gib\n", timeseries);
+    fputs ("t_s,t_at,account,region,busy,queued,limit,amis,snapshot_gib\n", timeseries);
   if (lifecycle != NULL)
-    fputs ("t_s,policy,pipeline,image,resource,resource_id,account,region,action,status,"
-           "reason\n", lifecycle);
+    fputs ("t_s,t_at,policy,pipeline,version,resource,resource_id,account,region,action,status,"
+           "cause,message\n", lifecycle);
   return c;
+}
+
+void
+ams_csv_recorder_set_start (AmsCsvRecorder *c, AmsTime start)
+{
+  c->start = start;
 }
 
 void
@@ -265,8 +313,9 @@ ams_csv_pools (FILE *out, const AmsResults *r)
       const AmsPoolReport *p = &g_array_index (r->pools, AmsPoolReport, i);
       char u[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], q[G_ASCII_DTOSTR_BUF_SIZE];
       char ls[G_ASCII_DTOSTR_BUF_SIZE], lf[G_ASCII_DTOSTR_BUF_SIZE], w[G_ASCII_DTOSTR_BUF_SIZE];
-      fprintf (out, "%s,%s,%u,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%s,%s,%u,%s,%u,%s,%s,%s\n",
-               p->account, p->region, p->limit, (guint64) p->copies, (guint64) p->waited,
+      account (out, p->account);
+      fprintf (out, ",%s,%u,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%s,%s,%u,%s,%u,%s,%s,%s\n",
+               p->region, p->limit, (guint64) p->copies, (guint64) p->waited,
                g_ascii_formatd (u, sizeof u, "%.10g", p->utilization),
                g_ascii_formatd (b, sizeof b, "%.10g", p->busy_mean), p->busy_max,
                g_ascii_formatd (q, sizeof q, "%.10g", p->queue_mean), p->queue_max,
@@ -283,8 +332,9 @@ ams_csv_failures (FILE *out, const AmsResults *r)
   for (guint i = 0; i < r->failures->len; i++)
     {
       const AmsFailureCount *f = &g_array_index (r->failures, AmsFailureCount, i);
-      fprintf (out, "%s,%s,%s,%" G_GUINT64_FORMAT "\n", ams_cause_name (f->cause), f->region,
-               f->account, (guint64) f->count);
+      fprintf (out, "%s,%s,", ams_cause_name (f->cause), f->region);
+      account (out, f->account);
+      fprintf (out, ",%" G_GUINT64_FORMAT "\n", (guint64) f->count);
     }
 }
 
@@ -296,7 +346,7 @@ ams_csv_storage (FILE *out, const AmsResults *r)
     {
       const AmsStorageReport *s = &g_array_index (r->storage, AmsStorageReport, i);
       char g[G_ASCII_DTOSTR_BUF_SIZE], m[G_ASCII_DTOSTR_BUF_SIZE];
-      field (out, s->account);
+      account (out, s->account);
       fputc (',', out);
       field (out, s->region);
       fprintf (out, ",%u,%u,%s,%s\n", s->amis, s->amis_max, general (g, s->gib),
@@ -332,7 +382,7 @@ ams_csv_pools_n (FILE *out, const AmsResults *const *r, guint n)
       const AmsAgg *cells[] = { &p->copies, &p->waited, &p->utilization, &p->busy_mean,
                                 &p->busy_max, &p->queue_mean, &p->queue_max, &p->at_limit_s,
                                 &p->at_limit, &p->wait_max_s };
-      field (out, p->account);
+      account (out, p->account);
       fputc (',', out);
       field (out, p->region);
       fprintf (out, ",%u", p->limit);
@@ -361,7 +411,7 @@ ams_csv_failures_n (FILE *out, const AmsResults *const *r, guint n)
       fprintf (out, "%s,", ams_cause_name (f->cause));
       field (out, f->region);
       fputc (',', out);
-      field (out, f->account);
+      account (out, f->account);
       fputc (',', out);
       mean_cell (out, &f->count);
       fputc ('\n', out);
@@ -382,7 +432,7 @@ ams_csv_storage_n (FILE *out, const AmsResults *const *r, guint n)
     {
       const AmsAggStorage *s = &g_array_index (places, AmsAggStorage, i);
       const AmsAgg *cells[] = { &s->amis, &s->amis_max, &s->gib, &s->gib_months };
-      field (out, s->account);
+      account (out, s->account);
       fputc (',', out);
       field (out, s->region);
       for (guint k = 0; k < G_N_ELEMENTS (cells); k++)

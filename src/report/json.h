@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <stdint.h>
 #include "amisim/policy.h"
+#include "amisim/time.h"
 
 typedef struct
 {
@@ -37,3 +38,18 @@ void ams_json_escape (GString *out, const char *s);
 void ams_json_statements (AmsJson *j, const char *key, const GArray *statements);
 /* An array of a verdict's near misses: {policy, index, sid, file, line, col, why}. */
 void ams_json_near_misses (AmsJson *j, const char *key, const GArray *near);
+
+/* ---- instants: ISO 8601 UTC, millisecond precision -------------------- */
+
+/* Room for "-292277-01-01T00:00:00.000Z" and its NUL. */
+#define AMS_ISO_TIME_LEN 32
+
+/* The instant `start` + `t` (µs since the Unix epoch, and simulated µs
+ * since the start), "2026-01-02T01:23:45.678Z": milliseconds truncated
+ * toward the past, the same bytes whatever the locale or time zone. ""
+ * when `t` is AMS_TIME_NEVER. Returns `buf`. */
+const char *ams_iso_time (char buf[AMS_ISO_TIME_LEN], AmsTime start, AmsTime t);
+/* The same of `start` + `s` seconds (a mean, say); "" when `s` is not finite. */
+const char *ams_iso_time_s (char buf[AMS_ISO_TIME_LEN], AmsTime start, double s);
+/* A string, or null when it is "" or NULL. */
+void ams_json_iso (AmsJson *j, const char *key, const char *iso);

@@ -114,6 +114,25 @@ seconds (Out *o, const char *key, const AmsTime *first, Ci ci)
   figure_of (o, key, v, FIG_DOUBLE, ci);
 }
 
+/* copies.last_end_at: last_end_s as an instant (the mean's, with
+ * replications); null when no copy ended. */
+static void
+last_end_at (Out *o, AmsTime start)
+{
+  char iso[AMS_ISO_TIME_LEN];
+  if (o->n == 1)
+    {
+      ams_json_iso (o->j, "last_end_at", ams_iso_time (iso, start, o->r[0]->last_copy));
+      return;
+    }
+  g_autofree double *v = g_new (double, o->n);
+  for (guint i = 0; i < o->n; i++)
+    v[i] = o->r[i]->last_copy == AMS_TIME_NEVER ? NAN : ams_time_to_s (o->r[i]->last_copy);
+  AmsAgg a;
+  ams_agg_of (&a, v, o->n);
+  ams_json_iso (o->j, "last_end_at", ams_iso_time_s (iso, start, a.mean));
+}
+
 static void
 stat_object (Out *o, const char *key, const AmsStat *first)
 {
@@ -122,14 +141,16 @@ stat_object (Out *o, const char *key, const AmsStat *first)
     {
       AmsStatSummary s;
       ams_stat_summary (first, &s);
+      /* nothing observed: the count 0, every other figure null (not 0) */
+      double none = s.count > 0 ? 0.0 : NAN;
       ams_json_uint (o->j, "count", s.count);
-      ams_json_double (o->j, "mean", s.mean);
-      ams_json_double (o->j, "sd", s.sd);
-      ams_json_double (o->j, "min", s.min);
-      ams_json_double (o->j, "p50", s.p50);
-      ams_json_double (o->j, "p90", s.p90);
-      ams_json_double (o->j, "p99", s.p99);
-      ams_json_double (o->j, "max", s.max);
+      ams_json_double (o->j, "mean", s.mean + none);
+      ams_json_double (o->j, "sd", s.sd + none);
+      ams_json_double (o->j, "min", s.min + none);
+      ams_json_double (o->j, "p50", s.p50 + none);
+      ams_json_double (o->j, "p90", s.p90 + none);
+      ams_json_double (o->j, "p99", s.p99 + none);
+      ams_json_double (o->j, "max", s.max + none);
     }
   else
     {
@@ -483,6 +504,8 @@ ams_report_summary_write (AmsJson *j, const char *key, const AmsResults *const *
   ams_json_string (j, "scenario", info->scenario);
   ams_json_string (j, "scenario_file", info->scenario_file);
   ams_json_uint (j, "seed", r->seed);
+  char iso[AMS_ISO_TIME_LEN];
+  ams_json_iso (j, "start", ams_iso_time (iso, info->start, 0)); /* the clock at 0 s */
   ams_json_uint (j, "replications", n);
   ams_json_double (j, "horizon_s", ams_time_to_s (r->horizon));
   ams_json_double (j, "warmup_s", ams_time_to_s (r->warmup));
@@ -515,6 +538,7 @@ ams_report_summary_write (AmsJson *j, const char *key, const AmsResults *const *
              : n == 1 ? 0.0 : NAN;
   figure_of (o, "p_wait", v, FIG_DOUBLE, CI);
   seconds (o, "last_end_s", &r->last_copy, CI);
+  last_end_at (o, info->start);
   days_array (o);
   stat_object (o, "wait_s", &r->wait_s);
   stat_object (o, "transfer_s", &r->transfer_s);

@@ -216,7 +216,9 @@ ams_report_sweep_csv (const AmsSweepReport *s)
   for (guint m = 0; m < AMS_MEASURE_COUNT; m++)
     g_string_append_printf (out, ",%s,%s_ci_low,%s_ci_high", measures[m].name, measures[m].name,
                             measures[m].name);
-  g_string_append_c (out, '\n');
+  /* last_copy_s (the mean) as an instant on the point's clock (its start:
+   * summary.json's, or the axis's when start is one) */
+  g_string_append (out, ",last_copy_at\n");
   for (guint p = 0; p < s->n_points; p++)
     {
       for (guint a = 0; a < s->n_axes; a++)
@@ -236,7 +238,10 @@ ams_report_sweep_csv (const AmsSweepReport *s)
           g_string_append_c (out, ',');
           csv_number (out, agg.high);
         }
-      g_string_append_c (out, '\n');
+      AmsAgg last;
+      measure_agg (s, p, AMS_MEASURE_LAST_COPY, &last);
+      char at[AMS_ISO_TIME_LEN];
+      g_string_append_printf (out, ",%s\n", ams_iso_time_s (at, s->info[p].start, last.mean));
     }
   return out;
 }
@@ -254,6 +259,9 @@ ams_report_sweep_json (const AmsSweepReport *s)
   ams_json_string (&j, "scenario", s->scenario);
   ams_json_string (&j, "scenario_file", s->scenario_file);
   ams_json_uint (&j, "seed", s->seed);
+  char start[AMS_ISO_TIME_LEN];
+  /* the first point's: each point's own is in its summary */
+  ams_json_iso (&j, "start", ams_iso_time (start, s->info[0].start, 0));
   ams_json_uint (&j, "replications", s->replications);
   ams_json_bool (&j, "common_random_numbers", s->same_seed);
   ams_json_begin_array (&j, "axes");

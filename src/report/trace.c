@@ -24,6 +24,7 @@ struct AmsTraceWriter
   int err;             /* errno of the first failed write; 0: none */
   GString *line;
   uint64_t lines;
+  AmsTime start;       /* the scenario's start (the header's): the clock of t_at */
   /* the filter, copied; NULL: any */
   GStrv accounts;
   GStrv regions;
@@ -151,17 +152,43 @@ str_field (GString *out, const char *key, const char *value)
   ams_json_escape (out, value);
 }
 
-void
-ams_trace_event_json (GString *out, const AmsTraceEvent *ev)
+/* "t_s": seconds, "t_at": the instant (ISO 8601 UTC) */
+static void
+time_fields (GString *out, AmsTime t, AmsTime start)
 {
   /* t_s as integer seconds and six decimals: exact, and the same bytes
    * whatever the locale */
-  AmsTime t = ev->t;
-  g_string_append_printf (out, "{\"t_s\": %s%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT,
+  char iso[AMS_ISO_TIME_LEN];
+  g_string_append_printf (out, "{\"t_s\": %s%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT
+                               ", \"t_at\": \"%s\"",
                           t < 0 ? "-" : "", ABS (t) / AMS_TICKS_PER_SECOND,
-                          ABS (t) % AMS_TICKS_PER_SECOND);
+                          ABS (t) % AMS_TICKS_PER_SECOND, ams_iso_time (iso, start, t));
+}
+
+void
+ams_trace_header_json (GString *out, const AmsTraceHeader *h)
+{
+  time_fields (out, 0, h->start);
+  g_string_append (out, ", \"kind\": \"header\"");
+  str_field (out, "amisim_version", PACKAGE_VERSION);
+  str_field (out, "scenario", h->scenario);
+  str_field (out, "scenario_file", h->scenario_file);
+  g_string_append_printf (out, ", \"seed\": %" G_GUINT64_FORMAT, (guint64) h->seed);
+  char iso[AMS_ISO_TIME_LEN];
+  str_field (out, "start", ams_iso_time (iso, h->start, 0));
+  g_string_append_printf (out, ", \"horizon_s\": %" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT
+                               ", \"replication\": %u}\n",
+                          h->horizon / AMS_TICKS_PER_SECOND, h->horizon % AMS_TICKS_PER_SECOND,
+                          h->replication);
+}
+
+void
+ams_trace_event_json (GString *out, const AmsTraceEvent *ev, AmsTime start)
+{
+  time_fields (out, ev->t, start);
   g_string_append_printf (out, ", \"kind\": \"%s\"", ams_trace_kind_name (ev->kind));
-  str_field (out, "image", ev->image);
+  /* the pipeline (the event's `image`, as the --trace-image filter says) */
+  str_field (out, "pipeline", ev->image);
   str_field (out, "version", ev->version);
   str_field (out, "trigger", ev->trigger);
   str_field (out, "upstream", ev->upstream);
@@ -283,11 +310,23 @@ ams_trace_writer_event (AmsTraceWriter *w, const AmsTraceEvent *ev)
   if (!ams_trace_writer_keeps (w, ev))
     return;
   g_string_truncate (w->line, 0);
-  ams_trace_event_json (w->line, ev);
+  ams_trace_event_json (w->line, ev, w->start);
   errno = 0;
   if (fwrite (w->line->str, 1, w->line->len, w->f) != w->line->len && w->err == 0)
     w->err = errno != 0 ? errno : EIO;
   w->lines++;
+}
+
+void
+ams_trace_writer_header (AmsTraceWriter *w, const AmsTraceHeader *h)
+{
+  g_return_if_fail (w != NULL && w->f != NULL && h != NULL);
+  w->start = h->start;
+  g_string_truncate (w->line, 0);
+  ams_trace_header_json (w->line, h);
+  errno = 0;
+  if (fwrite (w->line->str, 1, w->line->len, w->f) != w->line->len && w->err == 0)
+    w->err = errno != 0 ? errno : EIO;
 }
 
 uint64_t

@@ -176,9 +176,9 @@ test_cli_outputs_are_byte_identical (void)
     }
   /* lifecycle.csv and storage.csv are written even when they have no rows */
   const struct { const char *file, *header; } heads[] = {
-    { "timeseries.csv", "t_s,account,region,busy,queued,limit,amis,snapshot_gib\n" },
-    { "lifecycle.csv",
-      "t_s,policy,pipeline,image,resource,resource_id,account,region,action,status,reason\n" },
+    { "timeseries.csv", "t_s,t_at,account,region,busy,queued,limit,amis,snapshot_gib\n" },
+    { "lifecycle.csv", "t_s,t_at,policy,pipeline,version,resource,resource_id,account,region,"
+                       "action,status,cause,message\n" },
     { "storage.csv", "account,region,amis,amis_max,snapshot_gib,gib_months\n" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (heads); i++)

@@ -332,8 +332,10 @@ test_bad_trace_options_create_nothing (void)
   g_autofree char *text = read_text (tmp, "t.jsonl");
   CU_ASSERT_PTR_NOT_NULL_FATAL (text);
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  CU_ASSERT_EQUAL (g_strv_length (lines), 720 + 1); /* 240 images × 3 regions, "" at the end */
-  for (char **l = lines; *l != NULL && **l != '\0'; l++)
+  /* the header, 240 images × 3 regions, "" at the end */
+  CU_ASSERT_EQUAL (g_strv_length (lines), 1 + 720 + 1);
+  CU_ASSERT_PTR_NOT_NULL (strstr (lines[0], "\"kind\": \"header\""));
+  for (char **l = lines + 1; *l != NULL && **l != '\0'; l++)
     CU_ASSERT_PTR_NOT_NULL (strstr (*l, "\"account\": \"333333333333\""));
   CU_ASSERT_TRUE (g_file_test (out, G_FILE_TEST_IS_DIR));
   const char *const set[] = { "run", "scenarios/encrypted-multiregion.yaml", "--quiet", "--horizon",

@@ -352,16 +352,19 @@ test_sweep_cli_csv (void)
     "last_copy_s,last_copy_s_ci_low,last_copy_s_ci_high,"
     "gib_months,gib_months_ci_low,gib_months_ci_high,"
     "launches_failed,launches_failed_ci_low,launches_failed_ci_high,"
-    "ripple_delay_s,ripple_delay_s_ci_low,ripple_delay_s_ci_high");
+    "ripple_delay_s,ripple_delay_s_ci_low,ripple_delay_s_ci_high,last_copy_at");
   CU_ASSERT_EQUAL (g_strv_length (lines), 1 + 6 + 1); /* header, 6 points, "" after the last \n */
   /* the first axis varies slowest */
   CU_ASSERT_TRUE (g_str_has_prefix (lines[1], "46,queue,3,"));
   CU_ASSERT_TRUE (g_str_has_prefix (lines[2], "46,retry,3,"));
   CU_ASSERT_TRUE (g_str_has_prefix (lines[6], "50,retry,3,"));
   g_auto (GStrv) cells = g_strsplit (lines[1], ",", -1);
-  CU_ASSERT_EQUAL (g_strv_length (cells), 3 + 3 * AMS_MEASURE_COUNT);
+  CU_ASSERT_EQUAL_FATAL (g_strv_length (cells), 3 + 3 * AMS_MEASURE_COUNT + 1);
   for (guint i = 3; i < 3 + 3 * 5; i++) /* times and p_wait: a mean and an interval each */
     CU_ASSERT (cells[i][0] != '\0');
+  /* last_copy_at: the mean last_copy_s on the scenario's clock */
+  const char *at = cells[3 + 3 * AMS_MEASURE_COUNT];
+  CU_ASSERT_TRUE (strlen (at) == 24 && at[10] == 'T' && at[23] == 'Z');
 
   g_autofree char *json_path = g_build_filename (out, "summary.json", NULL);
   g_autofree char *json = read_text (json_path);

@@ -832,11 +832,11 @@ test_access_blocked_copies_named_by_destination (void)
   g_autofree char *csv = NULL;
   CU_ASSERT_TRUE (g_file_get_contents (csv_path, &csv, NULL, NULL));
   CU_ASSERT_STRING_EQUAL (csv, "cause,region,account,count\n"
-                               "key_disabled,eu-west-1,111111111111,2\n"
-                               "key_disabled,eu-west-1,444444444444,2\n"
-                               "key_disabled,eu-west-1,555555555555,2\n"
-                               "key_disabled,us-east-1,222222222222,2\n"
-                               "key_disabled,us-east-1,333333333333,2\n");
+                               "key_disabled,eu-west-1,\"111111111111\",2\n"
+                               "key_disabled,eu-west-1,\"444444444444\",2\n"
+                               "key_disabled,eu-west-1,\"555555555555\",2\n"
+                               "key_disabled,us-east-1,\"222222222222\",2\n"
+                               "key_disabled,us-east-1,\"333333333333\",2\n");
   remove_tree (dir);
 
   /* the key enabled, its policy without 444 and 555: their eu-west-1

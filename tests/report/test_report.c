@@ -142,6 +142,7 @@ test_report_csv_lifecycle_rows (void)
   MemFile lc;
   mem_open (&lc);
   AmsCsvRecorder *c = ams_csv_recorder_new (NULL, NULL, NULL, lc.f, 10);
+  ams_csv_recorder_set_start (c, INT64_C (1767225600) * AMS_TICKS_PER_SECOND); /* 2026-01-01 */
   AmsRecorder rec = { 0 };
   ams_csv_recorder_bind (c, &rec);
   CU_ASSERT_PTR_NULL (rec.image);
@@ -164,7 +165,11 @@ test_report_csv_lifecycle_rows (void)
     { .t = 0, .policy = "p", .pipeline = "web", .version = "1.0.0/4",
       .resource = AMS_LC_RESOURCE_IMAGE, .resource_id = "1.0.0/4", .account = "111111111111",
       .region = "eu-west-1", .action = "DELETE", .status = AMS_LC_FAILED,
-      .reason = "deregistration_protected" },
+      .reason = "deregistration_protected", .cause = AMS_CAUSE_DEREGISTRATION_PROTECTED },
+    { .t = 3, .policy = "p", .pipeline = "", .version = "", .resource = AMS_LC_RESOURCE_POLICY,
+      .resource_id = "role", .account = "000000000042", .region = "eu-west-1", .action = "",
+      .status = AMS_LC_FAILED, .reason = "no role, see \"x\"",
+      .cause = AMS_CAUSE_ROLE_MISSING },
     { .t = 1, .policy = "ecr", .pipeline = "svc", .version = "2.1.0/1",
       .resource = AMS_LC_RESOURCE_CONTAINER, .resource_id = "sha256:ab", .account = "1",
       .region = "r", .action = "DELETE", .status = AMS_LC_SUCCESS, .reason = NULL },
@@ -175,15 +180,20 @@ test_report_csv_lifecycle_rows (void)
   ams_csv_recorder_free (c);
   const char *text = mem_close (&lc);
   CU_ASSERT_STRING_EQUAL (text,
-    "t_s,policy,pipeline,image,resource,resource_id,account,region,action,status,reason\n"
-    "97202.500000,keep-five,web,1.0.0/3,ami,ami-0123456789abcdef0,111111111111,eu-west-1,"
-    "DEPRECATE,SUCCESS,\n"
-    "2.000000,keep-five,web,1.0.0/3,snapshot,snap-0123,222222222222,us-east-1,DELETE,SKIPPED,"
+    "t_s,t_at,policy,pipeline,version,resource,resource_id,account,region,action,status,cause,"
+    "message\n"
+    "97202.500000,2026-01-02T03:00:02.500Z,keep-five,web,1.0.0/3,ami,ami-0123456789abcdef0,"
+    "\"111111111111\",eu-west-1,DEPRECATE,SUCCESS,,\n"
+    "2.000000,2026-01-01T00:00:02.000Z,keep-five,web,1.0.0/3,snapshot,snap-0123,"
+    "\"222222222222\",us-east-1,DELETE,SKIPPED,,"
     "\"excluded: tag keep=yes, and \"\"pinned\"\"\"\n"
-    "0.000000,p,web,1.0.0/4,image,1.0.0/4,111111111111,eu-west-1,DELETE,FAILED,"
-    "deregistration_protected\n"
-    "0.000001,ecr,svc,2.1.0/1,container,sha256:ab,1,r,DELETE,SUCCESS,\n");
-  /* every row has the header's 11 fields once quoted fields are read whole */
+    "0.000000,2026-01-01T00:00:00.000Z,p,web,1.0.0/4,image,1.0.0/4,\"111111111111\",eu-west-1,"
+    "DELETE,FAILED,deregistration_protected,\n"
+    "0.000003,2026-01-01T00:00:00.000Z,p,,,policy,role,\"000000000042\",eu-west-1,,FAILED,"
+    "role_missing,\"no role, see \"\"x\"\"\"\n"
+    "0.000001,2026-01-01T00:00:00.000Z,ecr,svc,2.1.0/1,container,sha256:ab,\"1\",r,DELETE,"
+    "SUCCESS,,\n");
+  /* every row has the header's 13 fields once quoted fields are read whole */
   gchar **lines = g_strsplit (text, "\n", -1);
   for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
     {
@@ -194,7 +204,7 @@ test_report_csv_lifecycle_rows (void)
           quoted = !quoted;
         else if (*q == ',' && !quoted)
           fields++;
-      CU_ASSERT_EQUAL (fields, 11);
+      CU_ASSERT_EQUAL (fields, 13);
     }
   g_strfreev (lines);
   free (lc.buf);
@@ -209,7 +219,8 @@ test_report_csv_lifecycle_header_only_and_absent (void)
   AmsCsvRecorder *c = ams_csv_recorder_new (NULL, NULL, NULL, lc.f, 10);
   ams_csv_recorder_free (c);
   CU_ASSERT_STRING_EQUAL (mem_close (&lc),
-    "t_s,policy,pipeline,image,resource,resource_id,account,region,action,status,reason\n");
+    "t_s,t_at,policy,pipeline,version,resource,resource_id,account,region,action,status,cause,"
+    "message\n");
   free (lc.buf);
 
   /* not asked for: no callback, so the engine pays nothing */
@@ -250,10 +261,13 @@ test_report_csv_timeseries_columns (void)
   CU_ASSERT_TRUE (ams_csv_recorder_truncated (c));
   ams_csv_recorder_free (c);
   CU_ASSERT_STRING_EQUAL (mem_close (&ts),
-                          "t_s,account,region,busy,queued,limit,amis,snapshot_gib\n"
-                          "0.000000,111111111111,us-east-1,0,0,5,0,0.000\n"
-                          "90.000001,111111111111,us-east-1,5,12,5,49999,12345.679\n"
-                          "91.000000,222222222222,eu-west-1,1,0,5,3,0.000\n");
+                          "t_s,t_at,account,region,busy,queued,limit,amis,snapshot_gib\n"
+                          "0.000000,1970-01-01T00:00:00.000Z,\"111111111111\",us-east-1,0,0,5,"
+                          "0,0.000\n"
+                          "90.000001,1970-01-01T00:01:30.000Z,\"111111111111\",us-east-1,5,12,"
+                          "5,49999,12345.679\n"
+                          "91.000000,1970-01-01T00:01:31.000Z,\"222222222222\",eu-west-1,1,0,"
+                          "5,3,0.000\n");
   free (ts.buf);
 }
 
@@ -308,8 +322,8 @@ test_report_csv_storage (void)
   ams_csv_storage (m.f, &r);
   CU_ASSERT_STRING_EQUAL (mem_close (&m),
                           "account,region,amis,amis_max,snapshot_gib,gib_months\n"
-                          "111111111111,eu-west-1,20,30,100.25,300.5\n"
-                          "111111111111,us-east-1,100,45000,12345578.05,465\n");
+                          "\"111111111111\",eu-west-1,20,30,100.25,300.5\n"
+                          "\"111111111111\",us-east-1,100,45000,12345578.05,465\n");
   free (m.buf);
   ams_results_clear (&r);
 

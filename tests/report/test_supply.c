@@ -181,6 +181,7 @@ test_supply_images_csv_columns (void)
   MemFile im;
   mem_open (&im);
   AmsCsvRecorder *c = ams_csv_recorder_new (im.f, NULL, NULL, NULL, 10);
+  ams_csv_recorder_set_start (c, INT64_C (1767225600) * AMS_TICKS_PER_SECOND); /* 2026-01-01 */
   AmsRecorder rec = { 0 };
   ams_csv_recorder_bind (c, &rec);
   CU_ASSERT_PTR_NOT_NULL_FATAL (rec.image);
@@ -210,17 +211,21 @@ test_supply_images_csv_columns (void)
   ams_csv_recorder_free (c);
   const char *text = mem_close (&im);
   const char *want =
-    "pipeline,recipe,version,start_s,built_s,end_s,status,cause,outputs,failed_outputs,"
-    "trigger,upstream,ripple,message\n"
-    "golden,golden-al2023,1.0.0/4,7200.000000,10200.000000,10800.000000,AVAILABLE,,3,0,"
+    "pipeline,recipe,version,start_s,start_at,built_s,built_at,end_s,end_at,status,cause,"
+    "outputs,failed_outputs,trigger,upstream,ripple,message\n"
+    "golden,golden-al2023,1.0.0/4,7200.000000,2026-01-01T02:00:00.000Z,10200.000000,"
+    "2026-01-01T02:50:00.000Z,10800.000000,2026-01-01T03:00:00.000Z,AVAILABLE,,3,0,"
     "schedule,,,\n"
-    "team-a,team-a,1.0.0/3,10800.000000,14400.000000,14400.000001,AVAILABLE,,1,0,dependency,"
+    "team-a,team-a,1.0.0/3,10800.000000,2026-01-01T03:00:00.000Z,14400.000000,"
+    "2026-01-01T04:00:00.000Z,14400.000001,2026-01-01T04:00:00.000Z,AVAILABLE,,1,0,dependency,"
     "arn:aws:imagebuilder:us-east-1:111111111111:image/golden-al2023/1.0.0/4,golden 1.0.0/4,\n"
-    "team-b,team-b,2.0.0/1,10800.000000,,10800.000000,FAILED,resource_not_shared,0,0,"
+    "team-b,team-b,2.0.0/1,10800.000000,2026-01-01T03:00:00.000Z,,,10800.000000,"
+    "2026-01-01T03:00:00.000Z,FAILED,resource_not_shared,0,0,"
     "dependency,arn:aws:imagebuilder:us-east-1:111111111111:image/golden-al2023/1.0.0/4,"
     "golden 1.0.0/4,\"component \"\"hardening\"\" of 111111111111, version 1.x.x: not shared "
     "with 333333333333\"\n"
-    "plain,plain,1.0.0/1,0.000000,1.000000,2.000000,AVAILABLE,,0,0,,,,\n";
+    "plain,plain,1.0.0/1,0.000000,2026-01-01T00:00:00.000Z,1.000000,2026-01-01T00:00:01.000Z,"
+    "2.000000,2026-01-01T00:00:02.000Z,AVAILABLE,,0,0,,,,\n";
   if (strcmp (text, want) != 0)
     printf ("\n    got:\n%s", text);
   CU_ASSERT_STRING_EQUAL (text, want);
@@ -291,15 +296,16 @@ test_supply_summary_zeros (void)
   g_autoptr (GString) s = ams_report_summary_json (&r, &run_info);
   g_autofree char *supply = top_object (s->str, "supply");
   CU_ASSERT_PTR_NOT_NULL_FATAL (supply);
+  /* an empty statistic: the count 0, every other figure null */
   const char *zero_stat = "{\n"
                           "      \"count\": 0,\n"
-                          "      \"mean\": 0,\n"
-                          "      \"sd\": 0,\n"
-                          "      \"min\": 0,\n"
-                          "      \"p50\": 0,\n"
-                          "      \"p90\": 0,\n"
-                          "      \"p99\": 0,\n"
-                          "      \"max\": 0\n"
+                          "      \"mean\": null,\n"
+                          "      \"sd\": null,\n"
+                          "      \"min\": null,\n"
+                          "      \"p50\": null,\n"
+                          "      \"p90\": null,\n"
+                          "      \"p99\": null,\n"
+                          "      \"max\": null\n"
                           "    }";
   g_autofree char *want = g_strdup_printf ("  \"supply\": {\n"
                                            "    \"ripples\": 0,\n"
@@ -520,29 +526,34 @@ test_supply_trace_lines (void)
   CU_ASSERT_STRING_EQUAL (ams_trace_kind_name (AMS_TRACE_INVITATION), "invitation");
   CU_ASSERT_STRING_EQUAL (ams_trace_kind_name (AMS_TRACE_EVENT_REFUSED), "event_refused");
   g_autoptr (GString) s = g_string_new (NULL);
-  ams_trace_event_json (s, &sent_event);
-  ams_trace_event_json (s, &refused_event);
-  ams_trace_event_json (s, &dependent_event);
+  const AmsTime start = INT64_C (1767225600) * AMS_TICKS_PER_SECOND; /* 2026-01-01 */
+  ams_trace_event_json (s, &sent_event, start);
+  ams_trace_event_json (s, &refused_event, start);
+  ams_trace_event_json (s, &dependent_event, start);
   AmsTraceEvent failed = { .t = AMS_HOURS (3), .kind = AMS_TRACE_IMAGE_FAILED, .image = "team-b",
                            .version = "2.0.0/1", .account = "333333333333",
                            .region = "us-east-1", .trigger = "schedule",
                            .cause = AMS_CAUSE_INVITATION_PENDING,
                            .message = "share golden-share: the invitation of 333333333333 is "
                                       "not accepted" };
-  ams_trace_event_json (s, &failed);
+  ams_trace_event_json (s, &failed, start);
   CU_ASSERT_STRING_EQUAL (s->str,
-    "{\"t_s\": 0.000000, \"kind\": \"invitation\", \"share\": \"golden-share\", \"principal\": "
+    "{\"t_s\": 0.000000, \"t_at\": \"2026-01-01T00:00:00.000Z\", \"kind\": \"invitation\", "
+    "\"share\": \"golden-share\", \"principal\": "
     "\"999999999999\", \"account\": \"999999999999\", \"region\": \"us-east-1\", \"status\": "
     "\"SENT\"}\n"
-    "{\"t_s\": 187200.000000, \"kind\": \"event_refused\", \"account\": \"111111111111\", "
+    "{\"t_s\": 187200.000000, \"t_at\": \"2026-01-03T04:00:00.000Z\", \"kind\": "
+    "\"event_refused\", \"account\": \"111111111111\", "
     "\"region\": \"us-east-1\", \"action\": \"delete_resource\", \"cause\": "
     "\"resource_still_shared\", \"message\": \"component golden-hardening is shared by "
     "golden-share\"}\n"
-    "{\"t_s\": 10800.000000, \"kind\": \"image_started\", \"image\": \"team-a\", \"version\": "
+    "{\"t_s\": 10800.000000, \"t_at\": \"2026-01-01T03:00:00.000Z\", \"kind\": "
+    "\"image_started\", \"pipeline\": \"team-a\", \"version\": "
     "\"1.0.0/3\", \"trigger\": \"dependency\", \"upstream\": "
     "\"arn:aws:imagebuilder:us-east-1:111111111111:image/golden/1.0.0/4\", \"account\": "
     "\"222222222222\", \"region\": \"us-east-1\"}\n"
-    "{\"t_s\": 10800.000000, \"kind\": \"image_failed\", \"image\": \"team-b\", \"version\": "
+    "{\"t_s\": 10800.000000, \"t_at\": \"2026-01-01T03:00:00.000Z\", \"kind\": "
+    "\"image_failed\", \"pipeline\": \"team-b\", \"version\": "
     "\"2.0.0/1\", \"trigger\": \"schedule\", \"account\": \"333333333333\", \"region\": "
     "\"us-east-1\", \"outputs\": 0, \"failed\": 0, \"cause\": \"invitation_pending\", "
     "\"message\": \"share golden-share: the invitation of 333333333333 is not accepted\"}\n");
@@ -569,8 +580,10 @@ test_supply_trace_kind_filter (void)
   ams_trace_writer_free (w);
   g_autofree char *text = NULL;
   CU_ASSERT_TRUE (g_file_get_contents (path, &text, NULL, NULL));
-  CU_ASSERT_TRUE (g_str_has_prefix (text, "{\"t_s\": 0.000000, \"kind\": \"invitation\""));
-  CU_ASSERT_PTR_NOT_NULL (strstr (text, "\n{\"t_s\": 187200.000000, \"kind\": \"event_refused\""));
+  CU_ASSERT_TRUE (g_str_has_prefix (text, "{\"t_s\": 0.000000, \"t_at\": "
+                                          "\"1970-01-01T00:00:00.000Z\", \"kind\": \"invitation\""));
+  CU_ASSERT_PTR_NOT_NULL (strstr (text, "\n{\"t_s\": 187200.000000, \"t_at\": "
+                                        "\"1970-01-03T04:00:00.000Z\", \"kind\": \"event_refused\""));
   g_unlink (path);
 
   /* an account filter keeps the invitations that account answers */
@@ -765,11 +778,16 @@ test_supply_sweep (void)
   g_auto (GStrv) lines = g_strsplit (csv->str, "\n", -1);
   CU_ASSERT_TRUE (g_str_has_suffix (lines[0], ",launches_failed,launches_failed_ci_low,"
                                               "launches_failed_ci_high,ripple_delay_s,"
-                                              "ripple_delay_s_ci_low,ripple_delay_s_ci_high"));
-  CU_ASSERT_TRUE (g_str_has_suffix (lines[1], ",,,")); /* no ripple: empty cells */
-  g_auto (GStrv) cells = g_strsplit (lines[2], ",", -1);
-  guint k = g_strv_length (cells);
-  CU_ASSERT_EQUAL_FATAL (k, 2 + 3 * AMS_MEASURE_COUNT);
+                                              "ripple_delay_s_ci_low,ripple_delay_s_ci_high,"
+                                              "last_copy_at"));
+  /* no ripple: empty cells; no copy: no last_copy_at */
+  CU_ASSERT_TRUE (g_str_has_suffix (lines[1], ",,,,"));
+  g_auto (GStrv) all_cells = g_strsplit (lines[2], ",", -1);
+  guint k = g_strv_length (all_cells);
+  CU_ASSERT_EQUAL_FATAL (k, 3 + 3 * AMS_MEASURE_COUNT);
+  CU_ASSERT_STRING_EQUAL (all_cells[k - 1], "");
+  k--; /* the cells of the measures */
+  char **cells = all_cells;
   /* mean 1500, sd 300 sqrt(2), t(0.975, 1) * sd / sqrt(2) = 300 t */
   CU_ASSERT_TRUE (close_to (g_ascii_strtod (cells[k - 3], NULL), 1500.0));
   CU_ASSERT_TRUE (close_to (g_ascii_strtod (cells[k - 2], NULL), 1500.0 - 300.0 * T975_DF1));
@@ -805,7 +823,7 @@ test_supply_sweep (void)
   CU_ASSERT_PTR_NULL (strstr (plain->str, "ripple_delay_s"));
   CU_ASSERT_PTR_NOT_NULL (strstr (plain->str, "launches_failed\n"));
   g_autoptr (GString) plain_csv = ams_report_sweep_csv (&s);
-  CU_ASSERT_PTR_NOT_NULL (strstr (plain_csv->str, ",ripple_delay_s_ci_high\n"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (plain_csv->str, ",ripple_delay_s_ci_high,last_copy_at\n"));
   for (guint i = 0; i < 4; i++)
     ams_results_clear (&r[i]);
 }

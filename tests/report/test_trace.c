@@ -128,6 +128,9 @@ traced_run (const char *path, const AmsTraceFilter *f)
   g_autoptr (GError) error = NULL;
   g_autoptr (AmsTraceWriter) w = ams_trace_writer_new (path, f, &error);
   g_assert_nonnull (w);
+  AmsTraceHeader h = { .scenario = sc->name, .scenario_file = sc->file, .seed = sc->seed,
+                       .start = sc->start, .horizon = sc->horizon, .replication = 0 };
+  ams_trace_writer_header (w, &h);
   g_autoptr (AmsWorld) world = ams_world_new (sc);
   g_autoptr (AmsEngine) e = ams_engine_new (sc, world, sc->seed, 0);
   AmsTracer t = { .event = on_trace, .user = w };
@@ -199,7 +202,13 @@ test_trace_lines_parse (void)
   g_autoptr (GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   double last = -1.0;
   guint n = 0;
-  for (char **l = lines; *l && **l; l++, n++)
+  /* the header first: what run this is, on which clock */
+  CU_ASSERT_STRING_EQUAL_FATAL (lines[0],
+    "{\"t_s\": 0.000000, \"t_at\": \"2026-01-05T00:00:00.000Z\", \"kind\": \"header\", "
+    "\"amisim_version\": \"" PACKAGE_VERSION "\", \"scenario\": \"trace-test\", "
+    "\"scenario_file\": \"trace-test.yaml\", \"seed\": 3, \"start\": "
+    "\"2026-01-05T00:00:00.000Z\", \"horizon_s\": 21600.000000, \"replication\": 0}");
+  for (char **l = lines + 1; *l && **l; l++, n++)
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (AmsValueDoc) doc = ams_value_load_data ("line", *l, -1, &error);
@@ -207,13 +216,20 @@ test_trace_lines_parse (void)
       const AmsValue *v = ams_value_doc_root (doc);
       CU_ASSERT_EQUAL_FATAL (v->kind, AMS_VALUE_OBJECT);
       CU_ASSERT_STRING_EQUAL (v->keys[0], "t_s");
-      CU_ASSERT_STRING_EQUAL (v->keys[1], "kind");
+      CU_ASSERT_STRING_EQUAL (v->keys[1], "t_at");
+      CU_ASSERT_STRING_EQUAL (v->keys[2], "kind");
       const AmsValue *t = ams_value_get (v, "t_s");
       CU_ASSERT_EQUAL_FATAL (t->kind, AMS_VALUE_NUMBER);
       const char *dot = strchr (t->text, '.');
       CU_ASSERT_TRUE (dot != NULL && strlen (dot + 1) == 6); /* six decimals, always */
       double ts = g_ascii_strtod (t->text, NULL);
       CU_ASSERT_TRUE (ts >= last); /* in simulated order */
+      /* t_at: the same instant, start + t_s, to the millisecond */
+      AmsTime at;
+      CU_ASSERT_TRUE (ams_parse_time (member (v, "t_at"), &at, NULL));
+      CU_ASSERT_EQUAL (at, INT64_C (1767571200000000)
+                             + (AmsTime) (g_ascii_strtoll (t->text, NULL, 10) * 1000000
+                                          + g_ascii_strtoll (dot + 1, NULL, 10) / 1000 * 1000));
       last = ts;
       const char *kind = member (v, "kind");
       CU_ASSERT_TRUE (kind != NULL && ams_trace_kind_from_name (kind, NULL));
@@ -231,7 +247,8 @@ test_trace_lines_parse (void)
         }
       if (g_str_has_prefix (kind, "copy_") || g_str_has_prefix (kind, "image_"))
         {
-          CU_ASSERT_PTR_NOT_NULL (member (v, "image"));
+          CU_ASSERT_PTR_NOT_NULL (member (v, "pipeline"));
+          CU_ASSERT_PTR_NULL (ams_value_get (v, "image"));
           CU_ASSERT_PTR_NOT_NULL (member (v, "version"));
         }
       if (strcmp (kind, "copy_failed") == 0)
@@ -295,16 +312,17 @@ test_trace_filters (void)
     AmsTraceFilter f;
     guint lines;
   } cases[] = {
-    { { NULL }, 35 },
-    { { .accounts = acc_444 }, 4 },       /* requested, failed at transfer, its pool twice */
-    { { .accounts = acc_111_444 }, 19 },  /* + the owner's image events and eu-west-1 copy */
-    { { .regions = eu }, 10 },
-    { { .images = golden }, 11 },         /* image events and copies, no pool_state */
-    { { .kinds = failed }, 1 },
-    { { .kinds = ends }, 5 },
-    { { .accounts = acc_222, .regions = us, .kinds = pools }, 4 },
-    { { .images = second, .regions = eu, .kinds = done }, 2 },
-    { { .images = golden, .accounts = acc_222, .kinds = ends }, 1 },
+    /* each with the header line, whatever the filter */
+    { { NULL }, 36 },
+    { { .accounts = acc_444 }, 5 },       /* requested, failed at transfer, its pool twice */
+    { { .accounts = acc_111_444 }, 20 },  /* + the owner's image events and eu-west-1 copy */
+    { { .regions = eu }, 11 },
+    { { .images = golden }, 12 },         /* image events and copies, no pool_state */
+    { { .kinds = failed }, 2 },
+    { { .kinds = ends }, 6 },
+    { { .accounts = acc_222, .regions = us, .kinds = pools }, 5 },
+    { { .images = second, .regions = eu, .kinds = done }, 3 },
+    { { .images = golden, .accounts = acc_222, .kinds = ends }, 2 },
   };
   g_autofree char *tmp = g_dir_make_tmp ("amisim-trace-XXXXXX", NULL);
   g_autofree char *full_path = g_build_filename (tmp, "full.jsonl", NULL);
@@ -320,13 +338,15 @@ test_trace_filters (void)
       CU_ASSERT_EQUAL (count_lines (text), cases[i].lines);
       /* the same lines, chosen from the full trace by their parsed fields */
       g_autoptr (GString) expect = g_string_new (NULL);
-      for (char **l = full_lines; *l && **l; l++)
+      g_string_append_printf (expect, "%s\n", full_lines[0]); /* the header */
+      for (char **l = full_lines + 1; *l && **l; l++)
         {
           g_autoptr (AmsValueDoc) doc = ams_value_load_data ("line", *l, -1, NULL);
           const AmsValue *v = ams_value_doc_root (doc);
           if (listed (f->accounts, member (v, "account"))
               && listed (f->regions, member (v, "region"))
-              && listed (f->images, member (v, "image")) && listed (f->kinds, member (v, "kind")))
+              && listed (f->images, member (v, "pipeline"))
+              && listed (f->kinds, member (v, "kind")))
             g_string_append_printf (expect, "%s\n", *l);
         }
       CU_ASSERT_STRING_EQUAL (text, expect->str);
@@ -378,7 +398,8 @@ test_trace_whole_or_nothing (void)
   ams_trace_writer_free (w);
   g_autofree char *text = NULL;
   CU_ASSERT_TRUE (g_file_get_contents (path, &text, NULL, NULL));
-  CU_ASSERT_STRING_EQUAL (text, "{\"t_s\": 1.500000, \"kind\": \"pool_state\", \"account\": "
+  CU_ASSERT_STRING_EQUAL (text, "{\"t_s\": 1.500000, \"t_at\": \"1970-01-01T00:00:01.500Z\", "
+                                "\"kind\": \"pool_state\", \"account\": "
                                 "\"222222222222\", \"region\": \"eu-west-1\", \"busy\": 2, "
                                 "\"queued\": 1, \"limit\": 2}\n");
   g_unlink (path);
@@ -599,8 +620,15 @@ test_trace_cli_run (void)
   CU_ASSERT_TRUE (story_end != NULL && table != NULL && story_end < table);
   g_autofree char *text = NULL;
   CU_ASSERT_TRUE (g_file_get_contents (path, &text, NULL, NULL));
-  CU_ASSERT_EQUAL (count_lines (text), 8); /* one image a night for 7 days, the warm-up */
-  CU_ASSERT_PTR_NOT_NULL (strstr (text, "{\"t_s\": 86400.000000, \"kind\": \"warmup_done\"}\n"));
+  /* the header, one image a night for 7 days, the warm-up */
+  CU_ASSERT_EQUAL (count_lines (text), 9);
+  CU_ASSERT_TRUE (g_str_has_prefix (text, "{\"t_s\": 0.000000, \"t_at\": "
+                                          "\"2026-01-05T00:00:00.000Z\", \"kind\": \"header\", "
+                                          "\"amisim_version\": \"" PACKAGE_VERSION "\", "
+                                          "\"scenario\": \"quickstart\", \"scenario_file\": "
+                                          "\"scenarios/quickstart.yaml\", \"seed\": 1, "));
+  CU_ASSERT_PTR_NOT_NULL (strstr (text, "{\"t_s\": 86400.000000, \"t_at\": "
+                                        "\"2026-01-06T00:00:00.000Z\", \"kind\": \"warmup_done\"}\n"));
   CU_ASSERT_PTR_NOT_NULL (strstr (r.out, "day 2 00:00   the warm-up is over: the statistics start "
                                          "from here\n"));
   g_unlink (path);
