@@ -134,6 +134,98 @@ read_list (const char *path, gboolean *old, GError **error)
   return g_steal_pointer (&list);
 }
 
+/* ---- checking plotdata.gp ---- */
+
+/* gnuplot runs what it loads, so plot loads only what amisim writes: after
+ * the comment lines, datablocks ($NAME << EOD … EOD), picture blocks (if
+ * (picture eq 'NAME') { … }) and, in them, "  NAME = 'TEXT'" or
+ * "  NAME = NUMBER"; no backquote anywhere. */
+static gboolean
+word_ok (const char *s, gsize n, const char *extra)
+{
+  if (n == 0)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isalnum (s[i]) && s[i] != '_' && strchr (extra, s[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* "  name = 'text'" ('' for ') or "  name = 1.5e-3". */
+static gboolean
+assignment_ok (const char *line)
+{
+  if (!g_str_has_prefix (line, "  "))
+    return FALSE;
+  const char *eq = strstr (line, " = ");
+  if (eq == NULL || !word_ok (line + 2, (gsize) (eq - line - 2), ""))
+    return FALSE;
+  const char *v = eq + 3;
+  if (*v == '\'')
+    {
+      for (v++; *v; v++)
+        if (*v == '\'')
+          {
+            if (v[1] == '\'')
+              v++;
+            else
+              return v[1] == '\0';
+          }
+      return FALSE;
+    }
+  return *v != '\0' && strspn (v, "0123456789.eE+-") == strlen (v);
+}
+
+/* NULL when `path` holds only plot data; else what is wrong, with its line. */
+static char *
+check_data (const char *path)
+{
+  FILE *f = fopen (path, "r");
+  if (f == NULL)
+    return g_strdup_printf ("cannot read it: %s", g_strerror (errno));
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  guint no = 0;
+  gboolean in_block = FALSE, in_picture = FALSE;
+  char *why = NULL;
+  while (why == NULL && (n = getline (&line, &cap, f)) >= 0)
+    {
+      no++;
+      if (n > 0 && line[n - 1] == '\n')
+        line[--n] = '\0';
+      if (memchr (line, '`', (size_t) n) != NULL || strlen (line) != (size_t) n)
+        why = g_strdup ("a backquote or NUL");
+      else if (in_block)
+        in_block = strcmp (line, "EOD") != 0;
+      else if (*line == '#' || *line == '\0')
+        continue;
+      else if (*line == '$' && g_str_has_suffix (line, " << EOD")
+               && word_ok (line + 1, (gsize) n - 8, "") && !in_picture)
+        in_block = TRUE;
+      else if (g_str_has_prefix (line, "if (picture eq '") && g_str_has_suffix (line, "') {")
+               && word_ok (line + 16, (gsize) n - 20, "-") && !in_picture)
+        in_picture = TRUE;
+      else if (strcmp (line, "}") == 0 && in_picture)
+        in_picture = FALSE;
+      else if (!in_picture || !assignment_ok (line))
+        why = g_strdup ("not a line of plot data");
+      if (why != NULL)
+        {
+          char *with_line = g_strdup_printf ("line %u: %s", no, why);
+          g_free (why);
+          why = with_line;
+        }
+    }
+  if (why == NULL && ferror (f))
+    why = g_strdup_printf ("cannot read it: %s", g_strerror (errno));
+  if (why == NULL && (in_block || in_picture))
+    why = g_strdup_printf ("it ends inside a %s", in_block ? "datablock" : "picture's block");
+  free (line);
+  fclose (f);
+  return why;
+}
+
 /* ---- rendering and publishing ---- */
 
 /* Where the scripts are: $AMISIM_PLOTS_DIR, else the source tree's plots/,
@@ -365,6 +457,15 @@ ams_cli_plot (const AmsPlotOptions *opt)
                  "amisim plot: %s is not the output of a run: it has neither summary.json nor "
                  "sweep.csv (write one with amisim run --out DIR or amisim sweep --out DIR)\n",
                  dir);
+      return AMS_EXIT_BAD_INPUT;
+    }
+  g_autofree char *bad = check_data (data_path);
+  if (bad != NULL)
+    {
+      fprintf (stderr,
+               "amisim plot: %s: %s; this is not plot data amisim wrote (write it again with "
+               "amisim run --out DIR, or amisim sweep --out DIR)\n",
+               data_path, bad);
       return AMS_EXIT_BAD_INPUT;
     }
 

@@ -455,13 +455,22 @@ put_num (GString *s, double v)
     }
 }
 
+/* Whether a string's byte is written: no control characters (a line break
+ * would end the line) and no backquote (gnuplot's command substitution;
+ * `amisim plot` refuses a plotdata.gp with one). */
+static gboolean
+safe_byte (char c)
+{
+  return (unsigned char) c >= 0x20 && c != 0x7f && c != '`';
+}
+
 /* A string in a datablock, in double quotes (without its own). */
 static void
 put_str (GString *s, const char *v)
 {
   g_string_append (s, " \"");
   for (const char *p = v; *p; p++)
-    if (*p != '"' && *p != '\n')
+    if (*p != '"' && safe_byte (*p))
       g_string_append_c (s, *p);
   g_string_append_c (s, '"');
 }
@@ -475,7 +484,7 @@ var_str (GString *vars, const char *name, const char *value)
     {
       if (*p == '\'')
         g_string_append_c (vars, '\'');
-      if (*p != '\n')
+      if (safe_byte (*p))
         g_string_append_c (vars, *p);
     }
   g_string_append (vars, "'\n");
@@ -534,10 +543,11 @@ utc_span (double from, double to)
   return g_strdup_printf ("%s to %s UTC", a, b);
 }
 
-/* A clock-time x axis from `from` to `to` (epoch seconds): xlo, xhi, the
- * ticks' format (xfmt) and the axis label (xlabel). */
+/* A clock-time x axis from `from` to `to` (epoch seconds), `pad` seconds
+ * more on each side: xlo, xhi, the ticks' format (xfmt) and the axis label
+ * (xlabel, the date or dates of from and to). */
 static void
-var_clock_axis (GString *vars, double from, double to)
+var_clock_axis (GString *vars, double from, double to, double pad)
 {
   if (!(to > from))
     to = from + 60;
@@ -549,8 +559,8 @@ var_clock_axis (GString *vars, double from, double to)
   g_autofree char *label
     = strcmp (fmt, "%H:%M") == 0 ? g_strdup_printf ("time (UTC) on %s", d0)
                                  : g_strdup_printf ("time (UTC), %s to %s", d0, d1);
-  var_num (vars, "xlo", from);
-  var_num (vars, "xhi", to);
+  var_num (vars, "xlo", from - pad);
+  var_num (vars, "xhi", to + pad);
   var_str (vars, "xfmt", fmt);
   var_str (vars, "xlabel", label);
 }
@@ -720,7 +730,7 @@ run_timeline (const AmsPlotData *pd, GString *data, GString *vars, char **why)
   var_str (vars, "data", "$timeline");
   var_str (vars, "title", title->str);
   var_pools (vars, pd, ids, n_pools);
-  var_clock_axis (vars, clock_s (pd, t0 - pad), clock_s (pd, t1 + pad));
+  var_clock_axis (vars, clock_s (pd, t0), clock_s (pd, t1), pad);
   return TRUE;
 }
 
@@ -832,7 +842,7 @@ run_queues (const AmsPlotData *pd, GString *data, GString *vars, char **why)
   var_num (vars, "queuedmax", queued_top);
   var_str (vars, "title", title->str);
   var_pools (vars, pd, ids, n_pools);
-  var_clock_axis (vars, clock_s (pd, t0 - pad), clock_s (pd, t1 + pad));
+  var_clock_axis (vars, clock_s (pd, t0), clock_s (pd, t1), pad);
   return TRUE;
 }
 
@@ -1007,7 +1017,7 @@ run_storage (const AmsPlotData *pd, const AmsResults *r0, GString *data, GString
   var_str (vars, "title", title->str);
   var_num (vars, "gscale", tib ? 1024 : 1);
   var_str (vars, "gunit", tib ? "TiB" : "GiB");
-  var_clock_axis (vars, clock_s (pd, 0), clock_s (pd, t_end));
+  var_clock_axis (vars, clock_s (pd, 0), clock_s (pd, t_end), 0);
   return TRUE;
 }
 
@@ -1066,7 +1076,7 @@ run_lifecycle (const AmsPlotData *pd, const AmsResults *r0, GString *data, GStri
   var_str (vars, "what", k ? "AMIs" : "images");
   var_str (vars, "gone", k ? "deregistered" : "deleted");
   var_num (vars, "ymax", (double) MAX (MAX (sum[0], sum[1]), MAX (sum[2], (guint64) 1)));
-  var_clock_axis (vars, clock_s (pd, 0), clock_s (pd, t_end));
+  var_clock_axis (vars, clock_s (pd, 0), clock_s (pd, t_end), 0);
   return TRUE;
 }
 
@@ -1186,9 +1196,9 @@ static GString *
 assemble (const GString *list, const GString *data, const GString *vars)
 {
   GString *out = g_string_new (AMS_PLOTDATA_MAGIC "\n");
-  g_string_append (out, "# Written by amisim for `amisim plot`: gnuplot datablocks and, per "
-                        "picture, the\n# variables of its script in plots/ (set when "
-                        "`picture` names it).\n");
+  g_string_append (out, "# Written by amisim for amisim plot: gnuplot datablocks and, per "
+                        "picture, the\n# variables of its script in plots/ (set when the "
+                        "variable picture names it).\n");
   g_string_append (out, list->str);
   g_string_append (out, data->str);
   g_string_append (out, vars->str);

@@ -276,6 +276,49 @@ test_plot_older_outdir_exits_2 (void)
   remove_tree (tmp);
 }
 
+/* gnuplot runs what it loads: a plotdata.gp with anything but plot data is
+ * refused (exit 2, naming the line) before gnuplot sees it. */
+static void
+test_plot_refuses_commands (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("amisim-plot-XXXXXX", NULL);
+  write_file (tmp, "summary.json", "{}\n");
+  static const struct
+  {
+    const char *text;
+    const char *why;
+  } cases[] = {
+    { "# amisim plot data 2\n# draw storage\nif (picture eq 'storage') {\n"
+      "  title = 'x'\n  system('touch pwned')\n}\n",
+      "line 5: not a line of plot data" },
+    { "# amisim plot data 2\n# draw storage\nsystem('touch pwned')\n",
+      "line 3: not a line of plot data" },
+    { "# amisim plot data 2\n# draw storage\n$storage << EOD\n1 `touch pwned`\nEOD\n",
+      "line 4: a backquote or NUL" },
+    { "# amisim plot data 2\n# draw storage\nif (picture eq 'storage') {\n"
+      "  title = 'a' . system('touch pwned')\n}\n",
+      "line 4: not a line of plot data" },
+    { "# amisim plot data 2\n# draw storage\n$storage << EOD\n1 2\n",
+      "it ends inside a datablock" },
+  };
+  g_autofree char *data = g_build_filename (tmp, "plotdata.gp", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      write_file (tmp, "plotdata.gp", cases[i].text);
+      g_auto (Run) r = { 0 };
+      amisim (&r, "plot", tmp, NULL);
+      CU_ASSERT_EQUAL (r.status, 2);
+      g_autofree char *want
+        = g_strdup_printf ("amisim plot: %s: %s; this is not plot data amisim wrote (write it "
+                           "again with amisim run --out DIR, or amisim sweep --out DIR)",
+                           data, cases[i].why);
+      ASSERT_FIRST_ERR (r, want);
+    }
+  g_autofree char *names = list_dir (tmp);
+  CU_ASSERT_STRING_EQUAL (names, "plotdata.gp summary.json"); /* nothing ran, nothing written */
+  remove_tree (tmp);
+}
+
 /* `run --out` prepares the plot data: clock-time axes from the scenario's
  * start (UTC), titles that name the window shown and agree with the axis,
  * pictures listed; the same bytes whatever --threads. */
@@ -334,6 +377,26 @@ test_plot_data_run (void)
   CU_ASSERT_STRING_EQUAL (slo_c, "1906545600.0"); /* 2030-06-01T12:00:00Z */
   g_autofree char *label_c = plot_var (dc, "copies-timeline", "xlabel");
   CU_ASSERT_TRUE (g_str_has_prefix (label_c, "time (UTC) on 2030-06-"));
+  remove_tree (tmp);
+}
+
+/* The data comes from the run, not its CSV files: without copies.csv and
+ * with timeseries.csv cut at one row, the same plot data. */
+static void
+test_plot_data_not_from_csv (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("amisim-plot-XXXXXX", NULL);
+  g_autofree char *a = g_build_filename (tmp, "a", NULL);
+  g_autofree char *b = g_build_filename (tmp, "b", NULL);
+  RUN_OK ("run", "scenarios/quickstart.yaml", "--quiet", "--out", a);
+  RUN_OK ("run", "scenarios/quickstart.yaml", "--quiet", "--out", b, "--set",
+          "simulation.output.copies=false", "--set", "simulation.output.timeseries_max_rows=1");
+  g_autofree char *copies = g_build_filename (b, "copies.csv", NULL);
+  CU_ASSERT_FALSE (g_file_test (copies, G_FILE_TEST_EXISTS));
+  g_autofree char *da = read_file (a, "plotdata.gp");
+  g_autofree char *db = read_file (b, "plotdata.gp");
+  CU_ASSERT_PTR_NOT_NULL (strstr (db, "\n# draw copies-timeline\n# draw pool-queues\n"));
+  CU_ASSERT_STRING_EQUAL (da, db);
   remove_tree (tmp);
 }
 
@@ -585,7 +648,9 @@ static const AmsTestCase error_cases[] = {
   { "test_plot_misuse_exits_2", test_plot_misuse_exits_2 },
   { "test_plot_without_gnuplot_exits_1", test_plot_without_gnuplot_exits_1 },
   { "test_plot_older_outdir_exits_2", test_plot_older_outdir_exits_2 },
+  { "test_plot_refuses_commands", test_plot_refuses_commands },
   { "test_plot_data_run", test_plot_data_run },
+  { "test_plot_data_not_from_csv", test_plot_data_not_from_csv },
   { "test_plot_data_lifecycle_launches", test_plot_data_lifecycle_launches },
   { "test_plot_data_sweep", test_plot_data_sweep },
   { NULL, NULL },
