@@ -14,6 +14,8 @@
 #   nm  how many measures;  mtitles  their quoted names;  ngroups  how many curves
 #   tscales, tunits  per measure: seconds per unit of its y axis and the unit's name
 #   ylows, yhighs    per measure: its y range in seconds
+#   yclocks  per measure, quoted: "0" a duration, else a moment in clock time
+#            (UTC, seconds since the Unix epoch) and its ticks' time format
 #   nf  failure counts drawn (2: images and copies; 3: and launches);  fmax  their y top
 if (!exists("fmt")) fmt = 'png'
 if (fmt eq 'svg') {
@@ -34,7 +36,15 @@ xcol = xlog ? 2 : 1
 do for [m=1:nm] {
   set title word(mtitles, m)
   ts = word(tscales, m) + 0.0
-  set ylabel sprintf('time (%s)', word(tunits, m))
+  if (word(yclocks, m) eq '0') {
+    set ytics numeric
+    set format y '% h'
+    set ylabel sprintf('time (%s)', word(tunits, m))
+  } else {
+    set ytics time
+    set format y word(yclocks, m) timedate
+    set ylabel 'clock (UTC)'
+  }
   set yrange [(word(ylows, m) + 0.0) / ts:(word(yhighs, m) + 0.0) / ts]
   if (ngroups == 1) {
     plot data index 0 using (column(xcol)):(column(3 * m + 1) / ts) \
@@ -49,6 +59,8 @@ do for [m=1:nm] {
 # failures: solid images, dashed copies, dotted launches; colour by curve
 set title 'failed per run (mean)'
 set ylabel 'failed'
+set ytics numeric
+set format y '% h'
 set yrange [0:fmax]
 fname(f) = f == 1 ? 'images' : f == 2 ? 'copies' : 'launches'
 if (ngroups == 1) {

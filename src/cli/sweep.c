@@ -267,6 +267,7 @@ ams_cli_sweep (const AmsSweepOptions *opt)
     .results = results,
     .info = info,
     .wall_s = wall_s,
+    .start = first->start,
   };
 
   int status = AMS_EXIT_OK;

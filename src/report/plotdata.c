@@ -1358,6 +1358,12 @@ ams_plotdata_sweep (const AmsSweepReport *s)
           AmsAgg a;
           AmsMeasure which = m < NM ? sweep_measures[m].m : sweep_failures[m - NM];
           agg_point (s, p, which, &a);
+          if (m < NM && !sweep_measures[m].from_zero)
+            {
+              /* a moment: clock time, seconds since the Unix epoch */
+              double t0 = (double) s->start / AMS_TICKS_PER_SECOND;
+              a.mean += t0, a.low += t0, a.high += t0;
+            }
           if (which == AMS_MEASURE_LAUNCHES_FAILED && a.mean > 0)
             any_launch_failed = TRUE;
           put_agg (rows, &a, &ymin[m], &ymax[m]);
@@ -1390,23 +1396,40 @@ ams_plotdata_sweep (const AmsSweepReport *s)
   var_int (vars, "nm", NM);
   g_autoptr (GString) titles = g_string_new (NULL), scales = g_string_new (NULL),
                       units = g_string_new (NULL), lows = g_string_new (NULL),
-                      highs = g_string_new (NULL);
+                      highs = g_string_new (NULL), clocks = g_string_new (NULL);
   for (guint m = 0; m < NM; m++)
     {
-      put_str (titles, sweep_measures[m].title);
+      if (sweep_measures[m].from_zero || !(ymin[m] <= ymax[m]))
+        put_str (titles, sweep_measures[m].title);
+      else
+        {
+          /* a clock time: the date (or dates) of the values, in UTC */
+          g_autofree char *d0 = utc (ymin[m], "%Y-%m-%d"), *d1 = utc (ymax[m], "%Y-%m-%d");
+          g_autofree char *t
+            = strcmp (d0, d1) == 0
+                ? g_strdup_printf ("%s, UTC on %s", sweep_measures[m].title, d0)
+                : g_strdup_printf ("%s, UTC %s to %s", sweep_measures[m].title, d0, d1);
+          put_str (titles, t);
+        }
       double scale = 86400, lo = 0, hi = ymax[m] > 0 ? ymax[m] * 1.1 : 1;
       const char *unit = "d";
       if (ymax[m] <= 3 * 3600)
         scale = 60, unit = "min";
       else if (ymax[m] <= 3 * 86400)
         scale = 3600, unit = "h";
-      if (!sweep_measures[m].from_zero && ymin[m] <= ymax[m])
+      const char *clock = "0";
+      if (!sweep_measures[m].from_zero)
         {
-          double pad = ymax[m] > ymin[m] ? 0.15 * (ymax[m] - ymin[m]) : scale;
-          lo = MAX (0, ymin[m] - pad), hi = ymax[m] + pad;
+          /* a clock time: its ticks' format for the span shown */
+          double span = ymax[m] - ymin[m], pad = span > 0 ? 0.15 * span : 600;
+          lo = ymin[m] <= ymax[m] ? ymin[m] - pad : 0, hi = ymin[m] <= ymax[m] ? ymax[m] + pad : 1;
+          scale = 1, unit = "UTC";
+          clock = span + 2 * pad <= 86400 ? "%H:%M" : span + 2 * pad <= 4 * 86400 ? "%m-%d %H:%M"
+                                                                                   : "%Y-%m-%d";
         }
       char buf[G_ASCII_DTOSTR_BUF_SIZE];
       const char *sep = m ? " " : "";
+      put_str (clocks, clock);
       g_string_append_printf (scales, "%s%s", sep, g_ascii_formatd (buf, sizeof buf, "%.10g", scale));
       g_string_append_printf (units, "%s%s", sep, unit);
       g_string_append_printf (lows, "%s%s", sep, g_ascii_formatd (buf, sizeof buf, "%.10g", lo));
@@ -1417,6 +1440,7 @@ ams_plotdata_sweep (const AmsSweepReport *s)
   var_str (vars, "tunits", units->str);
   var_str (vars, "ylows", lows->str);
   var_str (vars, "yhighs", highs->str);
+  var_str (vars, "yclocks", clocks->str + 1);
   /* the failures panel: images and copies failed, launches when any */
   double fmax = 0;
   for (guint m = NM; m < NM + NF; m++)

@@ -454,8 +454,15 @@ test_plot_data_sweep (void)
       CU_ASSERT_EQUAL_FATAL (g_strv_length (f), 21);
       CU_ASSERT_STRING_EQUAL (f[2], i ? "\"retry\"" : "\"queue\"");
       e2e[i] = g_ascii_strtod (f[3], NULL);
+      /* the last copy's end: a clock time, after the start 2026-01-05T00:00:00Z */
+      double last = g_ascii_strtod (f[9], NULL);
+      CU_ASSERT_TRUE (last > 1767571200 && last < 1767571200 + 8 * 86400);
       failed[i] = g_ascii_strtod (f[12], NULL); /* images failed */
     }
+  g_autofree char *clocks = plot_var (d, "sweep", "yclocks");
+  CU_ASSERT_STRING_EQUAL (clocks, "\"0\" \"0\" \"%H:%M\"");
+  g_autofree char *titles = plot_var (d, "sweep", "mtitles");
+  CU_ASSERT_PTR_NOT_NULL (strstr (titles, "\"last copy done (mean), UTC on 2026-01-"));
   CU_ASSERT_TRUE (e2e[1] < e2e[0]);          /* retry looks faster… */
   CU_ASSERT_TRUE (failed[1] > 10 * failed[0]); /* …because its failures left the sample */
   remove_tree (tmp);
