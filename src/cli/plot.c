@@ -3,10 +3,11 @@
  *
  * The run or sweep prepared the data already (report/plotdata.h):
  * OUTDIR/plotdata.gp lists the pictures to draw (and why the others are
- * not) and holds their data and variables. This file reads that list, and
- * runs gnuplot on each picture's script in plots/, once per format, in a
- * temporary folder inside OUTDIR, loading plotdata.gp first; it reads no
- * CSV. When every picture is drawn, the temporary folder replaces
+ * not) and holds their data and variables. This file checks that it holds
+ * nothing else (gnuplot runs what it loads), reads that list, copies what
+ * it checked into a temporary folder inside OUTDIR and runs gnuplot there
+ * on each picture's script in plots/, once per format, loading that copy
+ * first; it reads no CSV. When every picture is drawn, the temporary folder replaces
  * OUTDIR/plots: the folder is written whole or not at all. The working
  * folder and the pictures are registered with the signal handler
  * (report/cleanup.h), which also kills gnuplot: an interrupted plot leaves
@@ -30,6 +31,7 @@
 typedef struct
 {
   const char *work;    /* the temporary folder, gnuplot's working folder */
+  AmsTemp *data;       /* the checked copy of plotdata.gp in it, removed before publishing */
   GPtrArray *pictures; /* AmsTemp* of the pictures gnuplot writes, published with the folder */
 } Ctx;
 
@@ -176,9 +178,11 @@ assignment_ok (const char *line)
   return *v != '\0' && strspn (v, "0123456789.eE+-") == strlen (v);
 }
 
-/* NULL when `path` holds only plot data; else what is wrong, with its line. */
+/* NULL when `path` holds only plot data, its lines then in `copy` (what
+ * gnuplot loads: what was checked, whatever happens to the file after);
+ * else what is wrong, with its line. */
 static char *
-check_data (const char *path)
+check_data (const char *path, GString *copy)
 {
   FILE *f = fopen (path, "r");
   if (f == NULL)
@@ -199,7 +203,9 @@ check_data (const char *path)
       else if (in_block)
         in_block = strcmp (line, "EOD") != 0;
       else if (*line == '#' || *line == '\0')
-        continue;
+        {
+          /* a comment or a blank line */
+        }
       else if (*line == '$' && g_str_has_suffix (line, " << EOD")
                && word_ok (line + 1, (gsize) n - 8, "") && !in_picture)
         in_block = TRUE;
@@ -210,6 +216,11 @@ check_data (const char *path)
         in_picture = FALSE;
       else if (!in_picture || !assignment_ok (line))
         why = g_strdup ("not a line of plot data");
+      if (why == NULL)
+        {
+          g_string_append_len (copy, line, n);
+          g_string_append_c (copy, '\n');
+        }
       if (why != NULL)
         {
           char *with_line = g_strdup_printf ("line %u: %s", no, why);
@@ -318,7 +329,7 @@ render (const char *gnuplot, const char *scripts, Ctx *ctx, const char *name,
   var_str (e, "fmt", fmt);
   /* -d: no ~/.gnuplot, so a user's settings cannot change the pictures;
    * the data first (the working folder is inside OUTDIR). */
-  const char *argv[] = { gnuplot, "-d", "-e", e->str, "-e", "load '../" AMS_PLOTDATA_NAME "'",
+  const char *argv[] = { gnuplot, "-d", "-e", e->str, "-e", "load '" AMS_PLOTDATA_NAME "'",
                          script, NULL };
   g_autofree char *err = NULL;
   int status = 0;
@@ -415,6 +426,8 @@ discard (Ctx *ctx, AmsTemp *work)
   for (guint i = ctx->pictures->len; i-- > 0;)
     ams_temp_remove (ctx->pictures->pdata[i]);
   g_ptr_array_set_size (ctx->pictures, 0);
+  ams_temp_remove (ctx->data);
+  ctx->data = NULL;
   remove_tree (ams_temp_path (work)); /* anything gnuplot left besides */
   ams_temp_remove (work);
 }
@@ -459,7 +472,8 @@ ams_cli_plot (const AmsPlotOptions *opt)
                  dir);
       return AMS_EXIT_BAD_INPUT;
     }
-  g_autofree char *bad = check_data (data_path);
+  g_autoptr (GString) checked = g_string_new (NULL);
+  g_autofree char *bad = check_data (data_path, checked);
   if (bad != NULL)
     {
       fprintf (stderr,
@@ -495,6 +509,19 @@ ams_cli_plot (const AmsPlotOptions *opt)
     }
   g_autoptr (GPtrArray) pictures = g_ptr_array_new ();
   Ctx ctx = { .work = work_path, .pictures = pictures };
+  g_autofree char *copy_path = g_build_filename (work_path, AMS_PLOTDATA_NAME, NULL);
+  FILE *copy = NULL;
+  ctx.data = ams_temp_create_file (copy_path, &copy);
+  gboolean copied = ctx.data != NULL && fwrite (checked->str, 1, checked->len, copy) == checked->len;
+  int copy_err = errno;
+  if (copy != NULL && fclose (copy) != 0 && copied)
+    copied = FALSE, copy_err = errno;
+  if (!copied)
+    {
+      fprintf (stderr, "amisim plot: cannot write %s: %s\n", copy_path, g_strerror (copy_err));
+      discard (&ctx, work);
+      return AMS_EXIT_FAILURE;
+    }
   AmsPlotFormat formats = opt->formats ? opt->formats : AMS_PLOT_BOTH;
   const char *fmts[] = { "png", "svg" };
   g_autoptr (GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
@@ -522,6 +549,9 @@ ams_cli_plot (const AmsPlotOptions *opt)
             g_ptr_array_add (written, g_strdup_printf ("%s.%s", l->name, fmts[k]));
         }
     }
+
+  ams_temp_remove (ctx.data); /* the pictures alone are published */
+  ctx.data = NULL;
 
   g_autofree char *final = g_build_filename (dir, "plots", NULL);
   if (status == AMS_EXIT_OK && written->len == 0)
