@@ -978,6 +978,15 @@ series_last (const GArray *a)
   return 0;
 }
 
+/* Where a series over the run ends: when the run stopped (nothing is
+ * recorded after), else the end of its last bin. */
+static double
+run_end (const AmsPlotData *pd, const AmsResults *r0, guint bins)
+{
+  double end = ams_time_to_s (r0->end);
+  return end > 0 ? end : MAX (bins * pd->bin_s, 1);
+}
+
 /* (e) storage over time, with and without lifecycle. */
 static gboolean
 run_storage (const AmsPlotData *pd, const AmsResults *r0, GString *data, GString *vars,
@@ -992,8 +1001,7 @@ run_storage (const AmsPlotData *pd, const AmsResults *r0, GString *data, GString
       *why = g_strdup ("no snapshot storage");
       return FALSE;
     }
-  double t_end = MAX (ams_time_to_s (r0->end), pd->storage->len * pd->bin_s);
-  t_end = MAX (t_end, 1);
+  double t_end = run_end (pd, r0, pd->storage->len);
   block_begin (data, "storage");
   put_series (pd, data, pd->storage, t_end, &top);
   block_end (data);
@@ -1040,7 +1048,7 @@ run_lifecycle (const AmsPlotData *pd, const AmsResults *r0, GString *data, GStri
       return FALSE;
     }
   guint k = tot[1] > 0 ? 1 : 0; /* AMIs, else images */
-  double t_end = MAX (ams_time_to_s (r0->end), pd->lc->len * pd->bin_s);
+  double t_end = run_end (pd, r0, pd->lc->len);
   guint64 sum[3] = { 0, 0, 0 };
   block_begin (data, "lifecycle");
   put_num (data, clock_s (pd, 0));
