@@ -368,6 +368,10 @@ test_plot_data_run (void)
   double xlo = g_ascii_strtod (lo, NULL), xhi = g_ascii_strtod (hi, NULL);
   double start = 1767571200; /* 2026-01-05T00:00:00Z */
   CU_ASSERT_TRUE (xlo > start && xhi > xlo && xhi - xlo < 86400 && xhi < start + 8 * 86400);
+  g_autofree char *qlo = plot_var (da, "pool-queues", "xlo");
+  g_autofree char *qhi = plot_var (da, "pool-queues", "xhi");
+  double yl = g_ascii_strtod (qlo, NULL), yh = g_ascii_strtod (qhi, NULL);
+  CU_ASSERT_TRUE (yl > start && yh > yl && yh - yl < 86400 && yh < start + 8 * 86400);
   /* storage: the whole run, from the start */
   g_autofree char *slo = plot_var (da, "storage", "xlo");
   CU_ASSERT_STRING_EQUAL (slo, "1767571200.0");
