@@ -80,6 +80,7 @@ struct AmsPlotData
   AmsRecorder next, base_next;
 
   GHashTable *pool_ids;       /* "account region" -> id + 1 */
+  GString *key_buf;
   GPtrArray *pool_keys;       /* [id] */
   GArray *pools;              /* of PoolState, [id] */
 
@@ -143,6 +144,7 @@ ams_plotdata_new (AmsTime start, AmsTime horizon)
   pd->horizon = MAX (horizon, (AmsTime) 1);
   pd->bin_s = MAX (60.0, ceil (ams_time_to_s (pd->horizon) / SERIES_BINS));
   pd->pool_ids = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, NULL);
+  pd->key_buf = g_string_new (NULL);
   pd->pool_keys = g_ptr_array_new_with_free_func (g_free);
   pd->pools = g_array_new (FALSE, TRUE, sizeof (PoolState));
   pd->day0 = start >= 0 ? start / DAY_US : -((-start + DAY_US - 1) / DAY_US);
@@ -164,6 +166,7 @@ ams_plotdata_free (AmsPlotData *pd)
   if (pd == NULL)
     return;
   g_hash_table_unref (pd->pool_ids);
+  g_string_free (pd->key_buf, TRUE);
   g_ptr_array_unref (pd->pool_keys);
   g_array_unref (pd->pools);
   g_array_unref (pd->day_copies);
@@ -181,13 +184,17 @@ ams_plotdata_free (AmsPlotData *pd)
 static guint
 pool_id (AmsPlotData *pd, const char *account, const char *region)
 {
-  g_autofree char *key = g_strdup_printf ("%s %s", account, region);
-  gpointer v = g_hash_table_lookup (pd->pool_ids, key);
+  /* the key in a reused buffer: nothing allocated per record */
+  g_string_assign (pd->key_buf, account);
+  g_string_append_c (pd->key_buf, ' ');
+  g_string_append (pd->key_buf, region);
+  gpointer v = g_hash_table_lookup (pd->pool_ids, pd->key_buf->str);
   if (v != NULL)
     return GPOINTER_TO_UINT (v) - 1;
+  char *key = g_strdup (pd->key_buf->str);
   guint id = pd->pool_keys->len;
   g_ptr_array_add (pd->pool_keys, key);
-  g_hash_table_insert (pd->pool_ids, g_steal_pointer (&key), GUINT_TO_POINTER (id + 1));
+  g_hash_table_insert (pd->pool_ids, key, GUINT_TO_POINTER (id + 1));
   PoolState st = { .row_day = G_MININT64 };
   g_array_append_val (pd->pools, st);
   return id;
