@@ -3,9 +3,10 @@
 # whole run of an image (start to available). Images that failed are not
 # counted.
 #
-# Variables (gnuplot -e), set by `amisim plot`:
-#   data    the data file: two blocks (distribution, end to end), rows: seconds fraction
-#   out     the picture to write;  fmt  'png' or 'svg'
+# Variables: `amisim plot` sets picture, out and fmt with -e, then loads
+# OUTDIR/plotdata.gp (written by `amisim run --out` / `amisim sweep --out`),
+# which sets these:
+#   data    the datablock: two blocks (distribution, end to end), rows: seconds fraction
 #   title   the chart's title
 #   tscale  seconds per unit of the time axis;  tunit  its name;  tmax  the largest time (s)
 if (!exists("fmt")) fmt = 'png'

@@ -2,13 +2,16 @@
 # moment it got a slot to its end, grouped by destination pool (account and
 # region). Concurrent copies of a pool stack in lanes, so a band's height
 # shows its busy slots. Blue: got a slot at once; orange: waited for one;
-# red: failed. `amisim plot` picks the time: the busy period (copies of these
-# pools back to back, no gap) with the most copies.
+# red: failed. The run picks the window: the UTC day with the most copies
+# started, zoomed to its copies; times are clock times (UTC).
 #
-# Variables (gnuplot -e), set by `amisim plot`:
-#   data    the data file: start_s duration_s y half_height kind(0,1,2)
-#   out     the picture to write;  fmt  'png' or 'svg'
+# Variables: `amisim plot` sets picture, out and fmt with -e, then loads
+# OUTDIR/plotdata.gp (written by `amisim run --out` / `amisim sweep --out`),
+# which sets these:
+#   data    the datablock: start (epoch s) duration_s y half_height kind(0,1,2)
 #   title   the chart's title;  pools  quoted pool labels, busiest first;  npools
+#   xlo, xhi  the window shown (seconds since the Unix epoch, UTC);  xfmt  the
+#           ticks' time format;  xlabel  the time axis's label (the date(s))
 if (!exists("fmt")) fmt = 'png'
 if (fmt eq 'svg') {
   set terminal svg size 960,560 dynamic noenhanced font 'Sans,11' background rgb 'white'
@@ -18,9 +21,10 @@ if (fmt eq 'svg') {
 set output out
 
 set title title
-set xlabel 'simulated time since the start (h:mm)'
+set xlabel xlabel
 set xtics time
-set format x '%tH:%tM' time
+set format x xfmt timedate
+set xrange [xlo:xhi]
 set yrange [0:npools]
 set ytics scale 0 ()
 do for [i=1:npools] { set ytics add (word(pools, i) npools - i + 0.5) }

@@ -1,9 +1,10 @@
 # failures.gp: failed builds, tests, copies, shares and launch template
 # updates by cause, most frequent first.
 #
-# Variables (gnuplot -e), set by `amisim plot`:
-#   data    the data file: position "cause" count
-#   out     the picture to write;  fmt  'png' or 'svg'
+# Variables: `amisim plot` sets picture, out and fmt with -e, then loads
+# OUTDIR/plotdata.gp (written by `amisim run --out` / `amisim sweep --out`),
+# which sets these:
+#   data    the datablock: position "cause" count (means over replications)
 #   title   the chart's title;  ncauses  how many bars
 if (!exists("fmt")) fmt = 'png'
 if (fmt eq 'svg') {

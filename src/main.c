@@ -515,10 +515,12 @@ cmd_plot (int argc, char **argv)
   g_option_context_set_summary (ctx,
     "Renders the plots of a finished 'amisim run --out OUTDIR' (or 'amisim sweep --out\n"
     "OUTDIR') with gnuplot into OUTDIR/plots/, replaced whole: copies-timeline, pool-queues,\n"
-    "completion-cdf, failures, storage, sweep; a plot whose input is missing or empty is\n"
+    "completion-cdf, failures, storage, lifecycle, launches, sweep, from the data the run\n"
+    "prepared (OUTDIR/plotdata.gp; no CSV is read); a plot the run has no data for is\n"
     "skipped with a note on stderr. The scripts are amisim's plots/ folder, or\n"
     "$AMISIM_PLOTS_DIR.\n"
-    "Exit codes: 0 ok, 1 gnuplot missing or failed, 2 OUTDIR is not a run's output.");
+    "Exit codes: 0 ok, 1 gnuplot missing or failed, 2 OUTDIR is not a run's output (or\n"
+    "one of an older amisim: run it again).");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_set_prgname ("amisim plot");
   if (!parse_options (ctx, &argc, &argv, "plot"))

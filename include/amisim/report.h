@@ -214,6 +214,7 @@ typedef struct
   const AmsResults *const *results; /* [point * replications + r] */
   const AmsRunInfo *info;        /* [point]: for each point's summary */
   double wall_s;
+  AmsTime start;                 /* the first point's clock at time 0 (the plots' clock axes) */
 } AmsSweepReport;
 
 /* sweep.csv: one column per axis (named by its PATH), replications, then

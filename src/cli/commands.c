@@ -14,6 +14,7 @@
 #include "amisim/world.h"
 #include "report/cleanup.h"
 #include "report/json.h"
+#include "report/plotdata.h"
 
 extern const char ams_default_scenario_yaml[];
 extern const size_t ams_default_scenario_yaml_len;
@@ -88,7 +89,8 @@ ams_cli_out_dir_problem (const char *out)
 }
 
 static int report (const AmsRunOptions *opt, AmsOutDir *od, AmsObservers *observers,
-                   const AmsResults *const *res, guint n, const AmsRunInfo *info);
+                   const AmsResults *const *res, guint n, const AmsRunInfo *info,
+                   const AmsPlotData *plot);
 
 /* Says `error` on stderr ("amisim: MESSAGE") and returns `status`. */
 static int
@@ -184,7 +186,7 @@ ams_cli_run (const AmsRunOptions *opt)
   gint64 t0 = g_get_monotonic_time ();
   for (guint r = 0; r < n; r++)
     jobs[r] = (AmsCliJob) { .sc = sc, .seed = sc->seed, .replication = r };
-  AmsRecorder rec, base_rec;
+  AmsRecorder rec, base_rec, plot_rec, plot_base_rec;
   if (csv != NULL)
     {
       ams_csv_recorder_bind (csv, &rec);
@@ -194,6 +196,18 @@ ams_cli_run (const AmsRunOptions *opt)
     {
       ams_csv_recorder_bind (base_csv, &base_rec);
       jobs[0].base_recorder = &base_rec;
+    }
+  /* and the data of `amisim plot`, gathered in front of the CSV files */
+  g_autoptr (AmsPlotData) plot = od != NULL ? ams_plotdata_new (sc->start, sc->horizon) : NULL;
+  if (plot != NULL)
+    {
+      ams_plotdata_bind (plot, jobs[0].recorder, &plot_rec);
+      jobs[0].recorder = &plot_rec;
+      if (jobs[0].base_recorder != NULL)
+        {
+          ams_plotdata_bind_base (plot, jobs[0].base_recorder, &plot_base_rec);
+          jobs[0].base_recorder = &plot_base_rec;
+        }
     }
   jobs[0].observers = observers;
   ams_cli_run_jobs (jobs, n, MAX (opt->threads, 1u));
@@ -214,7 +228,7 @@ ams_cli_run (const AmsRunOptions *opt)
     .amis_quota = sc->sim.amis_per_account_region,
     .start = sc->start,
   };
-  int status = report (opt, od, observers, results, n, &info);
+  int status = report (opt, od, observers, results, n, &info, plot);
   ams_cli_jobs_clear (jobs, n);
   return status;
 }
@@ -225,7 +239,7 @@ ams_cli_run (const AmsRunOptions *opt)
  * stdout. */
 static int
 report (const AmsRunOptions *opt, AmsOutDir *od, AmsObservers *observers,
-        const AmsResults *const *res, guint n, const AmsRunInfo *info)
+        const AmsResults *const *res, guint n, const AmsRunInfo *info, const AmsPlotData *plot)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) summary = ams_report_summary_json_n (res, n, info);
@@ -244,7 +258,13 @@ report (const AmsRunOptions *opt, AmsOutDir *od, AmsObservers *observers,
       FILE *storage = failures ? ams_outdir_create (od, "storage.csv", &error) : NULL;
       if (storage != NULL)
         ams_csv_storage_n (storage, res, n);
-      if (storage == NULL || !ams_outdir_close (od, &error))
+      FILE *pf = storage ? ams_outdir_create (od, AMS_PLOTDATA_NAME, &error) : NULL;
+      if (pf != NULL)
+        {
+          g_autoptr (GString) text = ams_plotdata_run (plot, res, n);
+          fputs (text->str, pf);
+        }
+      if (pf == NULL || !ams_outdir_close (od, &error))
         return fail (error, AMS_EXIT_FAILURE);
     }
 

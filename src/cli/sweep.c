@@ -19,6 +19,7 @@
 #include "amisim/cli.h"
 #include "amisim/report.h"
 #include "cli/cli-private.h"
+#include "report/plotdata.h"
 
 /* Points at most: a sweep is for people to read. */
 #define MAX_POINTS 10000
@@ -276,6 +277,7 @@ ams_cli_sweep (const AmsSweepOptions *opt)
     .results = results,
     .info = info,
     .wall_s = wall_s,
+    .start = first->start,
   };
 
   int status = AMS_EXIT_OK;
@@ -283,7 +285,9 @@ ams_cli_sweep (const AmsSweepOptions *opt)
   if (opt->out != NULL)
     {
       g_autoptr (GString) csv = ams_report_sweep_csv (&report);
-      AmsOutputFile files[] = { { "sweep.csv", csv }, { "summary.json", json } };
+      g_autoptr (GString) plot = ams_plotdata_sweep (&report);
+      AmsOutputFile files[] = { { "sweep.csv", csv }, { "summary.json", json },
+                                { AMS_PLOTDATA_NAME, plot } };
       g_autoptr (GError) error = NULL;
       if (!ams_report_write_dir_full (opt->out, AMS_OUTDIR_MANIFEST, files, G_N_ELEMENTS (files),
                                       &error))

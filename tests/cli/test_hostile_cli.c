@@ -501,7 +501,7 @@ test_earlier_outputs_retired_others_kept (void)
   CU_ASSERT_EQUAL (run_in (tmp, -1, NULL, without, &err3), 0);
   g_autofree char *left = names (tmp);
   CU_ASSERT_STRING_EQUAL (left, ".amisim-outputs failures.csv images.csv lifecycle.csv notes.txt "
-                                "pools.csv storage.csv summary.json timeseries.csv");
+                                "plotdata.gp pools.csv storage.csv summary.json timeseries.csv");
   g_autofree char *kept = read_text (tmp, "notes.txt");
   CU_ASSERT_STRING_EQUAL (kept, "mine\n");
   g_autofree char *manifest = read_text (tmp, ".amisim-outputs");

@@ -238,7 +238,7 @@ test_sweep_threads_give_identical_outputs (void)
   CU_ASSERT_EQUAL (b.status, 0);
   const char *files[] = { "summary.json", "pools.csv", "failures.csv", "storage.csv",
                           "images.csv", "copies.csv", "timeseries.csv", "lifecycle.csv",
-                          "timeseries-without-lifecycle.csv" };
+                          "timeseries-without-lifecycle.csv", "plotdata.gp" };
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
       g_autofree char *p1 = g_build_filename (d1, files[i], NULL);
