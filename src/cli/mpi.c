@@ -535,5 +535,7 @@ ams_mpi_finish (int status)
       wait_for (&req, NULL);
     }
   MPI_Finalize ();
-  return status;
+  /* rank 0 alone carries the verdict (mpirun and srun exit with it); the
+   * others end quietly, so that mpirun names rank 0 */
+  return M.rank == 0 ? status : AMS_EXIT_OK;
 }

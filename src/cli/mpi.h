@@ -40,7 +40,8 @@ gboolean ams_mpi_run_jobs (AmsCliJob *jobs, guint n, guint threads, int *status,
                            GError **error);
 
 /* Last thing in main, on every rank, with the command's status: the exit
- * status of this rank (rank 0's, on every rank). */
+ * status of this rank (the run's verdict on rank 0, 0 on the others, so
+ * that mpirun exits with rank 0's status and names it). */
 int ams_mpi_finish (int status);
 
 G_END_DECLS
