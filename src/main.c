@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "amisim/cli.h"
+#include "cli/mpi.h"
 
 static const char usage_text[] =
   "Usage: amisim [COMMAND] [OPTION…]\n"
@@ -665,8 +666,8 @@ find_command (const char *name)
   return NULL;
 }
 
-int
-main (int argc, char **argv)
+static int
+command_main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
   g_set_prgname ("amisim");
@@ -710,6 +711,17 @@ main (int argc, char **argv)
         return misuse (NULL, "unknown command '%s'; to run a scenario: amisim run %s", first, first);
       return misuse (NULL, "unknown command '%s'", first);
     }
+  /* Under MPI, the commands other than run and sweep are rank 0's alone. */
+  if (ams_mpi_worker () && c->fn != cmd_run && c->fn != cmd_sweep)
+    return AMS_EXIT_OK;
   /* Let the command see its own name as argv[0]. */
   return c->fn (argc - 1, argv + 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  /* under mpirun, mpiexec or srun: the ranks share the jobs (cli/mpi.h) */
+  ams_mpi_init (&argc, &argv);
+  return ams_mpi_finish (command_main (argc, argv));
 }

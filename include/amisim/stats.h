@@ -63,6 +63,14 @@ uint64_t ams_quantiles_count (const AmsQuantiles *q);
 /* The p-quantile (0 <= p <= 1) by the nearest-rank rule on buckets;
  * NAN if the sketch is empty. */
 double ams_quantiles_get (const AmsQuantiles *q, double p);
+/* The sketch's whole state (counts, exact extremes, every block in use),
+ * to send it to another process and rebuild it there bit for bit
+ * (report/results_wire.c); of type AMS_QUANTILES_VARIANT_TYPE, in this
+ * machine's byte order. from_variant returns NULL when `v` is not a
+ * sketch's state. */
+#define AMS_QUANTILES_VARIANT_TYPE "(tttdda(qat))"
+GVariant *ams_quantiles_to_variant (const AmsQuantiles *q);
+AmsQuantiles *ams_quantiles_from_variant (GVariant *v);
 
 /* ---- tally + sketch --------------------------------------------------- */
 

@@ -74,6 +74,12 @@ typedef struct
  * without lifecycle. The results do not depend on `threads`: each job's
  * are its own, and the caller reads them in job order. */
 void ams_cli_run_jobs (AmsCliJob *jobs, guint n, guint threads);
+/* The same, the jobs after job 0 taken from the counter *next (atomic;
+ * 1 to start with), which others may share (cli/mpi.c: other ranks' jobs
+ * are taken from it too). */
+void ams_cli_run_jobs_from (AmsCliJob *jobs, guint n, guint threads, gint *next);
+/* Runs one job, on this thread. */
+void ams_cli_run_job (AmsCliJob *job);
 /* Clears the jobs' results. */
 void ams_cli_jobs_clear (AmsCliJob *jobs, guint n);
 

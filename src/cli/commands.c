@@ -9,6 +9,7 @@
 
 #include "amisim/cli.h"
 #include "cli/cli-private.h"
+#include "cli/mpi.h"
 #include "amisim/engine.h"
 #include "amisim/report.h"
 #include "amisim/world.h"
@@ -104,6 +105,20 @@ int
 ams_cli_run (const AmsRunOptions *opt)
 {
   g_autoptr (GError) error = NULL;
+
+  /* The other ranks of an MPI run only run jobs: rank 0 alone writes
+   * (cli/mpi.h). */
+  if (!ams_mpi_input_ok (opt->scenario))
+    return AMS_EXIT_BAD_INPUT;
+  AmsRunOptions worker_opt;
+  if (ams_mpi_worker ())
+    {
+      worker_opt = (AmsRunOptions) { .scenario = opt->scenario, .overrides = opt->overrides,
+                                     .n_overrides = opt->n_overrides,
+                                     .replications = opt->replications,
+                                     .threads = opt->threads, .quiet = TRUE };
+      opt = &worker_opt;
+    }
 
   /* Every option, then the scenario, before anything is made: bad input
    * leaves no folder, no temporary, no file. */
@@ -210,7 +225,13 @@ ams_cli_run (const AmsRunOptions *opt)
         }
     }
   jobs[0].observers = observers;
-  ams_cli_run_jobs (jobs, n, MAX (opt->threads, 1u));
+  int ranks_status;
+  if (!ams_mpi_run_jobs (jobs, n, MAX (opt->threads, 1u), &ranks_status, &error))
+    {
+      ams_cli_observers_finish (observers, NULL);
+      ams_cli_jobs_clear (jobs, n);
+      return error != NULL ? fail (error, ranks_status) : ranks_status;
+    }
   for (guint r = 0; r < n; r++)
     results[r] = &jobs[r].res;
   if (!ams_cli_observers_finish (observers, &error))

@@ -24,11 +24,11 @@ typedef struct
 {
   AmsCliJob *jobs;
   guint n;
-  gint next; /* the next job to take (atomic) */
+  gint *next; /* the next job to take (atomic) */
 } Work;
 
-static void
-run_job (AmsCliJob *job)
+void
+ams_cli_run_job (AmsCliJob *job)
 {
   gint64 t0 = g_get_monotonic_time ();
   g_autoptr (AmsWorld) world = ams_world_new (job->sc);
@@ -61,10 +61,10 @@ work (Work *w)
 {
   for (;;)
     {
-      gint i = g_atomic_int_add (&w->next, 1);
+      gint i = g_atomic_int_add (w->next, 1);
       if (i < 0 || (guint) i >= w->n)
         return;
-      run_job (&w->jobs[i]);
+      ams_cli_run_job (&w->jobs[i]);
     }
 }
 
@@ -79,10 +79,17 @@ pool_thread (gpointer data, gpointer user)
 void
 ams_cli_run_jobs (AmsCliJob *jobs, guint n, guint threads)
 {
+  gint next = 1;
+  ams_cli_run_jobs_from (jobs, n, threads, &next);
+}
+
+void
+ams_cli_run_jobs_from (AmsCliJob *jobs, guint n, guint threads, gint *next)
+{
   g_return_if_fail (n == 0 || jobs != NULL);
   if (n == 0)
     return;
-  Work w = { jobs, n, 1 };
+  Work w = { jobs, n, next };
   threads = CLAMP (threads, 1u, n);
   GThreadPool *pool = NULL;
   if (threads > 1)
@@ -99,7 +106,7 @@ ams_cli_run_jobs (AmsCliJob *jobs, guint n, guint threads)
       for (guint t = 1; pool != NULL && t < threads; t++)
         g_thread_pool_push (pool, GUINT_TO_POINTER (t), NULL);
     }
-  run_job (&jobs[0]);
+  ams_cli_run_job (&jobs[0]);
   work (&w);
   if (pool != NULL)
     g_thread_pool_free (pool, FALSE, TRUE); /* waits for the jobs taken */

@@ -19,6 +19,7 @@
 #include "amisim/cli.h"
 #include "amisim/report.h"
 #include "cli/cli-private.h"
+#include "cli/mpi.h"
 #include "report/plotdata.h"
 
 /* Points at most: a sweep is for people to read. */
@@ -147,6 +148,17 @@ int
 ams_cli_sweep (const AmsSweepOptions *opt)
 {
   g_return_val_if_fail (opt != NULL && opt->scenario != NULL, AMS_EXIT_BAD_INPUT);
+  /* the other ranks of an MPI run only run jobs (cli/mpi.h) */
+  if (!ams_mpi_input_ok (opt->scenario))
+    return AMS_EXIT_BAD_INPUT;
+  AmsSweepOptions worker_opt;
+  if (ams_mpi_worker ())
+    {
+      worker_opt = *opt;
+      worker_opt.out = NULL;
+      worker_opt.quiet = TRUE;
+      opt = &worker_opt;
+    }
   if (opt->out != NULL)
     {
       g_autofree char *problem = ams_cli_out_dir_problem (opt->out);
@@ -220,7 +232,16 @@ ams_cli_sweep (const AmsSweepOptions *opt)
       for (guint r = 0; r < n; r++)
         jobs[(gsize) p * n + r] = (AmsCliJob) { .sc = sc, .seed = sc->seed, .replication = r };
     }
-  ams_cli_run_jobs (jobs, np * n, MAX (opt->threads, 1u));
+  int ranks_status;
+  g_autoptr (GError) ranks_error = NULL;
+  if (!ams_mpi_run_jobs (jobs, np * n, MAX (opt->threads, 1u), &ranks_status, &ranks_error))
+    {
+      if (ranks_error != NULL)
+        fprintf (stderr, "amisim sweep: %s\n", ranks_error->message);
+      ams_cli_jobs_clear (jobs, np * n);
+      axes_free (axes);
+      return ranks_status;
+    }
   double wall_s = (double) (g_get_monotonic_time () - t0) / 1e6;
 
   g_autofree const AmsResults **results = g_new (const AmsResults *, (gsize) np * n);

@@ -173,3 +173,51 @@ ams_quantiles_get (const AmsQuantiles *q, double p)
     }
   return q->max; /* in the overflow bucket */
 }
+
+/* ---- state, for other processes (stats.h) ---------------------------- */
+
+GVariant *
+ams_quantiles_to_variant (const AmsQuantiles *q)
+{
+  g_return_val_if_fail (q != NULL, NULL);
+  GVariantBuilder blocks;
+  g_variant_builder_init (&blocks, G_VARIANT_TYPE ("a(qat)"));
+  for (int i = 0; i < N_BLOCKS; i++)
+    if (q->block[i] != NULL)
+      g_variant_builder_add (&blocks, "(q@at)", (guint16) i,
+                             g_variant_new_fixed_array (G_VARIANT_TYPE_UINT64, q->block[i], N_SUB,
+                                                        sizeof (uint64_t)));
+  return g_variant_new ("(tttdda(qat))", (guint64) q->count, (guint64) q->zero,
+                        (guint64) q->overflow, q->min, q->max, &blocks);
+}
+
+AmsQuantiles *
+ams_quantiles_from_variant (GVariant *v)
+{
+  g_return_val_if_fail (v != NULL, NULL);
+  if (!g_variant_is_of_type (v, G_VARIANT_TYPE (AMS_QUANTILES_VARIANT_TYPE)))
+    return NULL;
+  g_autoptr (AmsQuantiles) q = ams_quantiles_new ();
+  guint64 count, zero, overflow;
+  g_autoptr (GVariant) blocks = NULL;
+  g_variant_get (v, "(tttdd@a(qat))", &count, &zero, &overflow, &q->min, &q->max, &blocks);
+  q->count = count;
+  q->zero = zero;
+  q->overflow = overflow;
+  GVariantIter iter;
+  g_variant_iter_init (&iter, blocks);
+  guint16 i;
+  GVariant *counts;
+  while (g_variant_iter_next (&iter, "(q@at)", &i, &counts))
+    {
+      gsize n = 0;
+      const uint64_t *c = g_variant_get_fixed_array (counts, &n, sizeof (uint64_t));
+      gboolean ok = i < N_BLOCKS && n == N_SUB && q->block[i] == NULL;
+      if (ok)
+        q->block[i] = g_memdup2 (c, N_SUB * sizeof (uint64_t));
+      g_variant_unref (counts);
+      if (!ok)
+        return NULL;
+    }
+  return g_steal_pointer (&q);
+}
