@@ -92,8 +92,7 @@ int64_t ams_clock_day (AmsTime start, AmsTime t);
 double ams_clock_of_day_s (AmsTime start, AmsTime t);
 /* "2026-01-02" of a day since 1970-01-01. */
 void ams_clock_date (char out[AMS_CLOCK_LEN], int64_t day);
-/* ISO 8601 UTC, milliseconds rounded down: "2026-01-02T03:04:05.678Z". */
-void ams_clock_iso (char out[AMS_CLOCK_LEN], AmsTime start, AmsTime t);
+/* (ISO 8601 instants: ams_iso_time in report/json.h) */
 
 /* ---- output folders (outdir.c) ----
  *

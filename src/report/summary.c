@@ -393,9 +393,9 @@ days_array (Out *o)
   for (guint i = 0; i < days->len; i++)
     {
       const AmsAggDay *d = &g_array_index (days, AmsAggDay, i);
-      char date[AMS_CLOCK_LEN], at[AMS_CLOCK_LEN];
+      char date[AMS_CLOCK_LEN], at[AMS_ISO_TIME_LEN];
       ams_clock_date (date, d->day);
-      ams_clock_iso (at, o->r[0]->start, ams_time_from_s (d->last_s.mean));
+      ams_iso_time_s (at, o->r[0]->start, d->last_s.mean);
       ams_json_begin_object (o->j, NULL);
       ams_json_string (o->j, "day", date);
       figure (o, "copies", &d->copies, FIG_UINT, CI);

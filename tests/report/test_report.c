@@ -599,12 +599,12 @@ static void
 test_report_clock_against_glib (void)
 {
   char iso[AMS_CLOCK_LEN];
-  ams_clock_iso (iso, 0, 0);
+  ams_iso_time (iso, 0, 0);
   CU_ASSERT_STRING_EQUAL (iso, "1970-01-01T00:00:00.000Z");
-  ams_clock_iso (iso, 0, -1); /* one µs before: rounded down */
+  ams_iso_time (iso, 0, -1); /* one µs before: rounded down */
   CU_ASSERT_STRING_EQUAL (iso, "1969-12-31T23:59:59.999Z");
   AmsTime start = (AmsTime) 20454 * AMS_DAYS (1); /* 2026-01-01 */
-  ams_clock_iso (iso, start, AMS_DAYS (1) + AMS_MINUTES (70) + 1234567);
+  ams_iso_time (iso, start, AMS_DAYS (1) + AMS_MINUTES (70) + 1234567);
   CU_ASSERT_STRING_EQUAL (iso, "2026-01-02T01:10:01.234Z");
   CU_ASSERT_EQUAL (ams_clock_day (start, AMS_DAYS (1) - 1), 20454);
   CU_ASSERT_EQUAL (ams_clock_day (start, AMS_DAYS (1)), 20455);
@@ -622,7 +622,7 @@ test_report_clock_against_glib (void)
       g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (secs);
       g_autofree char *want_s = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
       g_autofree char *want = g_strdup_printf ("%s.%03dZ", want_s, (int) ms);
-      ams_clock_iso (iso, t, 0); /* the same instant as start + 0 */
+      ams_iso_time (iso, t, 0); /* the same instant as start + 0 */
       if (strcmp (iso, want) != 0)
         printf ("\n    %" G_GINT64_FORMAT ": got %s want %s\n", t, iso, want);
       CU_ASSERT_STRING_EQUAL_FATAL (iso, want);
