@@ -185,17 +185,14 @@ io_error (GError **error, const char *filename, const char *fmt, ...)
   return NULL;
 }
 
-/* Regular files only: opened without blocking (a FIFO with no writer would
- * wait forever) and looked at before anything is read, so that a folder,
- * a device (/dev/zero, /dev/urandom) or a FIFO is refused at once; never
- * read past AMS_LIMIT_INPUT_BYTES, even if the file grows meanwhile. */
-/* `-`: standard input, whatever it is (a pipe, a file, a terminal), read
- * to its end but never past AMS_LIMIT_INPUT_BYTES. */
+/* Reads `fd` to its end into a NUL-terminated buffer, starting with room
+ * for `cap` bytes and never past AMS_LIMIT_INPUT_BYTES. NULL with *error
+ * naming `name` (past the limit: "`what` the limit of N`when`"). */
 static char *
-read_stdin (gsize *len, GError **error)
+read_all (int fd, gsize cap, const char *name, const char *what, const char *when, gsize *len,
+          GError **error)
 {
-  g_autofree char *limit = ams_ylimit_size_text (AMS_LIMIT_INPUT_BYTES);
-  gsize cap = 65536, got = 0;
+  gsize got = 0;
   char *buf = g_malloc (cap + 1);
   for (;;)
     {
@@ -204,21 +201,21 @@ read_stdin (gsize *len, GError **error)
           if (cap > AMS_LIMIT_INPUT_BYTES)
             {
               g_free (buf);
-              return io_error (error, AMS_STDIN_NAME, "standard input is more than the limit "
-                               "of %s", limit);
+              g_autofree char *limit = ams_ylimit_size_text (AMS_LIMIT_INPUT_BYTES);
+              return io_error (error, name, "%s the limit of %s%s", what, limit, when);
             }
           cap = MIN (2 * cap, (gsize) AMS_LIMIT_INPUT_BYTES + 1);
           buf = g_realloc (buf, cap + 1);
         }
-      ssize_t n = read (STDIN_FILENO, buf + got, cap - got);
+      ssize_t n = read (fd, buf + got, cap - got);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         {
           int saved = errno;
           g_free (buf);
-          return io_error (error, AMS_STDIN_NAME, "cannot read standard input: %s",
-                           g_strerror (saved));
+          return io_error (error, name, "cannot read %s: %s",
+                           fd == STDIN_FILENO ? "standard input" : "file", g_strerror (saved));
         }
       if (n == 0)
         break;
@@ -235,11 +232,18 @@ ams_input_name (const char *filename)
   return strcmp (filename, "-") == 0 ? AMS_STDIN_NAME : filename;
 }
 
+/* Regular files only: opened without blocking (a FIFO with no writer would
+ * wait forever) and looked at before anything is read, so that a folder,
+ * a device (/dev/zero, /dev/urandom) or a FIFO is refused at once; never
+ * read past AMS_LIMIT_INPUT_BYTES, even if the file grows meanwhile.
+ * `-`: standard input, whatever it is (a pipe, a file, a terminal), read
+ * to its end within the same limit. */
 char *
 ams_read_file (const char *filename, gsize *len, GError **error)
 {
   if (strcmp (filename, "-") == 0)
-    return read_stdin (len, error);
+    return read_all (STDIN_FILENO, 65536, AMS_STDIN_NAME, "standard input is more than", "",
+                     len, error);
   int fd = open (filename, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0)
     {
@@ -259,47 +263,17 @@ ams_read_file (const char *filename, gsize *len, GError **error)
       return io_error (error, filename, "%s, not a regular file; amisim reads scenarios and "
                        "policy documents from regular files only", file_kind (st.st_mode));
     }
-  g_autofree char *limit = ams_ylimit_size_text (AMS_LIMIT_INPUT_BYTES);
   if ((guint64) st.st_size > AMS_LIMIT_INPUT_BYTES)
     {
       close (fd);
+      g_autofree char *limit = ams_ylimit_size_text (AMS_LIMIT_INPUT_BYTES);
       return io_error (error, filename, "the file is %" G_GUINT64_FORMAT " bytes, more than "
                        "the limit of %s", (guint64) st.st_size, limit);
     }
   /* the size as it was; one byte more tells whether the file has grown */
-  gsize cap = (gsize) st.st_size + 1, got = 0;
-  char *buf = g_malloc (cap + 1);
-  for (;;)
-    {
-      if (got == cap)
-        {
-          if (cap > AMS_LIMIT_INPUT_BYTES)
-            {
-              g_free (buf);
-              close (fd);
-              return io_error (error, filename, "the file grew past the limit of %s while "
-                               "it was read", limit);
-            }
-          cap = MIN (2 * cap, (gsize) AMS_LIMIT_INPUT_BYTES + 1);
-          buf = g_realloc (buf, cap + 1);
-        }
-      ssize_t n = read (fd, buf + got, cap - got);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved = errno;
-          g_free (buf);
-          close (fd);
-          return io_error (error, filename, "cannot read file: %s", g_strerror (saved));
-        }
-      if (n == 0)
-        break;
-      got += (gsize) n;
-    }
+  char *buf = read_all (fd, (gsize) st.st_size + 1, filename, "the file grew past",
+                        " while it was read", len, error);
   close (fd);
-  buf[got] = '\0';
-  *len = got;
   return buf;
 }
 
