@@ -114,6 +114,14 @@ n=$(grep -c "points are not valid" "$tmp/bad-sweep.err")
 [[ $status -eq 2 && $n -eq 1 ]] && pass "bad sweep point, 3 ranks: exit 2, one message" \
   || { fail "bad sweep point, 3 ranks: exit $status, $n messages"; cat "$tmp/bad-sweep.err"; }
 
+# standard input reaches rank 0 only: refused, once
+"${mpi[@]}" -n 2 "$amisim" run - --replications 2 < scenarios/default.yaml \
+  > /dev/null 2> "$tmp/stdin.err"
+status=$?
+n=$(grep -c "reaches rank 0 only" "$tmp/stdin.err")
+[[ $status -eq 2 && $n -eq 1 ]] && pass "scenario from stdin, 2 ranks: exit 2, one message" \
+  || { fail "scenario from stdin, 2 ranks: exit $status, $n messages"; cat "$tmp/stdin.err"; }
+
 # 4. a job fails on rank 1: rank 0 says so, exit 1, --out and --trace not published
 AMISIM_MPI_FAIL_RANK=1 "${mpi[@]}" -n 3 "$amisim" "${args[@]}" --out "$tmp/failed" \
   --trace "$tmp/failed.jsonl" > "$tmp/failed.txt" 2> "$tmp/failed.err"
