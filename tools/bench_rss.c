@@ -3,7 +3,8 @@
  *   bench_rss PROGRAM [ARG…]
  *
  * The child's output passes through; after it exits, one line goes to
- * stderr: "bench_rss: maxrss_kib=N wall_s=S status=C". A process's peak RSS
+ * stderr: "bench_rss: maxrss_kib=N wall_s=S cpu_s=S status=C" (cpu_s: the
+ * child's user plus system CPU time). A process's peak RSS
  * includes what it had between fork and exec, so measuring from a large
  * parent (a Python script) reports the parent's size; this launcher is small,
  * so what it reports is the program's own peak. */
@@ -46,6 +47,9 @@ main (int argc, char **argv)
   clock_gettime (CLOCK_MONOTONIC, &t1);
   double wall = (double) (t1.tv_sec - t0.tv_sec) + 1e-9 * (double) (t1.tv_nsec - t0.tv_nsec);
   int code = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-  fprintf (stderr, "bench_rss: maxrss_kib=%ld wall_s=%.6f status=%d\n", ru.ru_maxrss, wall, code);
+  double cpu = (double) ru.ru_utime.tv_sec + 1e-6 * (double) ru.ru_utime.tv_usec
+               + (double) ru.ru_stime.tv_sec + 1e-6 * (double) ru.ru_stime.tv_usec;
+  fprintf (stderr, "bench_rss: maxrss_kib=%ld wall_s=%.6f cpu_s=%.6f status=%d\n", ru.ru_maxrss,
+           wall, cpu, code);
   return code;
 }
