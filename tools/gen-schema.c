@@ -26,6 +26,7 @@
 #include <glib.h>
 
 #include "schema.h"
+#include "report/json.h" /* ams_json_escape */
 
 /* A row of a key table of the reference. */
 typedef struct
@@ -130,29 +131,6 @@ read_reference (const char *file)
       g_hash_table_replace (rows, path, r);
     }
   return rows;
-}
-
-static void
-json_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *) s; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, (char) *p);
-        }
-    }
-  g_string_append_c (out, '"');
 }
 
 static void
@@ -287,7 +265,7 @@ emit_value (const Gen *g, GString *out, guint depth, const char *path, gboolean 
       g_string_append (out, "},\n");
       indent (out, depth);
       g_string_append (out, "\"description\": ");
-      json_string (out, description != NULL ? description : "");
+      ams_json_escape (out, description != NULL ? description : "");
       return;
     }
   const char *type = row != NULL ? row->type : "";
@@ -326,7 +304,7 @@ emit_value (const Gen *g, GString *out, guint depth, const char *path, gboolean 
             {
               if (i > 0)
                 g_string_append (out, ", ");
-              json_string (out, values->pdata[i]);
+              ams_json_escape (out, values->pdata[i]);
             }
           if (nullable)
             g_string_append (out, ", null");
@@ -335,7 +313,7 @@ emit_value (const Gen *g, GString *out, guint depth, const char *path, gboolean 
     }
   indent (out, depth);
   g_string_append (out, "\"description\": ");
-  json_string (out, description != NULL ? description : "");
+  ams_json_escape (out, description != NULL ? description : "");
 }
 
 /* The members of an object schema for the mapping at `path`. */
@@ -378,7 +356,7 @@ emit_object (const Gen *g, GString *out, guint depth, const char *path, gboolean
     {
       indent (out, depth);
       g_string_append (out, "\"description\": ");
-      json_string (out, description);
+      ams_json_escape (out, description);
       g_string_append (out, ",\n");
     }
   indent (out, depth);
@@ -391,7 +369,7 @@ emit_object (const Gen *g, GString *out, guint depth, const char *path, gboolean
       guint r = GPOINTER_TO_UINT (g_hash_table_lookup (required, key));
       g_string_append (out, i > 0 ? ",\n" : "\n");
       indent (out, depth + 1);
-      json_string (out, key);
+      ams_json_escape (out, key);
       g_string_append (out, ": {\n");
       emit_value (g, out, depth + 2, child, r < forms, hints->pdata[i]);
       g_string_append_c (out, '\n');
@@ -415,7 +393,7 @@ emit_object (const Gen *g, GString *out, guint depth, const char *path, gboolean
         }
       else
         g_string_append (out, ", ");
-      json_string (out, key);
+      ams_json_escape (out, key);
       first = FALSE;
     }
   if (!first)
