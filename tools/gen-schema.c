@@ -26,7 +26,8 @@
 #include <glib.h>
 
 #include "schema.h"
-#include "report/json.h" /* ams_json_escape */
+#include "amisim/text.h" /* ams_md_table_cells */
+#include "report/json.h"  /* ams_json_escape */
 
 /* A row of a key table of the reference. */
 typedef struct
@@ -46,35 +47,6 @@ doc_row_free (gpointer p)
   g_free (r);
 }
 
-/* Cells of a table row "| a | b \| c | d |": split at unescaped '|'. */
-static GPtrArray *
-split_row (const char *line)
-{
-  GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
-  const char *p = line;
-  while (*p == ' ')
-    p++;
-  if (*p == '|')
-    p++;
-  GString *cell = g_string_new (NULL);
-  for (; *p != '\0'; p++)
-    {
-      if (p[0] == '\\' && p[1] == '|')
-        {
-          g_string_append_c (cell, '|');
-          p++;
-        }
-      else if (*p == '|')
-        {
-          g_ptr_array_add (cells, g_strstrip (g_string_free (cell, FALSE)));
-          cell = g_string_new (NULL);
-        }
-      else
-        g_string_append_c (cell, *p);
-    }
-  g_string_free (cell, TRUE);
-  return cells;
-}
 
 /* `x` -> x when the whole cell is one code span, else NULL. */
 static char *
@@ -118,7 +90,7 @@ read_reference (const char *file)
         }
       if (!in_keys || g_str_has_prefix (line, "|---"))
         continue;
-      g_autoptr (GPtrArray) cells = split_row (line);
+      g_autoptr (GPtrArray) cells = ams_md_table_cells (line);
       if (cells->len < 5)
         continue;
       char *path = code_span (cells->pdata[0]);

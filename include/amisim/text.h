@@ -26,4 +26,9 @@ void ams_append_suggestion (GString *msg, const char *word, const char *const *c
  * if `s` does not start with one. */
 gsize ams_json_number_length (const char *s);
 
+/* The cells of a Markdown table row "| a | b \| c | d |", split at
+ * unescaped '|' (an escaped one kept as '|'), each stripped; text after
+ * the last '|' is a cell only when not empty. Free with g_ptr_array_unref. */
+GPtrArray *ams_md_table_cells (const char *line);
+
 G_END_DECLS

@@ -103,3 +103,36 @@ ams_json_number_length (const char *s)
     }
   return (gsize) (c - s);
 }
+
+/* Cells of a table row "| a | b \| c | d |": split at unescaped '|'. */
+GPtrArray *
+ams_md_table_cells (const char *line)
+{
+  GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
+  const char *p = line;
+  while (*p == ' ')
+    p++;
+  if (*p == '|')
+    p++;
+  GString *cell = g_string_new (NULL);
+  for (; *p != '\0'; p++)
+    {
+      if (p[0] == '\\' && p[1] == '|')
+        {
+          g_string_append_c (cell, '|');
+          p++;
+        }
+      else if (*p == '|')
+        {
+          g_ptr_array_add (cells, g_strstrip (g_string_free (cell, FALSE)));
+          cell = g_string_new (NULL);
+        }
+      else
+        g_string_append_c (cell, *p);
+    }
+  /* text after the last '|' is not a cell (a row ends with '|') */
+  g_autofree char *rest = g_strstrip (g_string_free (cell, FALSE));
+  if (rest[0] != '\0')
+    g_ptr_array_add (cells, g_strdup (rest));
+  return cells;
+}

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "ams_test.h"
+#include "amisim/text.h"
 #include "schema.h"
 
 #define REFERENCE "docs/scenario-reference.md"
@@ -74,38 +75,6 @@ reference_clear (Reference *ref)
   g_hash_table_unref (ref->actions);
 }
 
-/* Cells of a table row "| a | b \| c | d |": split at unescaped '|'. */
-static GPtrArray *
-split_row (const char *line)
-{
-  GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
-  const char *p = line;
-  while (*p == ' ')
-    p++;
-  if (*p == '|')
-    p++;
-  GString *cell = g_string_new (NULL);
-  for (; *p != '\0'; p++)
-    {
-      if (p[0] == '\\' && p[1] == '|')
-        {
-          g_string_append_c (cell, '|');
-          p++;
-        }
-      else if (*p == '|')
-        {
-          g_ptr_array_add (cells, g_strstrip (g_string_free (cell, FALSE)));
-          cell = g_string_new (NULL);
-        }
-      else
-        g_string_append_c (cell, *p);
-    }
-  /* text after the last '|' is not a cell (a row ends with '|') */
-  g_autofree char *rest = g_strstrip (g_string_free (cell, FALSE));
-  if (rest[0] != '\0')
-    g_ptr_array_add (cells, g_strdup (rest));
-  return cells;
-}
 
 /* `x` -> x when the whole cell is one code span without spaces, else NULL. */
 static char *
@@ -179,7 +148,7 @@ read_reference (Reference *ref)
           table = NONE;
           continue;
         }
-      g_autoptr (GPtrArray) cells = split_row (line);
+      g_autoptr (GPtrArray) cells = ams_md_table_cells (line);
       if (table == NONE) /* the header row */
         {
           const char *first = cells->len > 0 ? cells->pdata[0] : "";
