@@ -78,6 +78,7 @@ copy_loc (AmsValueDoc *doc, AmsSrcLoc *dst, const AmsSrcLoc *src)
   dst->path = ams_value_doc_intern (doc, src->path);
   dst->line = src->line;
   dst->col = src->col;
+  dst->item = src->item;
 }
 
 static AmsValue *

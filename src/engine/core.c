@@ -50,6 +50,27 @@ ams_engine_count_failure (AmsEngine *e, AmsCause cause, const AmsRegion *region,
 }
 
 void
+ams_engine_decided (AmsEngine *e, TargetDecision *d, AmsCause cause, AmsStep step,
+                    const char *message)
+{
+  d->epoch = (uint32_t) e->epoch;
+  d->cause = (guint8) cause;
+  d->step = (guint8) step;
+  if (message != NULL)
+    g_hash_table_insert (e->refusals, d, g_string_chunk_insert_const (e->messages, message));
+  else if (G_UNLIKELY (g_hash_table_size (e->refusals) > 0))
+    g_hash_table_remove (e->refusals, d);
+}
+
+G_STATIC_ASSERT (AMS_CAUSE_COUNT <= 256); /* TargetDecision.cause is 8 bits */
+
+const char *
+ams_engine_refusal (AmsEngine *e, const TargetDecision *d)
+{
+  return d->cause == AMS_CAUSE_NONE ? NULL : g_hash_table_lookup (e->refusals, d);
+}
+
+void
 ams_engine_sample_pool (EnginePool *ep)
 {
   AmsEngine *e = ep->e;

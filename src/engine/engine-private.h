@@ -64,6 +64,8 @@ typedef struct
   double byte_ticks;       /* integral of snapshot bytes over time, byte-µs */
   AmsTime t_storage;       /* when byte_ticks was last brought up to date */
   GHashTable *lists;       /* inventory: Pipeline* -> AmiList* (AMIs of the pipeline here) */
+  AmsPool **source_pools;  /* legacy per-source-region caps here, by source region index;
+                              NULL without them */
 } EnginePool;
 
 /* A decision of the permission checks, valid while the world's epoch is. */
@@ -75,18 +77,30 @@ typedef struct
   const char *message;     /* why, when refused (interned in the engine) */
 } Decision;
 
-/* One copy an image of the pipeline makes. */
+/* A permission decision of a target, valid while the world's epoch is:
+ * 8 bytes, since every target has three. The message of a refusal is kept
+ * aside (ams_engine_refusal): refusals are the exception. */
 typedef struct
 {
-  EnginePool *pool;
-  AmsPool *source_pool;    /* legacy per-source-region cap, or NULL */
-  AmsLink *link;           /* bandwidth model: the region pair's capacity */
-  gboolean landed;         /* a copy of this pipeline's snapshots reached the destination */
-  AmsCopySpec spec;
-  gboolean crypto;         /* decrypts or encrypts: encryption overhead applies */
-  Decision request;
-  Decision transfer;
-  Decision lifecycle;      /* the cross-account lifecycle role (inventory.c) */
+  uint32_t epoch;          /* the low 32 bits of the epoch decided at; 0: not decided yet
+                              (epochs count what-if events: far fewer than 2^32) */
+  guint8 cause;            /* AmsCause (fewer than 256) */
+  guint8 step;             /* AmsStep */
+} TargetDecision;
+
+/* One copy an image of the pipeline makes: only what the copy path reads.
+ * What the permission checks and the reports want (AmsCopySpec) follows
+ * from it: ams_engine_target_spec. */
+typedef struct
+{
+  EnginePool *pool;        /* the destination account and region */
+  struct Pipeline *p;      /* whose images it copies */
+  const AmsScDistRegion *entry; /* the distribution entry of the destination region */
+  TargetDecision request;
+  TargetDecision transfer;
+  TargetDecision lifecycle;/* the cross-account lifecycle role (lifecycle.c) */
+  gboolean landed : 1;     /* a copy of this pipeline's snapshots reached the destination */
+  gboolean crypto : 1;     /* decrypts or encrypts: encryption overhead applies */
 } Target;
 
 /* One region of the distribution: its launch permissions and launch
@@ -117,7 +131,7 @@ typedef struct
   GQueue waiting;          /* of Image*, FIFO */
 } BuildSlots;
 
-typedef struct
+typedef struct Pipeline
 {
   AmsEngine *e;
   const AmsScPipeline *sc;
@@ -193,12 +207,16 @@ struct AmsEngineCopy
   Target *t;
   AmsTime t_req;
   AmsTime t_start;         /* AMS_TIME_NEVER while queued */
-  AmsEventHandle done;     /* the transfer's end, or the next retry */
-  AmsFlowHandle flow;      /* bandwidth model: the transfer on its region pair */
+  union
+  {
+    AmsEventHandle done;   /* the transfer's end, or the next retry */
+    AmsFlowHandle flow;    /* bandwidth model, while `flowing`: the transfer on its region pair */
+  };
+  guint16 attempts;        /* retry mode: refusals so far */
   guint8 holding;          /* slots held: 0, 1 (its pool), 2 (and the source cap) */
   guint8 queued;           /* waiting in: 0 nowhere, 1 its pool, 2 the source cap */
-  guint16 attempts;        /* retry mode: refusals so far */
-  gboolean doomed;         /* a transient failure will end it */
+  guint8 doomed;           /* a transient failure will end it */
+  guint8 flowing;          /* `flow` is the handle (bandwidth model, transferring) */
   Copy *next, *prev;       /* in the image's outstanding copies */
 };
 
@@ -215,8 +233,9 @@ struct AmsEngine
   guint n_pipelines;
   GPtrArray *pools;        /* of EnginePool*, in creation order */
   GHashTable *builds;      /* "recipe/version" -> uint64_t* */
-  GHashTable *source_pools;/* packed (account, region, source region) -> AmsPool* */
-  GHashTable *links;       /* packed (source region, region) -> AmsLink* */
+  AmsLink **links;         /* bandwidth model: by source region x regions + region; NULL
+                              without it */
+  GHashTable *refusals;    /* TargetDecision* -> why it refuses (interned in messages) */
   GHashTable *build_slots; /* packed (account, region) -> BuildSlots* */
   GHashTable *pool_index;  /* packed (account, region) -> EnginePool* */
   GPtrArray *retired;      /* target arrays replaced by set_distribution (copies may point in) */
@@ -273,6 +292,45 @@ ams_engine_draw (const AmsDist *d, gsl_rng *r)
 {
   return ams_time_from_s (ams_dist_sample (d, r));
 }
+
+/* The permission checks' view of a target. */
+static inline AmsCopySpec
+ams_engine_target_spec (const Target *t)
+{
+  return (AmsCopySpec) {
+    .pipeline = t->p->sc,
+    .owner = t->p->home->account,
+    .source_region = t->p->home->region,
+    .entry = t->entry,
+    .region = t->pool->region,
+    .target = t->pool->account,
+  };
+}
+
+/* The target's per-source-region cap, or NULL. */
+static inline AmsPool *
+ams_engine_source_pool (const Target *t)
+{
+  return G_UNLIKELY (t->pool->source_pools != NULL)
+           ? t->pool->source_pools[t->p->home->region->index]
+           : NULL;
+}
+
+/* The region pair's link of the bandwidth model, or NULL. */
+static inline AmsLink *
+ams_engine_link (const AmsEngine *e, const struct Pipeline *p, const Target *t)
+{
+  return G_UNLIKELY (e->links != NULL)
+           ? e->links[p->home->region->index * ams_world_n_regions (e->w) + t->pool->region->index]
+           : NULL;
+}
+
+/* Notes a decision made now: its cause and step, and why it refuses
+ * (message, NULL when it allows). */
+void ams_engine_decided (AmsEngine *e, TargetDecision *d, AmsCause cause, AmsStep step,
+                         const char *message);
+/* Why d refuses (interned), or NULL when it allows. */
+const char *ams_engine_refusal (AmsEngine *e, const TargetDecision *d);
 
 /* ---- tracing.c: trace events (trace.h) ---- */
 

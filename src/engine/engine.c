@@ -96,41 +96,41 @@ pool_for (AmsEngine *e, GHashTable *index, const AmsAccount *account, const AmsR
   return ep;
 }
 
+/* The bandwidth model's link between two regions, made on first use. */
 static void
-add_target (AmsEngine *e, GPtrArray *targets, GHashTable *index, const AmsCopySpec *spec)
+link_for (AmsEngine *e, const AmsRegion *from, const AmsRegion *to)
 {
-  Target *t = g_new0 (Target, 1);
-  t->spec = *spec;
-  t->pool = pool_for (e, index, spec->target, spec->region);
+  guint n = ams_world_n_regions (e->w);
+  AmsLink **link = &e->links[from->index * n + to->index];
+  if (*link == NULL)
+    *link = ams_link_new (e->k, e->sc->sim.region_pair_throughput, e->sc->sim.per_copy_throughput);
+}
+
+/* The legacy per-source-region cap of a destination, made on first use. */
+static void
+source_pool_for (AmsEngine *e, EnginePool *ep, const AmsRegion *source)
+{
+  if (ep->source_pools == NULL)
+    ep->source_pools = g_new0 (AmsPool *, ams_world_n_regions (e->w));
+  if (ep->source_pools[source->index] == NULL)
+    ep->source_pools[source->index] = ams_pool_new (e->k, e->sc->sim.copies_per_source_region,
+                                                    AMS_POOL_QUEUE);
+}
+
+static void
+add_target (AmsEngine *e, Pipeline *p, GArray *targets, GHashTable *index, const AmsCopySpec *spec)
+{
+  Target t = {
+    .pool = pool_for (e, index, spec->target, spec->region),
+    .p = p,
+    .entry = spec->entry,
+    .crypto = ams_access_copy_encrypted (spec),
+  };
   if (e->sc->sim.copy_bandwidth)
-    {
-      gint64 key = ((gint64) spec->source_region->index << 32) | spec->region->index;
-      t->link = g_hash_table_lookup (e->links, &key);
-      if (t->link == NULL)
-        {
-          gint64 *k = g_new (gint64, 1);
-          *k = key;
-          t->link = ams_link_new (e->k, e->sc->sim.region_pair_throughput,
-                                  e->sc->sim.per_copy_throughput);
-          g_hash_table_insert (e->links, k, t->link);
-        }
-    }
+    link_for (e, spec->source_region, spec->region);
   if (e->sc->sim.copies_per_source_region > 0)
-    {
-      gint64 key = ((gint64) spec->target->index << 40) | ((gint64) spec->region->index << 20)
-                   | spec->source_region->index;
-      AmsPool *sp = g_hash_table_lookup (e->source_pools, &key);
-      if (sp == NULL)
-        {
-          gint64 *k = g_new (gint64, 1);
-          *k = key;
-          sp = ams_pool_new (e->k, e->sc->sim.copies_per_source_region, AMS_POOL_QUEUE);
-          g_hash_table_insert (e->source_pools, k, sp);
-        }
-      t->source_pool = sp;
-    }
-  t->crypto = ams_access_copy_encrypted (spec);
-  g_ptr_array_add (targets, t);
+    source_pool_for (e, t.pool, spec->source_region);
+  g_array_append_val (targets, t);
 }
 
 static void pipeline_outputs (AmsEngine *e, Pipeline *p, const GPtrArray *distributions,
@@ -202,7 +202,10 @@ pipeline_outputs (AmsEngine *e, Pipeline *p, const GPtrArray *distributions, GHa
     .owner = ams_world_find_account (e->w, sc->account.value),
     .source_region = ams_world_find_region (e->w, sc->region.value),
   };
-  GPtrArray *targets = g_ptr_array_new ();
+  guint n = 0;
+  for (guint i = 0; i < distributions->len; i++)
+    n += 1 + ((const AmsScDistRegion *) g_ptr_array_index (distributions, i))->target_account_ids->len;
+  GArray *targets = g_array_sized_new (FALSE, FALSE, sizeof (Target), n);
   p->n_entries = distributions->len;
   p->entries = g_new0 (Entry, p->n_entries);
   p->entry_outputs = 0;
@@ -216,13 +219,13 @@ pipeline_outputs (AmsEngine *e, Pipeline *p, const GPtrArray *distributions, GHa
         p->home_entry = d;
       spec.target = spec.owner;
       if (spec.region != spec.source_region)
-        add_target (e, targets, index, &spec);
+        add_target (e, p, targets, index, &spec);
       for (guint j = 0; j < d->target_account_ids->len; j++)
         {
           spec.target = ams_world_find_account (
             e->w, g_array_index (d->target_account_ids, AmsScRef, j).value);
           if (spec.target != spec.owner)
-            add_target (e, targets, index, &spec);
+            add_target (e, p, targets, index, &spec);
         }
       Entry *en = &p->entries[i];
       en->spec = spec;
@@ -233,13 +236,7 @@ pipeline_outputs (AmsEngine *e, Pipeline *p, const GPtrArray *distributions, GHa
       p->entry_outputs += en->outputs;
     }
   p->n_targets = targets->len;
-  p->targets = g_new (Target, p->n_targets);
-  for (guint i = 0; i < targets->len; i++)
-    {
-      p->targets[i] = *(Target *) targets->pdata[i];
-      g_free (targets->pdata[i]);
-    }
-  g_ptr_array_unref (targets);
+  p->targets = (Target *) (void *) g_array_free (targets, FALSE);
 }
 
 AmsEngine *
@@ -256,10 +253,9 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->epoch = 1;
   e->pools = g_ptr_array_new ();
   e->builds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  e->source_pools = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                           (GDestroyNotify) ams_pool_free);
-  e->links = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                    (GDestroyNotify) ams_link_free);
+  if (sc->sim.copy_bandwidth)
+    e->links = g_new0 (AmsLink *, ams_world_n_regions (w) * ams_world_n_regions (w));
+  e->refusals = g_hash_table_new (NULL, NULL);
   e->build_slots = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, build_slots_free);
   e->failures = g_hash_table_new (g_int64_hash, g_int64_equal);
   ams_freelist_init (&e->images, sizeof (Image), 256);
@@ -365,11 +361,18 @@ ams_engine_free (AmsEngine *e)
         g_hash_table_unref (ep->lists);
       gsl_rng_free (ep->rng);
       gsl_rng_free (ep->faults);
+      if (ep->source_pools != NULL)
+        for (guint r = 0; r < ams_world_n_regions (e->w); r++)
+          ams_pool_free (ep->source_pools[r]);
+      g_free (ep->source_pools);
       g_free (ep);
     }
   g_ptr_array_unref (e->pools);
-  g_hash_table_unref (e->source_pools);
-  g_hash_table_unref (e->links); /* links before their kernel */
+  if (e->links != NULL) /* links before their kernel */
+    for (guint i = 0; i < ams_world_n_regions (e->w) * ams_world_n_regions (e->w); i++)
+      ams_link_free (e->links[i]);
+  g_free (e->links);
+  g_hash_table_unref (e->refusals);
   g_hash_table_unref (e->build_slots);
   g_hash_table_unref (e->pool_index);
   g_ptr_array_unref (e->retired);
@@ -393,26 +396,25 @@ ams_engine_free (AmsEngine *e)
 
 /* The world's decision for a target, made again only if the world changed
  * (the check is inline: on the hot path it is one comparison). */
-static const Decision *decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase, Decision *d);
+static const TargetDecision *decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase,
+                                           TargetDecision *d);
 
-static inline const Decision *
+static inline const TargetDecision *
 decide (AmsEngine *e, Target *t, AmsCopyPhase phase)
 {
-  Decision *d = phase == AMS_COPY_AT_REQUEST ? &t->request : &t->transfer;
-  if (G_LIKELY (d->epoch == e->epoch))
+  TargetDecision *d = phase == AMS_COPY_AT_REQUEST ? &t->request : &t->transfer;
+  if (G_LIKELY (d->epoch == (uint32_t) e->epoch))
     return d;
   return decide_again (e, t, phase, d);
 }
 
-G_GNUC_NO_INLINE static const Decision *
-decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase, Decision *d)
+G_GNUC_NO_INLINE static const TargetDecision *
+decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase, TargetDecision *d)
 {
   g_auto (AmsBlocker) b = { 0 };
-  gboolean ok = ams_access_check_copy_phase (e->access, &t->spec, phase, &b);
-  d->epoch = e->epoch;
-  d->cause = ok ? AMS_CAUSE_NONE : b.cause;
-  d->step = b.step;
-  d->message = ok ? NULL : g_string_chunk_insert_const (e->messages, b.message);
+  AmsCopySpec spec = ams_engine_target_spec (t);
+  gboolean ok = ams_access_check_copy_phase (e->access, &spec, phase, &b);
+  ams_engine_decided (e, d, ok ? AMS_CAUSE_NONE : b.cause, b.step, ok ? NULL : b.message);
   return d;
 }
 
@@ -545,9 +547,9 @@ record_copy (AmsEngine *e, const Copy *c, gboolean ok, AmsCause cause, AmsStep s
   AmsCopyRecord r = {
     .pipeline = c->img->p->sc->name,
     .version = version,
-    .source_region = c->t->spec.source_region->name,
-    .region = c->t->spec.region->name,
-    .account = c->t->spec.target->id,
+    .source_region = c->img->p->home->region->name,
+    .region = c->t->pool->region->name,
+    .account = c->t->pool->account->id,
     .requested = c->t_req,
     .started = c->t_start,
     .ended = ams_kernel_now (e->k),
@@ -612,7 +614,7 @@ copy_end_why (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step,
   else
     {
       e->res.copies_failed++;
-      output_failed (e, img, cause, c->t->spec.region, c->t->spec.target);
+      output_failed (e, img, cause, c->t->pool->region, c->t->pool->account);
       if (img->failed_targets == NULL)
         img->failed_targets = g_ptr_array_new ();
       g_ptr_array_add (img->failed_targets, c->t);
@@ -636,7 +638,7 @@ static void
 release_slots (Target *t, guint holding)
 {
   if (holding >= 2)
-    ams_pool_release (t->source_pool);
+    ams_pool_release (ams_engine_source_pool (t));
   if (holding >= 1)
     ams_pool_release (t->pool->pool);
 }
@@ -660,7 +662,8 @@ copy_transferred (AmsKernel *k, void *data, AmsTime duration)
 {
   Copy *c = data;
   AmsEngine *e = c->img->p->e;
-  c->flow = (AmsFlowHandle) { 0 };
+  c->flowing = FALSE;
+  c->done = (AmsEventHandle) { 0 };
   AmsTime overhead = c->t->crypto ? draw (&e->sc->sim.encryption_overhead, c->t->pool->rng) : 0;
   if (overhead == 0)
     copy_finished (k, c, 0);
@@ -676,11 +679,11 @@ copy_start (Copy *c)
   EnginePool *ep = t->pool;
   c->t_start = ams_kernel_now (e->k);
 
-  const Decision *d = decide (e, t, AMS_COPY_AT_TRANSFER);
+  const TargetDecision *d = decide (e, t, AMS_COPY_AT_TRANSFER);
   if (G_UNLIKELY (d->cause != AMS_CAUSE_NONE))
     {
       guint holding = c->holding;
-      copy_end_why (e, c, FALSE, d->cause, d->step, d->message);
+      copy_end_why (e, c, FALSE, d->cause, d->step, ams_engine_refusal (e, d));
       release_slots (t, holding);
       return;
     }
@@ -688,15 +691,17 @@ copy_start (Copy *c)
     ams_trace_copy (e, AMS_TRACE_COPY_STARTED, c, AMS_CAUSE_NONE, 0, NULL);
   double p = e->sc->sim.transient_failure_probability;
   c->doomed = p > 0.0 && gsl_rng_uniform (ep->faults) < p;
-  if (t->link != NULL)
+  AmsLink *link = ams_engine_link (e, c->img->p, t);
+  if (link != NULL)
     {
       /* The first copy of a lineage into a destination, and any copy that
        * encrypts (a new key: the keys are regional), moves the whole
        * snapshot; later ones only the changed blocks. */
-      double bytes = (double) t->spec.pipeline->snapshot_size;
+      double bytes = (double) c->img->p->sc->snapshot_size;
       if (t->landed && !t->crypto)
         bytes *= e->sc->sim.incremental_fraction;
-      c->flow = ams_link_start (t->link, bytes, copy_transferred, c);
+      c->flowing = TRUE;
+      c->flow = ams_link_start (link, bytes, copy_transferred, c);
       return;
     }
   AmsTime duration = draw (&e->sc->sim.copy_duration, ep->rng);
@@ -724,7 +729,8 @@ static void
 copy_acquire (Copy *c)
 {
   Target *t = c->t;
-  AmsPool *next = c->holding == 0 ? t->pool->pool : c->holding == 1 ? t->source_pool : NULL;
+  AmsPool *source = ams_engine_source_pool (t);
+  AmsPool *next = c->holding == 0 ? t->pool->pool : c->holding == 1 ? source : NULL;
   while (next != NULL)
     {
       if (ams_pool_request (next, copy_granted, c) == AMS_POOL_QUEUED)
@@ -740,7 +746,7 @@ copy_acquire (Copy *c)
           return;
         }
       c->holding++;
-      next = c->holding == 1 ? t->source_pool : NULL;
+      next = c->holding == 1 ? source : NULL;
     }
   copy_start (c);
 }
@@ -757,9 +763,9 @@ copy_try (Copy *c)
   Target *t = c->t;
   const AmsScSimulation *sim = &e->sc->sim;
   AmsPool *pool = t->pool->pool;
+  AmsPool *source = ams_engine_source_pool (t);
   gboolean room = ams_pool_busy (pool) < ams_pool_capacity (pool)
-                  && (t->source_pool == NULL
-                      || ams_pool_busy (t->source_pool) < ams_pool_capacity (t->source_pool));
+                  && (source == NULL || ams_pool_busy (source) < ams_pool_capacity (source));
   if (room)
     {
       copy_acquire (c); /* every request is granted at once */
@@ -792,12 +798,14 @@ copy_retry (AmsKernel *k, void *data, uint64_t arg)
 static void
 copy_request (AmsEngine *e, Image *img, Target *t)
 {
-  Copy *c = ams_freelist_alloc (&e->copies);
-  c->img = img;
-  c->t = t;
-  c->t_req = ams_kernel_now (e->k);
-  c->t_start = AMS_TIME_NEVER;
-  c->next = img->copies;
+  Copy *c = ams_freelist_take (&e->copies); /* every field set here */
+  *c = (Copy) {
+    .img = img,
+    .t = t,
+    .t_req = ams_kernel_now (e->k),
+    .t_start = AMS_TIME_NEVER,
+    .next = img->copies,
+  };
   if (img->copies != NULL)
     img->copies->prev = c;
   img->copies = c;
@@ -805,10 +813,10 @@ copy_request (AmsEngine *e, Image *img, Target *t)
   if (AMS_TRACING (e))
     ams_trace_copy (e, AMS_TRACE_COPY_REQUESTED, c, AMS_CAUSE_NONE, 0, NULL);
 
-  const Decision *d = decide (e, t, AMS_COPY_AT_REQUEST);
+  const TargetDecision *d = decide (e, t, AMS_COPY_AT_REQUEST);
   if (G_UNLIKELY (d->cause != AMS_CAUSE_NONE))
     {
-      copy_end_why (e, c, FALSE, d->cause, d->step, d->message);
+      copy_end_why (e, c, FALSE, d->cause, d->step, ams_engine_refusal (e, d));
       return;
     }
   if (G_UNLIKELY (t->pool->amis + t->pool->binned >= e->sc->sim.amis_per_account_region))
@@ -955,13 +963,14 @@ watchdog (AmsKernel *k, void *data, uint64_t arg)
           Copy *c = img->copies;
           Target *t = c->t;
           guint holding = c->holding;
-          ams_kernel_cancel (k, c->done); /* its transfer, or its next retry */
-          if (t->link != NULL)
-            ams_link_cancel (t->link, c->flow);
+          if (c->flowing)
+            ams_link_cancel (ams_engine_link (e, p, t), c->flow);
+          else
+            ams_kernel_cancel (k, c->done); /* its transfer, or its next retry */
           if (c->queued == 1)
             ams_pool_withdraw (t->pool->pool, c);
           else if (c->queued == 2)
-            ams_pool_withdraw (t->source_pool, c);
+            ams_pool_withdraw (ams_engine_source_pool (t), c);
           gboolean last = img->remaining == 1;
           copy_end (e, c, FALSE, AMS_CAUSE_DISTRIBUTION_TIMEOUT, AMS_STEP_COPY);
           release_slots (t, holding);

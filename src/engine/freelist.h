@@ -21,6 +21,18 @@ void ams_freelist_init (AmsFreeList *fl, gsize size, guint per_chunk);
 void ams_freelist_clear (AmsFreeList *fl);
 void *ams_freelist_grow (AmsFreeList *fl);
 
+/* A record as it was left: the caller sets every field. */
+static inline void *
+ams_freelist_take (AmsFreeList *fl)
+{
+  void *p = fl->free;
+  if (G_UNLIKELY (p == NULL))
+    p = ams_freelist_grow (fl);
+  fl->free = *(void **) p;
+  fl->live++;
+  return p;
+}
+
 /* A zeroed record. */
 static inline void *
 ams_freelist_alloc (AmsFreeList *fl)

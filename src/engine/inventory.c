@@ -195,7 +195,7 @@ ams_inv_ami_record (AmsEngine *e, Image *img, EnginePool *pool, Target *t)
   a->img = img->lc;
   a->pool = pool;
   a->t = t;
-  a->entry = t != NULL ? t->spec.entry : p->home_entry;
+  a->entry = t != NULL ? t->entry : p->home_entry;
   a->id = ++e->ami_ids;
   a->deprecated_at = AMS_TIME_NEVER;
   a->protect_until = NO_LAUNCH;
@@ -604,9 +604,9 @@ ami_key (AmsEngine *e, const Ami *a, AmsKeyInfo *k, AmsKeyLookup *found, const c
     }
   else
     {
-      if (!ams_access_copy_encrypted (&a->t->spec))
+      if (!a->t->crypto) /* ams_access_copy_encrypted, decided at set-up */
         return FALSE;
-      *ref = a->t->spec.entry->kms_key_id.value;
+      *ref = a->t->entry->kms_key_id.value;
     }
   *found = ams_world_find_key (e->w, *ref, account, region, k);
   if (*found != AMS_KEY_FOUND)

@@ -318,14 +318,15 @@ static gboolean
 role_allows (AmsEngine *e, Ami *a)
 {
   Target *t = a->t;
-  if (t == NULL || t->spec.target == t->spec.owner)
+  if (t == NULL || t->pool->account == t->p->home->account)
     return TRUE;
-  if (t->lifecycle.epoch != e->epoch)
+  if (t->lifecycle.epoch != (uint32_t) e->epoch)
     {
       g_auto (AmsBlocker) b = { 0 };
-      gboolean ok = ams_access_check_lifecycle_delete (e->access, &t->spec, &b);
-      t->lifecycle.epoch = e->epoch;
-      t->lifecycle.cause = ok ? AMS_CAUSE_NONE : b.cause;
+      AmsCopySpec spec = ams_engine_target_spec (t);
+      gboolean ok = ams_access_check_lifecycle_delete (e->access, &spec, &b);
+      t->lifecycle.epoch = (uint32_t) e->epoch;
+      t->lifecycle.cause = (guint8) (ok ? AMS_CAUSE_NONE : b.cause);
     }
   return t->lifecycle.cause == AMS_CAUSE_NONE;
 }

@@ -159,8 +159,8 @@ ams_trace_distribution (AmsEngine *e, const Image *img, Target *const *retried, 
   for (guint i = 0; i < copies; i++)
     {
       const Target *t = retried != NULL ? retried[i] : &p->targets[i];
-      g_hash_table_add (accounts, (gpointer) t->spec.target);
-      g_hash_table_add (regions, (gpointer) t->spec.region);
+      g_hash_table_add (accounts, (gpointer) t->pool->account);
+      g_hash_table_add (regions, (gpointer) t->pool->region);
     }
   for (guint i = 0; retried == NULL && i < p->n_entries; i++)
     g_hash_table_add (regions, (gpointer) p->entries[i].spec.region);
@@ -190,9 +190,9 @@ ams_trace_copy (AmsEngine *e, AmsTraceKind kind, const Copy *c, AmsCause cause, 
     .kind = kind,
     .image = c->img->p->sc->name,
     .version = version,
-    .account = t->spec.target->id,
-    .region = t->spec.region->name,
-    .source_region = t->spec.source_region->name,
+    .account = t->pool->account->id,
+    .region = t->pool->region->name,
+    .source_region = t->p->home->region->name,
     .has_pool = TRUE,
     .busy = ams_pool_busy (pool),
     .queued = ams_pool_queued (pool),

@@ -720,7 +720,7 @@ relay_report (void *user, const AmsSrcLoc *loc, const char *message)
   const AmsSrcLoc *outer = &sr->text->loc;
   g_autofree char *path = join_paths (outer->path, loc->path);
   g_autofree char *msg = g_strdup_printf (relay_prefix, loc->line, loc->col, message);
-  AmsSrcLoc at = { outer->file, path, outer->line, outer->col };
+  AmsSrcLoc at = { outer->file, path, outer->line, outer->col, 0 };
   sr->report (sr->user, &at, msg);
 }
 
@@ -793,7 +793,7 @@ relocate_statement (AmsPolicy *p, AmsStatement *s, const AmsSrcLoc *outer)
       g_free (w);
     }
   g_autofree char *path = join_paths (outer->path, s->loc.path);
-  AmsSrcLoc at = { outer->file, path, outer->line, outer->col };
+  AmsSrcLoc at = { outer->file, path, outer->line, outer->col, 0 };
   copy_loc (p, &s->loc, &at);
 }
 

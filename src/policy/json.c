@@ -34,6 +34,7 @@ here (Parser *ps, const char *path, AmsSrcLoc *loc)
   loc->path = path;
   loc->line = ps->line;
   loc->col = (guint) (ps->p - ps->line_start) + 1;
+  loc->item = 0;
 }
 
 static void fail (Parser *ps, const char *path, const char *fmt, ...) G_GNUC_PRINTF (3, 4);

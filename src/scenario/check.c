@@ -71,6 +71,25 @@ ams_check_loc (AmsCheck *c, const AmsYNode *n, AmsSrcLoc *loc)
   loc->path = g_string_chunk_insert (c->sc->strings, c->path->len > 0 ? c->path->str : "(root)");
   loc->line = n->line;
   loc->col = n->col;
+  loc->item = 0;
+}
+
+void
+ams_check_loc_item (AmsCheck *c, const AmsYNode *n, const char **list_path, AmsSrcLoc *loc)
+{
+  const char *path = c->path->str;
+  const char *bracket = strrchr (path, '[');
+  g_return_if_fail (bracket != NULL);
+  if (*list_path == NULL)
+    {
+      g_autofree char *list = g_strndup (path, (gsize) (bracket - path));
+      *list_path = g_string_chunk_insert_const (c->sc->strings, list);
+    }
+  loc->file = ams_check_intern (c, n->file);
+  loc->path = *list_path;
+  loc->line = n->line;
+  loc->col = n->col;
+  loc->item = (guint) g_ascii_strtoull (bracket + 1, NULL, 10) + 1;
 }
 
 void
@@ -551,7 +570,8 @@ void
 ams_check_policy_report (void *user, const AmsSrcLoc *loc, const char *message)
 {
   AmsCheck *c = user;
-  ams_diag_add (c->diag, loc->file, loc->line, loc->col, loc->path, "%s", message);
+  g_autofree char *path = ams_srcloc_path (loc);
+  ams_diag_add (c->diag, loc->file, loc->line, loc->col, path, "%s", message);
 }
 
 /* Policy documents written as strings and repeated by YAML aliases hold
@@ -678,9 +698,10 @@ ams_get_ref_list (AmsCheck *c, const AmsYNode *n, AmsPattern p, guint min_items,
 void
 ams_check_error_at (AmsCheck *c, const AmsSrcLoc *loc, const char *fmt, ...)
 {
+  g_autofree char *path = ams_srcloc_path (loc);
   va_list ap;
   va_start (ap, fmt);
-  ams_diag_addv (c->diag, loc->file, loc->line, loc->col, loc->path, fmt, ap);
+  ams_diag_addv (c->diag, loc->file, loc->line, loc->col, path, fmt, ap);
   va_end (ap);
 }
 

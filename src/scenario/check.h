@@ -86,6 +86,11 @@ const char *ams_check_intern (AmsCheck *c, const char *s);
 
 /* Position of `n` with the current path, strings owned by the scenario. */
 void ams_check_loc (AmsCheck *c, const AmsYNode *n, AmsSrcLoc *loc);
+/* The same for an item of a sequence (the current path ends in its "[i]"):
+ * the list's path is interned once in *list_path (NULL at the first item)
+ * and shared by its items, which keep their index (AmsSrcLoc.item). */
+void ams_check_loc_item (AmsCheck *c, const AmsYNode *n, const char **list_path,
+                         AmsSrcLoc *loc);
 
 /* Reports a value not supported yet: "WHAT is not supported yet (WHY); INSTEAD",
  * e.g. why = "it comes with the retry client mode", instead = "use queue". */

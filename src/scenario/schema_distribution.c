@@ -25,6 +25,7 @@ typedef struct
 {
   AmsScDistRegion *dr;
   GHashTable *targets; /* account id -> node, within this list */
+  const char *targets_path; /* the targetAccountIds list's path (interned) */
 } Entry;
 
 /* ---- amiDistributionConfiguration ---- */
@@ -103,7 +104,9 @@ target_item (AmsCheck *c, guint index, const AmsYNode *item, gpointer target)
     }
   g_hash_table_insert (e->targets, (gpointer) id, (gpointer) item);
   AmsScRef ref = { .value = id };
-  ams_check_loc (c, item, &ref.loc);
+  /* one path for the list, not one per item: the items of an estate's
+   * lists are most of a large scenario's references */
+  ams_check_loc_item (c, item, &e->targets_path, &ref.loc);
   g_array_append_val (e->dr->target_account_ids, ref);
 }
 
@@ -124,6 +127,14 @@ ami_targets (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer t
       return;
     }
   e->targets = g_hash_table_new (g_str_hash, g_str_equal);
+  e->targets_path = NULL;
+  if (value->kind == AMS_YNODE_SEQUENCE && e->dr->target_account_ids->len == 0)
+    {
+      /* room for all at once: no doubling slack in an estate's longest lists */
+      g_array_unref (e->dr->target_account_ids);
+      e->dr->target_account_ids = g_array_sized_new (FALSE, TRUE, sizeof (AmsScRef),
+                                                     value->items->len);
+    }
   ams_check_sequence (c, value, target_item, e);
   g_clear_pointer (&e->targets, g_hash_table_unref);
 }

@@ -261,8 +261,8 @@ unresolved (AmsCheck *c, const AmsScRef *ref, const char *what, const char *wher
   else
     ams_append_suggestion (msg, ref->value, (const char *const *) defined->pdata, defined->len,
                            8, "defined: ");
-  ams_diag_add (c->diag, ref->loc.file, ref->loc.line, ref->loc.col, ref->loc.path, "%s",
-                msg->str);
+  g_autofree char *path = ams_srcloc_path (&ref->loc);
+  ams_diag_add (c->diag, ref->loc.file, ref->loc.line, ref->loc.col, path, "%s", msg->str);
 }
 
 static void

@@ -36,6 +36,7 @@ loc_of (const AmsYNode *n, const char *path, AmsSrcLoc *loc)
   loc->path = path;
   loc->line = n->line;
   loc->col = n->col;
+  loc->item = 0;
 }
 
 AmsValue *

@@ -64,7 +64,8 @@ assert_loc (const AmsSrcLoc *loc, const char *file_suffix, guint line, guint col
   CU_ASSERT_TRUE (g_str_has_suffix (loc->file, file_suffix));
   CU_ASSERT_EQUAL (loc->line, line);
   CU_ASSERT_EQUAL (loc->col, col);
-  CU_ASSERT_STRING_EQUAL (loc->path, path);
+  g_autofree char *full = ams_srcloc_path (loc);
+  CU_ASSERT_STRING_EQUAL (full, path);
 }
 
 static void
