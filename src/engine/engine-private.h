@@ -98,10 +98,13 @@ typedef struct
   const AmsScDistRegion *entry; /* the distribution entry of the destination region */
   TargetDecision request;
   TargetDecision transfer;
-  TargetDecision lifecycle;/* the cross-account lifecycle role (lifecycle.c) */
-  gboolean landed : 1;     /* a copy of this pipeline's snapshots reached the destination */
-  gboolean crypto : 1;     /* decrypts or encrypts: encryption overhead applies */
+  uint32_t lc_epoch;       /* the cross-account lifecycle role (lifecycle.c): decided at, */
+  guint8 lc_cause;         /* and its cause (the message is not needed) */
+  guint8 landed;           /* a copy of this pipeline's snapshots reached the destination */
+  guint8 crypto;           /* decrypts or encrypts: encryption overhead applies */
 } Target;
+
+G_STATIC_ASSERT (sizeof (Target) <= 48); /* every target of the estate has one */
 
 /* One region of the distribution: its launch permissions and launch
  * template updates, outputs that need no copy. */

@@ -320,15 +320,15 @@ role_allows (AmsEngine *e, Ami *a)
   Target *t = a->t;
   if (t == NULL || t->pool->account == t->p->home->account)
     return TRUE;
-  if (t->lifecycle.epoch != (uint32_t) e->epoch)
+  if (t->lc_epoch != (uint32_t) e->epoch)
     {
       g_auto (AmsBlocker) b = { 0 };
       AmsCopySpec spec = ams_engine_target_spec (t);
       gboolean ok = ams_access_check_lifecycle_delete (e->access, &spec, &b);
-      t->lifecycle.epoch = (uint32_t) e->epoch;
-      t->lifecycle.cause = (guint8) (ok ? AMS_CAUSE_NONE : b.cause);
+      t->lc_epoch = (uint32_t) e->epoch;
+      t->lc_cause = (guint8) (ok ? AMS_CAUSE_NONE : b.cause);
     }
-  return t->lifecycle.cause == AMS_CAUSE_NONE;
+  return t->lc_cause == AMS_CAUSE_NONE;
 }
 
 static void update_request (Task *task, Ami *a, AmsLcResource what);
@@ -382,7 +382,7 @@ apply (Update *u)
     return; /* gone meanwhile */
   if (!role_allows (e, a))
     {
-      fail (pol, task, AMS_LC_RESOURCE_AMI, a, a->t->lifecycle.cause);
+      fail (pol, task, AMS_LC_RESOURCE_AMI, a, (AmsCause) a->t->lc_cause);
       task->kept++;
       return;
     }
