@@ -30,6 +30,7 @@ struct AmsWorld
   GHashTable *key_states;   /* -> GINT_TO_POINTER (state + 1) */
   GHashTable *edited_keys;  /* -> AmsPolicy* (owned) */
   GHashTable *roles;        /* -> AmsScRole* (owned shallow copy), or DELETED */
+  guint64 generation;       /* bumped by every what-if change (ams_world_generation) */
 };
 
 /* A role deleted by an event. */
@@ -637,6 +638,7 @@ void
 ams_world_set_key_state (AmsWorld *w, const AmsKeyInfo *k, AmsKeyState state)
 {
   g_return_if_fail (k->key != NULL);
+  w->generation++;
   g_hash_table_insert (w->key_states, g_strdup_printf ("%s/%s", k->account->id, k->key->id),
                        GINT_TO_POINTER ((int) state + 1));
 }
@@ -649,6 +651,7 @@ ams_world_edit_key_policy (AmsWorld *w, const AmsKeyInfo *k, const char *remove_
     return FALSE;
   AmsPolicy *now = (AmsPolicy *) ams_world_key_policy (w, k);
   AmsPolicy *edited = ams_policy_edit (now, remove_sid, add, removed);
+  w->generation++;
   g_hash_table_insert (w->edited_keys, g_strdup_printf ("%s/%s", k->account->id, k->key->id),
                        edited);
   return TRUE;
@@ -664,6 +667,7 @@ ams_world_edit_trust (AmsWorld *w, const AmsAccount *a, const char *role, const 
   AmsScRole *copy = role_override (now);
   ams_policy_unref (copy->trust);
   copy->trust = ams_policy_edit (now->trust, remove_sid, add, removed);
+  w->generation++;
   g_hash_table_insert (w->roles, role_key (a, role), copy);
   return TRUE;
 }
@@ -686,6 +690,7 @@ ams_world_remove_role_statement (AmsWorld *w, const AmsAccount *a, const char *r
   AmsPolicy *edited = ams_policy_without (*slot, i);
   ams_policy_unref (*slot);
   *slot = edited;
+  w->generation++;
   g_hash_table_insert (w->roles, role_key (a, role), copy);
   return TRUE;
 }
@@ -698,6 +703,7 @@ ams_world_remove_key_statement (AmsWorld *w, const AmsKeyInfo *k, guint i)
   AmsPolicy *now = (AmsPolicy *) ams_world_key_policy (w, k);
   if (i >= ams_policy_n_statements (now))
     return FALSE;
+  w->generation++;
   g_hash_table_insert (w->edited_keys, g_strdup_printf ("%s/%s", k->account->id, k->key->id),
                        ams_policy_without (now, i));
   return TRUE;
@@ -708,6 +714,7 @@ ams_world_delete_role (AmsWorld *w, const AmsAccount *a, const char *role)
 {
   if (ams_world_find_role (w, a, role) == NULL)
     return FALSE;
+  w->generation++;
   g_hash_table_insert (w->roles, role_key (a, role), DELETED);
   return TRUE;
 }
@@ -716,6 +723,13 @@ void
 ams_world_move_account (AmsWorld *w, const AmsAccount *a, const AmsOrgNode *to)
 {
   ((AmsAccount *) a)->parent = to;
+  w->generation++;
+}
+
+guint64
+ams_world_generation (const AmsWorld *w)
+{
+  return w->generation;
 }
 
 gboolean
