@@ -25,7 +25,9 @@ struct AmsWorld
   GHashTable *by_account; /* id -> AmsAccount* */
   GHashTable *by_org;     /* o-… -> AmsOrg* */
   GHashTable *by_node;    /* r-… / ou-… -> AmsOrgNode* */
-  GHashTable *key_policies; /* "default/<account>" or "ebs/<account>/<region>" -> AmsPolicy* */
+  /* the default key policy of an account, or its aws/ebs key's in a region, by
+   * key_policy_slot () -> AmsPolicy* */
+  GHashTable *key_policies;
   /* what-if changes, by "<account>/<key id>" or "<account>/<role name, lower case>" */
   GHashTable *key_states;   /* -> GINT_TO_POINTER (state + 1) */
   GHashTable *edited_keys;  /* -> AmsPolicy* (owned) */
@@ -154,8 +156,7 @@ ams_world_new (const AmsScenario *sc)
   w->by_account = g_hash_table_new (g_str_hash, g_str_equal);
   w->by_org = g_hash_table_new (g_str_hash, g_str_equal);
   w->by_node = g_hash_table_new (g_str_hash, g_str_equal);
-  w->key_policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) ams_policy_unref);
+  w->key_policies = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) ams_policy_unref);
   w->key_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   w->edited_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) ams_policy_unref);
@@ -584,15 +585,24 @@ ams_world_key_policy (const AmsWorld *w, const AmsKeyInfo *k)
   return base_key_policy (w, k);
 }
 
+/* Where base_key_policy keeps the policy of a key with none of its own: one
+ * slot per account for its default key policy, one per account and region
+ * for its aws/ebs key (indices, not strings: no formatting per check). */
+static gpointer
+key_policy_slot (const AmsWorld *w, const AmsKeyInfo *k)
+{
+  guint per_account = w->regions->len + 1;
+  guint slot = k->account->index * per_account + (k->aws_managed ? k->region->index + 1 : 0);
+  return GUINT_TO_POINTER (slot + 1);
+}
+
 static AmsPolicy *
 base_key_policy (const AmsWorld *w, const AmsKeyInfo *k)
 {
   if (!k->aws_managed && k->key->policy != NULL)
     return k->key->policy;
-  g_autofree char *cache = k->aws_managed
-                             ? g_strdup_printf ("ebs/%s/%s", k->account->id, k->region->name)
-                             : g_strdup_printf ("default/%s", k->account->id);
-  AmsPolicy *p = g_hash_table_lookup (w->key_policies, cache);
+  gpointer slot = key_policy_slot (w, k);
+  AmsPolicy *p = g_hash_table_lookup (w->key_policies, slot);
   if (p != NULL)
     return p;
   g_autofree char *json = NULL, *name = NULL;
@@ -628,7 +638,7 @@ base_key_policy (const AmsWorld *w, const AmsKeyInfo *k)
         k->account->id);
     }
   p = ams_policy_builtin (name, json, AMS_POLICY_RESOURCE);
-  g_hash_table_insert (w->key_policies, g_steal_pointer (&cache), p);
+  g_hash_table_insert (w->key_policies, slot, p);
   return p;
 }
 
