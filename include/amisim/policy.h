@@ -252,6 +252,9 @@ typedef struct
 
 void ams_verdict_init (AmsVerdict *v);
 void ams_verdict_clear (AmsVerdict *v);
+/* Makes *dst (not initialised; ams_verdict_clear it after) an independent
+ * copy of *src: the same decision, statements, reason and near misses. */
+void ams_verdict_copy (AmsVerdict *dst, const AmsVerdict *src);
 
 /* Decides `req` against `set` (DOMAIN.md §2): an explicit deny anywhere
  * wins; SCP layers must each allow; then same account: identity or resource

@@ -194,4 +194,9 @@ void ams_world_move_account (AmsWorld *w, const AmsAccount *a, const AmsOrgNode 
  * kind of event. */
 gboolean ams_world_apply_event (AmsWorld *w, const AmsScEvent *ev);
 
+/* A number that every change above (and so every applied event) increases
+ * and nothing else does: whatever was decided from the world at one
+ * generation holds as long as the generation is the same. Starts at 0. */
+guint64 ams_world_generation (const AmsWorld *w);
+
 G_END_DECLS

@@ -15,11 +15,13 @@ G_BEGIN_DECLS
 typedef struct
 {
   const AmsAccount *account;
-  char arn[256];
+  const char *arn;          /* built once per AmsAccess (the service-linked role,
+                               an account's root, its cross-account role), or arn_buf */
   AmsPolicy *const *identity;
   guint n_identity;
   gboolean service_linked;  /* SCPs do not apply to service-linked roles */
-  const char *what;         /* "the cross-account role of 222…" */
+  const char *what;         /* "role arn:aws:iam::222…:role/…"; built once, or what_buf */
+  char arn_buf[256];        /* other roles (not to be copied: arn and what may point here) */
   char what_buf[200];
 } AmsActor;
 
@@ -72,6 +74,10 @@ gboolean ams__key_allows (AmsAccess *ax, const AmsActor *actor, const AmsKeyInfo
 
 /* What launching from an encrypted AMI asks of its key. */
 extern const char *const ams__launch_key_actions[];
+
+/* ams_access_check_copy_phase without its cache (for tests). */
+gboolean ams__access_check_copy_phase_uncached (AmsAccess *ax, const AmsCopySpec *spec,
+                                                AmsCopyPhase phase, AmsBlocker *b);
 
 /* The world the checks look at. */
 const AmsWorld *ams__access_world (const AmsAccess *ax);

@@ -39,6 +39,47 @@ static const char root_policy_json[] =
   "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"RootUser\", \"Effect\": \"Allow\", "
   "\"Action\": \"*\", \"Resource\": \"*\"}]}";
 
+/* The names of an account that the checks use, built on its first check
+ * (not at set-up for all: a world may have ten thousand accounts). */
+typedef struct
+{
+  const char *slr_arn;     /* arn:aws:iam::<id>:role/aws-service-role/… */
+  const char *slr_what;    /* Image Builder's service-linked role in account <id> */
+  const char *root_arn;    /* arn:aws:iam::<id>:root */
+  const char *root_what;   /* account <id> */
+  const char *xrole_arn;   /* arn:aws:iam::<id>:role/EC2ImageBuilderDistributionCrossAccountRole */
+  const char *xrole_what;  /* role <xrole_arn> */
+} AccountNames;
+
+/* The same for a region. */
+typedef struct
+{
+  const char *images;      /* arn:aws:ec2:<region>::image/(star) */
+  const char *via;         /* ec2.<region>.amazonaws.com (kms:ViaService) */
+} RegionNames;
+
+/* One question a copy check asks: everything copy_phase reads, and
+ * nothing else. The world's own state (roles, keys, policies, where
+ * accounts sit) is the same for every entry of the cache: the cache holds
+ * the answers of one world generation (ams_world_generation). */
+typedef struct
+{
+  AmsCopyPhase phase;
+  const AmsAccount *owner, *target;
+  const AmsRegion *source, *region;
+  gboolean pv, encrypted;  /* the pipeline's (as truth values) */
+  int entry_encrypted;     /* the entry's encrypted: 0 FALSE, 1 TRUE, 2 anything else */
+  const char *src_key;     /* the pipeline's kms_key (owned in the cache) */
+  const char *dst_key;     /* the entry's kmsKeyId (owned in the cache) */
+} CopyQuestion;
+
+/* Its answer: what the uncached check returned and left in the blocker. */
+typedef struct
+{
+  gboolean ok;
+  AmsBlocker b;
+} CopyAnswer;
+
 struct AmsAccess
 {
   const AmsWorld *w;
@@ -46,6 +87,12 @@ struct AmsAccess
   AmsPolicy *root;
   GHashTable *managed;     /* name -> AmsPolicy* */
   GHashTable *role_ids;    /* const AmsScRole* -> GPtrArray* of AmsPolicy* (identity policies) */
+  guint64 generation;      /* the world's generation role_ids and copies hold for */
+  GHashTable *copies;      /* CopyQuestion* -> CopyAnswer* */
+  GStringChunk *names;     /* the strings of accounts[] and regions[] */
+  AccountNames **accounts; /* by account index; NULL until first needed */
+  RegionNames **regions;   /* by region index; NULL until first needed */
+  guint n_accounts, n_regions;
 };
 
 const char *
@@ -88,11 +135,118 @@ ams_blocker_clear (AmsBlocker *b)
   b->cause = AMS_CAUSE_NONE;
 }
 
+static guint
+copy_question_hash (gconstpointer p)
+{
+  const CopyQuestion *q = p;
+  guint h = (guint) q->phase;
+  h = h * 31u + g_direct_hash (q->owner);
+  h = h * 31u + g_direct_hash (q->target);
+  h = h * 31u + g_direct_hash (q->source);
+  h = h * 31u + g_direct_hash (q->region);
+  h = h * 31u + (guint) q->pv * 2u + (guint) q->encrypted;
+  h = h * 31u + (guint) q->entry_encrypted;
+  h = h * 31u + (q->src_key ? g_str_hash (q->src_key) : 0u);
+  h = h * 31u + (q->dst_key ? g_str_hash (q->dst_key) : 0u);
+  return h;
+}
+
+static gboolean
+copy_question_equal (gconstpointer pa, gconstpointer pb)
+{
+  const CopyQuestion *a = pa, *b = pb;
+  return a->phase == b->phase && a->owner == b->owner && a->target == b->target
+         && a->source == b->source && a->region == b->region && a->pv == b->pv
+         && a->encrypted == b->encrypted && a->entry_encrypted == b->entry_encrypted
+         && g_strcmp0 (a->src_key, b->src_key) == 0 && g_strcmp0 (a->dst_key, b->dst_key) == 0;
+}
+
+static void
+copy_question_free (gpointer p)
+{
+  CopyQuestion *q = p;
+  g_free ((char *) q->src_key);
+  g_free ((char *) q->dst_key);
+  g_free (q);
+}
+
+static void
+copy_answer_free (gpointer p)
+{
+  CopyAnswer *a = p;
+  ams_blocker_clear (&a->b);
+  g_free (a);
+}
+
+/* Forgets what was decided from an older world: the copy answers, and the
+ * identity policies by role (an event replaces a role by a new copy, which
+ * may be allocated where a freed one was). */
+static inline void
+sync_generation (AmsAccess *ax)
+{
+  guint64 g = ams_world_generation (ax->w);
+  if (G_LIKELY (g == ax->generation))
+    return;
+  g_hash_table_remove_all (ax->copies);
+  g_hash_table_remove_all (ax->role_ids);
+  ax->generation = g;
+}
+
+static const AccountNames *
+account_names (AmsAccess *ax, const AmsAccount *a)
+{
+  g_assert (a->index < ax->n_accounts && ams_world_account (ax->w, a->index) == a);
+  AccountNames *n = ax->accounts[a->index];
+  if (G_LIKELY (n != NULL))
+    return n;
+  n = g_new (AccountNames, 1);
+  char buf[512];
+  g_snprintf (buf, sizeof buf, "arn:aws:iam::%s:role/%s", a->id, SLR_PATH);
+  n->slr_arn = g_string_chunk_insert (ax->names, buf);
+  g_snprintf (buf, sizeof buf, "Image Builder's service-linked role in account %s", a->id);
+  n->slr_what = g_string_chunk_insert (ax->names, buf);
+  g_snprintf (buf, sizeof buf, "arn:aws:iam::%s:root", a->id);
+  n->root_arn = g_string_chunk_insert (ax->names, buf);
+  g_snprintf (buf, sizeof buf, "account %s", a->id);
+  n->root_what = g_string_chunk_insert (ax->names, buf);
+  g_snprintf (buf, sizeof buf, "arn:aws:iam::%s:role/%s", a->id, AMS_CROSS_ACCOUNT_ROLE);
+  n->xrole_arn = g_string_chunk_insert (ax->names, buf);
+  g_snprintf (buf, sizeof buf, "role %s", n->xrole_arn);
+  n->xrole_what = g_string_chunk_insert (ax->names, buf);
+  ax->accounts[a->index] = n;
+  return n;
+}
+
+static const RegionNames *
+region_names (AmsAccess *ax, const AmsRegion *r)
+{
+  g_assert (r->index < ax->n_regions && ams_world_region (ax->w, r->index) == r);
+  RegionNames *n = ax->regions[r->index];
+  if (G_LIKELY (n != NULL))
+    return n;
+  n = g_new (RegionNames, 1);
+  char buf[512];
+  g_snprintf (buf, sizeof buf, "arn:aws:ec2:%s::image/*", r->name);
+  n->images = g_string_chunk_insert (ax->names, buf);
+  g_snprintf (buf, sizeof buf, "ec2.%s.amazonaws.com", r->name);
+  n->via = g_string_chunk_insert (ax->names, buf);
+  ax->regions[r->index] = n;
+  return n;
+}
+
 AmsAccess *
 ams_access_new (const AmsWorld *w)
 {
   AmsAccess *ax = g_new0 (AmsAccess, 1);
   ax->w = w;
+  ax->generation = ams_world_generation (w);
+  ax->copies = g_hash_table_new_full (copy_question_hash, copy_question_equal,
+                                      copy_question_free, copy_answer_free);
+  ax->names = g_string_chunk_new (4096);
+  ax->n_accounts = ams_world_n_accounts (w);
+  ax->n_regions = ams_world_n_regions (w);
+  ax->accounts = g_new0 (AccountNames *, ax->n_accounts);
+  ax->regions = g_new0 (RegionNames *, ax->n_regions);
   ax->slr = ams_policy_builtin ("AWSServiceRoleForImageBuilder (as amisim models it)", slr_policy_json,
                                 AMS_POLICY_IDENTITY);
   ax->root = ams_policy_builtin ("root user", root_policy_json, AMS_POLICY_IDENTITY);
@@ -111,6 +265,14 @@ ams_access_free (AmsAccess *ax)
   ams_policy_unref (ax->root);
   g_hash_table_unref (ax->managed);
   g_hash_table_unref (ax->role_ids);
+  g_hash_table_unref (ax->copies);
+  for (guint i = 0; i < ax->n_accounts; i++)
+    g_free (ax->accounts[i]);
+  for (guint i = 0; i < ax->n_regions; i++)
+    g_free (ax->regions[i]);
+  g_free (ax->accounts);
+  g_free (ax->regions);
+  g_string_chunk_free (ax->names);
   g_free (ax);
 }
 
@@ -118,6 +280,7 @@ ams_access_free (AmsAccess *ax)
 static GPtrArray *
 role_policies (AmsAccess *ax, const AmsScRole *role)
 {
+  sync_generation (ax);
   GPtrArray *list = g_hash_table_lookup (ax->role_ids, role);
   if (list != NULL)
     return list;
@@ -142,43 +305,61 @@ role_policies (AmsAccess *ax, const AmsScRole *role)
 
 /* ---- who acts ---- */
 
+/* (AmsActor's buffers are left as they are unless used: the names of
+ * service-linked roles, roots and cross-account roles are built once.) */
+static inline void
+actor_start (AmsActor *a, const AmsAccount *acct)
+{
+  a->account = acct;
+  a->identity = NULL;
+  a->n_identity = 0;
+  a->service_linked = FALSE;
+  a->arn_buf[0] = a->what_buf[0] = '\0';
+}
+
 void
 ams__actor_slr (AmsAccess *ax, const AmsAccount *owner, AmsActor *a)
 {
-  memset (a, 0, sizeof *a);
-  a->account = owner;
-  g_snprintf (a->arn, sizeof a->arn, "arn:aws:iam::%s:role/%s", owner->id, SLR_PATH);
+  const AccountNames *n = account_names (ax, owner);
+  actor_start (a, owner);
+  a->arn = n->slr_arn;
   a->identity = &ax->slr;
   a->n_identity = 1;
   a->service_linked = TRUE;
-  g_snprintf (a->what_buf, sizeof a->what_buf,
-              "Image Builder's service-linked role in account %s", owner->id);
-  a->what = a->what_buf;
+  a->what = n->slr_what;
 }
 
 void
 ams__actor_role (AmsAccess *ax, const AmsAccount *acct, const AmsScRole *role, AmsActor *a)
 {
-  memset (a, 0, sizeof *a);
-  a->account = acct;
-  g_snprintf (a->arn, sizeof a->arn, "arn:aws:iam::%s:role/%s", acct->id, role->name);
+  actor_start (a, acct);
+  if (strcmp (role->name, AMS_CROSS_ACCOUNT_ROLE) == 0)
+    {
+      const AccountNames *n = account_names (ax, acct);
+      a->arn = n->xrole_arn;
+      a->what = n->xrole_what;
+    }
+  else
+    {
+      g_snprintf (a->arn_buf, sizeof a->arn_buf, "arn:aws:iam::%s:role/%s", acct->id, role->name);
+      g_snprintf (a->what_buf, sizeof a->what_buf, "role %s", a->arn_buf);
+      a->arn = a->arn_buf;
+      a->what = a->what_buf;
+    }
   GPtrArray *ids = role_policies (ax, role);
   a->identity = (AmsPolicy *const *) ids->pdata;
   a->n_identity = ids->len;
-  g_snprintf (a->what_buf, sizeof a->what_buf, "role %s", a->arn);
-  a->what = a->what_buf;
 }
 
 void
 ams__actor_root (AmsAccess *ax, const AmsAccount *acct, AmsActor *a)
 {
-  memset (a, 0, sizeof *a);
-  a->account = acct;
-  g_snprintf (a->arn, sizeof a->arn, "arn:aws:iam::%s:root", acct->id);
+  const AccountNames *n = account_names (ax, acct);
+  actor_start (a, acct);
+  a->arn = n->root_arn;
   a->identity = &ax->root;
   a->n_identity = 1;
-  g_snprintf (a->what_buf, sizeof a->what_buf, "account %s", acct->id);
-  a->what = a->what_buf;
+  a->what = n->root_what;
 }
 
 /* The context keys the service supplies for a principal. */
@@ -338,8 +519,7 @@ ams__key_allows (AmsAccess *ax, const AmsActor *actor, const AmsKeyInfo *k,
 {
   g_autoptr (AmsContext) ctx = ams__principal_context (actor);
   ams_context_set (ctx, "kms:CallerAccount", actor->account->id);
-  g_autofree char *via = g_strdup_printf ("ec2.%s.amazonaws.com", k->region->name);
-  ams_context_set (ctx, "kms:ViaService", via);
+  ams_context_set (ctx, "kms:ViaService", region_names (ax, k->region)->via);
   const AmsPolicy *kp = ams_world_key_policy (ax->w, k);
   g_autofree char *hint = NULL;
   if (k->aws_managed && actor->account != k->account)
@@ -380,8 +560,7 @@ assume_role (AmsAccess *ax, const AmsAccount *owner, const AmsAccount *target,
              AmsBlocker *b)
 {
   const AmsScRole *role = ams_world_find_role (ax->w, target, AMS_CROSS_ACCOUNT_ROLE);
-  g_autofree char *role_arn = g_strdup_printf ("arn:aws:iam::%s:role/%s", target->id,
-                                               AMS_CROSS_ACCOUNT_ROLE);
+  const char *role_arn = account_names (ax, target)->xrole_arn;
   if (role == NULL)
     {
       ams__block (b, missing_cause, step, target, region, role_arn,
@@ -470,15 +649,71 @@ static gboolean copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase
  * reports where the key is (the source key in the build region, a key of
  * another account), which would file the copies of many accounts and
  * regions under one place; the key stays in the resource and the message. */
-gboolean
-ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase,
-                             AmsBlocker *b)
+static gboolean
+copy_phase_uncached (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase, AmsBlocker *b)
 {
   if (copy_phase (ax, spec, phase, b))
     return TRUE;
   b->account = spec->target;
   b->region = spec->region;
   return FALSE;
+}
+
+static void
+blocker_copy (AmsBlocker *dst, const AmsBlocker *src)
+{
+  dst->cause = src->cause;
+  dst->step = src->step;
+  dst->account = src->account;
+  dst->region = src->region;
+  dst->resource = g_strdup (src->resource);
+  dst->message = g_strdup (src->message);
+  ams_verdict_copy (&dst->verdict, &src->verdict);
+}
+
+/* The answer is made once per distinct question and world generation: in
+ * a fleet, every pipeline of an owner asks the same of each destination
+ * account and region (see CopyQuestion for what makes a question). */
+gboolean
+ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase,
+                             AmsBlocker *b)
+{
+  sync_generation (ax);
+  const AmsScPipeline *pl = spec->pipeline;
+  const AmsScDistRegion *e = spec->entry;
+  CopyQuestion q = {
+    .phase = phase,
+    .owner = spec->owner,
+    .target = spec->target,
+    .source = spec->source_region,
+    .region = spec->region,
+    .pv = pl->pv ? TRUE : FALSE,
+    .encrypted = pl->encrypted ? TRUE : FALSE,
+    .entry_encrypted = e->encrypted == FALSE ? 0 : e->encrypted == TRUE ? 1 : 2,
+    .src_key = pl->kms_key.value,
+    .dst_key = e->kms_key_id.value,
+  };
+  const CopyAnswer *a = g_hash_table_lookup (ax->copies, &q);
+  if (a == NULL)
+    {
+      CopyAnswer *made = g_new (CopyAnswer, 1);
+      made->ok = copy_phase_uncached (ax, spec, phase, &made->b);
+      CopyQuestion *key = g_memdup2 (&q, sizeof q);
+      key->src_key = g_strdup (q.src_key);
+      key->dst_key = g_strdup (q.dst_key);
+      g_hash_table_insert (ax->copies, key, made);
+      a = made;
+    }
+  memset (b, 0, sizeof *b);
+  blocker_copy (b, &a->b);
+  return a->ok;
+}
+
+gboolean
+ams__access_check_copy_phase_uncached (AmsAccess *ax, const AmsCopySpec *spec,
+                                       AmsCopyPhase phase, AmsBlocker *b)
+{
+  return copy_phase_uncached (ax, spec, phase, b);
 }
 
 static gboolean
@@ -521,7 +756,7 @@ copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase, AmsBlock
 
   if (pl->encrypted && spec->entry->encrypted == FALSE)
     {
-      g_autofree char *image = g_strdup_printf ("arn:aws:ec2:%s::image/*", source->name);
+      const char *image = region_names (ax, source)->images;
       ams__block (b, AMS_CAUSE_ENCRYPTED_TO_UNENCRYPTED, AMS_STEP_COPY, target, region, image,
              "the image is encrypted (key %s) and the distribution to %s asks for an "
              "unencrypted copy (encrypted: false); a copy of an encrypted snapshot stays "
@@ -536,7 +771,7 @@ copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase, AmsBlock
 
   /* 3. the copy itself */
   {
-    g_autofree char *images = g_strdup_printf ("arn:aws:ec2:%s::image/*", region->name);
+    const char *images = region_names (ax, region)->images;
     g_autoptr (AmsContext) ctx = ams__principal_context (&actor);
     if (!ams__decide (ax->w, &actor, "ec2:CopyImage", images, target, NULL, AMS_RESOURCE_GENERIC, ctx,
                  AMS_STEP_COPY, region, AMS_CAUSE_ROLE_EC2_DENIED, AMS_CAUSE_ROLE_EC2_DENIED,

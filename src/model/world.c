@@ -25,11 +25,14 @@ struct AmsWorld
   GHashTable *by_account; /* id -> AmsAccount* */
   GHashTable *by_org;     /* o-… -> AmsOrg* */
   GHashTable *by_node;    /* r-… / ou-… -> AmsOrgNode* */
-  GHashTable *key_policies; /* "default/<account>" or "ebs/<account>/<region>" -> AmsPolicy* */
+  /* the default key policy of an account, or its aws/ebs key's in a region, by
+   * key_policy_slot () -> AmsPolicy* */
+  GHashTable *key_policies;
   /* what-if changes, by "<account>/<key id>" or "<account>/<role name, lower case>" */
   GHashTable *key_states;   /* -> GINT_TO_POINTER (state + 1) */
   GHashTable *edited_keys;  /* -> AmsPolicy* (owned) */
   GHashTable *roles;        /* -> AmsScRole* (owned shallow copy), or DELETED */
+  guint64 generation;       /* bumped by every what-if change (ams_world_generation) */
 };
 
 /* A role deleted by an event. */
@@ -153,8 +156,7 @@ ams_world_new (const AmsScenario *sc)
   w->by_account = g_hash_table_new (g_str_hash, g_str_equal);
   w->by_org = g_hash_table_new (g_str_hash, g_str_equal);
   w->by_node = g_hash_table_new (g_str_hash, g_str_equal);
-  w->key_policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) ams_policy_unref);
+  w->key_policies = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) ams_policy_unref);
   w->key_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   w->edited_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) ams_policy_unref);
@@ -583,15 +585,24 @@ ams_world_key_policy (const AmsWorld *w, const AmsKeyInfo *k)
   return base_key_policy (w, k);
 }
 
+/* Where base_key_policy keeps the policy of a key with none of its own: one
+ * slot per account for its default key policy, one per account and region
+ * for its aws/ebs key (indices, not strings: no formatting per check). */
+static gpointer
+key_policy_slot (const AmsWorld *w, const AmsKeyInfo *k)
+{
+  guint per_account = w->regions->len + 1;
+  guint slot = k->account->index * per_account + (k->aws_managed ? k->region->index + 1 : 0);
+  return GUINT_TO_POINTER (slot + 1);
+}
+
 static AmsPolicy *
 base_key_policy (const AmsWorld *w, const AmsKeyInfo *k)
 {
   if (!k->aws_managed && k->key->policy != NULL)
     return k->key->policy;
-  g_autofree char *cache = k->aws_managed
-                             ? g_strdup_printf ("ebs/%s/%s", k->account->id, k->region->name)
-                             : g_strdup_printf ("default/%s", k->account->id);
-  AmsPolicy *p = g_hash_table_lookup (w->key_policies, cache);
+  gpointer slot = key_policy_slot (w, k);
+  AmsPolicy *p = g_hash_table_lookup (w->key_policies, slot);
   if (p != NULL)
     return p;
   g_autofree char *json = NULL, *name = NULL;
@@ -627,7 +638,7 @@ base_key_policy (const AmsWorld *w, const AmsKeyInfo *k)
         k->account->id);
     }
   p = ams_policy_builtin (name, json, AMS_POLICY_RESOURCE);
-  g_hash_table_insert (w->key_policies, g_steal_pointer (&cache), p);
+  g_hash_table_insert (w->key_policies, slot, p);
   return p;
 }
 
@@ -637,6 +648,7 @@ void
 ams_world_set_key_state (AmsWorld *w, const AmsKeyInfo *k, AmsKeyState state)
 {
   g_return_if_fail (k->key != NULL);
+  w->generation++;
   g_hash_table_insert (w->key_states, g_strdup_printf ("%s/%s", k->account->id, k->key->id),
                        GINT_TO_POINTER ((int) state + 1));
 }
@@ -649,6 +661,7 @@ ams_world_edit_key_policy (AmsWorld *w, const AmsKeyInfo *k, const char *remove_
     return FALSE;
   AmsPolicy *now = (AmsPolicy *) ams_world_key_policy (w, k);
   AmsPolicy *edited = ams_policy_edit (now, remove_sid, add, removed);
+  w->generation++;
   g_hash_table_insert (w->edited_keys, g_strdup_printf ("%s/%s", k->account->id, k->key->id),
                        edited);
   return TRUE;
@@ -664,6 +677,7 @@ ams_world_edit_trust (AmsWorld *w, const AmsAccount *a, const char *role, const 
   AmsScRole *copy = role_override (now);
   ams_policy_unref (copy->trust);
   copy->trust = ams_policy_edit (now->trust, remove_sid, add, removed);
+  w->generation++;
   g_hash_table_insert (w->roles, role_key (a, role), copy);
   return TRUE;
 }
@@ -686,6 +700,7 @@ ams_world_remove_role_statement (AmsWorld *w, const AmsAccount *a, const char *r
   AmsPolicy *edited = ams_policy_without (*slot, i);
   ams_policy_unref (*slot);
   *slot = edited;
+  w->generation++;
   g_hash_table_insert (w->roles, role_key (a, role), copy);
   return TRUE;
 }
@@ -698,6 +713,7 @@ ams_world_remove_key_statement (AmsWorld *w, const AmsKeyInfo *k, guint i)
   AmsPolicy *now = (AmsPolicy *) ams_world_key_policy (w, k);
   if (i >= ams_policy_n_statements (now))
     return FALSE;
+  w->generation++;
   g_hash_table_insert (w->edited_keys, g_strdup_printf ("%s/%s", k->account->id, k->key->id),
                        ams_policy_without (now, i));
   return TRUE;
@@ -708,6 +724,7 @@ ams_world_delete_role (AmsWorld *w, const AmsAccount *a, const char *role)
 {
   if (ams_world_find_role (w, a, role) == NULL)
     return FALSE;
+  w->generation++;
   g_hash_table_insert (w->roles, role_key (a, role), DELETED);
   return TRUE;
 }
@@ -716,6 +733,13 @@ void
 ams_world_move_account (AmsWorld *w, const AmsAccount *a, const AmsOrgNode *to)
 {
   ((AmsAccount *) a)->parent = to;
+  w->generation++;
+}
+
+guint64
+ams_world_generation (const AmsWorld *w)
+{
+  return w->generation;
 }
 
 gboolean

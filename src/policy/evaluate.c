@@ -283,6 +283,28 @@ ams_verdict_clear (AmsVerdict *v)
   memset (v, 0, sizeof *v);
 }
 
+void
+ams_verdict_copy (AmsVerdict *dst, const AmsVerdict *src)
+{
+  g_return_if_fail (dst != NULL && src != NULL);
+  *dst = *src;
+  dst->statements = refs_new ();
+  if (src->statements != NULL && src->statements->len > 0)
+    g_array_append_vals (dst->statements, src->statements->data, src->statements->len);
+  dst->reason = g_strdup (src->reason);
+  if (src->near_misses != NULL)
+    {
+      dst->near_misses = g_array_sized_new (FALSE, FALSE, sizeof (AmsNearMiss),
+                                            src->near_misses->len);
+      for (guint i = 0; i < src->near_misses->len; i++)
+        {
+          AmsNearMiss m = g_array_index (src->near_misses, AmsNearMiss, i);
+          m.why = g_strdup (m.why);
+          g_array_append_val (dst->near_misses, m);
+        }
+    }
+}
+
 /* "statement "Sid" of NAME" or "Statement[2] of NAME". */
 static void
 append_label (GString *out, const AmsStatementRef *ref)
