@@ -21,12 +21,13 @@
  *          the 50. ns per event run.
  *
  * The same source is built twice: bench_hold with the kernel as the
- * simulator uses it (the 4-ary heap), and bench_hold_ladder with kernel.c
- * compiled in with AMS_KERNEL_LADDER=1 (src/kernel/meson.build). Run them
- * alternately to compare (tools/bench does not yet).
+ * simulator uses it (the ladder queue), and bench_hold_heap with kernel.c
+ * compiled in with AMS_KERNEL_LADDER=0, the plain 4-ary heap it replaced
+ * (src/kernel/meson.build). Run them alternately to compare (tools/bench
+ * runs bench_hold only).
  *
  * Usage: bench_hold [SCALE [REPEATS]]   (SCALE multiplies the number of
- * holds and night transfers; 1 by default. REPEATS: 3 by default.)
+ * holds, 1 by default; REPEATS: 3 by default.)
  */
 #include <amisim/dist.h>
 #include <amisim/kernel.h>
@@ -35,10 +36,10 @@
 #include <stdlib.h>
 #include <time.h>
 
-#if defined(AMS_KERNEL_LADDER) && AMS_KERNEL_LADDER
-#define QUEUE "ladder"
-#else
+#if defined(AMS_KERNEL_LADDER) && !AMS_KERNEL_LADDER
 #define QUEUE "heap"
+#else
+#define QUEUE "ladder"
 #endif
 
 typedef struct
@@ -233,8 +234,7 @@ main (int argc, char **argv)
   static const size_t nights[] = { 100000, 200000, 600000 };
   for (size_t i = 0; i < G_N_ELEMENTS (nights); i++)
     {
-      double t = (double) nights[i] * scale;
-      size_t transfers = t < 1.0 ? 1 : (size_t) t;
+      size_t transfers = nights[i];
       double best = G_MAXDOUBLE;
       uint64_t events = 0;
       for (long r = 0; r < repeats; r++)

@@ -3,7 +3,7 @@
  * inside handlers, run_until and stop, independence of two kernels, record
  * pooling, a long randomized run against a plain reference ordering, and
  * one at scale against a sorted reference. The same suite runs against the
- * ladder-queue variant of the kernel (kernel/evq-ladder in meson.build). */
+ * plain-heap variant of the kernel (kernel/evq-heap in meson.build). */
 #include "ams_test.h"
 #include "kernel-private.h"
 
@@ -680,7 +680,7 @@ test_evq_tick (void)
  * from handlers, a burst and a drain, and an order-counter renumbering in
  * the middle. The reference is a GSequence sorted by (time, priority,
  * insertion number): each event run must be its first element. This is
- * what exercises the ladder variant's rungs (kernel/evq-ladder). */
+ * what exercises the ladder queue's rungs. */
 typedef struct
 {
   AmsTime time;
