@@ -14,9 +14,11 @@
  * small and push and pop are O(1) amortized instead of O(log n) with cache
  * misses. The heap decides the order in either case, so it is exactly
  * (time, priority, insertion). tools/bench_hold measured it, against the
- * plain heap (built with AMS_KERNEL_LADDER=0: bench_hold_heap), equal at
- * 10 and 100 pending, within 6 % at 1000, and 1.6 to 3 times as fast from
- * 10^4 to 10^6 and over a capacity-scenario night.
+ * plain heap (built with AMS_KERNEL_LADDER=0: bench_hold_heap), within
+ * the noise (+-8 %) at 10 to 1000 pending, 1.6 to 2.9 times as fast from
+ * 10^4 to 10^6 (exponential increments), 1.3 to 2 times (lognormal) and
+ * 1.4 to 1.8 times over a capacity-scenario night of 10^5 to 6x10^5
+ * transfers.
  *
  * Event records live in chunks owned by the kernel and are recycled through
  * a free list, never freed before the kernel: a handle therefore always
