@@ -1,12 +1,15 @@
 /* Tests of the kernel's clock and event queue: ordering and its
  * tie-breaks, cancel in every state a handle can be in, cancelling from
  * inside handlers, run_until and stop, independence of two kernels, record
- * pooling, and a long randomized run against a plain reference ordering. */
+ * pooling, a long randomized run against a plain reference ordering, and
+ * one at scale against a sorted reference. The same suite runs against the
+ * plain-heap variant of the kernel (kernel/evq-heap in meson.build). */
 #include "ams_test.h"
 #include "kernel-private.h"
 
 #include <amisim/kernel.h>
 #include <amisim/rng.h>
+#include <math.h>
 #include <stdlib.h>
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -670,6 +673,181 @@ test_evq_tick (void)
   ams_kernel_free (k);
 }
 
+/* ---- at scale, against a sorted reference ------------------------------ */
+
+/* Tens of thousands pending, times from zero-delay ties to far-future
+ * outliers (AMS_TIME_MAX included), priorities, cancels from outside and
+ * from handlers, a burst and a drain, and an order-counter renumbering in
+ * the middle. The reference is a GSequence sorted by (time, priority,
+ * insertion number): each event run must be its first element. This is
+ * what exercises the ladder queue's rungs. */
+typedef struct
+{
+  AmsTime time;
+  int prio;
+  uint64_t ins;
+  AmsEventHandle h;
+  GSequenceIter *it; /* NULL once run or cancelled */
+} BigEvent;
+
+typedef struct
+{
+  AmsKernel *k;
+  gsl_rng *r;
+  GPtrArray *ev; /* BigEvent *, index = id */
+  GSequence *ref;
+  uint64_t ins;
+  guint mismatches, ran, cancelled;
+  gboolean burst; /* handlers schedule more than they run */
+} Big;
+
+static gint
+big_cmp (gconstpointer a, gconstpointer b, gpointer user)
+{
+  const BigEvent *x = a, *y = b;
+  if (x->time != y->time)
+    return x->time < y->time ? -1 : 1;
+  if (x->prio != y->prio)
+    return x->prio < y->prio ? -1 : 1;
+  return x->ins < y->ins ? -1 : x->ins > y->ins;
+}
+
+static void on_big (AmsKernel *k, void *data, uint64_t arg);
+
+static AmsTime
+big_delay (Big *b)
+{
+  double u = gsl_rng_uniform (b->r);
+  if (u < 0.10)
+    return 0;
+  if (u < 0.20)
+    return (AmsTime) gsl_rng_uniform_int (b->r, 8);
+  if (u < 0.55)
+    return (AmsTime) gsl_rng_uniform_int (b->r, 5000);
+  if (u < 0.90)
+    return (AmsTime) (-2.0e5 * log1p (-gsl_rng_uniform (b->r))); /* exponential */
+  if (u < 0.999)
+    return (AmsTime) gsl_rng_uniform_int (b->r, 1000000000);
+  return AMS_TIME_MAX; /* saturates */
+}
+
+static void
+big_schedule (Big *b)
+{
+  static const int prios[] = { -3, 0, 0, 0, 2 };
+  BigEvent *e = g_new0 (BigEvent, 1);
+  AmsTime d = big_delay (b);
+  AmsTime now = ams_kernel_now (b->k);
+  e->time = d > AMS_TIME_MAX - now ? AMS_TIME_MAX : now + d;
+  e->prio = prios[gsl_rng_uniform_int (b->r, G_N_ELEMENTS (prios))];
+  e->ins = b->ins++;
+  e->h = ams_kernel_schedule (b->k, e->time, e->prio, on_big, b, b->ev->len);
+  e->it = g_sequence_insert_sorted (b->ref, e, big_cmp, NULL);
+  g_ptr_array_add (b->ev, e);
+}
+
+static void
+big_cancel_random (Big *b)
+{
+  BigEvent *e = g_ptr_array_index (b->ev, gsl_rng_uniform_int (b->r, b->ev->len));
+  gboolean ok = ams_kernel_cancel (b->k, e->h);
+  if (ok != (e->it != NULL))
+    b->mismatches++;
+  if (e->it != NULL)
+    {
+      g_sequence_remove (e->it);
+      e->it = NULL;
+      b->cancelled++;
+    }
+}
+
+static void
+on_big (AmsKernel *k, void *data, uint64_t arg)
+{
+  Big *b = data;
+  BigEvent *e = g_ptr_array_index (b->ev, arg);
+  GSequenceIter *first = g_sequence_get_begin_iter (b->ref);
+  if (e->it == NULL || e->it != first || e->time != ams_kernel_now (k))
+    b->mismatches++;
+  if (e->it != NULL)
+    {
+      g_sequence_remove (e->it);
+      e->it = NULL;
+    }
+  b->ran++;
+  double u = gsl_rng_uniform (b->r);
+  if (u < (b->burst ? 0.75 : 0.7))
+    big_schedule (b);
+  if (b->burst && u < 0.25)
+    big_schedule (b);
+  if (u > 0.85)
+    big_cancel_random (b);
+}
+
+static void
+big_check_pending (Big *b)
+{
+  if ((size_t) g_sequence_get_length (b->ref) != ams_kernel_pending (b->k))
+    b->mismatches++;
+  AmsTime next = AMS_TIME_NEVER;
+  if (g_sequence_get_length (b->ref) > 0)
+    next = ((BigEvent *) g_sequence_get (g_sequence_get_begin_iter (b->ref)))->time;
+  if (next != ams_kernel_next_time (b->k))
+    b->mismatches++;
+}
+
+static void
+test_evq_big_against_reference (void)
+{
+  Big b = { 0 };
+  b.k = ams_kernel_new ();
+  b.r = ams_rng_new (16, 4, "test/evq/big");
+  b.ev = g_ptr_array_new_with_free_func (g_free);
+  b.ref = g_sequence_new (NULL);
+
+  for (int i = 0; i < 30000; i++)
+    big_schedule (&b);
+  for (int i = 0; i < 3000; i++)
+    big_cancel_random (&b);
+  big_check_pending (&b);
+  for (int phase = 0; phase < 4; phase++)
+    {
+      b.burst = phase == 1;
+      for (int i = 0; i < 40000 && ams_kernel_step (b.k); i++)
+        if (i % 1000 == 0)
+          {
+            big_check_pending (&b);
+            for (int j = 0; j < 50; j++)
+              big_cancel_random (&b);
+            big_check_pending (&b);
+          }
+      if (phase == 2)
+        ams__kernel_set_order_counter (b.k, AMS__KERNEL_ORDER_LIMIT - 1000);
+    }
+  /* Drain (past the far outliers). */
+  while (ams_kernel_step (b.k))
+    ;
+  big_check_pending (&b);
+  if (g_getenv ("AMS_TEST_VERBOSE") != NULL)
+    g_printerr ("big: ran %u cancelled %u mismatches %u\n", b.ran, b.cancelled, b.mismatches);
+  CU_ASSERT_EQUAL (b.mismatches, 0);
+  CU_ASSERT_EQUAL (g_sequence_get_length (b.ref), 0);
+  CU_ASSERT_EQUAL (ams_kernel_pending (b.k), 0);
+  CU_ASSERT_TRUE (b.ran > 100000);
+  CU_ASSERT_TRUE (b.cancelled > 5000);
+  CU_ASSERT_EQUAL (b.ran + b.cancelled, b.ev->len);
+
+  /* Empty again: it works as new. */
+  ams_kernel_schedule (b.k, ams_kernel_now (b.k), 0, on_nothing, NULL, 0);
+  CU_ASSERT_EQUAL (ams_kernel_pending (b.k), 1);
+  CU_ASSERT_TRUE (ams_kernel_step (b.k));
+
+  g_sequence_free (b.ref);
+  g_ptr_array_free (b.ev, TRUE);
+  gsl_rng_free (b.r);
+  ams_kernel_free (b.k);
+}
+
 static const AmsTestCase cases[] = {
   { "order_by_time", test_evq_order_by_time },
   { "ties_priority_then_fifo", test_evq_ties_priority_then_fifo },
@@ -689,6 +867,7 @@ static const AmsTestCase cases[] = {
   { "random_against_reference", test_evq_random_against_reference },
   { "free_with_pending", test_evq_free_with_pending },
   { "tick", test_evq_tick },
+  { "big_against_reference", test_evq_big_against_reference },
   { NULL, NULL },
 };
 
