@@ -32,6 +32,8 @@ typedef struct
   guint64 policy_text_bytes;   /* of the policy documents written as strings that
                                    aliases repeat, each use counted, so far */
   gboolean policy_text_refused; /* past their limit: reported once */
+  GHashTable *target_lists; /* targetAccountIds node -> its GArray of AmsScRef, read once and
+                               shared by every use an alias makes of it */
 } AmsCheck;
 
 typedef void (*AmsFieldFn) (AmsCheck *c, const AmsYNode *key, const AmsYNode *value,

@@ -126,6 +126,18 @@ ami_targets (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer t
                        MAX_TARGET_ACCOUNTS, value->items->len);
       return;
     }
+  /* A list used again through an alias (an estate's accounts behind every
+   * pipeline and region) was read, checked and stored once: its uses share
+   * it, so memory follows the lists written, not their uses. Its items'
+   * locations name the path of its first use. */
+  GArray *read = g_hash_table_lookup (c->target_lists, value);
+  if (read != NULL)
+    {
+      g_array_unref (e->dr->target_account_ids);
+      e->dr->target_account_ids = g_array_ref (read);
+      return;
+    }
+  guint problems = ams_diag_count (c->diag);
   e->targets = g_hash_table_new (g_str_hash, g_str_equal);
   e->targets_path = NULL;
   if (value->kind == AMS_YNODE_SEQUENCE && e->dr->target_account_ids->len == 0)
@@ -137,6 +149,8 @@ ami_targets (AmsCheck *c, const AmsYNode *key, const AmsYNode *value, gpointer t
     }
   ams_check_sequence (c, value, target_item, e);
   g_clear_pointer (&e->targets, g_hash_table_unref);
+  if (ams_diag_count (c->diag) == problems) /* one with problems is read (and told) again */
+    g_hash_table_insert (c->target_lists, (gpointer) value, e->dr->target_account_ids);
 }
 
 static void

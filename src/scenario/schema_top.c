@@ -395,6 +395,7 @@ ams_schema_check_scenario (AmsDiag *diag, const AmsYNode *root, AmsScenario *sc)
     .pipelines = g_hash_table_new (g_str_hash, g_str_equal),
     .region_names = g_ptr_array_new (),
     .account_names = g_ptr_array_new (),
+    .target_lists = g_hash_table_new (NULL, NULL),
   };
 
   if (root->kind != AMS_YNODE_MAPPING)
@@ -429,6 +430,7 @@ ams_schema_check_scenario (AmsDiag *diag, const AmsYNode *root, AmsScenario *sc)
   g_hash_table_unref (c.regions);
   g_hash_table_unref (c.accounts);
   g_hash_table_unref (c.pipelines);
+  g_hash_table_unref (c.target_lists);
   g_ptr_array_unref (c.region_names);
   g_ptr_array_unref (c.account_names);
 }

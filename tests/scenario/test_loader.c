@@ -253,6 +253,52 @@ test_loader_anchors (void)
   /* a merged value keeps the position where it was written, with this path */
   assert_loc (&a->account.loc, "anchors.yaml", 11, 12, "pipelines[0].account");
   assert_loc (&b->account.loc, "anchors.yaml", 11, 12, "pipelines[1].account");
+  /* issue 16: an aliased targetAccountIds list is read once, its uses share
+   * it (memory follows the lists written), its items named by the first use */
+  const AmsScDistRegion *da = a->distributions->pdata[0], *db = b->distributions->pdata[0];
+  CU_ASSERT_PTR_EQUAL (da->target_account_ids, db->target_account_ids);
+  CU_ASSERT_EQUAL_FATAL (da->target_account_ids->len, 1);
+  assert_loc (&g_array_index (db->target_account_ids, AmsScRef, 0).loc, "anchors.yaml", 21, 30,
+              "pipelines[0].distribution.distributions[0].amiDistributionConfiguration"
+              ".targetAccountIds[0]");
+}
+
+/* A shared target list with a problem is told as before sharing (once: the
+ * report keeps one error per position); lists written twice are two. */
+static void
+test_loader_shared_targets (void)
+{
+  const char *text =
+    "amisim: 1\nhorizon: 1d\n"
+    "regions: [{name: us-east-1}]\n"
+    "accounts: [{id: \"111111111111\"}, {id: \"222222222222\"}]\n"
+    "x-t: &t [\"222222222222\", \"222222222222\"]\n"
+    "x-p: &p {account: \"111111111111\", region: us-east-1, recipe: {name: r, version: 1.0.0},\n"
+    "  distribution: {name: dist, distributions: [{region: us-east-1,\n"
+    "    amiDistributionConfiguration: {targetAccountIds: *t}}]}}\n"
+    "pipelines: [{<<: *p, name: alpha}, {<<: *p, name: bravo}]\n";
+  g_autofree char *got = errors_of (text, NULL, 0);
+  CU_ASSERT_PTR_NOT_NULL (strstr (got, "t.yaml:5:26: error: pipelines[0].distribution.distributions"
+                                       "[0].amiDistributionConfiguration.targetAccountIds[1]: "
+                                       "duplicate account '222222222222'"));
+
+  const char *two =
+    "amisim: 1\nhorizon: 1d\n"
+    "regions: [{name: us-east-1}]\n"
+    "accounts: [{id: \"111111111111\"}, {id: \"222222222222\"}]\n"
+    "x-p: &p {account: \"111111111111\", region: us-east-1, recipe: {name: r, version: 1.0.0}}\n"
+    "pipelines:\n"
+    "  - {<<: *p, name: alpha, distribution: {name: dist, distributions: [{region: us-east-1,\n"
+    "      amiDistributionConfiguration: {targetAccountIds: [\"222222222222\"]}}]}}\n"
+    "  - {<<: *p, name: bravo, distribution: {name: dist, distributions: [{region: us-east-1,\n"
+    "      amiDistributionConfiguration: {targetAccountIds: [\"222222222222\"]}}]}}\n";
+  GError *error = NULL;
+  g_autoptr (AmsScenario) sc = ams_scenario_load_data ("t.yaml", two, -1, NULL, 0, &error);
+  CU_ASSERT_PTR_NULL (error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  const AmsScPipeline *a = sc->pipelines->pdata[0], *b = sc->pipelines->pdata[1];
+  const AmsScDistRegion *da = a->distributions->pdata[0], *db = b->distributions->pdata[0];
+  CU_ASSERT_PTR_NOT_EQUAL (da->target_account_ids, db->target_account_ids);
 }
 
 static void
@@ -938,6 +984,7 @@ main (void)
     { "loader_lifecycle_run", test_loader_lifecycle_run },
     { "loader_defaults", test_loader_defaults },
     { "loader_anchors", test_loader_anchors },
+    { "loader_shared_targets", test_loader_shared_targets },
     { "loader_json", test_loader_json },
     { "loader_overrides", test_loader_overrides },
     { "loader_several_errors", test_loader_several_errors },
