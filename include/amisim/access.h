@@ -106,6 +106,13 @@ typedef enum
   AMS_COPY_AT_TRANSFER,
 } AmsCopyPhase;
 
+/* The question a copy's checks ask, as a dense number (0, 1, 2, … in the
+ * order first seen): two specs get the same number exactly when
+ * ams_access_check_copy_phase reads the same inputs for them, so that in
+ * any world, at either phase, it answers them alike. An estate's many
+ * pipelines copying to the same account and region mostly ask one. */
+guint ams_access_copy_question (AmsAccess *ax, const AmsCopySpec *spec);
+
 gboolean ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase,
                                       AmsBlocker *out);
 

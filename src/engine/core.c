@@ -49,25 +49,35 @@ ams_engine_count_failure (AmsEngine *e, AmsCause cause, const AmsRegion *region,
   count[1]++;
 }
 
-void
-ams_engine_decided (AmsEngine *e, TargetDecision *d, AmsCause cause, AmsStep step,
-                    const char *message)
+static inline gpointer
+refusal_key (const Target *t, AmsCopyPhase phase)
 {
+  return GSIZE_TO_POINTER (1 + 2 * (gsize) t->question + (phase == AMS_COPY_AT_REQUEST ? 0 : 1));
+}
+
+void
+ams_engine_decided (AmsEngine *e, const Target *t, AmsCopyPhase phase, AmsCause cause,
+                    AmsStep step, const char *message)
+{
+  TargetDecision *d = ams_engine_decision (e, t, phase);
   d->epoch = (uint32_t) e->epoch;
   d->cause = (guint8) cause;
   d->step = (guint8) step;
   if (message != NULL)
-    g_hash_table_insert (e->refusals, d, g_string_chunk_insert_const (e->messages, message));
+    g_hash_table_insert (e->refusals, refusal_key (t, phase),
+                         g_string_chunk_insert_const (e->messages, message));
   else if (G_UNLIKELY (g_hash_table_size (e->refusals) > 0))
-    g_hash_table_remove (e->refusals, d);
+    g_hash_table_remove (e->refusals, refusal_key (t, phase));
 }
 
 G_STATIC_ASSERT (AMS_CAUSE_COUNT <= 256); /* TargetDecision.cause is 8 bits */
 
 const char *
-ams_engine_refusal (AmsEngine *e, const TargetDecision *d)
+ams_engine_refusal (AmsEngine *e, const Target *t, AmsCopyPhase phase)
 {
-  return d->cause == AMS_CAUSE_NONE ? NULL : g_hash_table_lookup (e->refusals, d);
+  return ams_engine_decision (e, t, phase)->cause == AMS_CAUSE_NONE
+           ? NULL
+           : g_hash_table_lookup (e->refusals, refusal_key (t, phase));
 }
 
 void

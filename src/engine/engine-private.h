@@ -77,9 +77,9 @@ typedef struct
   const char *message;     /* why, when refused (interned in the engine) */
 } Decision;
 
-/* A permission decision of a target, valid while the world's epoch is:
- * 8 bytes, since every target has three. The message of a refusal is kept
- * aside (ams_engine_refusal): refusals are the exception. */
+/* A permission decision, valid while the world's epoch is: 8 bytes. The
+ * message of a refusal is kept aside (ams_engine_refusal): refusals are the
+ * exception. */
 typedef struct
 {
   uint32_t epoch;          /* the low 32 bits of the epoch decided at; 0: not decided yet
@@ -87,6 +87,16 @@ typedef struct
   guint8 cause;            /* AmsCause (fewer than 256) */
   guint8 step;             /* AmsStep */
 } TargetDecision;
+
+/* The decisions of one question the copy checks ask (AmsAccess numbers
+ * them: ams_access_copy_question): every target that asks it shares them,
+ * so an estate's pipelines copying to one account and region are decided
+ * once, not once each. */
+typedef struct
+{
+  TargetDecision request;
+  TargetDecision transfer;
+} QuestionDecisions;
 
 /* One copy an image of the pipeline makes: only what the copy path reads.
  * What the permission checks and the reports want (AmsCopySpec) follows
@@ -96,15 +106,14 @@ typedef struct
   EnginePool *pool;        /* the destination account and region */
   struct Pipeline *p;      /* whose images it copies */
   const AmsScDistRegion *entry; /* the distribution entry of the destination region */
-  TargetDecision request;
-  TargetDecision transfer;
+  uint32_t question;       /* its decisions: e->questions[question] */
   uint32_t lc_epoch;       /* the cross-account lifecycle role (lifecycle.c): decided at, */
   guint8 lc_cause;         /* and its cause (the message is not needed) */
   guint8 landed;           /* a copy of this pipeline's snapshots reached the destination */
   guint8 crypto;           /* decrypts or encrypts: encryption overhead applies */
 } Target;
 
-G_STATIC_ASSERT (sizeof (Target) <= 48); /* every target of the estate has one */
+G_STATIC_ASSERT (sizeof (Target) <= 40); /* every target of the estate has one */
 
 /* One region of the distribution: its launch permissions and launch
  * template updates, outputs that need no copy. */
@@ -204,10 +213,14 @@ struct AmsEngineImage
                               pipeline had used before it; NULL: nothing */
 };
 
+/* A copy in flight. What its path reads at its start and end is here
+ * (pool, crypto, ready), so that with an estate's targets far out of the
+ * cache it touches its target only when it is requested. */
 struct AmsEngineCopy
 {
   Image *img;
   Target *t;
+  EnginePool *pool;        /* t->pool */
   AmsTime t_req;
   AmsTime t_start;         /* AMS_TIME_NEVER while queued */
   union
@@ -215,13 +228,18 @@ struct AmsEngineCopy
     AmsEventHandle done;   /* the transfer's end, or the next retry */
     AmsFlowHandle flow;    /* bandwidth model, while `flowing`: the transfer on its region pair */
   };
+  uint32_t ready;          /* the (low 32 bits of the) epoch at which its transfer was known
+                              to be allowed when it was requested; 0: decide at its start */
   guint16 attempts;        /* retry mode: refusals so far */
-  guint8 holding;          /* slots held: 0, 1 (its pool), 2 (and the source cap) */
-  guint8 queued;           /* waiting in: 0 nowhere, 1 its pool, 2 the source cap */
-  guint8 doomed;           /* a transient failure will end it */
-  guint8 flowing;          /* `flow` is the handle (bandwidth model, transferring) */
+  guint8 holding : 2;      /* slots held: 0, 1 (its pool), 2 (and the source cap) */
+  guint8 queued : 2;       /* waiting in: 0 nowhere, 1 its pool, 2 the source cap */
+  guint8 doomed : 1;       /* a transient failure will end it */
+  guint8 flowing : 1;      /* `flow` is the handle (bandwidth model, transferring) */
+  guint8 crypto : 1;       /* t->crypto */
   Copy *next, *prev;       /* in the image's outstanding copies */
 };
+
+G_STATIC_ASSERT (sizeof (Copy) <= 80); /* one per copy in flight: an estate's night */
 
 struct AmsEngine
 {
@@ -238,7 +256,8 @@ struct AmsEngine
   GHashTable *builds;      /* "recipe/version" -> uint64_t* */
   AmsLink **links;         /* bandwidth model: by source region x regions + region; NULL
                               without it */
-  GHashTable *refusals;    /* TargetDecision* -> why it refuses (interned in messages) */
+  GArray *questions;       /* of QuestionDecisions, by question number (Target.question) */
+  GHashTable *refusals;    /* 1 + 2 x question + phase -> why it refuses (interned in messages) */
   GHashTable *build_slots; /* packed (account, region) -> BuildSlots* */
   GHashTable *pool_index;  /* packed (account, region) -> EnginePool* */
   GPtrArray *retired;      /* target arrays replaced by set_distribution (copies may point in) */
@@ -328,12 +347,20 @@ ams_engine_link (const AmsEngine *e, const struct Pipeline *p, const Target *t)
            : NULL;
 }
 
-/* Notes a decision made now: its cause and step, and why it refuses
- * (message, NULL when it allows). */
-void ams_engine_decided (AmsEngine *e, TargetDecision *d, AmsCause cause, AmsStep step,
-                         const char *message);
-/* Why d refuses (interned), or NULL when it allows. */
-const char *ams_engine_refusal (AmsEngine *e, const TargetDecision *d);
+/* The decision of the target's question at a phase. */
+static inline TargetDecision *
+ams_engine_decision (const AmsEngine *e, const Target *t, AmsCopyPhase phase)
+{
+  QuestionDecisions *q = &g_array_index (e->questions, QuestionDecisions, t->question);
+  return phase == AMS_COPY_AT_REQUEST ? &q->request : &q->transfer;
+}
+
+/* Notes the decision of the target's question at a phase, made now: its
+ * cause and step, and why it refuses (message, NULL when it allows). */
+void ams_engine_decided (AmsEngine *e, const Target *t, AmsCopyPhase phase, AmsCause cause,
+                         AmsStep step, const char *message);
+/* Why the target's question refuses at the phase (interned), or NULL. */
+const char *ams_engine_refusal (AmsEngine *e, const Target *t, AmsCopyPhase phase);
 
 /* ---- tracing.c: trace events (trace.h) ---- */
 

@@ -124,8 +124,11 @@ add_target (AmsEngine *e, Pipeline *p, GArray *targets, GHashTable *index, const
     .pool = pool_for (e, index, spec->target, spec->region),
     .p = p,
     .entry = spec->entry,
+    .question = ams_access_copy_question (e->access, spec),
     .crypto = ams_access_copy_encrypted (spec),
   };
+  if (t.question >= e->questions->len)
+    g_array_set_size (e->questions, t.question + 1); /* zeroed: not decided yet */
   if (e->sc->sim.copy_bandwidth)
     link_for (e, spec->source_region, spec->region);
   if (e->sc->sim.copies_per_source_region > 0)
@@ -256,6 +259,7 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   if (sc->sim.copy_bandwidth)
     e->links = g_new0 (AmsLink *, ams_world_n_regions (w) * ams_world_n_regions (w));
   e->refusals = g_hash_table_new (NULL, NULL);
+  e->questions = g_array_new (FALSE, TRUE, sizeof (QuestionDecisions));
   e->build_slots = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, build_slots_free);
   e->failures = g_hash_table_new (g_int64_hash, g_int64_equal);
   ams_freelist_init (&e->images, sizeof (Image), 256);
@@ -373,6 +377,7 @@ ams_engine_free (AmsEngine *e)
       ams_link_free (e->links[i]);
   g_free (e->links);
   g_hash_table_unref (e->refusals);
+  g_array_unref (e->questions);
   g_hash_table_unref (e->build_slots);
   g_hash_table_unref (e->pool_index);
   g_ptr_array_unref (e->retired);
@@ -396,26 +401,35 @@ ams_engine_free (AmsEngine *e)
 
 /* The world's decision for a target, made again only if the world changed
  * (the check is inline: on the hot path it is one comparison). */
-static const TargetDecision *decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase,
-                                           TargetDecision *d);
+static const TargetDecision *decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase);
 
 static inline const TargetDecision *
 decide (AmsEngine *e, Target *t, AmsCopyPhase phase)
 {
-  TargetDecision *d = phase == AMS_COPY_AT_REQUEST ? &t->request : &t->transfer;
+  const TargetDecision *d = ams_engine_decision (e, t, phase);
   if (G_LIKELY (d->epoch == (uint32_t) e->epoch))
     return d;
-  return decide_again (e, t, phase, d);
+  return decide_again (e, t, phase);
 }
 
 G_GNUC_NO_INLINE static const TargetDecision *
-decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase, TargetDecision *d)
+decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase)
 {
   g_auto (AmsBlocker) b = { 0 };
   AmsCopySpec spec = ams_engine_target_spec (t);
   gboolean ok = ams_access_check_copy_phase (e->access, &spec, phase, &b);
-  ams_engine_decided (e, d, ok ? AMS_CAUSE_NONE : b.cause, b.step, ok ? NULL : b.message);
-  return d;
+  ams_engine_decided (e, t, phase, ok ? AMS_CAUSE_NONE : b.cause, b.step,
+                      ok ? NULL : b.message);
+  return ams_engine_decision (e, t, phase);
+}
+
+/* The epoch at which the target's transfer is already known to be allowed,
+ * or 0 (Copy.ready). */
+static inline uint32_t
+ready_at (const AmsEngine *e, const Target *t)
+{
+  const TargetDecision *d = ams_engine_decision (e, t, AMS_COPY_AT_TRANSFER);
+  return d->epoch == (uint32_t) e->epoch && d->cause == AMS_CAUSE_NONE ? d->epoch : 0;
 }
 
 /* ---- the life of an image ---------------------------------------------- */
@@ -548,8 +562,8 @@ record_copy (AmsEngine *e, const Copy *c, gboolean ok, AmsCause cause, AmsStep s
     .pipeline = c->img->p->sc->name,
     .version = version,
     .source_region = c->img->p->home->region->name,
-    .region = c->t->pool->region->name,
-    .account = c->t->pool->account->id,
+    .region = c->pool->region->name,
+    .account = c->pool->account->id,
     .requested = c->t_req,
     .started = c->t_start,
     .ended = ams_kernel_now (e->k),
@@ -604,8 +618,9 @@ copy_end_why (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step,
     ams_trace_copy (e, ok ? AMS_TRACE_COPY_DONE : AMS_TRACE_COPY_FAILED, c, cause, step, message);
   if (ok)
     {
-      c->t->landed = TRUE;
-      ams_inv_ami_registered (e, img, c->t->pool, c->t);
+      if (G_UNLIKELY (e->links != NULL)) /* read by the bandwidth model only */
+        c->t->landed = TRUE;
+      ams_inv_ami_registered (e, img, c->pool, c->t);
       e->res.copies_succeeded++;
       ams_stat_add (&e->res.wait_s, ams_time_to_s (c->t_start - c->t_req));
       ams_stat_add (&e->res.transfer_s, ams_time_to_s (now - c->t_start));
@@ -614,7 +629,7 @@ copy_end_why (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step,
   else
     {
       e->res.copies_failed++;
-      output_failed (e, img, cause, c->t->pool->region, c->t->pool->account);
+      output_failed (e, img, cause, c->pool->region, c->pool->account);
       if (img->failed_targets == NULL)
         img->failed_targets = g_ptr_array_new ();
       g_ptr_array_add (img->failed_targets, c->t);
@@ -635,12 +650,21 @@ copy_end (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step)
 /* Gives back the slots a copy holds (last taken first), after its end was
  * recorded: a release may start the next queued copy at once. */
 static void
-release_slots (Target *t, guint holding)
+release_slots (EnginePool *ep, AmsPool *source, guint holding)
 {
   if (holding >= 2)
-    ams_pool_release (ams_engine_source_pool (t));
+    ams_pool_release (source);
   if (holding >= 1)
-    ams_pool_release (t->pool->pool);
+    ams_pool_release (ep->pool);
+}
+
+/* The copy's per-source-region cap, or NULL. */
+static inline AmsPool *
+copy_source_pool (const Copy *c)
+{
+  return G_UNLIKELY (c->pool->source_pools != NULL)
+           ? c->pool->source_pools[c->img->p->home->region->index]
+           : NULL;
 }
 
 static void
@@ -648,11 +672,12 @@ copy_finished (AmsKernel *k, void *data, uint64_t arg)
 {
   Copy *c = data;
   AmsEngine *e = c->img->p->e;
-  Target *t = c->t;
+  EnginePool *ep = c->pool;
   guint holding = c->holding;
+  AmsPool *source = holding >= 2 ? copy_source_pool (c) : NULL;
   gboolean doomed = c->doomed;
   copy_end (e, c, !doomed, doomed ? AMS_CAUSE_TRANSIENT : AMS_CAUSE_NONE, AMS_STEP_COPY);
-  release_slots (t, holding);
+  release_slots (ep, source, holding);
 }
 
 /* Bandwidth model: the snapshot has arrived; re-encryption still takes
@@ -664,7 +689,7 @@ copy_transferred (AmsKernel *k, void *data, AmsTime duration)
   AmsEngine *e = c->img->p->e;
   c->flowing = FALSE;
   c->done = (AmsEventHandle) { 0 };
-  AmsTime overhead = c->t->crypto ? draw (&e->sc->sim.encryption_overhead, c->t->pool->rng) : 0;
+  AmsTime overhead = c->crypto ? draw (&e->sc->sim.encryption_overhead, c->pool->rng) : 0;
   if (overhead == 0)
     copy_finished (k, c, 0);
   else
@@ -676,16 +701,21 @@ copy_start (Copy *c)
 {
   AmsEngine *e = c->img->p->e;
   Target *t = c->t;
-  EnginePool *ep = t->pool;
+  EnginePool *ep = c->pool;
   c->t_start = ams_kernel_now (e->k);
 
-  const TargetDecision *d = decide (e, t, AMS_COPY_AT_TRANSFER);
-  if (G_UNLIKELY (d->cause != AMS_CAUSE_NONE))
+  if (G_UNLIKELY (c->ready != (uint32_t) e->epoch))
     {
-      guint holding = c->holding;
-      copy_end_why (e, c, FALSE, d->cause, d->step, ams_engine_refusal (e, d));
-      release_slots (t, holding);
-      return;
+      const TargetDecision *d = decide (e, t, AMS_COPY_AT_TRANSFER);
+      if (G_UNLIKELY (d->cause != AMS_CAUSE_NONE))
+        {
+          guint holding = c->holding;
+          AmsPool *source = holding >= 2 ? copy_source_pool (c) : NULL;
+          copy_end_why (e, c, FALSE, d->cause, d->step,
+                        ams_engine_refusal (e, t, AMS_COPY_AT_TRANSFER));
+          release_slots (ep, source, holding);
+          return;
+        }
     }
   if (AMS_TRACING (e))
     ams_trace_copy (e, AMS_TRACE_COPY_STARTED, c, AMS_CAUSE_NONE, 0, NULL);
@@ -698,14 +728,14 @@ copy_start (Copy *c)
        * encrypts (a new key: the keys are regional), moves the whole
        * snapshot; later ones only the changed blocks. */
       double bytes = (double) c->img->p->sc->snapshot_size;
-      if (t->landed && !t->crypto)
+      if (t->landed && !c->crypto)
         bytes *= e->sc->sim.incremental_fraction;
       c->flowing = TRUE;
       c->flow = ams_link_start (link, bytes, copy_transferred, c);
       return;
     }
   AmsTime duration = draw (&e->sc->sim.copy_duration, ep->rng);
-  if (t->crypto)
+  if (c->crypto)
     duration += draw (&e->sc->sim.encryption_overhead, ep->rng);
   c->done = ams_kernel_schedule_in (e->k, duration, AMS_PRIORITY_DEFAULT, copy_finished, c, 0);
 }
@@ -728,9 +758,8 @@ copy_granted (AmsKernel *k, void *data, AmsTime waited)
 static void
 copy_acquire (Copy *c)
 {
-  Target *t = c->t;
-  AmsPool *source = ams_engine_source_pool (t);
-  AmsPool *next = c->holding == 0 ? t->pool->pool : c->holding == 1 ? source : NULL;
+  AmsPool *source = copy_source_pool (c);
+  AmsPool *next = c->holding == 0 ? c->pool->pool : c->holding == 1 ? source : NULL;
   while (next != NULL)
     {
       if (ams_pool_request (next, copy_granted, c) == AMS_POOL_QUEUED)
@@ -738,7 +767,7 @@ copy_acquire (Copy *c)
           c->queued = c->holding + 1;
           if (c->holding == 0)
             {
-              t->pool->waited++;
+              c->pool->waited++;
               c->img->p->e->res.copies_waited++;
               if (AMS_TRACING (c->img->p->e))
                 ams_trace_copy (c->img->p->e, AMS_TRACE_COPY_QUEUED, c, AMS_CAUSE_NONE, 0, NULL);
@@ -760,10 +789,9 @@ static void
 copy_try (Copy *c)
 {
   AmsEngine *e = c->img->p->e;
-  Target *t = c->t;
   const AmsScSimulation *sim = &e->sc->sim;
-  AmsPool *pool = t->pool->pool;
-  AmsPool *source = ams_engine_source_pool (t);
+  AmsPool *pool = c->pool->pool;
+  AmsPool *source = copy_source_pool (c);
   gboolean room = ams_pool_busy (pool) < ams_pool_capacity (pool)
                   && (source == NULL || ams_pool_busy (source) < ams_pool_capacity (source));
   if (room)
@@ -773,7 +801,7 @@ copy_try (Copy *c)
     }
   if (c->attempts++ == 0)
     {
-      t->pool->waited++;
+      c->pool->waited++;
       e->res.copies_waited++;
     }
   if (c->attempts >= sim->retry_attempts)
@@ -783,7 +811,7 @@ copy_try (Copy *c)
     }
   double ceiling = ams_time_to_s (sim->retry_base) * (double) (1u << MIN ((guint) c->attempts - 1u, 30u));
   ceiling = MIN (ceiling, ams_time_to_s (sim->retry_max));
-  AmsTime delay = ams_time_from_s (gsl_rng_uniform (t->pool->faults) * ceiling);
+  AmsTime delay = ams_time_from_s (gsl_rng_uniform (c->pool->faults) * ceiling);
   if (AMS_TRACING (e))
     ams_trace_copy (e, AMS_TRACE_COPY_RETRY, c, AMS_CAUSE_NONE, 0, NULL);
   c->done = ams_kernel_schedule_in (e->k, delay, AMS_PRIORITY_DEFAULT, copy_retry, c, 0);
@@ -802,8 +830,13 @@ copy_request (AmsEngine *e, Image *img, Target *t)
   *c = (Copy) {
     .img = img,
     .t = t,
+    .pool = t->pool,
     .t_req = ams_kernel_now (e->k),
     .t_start = AMS_TIME_NEVER,
+    /* the transfer's decision, if already made in this epoch and allowing:
+     * its start then need not look at the target again */
+    .ready = ready_at (e, t),
+    .crypto = t->crypto,
     .next = img->copies,
   };
   if (img->copies != NULL)
@@ -816,7 +849,8 @@ copy_request (AmsEngine *e, Image *img, Target *t)
   const TargetDecision *d = decide (e, t, AMS_COPY_AT_REQUEST);
   if (G_UNLIKELY (d->cause != AMS_CAUSE_NONE))
     {
-      copy_end_why (e, c, FALSE, d->cause, d->step, ams_engine_refusal (e, d));
+      copy_end_why (e, c, FALSE, d->cause, d->step,
+                    ams_engine_refusal (e, t, AMS_COPY_AT_REQUEST));
       return;
     }
   if (G_UNLIKELY (t->pool->amis + t->pool->binned >= e->sc->sim.amis_per_account_region))
@@ -962,18 +996,20 @@ watchdog (AmsKernel *k, void *data, uint64_t arg)
         {
           Copy *c = img->copies;
           Target *t = c->t;
+          EnginePool *ep = c->pool;
           guint holding = c->holding;
+          AmsPool *source = copy_source_pool (c);
           if (c->flowing)
             ams_link_cancel (ams_engine_link (e, p, t), c->flow);
           else
             ams_kernel_cancel (k, c->done); /* its transfer, or its next retry */
           if (c->queued == 1)
-            ams_pool_withdraw (t->pool->pool, c);
+            ams_pool_withdraw (ep->pool, c);
           else if (c->queued == 2)
-            ams_pool_withdraw (ams_engine_source_pool (t), c);
+            ams_pool_withdraw (source, c);
           gboolean last = img->remaining == 1;
           copy_end (e, c, FALSE, AMS_CAUSE_DISTRIBUTION_TIMEOUT, AMS_STEP_COPY);
-          release_slots (t, holding);
+          release_slots (ep, source, holding);
           if (last)
             break; /* the image ended with this copy */
         }

@@ -89,6 +89,7 @@ struct AmsAccess
   GHashTable *role_ids;    /* const AmsScRole* -> GPtrArray* of AmsPolicy* (identity policies) */
   guint64 generation;      /* the world's generation role_ids and copies hold for */
   GHashTable *copies;      /* CopyQuestion* -> CopyAnswer* */
+  GHashTable *questions;   /* CopyQuestion* (phase 0) -> 1 + its number (ams_access_copy_question) */
   GStringChunk *names;     /* the strings of accounts[] and regions[] */
   AccountNames **accounts; /* by account index; NULL until first needed */
   RegionNames **regions;   /* by region index; NULL until first needed */
@@ -242,6 +243,8 @@ ams_access_new (const AmsWorld *w)
   ax->generation = ams_world_generation (w);
   ax->copies = g_hash_table_new_full (copy_question_hash, copy_question_equal,
                                       copy_question_free, copy_answer_free);
+  ax->questions = g_hash_table_new_full (copy_question_hash, copy_question_equal,
+                                         copy_question_free, NULL);
   ax->names = g_string_chunk_new (4096);
   ax->n_accounts = ams_world_n_accounts (w);
   ax->n_regions = ams_world_n_regions (w);
@@ -266,6 +269,7 @@ ams_access_free (AmsAccess *ax)
   g_hash_table_unref (ax->managed);
   g_hash_table_unref (ax->role_ids);
   g_hash_table_unref (ax->copies);
+  g_hash_table_unref (ax->questions);
   for (guint i = 0; i < ax->n_accounts; i++)
     g_free (ax->accounts[i]);
   for (guint i = 0; i < ax->n_regions; i++)
@@ -671,17 +675,12 @@ blocker_copy (AmsBlocker *dst, const AmsBlocker *src)
   ams_verdict_copy (&dst->verdict, &src->verdict);
 }
 
-/* The answer is made once per distinct question and world generation: in
- * a fleet, every pipeline of an owner asks the same of each destination
- * account and region (see CopyQuestion for what makes a question). */
-gboolean
-ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase,
-                             AmsBlocker *b)
+static CopyQuestion
+copy_question_of (const AmsCopySpec *spec, AmsCopyPhase phase)
 {
-  sync_generation (ax);
   const AmsScPipeline *pl = spec->pipeline;
   const AmsScDistRegion *e = spec->entry;
-  CopyQuestion q = {
+  return (CopyQuestion) {
     .phase = phase,
     .owner = spec->owner,
     .target = spec->target,
@@ -693,15 +692,49 @@ ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhas
     .src_key = pl->kms_key.value,
     .dst_key = e->kms_key_id.value,
   };
+}
+
+/* A copy of q that owns its strings, for a key of the tables. */
+static CopyQuestion *
+copy_question_dup (const CopyQuestion *q)
+{
+  CopyQuestion *key = g_memdup2 (q, sizeof *q);
+  key->src_key = g_strdup (q->src_key);
+  key->dst_key = g_strdup (q->dst_key);
+  return key;
+}
+
+guint
+ams_access_copy_question (AmsAccess *ax, const AmsCopySpec *spec)
+{
+  g_return_val_if_fail (ax != NULL && spec != NULL, 0);
+  /* the phase is not part of it: one number for both */
+  CopyQuestion q = copy_question_of (spec, AMS_COPY_AT_REQUEST);
+  gpointer id = g_hash_table_lookup (ax->questions, &q);
+  if (id == NULL)
+    {
+      id = GUINT_TO_POINTER (g_hash_table_size (ax->questions) + 1);
+      g_hash_table_insert (ax->questions, copy_question_dup (&q), id);
+    }
+  return GPOINTER_TO_UINT (id) - 1;
+}
+
+/* The answer is made once per distinct question and world generation: in
+ * a fleet, every pipeline of an owner asks the same of each destination
+ * account and region (see CopyQuestion for what makes a question). */
+gboolean
+ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase,
+                             AmsBlocker *b)
+{
+  g_return_val_if_fail (ax != NULL && spec != NULL && b != NULL, FALSE);
+  sync_generation (ax);
+  CopyQuestion q = copy_question_of (spec, phase);
   const CopyAnswer *a = g_hash_table_lookup (ax->copies, &q);
   if (a == NULL)
     {
       CopyAnswer *made = g_new (CopyAnswer, 1);
       made->ok = copy_phase_uncached (ax, spec, phase, &made->b);
-      CopyQuestion *key = g_memdup2 (&q, sizeof q);
-      key->src_key = g_strdup (q.src_key);
-      key->dst_key = g_strdup (q.dst_key);
-      g_hash_table_insert (ax->copies, key, made);
+      g_hash_table_insert (ax->copies, copy_question_dup (&q), made);
       a = made;
     }
   memset (b, 0, sizeof *b);

@@ -170,6 +170,79 @@ test_cache_agrees_with_evaluation (void)
   CU_ASSERT_TRUE (events >= 2);
 }
 
+/* ams_access_copy_question: specs given one number get the same answer,
+ * at both phases, from a fresh evaluation (the engine shares one decision
+ * between them); the estates' pipelines do share numbers. */
+typedef struct
+{
+  gboolean ok[2];
+  AmsBlocker b[2];
+} Answer;
+
+static void
+answer_free (gpointer p)
+{
+  Answer *a = p;
+  ams_blocker_clear (&a->b[0]);
+  ams_blocker_clear (&a->b[1]);
+  g_free (a);
+}
+
+static void
+test_question_numbers (void)
+{
+  static const char *const files[] = {
+    "scenarios/broken-permissions.yaml", "scenarios/encrypted-multiregion.yaml",
+    "scenarios/org-fanout.yaml", "scenarios/lifecycle-cross-account.yaml",
+  };
+  guint specs = 0, numbers = 0, differ = 0;
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autoptr (AmsScenario) sc = load (files[f]);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+      g_autoptr (AmsWorld) w = ams_world_new (sc);
+      g_autoptr (AmsAccess) ax = ams_access_new (w);
+      g_autoptr (GHashTable) answers = g_hash_table_new_full (NULL, NULL, NULL, answer_free);
+      for (guint p = 0; p < sc->pipelines->len; p++)
+        {
+          const AmsScPipeline *pl = sc->pipelines->pdata[p];
+          AmsCopySpec spec = {
+            .pipeline = pl,
+            .owner = ams_world_find_account (w, pl->account.value),
+            .source_region = ams_world_find_region (w, pl->region.value),
+          };
+          for (guint e = 0; e < pl->distributions->len; e++)
+            for (guint a = 0; a < MIN (ams_world_n_accounts (w), 40u); a++)
+              for (guint r = 0; r < ams_world_n_regions (w); r++)
+                {
+                  spec.entry = pl->distributions->pdata[e];
+                  spec.target = ams_world_account (w, a);
+                  spec.region = ams_world_region (w, r);
+                  guint q = ams_access_copy_question (ax, &spec);
+                  CU_ASSERT_EQUAL (ams_access_copy_question (ax, &spec), q); /* stable */
+                  Answer *now = g_new0 (Answer, 1);
+                  for (int ph = 0; ph < 2; ph++)
+                    now->ok[ph] = ams__access_check_copy_phase_uncached (ax, &spec, (AmsCopyPhase) ph,
+                                                                         &now->b[ph]);
+                  specs++;
+                  Answer *first = g_hash_table_lookup (answers, GUINT_TO_POINTER (q + 1));
+                  if (first == NULL)
+                    {
+                      g_hash_table_insert (answers, GUINT_TO_POINTER (q + 1), now);
+                      numbers++;
+                      continue;
+                    }
+                  for (int ph = 0; ph < 2; ph++)
+                    if (first->ok[ph] != now->ok[ph] || !blockers_equal (&first->b[ph], &now->b[ph]))
+                      differ++;
+                  answer_free (now);
+                }
+        }
+    }
+  CU_ASSERT_EQUAL (differ, 0);
+  CU_ASSERT_TRUE (numbers > 10 && numbers < specs); /* shared, but not all one */
+}
+
 #define DIST_TRUST \
   "{Statement: [{Effect: Allow, Action: \"sts:AssumeRole\", Principal: {AWS: " \
   "\"arn:aws:iam::111111111111:root\"}}]}"
@@ -325,6 +398,7 @@ test_cache_follows_world_changes (void)
 static const AmsTestCase cases[] = {
   { "cache agrees with the evaluation", test_cache_agrees_with_evaluation },
   { "cache follows world changes", test_cache_follows_world_changes },
+  { "question numbers", test_question_numbers },
   { NULL, NULL },
 };
 
