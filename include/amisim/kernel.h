@@ -3,8 +3,9 @@
  * An AmsKernel owns a clock (AmsTime ticks, starting at 0) and a pending-event
  * set ordered by (time, priority, insertion order): at equal time a lower
  * priority number runs first, and at equal priority the event scheduled
- * first runs first. Push, pop and cancel are O(log n) (4-ary heap with the
- * heap index stored in each event). Event records are pooled: scheduling
+ * first runs first. The set is a ladder queue over a 4-ary heap (kernel.c):
+ * push and pop are O(1) amortized, O(log n) below 1024 pending, and cancel
+ * is O(1) (the entry is dropped when reached). Event records are pooled: scheduling
  * does not call malloc once the pool has grown to the peak number pending.
  *
  * There is no global state: any number of kernels can live in one process.
@@ -63,7 +64,7 @@ AmsEventHandle ams_kernel_schedule_in (AmsKernel *k, AmsTime delay, int priority
 
 /* Removes a pending event. Returns TRUE if it was pending and is now
  * cancelled, FALSE if it had already run, was already cancelled, or h is the
- * zero handle. O(log n). */
+ * zero handle. O(1). */
 gboolean ams_kernel_cancel (AmsKernel *k, AmsEventHandle h);
 
 /* TRUE if the handle refers to an event still pending. */
