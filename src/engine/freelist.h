@@ -37,13 +37,7 @@ ams_freelist_take (AmsFreeList *fl)
 static inline void *
 ams_freelist_alloc (AmsFreeList *fl)
 {
-  void *p = fl->free;
-  if (G_UNLIKELY (p == NULL))
-    p = ams_freelist_grow (fl);
-  fl->free = *(void **) p;
-  fl->live++;
-  memset (p, 0, fl->size);
-  return p;
+  return memset (ams_freelist_take (fl), 0, fl->size);
 }
 
 static inline void

@@ -84,11 +84,12 @@ ask (AmsAccess *ax, AmsAccess *plain, const AmsCopySpec *spec, AmsCopyPhase phas
     }
 }
 
-/* Every pipeline × entry × account (at most `max_accounts`, spread over
- * the world) × region × phase. */
+/* Calls fn for every pipeline × entry × account (at most `max_accounts`,
+ * spread over the world) × region. */
+typedef void (*SpecFn) (const AmsCopySpec *spec, gpointer user);
+
 static void
-ask_all (const AmsScenario *sc, const AmsWorld *w, AmsAccess *ax, AmsAccess *plain,
-         guint max_accounts, Tally *t)
+each_spec (const AmsScenario *sc, const AmsWorld *w, guint max_accounts, SpecFn fn, gpointer user)
 {
   guint n = ams_world_n_accounts (w);
   guint stride = n > max_accounts ? (n + max_accounts - 1) / max_accounts : 1;
@@ -108,11 +109,33 @@ ask_all (const AmsScenario *sc, const AmsWorld *w, AmsAccess *ax, AmsAccess *pla
               {
                 spec.target = ams_world_account (w, a);
                 spec.region = ams_world_region (w, r);
-                ask (ax, plain, &spec, AMS_COPY_AT_REQUEST, t);
-                ask (ax, plain, &spec, AMS_COPY_AT_TRANSFER, t);
+                fn (&spec, user);
               }
         }
     }
+}
+
+typedef struct
+{
+  AmsAccess *ax, *plain;
+  Tally *t;
+} Asking;
+
+static void
+ask_both (const AmsCopySpec *spec, gpointer user)
+{
+  Asking *k = user;
+  ask (k->ax, k->plain, spec, AMS_COPY_AT_REQUEST, k->t);
+  ask (k->ax, k->plain, spec, AMS_COPY_AT_TRANSFER, k->t);
+}
+
+/* Both phases of every spec each_spec makes. */
+static void
+ask_all (const AmsScenario *sc, const AmsWorld *w, AmsAccess *ax, AmsAccess *plain,
+         guint max_accounts, Tally *t)
+{
+  Asking k = { ax, plain, t };
+  each_spec (sc, w, max_accounts, ask_both, &k);
 }
 
 static AmsScenario *
@@ -188,6 +211,37 @@ answer_free (gpointer p)
   g_free (a);
 }
 
+typedef struct
+{
+  AmsAccess *ax;
+  GHashTable *answers; /* 1 + question number -> Answer* of its first spec */
+  guint specs, numbers, differ;
+} Numbering;
+
+static void
+number_one (const AmsCopySpec *spec, gpointer user)
+{
+  Numbering *n = user;
+  guint q = ams_access_copy_question (n->ax, spec);
+  CU_ASSERT_EQUAL (ams_access_copy_question (n->ax, spec), q); /* stable */
+  Answer *now = g_new0 (Answer, 1);
+  for (int ph = 0; ph < 2; ph++)
+    now->ok[ph] = ams__access_check_copy_phase_uncached (n->ax, spec, (AmsCopyPhase) ph,
+                                                         &now->b[ph]);
+  n->specs++;
+  Answer *first = g_hash_table_lookup (n->answers, GUINT_TO_POINTER (q + 1));
+  if (first == NULL)
+    {
+      g_hash_table_insert (n->answers, GUINT_TO_POINTER (q + 1), now);
+      n->numbers++;
+      return;
+    }
+  for (int ph = 0; ph < 2; ph++)
+    if (first->ok[ph] != now->ok[ph] || !blockers_equal (&first->b[ph], &now->b[ph]))
+      n->differ++;
+  answer_free (now);
+}
+
 static void
 test_question_numbers (void)
 {
@@ -195,7 +249,7 @@ test_question_numbers (void)
     "scenarios/broken-permissions.yaml", "scenarios/encrypted-multiregion.yaml",
     "scenarios/org-fanout.yaml", "scenarios/lifecycle-cross-account.yaml",
   };
-  guint specs = 0, numbers = 0, differ = 0;
+  Numbering n = { 0 };
   for (guint f = 0; f < G_N_ELEMENTS (files); f++)
     {
       g_autoptr (AmsScenario) sc = load (files[f]);
@@ -203,42 +257,11 @@ test_question_numbers (void)
       g_autoptr (AmsWorld) w = ams_world_new (sc);
       g_autoptr (AmsAccess) ax = ams_access_new (w);
       g_autoptr (GHashTable) answers = g_hash_table_new_full (NULL, NULL, NULL, answer_free);
-      for (guint p = 0; p < sc->pipelines->len; p++)
-        {
-          const AmsScPipeline *pl = sc->pipelines->pdata[p];
-          AmsCopySpec spec = {
-            .pipeline = pl,
-            .owner = ams_world_find_account (w, pl->account.value),
-            .source_region = ams_world_find_region (w, pl->region.value),
-          };
-          for (guint e = 0; e < pl->distributions->len; e++)
-            for (guint a = 0; a < MIN (ams_world_n_accounts (w), 40u); a++)
-              for (guint r = 0; r < ams_world_n_regions (w); r++)
-                {
-                  spec.entry = pl->distributions->pdata[e];
-                  spec.target = ams_world_account (w, a);
-                  spec.region = ams_world_region (w, r);
-                  guint q = ams_access_copy_question (ax, &spec);
-                  CU_ASSERT_EQUAL (ams_access_copy_question (ax, &spec), q); /* stable */
-                  Answer *now = g_new0 (Answer, 1);
-                  for (int ph = 0; ph < 2; ph++)
-                    now->ok[ph] = ams__access_check_copy_phase_uncached (ax, &spec, (AmsCopyPhase) ph,
-                                                                         &now->b[ph]);
-                  specs++;
-                  Answer *first = g_hash_table_lookup (answers, GUINT_TO_POINTER (q + 1));
-                  if (first == NULL)
-                    {
-                      g_hash_table_insert (answers, GUINT_TO_POINTER (q + 1), now);
-                      numbers++;
-                      continue;
-                    }
-                  for (int ph = 0; ph < 2; ph++)
-                    if (first->ok[ph] != now->ok[ph] || !blockers_equal (&first->b[ph], &now->b[ph]))
-                      differ++;
-                  answer_free (now);
-                }
-        }
+      n.ax = ax;
+      n.answers = answers;
+      each_spec (sc, w, 40, number_one, &n);
     }
+  guint differ = n.differ, numbers = n.numbers, specs = n.specs;
   CU_ASSERT_EQUAL (differ, 0);
   CU_ASSERT_TRUE (numbers > 10 && numbers < specs); /* shared, but not all one */
 }
