@@ -249,7 +249,8 @@ struct AmsEngine
   AmsAccess *access;
   uint64_t seed;
   uint64_t replication;
-  uint64_t epoch;          /* bumped whenever the world changes */
+  uint64_t epoch;          /* the world's generation + 1 (0: a decision not made yet), read
+                              on the hot path without a call */
   Pipeline *pipelines;
   guint n_pipelines;
   GPtrArray *pools;        /* of EnginePool*, in creation order */
@@ -327,15 +328,6 @@ ams_engine_target_spec (const Target *t)
     .region = t->pool->region,
     .target = t->pool->account,
   };
-}
-
-/* The target's per-source-region cap, or NULL. */
-static inline AmsPool *
-ams_engine_source_pool (const Target *t)
-{
-  return G_UNLIKELY (t->pool->source_pools != NULL)
-           ? t->pool->source_pools[t->p->home->region->index]
-           : NULL;
 }
 
 /* The region pair's link of the bandwidth model, or NULL. */
