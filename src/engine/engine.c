@@ -253,7 +253,7 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->access = ams_access_new (w);
   e->seed = seed;
   e->replication = replication;
-  e->epoch = 1;
+  e->epoch = ams_world_generation (w) + 1;
   e->pools = g_ptr_array_new ();
   e->builds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (sc->sim.copy_bandwidth)
@@ -1424,7 +1424,9 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
       ams_lc_set_status (e, ev);
       return;
     }
-  e->epoch++; /* every cached permission decision is made again when next needed */
+  /* every cached permission decision is made again when next needed, if
+   * the event changed the world */
+  e->epoch = ams_world_generation (w) + 1;
 }
 
 /* ---- running ----------------------------------------------------------- */
