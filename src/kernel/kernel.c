@@ -62,12 +62,22 @@ struct AmsEvent
   };
   uint64_t arg;
   uint64_t seq;          /* 0 when not pending         */
-#if AMS_KERNEL_LADDER
-  const AmsKernel *owner; /* the kernel it was scheduled on */
-#else
+#if !AMS_KERNEL_LADDER
   size_t heap_index;     /* position in k->heap        */
 #endif
 };
+
+/* A sequence number's top SEQ_ID_BITS are its kernel's number, so that a
+ * handle from another kernel never matches a record of this one (with the
+ * ladder, that is the only test: a record holds no pointer to its kernel
+ * and is 32 bytes). The low SEQ_COUNT_BITS count the kernel's events; they
+ * wrap (skipping 0) after 2^40, by which time a handle that old is long
+ * gone. */
+#define SEQ_COUNT_BITS 40
+#define SEQ_COUNT_MASK ((UINT64_C(1) << SEQ_COUNT_BITS) - 1)
+#if AMS_KERNEL_LADDER
+G_STATIC_ASSERT (sizeof (AmsEvent) == 32);
+#endif
 
 typedef struct
 {
@@ -172,19 +182,33 @@ sift_up (Entry *heap, size_t i, Entry e)
   heap_place (heap, i, e);
 }
 
+/* Index of the lesser of heap[a] and heap[b] (a on ties), without a
+ * branch: which child is least is a coin toss the predictor cannot learn. */
+static inline size_t
+lesser (const Entry *heap, size_t a, size_t b)
+{
+  const Entry *x = &heap[a], *y = &heap[b];
+  size_t lt = (size_t) ((y->time < x->time) | ((y->time == x->time) & (y->key < x->key)));
+  return a ^ ((a ^ b) & (0 - lt));
+}
+
 static inline void
 sift_down (Entry *heap, size_t n, size_t i, Entry e)
 {
   for (;;)
     {
       size_t first = ARITY * i + 1;
-      if (first >= n)
-        break;
-      size_t end = MIN (first + ARITY, n);
-      size_t best = first;
-      for (size_t c = first + 1; c < end; c++)
-        if (entry_less (&heap[c], &heap[best]))
-          best = c;
+      size_t best;
+      if (G_LIKELY (first + ARITY <= n))
+        best = lesser (heap, lesser (heap, first, first + 1), lesser (heap, first + 2, first + 3));
+      else
+        {
+          if (first >= n)
+            break;
+          best = first;
+          for (size_t c = first + 1; c < n; c++)
+            best = lesser (heap, best, c);
+        }
       if (!entry_less (&heap[best], &e))
         break;
       heap_place (heap, i, heap[best]);
@@ -226,9 +250,7 @@ grow_records (AmsKernel *k)
       c->ev[i].fn = NULL;
       c->ev[i].arg = 0;
       c->ev[i].seq = 0;
-#if AMS_KERNEL_LADDER
-      c->ev[i].owner = NULL;
-#else
+#if !AMS_KERNEL_LADDER
       c->ev[i].heap_index = 0;
 #endif
       c->ev[i].next_free = k->free_list;
@@ -335,6 +357,7 @@ renumber_from (AmsKernel *k, uint64_t base)
  * if cancelled ones outnumber the live ones the whole set is rebuilt. */
 #define BOTTOM_MAX 1024
 #define BUCKET_SPLIT 64
+#define BUCKET_FILL 4
 #define TOP_NONE UINT64_MAX
 
 static inline gboolean
@@ -359,6 +382,22 @@ vec_push (Vec *v, Entry e)
       v->e = g_renew (Entry, v->e, v->cap);
     }
   v->e[v->n++] = e;
+}
+
+/* An emptied bucket keeps a small vector for its next use, not a large
+ * one: a night's buckets fill to hundreds of entries once, and kept they
+ * held as much memory again as the entries pending. */
+#define VEC_KEEP 16
+
+static inline void
+vec_trim (Vec *v)
+{
+  if (v->cap > VEC_KEEP)
+    {
+      g_free (v->e);
+      v->e = NULL;
+      v->cap = 0;
+    }
 }
 
 static inline void
@@ -414,14 +453,20 @@ live_span (AmsKernel *k, Entry *e, size_t *n, uint64_t *lo, uint64_t *hi)
 }
 
 /* Puts the n live entries e[], with times in [lo, hi], on a new lowest
- * rung covering [lo, limit) (limit > hi), about one entry per bucket. */
+ * rung covering [lo, limit) (limit > hi), about BUCKET_FILL entries per
+ * bucket. Each bucket's vector is sized to what it receives (counted
+ * first), so that a rung of an estate's night costs little more than its
+ * entries: with one entry per bucket, as the ladder queue's paper has it,
+ * and vectors starting at four, the rungs took four times the memory of
+ * the entries on them. */
 static void
 rung_fill (AmsKernel *k, const Entry *e, size_t n, uint64_t lo, uint64_t hi, uint64_t limit)
 {
   g_assert (k->m < LADDER_RUNGS && n > 0);
   Rung *r = &k->rung[k->m++];
   uint64_t span = hi - lo + 1;
-  uint64_t width = span / n + (span % n != 0);
+  uint64_t want = (n + BUCKET_FILL - 1) / BUCKET_FILL;
+  uint64_t width = span / want + (span % want != 0);
   size_t nb = (size_t) (span / width + (span % width != 0));
   if (nb > r->bcap)
     {
@@ -435,10 +480,23 @@ rung_fill (AmsKernel *k, const Entry *e, size_t n, uint64_t lo, uint64_t hi, uin
   r->nb = nb;
   r->cur = 0;
   r->cur_start = lo;
+  /* count (the buckets are empty), size, then place */
+  for (size_t i = 0; i < n; i++)
+    r->b[MIN (((uint64_t) e[i].time - lo) / width, (uint64_t) nb - 1)].n++;
+  for (size_t b = 0; b < nb; b++)
+    {
+      Vec *v = &r->b[b];
+      if (v->n > v->cap)
+        {
+          v->cap = v->n;
+          v->e = g_renew (Entry, v->e, v->cap);
+        }
+      v->n = 0;
+    }
   for (size_t i = 0; i < n; i++)
     {
-      uint64_t b = ((uint64_t) e[i].time - lo) / width;
-      vec_push (&r->b[MIN (b, (uint64_t) nb - 1)], e[i]);
+      Vec *v = &r->b[MIN (((uint64_t) e[i].time - lo) / width, (uint64_t) nb - 1)];
+      v->e[v->n++] = e[i];
     }
 }
 
@@ -508,6 +566,7 @@ prepare_slow (AmsKernel *k)
           if (n > BUCKET_SPLIT && lo < hi)
             {
               rung_fill (k, b->e, n, lo, hi, r->cur_start);
+              vec_trim (b);
               continue;
             }
         }
@@ -518,6 +577,7 @@ prepare_slow (AmsKernel *k)
           else
             bottom_push (k, b->e[i]);
         }
+      vec_trim (b);
     }
 }
 
@@ -670,6 +730,8 @@ ams_kernel_new (void)
   k->cap = 64;
   k->heap = g_new (Entry, k->cap);
   k->tick_at = UINT64_MAX;
+  static gint kernels; /* numbers the kernels of the process (see SEQ_COUNT_BITS) */
+  k->seq = (uint64_t) (guint) g_atomic_int_add (&kernels, 1) << SEQ_COUNT_BITS;
 #if AMS_KERNEL_LADDER
   k->top_start = TOP_NONE;
   k->bottom_limit = BOTTOM_MAX;
@@ -729,10 +791,9 @@ push (AmsKernel *k, AmsTime at, int priority, AmsEventFn fn, void *data, uint64_
   ev->fn = fn;
   ev->data = data;
   ev->arg = arg;
-  ev->seq = ++k->seq;
-#if AMS_KERNEL_LADDER
-  ev->owner = k;
-#endif
+  if (G_UNLIKELY ((++k->seq & SEQ_COUNT_MASK) == 0))
+    k->seq++; /* the count wrapped: 0 means "not pending" */
+  ev->seq = k->seq;
 
   Entry e = {
     .time = at,
@@ -784,15 +845,17 @@ ams_kernel_schedule_in (AmsKernel *k, AmsTime delay, int priority,
 }
 
 /* A handle names a pending event of *this* kernel only if the sequence
- * numbers agree and the record sits where it says in this kernel's heap;
- * the second test makes a handle from another kernel harmless. */
+ * numbers agree and it is this kernel's: its number in the sequence
+ * number's top bits (ladder) or the record where it says in this kernel's
+ * heap (plain heap). The second test makes a handle from another kernel
+ * harmless. */
 static inline gboolean
 handle_pending (const AmsKernel *k, AmsEventHandle h)
 {
   if (h.ev == NULL || h.seq == 0 || h.ev->seq != h.seq)
     return FALSE;
 #if AMS_KERNEL_LADDER
-  return h.ev->owner == k;
+  return (h.seq & ~SEQ_COUNT_MASK) == (k->seq & ~SEQ_COUNT_MASK);
 #else
   size_t i = h.ev->heap_index;
   return i < k->n && k->heap[i].ev == h.ev;
