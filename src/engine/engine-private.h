@@ -175,6 +175,7 @@ typedef struct Pipeline
   gboolean disabled;
   AmsTime timeout;         /* distribution timeout */
   GPtrArray *retry;        /* the failed copies (Target*) of its last failed image */
+  Target *retry_targets;   /* the array they are in (that image's targets) */
   uint64_t retry_build;    /* that image's build number, 0 if none */
   AmsTime retry_start;
   AmsTime retry_end;       /* when that image ended FAILED */
@@ -201,6 +202,8 @@ struct AmsEngineImage
   gboolean retried;        /* a RetryImage of an earlier failed image */
   GPtrArray *failed_targets; /* copies that failed (Target*), NULL until one does */
   Copy *copies;            /* outstanding copies (doubly linked) */
+  Target *targets;         /* the array its copies' targets are in (Copy.target) */
+  uint64_t epoch;          /* the engine's epoch when its copies were requested */
   Image *next, *prev;      /* in the pipeline's distributing FIFO */
   LcImage *lc;             /* inventory: its record, or NULL */
   /* chain.c */
@@ -215,31 +218,34 @@ struct AmsEngineImage
 
 /* A copy in flight. What its path reads at its start and end is here
  * (pool, crypto, ready), so that with an estate's targets far out of the
- * cache it touches its target only when it is requested. */
+ * cache it touches its target only when it is requested. It is one cache
+ * line (64 bytes, and the free list aligns its chunks to lines), so that
+ * the kernel's prefetch of the next event's data fetches all of it: its
+ * target is an index into its image's array, its request time is its
+ * image's distribution start, and whether its transfer was already
+ * allowed is a bit that holds while the image's epoch is the engine's. */
 struct AmsEngineCopy
 {
   Image *img;
-  Target *t;
-  EnginePool *pool;        /* t->pool */
-  AmsTime t_req;
+  EnginePool *pool;        /* its target's pool */
   AmsTime t_start;         /* AMS_TIME_NEVER while queued */
   union
   {
     AmsEventHandle done;   /* the transfer's end, or the next retry */
     AmsFlowHandle flow;    /* bandwidth model, while `flowing`: the transfer on its region pair */
   };
-  uint32_t ready;          /* the (low 32 bits of the) epoch at which its transfer was known
-                              to be allowed when it was requested; 0: decide at its start */
-  guint16 attempts;        /* retry mode: refusals so far */
+  Copy *next, *prev;       /* in the image's outstanding copies */
+  uint32_t target;         /* its target: img->targets[target] (ams_copy_target) */
+  guint16 attempts;        /* retry mode: refusals so far (at most 1000) */
   guint8 holding : 2;      /* slots held: 0, 1 (its pool), 2 (and the source cap) */
   guint8 queued : 2;       /* waiting in: 0 nowhere, 1 its pool, 2 the source cap */
   guint8 doomed : 1;       /* a transient failure will end it */
   guint8 flowing : 1;      /* `flow` is the handle (bandwidth model, transferring) */
-  guint8 crypto : 1;       /* t->crypto */
-  Copy *next, *prev;       /* in the image's outstanding copies */
+  guint8 crypto : 1;       /* its target's crypto */
+  guint8 ready : 1;        /* its transfer was allowed in img->epoch when it was requested */
 };
 
-G_STATIC_ASSERT (sizeof (Copy) <= 80); /* one per copy in flight: an estate's night */
+G_STATIC_ASSERT (sizeof (Copy) == 64); /* one per copy in flight: an estate's night */
 
 struct AmsEngine
 {
@@ -355,6 +361,14 @@ void ams_engine_decided (AmsEngine *e, const Target *t, AmsCopyPhase phase, AmsC
 const char *ams_engine_refusal (AmsEngine *e, const Target *t, AmsCopyPhase phase);
 
 /* ---- tracing.c: trace events (trace.h) ---- */
+
+/* The copy's target (here, in the lowest section, as every file's copies
+ * have one). */
+static inline Target *
+ams_copy_target (const Copy *c)
+{
+  return &c->img->targets[c->target];
+}
 
 /* Whether a tracer is set: every place that traces tests this first, so
  * that a run without one pays one predictable branch there. */

@@ -426,13 +426,13 @@ decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase)
   return ams_engine_decision (e, t, phase);
 }
 
-/* The epoch at which the target's transfer is already known to be allowed,
- * or 0 (Copy.ready). */
-static inline uint32_t
-ready_at (const AmsEngine *e, const Target *t)
+/* Is the target's transfer already known to be allowed in this epoch?
+ * (Copy.ready) */
+static inline gboolean
+ready_now (const AmsEngine *e, const Target *t)
 {
   const TargetDecision *d = ams_engine_decision (e, t, AMS_COPY_AT_TRANSFER);
-  return d->epoch == (uint32_t) e->epoch && d->cause == AMS_CAUSE_NONE ? d->epoch : 0;
+  return d->epoch == (uint32_t) e->epoch && d->cause == AMS_CAUSE_NONE;
 }
 
 /* ---- the life of an image ---------------------------------------------- */
@@ -481,6 +481,7 @@ image_end (AmsEngine *e, Image *img)
       if (p->retry != NULL)
         g_ptr_array_unref (p->retry);
       p->retry = g_steal_pointer (&img->failed_targets);
+      p->retry_targets = img->targets;
       p->retry_build = img->build;
       p->retry_start = img->t_start;
       p->retry_end = now;
@@ -567,7 +568,7 @@ record_copy (AmsEngine *e, const Copy *c, gboolean ok, AmsCause cause, AmsStep s
     .source_region = c->img->p->home->region->name,
     .region = c->pool->region->name,
     .account = c->pool->account->id,
-    .requested = c->t_req,
+    .requested = c->img->t_dist, /* its copies are requested as distribution starts */
     .started = c->t_start,
     .ended = ams_kernel_now (e->k),
     .ok = ok,
@@ -622,12 +623,12 @@ copy_end_why (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step,
   if (ok)
     {
       if (G_UNLIKELY (e->links != NULL)) /* read by the bandwidth model only */
-        c->t->landed = TRUE;
-      ams_inv_ami_registered (e, img, c->pool, c->t);
+        ams_copy_target (c)->landed = TRUE;
+      ams_inv_ami_registered (e, img, c->pool, ams_copy_target (c));
       e->res.copies_succeeded++;
-      ams_stat_add (&e->res.wait_s, ams_time_to_s (c->t_start - c->t_req));
+      ams_stat_add (&e->res.wait_s, ams_time_to_s (c->t_start - img->t_dist));
       ams_stat_add (&e->res.transfer_s, ams_time_to_s (now - c->t_start));
-      ams_stat_add (&e->res.total_s, ams_time_to_s (now - c->t_req));
+      ams_stat_add (&e->res.total_s, ams_time_to_s (now - img->t_dist));
     }
   else
     {
@@ -635,7 +636,7 @@ copy_end_why (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step,
       output_failed (e, img, cause, c->pool->region, c->pool->account);
       if (img->failed_targets == NULL)
         img->failed_targets = g_ptr_array_new ();
-      g_ptr_array_add (img->failed_targets, c->t);
+      g_ptr_array_add (img->failed_targets, ams_copy_target (c));
     }
   copy_unlink (c);
   ams_freelist_release (&e->copies, c);
@@ -674,8 +675,12 @@ static void
 copy_finished (AmsKernel *k, void *data, uint64_t arg)
 {
   Copy *c = data;
-  AmsEngine *e = c->img->p->e;
   EnginePool *ep = c->pool;
+  /* its pool's counters are read soon and with an estate's thousands of
+   * pools are mostly out of the cache: ask for them first */
+  __builtin_prefetch (ep);
+  __builtin_prefetch ((const char *) ep + 64);
+  AmsEngine *e = c->img->p->e;
   guint holding = c->holding;
   AmsPool *source = holding >= 2 ? copy_source_pool (c) : NULL;
   gboolean doomed = c->doomed;
@@ -703,11 +708,11 @@ static void
 copy_start (Copy *c)
 {
   AmsEngine *e = c->img->p->e;
-  Target *t = c->t;
+  Target *t = ams_copy_target (c);
   EnginePool *ep = c->pool;
   c->t_start = ams_kernel_now (e->k);
 
-  if (G_UNLIKELY (c->ready != (uint32_t) e->epoch))
+  if (G_UNLIKELY (!c->ready || c->img->epoch != e->epoch))
     {
       const TargetDecision *d = decide (e, t, AMS_COPY_AT_TRANSFER);
       if (G_UNLIKELY (d->cause != AMS_CAUSE_NONE))
@@ -832,15 +837,15 @@ copy_request (AmsEngine *e, Image *img, Target *t)
   Copy *c = ams_freelist_take (&e->copies); /* every field set here */
   *c = (Copy) {
     .img = img,
-    .t = t,
     .pool = t->pool,
-    .t_req = ams_kernel_now (e->k),
     .t_start = AMS_TIME_NEVER,
-    /* the transfer's decision, if already made in this epoch and allowing:
-     * its start then need not look at the target again */
-    .ready = ready_at (e, t),
-    .crypto = t->crypto,
     .next = img->copies,
+    .target = (uint32_t) (t - img->targets),
+    /* the transfer's decision, if already made in this epoch and allowing:
+     * its start then need not look at the target again (img->epoch is
+     * this epoch: every copy of an image is requested at once) */
+    .ready = ready_now (e, t),
+    .crypto = t->crypto,
   };
   if (img->copies != NULL)
     img->copies->prev = c;
@@ -998,7 +1003,7 @@ watchdog (AmsKernel *k, void *data, uint64_t arg)
       while (img->copies != NULL)
         {
           Copy *c = img->copies;
-          Target *t = c->t;
+          Target *t = ams_copy_target (c);
           EnginePool *ep = c->pool;
           guint holding = c->holding;
           AmsPool *source = copy_source_pool (c);
@@ -1053,6 +1058,8 @@ image_tested (AmsKernel *k, void *data, uint64_t arg)
       return;
     }
   img->t_dist = now;
+  img->targets = p->targets;
+  img->epoch = e->epoch;
   img->outputs = p->n_targets + p->entry_outputs;
   img->remaining = img->outputs;
   if (img->outputs == 0)
@@ -1327,6 +1334,8 @@ retry_image (AmsEngine *e, Pipeline *p)
   img->trigger = "retry";
   ams_inv_image_retried (e, img);
   GPtrArray *targets = g_steal_pointer (&p->retry);
+  img->targets = p->retry_targets; /* the failed image's: its failed targets are in it */
+  img->epoch = e->epoch;
   img->outputs = targets->len;
   img->remaining = targets->len + 1;
   start_distributing (p, img);

@@ -9,7 +9,7 @@ ams_freelist_init (AmsFreeList *fl, gsize size, guint per_chunk)
   fl->size = (size + sizeof (void *) - 1) / sizeof (void *) * sizeof (void *);
   fl->per_chunk = per_chunk;
   fl->free = NULL;
-  fl->chunks = g_ptr_array_new_with_free_func (g_free);
+  fl->chunks = g_ptr_array_new_with_free_func (g_aligned_free);
   fl->live = 0;
 }
 
@@ -28,7 +28,9 @@ ams_freelist_clear (AmsFreeList *fl)
 void *
 ams_freelist_grow (AmsFreeList *fl)
 {
-  char *chunk = g_malloc (fl->size * fl->per_chunk);
+  /* aligned to a cache line: a record of 64 bytes (a copy) then fills
+   * exactly one */
+  char *chunk = g_aligned_alloc (fl->per_chunk, fl->size, 64);
   g_ptr_array_add (fl->chunks, chunk);
   for (guint i = 0; i < fl->per_chunk; i++)
     {

@@ -182,7 +182,7 @@ void
 ams_trace_copy (AmsEngine *e, AmsTraceKind kind, const Copy *c, AmsCause cause, AmsStep step,
                 const char *message)
 {
-  const Target *t = c->t;
+  const Target *t = ams_copy_target (c);
   const AmsPool *pool = t->pool->pool;
   char version[64];
   ams_trace_version (c->img->p, c->img->build, version, sizeof version);
