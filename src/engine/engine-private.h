@@ -104,7 +104,6 @@ typedef struct
 typedef struct
 {
   EnginePool *pool;        /* the destination account and region */
-  struct Pipeline *p;      /* whose images it copies */
   const AmsScDistRegion *entry; /* the distribution entry of the destination region */
   uint32_t question;       /* its decisions: e->questions[question] */
   uint32_t lc_epoch;       /* the cross-account lifecycle role (lifecycle.c): decided at, */
@@ -112,6 +111,8 @@ typedef struct
   guint8 landed;           /* a copy of this pipeline's snapshots reached the destination */
   guint8 crypto;           /* decrypts or encrypts: encryption overhead applies */
 } Target;
+
+G_STATIC_ASSERT (sizeof (Target) == 32); /* one per pipeline x region x account of an estate */
 
 G_STATIC_ASSERT (sizeof (Target) <= 40); /* every target of the estate has one */
 
@@ -322,14 +323,14 @@ ams_engine_draw (const AmsDist *d, gsl_rng *r)
   return ams_time_from_s (ams_dist_sample (d, r));
 }
 
-/* The permission checks' view of a target. */
+/* The permission checks' view of a target of pipeline p. */
 static inline AmsCopySpec
-ams_engine_target_spec (const Target *t)
+ams_engine_target_spec (const Pipeline *p, const Target *t)
 {
   return (AmsCopySpec) {
-    .pipeline = t->p->sc,
-    .owner = t->p->home->account,
-    .source_region = t->p->home->region,
+    .pipeline = p->sc,
+    .owner = p->home->account,
+    .source_region = p->home->region,
     .entry = t->entry,
     .region = t->pool->region,
     .target = t->pool->account,

@@ -122,7 +122,6 @@ add_target (AmsEngine *e, Pipeline *p, GHashTable *index, const AmsCopySpec *spe
 {
   Target t = {
     .pool = pool_for (e, index, spec->target, spec->region),
-    .p = p,
     .entry = spec->entry,
     .question = ams_access_copy_question (e->access, spec),
     .crypto = ams_access_copy_encrypted (spec),
@@ -404,22 +403,23 @@ ams_engine_free (AmsEngine *e)
 
 /* The world's decision for a target, made again only if the world changed
  * (the check is inline: on the hot path it is one comparison). */
-static const TargetDecision *decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase);
+static const TargetDecision *decide_again (AmsEngine *e, const Pipeline *p, Target *t,
+                                           AmsCopyPhase phase);
 
 static inline const TargetDecision *
-decide (AmsEngine *e, Target *t, AmsCopyPhase phase)
+decide (AmsEngine *e, const Pipeline *p, Target *t, AmsCopyPhase phase)
 {
   const TargetDecision *d = ams_engine_decision (e, t, phase);
   if (G_LIKELY (d->epoch == (uint32_t) e->epoch))
     return d;
-  return decide_again (e, t, phase);
+  return decide_again (e, p, t, phase);
 }
 
 G_GNUC_NO_INLINE static const TargetDecision *
-decide_again (AmsEngine *e, Target *t, AmsCopyPhase phase)
+decide_again (AmsEngine *e, const Pipeline *p, Target *t, AmsCopyPhase phase)
 {
   g_auto (AmsBlocker) b = { 0 };
-  AmsCopySpec spec = ams_engine_target_spec (t);
+  AmsCopySpec spec = ams_engine_target_spec (p, t);
   gboolean ok = ams_access_check_copy_phase (e->access, &spec, phase, &b);
   ams_engine_decided (e, t, phase, ok ? AMS_CAUSE_NONE : b.cause, b.step,
                       ok ? NULL : b.message);
@@ -714,7 +714,7 @@ copy_start (Copy *c)
 
   if (G_UNLIKELY (!c->ready || c->img->epoch != e->epoch))
     {
-      const TargetDecision *d = decide (e, t, AMS_COPY_AT_TRANSFER);
+      const TargetDecision *d = decide (e, c->img->p, t, AMS_COPY_AT_TRANSFER);
       if (G_UNLIKELY (d->cause != AMS_CAUSE_NONE))
         {
           guint holding = c->holding;
@@ -854,7 +854,7 @@ copy_request (AmsEngine *e, Image *img, Target *t)
   if (AMS_TRACING (e))
     ams_trace_copy (e, AMS_TRACE_COPY_REQUESTED, c, AMS_CAUSE_NONE, 0, NULL);
 
-  const TargetDecision *d = decide (e, t, AMS_COPY_AT_REQUEST);
+  const TargetDecision *d = decide (e, img->p, t, AMS_COPY_AT_REQUEST);
   if (G_UNLIKELY (d->cause != AMS_CAUSE_NONE))
     {
       copy_end_why (e, c, FALSE, d->cause, d->step,

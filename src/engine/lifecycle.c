@@ -318,12 +318,12 @@ static gboolean
 role_allows (AmsEngine *e, Ami *a)
 {
   Target *t = a->t;
-  if (t == NULL || t->pool->account == t->p->home->account)
+  if (t == NULL || t->pool->account == a->img->p->home->account)
     return TRUE;
   if (t->lc_epoch != (uint32_t) e->epoch)
     {
       g_auto (AmsBlocker) b = { 0 };
-      AmsCopySpec spec = ams_engine_target_spec (t);
+      AmsCopySpec spec = ams_engine_target_spec (a->img->p, t);
       gboolean ok = ams_access_check_lifecycle_delete (e->access, &spec, &b);
       t->lc_epoch = (uint32_t) e->epoch;
       t->lc_cause = (guint8) (ok ? AMS_CAUSE_NONE : b.cause);

@@ -50,7 +50,7 @@
 
 /* Records per chunk: small kernels stay small, big ones grow in few steps. */
 #define CHUNK_FIRST 64
-#define CHUNK_MAX 65536
+#define CHUNK_MAX 4096
 
 struct AmsEvent
 {
