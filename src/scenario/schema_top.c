@@ -348,6 +348,9 @@ static void
 resolve_references (AmsCheck *c, AmsScenario *sc)
 {
   GPtrArray *regions = c->region_names, *accounts = c->account_names;
+  /* a targetAccountIds list an alias shares (an estate's accounts behind
+   * every pipeline and region) is resolved at its first use only */
+  g_autoptr (GHashTable) lists = g_hash_table_new (g_direct_hash, g_direct_equal);
   /* first: pipelines' recipes named by ARN, whose fields the rest reads */
   ams_schema_resolve_supply (c, sc);
   for (guint i = 0; i < sc->pipelines->len; i++)
@@ -359,8 +362,9 @@ resolve_references (AmsCheck *c, AmsScenario *sc)
         {
           const AmsScDistRegion *dr = pl->distributions->pdata[j];
           resolve (c, &dr->region, FALSE, regions);
-          for (guint k = 0; k < dr->target_account_ids->len; k++)
-            resolve (c, &g_array_index (dr->target_account_ids, AmsScRef, k), TRUE, accounts);
+          if (g_hash_table_add (lists, dr->target_account_ids))
+            for (guint k = 0; k < dr->target_account_ids->len; k++)
+              resolve (c, &g_array_index (dr->target_account_ids, AmsScRef, k), TRUE, accounts);
           for (guint k = 0; k < dr->launch_templates->len; k++)
             resolve (c, &((const AmsScLaunchTemplate *) dr->launch_templates->pdata[k])->account,
                      TRUE, accounts);
