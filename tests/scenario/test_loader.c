@@ -282,6 +282,25 @@ test_loader_shared_targets (void)
                                        "[0].amiDistributionConfiguration.targetAccountIds[1]: "
                                        "duplicate account '222222222222'"));
 
+  /* resolved at its first use only, and an undefined account is still
+   * told, once, at the item */
+  const char *undefined =
+    "amisim: 1\nhorizon: 1d\n"
+    "regions: [{name: us-east-1}]\n"
+    "accounts: [{id: \"111111111111\"}, {id: \"222222222222\"}]\n"
+    "x-t: &t [\"222222222222\", \"333333333333\"]\n"
+    "x-p: &p {account: \"111111111111\", region: us-east-1, recipe: {name: r, version: 1.0.0},\n"
+    "  distribution: {name: dist, distributions: [{region: us-east-1,\n"
+    "    amiDistributionConfiguration: {targetAccountIds: *t}}]}}\n"
+    "pipelines: [{<<: *p, name: alpha}, {<<: *p, name: bravo}]\n";
+  g_autofree char *told = errors_of (undefined, NULL, 0);
+  const char *first = strstr (told, "t.yaml:5:26: error: pipelines[0].distribution.distributions"
+                                    "[0].amiDistributionConfiguration.targetAccountIds[1]: "
+                                    "account '333333333333' is not defined");
+  CU_ASSERT_PTR_NOT_NULL_FATAL (first);
+  first = strstr (first, "is not defined");
+  CU_ASSERT_PTR_NULL (strstr (first + 1, "is not defined"));
+
   const char *two =
     "amisim: 1\nhorizon: 1d\n"
     "regions: [{name: us-east-1}]\n"
