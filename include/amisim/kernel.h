@@ -8,7 +8,9 @@
  * is O(1) (the entry is dropped when reached). Event records are pooled: scheduling
  * does not call malloc once the pool has grown to the peak number pending.
  *
- * There is no global state: any number of kernels can live in one process.
+ * There is no global state but an atomic counter that numbers the kernels
+ * (so that a handle of one is never taken for an event of another): any
+ * number of kernels can live in one process, in any threads.
  * The kernel knows nothing of what the events mean.
  *
  * Handlers may schedule and cancel freely, including cancelling events
