@@ -563,6 +563,14 @@ prepare_slow (AmsKernel *k)
       r->cur_start = r->cur == r->nb ? r->limit : r->start + r->cur * r->width;
       size_t n = b->n;
       b->n = 0;
+      /* The records of the bucket after this one are read when it is
+       * taken, a few events from now: ask for them while this one runs. */
+      if (r->cur < r->nb)
+        {
+          const Vec *after = &r->b[r->cur];
+          for (size_t i = 0; i < after->n && i < 2 * BUCKET_FILL; i++)
+            __builtin_prefetch (after->e[i].ev);
+        }
       if (n > BUCKET_SPLIT && k->m < LADDER_RUNGS)
         {
           uint64_t lo, hi;
