@@ -407,7 +407,10 @@ crew_run (gpointer data, gpointer user)
   g_async_queue_push (c->done, data);
 }
 
-/* AMISIM_MPI_FAIL_RANK=R[:exit]: whether this rank is R (and how it fails). */
+/* AMISIM_MPI_FAIL_RANK=R[:exit]: whether this rank is R (and how it fails:
+ * R fails the first job it is given; R:exit dies as it starts, before it
+ * asks for one, so that it dies even when the others have taken every job
+ * by then, as on a loaded machine they can). */
 static gboolean
 injected (gboolean *die)
 {
@@ -424,6 +427,8 @@ static int
 follow (AmsCliJob *jobs, guint n, guint threads)
 {
   gboolean die = FALSE, fail = injected (&die);
+  if (fail && die)
+    _exit (AMS_EXIT_FAILURE);
   Crew c = { g_async_queue_new () };
   sigset_t saved;
   ams_cleanup_block (&saved);
@@ -439,8 +444,6 @@ follow (AmsCliJob *jobs, guint n, guint threads)
     {                                                                                         \
       if (fail)                                                                               \
         {                                                                                     \
-          if (die)                                                                            \
-            _exit (AMS_EXIT_FAILURE);                                                         \
           g_autofree char *why = g_strdup_printf (                                            \
             "rank %d of %d (on %s), job %d of %u (replication %" G_GUINT64_FORMAT             \
             "): failed: injected (AMISIM_MPI_FAIL_RANK=%d)", M.rank, M.size, M.host, (j) + 1, \

@@ -31,6 +31,10 @@ fi
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
 export OMPI_MCA_rmaps_base_oversubscribe=1
+# when a rank dies, mpirun sends the others SIGTERM, then SIGKILL after
+# this many seconds (1 by default): on a loaded machine one second was not
+# always enough for rank 0 to remove its staging folder (case 5)
+export OMPI_MCA_odls_base_sigkill_timeout=10
 mpi=("$mpirun" --oversubscribe)
 
 tmp=$(mktemp -d)
