@@ -67,7 +67,7 @@ struct AmsEvent
 #endif
 };
 
-/* A sequence number's top SEQ_ID_BITS are its kernel's number, so that a
+/* A sequence number's top 24 bits are its kernel's number, so that a
  * handle from another kernel never matches a record of this one (with the
  * ladder, that is the only test: a record holds no pointer to its kernel
  * and is 32 bytes). The low SEQ_COUNT_BITS count the kernel's events; they
@@ -939,8 +939,8 @@ run_first (AmsKernel *k)
    * at are far apart in memory and mostly out of the cache. */
   if (G_LIKELY (k->n > 0))
     {
-      /* and the line after: a record of 80 bytes spans two (integer
-       * arithmetic: data may be NULL) */
+      /* and the line after: data bigger than a line, or not aligned to
+       * one, spans two (integer arithmetic: data may be NULL) */
       uintptr_t next = (uintptr_t) k->heap[0].ev->data;
       __builtin_prefetch ((const void *) next);
       __builtin_prefetch ((const void *) (next + 64));
