@@ -574,15 +574,9 @@ ams_check_policy_report (void *user, const AmsSrcLoc *loc, const char *message)
   ams_diag_add (c->diag, loc->file, loc->line, loc->col, path, "%s", message);
 }
 
-/* Policy documents written as strings and repeated by YAML aliases hold
- * at most this much text together, each use counted: eight strings of
- * the largest size. Each use is parsed and compiled, and an alias repeats
- * a string of up to the scalar limit for a few bytes, where an alias of a
- * mapping counts its nodes against AMS_LIMIT_ALIAS_NODES; this keeps a
- * short file from costing much more than a long one (docs/limits.md). A
- * string used once is part of the file and needs no other bound. */
-#define POLICY_ALIAS_TEXT_BYTES (8u * AMS_LIMIT_SCALAR_BYTES)
-
+/* A policy string used again through an alias counts, each use, against
+ * AMS_LIMIT_POLICY_ALIAS_TEXT_BYTES (input-limits.h, docs/limits.md);
+ * past it, FALSE, said once. */
 static gboolean
 policy_text_within_budget (AmsCheck *c, const AmsYNode *n)
 {
@@ -591,10 +585,10 @@ policy_text_within_budget (AmsCheck *c, const AmsYNode *n)
   if (c->policy_text_refused)
     return FALSE;
   c->policy_text_bytes += n->len;
-  if (c->policy_text_bytes <= POLICY_ALIAS_TEXT_BYTES)
+  if (c->policy_text_bytes <= AMS_LIMIT_POLICY_ALIAS_TEXT_BYTES)
     return TRUE;
   c->policy_text_refused = TRUE;
-  g_autofree char *limit = ams_ylimit_size_text (POLICY_ALIAS_TEXT_BYTES);
+  g_autofree char *limit = ams_ylimit_size_text (AMS_LIMIT_POLICY_ALIAS_TEXT_BYTES);
   ams_check_error (c, n, "the policy documents written as JSON strings and repeated by aliases "
                    "hold more than %s of text together (each use counts), the limit; write "
                    "the document as a mapping, or once per use", limit);

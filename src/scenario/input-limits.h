@@ -41,6 +41,15 @@
  * at most 16,000 characters. */
 #define AMS_LIMIT_SCALAR_BYTES (1024u * 1024)
 
+/* Policy documents written as strings and repeated by YAML aliases hold
+ * at most this much text together, each use counted: eight strings of
+ * the largest size. Each use is parsed and compiled, and an alias repeats
+ * a string of up to the scalar limit for a few bytes, where an alias of a
+ * mapping counts its nodes against AMS_LIMIT_ALIAS_NODES; this keeps a
+ * short file from costing much more than a long one. A string used once
+ * is part of the file and needs no other bound. */
+#define AMS_LIMIT_POLICY_ALIAS_TEXT_BYTES (8u * AMS_LIMIT_SCALAR_BYTES)
+
 /* Key/value pairs that merge keys (<<) copy into mappings, over the whole
  * document: merging shares nodes but copies the pairs. */
 #define AMS_LIMIT_MERGED_PAIRS 1000000u
