@@ -114,8 +114,6 @@ typedef struct
 
 G_STATIC_ASSERT (sizeof (Target) == 32); /* one per pipeline x region x account of an estate */
 
-G_STATIC_ASSERT (sizeof (Target) <= 40); /* every target of the estate has one */
-
 /* One region of the distribution: its launch permissions and launch
  * template updates, outputs that need no copy. */
 /* An output of a region that failed: its cause and where. */
