@@ -408,7 +408,8 @@ crew_run (gpointer data, gpointer user)
 }
 
 /* AMISIM_MPI_FAIL_RANK=R[:exit]: whether this rank is R (and how it fails:
- * R fails the first job it is given; R:exit dies as it starts, before it
+ * R fails the first job it is given, or, given none, as it is refused one;
+ * R:exit dies as it starts, before it
  * asks for one, so that it dies even when the others have taken every job
  * by then, as on a loaded machine they can). */
 static gboolean
@@ -466,6 +467,18 @@ follow (AmsCliJob *jobs, guint n, guint threads)
       if (j < 1 || (guint) j >= n)
         break;
       START (j);
+    }
+  if (fail && !stopped)
+    {
+      /* given no job (on a loaded machine the others can take every one
+       * before this rank asks): it fails all the same, so that the test
+       * that injects it sees the failure whatever the timing */
+      g_autofree char *why = g_strdup_printf ("rank %d of %d (on %s), given no job: failed: "
+                                              "injected (AMISIM_MPI_FAIL_RANK=%d)", M.rank,
+                                              M.size, M.host, M.rank);
+      send_bytes (why, strlen (why), 0, TAG_FAIL);
+      stopped = TRUE;
+      status = AMS_EXIT_FAILURE;
     }
   while (inflight > 0)
     {

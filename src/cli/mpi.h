@@ -18,8 +18,8 @@
  * (mpirun stops every rank; rank 0's temporaries are removed).
  *
  * AMISIM_MPI_FAIL_RANK=R (tests only): rank R > 0 fails its first job
- * instead of running it ("R:exit": it exits at once, without a word, as a
- * rank that dies). */
+ * instead of running it, or, given none, as it is refused one ("R:exit": it
+ * exits at once, without a word, as a rank that dies). */
 #pragma once
 
 #include "cli/cli-private.h"

@@ -143,6 +143,15 @@ status=$?
 [[ $status -eq 1 && ! -e $tmp/failed-sweep ]] && grep -q "injected" "$tmp/failed-sweep.err" \
   && pass "a job fails on rank 1 of a sweep: exit 1, nothing written" \
   || { fail "a job fails on rank 1 of a sweep: exit $status"; cat "$tmp/failed-sweep.err"; }
+# one job only, rank 0's: rank 1 is given none and fails all the same (so
+# the two cases above hold however the jobs fall on a loaded machine)
+AMISIM_MPI_FAIL_RANK=1 "${mpi[@]}" -n 3 "$amisim" run scenarios/default.yaml --replications 1 \
+  --out "$tmp/failed-none" > /dev/null 2> "$tmp/failed-none.err"
+status=$?
+[[ $status -eq 1 && ! -e $tmp/failed-none ]] \
+  && grep -q "rank 1 of 3 .*given no job: failed: injected" "$tmp/failed-none.err" \
+  && pass "rank 1 given no job fails all the same: exit 1, nothing written" \
+  || { fail "rank 1 given no job: exit $status"; cat "$tmp/failed-none.err"; }
 
 # 5. rank 2 dies: the run ends, non-zero, nothing written
 AMISIM_MPI_FAIL_RANK=2:exit timeout 120 "${mpi[@]}" -n 3 "$amisim" "${args[@]}" --replications 40 \
