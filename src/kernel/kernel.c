@@ -148,13 +148,18 @@ struct AmsKernel
 
 /* ---- the heap -------------------------------------------------------- */
 
-/* Lexicographic (time, key). Written as two comparisons rather than one
- * 128-bit compare: the time almost always decides, and the branch on it
- * predicts well (measured faster with tools/bench_hold). */
+/* Lexicographic (time, key), as one unsigned 128-bit comparison (time in
+ * the high half: pending times are never negative), which compiles to a
+ * compare and a subtract-with-borrow, without a branch. Measured against
+ * two comparisons with a branch on the time: M/M/50 (bench-mmc) 7 % less
+ * CPU; tools/bench_hold 6 to 15 % faster at 10 to 1000 pending, the same
+ * within the noise from 10^4 to 10^6. */
 static inline gboolean
 entry_less (const Entry *a, const Entry *b)
 {
-  return a->time < b->time || (a->time == b->time && a->key < b->key);
+  unsigned __int128 av = ((unsigned __int128) (uint64_t) a->time << 64) | a->key;
+  unsigned __int128 bv = ((unsigned __int128) (uint64_t) b->time << 64) | b->key;
+  return av < bv;
 }
 
 static inline void
@@ -191,8 +196,7 @@ sift_up (Entry *heap, size_t i, Entry e)
 static inline size_t
 lesser (const Entry *heap, size_t a, size_t b)
 {
-  const Entry *x = &heap[a], *y = &heap[b];
-  size_t lt = (size_t) ((y->time < x->time) | ((y->time == x->time) & (y->key < x->key)));
+  size_t lt = (size_t) entry_less (&heap[b], &heap[a]);
   return a ^ ((a ^ b) & (0 - lt));
 }
 
