@@ -11,25 +11,10 @@
  * use: a statistic whose values stay within a factor of 8 touches at most
  * four blocks, 4 KiB.
  */
-#include "amisim/stats.h"
+#include "quantiles-private.h"
 
 #include <math.h>
 #include <string.h>
-
-#define EXP_MIN (-30) /* values below 2^-30 count as 0                 */
-#define EXP_MAX 40    /* values above 2^40 go to the overflow bucket    */
-#define N_BLOCKS (EXP_MAX - EXP_MIN + 1)
-#define SUB_BITS 7
-#define N_SUB (1 << SUB_BITS)
-
-struct AmsQuantiles
-{
-  uint64_t count;
-  uint64_t zero;      /* exact zeros and values below 2^-30 */
-  uint64_t overflow;  /* values above 2^40                  */
-  double min, max;    /* exact, over every value added      */
-  uint64_t *block[N_BLOCKS];
-};
 
 AmsQuantiles *
 ams_quantiles_new (void)
@@ -47,48 +32,12 @@ ams_quantiles_free (AmsQuantiles *q)
   g_free (q);
 }
 
-static inline uint64_t *
-block_get (AmsQuantiles *q, int b)
-{
-  if (G_UNLIKELY (q->block[b] == NULL))
-    q->block[b] = g_new0 (uint64_t, N_SUB);
-  return q->block[b];
-}
-
-static inline void
-note_extremes (AmsQuantiles *q, double lo, double hi)
-{
-  if (q->count == 0 || lo < q->min)
-    q->min = lo;
-  if (q->count == 0 || hi > q->max)
-    q->max = hi;
-}
-
 void
 ams_quantiles_add (AmsQuantiles *q, double x)
 {
   g_return_if_fail (q != NULL);
   g_return_if_fail (x >= 0.0 && isfinite (x));
-
-  note_extremes (q, x, x);
-  q->count++;
-  if (x < 0x1p-30)
-    {
-      q->zero++;
-      return;
-    }
-  if (x > 0x1p40)
-    {
-      q->overflow++;
-      return;
-    }
-  /* x is normal here, so the exponent field minus the bias is floor(log2 x)
-   * and the mantissa's top bits say where in [2^e, 2^(e+1)) it lies. */
-  uint64_t bits;
-  memcpy (&bits, &x, sizeof bits);
-  int e = (int) ((bits >> 52) & 0x7FF) - 1023;
-  unsigned sub = (unsigned) (bits >> (52 - SUB_BITS)) & (N_SUB - 1);
-  block_get (q, e - EXP_MIN)[sub]++;
+  ams__quantiles_add_valid (q, x);
 }
 
 void

@@ -8,7 +8,7 @@
  * times are large numbers with small differences (a wait of seconds at a
  * clock of 10^9 s), exactly where the textbook formula cancels to noise.
  */
-#include "amisim/stats.h"
+#include "quantiles-private.h"
 
 #include <math.h>
 #include <gsl/gsl_cdf.h>
@@ -108,7 +108,7 @@ ams_stat_add (AmsStat *s, double x)
   if (s->q == NULL)
     s->q = ams_quantiles_new ();
   ams_tally_add (&s->tally, x);
-  ams_quantiles_add (s->q, x);
+  ams__quantiles_add_valid (s->q, x);
 }
 
 void
