@@ -28,7 +28,8 @@ struct AmsWorld
   /* the default key policy of an account, or its aws/ebs key's in a region, by
    * key_policy_slot () -> AmsPolicy* */
   GHashTable *key_policies;
-  /* what-if changes, by "<account>/<key id>" or "<account>/<role name, lower case>" */
+  /* what-if changes, by key_slot () "<account>/<region>/<key id>" or
+   * "<account>/<role name, lower case>" */
   GHashTable *key_states;   /* -> GINT_TO_POINTER (state + 1) */
   GHashTable *edited_keys;  /* -> AmsPolicy* (owned) */
   GHashTable *roles;        /* -> AmsScRole* (owned shallow copy), or DELETED */
@@ -485,6 +486,16 @@ ams_scp_layers_apply (const AmsScpLayers *l, AmsPolicySet *set)
 
 /* ---- keys ---- */
 
+/* The name under which a key's what-if state and edited policy are kept:
+ * its account, region and id. A multi-Region key's primary and replicas
+ * share an id (mrk-…) but are keys of their own in KMS, each with its own
+ * state and key policy: disabling one leaves the others as they are. */
+static char *
+key_slot (const AmsAccount *account, const AmsScKey *key)
+{
+  return g_strdup_printf ("%s/%s/%s", account->id, key->region.value, key->id);
+}
+
 static void
 key_arn (AmsKeyInfo *out)
 {
@@ -528,7 +539,7 @@ find_in (const AmsWorld *w, const AmsAccount *account, const AmsRegion *region,
         out->state = k->state;
         if (g_hash_table_size (w->key_states) > 0)
           {
-            g_autofree char *sk = g_strdup_printf ("%s/%s", account->id, k->id);
+            g_autofree char *sk = key_slot (account, k);
             gpointer st = g_hash_table_lookup (w->key_states, sk);
             if (st != NULL)
               out->state = (AmsKeyState) (GPOINTER_TO_INT (st) - 1);
@@ -577,7 +588,7 @@ ams_world_key_policy (const AmsWorld *w, const AmsKeyInfo *k)
 {
   if (!k->aws_managed && g_hash_table_size (w->edited_keys) > 0)
     {
-      g_autofree char *ek = g_strdup_printf ("%s/%s", k->account->id, k->key->id);
+      g_autofree char *ek = key_slot (k->account, k->key);
       AmsPolicy *edited = g_hash_table_lookup (w->edited_keys, ek);
       if (edited != NULL)
         return edited;
@@ -649,8 +660,7 @@ ams_world_set_key_state (AmsWorld *w, const AmsKeyInfo *k, AmsKeyState state)
 {
   g_return_if_fail (k->key != NULL);
   w->generation++;
-  g_hash_table_insert (w->key_states, g_strdup_printf ("%s/%s", k->account->id, k->key->id),
-                       GINT_TO_POINTER ((int) state + 1));
+  g_hash_table_insert (w->key_states, key_slot (k->account, k->key), GINT_TO_POINTER (state + 1));
 }
 
 gboolean
@@ -662,8 +672,7 @@ ams_world_edit_key_policy (AmsWorld *w, const AmsKeyInfo *k, const char *remove_
   AmsPolicy *now = (AmsPolicy *) ams_world_key_policy (w, k);
   AmsPolicy *edited = ams_policy_edit (now, remove_sid, add, removed);
   w->generation++;
-  g_hash_table_insert (w->edited_keys, g_strdup_printf ("%s/%s", k->account->id, k->key->id),
-                       edited);
+  g_hash_table_insert (w->edited_keys, key_slot (k->account, k->key), edited);
   return TRUE;
 }
 
@@ -714,8 +723,7 @@ ams_world_remove_key_statement (AmsWorld *w, const AmsKeyInfo *k, guint i)
   if (i >= ams_policy_n_statements (now))
     return FALSE;
   w->generation++;
-  g_hash_table_insert (w->edited_keys, g_strdup_printf ("%s/%s", k->account->id, k->key->id),
-                       ams_policy_without (now, i));
+  g_hash_table_insert (w->edited_keys, key_slot (k->account, k->key), ams_policy_without (now, i));
   return TRUE;
 }
 

@@ -45,6 +45,8 @@ static const char world_yaml[] =
   "\"111111111111\"}, \"Action\": \"sts:AssumeRole\"}]}\n"
   "    kms_keys:\n"
   "      - {id: 3234abcd-12ab-34cd-56ef-1234567890ab, region: eu-west-1}\n"
+  "      - {id: mrk-1234abcd12ab34cd56ef1234567890ab, region: us-east-1}\n"
+  "      - {id: mrk-1234abcd12ab34cd56ef1234567890ab, region: eu-west-1}\n"
   "account_sets:\n"
   "  - {count: 3, first_id: \"400000000000\", parent: ou-a1b2-cccccccc, like: \"333333333333\", "
   "name_prefix: pay-}\n"
@@ -223,11 +225,58 @@ test_world_key_lookup (void)
   CU_ASSERT_EQUAL (ams_policy_evaluate (managed, &req, NULL), AMS_DECISION_ALLOW);
 }
 
+/* A multi-Region key's primary and its replica share an id but are keys of
+ * their own (KMS: each has its own key state and key policy). A what-if
+ * change to one leaves the other as it was; the change is still seen by
+ * every lookup of the one changed. */
+static void
+test_world_multi_region_key_replicas_apart (void)
+{
+  g_autoptr (AmsScenario) sc = load ();
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  g_autoptr (AmsWorld) w = ams_world_new (sc);
+  const AmsAccount *a = ams_world_find_account (w, "333333333333");
+  const AmsRegion *us = ams_world_find_region (w, "us-east-1");
+  const AmsRegion *eu = ams_world_find_region (w, "eu-west-1");
+  const char *id = "mrk-1234abcd12ab34cd56ef1234567890ab";
+  AmsKeyInfo primary, replica;
+  CU_ASSERT_EQUAL_FATAL (ams_world_find_key (w, id, a, us, &primary), AMS_KEY_FOUND);
+  CU_ASSERT_EQUAL_FATAL (ams_world_find_key (w, id, a, eu, &replica), AMS_KEY_FOUND);
+  CU_ASSERT_PTR_NOT_EQUAL (primary.key, replica.key);
+
+  /* the primary disabled: the replica stays enabled */
+  ams_world_set_key_state (w, &primary, AMS_KEY_DISABLED);
+  ams_world_find_key (w, id, a, us, &primary);
+  ams_world_find_key (w, id, a, eu, &replica);
+  CU_ASSERT_EQUAL (primary.state, AMS_KEY_DISABLED);
+  CU_ASSERT_EQUAL (replica.state, AMS_KEY_ENABLED);
+  /* ... and the ARN of the primary finds it disabled too */
+  CU_ASSERT_EQUAL (ams_world_find_key (w, "arn:aws:kms:us-east-1:333333333333:key/"
+                                          "mrk-1234abcd12ab34cd56ef1234567890ab", a, us, &primary),
+                   AMS_KEY_FOUND);
+  CU_ASSERT_EQUAL (primary.state, AMS_KEY_DISABLED);
+  /* the replica scheduled for deletion: the primary is still only disabled */
+  ams_world_set_key_state (w, &replica, AMS_KEY_PENDING_DELETION);
+  ams_world_find_key (w, id, a, us, &primary);
+  ams_world_find_key (w, id, a, eu, &replica);
+  CU_ASSERT_EQUAL (primary.state, AMS_KEY_DISABLED);
+  CU_ASSERT_EQUAL (replica.state, AMS_KEY_PENDING_DELETION);
+
+  /* the replica's policy edited: the primary keeps the default one */
+  const AmsPolicy *before = ams_world_key_policy (w, &primary);
+  CU_ASSERT_EQUAL_FATAL (ams_policy_n_statements (before), 1);
+  CU_ASSERT_TRUE (ams_world_remove_key_statement (w, &replica, 0));
+  CU_ASSERT_EQUAL (ams_policy_n_statements (ams_world_key_policy (w, &replica)), 0);
+  CU_ASSERT_PTR_EQUAL (ams_world_key_policy (w, &primary), before);
+  CU_ASSERT_EQUAL (ams_policy_n_statements (ams_world_key_policy (w, &primary)), 1);
+}
+
 static const AmsTestCase cases[] = {
   { "test_world_org_paths_and_places", test_world_org_paths_and_places },
   { "test_world_set_accounts_follow_their_template", test_world_set_accounts_follow_their_template },
   { "test_world_scp_layers", test_world_scp_layers },
   { "test_world_key_lookup", test_world_key_lookup },
+  { "test_world_multi_region_key_replicas_apart", test_world_multi_region_key_replicas_apart },
   { NULL, NULL },
 };
 
