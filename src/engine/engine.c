@@ -193,6 +193,26 @@ pipeline_setup (AmsEngine *e, Pipeline *p, const AmsScPipeline *sc, GHashTable *
   pipeline_outputs (e, p, sc->distributions, index);
 }
 
+/* The accounts of a targetAccountIds list. While the engine is set up, a
+ * list is resolved once (the loader gives the entries that share it
+ * through an alias the same list: in an estate, every pipeline and
+ * region), and the array is the cache's; afterwards it is the caller's. */
+static const AmsAccount **
+account_list (AmsEngine *e, const GArray *ids)
+{
+  const AmsAccount **accounts = e->account_lists != NULL
+                                  ? g_hash_table_lookup (e->account_lists, ids)
+                                  : NULL;
+  if (accounts != NULL)
+    return accounts;
+  accounts = g_new (const AmsAccount *, MAX (ids->len, 1u));
+  for (guint j = 0; j < ids->len; j++)
+    accounts[j] = ams_world_find_account (e->w, g_array_index (ids, AmsScRef, j).value);
+  if (e->account_lists != NULL)
+    g_hash_table_insert (e->account_lists, (gpointer) ids, accounts);
+  return accounts;
+}
+
 /* The outputs of the pipeline's images for a distribution configuration:
  * its copies (targets) and its regions' other outputs (entries). */
 static void
@@ -227,13 +247,15 @@ pipeline_outputs (AmsEngine *e, Pipeline *p, const GPtrArray *distributions, GHa
       spec.target = spec.owner;
       if (spec.region != spec.source_region)
         add_target (e, p, index, &spec);
+      const AmsAccount **accounts = account_list (e, d->target_account_ids);
       for (guint j = 0; j < d->target_account_ids->len; j++)
         {
-          spec.target = ams_world_find_account (
-            e->w, g_array_index (d->target_account_ids, AmsScRef, j).value);
+          spec.target = accounts[j];
           if (spec.target != spec.owner)
             add_target (e, p, index, &spec);
         }
+      if (e->account_lists == NULL)
+        g_free (accounts);
       Entry *en = &p->entries[i];
       en->spec = spec;
       en->spec.target = spec.owner;
@@ -278,11 +300,13 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->messages = g_string_chunk_new (4096);
   e->n_pipelines = sc->pipelines->len;
   e->pipelines = g_new0 (Pipeline, e->n_pipelines);
+  e->account_lists = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   for (guint i = 0; i < e->n_pipelines; i++)
     {
       e->pipelines[i].index = i;
       pipeline_setup (e, &e->pipelines[i], g_ptr_array_index (sc->pipelines, i), e->pool_index);
     }
+  g_clear_pointer (&e->account_lists, g_hash_table_unref);
   /* the places of the AMIs that exist at the start (inventory.c stores them) */
   for (guint i = 0; i < sc->amis->len; i++)
     {
