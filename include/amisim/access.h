@@ -113,6 +113,16 @@ typedef enum
  * pipelines copying to the same account and region mostly ask one. */
 guint ams_access_copy_question (AmsAccess *ax, const AmsCopySpec *spec);
 
+/* The question numbers of a list's targets, as ams_access_copy_question
+ * gives them one by one (spec with target = targets[i]; G_MAXUINT for a
+ * target that is spec's owner, which asks none). `list` is what the
+ * targets were resolved from (a targetAccountIds list of the scenario) and
+ * must outlive ax: the same spec and list give the same numbers at once,
+ * the array they are in (borrowed, n of them). In an estate, every
+ * pipeline of an owner copies to one list of accounts in each region. */
+const guint *ams_access_copy_questions (AmsAccess *ax, const AmsCopySpec *spec, gconstpointer list,
+                                        const AmsAccount *const *targets, guint n);
+
 gboolean ams_access_check_copy_phase (AmsAccess *ax, const AmsCopySpec *spec, AmsCopyPhase phase,
                                       AmsBlocker *out);
 

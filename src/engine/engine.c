@@ -117,13 +117,15 @@ source_pool_for (AmsEngine *e, EnginePool *ep, const AmsRegion *source)
                                                     AMS_POOL_QUEUE);
 }
 
+/* A target of the pipeline: spec's copy, whose question is `question`
+ * (ams_access_copy_question). */
 static void
-add_target (AmsEngine *e, Pipeline *p, GHashTable *index, const AmsCopySpec *spec)
+add_target (AmsEngine *e, Pipeline *p, GHashTable *index, const AmsCopySpec *spec, guint question)
 {
   Target t = {
     .pool = pool_for (e, index, spec->target, spec->region),
     .entry = spec->entry,
-    .question = ams_access_copy_question (e->access, spec),
+    .question = question,
     .crypto = ams_access_copy_encrypted (spec),
   };
   if (t.question >= e->questions->len)
@@ -246,13 +248,15 @@ pipeline_outputs (AmsEngine *e, Pipeline *p, const GPtrArray *distributions, GHa
         p->home_entry = d;
       spec.target = spec.owner;
       if (spec.region != spec.source_region)
-        add_target (e, p, index, &spec);
+        add_target (e, p, index, &spec, ams_access_copy_question (e->access, &spec));
       const AmsAccount **accounts = account_list (e, d->target_account_ids);
+      const guint *questions = ams_access_copy_questions (
+        e->access, &spec, d->target_account_ids, accounts, d->target_account_ids->len);
       for (guint j = 0; j < d->target_account_ids->len; j++)
         {
           spec.target = accounts[j];
           if (spec.target != spec.owner)
-            add_target (e, p, index, &spec);
+            add_target (e, p, index, &spec, questions[j]);
         }
       if (e->account_lists == NULL)
         g_free (accounts);

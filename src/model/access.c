@@ -73,6 +73,13 @@ typedef struct
   const char *dst_key;     /* the entry's kmsKeyId (owned in the cache) */
 } CopyQuestion;
 
+/* A question without its target, and a list of targets (ams_access_copy_questions). */
+typedef struct
+{
+  CopyQuestion q;
+  gconstpointer list;
+} ListQuestion;
+
 /* Its answer: what the uncached check returned and left in the blocker. */
 typedef struct
 {
@@ -90,6 +97,7 @@ struct AmsAccess
   guint64 generation;      /* the world's generation role_ids and copies hold for */
   GHashTable *copies;      /* CopyQuestion* -> CopyAnswer* */
   GHashTable *questions;   /* CopyQuestion* (phase 0) -> 1 + its number (ams_access_copy_question) */
+  GHashTable *lists;       /* ListQuestion* -> guint* (their numbers; ams_access_copy_questions) */
   GStringChunk *names;     /* the strings of accounts[] and regions[] */
   AccountNames **accounts; /* by account index; NULL until first needed */
   RegionNames **regions;   /* by region index; NULL until first needed */
@@ -171,6 +179,29 @@ copy_question_free (gpointer p)
   g_free (q);
 }
 
+static guint
+list_question_hash (gconstpointer p)
+{
+  const ListQuestion *l = p;
+  return copy_question_hash (&l->q) * 31u + g_direct_hash (l->list);
+}
+
+static gboolean
+list_question_equal (gconstpointer pa, gconstpointer pb)
+{
+  const ListQuestion *a = pa, *b = pb;
+  return a->list == b->list && copy_question_equal (&a->q, &b->q);
+}
+
+static void
+list_question_free (gpointer p)
+{
+  ListQuestion *l = p;
+  g_free ((char *) l->q.src_key);
+  g_free ((char *) l->q.dst_key);
+  g_free (l);
+}
+
 static void
 copy_answer_free (gpointer p)
 {
@@ -245,6 +276,8 @@ ams_access_new (const AmsWorld *w)
                                       copy_question_free, copy_answer_free);
   ax->questions = g_hash_table_new_full (copy_question_hash, copy_question_equal,
                                          copy_question_free, NULL);
+  ax->lists = g_hash_table_new_full (list_question_hash, list_question_equal, list_question_free,
+                                     g_free);
   ax->names = g_string_chunk_new (4096);
   ax->n_accounts = ams_world_n_accounts (w);
   ax->n_regions = ams_world_n_regions (w);
@@ -270,6 +303,7 @@ ams_access_free (AmsAccess *ax)
   g_hash_table_unref (ax->role_ids);
   g_hash_table_unref (ax->copies);
   g_hash_table_unref (ax->questions);
+  g_hash_table_unref (ax->lists);
   for (guint i = 0; i < ax->n_accounts; i++)
     g_free (ax->accounts[i]);
   for (guint i = 0; i < ax->n_regions; i++)
@@ -717,6 +751,32 @@ ams_access_copy_question (AmsAccess *ax, const AmsCopySpec *spec)
       g_hash_table_insert (ax->questions, copy_question_dup (&q), id);
     }
   return GPOINTER_TO_UINT (id) - 1;
+}
+
+const guint *
+ams_access_copy_questions (AmsAccess *ax, const AmsCopySpec *spec, gconstpointer list,
+                           const AmsAccount *const *targets, guint n)
+{
+  g_return_val_if_fail (ax != NULL && spec != NULL && list != NULL, NULL);
+  g_return_val_if_fail (targets != NULL || n == 0, NULL);
+  AmsCopySpec any = *spec;
+  any.target = NULL;
+  ListQuestion key = { copy_question_of (&any, AMS_COPY_AT_REQUEST), list };
+  guint *numbers = g_hash_table_lookup (ax->lists, &key);
+  if (numbers != NULL)
+    return numbers;
+  numbers = g_new (guint, MAX (n, 1u));
+  for (guint i = 0; i < n; i++)
+    {
+      any.target = targets[i];
+      numbers[i] = targets[i] == spec->owner ? G_MAXUINT : ams_access_copy_question (ax, &any);
+    }
+  ListQuestion *owned = g_new (ListQuestion, 1);
+  *owned = key;
+  owned->q.src_key = g_strdup (key.q.src_key);
+  owned->q.dst_key = g_strdup (key.q.dst_key);
+  g_hash_table_insert (ax->lists, owned, numbers);
+  return numbers;
 }
 
 /* The answer is made once per distinct question and world generation: in

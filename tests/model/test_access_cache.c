@@ -418,10 +418,103 @@ test_cache_follows_world_changes (void)
   (void) a2;
 }
 
+/* ams_access_copy_questions (issue 16: an estate's set-up numbers a list's
+ * targets at once): for every pipeline × entry of the shipped scenarios,
+ * its numbers are those ams_access_copy_question gives one by one, in the
+ * order first seen; G_MAXUINT for the owner; the same array for the same
+ * spec and list, and for another spec (another region) not. */
+static void
+test_question_numbers_of_lists (void)
+{
+  static const char *const files[] = {
+    "scenarios/broken-permissions.yaml", "scenarios/encrypted-multiregion.yaml",
+    "scenarios/org-fanout.yaml", "scenarios/capacity.yaml",
+  };
+  guint lists = 0, differ = 0;
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autoptr (AmsScenario) sc = load (files[f]);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+      g_autoptr (AmsWorld) w = ams_world_new (sc);
+      g_autoptr (AmsAccess) ax = ams_access_new (w);   /* by lists */
+      g_autoptr (AmsAccess) one = ams_access_new (w);  /* one by one, in the same order */
+      for (guint p = 0; p < sc->pipelines->len; p++)
+        {
+          const AmsScPipeline *pl = sc->pipelines->pdata[p];
+          AmsCopySpec spec = {
+            .pipeline = pl,
+            .owner = ams_world_find_account (w, pl->account.value),
+            .source_region = ams_world_find_region (w, pl->region.value),
+          };
+          for (guint e = 0; e < pl->distributions->len; e++)
+            {
+              spec.entry = pl->distributions->pdata[e];
+              spec.region = ams_world_find_region (w, spec.entry->region.value);
+              const GArray *ids = spec.entry->target_account_ids;
+              g_autofree const AmsAccount **targets = g_new (const AmsAccount *, ids->len + 1);
+              for (guint i = 0; i < ids->len; i++)
+                targets[i] = ams_world_find_account (w, g_array_index (ids, AmsScRef, i).value);
+              const guint *got = ams_access_copy_questions (ax, &spec, ids, targets, ids->len);
+              CU_ASSERT_PTR_NOT_NULL_FATAL (got);
+              CU_ASSERT_PTR_EQUAL (ams_access_copy_questions (ax, &spec, ids, targets, ids->len),
+                                   got);
+              lists++;
+              for (guint i = 0; i < ids->len; i++)
+                {
+                  AmsCopySpec s = spec;
+                  s.target = targets[i];
+                  if (targets[i] == spec.owner)
+                    {
+                      differ += got[i] != G_MAXUINT;
+                      continue;
+                    }
+                  differ += got[i] != ams_access_copy_question (one, &s);
+                  differ += got[i] != ams_access_copy_question (ax, &s);
+                }
+            }
+        }
+    }
+  CU_ASSERT_EQUAL (differ, 0);
+  CU_ASSERT_TRUE (lists > 600); /* capacity: 80 pipelines x 8 regions */
+  /* (no shipped list names its owner: the world below does) */
+
+  /* the owner in the list asks nothing; the same list in another region
+   * is another question: numbers of its own */
+  g_autoptr (AmsScenario) sc = ams_scenario_load_data ("healthy.yaml", healthy_yaml, -1, NULL, 0,
+                                                       NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
+  g_autoptr (AmsWorld) w = ams_world_new (sc);
+  g_autoptr (AmsAccess) ax = ams_access_new (w);
+  const AmsScPipeline *pl = sc->pipelines->pdata[0];
+  const AmsScDistRegion *us = pl->distributions->pdata[0], *eu = pl->distributions->pdata[1];
+  const AmsAccount *targets[] = { ams_world_find_account (w, "222222222222"),
+                                  ams_world_find_account (w, "111111111111"),
+                                  ams_world_find_account (w, "333333333333") };
+  AmsCopySpec spec = {
+    .pipeline = pl,
+    .owner = targets[1],
+    .source_region = ams_world_find_region (w, "us-east-1"),
+    .entry = us,
+    .region = ams_world_find_region (w, "us-east-1"),
+  };
+  const guint *a = ams_access_copy_questions (ax, &spec, us->target_account_ids, targets, 3);
+  CU_ASSERT_EQUAL (a[0], 0);
+  CU_ASSERT_EQUAL (a[1], G_MAXUINT);
+  CU_ASSERT_EQUAL (a[2], 1);
+  spec.entry = eu;
+  spec.region = ams_world_find_region (w, "eu-west-1");
+  const guint *b = ams_access_copy_questions (ax, &spec, us->target_account_ids, targets, 3);
+  CU_ASSERT_PTR_NOT_EQUAL (a, b);
+  CU_ASSERT_EQUAL (b[0], 2);
+  CU_ASSERT_EQUAL (b[1], G_MAXUINT);
+  CU_ASSERT_EQUAL (b[2], 3);
+}
+
 static const AmsTestCase cases[] = {
   { "cache agrees with the evaluation", test_cache_agrees_with_evaluation },
   { "cache follows world changes", test_cache_follows_world_changes },
   { "question numbers", test_question_numbers },
+  { "question numbers of lists", test_question_numbers_of_lists },
   { NULL, NULL },
 };
 
