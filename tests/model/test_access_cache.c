@@ -84,15 +84,13 @@ ask (AmsAccess *ax, AmsAccess *plain, const AmsCopySpec *spec, AmsCopyPhase phas
     }
 }
 
-/* Calls fn for every pipeline × entry × account (at most `max_accounts`,
- * spread over the world) × region. */
 typedef void (*SpecFn) (const AmsCopySpec *spec, gpointer user);
 
+/* Calls fn for every pipeline × entry of the scenario, with the spec's
+ * pipeline, owner, source region, entry and the entry's region (no target). */
 static void
-each_spec (const AmsScenario *sc, const AmsWorld *w, guint max_accounts, SpecFn fn, gpointer user)
+each_entry (const AmsScenario *sc, const AmsWorld *w, SpecFn fn, gpointer user)
 {
-  guint n = ams_world_n_accounts (w);
-  guint stride = n > max_accounts ? (n + max_accounts - 1) / max_accounts : 1;
   for (guint p = 0; p < sc->pipelines->len; p++)
     {
       const AmsScPipeline *pl = sc->pipelines->pdata[p];
@@ -104,15 +102,42 @@ each_spec (const AmsScenario *sc, const AmsWorld *w, guint max_accounts, SpecFn 
       for (guint e = 0; e < pl->distributions->len; e++)
         {
           spec.entry = pl->distributions->pdata[e];
-          for (guint a = 0; a < n; a += stride)
-            for (guint r = 0; r < ams_world_n_regions (w); r++)
-              {
-                spec.target = ams_world_account (w, a);
-                spec.region = ams_world_region (w, r);
-                fn (&spec, user);
-              }
+          spec.region = ams_world_find_region (w, spec.entry->region.value);
+          fn (&spec, user);
         }
     }
+}
+
+typedef struct
+{
+  const AmsWorld *w;
+  guint stride;
+  SpecFn fn;
+  gpointer user;
+} Spreading;
+
+static void
+spread_one (const AmsCopySpec *entry, gpointer user)
+{
+  Spreading *s = user;
+  AmsCopySpec spec = *entry;
+  for (guint a = 0; a < ams_world_n_accounts (s->w); a += s->stride)
+    for (guint r = 0; r < ams_world_n_regions (s->w); r++)
+      {
+        spec.target = ams_world_account (s->w, a);
+        spec.region = ams_world_region (s->w, r);
+        s->fn (&spec, s->user);
+      }
+}
+
+/* Calls fn for every pipeline × entry × account (at most `max_accounts`,
+ * spread over the world) × region. */
+static void
+each_spec (const AmsScenario *sc, const AmsWorld *w, guint max_accounts, SpecFn fn, gpointer user)
+{
+  guint n = ams_world_n_accounts (w);
+  Spreading s = { w, n > max_accounts ? (n + max_accounts - 1) / max_accounts : 1, fn, user };
+  each_entry (sc, w, spread_one, &s);
 }
 
 typedef struct
@@ -418,6 +443,40 @@ test_cache_follows_world_changes (void)
   (void) a2;
 }
 
+typedef struct
+{
+  const AmsWorld *w;
+  AmsAccess *ax;  /* by lists */
+  AmsAccess *one; /* one by one, in the same order */
+  guint lists, differ;
+} ListNumbering;
+
+static void
+number_list (const AmsCopySpec *spec, gpointer user)
+{
+  ListNumbering *n = user;
+  const GArray *ids = spec->entry->target_account_ids;
+  g_autofree const AmsAccount **targets = g_new (const AmsAccount *, ids->len + 1);
+  for (guint i = 0; i < ids->len; i++)
+    targets[i] = ams_world_find_account (n->w, g_array_index (ids, AmsScRef, i).value);
+  const guint *got = ams_access_copy_questions (n->ax, spec, ids, targets, ids->len);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (got);
+  CU_ASSERT_PTR_EQUAL (ams_access_copy_questions (n->ax, spec, ids, targets, ids->len), got);
+  n->lists++;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      AmsCopySpec s = *spec;
+      s.target = targets[i];
+      if (targets[i] == spec->owner)
+        {
+          n->differ += got[i] != G_MAXUINT;
+          continue;
+        }
+      n->differ += got[i] != ams_access_copy_question (n->one, &s);
+      n->differ += got[i] != ams_access_copy_question (n->ax, &s);
+    }
+}
+
 /* ams_access_copy_questions (issue 16: an estate's set-up numbers a list's
  * targets at once): for every pipeline × entry of the shipped scenarios,
  * its numbers are those ams_access_copy_question gives one by one, in the
@@ -436,43 +495,12 @@ test_question_numbers_of_lists (void)
       g_autoptr (AmsScenario) sc = load (files[f]);
       CU_ASSERT_PTR_NOT_NULL_FATAL (sc);
       g_autoptr (AmsWorld) w = ams_world_new (sc);
-      g_autoptr (AmsAccess) ax = ams_access_new (w);   /* by lists */
-      g_autoptr (AmsAccess) one = ams_access_new (w);  /* one by one, in the same order */
-      for (guint p = 0; p < sc->pipelines->len; p++)
-        {
-          const AmsScPipeline *pl = sc->pipelines->pdata[p];
-          AmsCopySpec spec = {
-            .pipeline = pl,
-            .owner = ams_world_find_account (w, pl->account.value),
-            .source_region = ams_world_find_region (w, pl->region.value),
-          };
-          for (guint e = 0; e < pl->distributions->len; e++)
-            {
-              spec.entry = pl->distributions->pdata[e];
-              spec.region = ams_world_find_region (w, spec.entry->region.value);
-              const GArray *ids = spec.entry->target_account_ids;
-              g_autofree const AmsAccount **targets = g_new (const AmsAccount *, ids->len + 1);
-              for (guint i = 0; i < ids->len; i++)
-                targets[i] = ams_world_find_account (w, g_array_index (ids, AmsScRef, i).value);
-              const guint *got = ams_access_copy_questions (ax, &spec, ids, targets, ids->len);
-              CU_ASSERT_PTR_NOT_NULL_FATAL (got);
-              CU_ASSERT_PTR_EQUAL (ams_access_copy_questions (ax, &spec, ids, targets, ids->len),
-                                   got);
-              lists++;
-              for (guint i = 0; i < ids->len; i++)
-                {
-                  AmsCopySpec s = spec;
-                  s.target = targets[i];
-                  if (targets[i] == spec.owner)
-                    {
-                      differ += got[i] != G_MAXUINT;
-                      continue;
-                    }
-                  differ += got[i] != ams_access_copy_question (one, &s);
-                  differ += got[i] != ams_access_copy_question (ax, &s);
-                }
-            }
-        }
+      g_autoptr (AmsAccess) ax = ams_access_new (w);
+      g_autoptr (AmsAccess) one = ams_access_new (w);
+      ListNumbering n = { w, ax, one, 0, 0 };
+      each_entry (sc, w, number_list, &n);
+      lists += n.lists;
+      differ += n.differ;
     }
   CU_ASSERT_EQUAL (differ, 0);
   CU_ASSERT_TRUE (lists > 600); /* capacity: 80 pipelines x 8 regions */
