@@ -409,9 +409,9 @@ crew_run (gpointer data, gpointer user)
 
 /* AMISIM_MPI_FAIL_RANK=R[:exit]: whether this rank is R (and how it fails:
  * R fails the first job it is given, or, given none, as it is refused one;
- * R:exit dies as it starts, before it
- * asks for one, so that it dies even when the others have taken every job
- * by then, as on a loaded machine they can). */
+ * R:exit dies as it starts, before it asks for one). Either way it fails
+ * even when the others have taken every job by then, as on a loaded
+ * machine they can. */
 static gboolean
 injected (gboolean *die)
 {
