@@ -266,8 +266,7 @@ struct AmsEngine
   GHashTable *refusals;    /* 1 + 2 x question + phase -> why it refuses (interned in messages) */
   GHashTable *build_slots; /* packed (account, region) -> BuildSlots* */
   GHashTable *pool_index;  /* packed (account, region) -> EnginePool* */
-  GHashTable *account_lists; /* while set up: a targetAccountIds list (GArray*, shared by
-                               the entries that use one alias) -> its accounts resolved */
+  GHashTable *account_lists; /* a targetAccountIds list (GArray*) -> its accounts (account_list) */
   GPtrArray *retired;      /* target arrays replaced by set_distribution (copies may point in) */
   GStringChunk *messages;  /* the reasons of refused outputs, each stored once */
   GHashTable *failures;    /* packed (cause, region, account) -> count */

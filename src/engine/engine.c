@@ -195,23 +195,19 @@ pipeline_setup (AmsEngine *e, Pipeline *p, const AmsScPipeline *sc, GHashTable *
   pipeline_outputs (e, p, sc->distributions, index);
 }
 
-/* The accounts of a targetAccountIds list. While the engine is set up, a
- * list is resolved once (the loader gives the entries that share it
- * through an alias the same list: in an estate, every pipeline and
- * region), and the array is the cache's; afterwards it is the caller's. */
-static const AmsAccount **
+/* The accounts of a targetAccountIds list, resolved once (the loader gives
+ * the entries that share a list through an alias the same list: in an
+ * estate, every pipeline and region); the array is the engine's. */
+static const AmsAccount *const *
 account_list (AmsEngine *e, const GArray *ids)
 {
-  const AmsAccount **accounts = e->account_lists != NULL
-                                  ? g_hash_table_lookup (e->account_lists, ids)
-                                  : NULL;
+  const AmsAccount **accounts = g_hash_table_lookup (e->account_lists, ids);
   if (accounts != NULL)
     return accounts;
   accounts = g_new (const AmsAccount *, MAX (ids->len, 1u));
   for (guint j = 0; j < ids->len; j++)
     accounts[j] = ams_world_find_account (e->w, g_array_index (ids, AmsScRef, j).value);
-  if (e->account_lists != NULL)
-    g_hash_table_insert (e->account_lists, (gpointer) ids, accounts);
+  g_hash_table_insert (e->account_lists, (gpointer) ids, accounts);
   return accounts;
 }
 
@@ -249,7 +245,7 @@ pipeline_outputs (AmsEngine *e, Pipeline *p, const GPtrArray *distributions, GHa
       spec.target = spec.owner;
       if (spec.region != spec.source_region)
         add_target (e, p, index, &spec, ams_access_copy_question (e->access, &spec));
-      const AmsAccount **accounts = account_list (e, d->target_account_ids);
+      const AmsAccount *const *accounts = account_list (e, d->target_account_ids);
       const guint *questions = ams_access_copy_questions (
         e->access, &spec, d->target_account_ids, accounts, d->target_account_ids->len);
       for (guint j = 0; j < d->target_account_ids->len; j++)
@@ -258,8 +254,6 @@ pipeline_outputs (AmsEngine *e, Pipeline *p, const GPtrArray *distributions, GHa
           if (spec.target != spec.owner)
             add_target (e, p, index, &spec, questions[j]);
         }
-      if (e->account_lists == NULL)
-        g_free (accounts);
       Entry *en = &p->entries[i];
       en->spec = spec;
       en->spec.target = spec.owner;
@@ -300,17 +294,16 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->res.start = sc->start;
 
   e->pool_index = g_hash_table_new (NULL, NULL);
+  e->account_lists = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   e->retired = g_ptr_array_new_with_free_func (g_free);
   e->messages = g_string_chunk_new (4096);
   e->n_pipelines = sc->pipelines->len;
   e->pipelines = g_new0 (Pipeline, e->n_pipelines);
-  e->account_lists = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   for (guint i = 0; i < e->n_pipelines; i++)
     {
       e->pipelines[i].index = i;
       pipeline_setup (e, &e->pipelines[i], g_ptr_array_index (sc->pipelines, i), e->pool_index);
     }
-  g_clear_pointer (&e->account_lists, g_hash_table_unref);
   /* the places of the AMIs that exist at the start (inventory.c stores them) */
   for (guint i = 0; i < sc->amis->len; i++)
     {
@@ -410,6 +403,7 @@ ams_engine_free (AmsEngine *e)
   g_array_unref (e->questions);
   g_hash_table_unref (e->build_slots);
   g_hash_table_unref (e->pool_index);
+  g_hash_table_unref (e->account_lists);
   g_ptr_array_unref (e->retired);
   g_string_chunk_free (e->messages);
   ams_kernel_free (e->k); /* before the free lists: pending events point into them */
