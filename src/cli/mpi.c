@@ -424,6 +424,17 @@ injected (gboolean *die)
   return end != v && r == (guint64) M.rank;
 }
 
+/* Tells rank 0 that this rank failed, as injected, at `what` (a job, or
+ * none given). */
+static void
+send_injected (const char *what)
+{
+  g_autofree char *why = g_strdup_printf ("rank %d of %d (on %s), %s: failed: injected "
+                                          "(AMISIM_MPI_FAIL_RANK=%d)", M.rank, M.size, M.host,
+                                          what, M.rank);
+  send_bytes (why, strlen (why), 0, TAG_FAIL);
+}
+
 static int
 follow (AmsCliJob *jobs, guint n, guint threads)
 {
@@ -445,11 +456,10 @@ follow (AmsCliJob *jobs, guint n, guint threads)
     {                                                                                         \
       if (fail)                                                                               \
         {                                                                                     \
-          g_autofree char *why = g_strdup_printf (                                            \
-            "rank %d of %d (on %s), job %d of %u (replication %" G_GUINT64_FORMAT             \
-            "): failed: injected (AMISIM_MPI_FAIL_RANK=%d)", M.rank, M.size, M.host, (j) + 1, \
-            n, jobs[(j)].replication, M.rank);                                                \
-          send_bytes (why, strlen (why), 0, TAG_FAIL);                                        \
+          g_autofree char *what = g_strdup_printf ("job %d of %u (replication %"              \
+                                                   G_GUINT64_FORMAT ")", (j) + 1, n,          \
+                                                   jobs[(j)].replication);                    \
+          send_injected (what);                                                               \
           stopped = TRUE;                                                                     \
           status = AMS_EXIT_FAILURE;                                                          \
         }                                                                                     \
@@ -473,10 +483,7 @@ follow (AmsCliJob *jobs, guint n, guint threads)
       /* given no job (on a loaded machine the others can take every one
        * before this rank asks): it fails all the same, so that the test
        * that injects it sees the failure whatever the timing */
-      g_autofree char *why = g_strdup_printf ("rank %d of %d (on %s), given no job: failed: "
-                                              "injected (AMISIM_MPI_FAIL_RANK=%d)", M.rank,
-                                              M.size, M.host, M.rank);
-      send_bytes (why, strlen (why), 0, TAG_FAIL);
+      send_injected ("given no job");
       stopped = TRUE;
       status = AMS_EXIT_FAILURE;
     }
