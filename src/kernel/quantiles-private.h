@@ -41,12 +41,11 @@ note_extremes (AmsQuantiles *q, double lo, double hi)
     q->max = hi;
 }
 
-/* Adds x, known to be >= 0 and finite, to q (not NULL). */
+/* Counts x, known to be >= 0 and finite, in its bucket of q (not NULL),
+ * leaving q's count and extremes to the caller. */
 static inline void
-ams__quantiles_add_valid (AmsQuantiles *q, double x)
+ams__quantiles_bucket (AmsQuantiles *q, double x)
 {
-  note_extremes (q, x, x);
-  q->count++;
   if (x < 0x1p-30)
     {
       q->zero++;
@@ -64,4 +63,13 @@ ams__quantiles_add_valid (AmsQuantiles *q, double x)
   int e = (int) ((bits >> 52) & 0x7FF) - 1023;
   unsigned sub = (unsigned) (bits >> (52 - SUB_BITS)) & (N_SUB - 1);
   block_get (q, e - EXP_MIN)[sub]++;
+}
+
+/* Adds x, known to be >= 0 and finite, to q (not NULL). */
+static inline void
+ams__quantiles_add_valid (AmsQuantiles *q, double x)
+{
+  note_extremes (q, x, x);
+  q->count++;
+  ams__quantiles_bucket (q, x);
 }

@@ -105,10 +105,24 @@ ams_stat_add (AmsStat *s, double x)
 {
   g_return_if_fail (s != NULL);
   g_return_if_fail (x >= 0.0 && isfinite (x));
-  if (s->q == NULL)
-    s->q = ams_quantiles_new ();
-  ams_tally_add (&s->tally, x);
-  ams__quantiles_add_valid (s->q, x);
+  AmsQuantiles *q = s->q;
+  if (G_UNLIKELY (q == NULL))
+    q = s->q = ams_quantiles_new ();
+  /* The tally's update, with its extremes chosen without a branch; the
+   * sketch's count and extremes are the tally's (both see every value),
+   * copied rather than compared again. */
+  AmsTally *t = &s->tally;
+  uint64_t n = t->n + 1;
+  double lo = n == 1 ? x : t->min, hi = n == 1 ? x : t->max;
+  lo = x < lo ? x : lo;
+  hi = x > hi ? x : hi;
+  t->min = q->min = lo;
+  t->max = q->max = hi;
+  t->n = q->count = n;
+  double d = x - t->mean;
+  t->mean += d / (double) n;
+  t->m2 += d * (x - t->mean);
+  ams__quantiles_bucket (q, x);
 }
 
 void

@@ -384,6 +384,39 @@ test_stats_stat_summary (void)
   ams_stat_clear (NULL);
 }
 
+/* A statistic's sketch takes its count and extremes from the tally (both
+ * see every value): it must answer every quantile exactly as a sketch fed
+ * the same values on its own does, extremes included, whatever the order
+ * (first value the largest, the smallest, zero, or beyond 2^40). */
+static void
+test_stats_stat_sketch_as_standalone (void)
+{
+  static const double orders[][6] = {
+    { 5.0, 1.0, 9.0, 3.0, 0.0, 7.0 },
+    { 0.0, 9.0, 1e-12, 2.5, 1e15, 0.5 },
+    { 1e15, 3e15, 2.0, 0.0, 2.0, 8.0 },
+    { 4.0, 4.0, 4.0, 4.0, 4.0, 4.0 },
+  };
+  static const double ps[] = { 0.0, 0.1, 0.5, 0.8, 0.99, 1.0 };
+  for (size_t o = 0; o < G_N_ELEMENTS (orders); o++)
+    for (size_t n = 1; n <= 6; n++)
+      {
+        AmsStat s = { 0 };
+        g_autoptr (AmsQuantiles) q = ams_quantiles_new ();
+        for (size_t i = 0; i < n; i++)
+          {
+            ams_stat_add (&s, orders[o][i]);
+            ams_quantiles_add (q, orders[o][i]);
+          }
+        CU_ASSERT_EQUAL (ams_quantiles_count (s.q), n);
+        for (size_t i = 0; i < G_N_ELEMENTS (ps); i++)
+          CU_ASSERT_EQUAL (ams_quantiles_get (s.q, ps[i]), ams_quantiles_get (q, ps[i]));
+        CU_ASSERT_EQUAL (ams_quantiles_get (s.q, 0.0), s.tally.min);
+        CU_ASSERT_EQUAL (ams_quantiles_get (s.q, 1.0), s.tally.max);
+        ams_stat_clear (&s);
+      }
+}
+
 /* ---- histogram ------------------------------------------------------------ */
 
 static void
@@ -469,6 +502,7 @@ static const AmsTestCase cases[] = {
   { "quantiles_zero_small_and_overflow", test_stats_quantiles_zero_small_and_overflow },
   { "quantiles_merge", test_stats_quantiles_merge },
   { "stat_summary", test_stats_stat_summary },
+  { "stat_sketch_as_standalone", test_stats_stat_sketch_as_standalone },
   { "histogram", test_stats_histogram },
   { "repl_ci95", test_stats_repl_ci95 },
   { NULL, NULL },
