@@ -59,6 +59,7 @@ typedef struct
   uint64_t binned;         /* AMIs in its Recycle Bin (they count against the quota too) */
   /* storage (inventory.c) */
   guint amis_max;
+  guint index;             /* in e->pools (Target.pool) */
   uint64_t snapshot_bytes; /* snapshots here, Recycle Bin included */
   uint64_t bin_bytes;      /* of which in the Recycle Bin */
   double byte_ticks;       /* integral of snapshot bytes over time, byte-µs */
@@ -103,8 +104,9 @@ typedef struct
  * from it: ams_engine_target_spec. */
 typedef struct
 {
-  EnginePool *pool;        /* the destination account and region */
   const AmsScDistRegion *entry; /* the distribution entry of the destination region */
+  uint32_t pool;           /* the destination account and region: e->pools (ams_target_pool);
+                              an index, not a pointer, so that a target takes 24 bytes */
   uint32_t question;       /* its decisions: e->questions[question] */
   uint32_t lc_epoch;       /* the cross-account lifecycle role (lifecycle.c): decided at, */
   guint8 lc_cause;         /* and its cause (the message is not needed) */
@@ -112,7 +114,7 @@ typedef struct
   guint8 crypto;           /* decrypts or encrypts: encryption overhead applies */
 } Target;
 
-G_STATIC_ASSERT (sizeof (Target) == 32); /* one per pipeline x region x account of an estate */
+G_STATIC_ASSERT (sizeof (Target) == 24); /* one per pipeline x region x account of an estate */
 
 /* One region of the distribution: its launch permissions and launch
  * template updates, outputs that need no copy. */
@@ -322,17 +324,21 @@ ams_engine_draw (const AmsDist *d, gsl_rng *r)
   return ams_time_from_s (ams_dist_sample (d, r));
 }
 
+/* (in the lowest section, below: every file's targets have a pool) */
+static inline EnginePool *ams_target_pool (const AmsEngine *e, const Target *t);
+
 /* The permission checks' view of a target of pipeline p. */
 static inline AmsCopySpec
 ams_engine_target_spec (const Pipeline *p, const Target *t)
 {
+  const EnginePool *ep = ams_target_pool (p->e, t);
   return (AmsCopySpec) {
     .pipeline = p->sc,
     .owner = p->home->account,
     .source_region = p->home->region,
     .entry = t->entry,
-    .region = t->pool->region,
-    .target = t->pool->account,
+    .region = ep->region,
+    .target = ep->account,
   };
 }
 
@@ -341,7 +347,8 @@ static inline AmsLink *
 ams_engine_link (const AmsEngine *e, const struct Pipeline *p, const Target *t)
 {
   return G_UNLIKELY (e->links != NULL)
-           ? e->links[p->home->region->index * ams_world_n_regions (e->w) + t->pool->region->index]
+           ? e->links[p->home->region->index * ams_world_n_regions (e->w)
+                       + ams_target_pool (e, t)->region->index]
            : NULL;
 }
 
@@ -361,6 +368,13 @@ void ams_engine_decided (AmsEngine *e, const Target *t, AmsCopyPhase phase, AmsC
 const char *ams_engine_refusal (AmsEngine *e, const Target *t, AmsCopyPhase phase);
 
 /* ---- tracing.c: trace events (trace.h) ---- */
+
+/* The target's destination account and region. */
+static inline EnginePool *
+ams_target_pool (const AmsEngine *e, const Target *t)
+{
+  return g_ptr_array_index (e->pools, t->pool);
+}
 
 /* The copy's target (here, in the lowest section, as every file's copies
  * have one). */

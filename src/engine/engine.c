@@ -91,6 +91,7 @@ pool_for (AmsEngine *e, GHashTable *index, const AmsAccount *account, const AmsR
   ep->pool = ams_pool_new (e->k, copy_limit (e->sc, account, region), AMS_POOL_QUEUE);
   ep->rng = stream (e, "copy/%s/%s", account->id, region->name);
   ep->faults = stream (e, "copy/%s/%s/faults", account->id, region->name);
+  ep->index = e->pools->len;
   g_ptr_array_add (e->pools, ep);
   g_hash_table_insert (index, GSIZE_TO_POINTER (key), ep);
   return ep;
@@ -122,8 +123,9 @@ source_pool_for (AmsEngine *e, EnginePool *ep, const AmsRegion *source)
 static void
 add_target (AmsEngine *e, Pipeline *p, GHashTable *index, const AmsCopySpec *spec, guint question)
 {
+  EnginePool *ep = pool_for (e, index, spec->target, spec->region);
   Target t = {
-    .pool = pool_for (e, index, spec->target, spec->region),
+    .pool = ep->index,
     .entry = spec->entry,
     .question = question,
     .crypto = ams_access_copy_encrypted (spec),
@@ -133,7 +135,7 @@ add_target (AmsEngine *e, Pipeline *p, GHashTable *index, const AmsCopySpec *spe
   if (e->sc->sim.copy_bandwidth)
     link_for (e, spec->source_region, spec->region);
   if (e->sc->sim.copies_per_source_region > 0)
-    source_pool_for (e, t.pool, spec->source_region);
+    source_pool_for (e, ep, spec->source_region);
   p->targets[p->n_targets++] = t;
 }
 
@@ -856,10 +858,11 @@ copy_retry (AmsKernel *k, void *data, uint64_t arg)
 static void
 copy_request (AmsEngine *e, Image *img, Target *t)
 {
+  EnginePool *ep = ams_target_pool (e, t);
   Copy *c = ams_freelist_take (&e->copies); /* every field set here */
   *c = (Copy) {
     .img = img,
-    .pool = t->pool,
+    .pool = ep,
     .t_start = AMS_TIME_NEVER,
     .next = img->copies,
     .target = (uint32_t) (t - img->targets),
@@ -883,12 +886,12 @@ copy_request (AmsEngine *e, Image *img, Target *t)
                     ams_engine_refusal (e, t, AMS_COPY_AT_REQUEST));
       return;
     }
-  if (G_UNLIKELY (t->pool->amis + t->pool->binned >= e->sc->sim.amis_per_account_region))
+  if (G_UNLIKELY (ep->amis + ep->binned >= e->sc->sim.amis_per_account_region))
     {
       copy_end (e, c, FALSE, AMS_CAUSE_AMI_QUOTA_EXCEEDED, AMS_STEP_COPY);
       return;
     }
-  t->pool->copies++;
+  ep->copies++;
   if (e->sc->sim.on_limit == AMS_SC_ON_LIMIT_RETRY)
     copy_try (c);
   else

@@ -318,7 +318,7 @@ static gboolean
 role_allows (AmsEngine *e, Ami *a)
 {
   Target *t = a->t;
-  if (t == NULL || t->pool->account == a->img->p->home->account)
+  if (t == NULL || ams_target_pool (e, t)->account == a->img->p->home->account)
     return TRUE;
   if (t->lc_epoch != (uint32_t) e->epoch)
     {

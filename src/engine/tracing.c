@@ -159,8 +159,9 @@ ams_trace_distribution (AmsEngine *e, const Image *img, Target *const *retried, 
   for (guint i = 0; i < copies; i++)
     {
       const Target *t = retried != NULL ? retried[i] : &p->targets[i];
-      g_hash_table_add (accounts, (gpointer) t->pool->account);
-      g_hash_table_add (regions, (gpointer) t->pool->region);
+      const EnginePool *ep = ams_target_pool (e, t);
+      g_hash_table_add (accounts, (gpointer) ep->account);
+      g_hash_table_add (regions, (gpointer) ep->region);
     }
   for (guint i = 0; retried == NULL && i < p->n_entries; i++)
     g_hash_table_add (regions, (gpointer) p->entries[i].spec.region);
@@ -182,16 +183,16 @@ void
 ams_trace_copy (AmsEngine *e, AmsTraceKind kind, const Copy *c, AmsCause cause, AmsStep step,
                 const char *message)
 {
-  const Target *t = ams_copy_target (c);
-  const AmsPool *pool = t->pool->pool;
+  const EnginePool *ep = ams_target_pool (e, ams_copy_target (c));
+  const AmsPool *pool = ep->pool;
   char version[64];
   ams_trace_version (c->img->p, c->img->build, version, sizeof version);
   AmsTraceEvent ev = {
     .kind = kind,
     .image = c->img->p->sc->name,
     .version = version,
-    .account = t->pool->account->id,
-    .region = t->pool->region->name,
+    .account = ep->account->id,
+    .region = ep->region->name,
     .source_region = c->img->p->home->region->name,
     .has_pool = TRUE,
     .busy = ams_pool_busy (pool),
