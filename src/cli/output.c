@@ -6,6 +6,9 @@
  * command exits 1. What GOption prints for --help, and what the narrator
  * streams, is caught by the check at exit. */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +88,16 @@ check_at_exit (void)
 void
 ams_cli_init (void)
 {
+#ifdef __GLIBC__
+  /* Blocks of 128 KiB and more (an estate's ladder buckets and event-set
+   * vectors, grown by doubling) are mapped on their own and unmapped when
+   * freed or moved. glibc's default raises that threshold to the largest
+   * such block freed so far; after that they come from the heap, and the
+   * old places of the grown vectors stay resident. Measured on the
+   * capacity scenario (3 days): peak RSS 30.3 -> 28.9 MiB at 1x the
+   * accounts, 98.3 -> 93.4 MiB at 4x, CPU the same within the noise. */
+  mallopt (M_MMAP_THRESHOLD, 128 * 1024);
+#endif
   ams_cleanup_install ();
   g_set_print_handler (print_handler);
   atexit (check_at_exit);
