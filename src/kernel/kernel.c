@@ -55,11 +55,7 @@
 struct AmsEvent
 {
   AmsEventFn fn;
-  union
-  {
-    void *data;          /* while pending              */
-    AmsEvent *next_free; /* while on the free list     */
-  };
+  void *data;
   uint64_t arg;
   uint64_t seq;          /* 0 when not pending         */
 #if !AMS_KERNEL_LADDER
@@ -141,7 +137,8 @@ struct AmsKernel
   AmsKernelTickFn tick_fn;
   void *tick_user;
   gboolean stop;
-  AmsEvent *free_list;
+  AmsEvent **free;     /* the free records: a stack with room for every record */
+  size_t n_free, free_cap;
   Chunk *chunks;
   size_t records;      /* records allocated in chunks */
 };
@@ -252,7 +249,12 @@ grow_records (AmsKernel *k)
   c->n = n;
   k->chunks = c;
   k->records += n;
-  /* Thread the new records so that the lowest address is handed out first. */
+  if (k->records > k->free_cap)
+    {
+      k->free_cap = MAX (k->records, 2 * k->free_cap);
+      k->free = g_renew (AmsEvent *, k->free, k->free_cap);
+    }
+  /* Stacked so that the lowest address is handed out first. */
   for (size_t i = n; i-- > 0;)
     {
       c->ev[i].fn = NULL;
@@ -261,8 +263,7 @@ grow_records (AmsKernel *k)
 #if !AMS_KERNEL_LADDER
       c->ev[i].heap_index = 0;
 #endif
-      c->ev[i].next_free = k->free_list;
-      k->free_list = &c->ev[i];
+      k->free[k->n_free++] = &c->ev[i];
     }
 }
 
@@ -270,8 +271,7 @@ static inline void
 release_record (AmsKernel *k, AmsEvent *ev)
 {
   ev->seq = 0;
-  ev->next_free = k->free_list;
-  k->free_list = ev;
+  k->free[k->n_free++] = ev;
 }
 
 /* ---- the ordering counter ------------------------------------------- */
@@ -768,6 +768,7 @@ ams_kernel_free (AmsKernel *k)
       c = next;
     }
   g_free (k->heap);
+  g_free (k->free);
 #if AMS_KERNEL_LADDER
   g_free (k->top.e);
   for (unsigned r = 0; r < LADDER_RUNGS; r++)
@@ -790,7 +791,7 @@ ams_kernel_now (const AmsKernel *k)
 static inline AmsEventHandle
 push (AmsKernel *k, AmsTime at, int priority, AmsEventFn fn, void *data, uint64_t arg)
 {
-  if (G_UNLIKELY (k->free_list == NULL))
+  if (G_UNLIKELY (k->n_free == 0))
     grow_records (k);
 #if !AMS_KERNEL_LADDER
   if (G_UNLIKELY (k->n == k->cap))
@@ -802,13 +803,7 @@ push (AmsKernel *k, AmsTime at, int priority, AmsEventFn fn, void *data, uint64_
   if (G_UNLIKELY (k->order == AMS__KERNEL_ORDER_LIMIT))
     renumber (k);
 
-  AmsEvent *ev = k->free_list;
-  k->free_list = ev->next_free;
-  /* The next push reads the next free record's link: with an estate's
-   * night pending, the records freed long ago are out of the cache, and
-   * that read stalled push (89 % of its time at 4x the capacity
-   * scenario's accounts). Fetch it now. */
-  __builtin_prefetch (k->free_list, 1);
+  AmsEvent *ev = k->free[--k->n_free];
   ev->fn = fn;
   ev->data = data;
   ev->arg = arg;
