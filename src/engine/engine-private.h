@@ -188,6 +188,39 @@ typedef struct Pipeline
   const AmsScDistRegion *home_entry; /* the distribution entry of the build region, or NULL */
 } Pipeline;
 
+/* A copy in flight. What its path reads at its start and end is here
+ * (pool, crypto, ready), so that with an estate's targets far out of the
+ * cache it touches its target only when it is requested. Its image's
+ * copies are one array in the order requested (Image.copies), so that the
+ * thousands an image of an estate asks for at once are written one after
+ * the other, not into free records scattered over the heap, and its end
+ * unlinks nothing. It is 48 bytes: the kernel's prefetch of the next
+ * event's data (two lines) fetches all of it; its target is an index into
+ * its image's array, its request time is its image's distribution start,
+ * and whether its transfer was already allowed is a bit that holds while
+ * the image's epoch is the engine's. */
+struct AmsEngineCopy
+{
+  Image *img;              /* NULL once it has ended */
+  EnginePool *pool;        /* its target's pool */
+  AmsTime t_start;         /* AMS_TIME_NEVER while queued */
+  union
+  {
+    AmsEventHandle done;   /* the transfer's end, or the next retry */
+    AmsFlowHandle flow;    /* bandwidth model, while `flowing`: the transfer on its region pair */
+  };
+  uint32_t target;         /* its target: img->targets[target] (ams_copy_target) */
+  guint16 attempts;        /* retry mode: refusals so far (at most 1000) */
+  guint8 holding : 2;      /* slots held: 0, 1 (its pool), 2 (and the source cap) */
+  guint8 queued : 2;       /* waiting in: 0 nowhere, 1 its pool, 2 the source cap */
+  guint8 doomed : 1;       /* a transient failure will end it */
+  guint8 flowing : 1;      /* `flow` is the handle (bandwidth model, transferring) */
+  guint8 crypto : 1;       /* its target's crypto */
+  guint8 ready : 1;        /* its transfer was allowed in img->epoch when it was requested */
+};
+
+G_STATIC_ASSERT (sizeof (Copy) == 48); /* one per copy in flight: an estate's night */
+
 struct AmsEngineImage
 {
   Pipeline *p;
@@ -202,7 +235,10 @@ struct AmsEngineImage
   gboolean scheduled;      /* started by the schedule (counts toward auto-disable) */
   gboolean retried;        /* a RetryImage of an earlier failed image */
   GPtrArray *failed_targets; /* copies that failed (Target*), NULL until one does */
-  Copy *copies;            /* outstanding copies (doubly linked) */
+  Copy *copies;            /* its copies, in the order requested (`one`, or allocated);
+                              those ended have img NULL */
+  guint n_copies;          /* copies requested so far */
+  Copy one;                /* `copies` when it asks for one (no allocation) */
   Target *targets;         /* the array its copies' targets are in (Copy.target) */
   uint64_t epoch;          /* the engine's epoch when its copies were requested */
   Image *next, *prev;      /* in the pipeline's distributing FIFO */
@@ -217,36 +253,6 @@ struct AmsEngineImage
                               pipeline had used before it; NULL: nothing */
 };
 
-/* A copy in flight. What its path reads at its start and end is here
- * (pool, crypto, ready), so that with an estate's targets far out of the
- * cache it touches its target only when it is requested. It is one cache
- * line (64 bytes, and the free list aligns its chunks to lines), so that
- * the kernel's prefetch of the next event's data fetches all of it: its
- * target is an index into its image's array, its request time is its
- * image's distribution start, and whether its transfer was already
- * allowed is a bit that holds while the image's epoch is the engine's. */
-struct AmsEngineCopy
-{
-  Image *img;
-  EnginePool *pool;        /* its target's pool */
-  AmsTime t_start;         /* AMS_TIME_NEVER while queued */
-  union
-  {
-    AmsEventHandle done;   /* the transfer's end, or the next retry */
-    AmsFlowHandle flow;    /* bandwidth model, while `flowing`: the transfer on its region pair */
-  };
-  Copy *next, *prev;       /* in the image's outstanding copies */
-  uint32_t target;         /* its target: img->targets[target] (ams_copy_target) */
-  guint16 attempts;        /* retry mode: refusals so far (at most 1000) */
-  guint8 holding : 2;      /* slots held: 0, 1 (its pool), 2 (and the source cap) */
-  guint8 queued : 2;       /* waiting in: 0 nowhere, 1 its pool, 2 the source cap */
-  guint8 doomed : 1;       /* a transient failure will end it */
-  guint8 flowing : 1;      /* `flow` is the handle (bandwidth model, transferring) */
-  guint8 crypto : 1;       /* its target's crypto */
-  guint8 ready : 1;        /* its transfer was allowed in img->epoch when it was requested */
-};
-
-G_STATIC_ASSERT (sizeof (Copy) == 64); /* one per copy in flight: an estate's night */
 
 struct AmsEngine
 {
@@ -273,7 +279,6 @@ struct AmsEngine
   GStringChunk *messages;  /* the reasons of refused outputs, each stored once */
   GHashTable *failures;    /* packed (cause, region, account) -> count */
   AmsFreeList images;
-  AmsFreeList copies;
   AmsRecorder recorder;
   AmsTracer tracer;        /* tracing.c; tracer.event NULL: not tracing */
   AmsProgressFn progress;  /* tracing.c: called from the kernel's tick, or NULL */

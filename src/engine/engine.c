@@ -287,7 +287,6 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->build_slots = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, build_slots_free);
   e->failures = g_hash_table_new (g_int64_hash, g_int64_equal);
   ams_freelist_init (&e->images, sizeof (Image), 256);
-  ams_freelist_init (&e->copies, sizeof (Copy), 1024);
   ams_results_init (&e->res);
   e->res.seed = seed;
   e->res.replication = replication;
@@ -346,6 +345,25 @@ ams_engine_set_recorder (AmsEngine *e, const AmsRecorder *r)
     memset (&e->recorder, 0, sizeof e->recorder);
 }
 
+/* Room for the n copies the image is about to ask for, all at once. (A
+ * fresh array, not a spare one kept from an image that ended: with an
+ * estate's arrays of hundreds of kilobytes, the spares were out of the
+ * cache and the writes waited on them longer than on a fresh page.) */
+static void
+copies_reserve (Image *img, guint n)
+{
+  img->copies = n <= 1 ? &img->one : g_new (Copy, n);
+  img->n_copies = 0;
+}
+
+static void
+copies_free (Image *img)
+{
+  if (img->copies != &img->one)
+    g_free (img->copies);
+  img->copies = NULL;
+}
+
 static void
 failure_key_free (gpointer p)
 {
@@ -360,6 +378,10 @@ ams_engine_free (AmsEngine *e)
   for (guint i = 0; i < e->n_pipelines; i++)
     {
       Pipeline *p = &e->pipelines[i];
+      /* the copies of images still distributing (the records go with the
+       * free list) */
+      for (Image *img = p->distributing; img != NULL; img = img->next)
+        copies_free (img);
       gsl_rng_free (p->arrivals);
       gsl_rng_free (p->schedule);
       gsl_rng_free (p->build);
@@ -418,7 +440,6 @@ ams_engine_free (AmsEngine *e)
     failure_key_free (key);
   g_hash_table_unref (e->failures);
   ams_freelist_clear (&e->images);
-  ams_freelist_clear (&e->copies);
   ams_results_clear (&e->res);
   g_free (e);
 }
@@ -557,6 +578,7 @@ image_end (AmsEngine *e, Image *img)
     ams_chain_image_end (e, img, failed);
   if (img->failed_targets != NULL)
     g_ptr_array_unref (img->failed_targets);
+  copies_free (img);
   ams_freelist_release (&e->images, img);
 }
 
@@ -601,18 +623,6 @@ record_copy (AmsEngine *e, const Copy *c, gboolean ok, AmsCause cause, AmsStep s
     .message = message,
   };
   e->recorder.copy (e->recorder.user, &r);
-}
-
-static void
-copy_unlink (Copy *c)
-{
-  Image *img = c->img;
-  if (c->prev != NULL)
-    c->prev->next = c->next;
-  else
-    img->copies = c->next;
-  if (c->next != NULL)
-    c->next->prev = c->prev;
 }
 
 /* The first copy to end on a new calendar day (UTC) of the clock: a new
@@ -662,8 +672,7 @@ copy_end_why (AmsEngine *e, Copy *c, gboolean ok, AmsCause cause, AmsStep step,
         img->failed_targets = g_ptr_array_new ();
       g_ptr_array_add (img->failed_targets, ams_copy_target (c));
     }
-  copy_unlink (c);
-  ams_freelist_release (&e->copies, c);
+  c->img = NULL;
   output_done (e, img);
 }
 
@@ -859,12 +868,11 @@ static void
 copy_request (AmsEngine *e, Image *img, Target *t)
 {
   EnginePool *ep = ams_target_pool (e, t);
-  Copy *c = ams_freelist_take (&e->copies); /* every field set here */
+  Copy *c = &img->copies[img->n_copies++]; /* every field set here */
   *c = (Copy) {
     .img = img,
     .pool = ep,
     .t_start = AMS_TIME_NEVER,
-    .next = img->copies,
     .target = (uint32_t) (t - img->targets),
     /* the transfer's decision, if already made in this epoch and allowing:
      * its start then need not look at the target again (img->epoch is
@@ -872,9 +880,6 @@ copy_request (AmsEngine *e, Image *img, Target *t)
     .ready = ready_now (e, t),
     .crypto = t->crypto,
   };
-  if (img->copies != NULL)
-    img->copies->prev = c;
-  img->copies = c;
   e->res.copies_requested++;
   if (AMS_TRACING (e))
     ams_trace_copy (e, AMS_TRACE_COPY_REQUESTED, c, AMS_CAUSE_NONE, 0, NULL);
@@ -1024,10 +1029,13 @@ watchdog (AmsKernel *k, void *data, uint64_t arg)
     {
       Image *img = p->distributing;
       unlink_distributing (img);
-      /* every copy still queued or transferring fails; the image with it */
-      while (img->copies != NULL)
+      /* every copy still queued or transferring fails, the last requested
+       * first; the image with them */
+      for (guint i = img->n_copies; i-- > 0;)
         {
-          Copy *c = img->copies;
+          Copy *c = &img->copies[i];
+          if (c->img == NULL)
+            continue; /* ended */
           Target *t = ams_copy_target (c);
           EnginePool *ep = c->pool;
           guint holding = c->holding;
@@ -1103,6 +1111,7 @@ image_tested (AmsKernel *k, void *data, uint64_t arg)
   shares_and_templates (e, img);
   /* its AMI, once the region's launch permissions are decided */
   ams_inv_ami_registered (e, img, p->home, NULL);
+  copies_reserve (img, p->n_targets);
   for (guint i = 0; i < p->n_targets; i++)
     copy_request (e, img, &p->targets[i]);
   output_done (e, img);
@@ -1366,6 +1375,7 @@ retry_image (AmsEngine *e, Pipeline *p)
   start_distributing (p, img);
   if (AMS_TRACING (e))
     ams_trace_distribution (e, img, (Target *const *) targets->pdata, targets->len);
+  copies_reserve (img, targets->len);
   for (guint i = 0; i < targets->len; i++)
     copy_request (e, img, targets->pdata[i]);
   g_ptr_array_unref (targets);
