@@ -711,8 +711,7 @@ copy_finished (AmsKernel *k, void *data, uint64_t arg)
   EnginePool *ep = c->pool;
   /* its pool's counters are read soon and with an estate's thousands of
    * pools are mostly out of the cache: ask for them first */
-  __builtin_prefetch (ep);
-  __builtin_prefetch ((const char *) ep + 64);
+  ams_engine_prefetch_pool (ep);
   AmsEngine *e = c->img->p->e;
   guint holding = c->holding;
   AmsPool *source = holding >= 2 ? copy_source_pool (c) : NULL;
@@ -1113,7 +1112,11 @@ image_tested (AmsKernel *k, void *data, uint64_t arg)
   ams_inv_ami_registered (e, img, p->home, NULL);
   copies_reserve (img, p->n_targets);
   for (guint i = 0; i < p->n_targets; i++)
-    copy_request (e, img, &p->targets[i]);
+    {
+      if (i + 2 < p->n_targets)
+        ams_engine_prefetch_pool (ams_target_pool (e, &p->targets[i + 2]));
+      copy_request (e, img, &p->targets[i]);
+    }
   output_done (e, img);
 }
 
