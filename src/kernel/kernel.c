@@ -568,12 +568,22 @@ prepare_slow (AmsKernel *k)
       size_t n = b->n;
       b->n = 0;
       /* The records of the bucket after this one are read when it is
-       * taken, a few events from now: ask for them while this one runs. */
+       * taken, a few events from now: ask for them while this one runs,
+       * and for the entries of the bucket after that, which the next
+       * such request will read (asked for then, they were out of the
+       * cache and the request waited on them). */
       if (r->cur < r->nb)
         {
           const Vec *after = &r->b[r->cur];
           for (size_t i = 0; i < after->n && i < 2 * BUCKET_FILL; i++)
             __builtin_prefetch (after->e[i].ev);
+          if (r->cur + 1 < r->nb)
+            {
+              const char *then = (const char *) r->b[r->cur + 1].e;
+              if (then != NULL)
+                for (int l = 0; l < 3; l++)
+                  __builtin_prefetch (then + 64 * l);
+            }
         }
       if (n > BUCKET_SPLIT && k->m < LADDER_RUNGS)
         {
