@@ -96,6 +96,20 @@ typedef void (*AmsKernelTickFn) (AmsKernel *k, void *user);
  * When none is set the run pays one comparison per event. */
 void ams_kernel_set_tick (AmsKernel *k, uint64_t every, AmsKernelTickFn fn, void *user);
 
+/* The application's warm-up: called with the handler and data of pending
+ * events that will run soon, `ahead` stages before (stages - 1 down to 0,
+ * each a few events after the one before), so that a handler's chain of
+ * reads (the data, what it points to, what that points to) can be asked
+ * of the cache one link per stage, each link read once the stage before
+ * has fetched it. Called only while the pending set is spread over the
+ * ladder's rungs (an estate's night), never for a cancelled event. It
+ * must only read: it may not change anything, schedule or cancel. */
+typedef void (*AmsKernelWarmFn) (AmsEventFn fn, void *data, unsigned ahead);
+
+/* Sets the warm-up (NULL: none, the default) and its number of stages
+ * (1 to 8). */
+void ams_kernel_set_warm (AmsKernel *k, AmsKernelWarmFn fn, unsigned stages);
+
 /* Events run since the kernel was created. */
 uint64_t ams_kernel_events_run (const AmsKernel *k);
 

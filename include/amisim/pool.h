@@ -57,6 +57,12 @@ gboolean ams_pool_withdraw (AmsPool *p, void *data);
 /* Gives back one slot held; grants waiting requests in FIFO order while
  * busy < capacity. Releasing with no busy slot is a programming error. */
 void ams_pool_release (AmsPool *p);
+/* Warm-up (ams_kernel_set_warm), for a caller that will release a slot
+ * soon: asks the cache for the place of the request a release would grant
+ * next, then (a stage later, once that is fetched) for its data. Read
+ * only; nothing when none waits. */
+void ams_pool_prefetch_head (const AmsPool *p);
+void ams_pool_prefetch_next (const AmsPool *p);
 void ams_pool_set_capacity (AmsPool *p, guint capacity);
 void ams_pool_set_mode (AmsPool *p, AmsPoolMode mode);
 void ams_pool_set_observer (AmsPool *p, AmsPoolObserverFn fn, void *user_data);

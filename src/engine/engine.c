@@ -266,6 +266,8 @@ pipeline_outputs (AmsEngine *e, Pipeline *p, const GPtrArray *distributions, GHa
     }
 }
 
+static void engine_warm (AmsEventFn fn, void *data, unsigned ahead);
+
 AmsEngine *
 ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_t replication)
 {
@@ -274,6 +276,7 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->sc = sc;
   e->w = w;
   e->k = ams_kernel_new ();
+  ams_kernel_set_warm (e->k, engine_warm, 3);
   e->access = ams_access_new (w);
   e->seed = seed;
   e->replication = replication;
@@ -718,6 +721,24 @@ copy_finished (AmsKernel *k, void *data, uint64_t arg)
   gboolean doomed = c->doomed;
   copy_end (e, c, !doomed, doomed ? AMS_CAUSE_TRANSIENT : AMS_CAUSE_NONE, AMS_STEP_COPY);
   release_slots (ep, source, holding);
+}
+
+/* The kernel's warm-up (ams_kernel_set_warm): a copy that ends releases
+ * its slot, and the release grants the copy waiting first, which reads
+ * itself: its pool, the pool's first waiter, that waiter's copy, one
+ * link per stage. */
+static void
+engine_warm (AmsEventFn fn, void *data, unsigned ahead)
+{
+  if (fn != copy_finished)
+    return;
+  const EnginePool *ep = ((const Copy *) data)->pool;
+  if (ahead == 2)
+    ams_engine_prefetch_pool (ep);
+  else if (ahead == 1)
+    ams_pool_prefetch_head (ep->pool);
+  else
+    ams_pool_prefetch_next (ep->pool);
 }
 
 /* Bandwidth model: the snapshot has arrived; re-encryption still takes

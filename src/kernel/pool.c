@@ -227,6 +227,24 @@ ams_pool_release (AmsPool *p)
 }
 
 void
+ams_pool_prefetch_head (const AmsPool *p)
+{
+  if (p->len > 0)
+    __builtin_prefetch (&p->ring[p->head]);
+}
+
+void
+ams_pool_prefetch_next (const AmsPool *p)
+{
+  if (p->len > 0)
+    {
+      uintptr_t d = (uintptr_t) p->ring[p->head].data;
+      __builtin_prefetch ((const void *) d);
+      __builtin_prefetch ((const void *) (d + 64));
+    }
+}
+
+void
 ams_pool_set_capacity (AmsPool *p, guint capacity)
 {
   g_return_if_fail (p != NULL);

@@ -11,6 +11,12 @@
 #include <amisim/rng.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* 1 unless this suite is built against the plain-heap variant (meson.build) */
+#ifndef AMS_KERNEL_LADDER
+#define AMS_KERNEL_LADDER 1
+#endif
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -848,6 +854,99 @@ test_evq_big_against_reference (void)
   ams_kernel_free (b.k);
 }
 
+/* The warm-up (ams_kernel_set_warm) reads ahead and changes nothing: the
+ * same schedule, with cancellations, runs in the same order with and
+ * without it; it is called only for events still pending and not
+ * cancelled, with `ahead` below its number of stages, and (ladder) at every
+ * stage while the pending set is spread over rungs. */
+typedef struct
+{
+  AmsTime at;
+  gboolean cancelled, ran;
+  AmsEventHandle h;
+} WarmRec;
+
+static struct
+{
+  guint calls[4], bad;
+  GArray *order;
+} warm_seen;
+
+static void
+on_warm_event (AmsKernel *k, void *data, uint64_t arg)
+{
+  WarmRec *r = data;
+  if (r->cancelled || r->ran || r->at != ams_kernel_now (k))
+    warm_seen.bad++;
+  r->ran = TRUE;
+  guint i = (guint) arg;
+  g_array_append_val (warm_seen.order, i);
+}
+
+static void
+warm_check (AmsEventFn fn, void *data, unsigned ahead)
+{
+  const WarmRec *r = data;
+  if (fn != on_warm_event || r->cancelled || r->ran || ahead >= 3)
+    warm_seen.bad++;
+  else
+    warm_seen.calls[ahead]++;
+}
+
+static GArray *
+warm_run (gboolean warm)
+{
+  enum { N = 40000 };
+  AmsKernel *k = ams_kernel_new ();
+  if (warm)
+    ams_kernel_set_warm (k, warm_check, 3);
+  gsl_rng *r = ams_rng_new (7, 0, "test/evq/warm");
+  WarmRec *rec = g_new0 (WarmRec, N);
+  warm_seen.order = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < N; i++)
+    {
+      rec[i].at = (AmsTime) gsl_rng_uniform_int (r, 1000000000);
+      rec[i].h = ams_kernel_schedule (k, rec[i].at, 0, on_warm_event, &rec[i], i);
+    }
+  for (guint i = 0; i < N / 10; i++)
+    {
+      WarmRec *c = &rec[gsl_rng_uniform_int (r, N)];
+      if (ams_kernel_cancel (k, c->h))
+        c->cancelled = TRUE;
+    }
+  while (ams_kernel_step (k))
+    ;
+  for (guint i = 0; i < N; i++)
+    if (rec[i].ran == rec[i].cancelled)
+      warm_seen.bad++;
+  g_free (rec);
+  gsl_rng_free (r);
+  ams_kernel_free (k);
+  return warm_seen.order;
+}
+
+static void
+test_evq_warm (void)
+{
+  GArray *plain = warm_run (FALSE);
+  memset (warm_seen.calls, 0, sizeof warm_seen.calls);
+  CU_ASSERT_EQUAL (warm_seen.bad, 0);
+  GArray *warmed = warm_run (TRUE);
+  CU_ASSERT_EQUAL (warm_seen.bad, 0);
+  CU_ASSERT_EQUAL (plain->len, warmed->len);
+  CU_ASSERT_TRUE (plain->len > 30000);
+  CU_ASSERT_EQUAL (memcmp (plain->data, warmed->data, plain->len * sizeof (guint)), 0);
+#if AMS_KERNEL_LADDER
+  for (int a = 0; a < 3; a++)
+    CU_ASSERT_TRUE (warm_seen.calls[a] > 1000);
+#else
+  for (int a = 0; a < 3; a++)
+    CU_ASSERT_EQUAL (warm_seen.calls[a], 0); /* the plain heap reads nothing ahead */
+#endif
+  g_array_unref (plain);
+  g_array_unref (warmed);
+}
+
 static const AmsTestCase cases[] = {
   { "order_by_time", test_evq_order_by_time },
   { "ties_priority_then_fifo", test_evq_ties_priority_then_fifo },
@@ -868,6 +967,7 @@ static const AmsTestCase cases[] = {
   { "free_with_pending", test_evq_free_with_pending },
   { "tick", test_evq_tick },
   { "big_against_reference", test_evq_big_against_reference },
+  { "warm", test_evq_warm },
   { NULL, NULL },
 };
 
