@@ -58,9 +58,11 @@ gboolean ams_pool_withdraw (AmsPool *p, void *data);
  * busy < capacity. Releasing with no busy slot is a programming error. */
 void ams_pool_release (AmsPool *p);
 /* Warm-up (ams_kernel_set_warm), for a caller that will release a slot
- * soon: asks the cache for the place of the request a release would grant
- * next, then (a stage later, once that is fetched) for its data. Read
- * only; nothing when none waits. */
+ * soon, one stage after the other (each reads what the one before
+ * fetched): asks the cache for the pool's counters, then for the place of
+ * the request a release would grant next, then for that request's data.
+ * Read only; the last two do nothing when none waits. */
+void ams_pool_prefetch (const AmsPool *p);
 void ams_pool_prefetch_head (const AmsPool *p);
 void ams_pool_prefetch_next (const AmsPool *p);
 void ams_pool_set_capacity (AmsPool *p, guint capacity);

@@ -278,7 +278,7 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->sc = sc;
   e->w = w;
   e->k = ams_kernel_new ();
-  ams_kernel_set_warm (e->k, engine_warm, 3);
+  ams_kernel_set_warm (e->k, engine_warm, 4);
   e->access = ams_access_new (w);
   e->seed = seed;
   e->replication = replication;
@@ -742,20 +742,30 @@ copy_finished (AmsKernel *k, void *data, uint64_t arg)
 
 /* The kernel's warm-up (ams_kernel_set_warm): a copy that ends releases
  * its slot, and the release grants the copy waiting first, which reads
- * itself: its pool, the pool's first waiter, that waiter's copy, one
- * link per stage. */
+ * itself: the copy's pool, the pool's slots, the first waiter's place,
+ * that waiter's copy, one link per stage (a line or two each: asked for
+ * many at once, the requests waited on one another). */
 static void
 engine_warm (AmsEventFn fn, void *data, unsigned ahead)
 {
   if (fn != copy_finished)
     return;
   const EnginePool *ep = ((const Copy *) data)->pool;
-  if (ahead == 2)
-    ams_engine_prefetch_pool (ep);
-  else if (ahead == 1)
-    ams_pool_prefetch_head (ep->pool);
-  else
-    ams_pool_prefetch_next (ep->pool);
+  switch (ahead)
+    {
+    case 3:
+      __builtin_prefetch (ep);
+      break;
+    case 2:
+      ams_pool_prefetch (ep->pool);
+      break;
+    case 1:
+      ams_pool_prefetch_head (ep->pool);
+      break;
+    default:
+      ams_pool_prefetch_next (ep->pool);
+      break;
+    }
 }
 
 /* Bandwidth model: the snapshot has arrived; re-encryption still takes

@@ -227,6 +227,13 @@ ams_pool_release (AmsPool *p)
 }
 
 void
+ams_pool_prefetch (const AmsPool *p)
+{
+  __builtin_prefetch (p);
+  __builtin_prefetch ((const char *) p + 64);
+}
+
+void
 ams_pool_prefetch_head (const AmsPool *p)
 {
   if (p->len > 0)

@@ -7,6 +7,7 @@
 
 #include <amisim/kernel.h>
 #include <amisim/pool.h>
+#include <string.h>
 
 /* Grant callbacks log which request was granted and how long it waited. */
 typedef struct
@@ -519,6 +520,44 @@ test_pool_free_with_waiters (void)
   grants_clear (&g);
 }
 
+/* The warm-up's prefetches read and change nothing: with no waiter and
+ * with waiters (and their data out of reach), the pool's state, its
+ * statistics and the FIFO order of its grants stay as they were. */
+static void
+test_pool_prefetch_changes_nothing (void)
+{
+  g_autoptr (AmsKernel) k = ams_kernel_new ();
+  g_autoptr (AmsPool) p = ams_pool_new (k, 1, AMS_POOL_QUEUE);
+  ams_pool_prefetch (p);
+  ams_pool_prefetch_head (p); /* none waits */
+  ams_pool_prefetch_next (p);
+  Grants g;
+  grants_init (&g);
+  Req r[3];
+  for (int i = 0; i < 3; i++)
+    r[i] = (Req) { i, &g, p };
+  CU_ASSERT_EQUAL (ams_pool_request (p, on_grant, &r[0]), AMS_POOL_GRANTED);
+  CU_ASSERT_EQUAL (ams_pool_request (p, on_grant, &r[1]), AMS_POOL_QUEUED);
+  CU_ASSERT_EQUAL (ams_pool_request (p, on_grant, &r[2]), AMS_POOL_QUEUED);
+  advance (k, 50);
+  AmsPoolStats before, after;
+  ams_pool_stats (p, &before);
+  ams_pool_prefetch (p);
+  ams_pool_prefetch_head (p);
+  ams_pool_prefetch_next (p);
+  ams_pool_stats (p, &after);
+  CU_ASSERT_EQUAL (memcmp (&before, &after, sizeof before), 0);
+  CU_ASSERT_EQUAL (ams_pool_busy (p), 1);
+  CU_ASSERT_EQUAL (ams_pool_queued (p), 2);
+  CU_ASSERT_EQUAL (g.who->len, 0);
+  ams_pool_release (p);
+  ams_pool_release (p);
+  CU_ASSERT_EQUAL_FATAL (g.who->len, 2);
+  CU_ASSERT_EQUAL (who (&g, 0), 1);
+  CU_ASSERT_EQUAL (who (&g, 1), 2);
+  grants_clear (&g);
+}
+
 static const AmsTestCase cases[] = {
   { "immediate_grant", test_pool_immediate_grant },
   { "fifo_and_waited", test_pool_fifo_and_waited },
@@ -534,6 +573,7 @@ static const AmsTestCase cases[] = {
   { "reentrant_grant_callback", test_pool_reentrant_grant_callback },
   { "reentrant_capacity_raise", test_pool_reentrant_capacity_raise },
   { "free_with_waiters", test_pool_free_with_waiters },
+  { "prefetch_changes_nothing", test_pool_prefetch_changes_nothing },
   { NULL, NULL },
 };
 
