@@ -101,7 +101,9 @@ void ams_kernel_set_tick (AmsKernel *k, uint64_t every, AmsKernelTickFn fn, void
  * each a few events after the one before), so that a handler's chain of
  * reads (the data, what it points to, what that points to) can be asked
  * of the cache one link per stage, each link read once the stage before
- * has fetched it. Called only while the pending set is spread over the
+ * has fetched it: the first stage (stages - 1) should ask for the data
+ * itself, which the kernel then does not (the event's record is fetched
+ * already). Called only while the pending set is spread over the
  * ladder's rungs (an estate's night), never for a cancelled event. It
  * must only read: it may not change anything, schedule or cancel. */
 typedef void (*AmsKernelWarmFn) (AmsEventFn fn, void *data, unsigned ahead);

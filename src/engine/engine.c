@@ -278,7 +278,7 @@ ams_engine_new (const AmsScenario *sc, const AmsWorld *w, uint64_t seed, uint64_
   e->sc = sc;
   e->w = w;
   e->k = ams_kernel_new ();
-  ams_kernel_set_warm (e->k, engine_warm, 4);
+  ams_kernel_set_warm (e->k, engine_warm, 5);
   e->access = ams_access_new (w);
   e->seed = seed;
   e->replication = replication;
@@ -742,28 +742,38 @@ copy_finished (AmsKernel *k, void *data, uint64_t arg)
 
 /* The kernel's warm-up (ams_kernel_set_warm): a copy that ends releases
  * its slot, and the release grants the copy waiting first, which reads
- * itself: the copy's pool, the pool's slots, the first waiter's place,
- * that waiter's copy, one link per stage (a line or two each: asked for
- * many at once, the requests waited on one another). */
+ * itself: the copy, its pool, the pool's counters, the first waiter's
+ * place, that waiter's copy, one link per stage (a line or two each:
+ * asked for many at once, the requests waited on one another). */
+static inline void
+prefetch_copy (const void *c)
+{
+  __builtin_prefetch (c);
+  __builtin_prefetch ((const char *) c + sizeof (Copy) - 1);
+}
+
 static void
 engine_warm (AmsEventFn fn, void *data, unsigned ahead)
 {
   if (fn != copy_finished)
     return;
-  const EnginePool *ep = ((const Copy *) data)->pool;
+  const Copy *c = data;
   switch (ahead)
     {
+    case 4:
+      prefetch_copy (c);
+      break;
     case 3:
-      __builtin_prefetch (ep);
+      __builtin_prefetch (c->pool);
       break;
     case 2:
-      ams_pool_prefetch (ep->pool);
+      ams_pool_prefetch (c->pool->pool);
       break;
     case 1:
-      ams_pool_prefetch_head (ep->pool);
+      ams_pool_prefetch_head (c->pool->pool);
       break;
     default:
-      ams_pool_prefetch_next (ep->pool);
+      ams_pool_prefetch_next (c->pool->pool);
       break;
     }
 }

@@ -572,18 +572,18 @@ prepare_slow (AmsKernel *k)
       /* What the buckets after this one will need is asked for while
        * this one runs, a stage further along for each bucket further
        * out, so that each request finds what it reads already fetched by
-       * the one a take before: the application's warm-up stages (which
-       * read the records' data) for the nearest buckets, then the data of
-       * the records, then the records, then the entries. With an estate's
-       * night pending these are far apart and mostly out of the cache;
-       * fetched only as the handlers reached them, each was a wait
-       * (capacity 3 days at 4x the accounts: CPU -9 % for the data
-       * stage). */
-      unsigned warm = k->warm != NULL ? k->warm_stages : 0;
-      for (size_t s = 0; s < warm + 3 && r->cur + s < r->nb; s++)
+       * the one a take before: the application's warm-up stages (from the
+       * records' data on, ams_kernel_set_warm) or, without one, the data
+       * of the records for the next bucket; then the records; then the
+       * entries. With an estate's night pending these are far apart and
+       * mostly out of the cache; fetched only as the handlers reached
+       * them, each was a wait (capacity 3 days at 4x the accounts: CPU
+       * -9 % for the data stage). */
+      size_t records = k->warm != NULL ? k->warm_stages : 1;
+      for (size_t s = 0; s <= records + 1 && r->cur + s < r->nb; s++)
         {
           const Vec *v = &r->b[r->cur + s];
-          if (s == warm + 2)
+          if (s == records + 1)
             {
               if (v->e != NULL)
                 for (int l = 0; l < 3; l++)
@@ -593,9 +593,9 @@ prepare_slow (AmsKernel *k)
           for (size_t i = 0; i < v->n && i < 2 * BUCKET_FILL; i++)
             {
               const AmsEvent *ev = v->e[i].ev;
-              if (s == warm + 1)
+              if (s == records)
                 __builtin_prefetch (ev);
-              else if (s == warm)
+              else if (k->warm == NULL)
                 {
                   uintptr_t d = (uintptr_t) ev->data;
                   __builtin_prefetch ((const void *) d);
