@@ -1110,6 +1110,9 @@ watchdog (AmsKernel *k, void *data, uint64_t arg)
           release_slots (ep, source, holding);
           if (last)
             break; /* the image ended with this copy */
+          if (img->copies == NULL)
+            break; /* it ended with a copy this release granted (its record is
+                      back on the free list, unchanged but for its first word) */
         }
     }
   arm_watchdog (p);
