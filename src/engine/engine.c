@@ -86,6 +86,8 @@ pool_for (AmsEngine *e, GHashTable *index, const AmsAccount *account, const AmsR
   EnginePool *ep = g_hash_table_lookup (index, GSIZE_TO_POINTER (key));
   if (ep != NULL)
     return ep;
+  /* the pool, its slots and its streams are allocated one after the
+   * other, so that they lie together (ams_engine_prefetch_pool) */
   ep = g_new0 (EnginePool, 1);
   ep->e = e;
   ep->account = account;
