@@ -27,6 +27,7 @@
  * unlinks it, so timeouts cost almost nothing when they do not fire.
  */
 #include <string.h>
+#include <sys/mman.h>
 #include <gsl/gsl_rng.h>
 
 #include "amisim/access.h"
@@ -37,8 +38,6 @@
 #include "amisim/rng.h"
 #include "engine/chain.h"
 #include "engine/engine-private.h"
-
-#include <sys/mman.h>
 #include "engine/lifecycle.h"
 
 /* ---- set-up ------------------------------------------------------------ */

@@ -30,7 +30,8 @@ ams_freelist_take (AmsFreeList *fl)
     p = ams_freelist_grow (fl);
   fl->free = *(void **) p;
   /* the next take reads the next record's link: records freed long ago
-   * are out of the cache (an estate's night takes thousands in a row) */
+   * are out of the cache (a lifecycle run over an estate takes thousands
+   * of updates in a row) */
   __builtin_prefetch (fl->free, 1);
   fl->live++;
   return p;
