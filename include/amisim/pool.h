@@ -20,6 +20,7 @@
 G_BEGIN_DECLS
 
 typedef struct AmsPool AmsPool;
+typedef struct AmsPoolWaiter AmsPoolWaiter;
 
 typedef enum
 {
@@ -42,11 +43,49 @@ typedef void (*AmsPoolGrantFn) (AmsKernel *k, void *data, AmsTime waited);
 /* Called after every change of busy or queued (for time series). */
 typedef void (*AmsPoolObserverFn) (const AmsPool *p, void *user_data);
 
+/* A pool's storage, public only so that a caller can keep a pool inside
+ * its own record (ams_pool_init): an estate has a pool per account and
+ * region, and a copy reads its pool and the record around it, so the two
+ * are best in adjacent cache lines. The fields are private: use the
+ * functions. What a request and a release read and write is in the first
+ * 128 bytes (two cache lines when the pool is 64-byte aligned). */
+struct AmsPool
+{
+  /* first line */
+  AmsKernel *k;
+  guint capacity;
+  guint busy;
+  guint32 len;          /* waiting                                       */
+  guint32 head;         /* index of the oldest waiter in ring            */
+  guint32 cap;          /* ring's size: a power of two (or 0)            */
+  guint8 mode;          /* AmsPoolMode                                   */
+  guint32 busy_max;     /* over the observation window                   */
+  guint32 queue_max;
+  AmsTime last;         /* the last change of busy or len                */
+  double busy_area;     /* busy integrated over [start, last], slot-ticks */
+  double queue_area;    /* len integrated likewise                       */
+  /* second line */
+  AmsPoolWaiter *ring;
+  uint64_t requests, grants, waited;
+  AmsTime full_time;    /* time spent with every slot busy, up to full_since */
+  AmsTime full_since;   /* when it last became full; -1 while not full   */
+  AmsTime wait_max;     /* the longest wait of a grant                   */
+  AmsPoolObserverFn observer;
+  /* rarely read */
+  void *observer_data;
+  uint64_t rejects;
+  AmsTime start;        /* the observation window's start                */
+};
+
 /* A pool of `capacity` slots (0 allowed: everything waits or is refused).
  * Statistics start at the kernel's current time. */
 AmsPool *ams_pool_new (AmsKernel *k, guint capacity, AmsPoolMode mode);
 /* Frees the pool; queued requests are dropped without callbacks. Accepts NULL. */
 void ams_pool_free (AmsPool *p);
+/* The same in storage the caller owns: ams_pool_init sets up the pool at
+ * p, ams_pool_clear frees what it allocated (not p). */
+void ams_pool_init (AmsPool *p, AmsKernel *k, guint capacity, AmsPoolMode mode);
+void ams_pool_clear (AmsPool *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmsPool, ams_pool_free)
 
 /* Asks for one slot. `fn`/`data` identify the request if it has to wait. */

@@ -43,6 +43,18 @@ void ams_rng_seed_stream (gsl_rng *r, uint64_t master, uint64_t replication,
  * gsl_rng_free. Never NULL (aborts on out of memory, as GLib does). */
 gsl_rng *ams_rng_new (uint64_t master, uint64_t replication, const char *name);
 
+/* A stream kept inside its owner's record rather than allocated: the
+ * generator (use &s->r as the gsl_rng *) and its state, 48 bytes in all.
+ * Set up by ams_rng_init; nothing to free. Not to be copied: r points
+ * into it. */
+typedef struct
+{
+  gsl_rng r;
+  uint64_t state[4];
+} AmsRngInline;
+
+void ams_rng_init (AmsRngInline *s, uint64_t master, uint64_t replication, const char *name);
+
 /* Uniform double in (0, 1): never exactly 0 or 1. */
 double ams_rng_uniform_pos (gsl_rng *r);
 

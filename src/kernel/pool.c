@@ -16,36 +16,17 @@
 #include "amisim/pool.h"
 #include "amisim/stats.h"
 
-typedef struct
+struct AmsPoolWaiter
 {
   AmsPoolGrantFn fn;
   void *data;
   AmsTime enqueued;
-} Waiter;
-
-struct AmsPool
-{
-  AmsKernel *k;
-  guint capacity;
-  guint busy;
-  AmsPoolMode mode;
-
-  Waiter *ring;   /* cap is a power of two (or 0)              */
-  gsize head;     /* index of the oldest waiter                */
-  gsize len;
-  gsize cap;
-
-  AmsPoolObserverFn observer;
-  void *observer_data;
-
-  /* Statistics over [busy_avg.start, now]. */
-  AmsTimeAvg busy_avg;
-  AmsTimeAvg queue_avg;
-  uint64_t requests, grants, waited, rejects;
-  AmsTime full_time;   /* time spent with every slot busy, up to full_since */
-  AmsTime full_since;  /* when it last became full; -1 while not full */
-  AmsTime wait_max;    /* the longest wait of a grant */
 };
+typedef AmsPoolWaiter Waiter;
+
+/* What a request and a release touch is in the first two lines. */
+G_STATIC_ASSERT (G_STRUCT_OFFSET (AmsPool, ring) == 64);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (AmsPool, observer_data) == 128);
 
 /* Every slot busy (a pool of no slots is never full: nothing is granted). */
 static inline gboolean
@@ -58,8 +39,10 @@ static void
 stats_start (AmsPool *p)
 {
   AmsTime now = ams_kernel_now (p->k);
-  ams_timeavg_init (&p->busy_avg, now, p->busy);
-  ams_timeavg_init (&p->queue_avg, now, (double) p->len);
+  p->start = p->last = now;
+  p->busy_area = p->queue_area = 0.0;
+  p->busy_max = p->busy;
+  p->queue_max = p->len;
   p->requests = p->grants = p->waited = p->rejects = 0;
   p->full_time = 0;
   p->full_since = is_full (p) ? now : -1;
@@ -80,16 +63,48 @@ track_full (AmsPool *p, AmsTime now)
     }
 }
 
-/* Records the current busy/queued at now and tells the observer. */
-static void
-changed (AmsPool *p)
+/* Busy and len are about to change: their integrals are brought up to
+ * now with the values they have held since the last change. (Every change
+ * is noted before and observed after, so the values now are those of the
+ * last change: the pool keeps no copy of them.) */
+static inline void
+note (AmsPool *p, AmsTime now)
 {
-  AmsTime now = ams_kernel_now (p->k);
-  ams_timeavg_set (&p->busy_avg, now, p->busy);
-  ams_timeavg_set (&p->queue_avg, now, (double) p->len);
+  p->busy_area += (double) p->busy * (double) (now - p->last);
+  p->queue_area += (double) p->len * (double) (now - p->last);
+  p->last = now;
+}
+
+/* Busy or len changed (after note): their maxima, the time at the limit,
+ * and the observer. */
+static void
+changed (AmsPool *p, AmsTime now)
+{
+  if (p->busy > p->busy_max)
+    p->busy_max = p->busy;
+  if (p->len > p->queue_max)
+    p->queue_max = p->len;
   track_full (p, now);
   if (p->observer != NULL)
     p->observer (p, p->observer_data);
+}
+
+void
+ams_pool_init (AmsPool *p, AmsKernel *k, guint capacity, AmsPoolMode mode)
+{
+  g_return_if_fail (p != NULL && k != NULL);
+  g_return_if_fail (mode == AMS_POOL_QUEUE || mode == AMS_POOL_REJECT);
+  *p = (AmsPool) { .k = k, .capacity = capacity, .mode = (guint8) mode };
+  stats_start (p);
+}
+
+void
+ams_pool_clear (AmsPool *p)
+{
+  if (p == NULL)
+    return;
+  g_clear_pointer (&p->ring, g_free);
+  p->len = p->cap = p->head = 0;
 }
 
 AmsPool *
@@ -97,11 +112,8 @@ ams_pool_new (AmsKernel *k, guint capacity, AmsPoolMode mode)
 {
   g_return_val_if_fail (k != NULL, NULL);
   g_return_val_if_fail (mode == AMS_POOL_QUEUE || mode == AMS_POOL_REJECT, NULL);
-  AmsPool *p = g_new0 (AmsPool, 1);
-  p->k = k;
-  p->capacity = capacity;
-  p->mode = mode;
-  stats_start (p);
+  AmsPool *p = g_new (AmsPool, 1);
+  ams_pool_init (p, k, capacity, mode);
   return p;
 }
 
@@ -110,7 +122,7 @@ ams_pool_free (AmsPool *p)
 {
   if (p == NULL)
     return;
-  g_free (p->ring);
+  ams_pool_clear (p);
   g_free (p);
 }
 
@@ -121,10 +133,13 @@ ring_push (AmsPool *p, Waiter w)
 {
   if (p->len == p->cap)
     {
-      /* Unroll into a new buffer twice the size, oldest first. */
-      gsize cap = p->cap == 0 ? 16 : 2 * p->cap;
+      /* Unroll into a new buffer twice the size, oldest first. (2^31
+       * waiters would take 48 GiB: the 32-bit counts are not the limit.) */
+      if (G_UNLIKELY (p->cap >= (UINT32_C (1) << 31)))
+        g_error ("ams_pool_request: more than 2^31 requests waiting");
+      guint32 cap = p->cap == 0 ? 16 : 2 * p->cap;
       Waiter *ring = g_new (Waiter, cap);
-      for (gsize i = 0; i < p->len; i++)
+      for (guint32 i = 0; i < p->len; i++)
         ring[i] = p->ring[(p->head + i) & (p->cap - 1)];
       g_free (p->ring);
       p->ring = ring;
@@ -154,12 +169,14 @@ grant_waiters (AmsPool *p)
 {
   while (p->len > 0 && p->busy < p->capacity)
     {
+      AmsTime now = ams_kernel_now (p->k);
+      note (p, now);
       Waiter w = ring_pop (p);
       p->busy++;
       p->grants++;
       p->waited++;
-      changed (p);
-      AmsTime waited = ams_kernel_now (p->k) - w.enqueued;
+      changed (p, now);
+      AmsTime waited = now - w.enqueued;
       if (waited > p->wait_max)
         p->wait_max = waited;
       w.fn (p->k, w.data, waited);
@@ -171,14 +188,16 @@ ams_pool_request (AmsPool *p, AmsPoolGrantFn fn, void *data)
 {
   g_return_val_if_fail (p != NULL, AMS_POOL_REJECTED);
   p->requests++;
+  AmsTime now = ams_kernel_now (p->k);
   /* A free slot goes to a newcomer only if nobody is waiting: FIFO. (A
    * free slot with waiters exists only transiently, while a capacity
    * increase is being granted and a callback asks again.) */
   if (p->busy < p->capacity && p->len == 0)
     {
+      note (p, now);
       p->busy++;
       p->grants++;
-      changed (p);
+      changed (p, now);
       return AMS_POOL_GRANTED;
     }
   if (p->mode == AMS_POOL_REJECT)
@@ -187,8 +206,9 @@ ams_pool_request (AmsPool *p, AmsPoolGrantFn fn, void *data)
       return AMS_POOL_REJECTED;
     }
   g_return_val_if_fail (fn != NULL, AMS_POOL_REJECTED);
-  ring_push (p, (Waiter) { fn, data, ams_kernel_now (p->k) });
-  changed (p);
+  note (p, now);
+  ring_push (p, (Waiter) { fn, data, now });
+  changed (p, now);
   return AMS_POOL_QUEUED;
 }
 
@@ -196,16 +216,18 @@ gboolean
 ams_pool_withdraw (AmsPool *p, void *data)
 {
   g_return_val_if_fail (p != NULL, FALSE);
-  for (gsize i = 0; i < p->len; i++)
+  for (guint32 i = 0; i < p->len; i++)
     {
-      gsize mask = p->cap - 1;
+      guint32 mask = p->cap - 1;
       if (p->ring[(p->head + i) & mask].data != data)
         continue;
       /* Close the gap by moving the later waiters one place forward. */
-      for (gsize j = i; j + 1 < p->len; j++)
+      for (guint32 j = i; j + 1 < p->len; j++)
         p->ring[(p->head + j) & mask] = p->ring[(p->head + j + 1) & mask];
+      AmsTime now = ams_kernel_now (p->k);
+      note (p, now);
       p->len--;
-      changed (p);
+      changed (p, now);
       return TRUE;
     }
   return FALSE;
@@ -216,14 +238,16 @@ ams_pool_release (AmsPool *p)
 {
   g_return_if_fail (p != NULL);
   g_return_if_fail (p->busy > 0);
+  AmsTime now = ams_kernel_now (p->k);
+  note (p, now);
   p->busy--;
-  /* With a waiter the slot passes straight on: grant_waiters records one
-   * observation at the new state rather than a dip in busy that lasts no
-   * time. */
+  /* With a waiter the slot passes straight on: grant_waiters observes the
+   * new state once rather than a dip in busy that lasts no time (its own
+   * note adds nothing: no time has passed). */
   if (p->len > 0 && p->busy < p->capacity)
     grant_waiters (p);
   else
-    changed (p);
+    changed (p, now);
 }
 
 void
@@ -266,7 +290,7 @@ ams_pool_set_mode (AmsPool *p, AmsPoolMode mode)
   g_return_if_fail (p != NULL);
   g_return_if_fail (mode == AMS_POOL_QUEUE || mode == AMS_POOL_REJECT);
   /* Requests already waiting keep waiting and are granted in turn. */
-  p->mode = mode;
+  p->mode = (guint8) mode;
 }
 
 void
@@ -295,14 +319,25 @@ guint
 ams_pool_queued (const AmsPool *p)
 {
   g_return_val_if_fail (p != NULL, 0);
-  return (guint) p->len;
+  return p->len;
 }
 
 AmsPoolMode
 ams_pool_mode (const AmsPool *p)
 {
   g_return_val_if_fail (p != NULL, AMS_POOL_QUEUE);
-  return p->mode;
+  return (AmsPoolMode) p->mode;
+}
+
+/* The time average over [start, now] of a value now held since the last
+ * change, whose integral up to then is `area` (what ams_timeavg_mean
+ * computes, with the same operations). */
+static double
+time_mean (const AmsPool *p, double area, guint value, AmsTime now)
+{
+  if (now == p->start)
+    return value;
+  return (area + (double) value * (double) (now - p->last)) / (double) (now - p->start);
 }
 
 void
@@ -315,11 +350,11 @@ ams_pool_stats (const AmsPool *p, AmsPoolStats *out)
     .grants = p->grants,
     .waited = p->waited,
     .rejects = p->rejects,
-    .busy_mean = ams_timeavg_mean (&p->busy_avg, now),
-    .queue_mean = ams_timeavg_mean (&p->queue_avg, now),
-    .busy_max = (guint) p->busy_avg.max,
-    .queue_max = (guint) p->queue_avg.max,
-    .observed = now - p->busy_avg.start,
+    .busy_mean = time_mean (p, p->busy_area, p->busy, now),
+    .queue_mean = time_mean (p, p->queue_area, p->len, now),
+    .busy_max = p->busy_max,
+    .queue_max = p->queue_max,
+    .observed = now - p->start,
     .full_time = p->full_time + (p->full_since >= 0 ? now - p->full_since : 0),
     .wait_max = p->wait_max,
   };

@@ -135,6 +135,17 @@ ams_rng_new (uint64_t master, uint64_t replication, const char *name)
   return r;
 }
 
+G_STATIC_ASSERT (sizeof (((AmsRngInline *) NULL)->state) == sizeof (Xoshiro));
+
+void
+ams_rng_init (AmsRngInline *s, uint64_t master, uint64_t replication, const char *name)
+{
+  g_return_if_fail (s != NULL && name != NULL);
+  s->r.type = &xoshiro_type;
+  s->r.state = s->state;
+  ams_rng_seed_stream (&s->r, master, replication, name);
+}
+
 double
 ams_rng_uniform_pos (gsl_rng *r)
 {

@@ -7,6 +7,8 @@
 
 #include <amisim/kernel.h>
 #include <amisim/pool.h>
+#include <amisim/rng.h>
+#include <amisim/stats.h>
 #include <string.h>
 
 /* Grant callbacks log which request was granted and how long it waited. */
@@ -520,6 +522,121 @@ test_pool_free_with_waiters (void)
   grants_clear (&g);
 }
 
+/* ---- a pool in the caller's storage, and its time averages ------------- */
+
+/* A pool kept inside a record (ams_pool_init), between guards that must
+ * stay untouched. */
+typedef struct
+{
+  guint64 before[8];
+  AmsPool pool;
+  guint64 after[8];
+} Holder;
+
+/* What the pool's time averages must equal, bit for bit: an AmsTimeAvg of
+ * busy and one of the queue, set after every change (the observer is
+ * called after every change), as the pool computed them before it kept
+ * its integrals itself. */
+typedef struct
+{
+  AmsTimeAvg busy, queue;
+  AmsKernel *k;
+} Shadow;
+
+static void
+shadow_observe (const AmsPool *p, void *user)
+{
+  Shadow *sh = user;
+  AmsTime now = ams_kernel_now (sh->k);
+  ams_timeavg_set (&sh->busy, now, ams_pool_busy (p));
+  ams_timeavg_set (&sh->queue, now, ams_pool_queued (p));
+}
+
+typedef struct
+{
+  gboolean granted;
+  gboolean withdrawn;
+} RandReq;
+
+static void
+rand_granted (AmsKernel *k, void *data, AmsTime waited)
+{
+  ((RandReq *) data)->granted = TRUE;
+}
+
+static void
+test_pool_in_caller_storage_matches_timeavg (void)
+{
+  g_autoptr (AmsKernel) k = ams_kernel_new ();
+  g_autoptr (gsl_rng) r = ams_rng_new (11, 0, "test/pool/random");
+  Holder *h = g_new (Holder, 1);
+  memset (h->before, 0xA5, sizeof h->before);
+  memset (h->after, 0x5A, sizeof h->after);
+  ams_pool_init (&h->pool, k, 3, AMS_POOL_QUEUE);
+  Shadow sh = { .k = k };
+  ams_timeavg_init (&sh.busy, 0, 0);
+  ams_timeavg_init (&sh.queue, 0, 0);
+  ams_pool_set_observer (&h->pool, shadow_observe, &sh);
+
+  enum { N = 4000 };
+  RandReq *req = g_new0 (RandReq, N);
+  guint held = 0, n_req = 0, bad = 0;
+  AmsTime now = 0;
+  for (guint step = 0; step < 3 * N && n_req < N; step++)
+    {
+      /* the clock stays put one time in three: changes at the same time */
+      if (gsl_rng_uniform_int (r, 3) != 0)
+        advance (k, now += 1 + (AmsTime) gsl_rng_uniform_int (r, 5));
+      double u = gsl_rng_uniform (r);
+      if (u < 0.45)
+        {
+          RandReq *q = &req[n_req++];
+          if (ams_pool_request (&h->pool, rand_granted, q) == AMS_POOL_GRANTED)
+            q->granted = TRUE;
+        }
+      else if (u < 0.85 && ams_pool_busy (&h->pool) > 0)
+        {
+          ams_pool_release (&h->pool);
+        }
+      else if (u < 0.95 && n_req > 0)
+        {
+          RandReq *q = &req[gsl_rng_uniform_int (r, n_req)];
+          if (!q->granted && !q->withdrawn)
+            q->withdrawn = ams_pool_withdraw (&h->pool, q);
+        }
+      else if (u < 0.97)
+        ams_pool_set_capacity (&h->pool, 1 + (guint) gsl_rng_uniform_int (r, 5));
+      else if (u < 0.975)
+        {
+          ams_pool_reset_stats (&h->pool);
+          ams_timeavg_init (&sh.busy, now, ams_pool_busy (&h->pool));
+          ams_timeavg_init (&sh.queue, now, ams_pool_queued (&h->pool));
+        }
+      AmsPoolStats s;
+      ams_pool_stats (&h->pool, &s);
+      double busy_mean = ams_timeavg_mean (&sh.busy, now);
+      double queue_mean = ams_timeavg_mean (&sh.queue, now);
+      bad += memcmp (&s.busy_mean, &busy_mean, sizeof busy_mean) != 0;
+      bad += memcmp (&s.queue_mean, &queue_mean, sizeof queue_mean) != 0;
+      bad += s.busy_max != (guint) sh.busy.max || s.queue_max != (guint) sh.queue.max;
+      bad += s.observed != now - sh.busy.start;
+    }
+  CU_ASSERT_EQUAL (n_req, N);
+  CU_ASSERT_EQUAL (bad, 0);
+  for (guint i = 0; i < N; i++)
+    held += req[i].granted;
+  CU_ASSERT_TRUE (held > N / 2);
+  for (guint i = 0; i < G_N_ELEMENTS (h->before); i++)
+    {
+      CU_ASSERT_EQUAL (h->before[i], UINT64_C (0xA5A5A5A5A5A5A5A5));
+      CU_ASSERT_EQUAL (h->after[i], UINT64_C (0x5A5A5A5A5A5A5A5A));
+    }
+  ams_pool_clear (&h->pool); /* frees its ring: the sanitizers would see a leak */
+  CU_ASSERT_EQUAL (ams_pool_queued (&h->pool), 0);
+  g_free (req);
+  g_free (h);
+}
+
 /* The warm-up's prefetches read and change nothing: with no waiter and
  * with waiters (and their data out of reach), the pool's state, its
  * statistics and the FIFO order of its grants stay as they were. */
@@ -574,6 +691,7 @@ static const AmsTestCase cases[] = {
   { "reentrant_capacity_raise", test_pool_reentrant_capacity_raise },
   { "free_with_waiters", test_pool_free_with_waiters },
   { "prefetch_changes_nothing", test_pool_prefetch_changes_nothing },
+  { "in_caller_storage_matches_timeavg", test_pool_in_caller_storage_matches_timeavg },
   { NULL, NULL },
 };
 

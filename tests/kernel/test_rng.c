@@ -6,6 +6,7 @@
 #include "ams_test.h"
 
 #include <amisim/rng.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <string.h>
@@ -169,6 +170,36 @@ test_rng_same_stream_identical (void)
   CU_ASSERT_EQUAL (differ, 0);
 }
 
+/* A stream inside its owner's record draws what the allocated one of the
+ * same name draws; another name, something else. */
+static void
+test_rng_inline_same_as_allocated (void)
+{
+  const char *name = "copy/222222222222/us-east-1";
+  g_autoptr (gsl_rng) a = ams_rng_new (7, 1, name);
+  struct
+  {
+    char before;
+    AmsRngInline s;
+    char after;
+  } in, other;
+  in.before = in.after = 'x';
+  ams_rng_init (&in.s, 7, 1, name);
+  ams_rng_init (&other.s, 7, 1, "copy/222222222222/us-east-2");
+  CU_ASSERT_STRING_EQUAL (gsl_rng_name (&in.s.r), "xoshiro256++");
+  guint differ = 0, same_other = 0;
+  for (int i = 0; i < 10000; i++)
+    {
+      double x = gsl_ran_exponential (a, 60.0);
+      differ += x != gsl_ran_exponential (&in.s.r, 60.0);
+      same_other += x == gsl_ran_exponential (&other.s.r, 60.0);
+    }
+  CU_ASSERT_EQUAL (differ, 0);
+  CU_ASSERT_TRUE (same_other < 4);
+  CU_ASSERT_EQUAL (in.before, 'x');
+  CU_ASSERT_EQUAL (in.after, 'x');
+}
+
 static gboolean
 streams_differ (uint64_t m1, uint64_t r1, const char *n1, uint64_t m2, uint64_t r2,
                 const char *n2)
@@ -293,6 +324,7 @@ static const AmsTestCase cases[] = {
   { "documented_derivation", test_rng_documented_derivation },
   { "gsl_set", test_rng_gsl_set },
   { "same_stream_identical", test_rng_same_stream_identical },
+  { "inline_same_as_allocated", test_rng_inline_same_as_allocated },
   { "different_streams_differ", test_rng_different_streams_differ },
   { "uniform_pos_never_0_or_1", test_rng_uniform_pos_never_0_or_1 },
   { "stream_independence", test_rng_stream_independence },
