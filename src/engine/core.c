@@ -90,9 +90,9 @@ ams_engine_sample_pool (EnginePool *ep)
     .t = ams_kernel_now (e->k),
     .account = ep->account->id,
     .region = ep->region->name,
-    .busy = ams_pool_busy (ep->pool),
-    .queued = ams_pool_queued (ep->pool),
-    .limit = ams_pool_capacity (ep->pool),
+    .busy = ams_pool_busy (&ep->pool),
+    .queued = ams_pool_queued (&ep->pool),
+    .limit = ams_pool_capacity (&ep->pool),
     .amis = (guint) ep->amis,
     .snapshot_gib = (double) ep->snapshot_bytes / (1024.0 * 1024.0 * 1024.0),
   };

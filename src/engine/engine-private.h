@@ -45,29 +45,37 @@ typedef struct AmsEngineCopy Copy;
 typedef struct LcImage LcImage;
 typedef struct Inventory Inventory;
 
+/* An account and region: its copy slots, its stream of copy durations,
+ * its AMIs and storage. A copy reads and writes the first four cache lines
+ * (the record is 64-byte aligned: pool_for), so that an estate's thousands
+ * of them take as few lines of the cache as they can. */
 typedef struct
 {
-  AmsEngine *e;
-  AmsPool *pool;
-  gsl_rng *rng;            /* copy/<account>/<region>: copy durations */
-  gsl_rng *faults;         /* copy/<account>/<region>/faults: transient failures */
-  const AmsAccount *account;
-  const AmsRegion *region;
+  /* lines 0 and 1: what a copy reads and writes here, besides the slots */
+  AmsRngInline rng;        /* copy/<account>/<region>: copy durations (&rng.r) */
   uint64_t copies;
   uint64_t waited;
   uint64_t amis;           /* AMIs registered in this account and region */
   uint64_t binned;         /* AMIs in its Recycle Bin (they count against the quota too) */
   /* storage (inventory.c) */
-  guint amis_max;
-  guint index;             /* in e->pools (Target.pool) */
   uint64_t snapshot_bytes; /* snapshots here, Recycle Bin included */
-  uint64_t bin_bytes;      /* of which in the Recycle Bin */
   double byte_ticks;       /* integral of snapshot bytes over time, byte-µs */
   AmsTime t_storage;       /* when byte_ticks was last brought up to date */
+  guint amis_max;
+  guint index;             /* in e->pools (Target.pool) */
+  AmsEngine *e;
+  uint64_t bin_bytes;      /* of which in the Recycle Bin */
+  /* lines 2 and 3: the slots (a request's and a release's part of them) */
+  AmsPool pool;            /* copies_per_account_region */
+  gsl_rng *faults;         /* copy/<account>/<region>/faults: transient failures */
+  const AmsAccount *account;
+  const AmsRegion *region;
   GHashTable *lists;       /* inventory: Pipeline* -> AmiList* (AMIs of the pipeline here) */
   AmsPool **source_pools;  /* legacy per-source-region caps here, by source region index;
                               NULL without them */
 } EnginePool;
+
+G_STATIC_ASSERT (G_STRUCT_OFFSET (EnginePool, pool) == 128);
 
 /* A decision of the permission checks, valid while the world's epoch is. */
 typedef struct
@@ -347,15 +355,13 @@ ams_engine_target_spec (const Pipeline *p, const Target *t)
   };
 }
 
-/* Asks for what the copy path reads of a pool: the pool, and its slots
- * and random streams, allocated right after it (pool_for), eight lines in
- * all. With an estate's thousands of pools these are mostly out of the
- * cache, and each is reached through the one before (pool, then slots;
- * stream, then its state): asked for together, they arrive together. */
+/* Asks for what the copy path reads of a pool: its first four lines (its
+ * counts, storage and stream of copy durations, then its slots). With an
+ * estate's thousands of pools these are mostly out of the cache. */
 static inline void
 ams_engine_prefetch_pool (const EnginePool *ep)
 {
-  for (int i = 0; i < 8; i++)
+  for (int i = 0; i < 4; i++)
     __builtin_prefetch ((const char *) ep + 64 * i);
 }
 

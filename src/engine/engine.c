@@ -85,15 +85,15 @@ pool_for (AmsEngine *e, GHashTable *index, const AmsAccount *account, const AmsR
   EnginePool *ep = g_hash_table_lookup (index, GSIZE_TO_POINTER (key));
   if (ep != NULL)
     return ep;
-  /* the pool, its slots and its streams are allocated one after the
-   * other, so that they lie together (ams_engine_prefetch_pool) */
-  ep = g_new0 (EnginePool, 1);
+  /* aligned to a cache line: what a copy touches is four lines, no more */
+  ep = g_aligned_alloc0 (1, sizeof (EnginePool), 64);
   ep->e = e;
   ep->account = account;
   ep->region = region;
-  ep->pool = ams_pool_new (e->k, copy_limit (e->sc, account, region), AMS_POOL_QUEUE);
-  ep->rng = stream (e, "copy/%s/%s", account->id, region->name);
-  ep->faults = stream (e, "copy/%s/%s/faults", account->id, region->name);
+  ams_pool_init (&ep->pool, e->k, copy_limit (e->sc, account, region), AMS_POOL_QUEUE);
+  g_autofree char *name = g_strdup_printf ("copy/%s/%s", account->id, region->name);
+  ams_rng_init (&ep->rng, e->seed, e->replication, name);
+  ep->faults = stream (e, "%s/faults", name);
   ep->index = e->pools->len;
   g_ptr_array_add (e->pools, ep);
   g_hash_table_insert (index, GSIZE_TO_POINTER (key), ep);
@@ -428,16 +428,15 @@ ams_engine_free (AmsEngine *e)
   for (guint i = 0; i < e->pools->len; i++)
     {
       EnginePool *ep = g_ptr_array_index (e->pools, i);
-      ams_pool_free (ep->pool);
+      ams_pool_clear (&ep->pool);
       if (ep->lists != NULL)
         g_hash_table_unref (ep->lists);
-      gsl_rng_free (ep->rng);
       gsl_rng_free (ep->faults);
       if (ep->source_pools != NULL)
         for (guint r = 0; r < ams_world_n_regions (e->w); r++)
           ams_pool_free (ep->source_pools[r]);
       g_free (ep->source_pools);
-      g_free (ep);
+      g_aligned_free (ep);
     }
   g_ptr_array_unref (e->pools);
   if (e->links != NULL) /* links before their kernel */
@@ -713,7 +712,7 @@ release_slots (EnginePool *ep, AmsPool *source, guint holding)
   if (holding >= 2)
     ams_pool_release (source);
   if (holding >= 1)
-    ams_pool_release (ep->pool);
+    ams_pool_release (&ep->pool);
 }
 
 /* The copy's per-source-region cap, or NULL. */
@@ -730,10 +729,11 @@ copy_finished (AmsKernel *k, void *data, uint64_t arg)
 {
   Copy *c = data;
   EnginePool *ep = c->pool;
-  /* its pool's counters are read soon and with an estate's thousands of
-   * pools are mostly out of the cache: ask for them first (the rest of
-   * the pool is asked for by the warm-up's last stage, engine_warm, which
-   * an M/M/50's few pending events, all in the cache, do without) */
+  /* its pool's counts and storage (the record's first two lines) are read
+   * soon and with an estate's thousands of pools are mostly out of the
+   * cache: ask for them first (with an estate, the warm-up, engine_warm,
+   * has asked for them and the slots already; an M/M/50's few pending
+   * events, all in the cache, do without) */
   __builtin_prefetch (ep);
   __builtin_prefetch ((const char *) ep + 64);
   AmsEngine *e = c->img->p->e;
@@ -746,9 +746,10 @@ copy_finished (AmsKernel *k, void *data, uint64_t arg)
 
 /* The kernel's warm-up (ams_kernel_set_warm): a copy that ends releases
  * its slot, and the release grants the copy waiting first, which reads
- * itself: the copy, its pool, the pool's counters, the first waiter's
- * place, that waiter's copy, one link per stage (a line or two each:
- * asked for many at once, the requests waited on one another). */
+ * itself: the copy, its pool's counts (the record's first two lines), its
+ * slots (the next two), the first waiter's place, that waiter's copy, one
+ * link per stage (a line or two each: asked for many at once, the
+ * requests waited on one another). */
 static inline void
 prefetch_copy (const void *c)
 {
@@ -769,16 +770,16 @@ engine_warm (AmsEventFn fn, void *data, unsigned ahead)
       break;
     case 3:
       __builtin_prefetch (c->pool);
+      __builtin_prefetch ((const char *) c->pool + 64);
       break;
     case 2:
-      ams_pool_prefetch (c->pool->pool);
+      ams_pool_prefetch (&c->pool->pool);
       break;
     case 1:
-      ams_pool_prefetch_head (c->pool->pool);
+      ams_pool_prefetch_head (&c->pool->pool);
       break;
     default:
-      ams_pool_prefetch_next (c->pool->pool);
-      ams_engine_prefetch_pool (c->pool); /* the rest of what its end reads */
+      ams_pool_prefetch_next (&c->pool->pool);
       break;
     }
 }
@@ -792,7 +793,7 @@ copy_transferred (AmsKernel *k, void *data, AmsTime duration)
   AmsEngine *e = c->img->p->e;
   c->flowing = FALSE;
   c->done = (AmsEventHandle) { 0 };
-  AmsTime overhead = c->crypto ? draw (&e->sc->sim.encryption_overhead, c->pool->rng) : 0;
+  AmsTime overhead = c->crypto ? draw (&e->sc->sim.encryption_overhead, &c->pool->rng.r) : 0;
   if (overhead == 0)
     copy_finished (k, c, 0);
   else
@@ -837,9 +838,9 @@ copy_start (Copy *c)
       c->flow = ams_link_start (link, bytes, copy_transferred, c);
       return;
     }
-  AmsTime duration = draw (&e->sc->sim.copy_duration, ep->rng);
+  AmsTime duration = draw (&e->sc->sim.copy_duration, &ep->rng.r);
   if (c->crypto)
-    duration += draw (&e->sc->sim.encryption_overhead, ep->rng);
+    duration += draw (&e->sc->sim.encryption_overhead, &ep->rng.r);
   c->done = ams_kernel_schedule_in (e->k, duration, AMS_PRIORITY_DEFAULT, copy_finished, c, 0);
 }
 
@@ -862,7 +863,7 @@ static void
 copy_acquire (Copy *c)
 {
   AmsPool *source = copy_source_pool (c);
-  AmsPool *next = c->holding == 0 ? c->pool->pool : c->holding == 1 ? source : NULL;
+  AmsPool *next = c->holding == 0 ? &c->pool->pool : c->holding == 1 ? source : NULL;
   while (next != NULL)
     {
       if (ams_pool_request (next, copy_granted, c) == AMS_POOL_QUEUED)
@@ -893,7 +894,7 @@ copy_try (Copy *c)
 {
   AmsEngine *e = c->img->p->e;
   const AmsScSimulation *sim = &e->sc->sim;
-  AmsPool *pool = c->pool->pool;
+  AmsPool *pool = &c->pool->pool;
   AmsPool *source = copy_source_pool (c);
   gboolean room = ams_pool_busy (pool) < ams_pool_capacity (pool)
                   && (source == NULL || ams_pool_busy (source) < ams_pool_capacity (source));
@@ -1107,7 +1108,7 @@ watchdog (AmsKernel *k, void *data, uint64_t arg)
           else
             ams_kernel_cancel (k, c->done); /* its transfer, or its next retry */
           if (c->queued == 1)
-            ams_pool_withdraw (ep->pool, c);
+            ams_pool_withdraw (&ep->pool, c);
           else if (c->queued == 2)
             ams_pool_withdraw (source, c);
           gboolean last = img->remaining == 1;
@@ -1471,7 +1472,7 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
           if ((ev->account.value == NULL || strcmp (ev->account.value, ep->account->id) == 0)
               && (ev->region.value == NULL || strcmp (ev->region.value, ep->region->name) == 0))
             {
-              ams_pool_set_capacity (ep->pool, ev->copies);
+              ams_pool_set_capacity (&ep->pool, ev->copies);
               if (AMS_TRACING (e))
                 ams_trace_pool (e, ep);
             }
@@ -1523,7 +1524,7 @@ apply_event (AmsKernel *k, void *data, uint64_t arg)
           for (guint i = 0; i < e->pools->len; i++)
             {
               EnginePool *ep = g_ptr_array_index (e->pools, i);
-              ams_pool_set_observer (ep->pool, pool_observe, ep);
+              ams_pool_set_observer (&ep->pool, pool_observe, ep);
             }
         return;
       }
@@ -1590,8 +1591,8 @@ collect (AmsEngine *e)
       if (ep->copies == 0)
         continue; /* only pools that saw a copy (every one was refused at request) */
       AmsPoolStats st;
-      ams_pool_stats (ep->pool, &st);
-      guint limit = ams_pool_capacity (ep->pool);
+      ams_pool_stats (&ep->pool, &st);
+      guint limit = ams_pool_capacity (&ep->pool);
       AmsPoolReport pr = {
         .account = ep->account->id,
         .region = ep->region->name,
@@ -1661,7 +1662,7 @@ warmup (AmsKernel *k, void *data, uint64_t arg)
   for (guint i = 0; i < e->pools->len; i++)
     {
       EnginePool *ep = g_ptr_array_index (e->pools, i);
-      ams_pool_reset_stats (ep->pool);
+      ams_pool_reset_stats (&ep->pool);
       ep->copies = 0;
       ep->waited = 0;
     }
@@ -1688,7 +1689,7 @@ ams_engine_run (AmsEngine *e)
     for (guint i = 0; i < e->pools->len; i++)
       {
         EnginePool *ep = g_ptr_array_index (e->pools, i);
-        ams_pool_set_observer (ep->pool, pool_observe, ep);
+        ams_pool_set_observer (&ep->pool, pool_observe, ep);
       }
   for (guint i = 0; i < e->n_pipelines; i++)
     pipeline_arm (e, &e->pipelines[i]);

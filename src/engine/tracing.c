@@ -184,7 +184,7 @@ ams_trace_copy (AmsEngine *e, AmsTraceKind kind, const Copy *c, AmsCause cause, 
                 const char *message)
 {
   const EnginePool *ep = ams_target_pool (e, ams_copy_target (c));
-  const AmsPool *pool = ep->pool;
+  const AmsPool *pool = &ep->pool;
   char version[64];
   ams_trace_version (c->img->p, c->img->build, version, sizeof version);
   AmsTraceEvent ev = {
@@ -214,9 +214,9 @@ ams_trace_pool (AmsEngine *e, const EnginePool *ep)
     .account = ep->account->id,
     .region = ep->region->name,
     .has_pool = TRUE,
-    .busy = ams_pool_busy (ep->pool),
-    .queued = ams_pool_queued (ep->pool),
-    .limit = ams_pool_capacity (ep->pool),
+    .busy = ams_pool_busy (&ep->pool),
+    .queued = ams_pool_queued (&ep->pool),
+    .limit = ams_pool_capacity (&ep->pool),
   };
   ams_trace_emit (e, &ev);
 }
