@@ -445,6 +445,22 @@ live_span (AmsKernel *k, Entry *e, size_t *n, uint64_t *lo, uint64_t *hi)
 {
   size_t j = 0;
   uint64_t a = UINT64_MAX, b = 0;
+  if (k->entries == k->n)
+    {
+      /* Nothing cancelled is pending anywhere: every entry is live, and
+       * the records need not be read. (A night's top at 4x the capacity
+       * scenario's accounts is 400,000 entries, whose records are far
+       * apart: reading each was a wait.) */
+      for (size_t i = 0; i < *n; i++)
+        {
+          uint64_t t = (uint64_t) e[i].time;
+          a = MIN (a, t);
+          b = MAX (b, t);
+        }
+      *lo = a;
+      *hi = b;
+      return;
+    }
   for (size_t i = 0; i < *n; i++)
     {
       if (entry_dead (&e[i]))
@@ -834,6 +850,11 @@ push (AmsKernel *k, AmsTime at, int priority, AmsEventFn fn, void *data, uint64_
     renumber (k);
 
   AmsEvent *ev = k->free[--k->n_free];
+  /* the record the fourth push from now will write: a night's requests take
+   * thousands of long-freed records in a row, far apart and out of the
+   * cache, each a wait on the write */
+  if (G_LIKELY (k->n_free >= 4))
+    __builtin_prefetch (k->free[k->n_free - 4], 1);
   ev->fn = fn;
   ev->data = data;
   ev->arg = arg;
