@@ -85,6 +85,9 @@ typedef struct
 #if AMS_KERNEL_LADDER
 #define LADDER_RUNGS 8
 
+/* A bucket: its entries, in an array of its own (cap > 0) or, when cap is
+ * 0 and e is set, in a slice of its rung's block (rung_fill), which holds
+ * exactly the n it was filled with: a push copies them out first. */
 typedef struct
 {
   Entry *e;
@@ -99,6 +102,8 @@ typedef struct
   size_t nb, cur;        /* buckets in use; first not yet taken                   */
   Vec *b;
   size_t bcap;           /* bucket vectors allocated (kept for reuse)             */
+  Entry *block;          /* the buckets' entries as filled, one after the other   */
+  size_t block_cap;
 } Rung;
 #endif
 
@@ -383,14 +388,27 @@ drop_dead (AmsKernel *k, const Entry *e)
   k->entries--;
 }
 
+static G_GNUC_NO_INLINE void
+vec_grow (Vec *v)
+{
+  if (v->cap == 0 && v->e != NULL)
+    {
+      /* a slice of its rung's block: its entries move to an array of its own */
+      Entry *own = g_new (Entry, MAX (v->n * 2, (size_t) 4));
+      memcpy (own, v->e, v->n * sizeof (Entry));
+      v->e = own;
+      v->cap = MAX (v->n * 2, (size_t) 4);
+      return;
+    }
+  v->cap = v->cap == 0 ? 4 : 2 * v->cap;
+  v->e = g_renew (Entry, v->e, v->cap);
+}
+
 static inline void
 vec_push (Vec *v, Entry e)
 {
-  if (G_UNLIKELY (v->n == v->cap))
-    {
-      v->cap = v->cap == 0 ? 4 : 2 * v->cap;
-      v->e = g_renew (Entry, v->e, v->cap);
-    }
+  if (G_UNLIKELY (v->n >= v->cap)) /* full, or a slice (cap 0) */
+    vec_grow (v);
   v->e[v->n++] = e;
 }
 
@@ -403,9 +421,10 @@ static inline void
 vec_trim (Vec *v)
 {
   if (v->cap > VEC_KEEP)
+    g_free (v->e);
+  if (v->cap > VEC_KEEP || v->cap == 0)
     {
-      g_free (v->e);
-      v->e = NULL;
+      v->e = NULL; /* or a slice of its rung's block, to which it no longer has a claim */
       v->cap = 0;
     }
 }
@@ -506,17 +525,27 @@ rung_fill (AmsKernel *k, const Entry *e, size_t n, uint64_t lo, uint64_t hi, uin
   r->nb = nb;
   r->cur = 0;
   r->cur_start = lo;
-  /* count (the buckets are empty), size, then place */
+  /* count (the buckets are empty), give each its slice of the rung's
+   * block, then place: the buckets' entries lie one after the other, in
+   * the order they will be taken (a vector per bucket, written in turn as
+   * the entries came, were as many allocations scattered over the heap) */
   for (size_t i = 0; i < n; i++)
     r->b[MIN (((uint64_t) e[i].time - lo) / width, (uint64_t) nb - 1)].n++;
+  if (n > r->block_cap)
+    {
+      g_free (r->block);
+      r->block = g_new (Entry, n);
+      r->block_cap = n;
+    }
+  size_t at = 0;
   for (size_t b = 0; b < nb; b++)
     {
       Vec *v = &r->b[b];
-      if (v->n > v->cap)
-        {
-          v->cap = v->n;
-          v->e = g_renew (Entry, v->e, v->cap);
-        }
+      if (v->cap > 0)
+        g_free (v->e);
+      v->e = r->block + at;
+      v->cap = 0;
+      at += v->n;
       v->n = 0;
     }
   for (size_t i = 0; i < n; i++)
@@ -820,8 +849,10 @@ ams_kernel_free (AmsKernel *k)
   for (unsigned r = 0; r < LADDER_RUNGS; r++)
     {
       for (size_t b = 0; b < k->rung[r].bcap; b++)
-        g_free (k->rung[r].b[b].e);
+        if (k->rung[r].b[b].cap > 0)
+          g_free (k->rung[r].b[b].e);
       g_free (k->rung[r].b);
+      g_free (k->rung[r].block);
     }
 #endif
   g_free (k);

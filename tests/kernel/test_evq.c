@@ -854,6 +854,73 @@ test_evq_big_against_reference (void)
   ams_kernel_free (b.k);
 }
 
+/* A spread puts a bucket's entries in a slice of its rung's block; events
+ * scheduled later into that bucket move them to an array of their own.
+ * Many pending events (spread onto rungs), then as many again scheduled
+ * into the rungs' range, each time between two already there: every event
+ * runs once, at its time, in time order and first scheduled first. */
+typedef struct
+{
+  AmsTime at;
+  guint runs;
+} SliceRec;
+
+static struct
+{
+  AmsTime last_at;
+  guint last_i, bad;
+} slice_seen;
+
+static void
+on_slice_event (AmsKernel *k, void *data, uint64_t arg)
+{
+  SliceRec *r = data;
+  guint i = (guint) arg;
+  if (r->at != ams_kernel_now (k) || r->at < slice_seen.last_at
+      || (r->at == slice_seen.last_at && i < slice_seen.last_i))
+    slice_seen.bad++;
+  slice_seen.last_at = r->at;
+  slice_seen.last_i = i;
+  r->runs++;
+}
+
+static void
+test_evq_schedule_into_spread_buckets (void)
+{
+  enum { N = 20000 };
+  AmsKernel *k = ams_kernel_new ();
+  gsl_rng *r = ams_rng_new (3, 0, "test/evq/slices");
+  SliceRec *rec = g_new0 (SliceRec, 2 * N);
+  slice_seen.last_at = 0;
+  slice_seen.last_i = 0;
+  slice_seen.bad = 0;
+  /* indices grow with the order of scheduling, so that ties run in index order */
+  for (guint i = 0; i < N; i++)
+    {
+      rec[i].at = 1000 * (AmsTime) gsl_rng_uniform_int (r, 10000);
+      ams_kernel_schedule (k, rec[i].at, 0, on_slice_event, &rec[i], i);
+    }
+  for (guint i = 0; i < 100; i++)
+    ams_kernel_step (k);
+  AmsTime now = ams_kernel_now (k);
+  for (guint i = N; i < 2 * N; i++)
+    {
+      /* in the buckets already spread: the same times (ties) or between them */
+      rec[i].at = now + 500 * (AmsTime) gsl_rng_uniform_int (r, 20000);
+      ams_kernel_schedule (k, rec[i].at, 0, on_slice_event, &rec[i], i);
+    }
+  while (ams_kernel_step (k))
+    ;
+  guint wrong = 0;
+  for (guint i = 0; i < 2 * N; i++)
+    wrong += rec[i].runs != 1;
+  CU_ASSERT_EQUAL (wrong, 0);
+  CU_ASSERT_EQUAL (slice_seen.bad, 0);
+  g_free (rec);
+  gsl_rng_free (r);
+  ams_kernel_free (k);
+}
+
 /* The warm-up (ams_kernel_set_warm) reads ahead and changes nothing: the
  * same schedule, with cancellations, runs in the same order with and
  * without it; it is called only for events still pending and not
@@ -968,6 +1035,7 @@ static const AmsTestCase cases[] = {
   { "tick", test_evq_tick },
   { "big_against_reference", test_evq_big_against_reference },
   { "warm", test_evq_warm },
+  { "schedule_into_spread_buckets", test_evq_schedule_into_spread_buckets },
   { NULL, NULL },
 };
 
