@@ -857,8 +857,9 @@ test_evq_big_against_reference (void)
 /* A spread puts a bucket's entries in a slice of its rung's block; events
  * scheduled later into that bucket move them to an array of their own.
  * Many pending events (spread onto rungs), then as many again scheduled
- * into the rungs' range, each time between two already there: every event
- * runs once, at its time, in time order and first scheduled first. */
+ * into the rungs' range, each time between two already there, then more
+ * far beyond: every event runs once, at its time, in time order and first
+ * scheduled first. */
 typedef struct
 {
   AmsTime at;
@@ -887,10 +888,10 @@ on_slice_event (AmsKernel *k, void *data, uint64_t arg)
 static void
 test_evq_schedule_into_spread_buckets (void)
 {
-  enum { N = 20000 };
+  enum { N = 20000, BIG = 150000 };
   AmsKernel *k = ams_kernel_new ();
   gsl_rng *r = ams_rng_new (3, 0, "test/evq/slices");
-  SliceRec *rec = g_new0 (SliceRec, 2 * N);
+  SliceRec *rec = g_new0 (SliceRec, 2 * N + BIG);
   slice_seen.last_at = 0;
   slice_seen.last_i = 0;
   slice_seen.bad = 0;
@@ -909,10 +910,20 @@ test_evq_schedule_into_spread_buckets (void)
       rec[i].at = now + 500 * (AmsTime) gsl_rng_uniform_int (r, 20000);
       ams_kernel_schedule (k, rec[i].at, 0, on_slice_event, &rec[i], i);
     }
+  /* and far beyond them, more than a rung keeps its block for (the top,
+   * spread once the rungs below are done, then given back) */
+  AmsTime far = rec[0].at;
+  for (guint i = 0; i < 2 * N; i++)
+    far = MAX (far, rec[i].at);
+  for (guint i = 2 * N; i < 2 * N + BIG; i++)
+    {
+      rec[i].at = far + 1 + (AmsTime) gsl_rng_uniform_int (r, 100000000);
+      ams_kernel_schedule (k, rec[i].at, 0, on_slice_event, &rec[i], i);
+    }
   while (ams_kernel_step (k))
     ;
   guint wrong = 0;
-  for (guint i = 0; i < 2 * N; i++)
+  for (guint i = 0; i < 2 * N + BIG; i++)
     wrong += rec[i].runs != 1;
   CU_ASSERT_EQUAL (wrong, 0);
   CU_ASSERT_EQUAL (slice_seen.bad, 0);
