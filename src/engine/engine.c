@@ -1117,8 +1117,9 @@ watchdog (AmsKernel *k, void *data, uint64_t arg)
           if (last)
             break; /* the image ended with this copy */
           if (img->copies == NULL)
-            break; /* it ended with a copy this release granted (its record is
-                      back on the free list, unchanged but for its first word) */
+            break; /* it ended with a copy this release granted (copies_free
+                      set img->copies to NULL; the image's record is back on
+                      the images' free list, which writes only its first word) */
         }
     }
   arm_watchdog (p);

@@ -14,7 +14,6 @@
  * request from inside a callback may grow and move it).
  */
 #include "amisim/pool.h"
-#include "amisim/stats.h"
 
 struct AmsPoolWaiter
 {
