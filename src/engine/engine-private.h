@@ -166,6 +166,8 @@ typedef struct Pipeline
   AmsDist interarrival;    /* POISSON: exponential(mean = 1 / rate) */
   Target *targets;
   guint n_targets;
+  Copy *spare_copies;      /* the copies array of its image that ended last, for the next */
+  guint spare_cap;
   Entry *entries;
   guint n_entries;
   guint entry_outputs;     /* sum of entries[].outputs */
@@ -246,6 +248,7 @@ struct AmsEngineImage
   Copy *copies;            /* its copies, in the order requested (`one`, or allocated);
                               those ended have img NULL */
   guint n_copies;          /* copies requested so far */
+  guint copies_cap;        /* room in `copies` */
   Copy one;                /* `copies` when it asks for one (no allocation) */
   Target *targets;         /* the array its copies' targets are in (Copy.target) */
   uint64_t epoch;          /* the engine's epoch when its copies were requested */
