@@ -64,6 +64,18 @@ AmsEventHandle ams_kernel_schedule (AmsKernel *k, AmsTime at, int priority,
 AmsEventHandle ams_kernel_schedule_in (AmsKernel *k, AmsTime delay, int priority,
                                        AmsEventFn fn, void *data, uint64_t arg);
 
+/* A relay: an event at now + delay (priority) whose handler would do
+ * nothing but schedule fn(k, data, arg) `then` after it (priority2). fn
+ * runs exactly where it would run had that first event run and scheduled
+ * it: at now + delay + then, and among events of the same time and
+ * priority2 in the order of the first event's run, not of this call. The
+ * kernel pushes fn alone, one event instead of two, and runs the first
+ * event (counted in events run) only when an event scheduled meanwhile
+ * with fn's time and priority2 needs it to keep that order. Not
+ * cancellable. delay, then >= 0 (saturating at AMS_TIME_MAX). */
+void ams_kernel_schedule_relay (AmsKernel *k, AmsTime delay, int priority, AmsTime then,
+                                int priority2, AmsEventFn fn, void *data, uint64_t arg);
+
 /* Removes a pending event. Returns TRUE if it was pending and is now
  * cancelled, FALSE if it had already run, was already cancelled, or h is the
  * zero handle. O(1). */

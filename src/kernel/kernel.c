@@ -28,12 +28,19 @@
  * it is not pending. (With the ladder, cancel only zeroes it: the record
  * goes back to the free list when its entry is dropped.)
  *
+ * A relay (ams_kernel_schedule_relay; its bookkeeping in relay.c) is an
+ * event whose handler would only schedule another: the kernel pushes the
+ * second alone, with the insertion order the first would have had, and
+ * pushes the first after all (relay_unmerge) only when a later push would
+ * otherwise run out of order.
+ *
  * A record is put back on the free list *before* its handler runs: the
  * handler then sees its own event as no longer pending (cancelling it is a
  * harmless no-op), and the event the handler most likely schedules next
  * reuses the record that is still hot in the cache.
  */
 #include "kernel-private.h"
+#include "relay-private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +141,10 @@ struct AmsKernel
   Rung rung[LADDER_RUNGS];
 #endif
   AmsTime now;
+  uint64_t max_key;    /* while relays are pending, the greatest key run at `now`
+                          (UINT64_MAX: every event at `now` has run): an event
+                          at `now` pending before the first of these ran has
+                          run iff its key is less */
   uint64_t seq;        /* last handle sequence number */
   uint64_t order;      /* next insertion order, < 2^48 */
   uint64_t events_run;
@@ -148,6 +159,7 @@ struct AmsKernel
   size_t n_free, free_cap;
   Chunk *chunks;
   size_t records;      /* records allocated in chunks */
+  RelaySet relays;     /* ams_kernel_schedule_relay's, while pending */
 };
 
 /* ---- the heap -------------------------------------------------------- */
@@ -297,6 +309,7 @@ entry_cmp (const void *a, const void *b)
  * pending entries are sorted (a sorted array is a valid heap) and numbered
  * again from `base`. This happens at most once per 2^48 schedules. */
 static void renumber_from (AmsKernel *k, uint64_t base);
+static void relays_unmerge_all (AmsKernel *k);
 
 static G_GNUC_NO_INLINE void
 renumber (AmsKernel *k)
@@ -337,6 +350,7 @@ ams__kernel_records_allocated (const AmsKernel *k)
 static void
 renumber_from (AmsKernel *k, uint64_t base)
 {
+  relays_unmerge_all (k);
   qsort (k->heap, k->n, sizeof (Entry), entry_cmp);
   for (size_t i = 0; i < k->n; i++)
     {
@@ -822,6 +836,7 @@ ladder_compact (AmsKernel *k)
 static void
 renumber_from (AmsKernel *k, uint64_t base)
 {
+  relays_unmerge_all (k); /* their second steps' keys borrow orders */
   Entry *live = g_new (Entry, MAX (k->n, (size_t) 1));
   ladder_take_all (k, live);
   qsort (live, k->n, sizeof (Entry), entry_cmp);
@@ -849,6 +864,7 @@ ams_kernel_new (void)
   k->top_start = TOP_NONE;
   k->bottom_limit = BOTTOM_MAX;
 #endif
+  relay_set_init (&k->relays);
   return k;
 }
 
@@ -866,6 +882,7 @@ ams_kernel_free (AmsKernel *k)
     }
   g_free (k->heap);
   g_free (k->free);
+  relay_set_clear (&k->relays);
 #if AMS_KERNEL_LADDER
   g_free (k->top.e);
   for (unsigned r = 0; r < LADDER_RUNGS; r++)
@@ -887,8 +904,9 @@ ams_kernel_now (const AmsKernel *k)
   return k->now;
 }
 
+/* Puts an entry with the given key in the pending set. */
 static inline AmsEventHandle
-push (AmsKernel *k, AmsTime at, int priority, AmsEventFn fn, void *data, uint64_t arg)
+push_entry (AmsKernel *k, AmsTime at, uint64_t key, AmsEventFn fn, void *data, uint64_t arg)
 {
   if (G_UNLIKELY (k->n_free == 0))
     grow_records (k);
@@ -899,9 +917,6 @@ push (AmsKernel *k, AmsTime at, int priority, AmsEventFn fn, void *data, uint64_
       k->heap = g_renew (Entry, k->heap, k->cap);
     }
 #endif
-  if (G_UNLIKELY (k->order == AMS__KERNEL_ORDER_LIMIT))
-    renumber (k);
-
   AmsEvent *ev = k->free[--k->n_free];
   /* the record the fourth push from now will write: a night's requests take
    * thousands of long-freed records in a row, far apart and out of the
@@ -915,11 +930,7 @@ push (AmsKernel *k, AmsTime at, int priority, AmsEventFn fn, void *data, uint64_
     k->seq++; /* the count wrapped: 0 means "not pending" */
   ev->seq = k->seq;
 
-  Entry e = {
-    .time = at,
-    .key = ((uint64_t) (priority - AMS_PRIORITY_MIN) << ORDER_BITS) | k->order++,
-    .ev = ev,
-  };
+  Entry e = { .time = at, .key = key, .ev = ev };
 #if AMS_KERNEL_LADDER
   k->n++;
   ladder_insert (k, e);
@@ -927,6 +938,19 @@ push (AmsKernel *k, AmsTime at, int priority, AmsEventFn fn, void *data, uint64_
   sift_up (k->heap, k->n++, e);
 #endif
   return (AmsEventHandle) { ev, ev->seq };
+}
+
+static void relays_overtaken (AmsKernel *k, AmsTime at, uint64_t pbits);
+
+static inline AmsEventHandle
+push (AmsKernel *k, AmsTime at, int priority, AmsEventFn fn, void *data, uint64_t arg)
+{
+  if (G_UNLIKELY (k->order == AMS__KERNEL_ORDER_LIMIT))
+    renumber (k);
+  uint64_t pbits = (uint64_t) (priority - AMS_PRIORITY_MIN);
+  if (G_UNLIKELY (relay_maybe_at (&k->relays, at)))
+    relays_overtaken (k, at, pbits);
+  return push_entry (k, at, (pbits << ORDER_BITS) | k->order++, fn, data, arg);
 }
 
 AmsEventHandle
@@ -982,12 +1006,10 @@ handle_pending (const AmsKernel *k, AmsEventHandle h)
 #endif
 }
 
-gboolean
-ams_kernel_cancel (AmsKernel *k, AmsEventHandle h)
+/* Cancels a pending event (handle_pending (k, h)). */
+static void
+cancel_pending (AmsKernel *k, AmsEventHandle h)
 {
-  g_return_val_if_fail (k != NULL, FALSE);
-  if (!handle_pending (k, h))
-    return FALSE;
 #if AMS_KERNEL_LADDER
   /* Lazy: the entry stays, dead, until it reaches the front or is moved. */
   h.ev->seq = 0;
@@ -1001,7 +1023,135 @@ ams_kernel_cancel (AmsKernel *k, AmsEventHandle h)
   heap_remove (k, h.ev->heap_index);
   release_record (k, h.ev);
 #endif
+}
+
+gboolean
+ams_kernel_cancel (AmsKernel *k, AmsEventHandle h)
+{
+  g_return_val_if_fail (k != NULL, FALSE);
+  if (!handle_pending (k, h))
+    return FALSE;
+  cancel_pending (k, h);
   return TRUE;
+}
+
+/* ---- relays (relay-private.h) ----------------------------------------- */
+
+static inline AmsTime
+time_after (AmsTime t, AmsTime d)
+{
+  return d > AMS_TIME_MAX - t ? AMS_TIME_MAX : t + d;
+}
+
+/* A relay's first step, run: it schedules the second, as any event would. */
+static void
+relay_first (AmsKernel *k, void *data, uint64_t arg)
+{
+  Relay *r = data;
+  AmsEventFn fn = r->fn;
+  void *d = r->data;
+  uint64_t a = r->arg;
+  int priority2 = r->priority2;
+  AmsTime then = r->then;
+  relay_release (&k->relays, r);
+  push (k, time_after (k->now, then), priority2, fn, d, a);
+}
+
+/* A merged relay's second step, run in place of both. */
+static void
+relay_second (AmsKernel *k, void *data, uint64_t arg)
+{
+  Relay *r = data;
+  AmsEventFn fn = r->fn;
+  void *d = r->data;
+  uint64_t a = r->arg;
+  if (r->merged)
+    relay_remove (&k->relays, r);
+  relay_release (&k->relays, r);
+  fn (k, d, a);
+}
+
+/* A merged relay (out of the table) becomes two events again: its second
+ * step is cancelled and its first pushed with the key it was given when
+ * the relay was scheduled, as if it had been pushed then. */
+static void
+relay_unmerge (AmsKernel *k, Relay *r)
+{
+  cancel_pending (k, r->second);
+  r->second = (AmsEventHandle) { 0 };
+  push_entry (k, r->t1, r->key1, relay_first, r, 0);
+}
+
+/* An event is pushed now at (at, priority pbits): every merged relay whose
+ * second step has that time and priority and whose first step is still to
+ * run would run its second step first, by the order it borrowed; the
+ * first step has to run, as itself, to put the two in their order. */
+static void
+relays_overtaken (AmsKernel *k, AmsTime at, uint64_t pbits)
+{
+  Relay *r;
+  while ((r = relay_take_overtaken (&k->relays, at, pbits, k->now, k->max_key)) != NULL)
+    relay_unmerge (k, r);
+}
+
+/* Before a renumbering, which gives every pending entry a new order: no
+ * relay may keep a borrowed one. A relay whose first step has (virtually)
+ * run keeps its second step, now an event like any other (nothing pushed
+ * from now on can overtake it); the others become two events again. */
+static void
+relays_unmerge_all (AmsKernel *k)
+{
+  Relay *r;
+  while ((r = relay_take_any (&k->relays)) != NULL)
+    if (k->now > r->t1 || (k->now == r->t1 && k->max_key > r->key1))
+      continue; /* out of the table: its second step runs as it is */
+    else
+      relay_unmerge (k, r);
+}
+
+void
+ams_kernel_schedule_relay (AmsKernel *k, AmsTime delay, int priority, AmsTime then,
+                           int priority2, AmsEventFn fn, void *data, uint64_t arg)
+{
+  g_return_if_fail (k != NULL);
+  g_return_if_fail (fn != NULL);
+  g_return_if_fail (priority >= AMS_PRIORITY_MIN && priority <= AMS_PRIORITY_MAX);
+  g_return_if_fail (priority2 >= AMS_PRIORITY_MIN && priority2 <= AMS_PRIORITY_MAX);
+  g_return_if_fail (delay >= 0 && then >= 0);
+  if (G_UNLIKELY (k->order == AMS__KERNEL_ORDER_LIMIT))
+    renumber (k);
+  AmsTime t1 = time_after (k->now, delay);
+  uint64_t p1 = (uint64_t) (priority - AMS_PRIORITY_MIN);
+  uint64_t p2 = (uint64_t) (priority2 - AMS_PRIORITY_MIN);
+  /* the first step is pushed now, if only in name: it overtakes what any
+   * push at its time and priority would */
+  if (relay_maybe_at (&k->relays, t1))
+    relays_overtaken (k, t1, p1);
+  Relay *r = relay_new (&k->relays);
+  r->t1 = t1;
+  r->t2 = time_after (t1, then);
+  r->key1 = (p1 << ORDER_BITS) | k->order++;
+  r->then = then;
+  r->priority2 = priority2;
+  r->priority2_bits = p2;
+  r->fn = fn;
+  r->data = data;
+  r->arg = arg;
+  if (delay == 0 || (r->t2 == t1 && p2 < p1) || relay_any_second_at (&k->relays, r->t2, p2))
+    {
+      /* Two events after all, where merged this relay would be run out of
+       * its order: its first step is now (whether it has run is known
+       * from the keys run at its time only for a relay made before); its
+       * second step would come before its first (at the same time, with a
+       * lower priority number); or another relay's second step has the
+       * same time and priority (the two run in the order of their first
+       * steps' runs, which only running this one settles). */
+      push_entry (k, t1, r->key1, relay_first, r, 0);
+      return;
+    }
+  r->key2 = (p2 << ORDER_BITS) | (r->key1 & ORDER_MASK);
+  r->second = push_entry (k, r->t2, r->key2, relay_second, r, 0);
+  relay_add (&k->relays, r);
 }
 
 gboolean
@@ -1020,7 +1170,7 @@ tick (AmsKernel *k)
 }
 
 /* Pops the earliest event and runs it. The caller has checked k->n > 0. */
-static inline void
+G_ALWAYS_INLINE static inline void
 run_first (AmsKernel *k)
 {
   /* The record first: prepare () read it (its sequence number) when it
@@ -1055,6 +1205,11 @@ run_first (AmsKernel *k)
     }
   release_record (k, ev);
 
+  /* kept only while relays are pending: a relay asks about its first
+   * step's time, later than when it was made, so it was pending at the
+   * first event of that time, which started max_key afresh */
+  if (G_UNLIKELY (relay_hot (&k->relays)))
+    k->max_key = first.time != k->now || first.key > k->max_key ? first.key : k->max_key;
   k->now = first.time;
   k->events_run++;
   fn (k, data, arg);
@@ -1097,7 +1252,10 @@ ams_kernel_run_until (AmsKernel *k, AmsTime until)
   /* A stopped run leaves the clock at the last event it ran, even if that
    * happened to be the last one before `until`. */
   if (!k->stop)
-    k->now = until;
+    {
+      k->now = until;
+      k->max_key = UINT64_MAX; /* every event at `until` has run */
+    }
   k->stop = FALSE;
   return k->events_run - before;
 }

@@ -1,0 +1,113 @@
+/* amisim — the kernel's relays: the bookkeeping behind
+ * ams_kernel_schedule_relay (kernel.c), kept apart from the event queue.
+ *
+ * A relay is an event `first` at t1 whose only effect would be to schedule
+ * an event `second` at t2 = t1 + then. The kernel pushes `second` alone,
+ * one event instead of two, with the insertion order `first` would have
+ * had, and remembers the relay here until `second` runs. That order is
+ * exact unless another event gets the same time and priority as `second`
+ * while `first` has not yet (virtually) run: such an event must run before
+ * `second`, whose order would put it after. The kernel asks this set, for
+ * every event it pushes while relays are pending, which relays that push
+ * overtakes (relay_take_overtaken); each of them goes back to being two
+ * events (kernel.c, relay_unmerge), and `first` then runs at t1 with the
+ * order it was given at the start.
+ *
+ * A merged second step runs with its borrowed order, and among the
+ * first steps of other relays at its time and priority it sorts as its
+ * true order would: a relay made before it has a smaller order either
+ * way, one made after its first step ran a greater one either way, and
+ * one made in between is no longer beside a merged relay: making it
+ * pushed its first step, if only in name, at that time and priority,
+ * which overtook this relay.
+ *
+ * The set is a hash table by t2 (chained, power-of-two size) over records
+ * from a free list; none of this is public.
+ */
+#pragma once
+
+#include "amisim/kernel.h"
+
+G_BEGIN_DECLS
+
+typedef struct Relay Relay;
+struct Relay
+{
+  Relay *next;           /* in its hash chain, or on the free list */
+  AmsTime t1, t2;        /* the first step's time, the second's     */
+  uint64_t key1, key2;   /* their keys (priority and insertion order) */
+  uint64_t priority2_bits; /* key2's priority part                    */
+  AmsTime then;          /* t2 - t1, as asked (saturated)           */
+  int priority2;
+  AmsEventFn fn;         /* the second step                         */
+  void *data;
+  uint64_t arg;
+  AmsEventHandle second; /* the pending second step, while merged   */
+  gboolean merged;       /* in the table: `second` pending alone    */
+};
+
+typedef struct RelayChunk RelayChunk;
+
+typedef struct
+{
+  Relay **slot;          /* by t2; NULL until the first relay is merged */
+  unsigned bits;         /* 2^bits slots                          */
+  size_t merged;         /* relays in the table                   */
+  AmsTime hi;            /* no second step in the table is later (-1: none;
+                            the latest added since it was last empty) */
+  Relay *free;
+  RelayChunk *chunks;
+} RelaySet;
+
+void relay_set_clear (RelaySet *s);
+
+Relay *relay_new (RelaySet *s);
+void relay_release (RelaySet *s, Relay *r);
+
+/* Sets up an empty set. */
+void relay_set_init (RelaySet *s);
+
+/* Puts r (t2, key2 set) in the table; r->merged becomes TRUE. */
+void relay_add (RelaySet *s, Relay *r);
+/* Takes r out of the table (r->merged FALSE). */
+void relay_remove (RelaySet *s, Relay *r);
+
+/* TRUE if a merged relay has its second step at time t with the
+ * priority part `pbits` of a key. */
+gboolean relay_any_second_at (const RelaySet *s, AmsTime t, uint64_t pbits);
+
+/* A merged relay whose second step has time `at` and priority part
+ * `pbits` and whose first step has not yet (virtually) run, taken out of
+ * the table; NULL when there is none. The first step (made at an earlier
+ * time) has run when the clock is past its time, or at its time once an
+ * event of a greater key has run (max_key: the greatest key run at
+ * `now`). An event pushed now with that time and priority runs before
+ * the relay's second step. */
+Relay *relay_take_overtaken (RelaySet *s, AmsTime at, uint64_t pbits, AmsTime now,
+                             uint64_t max_key);
+
+/* Any merged relay, taken out of the table; NULL when none is left. */
+Relay *relay_take_any (RelaySet *s);
+
+static inline gboolean
+relay_hot (const RelaySet *s)
+{
+  return s->merged != 0;
+}
+
+static inline size_t
+relay_slot_of (const RelaySet *s, AmsTime t)
+{
+  return (size_t) (((uint64_t) t * UINT64_C (0x9E3779B97F4A7C15)) >> (64 - s->bits));
+}
+
+/* FALSE when no merged relay's second step can be at time t: a
+ * comparison for every push, and while relays are pending, a look at the
+ * table's slot of t. */
+static inline gboolean
+relay_maybe_at (const RelaySet *s, AmsTime t)
+{
+  return t <= s->hi && s->slot[relay_slot_of (s, t)] != NULL;
+}
+
+G_END_DECLS
