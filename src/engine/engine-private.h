@@ -196,6 +196,7 @@ typedef struct Pipeline
   guint index;             /* in e->pipelines */
   LcImage *first, *last;   /* inventory: its images, oldest first */
   const AmsScDistRegion *home_entry; /* the distribution entry of the build region, or NULL */
+  gboolean relay_test;     /* a build and its test can be one event (build_granted) */
 } Pipeline;
 
 /* A copy in flight. What its path reads at its start and end is here
