@@ -5,6 +5,7 @@
  * one at scale against a sorted reference. The same suite runs against the
  * plain-heap variant of the kernel (kernel/evq-heap in meson.build). */
 #include "ams_test.h"
+#include "event-log.h"
 #include "kernel-private.h"
 
 #include <amisim/kernel.h>
@@ -19,42 +20,6 @@
 #endif
 
 /* ---- helpers ----------------------------------------------------------- */
-
-/* Handlers append their `arg` to a log. */
-typedef struct
-{
-  GArray *ids;   /* uint64_t */
-  GArray *times; /* AmsTime  */
-} Log;
-
-static void
-log_init (Log *l)
-{
-  l->ids = g_array_new (FALSE, FALSE, sizeof (uint64_t));
-  l->times = g_array_new (FALSE, FALSE, sizeof (AmsTime));
-}
-
-static void
-log_clear (Log *l)
-{
-  g_array_free (l->ids, TRUE);
-  g_array_free (l->times, TRUE);
-}
-
-static uint64_t
-log_id (const Log *l, guint i)
-{
-  return g_array_index (l->ids, uint64_t, i);
-}
-
-static void
-on_log (AmsKernel *k, void *data, uint64_t arg)
-{
-  Log *l = data;
-  AmsTime now = ams_kernel_now (k);
-  g_array_append_val (l->ids, arg);
-  g_array_append_val (l->times, now);
-}
 
 static void
 on_nothing (AmsKernel *k, void *data, uint64_t arg)

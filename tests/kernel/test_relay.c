@@ -8,54 +8,12 @@
  * relay written as two plain events. The same suite runs against the
  * plain-heap variant of the kernel (kernel/relay-heap in meson.build). */
 #include "ams_test.h"
+#include "event-log.h"
 #include "kernel-private.h"
 
 #include <amisim/kernel.h>
 #include <amisim/rng.h>
 #include <string.h>
-
-/* ---- helpers ----------------------------------------------------------- */
-
-typedef struct
-{
-  GArray *ids; /* uint64_t */
-  GArray *at;  /* AmsTime  */
-} Log;
-
-static void
-on_log (AmsKernel *k, void *data, uint64_t arg)
-{
-  Log *l = data;
-  AmsTime now = ams_kernel_now (k);
-  g_array_append_val (l->ids, arg);
-  g_array_append_val (l->at, now);
-}
-
-static Log
-log_new (void)
-{
-  return (Log) { g_array_new (FALSE, FALSE, sizeof (uint64_t)),
-                 g_array_new (FALSE, FALSE, sizeof (AmsTime)) };
-}
-
-static void
-log_free (Log *l)
-{
-  g_array_free (l->ids, TRUE);
-  g_array_free (l->at, TRUE);
-}
-
-static uint64_t
-id_at (const Log *l, guint i)
-{
-  return g_array_index (l->ids, uint64_t, i);
-}
-
-static AmsTime
-time_at (const Log *l, guint i)
-{
-  return g_array_index (l->at, AmsTime, i);
-}
 
 /* ---- case by case ------------------------------------------------------ */
 
@@ -64,15 +22,16 @@ static void
 test_relay_alone_is_one_event (void)
 {
   AmsKernel *k = ams_kernel_new ();
-  Log l = log_new ();
+  Log l;
+  log_init (&l);
   ams_kernel_schedule_relay (k, 10, 0, 5, 0, on_log, &l, 1);
   CU_ASSERT_EQUAL (ams_kernel_pending (k), 1);
   ams_kernel_run_until (k, 100);
   CU_ASSERT_EQUAL_FATAL (l.ids->len, 1);
-  CU_ASSERT_EQUAL (time_at (&l, 0), 15);
+  CU_ASSERT_EQUAL (log_time (&l, 0), 15);
   CU_ASSERT_EQUAL (ams_kernel_events_run (k), 1);
   CU_ASSERT_EQUAL (ams_kernel_pending (k), 0);
-  log_free (&l);
+  log_clear (&l);
   ams_kernel_free (k);
 }
 
@@ -83,16 +42,17 @@ static void
 test_relay_overtaken_runs_first_step (void)
 {
   AmsKernel *k = ams_kernel_new ();
-  Log l = log_new ();
+  Log l;
+  log_init (&l);
   ams_kernel_schedule_relay (k, 10, 0, 5, 0, on_log, &l, 1);
   ams_kernel_schedule (k, 15, 0, on_log, &l, 2);
   ams_kernel_run_until (k, 100);
   CU_ASSERT_EQUAL_FATAL (l.ids->len, 2);
-  CU_ASSERT_EQUAL (id_at (&l, 0), 2);
-  CU_ASSERT_EQUAL (id_at (&l, 1), 1);
-  CU_ASSERT_EQUAL (time_at (&l, 1), 15);
+  CU_ASSERT_EQUAL (log_id (&l, 0), 2);
+  CU_ASSERT_EQUAL (log_id (&l, 1), 1);
+  CU_ASSERT_EQUAL (log_time (&l, 1), 15);
   CU_ASSERT_EQUAL (ams_kernel_events_run (k), 3);
-  log_free (&l);
+  log_clear (&l);
   ams_kernel_free (k);
 }
 
@@ -109,29 +69,30 @@ static void
 test_relay_not_overtaken_after_first_step (void)
 {
   AmsKernel *k = ams_kernel_new ();
-  Log l = log_new ();
+  Log l;
+  log_init (&l);
   ams_kernel_schedule_relay (k, 10, 0, 5, 0, on_log, &l, 1);
   ams_kernel_schedule (k, 12, 0, on_schedule_at_15, &l, 2);
   ams_kernel_schedule (k, 10, 1, on_schedule_at_15, &l, 3); /* after the first step */
   ams_kernel_run_until (k, 100);
   CU_ASSERT_EQUAL_FATAL (l.ids->len, 3);
-  CU_ASSERT_EQUAL (id_at (&l, 0), 1);
-  CU_ASSERT_EQUAL (id_at (&l, 1), 3);
-  CU_ASSERT_EQUAL (id_at (&l, 2), 2);
+  CU_ASSERT_EQUAL (log_id (&l, 0), 1);
+  CU_ASSERT_EQUAL (log_id (&l, 1), 3);
+  CU_ASSERT_EQUAL (log_id (&l, 2), 2);
   CU_ASSERT_EQUAL (ams_kernel_events_run (k), 5); /* two schedulers, three logs */
-  log_free (&l);
+  log_clear (&l);
   ams_kernel_free (k);
 
   k = ams_kernel_new ();
-  l = log_new ();
+  log_init (&l);
   ams_kernel_schedule_relay (k, 10, 0, 5, 0, on_log, &l, 1);
   ams_kernel_schedule (k, 10, -1, on_schedule_at_15, &l, 2); /* before the first step */
   ams_kernel_run_until (k, 100);
   CU_ASSERT_EQUAL_FATAL (l.ids->len, 2);
-  CU_ASSERT_EQUAL (id_at (&l, 0), 2);
-  CU_ASSERT_EQUAL (id_at (&l, 1), 1);
+  CU_ASSERT_EQUAL (log_id (&l, 0), 2);
+  CU_ASSERT_EQUAL (log_id (&l, 1), 1);
   CU_ASSERT_EQUAL (ams_kernel_events_run (k), 4);
-  log_free (&l);
+  log_clear (&l);
   ams_kernel_free (k);
 }
 
@@ -141,14 +102,15 @@ static void
 test_relay_two_relays_tie_by_first_steps (void)
 {
   AmsKernel *k = ams_kernel_new ();
-  Log l = log_new ();
+  Log l;
+  log_init (&l);
   ams_kernel_schedule_relay (k, 10, 0, 5, 0, on_log, &l, 1); /* first step at 10 */
   ams_kernel_schedule_relay (k, 5, 0, 10, 0, on_log, &l, 2);  /* first step at 5  */
   ams_kernel_run_until (k, 100);
   CU_ASSERT_EQUAL_FATAL (l.ids->len, 2);
-  CU_ASSERT_EQUAL (id_at (&l, 0), 2);
-  CU_ASSERT_EQUAL (id_at (&l, 1), 1);
-  log_free (&l);
+  CU_ASSERT_EQUAL (log_id (&l, 0), 2);
+  CU_ASSERT_EQUAL (log_id (&l, 1), 1);
+  log_clear (&l);
   ams_kernel_free (k);
 }
 
@@ -191,18 +153,19 @@ static void
 test_relay_second_step_ties_another_first_step (void)
 {
   AmsKernel *k = ams_kernel_new ();
-  Log l = log_new ();
+  Log l;
+  log_init (&l);
   Then then = { &l, 25, 3 };
   Maker maker = { &l };
   ams_kernel_schedule_relay (k, 10, 0, 10, 0, on_log_then, &then, 1);
   ams_kernel_schedule (k, 5, 0, on_make_relay, &maker, 0);
   ams_kernel_run_until (k, 100);
   CU_ASSERT_EQUAL_FATAL (l.ids->len, 3);
-  CU_ASSERT_EQUAL (id_at (&l, 0), 1);
-  CU_ASSERT_EQUAL (time_at (&l, 0), 20);
-  CU_ASSERT_EQUAL (id_at (&l, 1), 2);
-  CU_ASSERT_EQUAL (id_at (&l, 2), 3);
-  log_free (&l);
+  CU_ASSERT_EQUAL (log_id (&l, 0), 1);
+  CU_ASSERT_EQUAL (log_time (&l, 0), 20);
+  CU_ASSERT_EQUAL (log_id (&l, 1), 2);
+  CU_ASSERT_EQUAL (log_id (&l, 2), 3);
+  log_clear (&l);
   ams_kernel_free (k);
 }
 
@@ -213,7 +176,8 @@ static void
 test_relay_priorities_and_outside_pushes (void)
 {
   AmsKernel *k = ams_kernel_new ();
-  Log l = log_new ();
+  Log l;
+  log_init (&l);
   ams_kernel_schedule_relay (k, 10, 0, 5, 1, on_log, &l, 1);
   ams_kernel_schedule (k, 15, 0, on_log, &l, 2); /* lower priority number: first anyway */
   ams_kernel_schedule (k, 15, 2, on_log, &l, 3);
@@ -221,12 +185,12 @@ test_relay_priorities_and_outside_pushes (void)
   ams_kernel_schedule (k, 15, 1, on_log, &l, 4); /* after the first step ran */
   ams_kernel_run_until (k, 100);
   CU_ASSERT_EQUAL_FATAL (l.ids->len, 4);
-  CU_ASSERT_EQUAL (id_at (&l, 0), 2);
-  CU_ASSERT_EQUAL (id_at (&l, 1), 1);
-  CU_ASSERT_EQUAL (id_at (&l, 2), 4);
-  CU_ASSERT_EQUAL (id_at (&l, 3), 3);
+  CU_ASSERT_EQUAL (log_id (&l, 0), 2);
+  CU_ASSERT_EQUAL (log_id (&l, 1), 1);
+  CU_ASSERT_EQUAL (log_id (&l, 2), 4);
+  CU_ASSERT_EQUAL (log_id (&l, 3), 3);
   CU_ASSERT_EQUAL (ams_kernel_events_run (k), 4);
-  log_free (&l);
+  log_clear (&l);
   ams_kernel_free (k);
 }
 
@@ -235,16 +199,17 @@ static void
 test_relay_edges (void)
 {
   AmsKernel *k = ams_kernel_new ();
-  Log l = log_new ();
+  Log l;
+  log_init (&l);
   ams_kernel_schedule (k, 0, 0, on_log, &l, 1);
   ams_kernel_schedule_relay (k, 0, 0, 0, 0, on_log, &l, 2);
   ams_kernel_schedule (k, 0, 0, on_log, &l, 3); /* before the first step's run */
   ams_kernel_schedule_relay (k, AMS_TIME_MAX, 0, 7, 0, on_log, &l, 4);
   ams_kernel_run_until (k, 1000);
   CU_ASSERT_EQUAL_FATAL (l.ids->len, 3);
-  CU_ASSERT_EQUAL (id_at (&l, 0), 1);
-  CU_ASSERT_EQUAL (id_at (&l, 1), 3);
-  CU_ASSERT_EQUAL (id_at (&l, 2), 2);
+  CU_ASSERT_EQUAL (log_id (&l, 0), 1);
+  CU_ASSERT_EQUAL (log_id (&l, 1), 3);
+  CU_ASSERT_EQUAL (log_id (&l, 2), 2);
   CU_ASSERT_EQUAL (ams_kernel_pending (k), 1); /* at AMS_TIME_MAX */
   CU_ASSERT_EQUAL (ams_kernel_next_time (k), AMS_TIME_MAX);
 
@@ -259,7 +224,7 @@ test_relay_edges (void)
   g_log_remove_handler ("amisim", handler);
   CU_ASSERT_EQUAL (criticals, 5);
   CU_ASSERT_EQUAL (ams_kernel_pending (k), 1);
-  log_free (&l);
+  log_clear (&l);
   ams_kernel_free (k);
 }
 
@@ -371,7 +336,7 @@ world_run (World *w, gboolean merged, AmsTime spread, double grid, guint events,
   w->k = ams_kernel_new ();
   w->r = ams_rng_new (7, 0, "test/relay/world");
   w->merged = merged;
-  w->log = log_new ();
+  log_init (&w->log);
   w->handles = g_array_new (FALSE, FALSE, sizeof (AmsEventHandle));
   w->spread = spread;
   w->grid = grid;
@@ -390,7 +355,7 @@ world_run (World *w, gboolean merged, AmsTime spread, double grid, guint events,
 static void
 world_free (World *w)
 {
-  log_free (&w->log);
+  log_clear (&w->log);
   g_array_free (w->handles, TRUE);
   gsl_rng_free (w->r);
   ams_kernel_free (w->k);
@@ -409,7 +374,7 @@ check_worlds (AmsTime spread, double grid, guint events, guint seeds, AmsTime st
   CU_ASSERT_EQUAL_FATAL (a.log.ids->len, b.log.ids->len);
   CU_ASSERT_EQUAL (memcmp (a.log.ids->data, b.log.ids->data,
                            a.log.ids->len * sizeof (uint64_t)), 0);
-  CU_ASSERT_EQUAL (memcmp (a.log.at->data, b.log.at->data, a.log.at->len * sizeof (AmsTime)),
+  CU_ASSERT_EQUAL (memcmp (a.log.times->data, b.log.times->data, a.log.times->len * sizeof (AmsTime)),
                    0);
   CU_ASSERT_EQUAL (a.relays, b.relays);
   CU_ASSERT_TRUE (a.relays > events / 3);
