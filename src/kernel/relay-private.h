@@ -59,13 +59,13 @@ typedef struct
   RelayChunk *chunks;
 } RelaySet;
 
+/* Sets up an empty set; clear frees what it holds. */
+void relay_set_init (RelaySet *s);
 void relay_set_clear (RelaySet *s);
 
+/* A record (next, merged and second cleared), and back to the free list. */
 Relay *relay_new (RelaySet *s);
 void relay_release (RelaySet *s, Relay *r);
-
-/* Sets up an empty set. */
-void relay_set_init (RelaySet *s);
 
 /* Puts r (t2, key2 set) in the table; r->merged becomes TRUE. */
 void relay_add (RelaySet *s, Relay *r);
@@ -89,6 +89,7 @@ Relay *relay_take_overtaken (RelaySet *s, AmsTime at, uint64_t pbits, AmsTime no
 /* Any merged relay, taken out of the table; NULL when none is left. */
 Relay *relay_take_any (RelaySet *s);
 
+/* TRUE while a merged relay is pending. */
 static inline gboolean
 relay_hot (const RelaySet *s)
 {

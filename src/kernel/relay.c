@@ -122,7 +122,6 @@ relay_any_second_at (const RelaySet *s, AmsTime t, uint64_t pbits)
   return FALSE;
 }
 
-
 Relay *
 relay_take_overtaken (RelaySet *s, AmsTime at, uint64_t pbits, AmsTime now, uint64_t max_key)
 {
