@@ -940,7 +940,7 @@ push_entry (AmsKernel *k, AmsTime at, uint64_t key, AmsEventFn fn, void *data, u
   return (AmsEventHandle) { ev, ev->seq };
 }
 
-static void relays_overtaken (AmsKernel *k, AmsTime at, uint64_t pbits);
+G_GNUC_NO_INLINE __attribute__ ((cold)) static void relays_overtaken (AmsKernel *k, AmsTime at, uint64_t pbits);
 
 static inline AmsEventHandle
 push (AmsKernel *k, AmsTime at, int priority, AmsEventFn fn, void *data, uint64_t arg)
@@ -1137,7 +1137,8 @@ ams_kernel_schedule_relay (AmsKernel *k, AmsTime delay, int priority, AmsTime th
   r->fn = fn;
   r->data = data;
   r->arg = arg;
-  if (delay == 0 || (r->t2 == t1 && p2 < p1) || relay_any_second_at (&k->relays, r->t2, p2))
+  if (delay == 0 || (r->t2 == t1 && p2 < p1) || relay_any_second_at (&k->relays, r->t2, p2)
+      || !relay_affordable (&k->relays))
     {
       /* Two events after all, where merged this relay would be run out of
        * its order: its first step is now (whether it has run is known
@@ -1145,7 +1146,8 @@ ams_kernel_schedule_relay (AmsKernel *k, AmsTime delay, int priority, AmsTime th
        * second step would come before its first (at the same time, with a
        * lower priority number); or another relay's second step has the
        * same time and priority (the two run in the order of their first
-       * steps' runs, which only running this one settles). */
+       * steps' runs, which only running this one settles); or merging has
+       * cost more than it saved (relay_affordable). */
       push_entry (k, t1, r->key1, relay_first, r, 0);
       return;
     }
@@ -1208,8 +1210,7 @@ run_first (AmsKernel *k)
   /* kept only while relays are pending: a relay asks about its first
    * step's time, later than when it was made, so it was pending at the
    * first event of that time, which started max_key afresh */
-  if (G_UNLIKELY (relay_hot (&k->relays)))
-    k->max_key = first.time != k->now || first.key > k->max_key ? first.key : k->max_key;
+  k->max_key = first.time == k->now && k->max_key > first.key ? k->max_key : first.key;
   k->now = first.time;
   k->events_run++;
   fn (k, data, arg);

@@ -94,6 +94,7 @@ relay_add (RelaySet *s, Relay *r)
   link_relay (s, r);
   r->merged = TRUE;
   s->merged++;
+  s->credit += RELAY_CREDIT;
   if (r->t2 > s->hi)
     s->hi = r->t2;
 }

@@ -194,6 +194,43 @@ test_relay_priorities_and_outside_pushes (void)
   ams_kernel_free (k);
 }
 
+/* Where pushes swamp a pending relay (thousands pushed before its second
+ * step), merging stops: the next relays are two events each, until as
+ * many of them as the debt allows have been; then relays merge again.
+ * The order is the same either way. */
+static void
+test_relay_merging_stops_where_pushes_swamp_it (void)
+{
+  AmsKernel *k = ams_kernel_new ();
+  Log l;
+  log_init (&l);
+  ams_kernel_schedule_relay (k, 10, 0, 1000000, 0, on_log, &l, 0);
+  for (uint64_t i = 0; i < 5000; i++)
+    ams_kernel_schedule (k, 100 + (AmsTime) i, 0, on_log, &l, 1);
+  ams_kernel_run_until (k, 2000000);
+  CU_ASSERT_EQUAL (l.ids->len, 5001);
+  CU_ASSERT_EQUAL (ams_kernel_events_run (k), 5001); /* that one merged */
+
+  uint64_t before = ams_kernel_events_run (k);
+  for (guint i = 0; i < 100; i++)
+    ams_kernel_schedule_relay (k, 10 + i, 0, 5, 0, on_log, &l, 2);
+  ams_kernel_run_until (k, 3000000);
+  CU_ASSERT_EQUAL (l.ids->len, 5101);
+  CU_ASSERT_EQUAL (ams_kernel_events_run (k) - before, 200); /* none merged */
+
+  before = ams_kernel_events_run (k);
+  for (guint i = 0; i < 1000; i++)
+    ams_kernel_schedule_relay (k, 10 + i, 0, 5, 0, on_log, &l, 3);
+  ams_kernel_run_until (k, 4000000);
+  CU_ASSERT_EQUAL (l.ids->len, 6101);
+  uint64_t first_steps = ams_kernel_events_run (k) - before - 1000;
+  CU_ASSERT_TRUE (first_steps >= 900 && first_steps < 1000); /* merging again */
+  for (guint i = 1; i < l.times->len; i++)
+    CU_ASSERT_TRUE_FATAL (log_time (&l, i - 1) <= log_time (&l, i));
+  log_clear (&l);
+  ams_kernel_free (k);
+}
+
 /* Zero delays, saturation, and the programming errors. */
 static void
 test_relay_edges (void)
@@ -429,6 +466,7 @@ static const AmsTestCase cases[] = {
   { "two_relays_tie_by_first_steps", test_relay_two_relays_tie_by_first_steps },
   { "second_step_ties_another_first_step", test_relay_second_step_ties_another_first_step },
   { "priorities_and_outside_pushes", test_relay_priorities_and_outside_pushes },
+  { "merging_stops_where_pushes_swamp_it", test_relay_merging_stops_where_pushes_swamp_it },
   { "edges", test_relay_edges },
   { "random_ties_against_two_events", test_relay_random_ties_against_two_events },
   { "random_spread_against_two_events", test_relay_random_spread_against_two_events },
