@@ -141,10 +141,9 @@ struct AmsKernel
   Rung rung[LADDER_RUNGS];
 #endif
   AmsTime now;
-  uint64_t max_key;    /* while relays are pending, the greatest key run at `now`
-                          (UINT64_MAX: every event at `now` has run): an event
-                          at `now` pending before the first of these ran has
-                          run iff its key is less */
+  uint64_t max_key;    /* the greatest key run at `now` (UINT64_MAX: every event
+                          at `now` has run): an event at `now` pending before
+                          the first of these ran has run iff its key is less */
   uint64_t seq;        /* last handle sequence number */
   uint64_t order;      /* next insertion order, < 2^48 */
   uint64_t events_run;
@@ -940,7 +939,9 @@ push_entry (AmsKernel *k, AmsTime at, uint64_t key, AmsEventFn fn, void *data, u
   return (AmsEventHandle) { ev, ev->seq };
 }
 
-G_GNUC_NO_INLINE __attribute__ ((cold)) static void relays_overtaken (AmsKernel *k, AmsTime at, uint64_t pbits);
+/* out of line and cold: push's fast path stays small */
+G_GNUC_NO_INLINE __attribute__ ((cold)) static void relays_overtaken (AmsKernel *k, AmsTime at,
+                                                                     uint64_t pbits);
 
 static inline AmsEventHandle
 push (AmsKernel *k, AmsTime at, int priority, AmsEventFn fn, void *data, uint64_t arg)
@@ -1207,9 +1208,8 @@ run_first (AmsKernel *k)
     }
   release_record (k, ev);
 
-  /* kept only while relays are pending: a relay asks about its first
-   * step's time, later than when it was made, so it was pending at the
-   * first event of that time, which started max_key afresh */
+  /* the greatest key run at this time, for the relays (without a branch:
+   * cheaper than asking first whether any is pending) */
   k->max_key = first.time == k->now && k->max_key > first.key ? k->max_key : first.key;
   k->now = first.time;
   k->events_run++;
