@@ -903,6 +903,21 @@ ams_kernel_now (const AmsKernel *k)
   return k->now;
 }
 
+/* t + d (d >= 0), saturating at AMS_TIME_MAX. */
+static inline AmsTime
+time_after (AmsTime t, AmsTime d)
+{
+  return d > AMS_TIME_MAX - t ? AMS_TIME_MAX : t + d;
+}
+
+/* The key of an entry: priority (offset to be non-negative) above the
+ * insertion order. */
+static inline uint64_t
+key_of (int priority, uint64_t order)
+{
+  return ((uint64_t) (priority - AMS_PRIORITY_MIN) << ORDER_BITS) | order;
+}
+
 /* Puts an entry with the given key in the pending set. */
 static inline AmsEventHandle
 push_entry (AmsKernel *k, AmsTime at, uint64_t key, AmsEventFn fn, void *data, uint64_t arg)
@@ -941,17 +956,16 @@ push_entry (AmsKernel *k, AmsTime at, uint64_t key, AmsEventFn fn, void *data, u
 
 /* out of line and cold: push's fast path stays small */
 G_GNUC_NO_INLINE __attribute__ ((cold)) static void relays_overtaken (AmsKernel *k, AmsTime at,
-                                                                     uint64_t pbits);
+                                                                     int priority);
 
 static inline AmsEventHandle
 push (AmsKernel *k, AmsTime at, int priority, AmsEventFn fn, void *data, uint64_t arg)
 {
   if (G_UNLIKELY (k->order == AMS__KERNEL_ORDER_LIMIT))
     renumber (k);
-  uint64_t pbits = (uint64_t) (priority - AMS_PRIORITY_MIN);
   if (G_UNLIKELY (relay_maybe_at (&k->relays, at)))
-    relays_overtaken (k, at, pbits);
-  return push_entry (k, at, (pbits << ORDER_BITS) | k->order++, fn, data, arg);
+    relays_overtaken (k, at, priority);
+  return push_entry (k, at, key_of (priority, k->order++), fn, data, arg);
 }
 
 AmsEventHandle
@@ -985,8 +999,7 @@ ams_kernel_schedule_in (AmsKernel *k, AmsTime delay, int priority,
                   "; scheduling at now", delay);
       delay = 0;
     }
-  AmsTime at = delay > AMS_TIME_MAX - k->now ? AMS_TIME_MAX : k->now + delay;
-  return push (k, at, priority, fn, data, arg);
+  return push (k, time_after (k->now, delay), priority, fn, data, arg);
 }
 
 /* A handle names a pending event of *this* kernel only if the sequence
@@ -1038,12 +1051,6 @@ ams_kernel_cancel (AmsKernel *k, AmsEventHandle h)
 
 /* ---- relays (relay-private.h) ----------------------------------------- */
 
-static inline AmsTime
-time_after (AmsTime t, AmsTime d)
-{
-  return d > AMS_TIME_MAX - t ? AMS_TIME_MAX : t + d;
-}
-
 /* A relay's first step, run: it schedules the second, as any event would. */
 static void
 relay_first (AmsKernel *k, void *data, uint64_t arg)
@@ -1083,15 +1090,15 @@ relay_unmerge (AmsKernel *k, Relay *r)
   push_entry (k, r->t1, r->key1, relay_first, r, 0);
 }
 
-/* An event is pushed now at (at, priority pbits): every merged relay whose
+/* An event is pushed now at (at, priority): every merged relay whose
  * second step has that time and priority and whose first step is still to
  * run would run its second step first, by the order it borrowed; the
  * first step has to run, as itself, to put the two in their order. */
 static void
-relays_overtaken (AmsKernel *k, AmsTime at, uint64_t pbits)
+relays_overtaken (AmsKernel *k, AmsTime at, int priority)
 {
   Relay *r;
-  while ((r = relay_take_overtaken (&k->relays, at, pbits, k->now, k->max_key)) != NULL)
+  while ((r = relay_take_overtaken (&k->relays, at, priority, k->now, k->max_key)) != NULL)
     relay_unmerge (k, r);
 }
 
@@ -1122,23 +1129,21 @@ ams_kernel_schedule_relay (AmsKernel *k, AmsTime delay, int priority, AmsTime th
   if (G_UNLIKELY (k->order == AMS__KERNEL_ORDER_LIMIT))
     renumber (k);
   AmsTime t1 = time_after (k->now, delay);
-  uint64_t p1 = (uint64_t) (priority - AMS_PRIORITY_MIN);
-  uint64_t p2 = (uint64_t) (priority2 - AMS_PRIORITY_MIN);
   /* the first step is pushed now, if only in name: it overtakes what any
    * push at its time and priority would */
   if (relay_maybe_at (&k->relays, t1))
-    relays_overtaken (k, t1, p1);
+    relays_overtaken (k, t1, priority);
   Relay *r = relay_new (&k->relays);
   r->t1 = t1;
   r->t2 = time_after (t1, then);
-  r->key1 = (p1 << ORDER_BITS) | k->order++;
+  r->key1 = key_of (priority, k->order++);
   r->then = then;
   r->priority2 = priority2;
-  r->priority2_bits = p2;
   r->fn = fn;
   r->data = data;
   r->arg = arg;
-  if (delay == 0 || (r->t2 == t1 && p2 < p1) || relay_any_second_at (&k->relays, r->t2, p2)
+  if (delay == 0 || (r->t2 == t1 && priority2 < priority)
+      || relay_any_second_at (&k->relays, r->t2, priority2)
       || !relay_affordable (&k->relays))
     {
       /* Two events after all, where merged this relay would be run out of
@@ -1152,8 +1157,7 @@ ams_kernel_schedule_relay (AmsKernel *k, AmsTime delay, int priority, AmsTime th
       push_entry (k, t1, r->key1, relay_first, r, 0);
       return;
     }
-  r->key2 = (p2 << ORDER_BITS) | (r->key1 & ORDER_MASK);
-  r->second = push_entry (k, r->t2, r->key2, relay_second, r, 0);
+  r->second = push_entry (k, r->t2, key_of (priority2, r->key1 & ORDER_MASK), relay_second, r, 0);
   relay_add (&k->relays, r);
 }
 

@@ -35,10 +35,9 @@ struct Relay
 {
   Relay *next;           /* in its hash chain, or on the free list */
   AmsTime t1, t2;        /* the first step's time, the second's     */
-  uint64_t key1, key2;   /* their keys (priority and insertion order) */
-  uint64_t priority2_bits; /* key2's priority part                    */
+  uint64_t key1;         /* the first step's key (priority and insertion order) */
   AmsTime then;          /* t2 - t1, as asked (saturated)           */
-  int priority2;
+  int priority2;         /* the second step's                       */
   AmsEventFn fn;         /* the second step                         */
   void *data;
   uint64_t arg;
@@ -69,34 +68,26 @@ void relay_set_clear (RelaySet *s);
 Relay *relay_new (RelaySet *s);
 void relay_release (RelaySet *s, Relay *r);
 
-/* Puts r (t2, key2 set) in the table; r->merged becomes TRUE. */
+/* Puts r (t2 set) in the table; r->merged becomes TRUE. */
 void relay_add (RelaySet *s, Relay *r);
 /* Takes r out of the table (r->merged FALSE). */
 void relay_remove (RelaySet *s, Relay *r);
 
-/* TRUE if a merged relay has its second step at time t with the
- * priority part `pbits` of a key. */
-gboolean relay_any_second_at (const RelaySet *s, AmsTime t, uint64_t pbits);
+/* TRUE if a merged relay has its second step at time t and priority. */
+gboolean relay_any_second_at (const RelaySet *s, AmsTime t, int priority);
 
-/* A merged relay whose second step has time `at` and priority part
- * `pbits` and whose first step has not yet (virtually) run, taken out of
+/* A merged relay whose second step has time `at` and `priority` and
+ * whose first step has not yet (virtually) run, taken out of
  * the table; NULL when there is none. The first step (made at an earlier
  * time) has run when the clock is past its time, or at its time once an
  * event of a greater key has run (max_key: the greatest key run at
  * `now`). An event pushed now with that time and priority runs before
  * the relay's second step. */
-Relay *relay_take_overtaken (RelaySet *s, AmsTime at, uint64_t pbits, AmsTime now,
+Relay *relay_take_overtaken (RelaySet *s, AmsTime at, int priority, AmsTime now,
                              uint64_t max_key);
 
 /* Any merged relay, taken out of the table; NULL when none is left. */
 Relay *relay_take_any (RelaySet *s);
-
-/* TRUE while a merged relay is pending. */
-static inline gboolean
-relay_hot (const RelaySet *s)
-{
-  return s->merged != 0;
-}
 
 static inline size_t
 relay_slot_of (const RelaySet *s, AmsTime t)

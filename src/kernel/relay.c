@@ -113,21 +113,21 @@ relay_remove (RelaySet *s, Relay *r)
 }
 
 gboolean
-relay_any_second_at (const RelaySet *s, AmsTime t, uint64_t pbits)
+relay_any_second_at (const RelaySet *s, AmsTime t, int priority)
 {
   if (s->merged == 0)
     return FALSE;
   for (const Relay *r = s->slot[slot_of (s, t)]; r != NULL; r = r->next)
-    if (r->t2 == t && r->priority2_bits == pbits)
+    if (r->t2 == t && r->priority2 == priority)
       return TRUE;
   return FALSE;
 }
 
 Relay *
-relay_take_overtaken (RelaySet *s, AmsTime at, uint64_t pbits, AmsTime now, uint64_t max_key)
+relay_take_overtaken (RelaySet *s, AmsTime at, int priority, AmsTime now, uint64_t max_key)
 {
   for (Relay *r = s->slot[slot_of (s, at)]; r != NULL; r = r->next)
-    if (r->t2 == at && r->priority2_bits == pbits
+    if (r->t2 == at && r->priority2 == priority
         && (now < r->t1 || (now == r->t1 && max_key < r->key1)))
       {
         relay_remove (s, r);
