@@ -100,17 +100,16 @@ ams_stat_clear (AmsStat *s)
   ams_stat_init (s);
 }
 
-void
-ams_stat_add (AmsStat *s, double x)
+/* The whole add, every case: the first value (the sketch is created), a
+ * value outside the sketch's blocks or in one not yet used, -0.0, and the
+ * programming errors. */
+static G_GNUC_NO_INLINE void
+stat_add_slow (AmsStat *s, double x)
 {
-  g_return_if_fail (s != NULL);
   g_return_if_fail (x >= 0.0 && isfinite (x));
+  if (s->q == NULL)
+    s->q = ams_quantiles_new ();
   AmsQuantiles *q = s->q;
-  if (G_UNLIKELY (q == NULL))
-    q = s->q = ams_quantiles_new ();
-  /* The tally's update, with its extremes chosen without a branch; the
-   * sketch's count and extremes are the tally's (both see every value),
-   * copied rather than compared again. */
   AmsTally *t = &s->tally;
   uint64_t n = t->n + 1;
   double lo = n == 1 ? x : t->min, hi = n == 1 ? x : t->max;
@@ -123,6 +122,55 @@ ams_stat_add (AmsStat *s, double x)
   t->mean += d / (double) n;
   t->m2 += d * (x - t->mean);
   ams__quantiles_bucket (q, x);
+}
+
+/* The bits of 2^-30 and 2^40, the sketch's blocks' range (values below
+ * count as zero, above as overflow), and of +infinity. */
+#define LOWEST_BITS ((uint64_t) (1023 + EXP_MIN) << 52)
+#define HIGHEST_BITS ((uint64_t) (1023 + EXP_MAX) << 52)
+#define INFINITY_BITS (UINT64_C (0x7FF) << 52)
+
+void
+ams_stat_add (AmsStat *s, double x)
+{
+  g_return_if_fail (s != NULL);
+  /* Once per copy and several times per image. The usual case, read off
+   * x's bits: x >= +0 and finite (as an unsigned number, below infinity's
+   * bits: a sign bit set makes it larger), the sketch made, and x counted
+   * as zero, as overflow or in a block already in use. Anything else
+   * takes the whole add, stat_add_slow, which this one does exactly as. */
+  uint64_t bits;
+  memcpy (&bits, &x, sizeof bits);
+  AmsQuantiles *q = s->q;
+  uint64_t off = bits - LOWEST_BITS; /* the block in the exponent field, if in range */
+  uint64_t *block = off <= HIGHEST_BITS - LOWEST_BITS && q != NULL ? q->block[off >> 52] : NULL;
+  if (G_UNLIKELY (bits >= INFINITY_BITS || q == NULL
+                  || (block == NULL && off <= HIGHEST_BITS - LOWEST_BITS)))
+    {
+      stat_add_slow (s, x);
+      return;
+    }
+  /* The tally's update, with its extremes chosen without a branch; the
+   * sketch's count and extremes are the tally's (both see every value),
+   * copied rather than compared again. */
+  AmsTally *t = &s->tally;
+  uint64_t n = t->n + 1;
+  double lo = n == 1 ? x : t->min, hi = n == 1 ? x : t->max;
+  lo = x < lo ? x : lo;
+  hi = x > hi ? x : hi;
+  t->min = q->min = lo;
+  t->max = q->max = hi;
+  t->n = q->count = n;
+  double d = x - t->mean;
+  t->mean += d / (double) (int64_t) n; /* the same value: n < 2^63 (a signed
+                                          conversion is one instruction) */
+  t->m2 += d * (x - t->mean);
+  if (block != NULL)
+    block[(off >> (52 - SUB_BITS)) & (N_SUB - 1)]++;
+  else if (bits < LOWEST_BITS)
+    q->zero++;
+  else
+    q->overflow++;
 }
 
 void

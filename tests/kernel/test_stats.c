@@ -396,6 +396,11 @@ test_stats_stat_sketch_as_standalone (void)
     { 0.0, 9.0, 1e-12, 2.5, 1e15, 0.5 },
     { 1e15, 3e15, 2.0, 0.0, 2.0, 8.0 },
     { 4.0, 4.0, 4.0, 4.0, 4.0, 4.0 },
+    /* the edges of the sketch's blocks, read off the bits: 2^-30 is the
+     * first block's, just below it counts as zero; 2^40 is the last
+     * block's, just above it is overflow; -0.0 is a zero */
+    { 0x1p-30, 0x1.fffffffffffffp-31, 0x1p40, 0x1.0000000000001p40, -0.0, 3.0 },
+    { 0x1.0000000000001p40, -0.0, 0x1p40, 0x1.fffffffffffffp-31, 0x1p-30, 0x1.8p20 },
   };
   static const double ps[] = { 0.0, 0.1, 0.5, 0.8, 0.99, 1.0 };
   for (size_t o = 0; o < G_N_ELEMENTS (orders); o++)
@@ -413,8 +418,37 @@ test_stats_stat_sketch_as_standalone (void)
           CU_ASSERT_EQUAL (ams_quantiles_get (s.q, ps[i]), ams_quantiles_get (q, ps[i]));
         CU_ASSERT_EQUAL (ams_quantiles_get (s.q, 0.0), s.tally.min);
         CU_ASSERT_EQUAL (ams_quantiles_get (s.q, 1.0), s.tally.max);
+        /* the whole state of the sketch, bucket by bucket, is the
+         * standalone one's (quantiles alone, clamped to the extremes, can
+         * hide a value counted in the wrong place) */
+        g_autoptr (GVariant) vs = g_variant_ref_sink (ams_quantiles_to_variant (s.q));
+        g_autoptr (GVariant) vq = g_variant_ref_sink (ams_quantiles_to_variant (q));
+        CU_ASSERT_TRUE (g_variant_equal (vs, vq));
+        /* and the tally is ams_tally_add's, bit for bit */
+        AmsTally t = { 0 };
+        for (size_t i = 0; i < n; i++)
+          ams_tally_add (&t, orders[o][i]);
+        CU_ASSERT_EQUAL (memcmp (&t, &s.tally, sizeof t), 0);
         ams_stat_clear (&s);
       }
+
+  /* Programming errors: a negative, NaN or infinite value is refused and
+   * leaves the statistic as it was. */
+  AmsStat s = { 0 };
+  ams_stat_add (&s, 2.0);
+  guint handler = g_log_set_handler ("amisim", G_LOG_LEVEL_CRITICAL, ams_test_count_log, &criticals);
+  criticals = 0;
+  ams_stat_add (&s, -1.0);
+  ams_stat_add (&s, -0x1p-1074);
+  ams_stat_add (&s, NAN);
+  ams_stat_add (&s, INFINITY);
+  ams_stat_add (&s, -INFINITY);
+  CU_ASSERT_EQUAL (criticals, 5);
+  g_log_remove_handler ("amisim", handler);
+  CU_ASSERT_EQUAL (s.tally.n, 1);
+  CU_ASSERT_EQUAL (ams_quantiles_count (s.q), 1);
+  CU_ASSERT_EQUAL (s.tally.mean, 2.0);
+  ams_stat_clear (&s);
 }
 
 /* ---- histogram ------------------------------------------------------------ */
