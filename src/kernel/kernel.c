@@ -132,7 +132,9 @@ struct AmsKernel
   size_t n;            /* pending events              */
   size_t cap;
 #if AMS_KERNEL_LADDER
-  size_t bn;           /* entries in the bottom heap  */
+  size_t bn;           /* entries in the bottom heap, and the hole if any */
+  gboolean hole;       /* the bottom heap's root is vacant (hole_fill, hole_close) */
+  size_t hole_best;    /* then, with bn >= 2: its least child */
   size_t bottom_limit; /* bottom size that triggers a spread onto a rung */
   size_t entries;      /* entries anywhere, cancelled ones included */
   Vec top;
@@ -346,6 +348,13 @@ ams__kernel_records_allocated (const AmsKernel *k)
 
 #if !AMS_KERNEL_LADDER
 
+/* The plain heap pops before the handler runs: nothing to settle. */
+static inline void
+settle (AmsKernel *k)
+{
+  (void) k;
+}
+
 static void
 renumber_from (AmsKernel *k, uint64_t base)
 {
@@ -459,9 +468,58 @@ rung_done (Rung *r)
     }
 }
 
+/* The event running was taken from the bottom heap's root and, until its
+ * handler returns, the root is a hole (run_first): the handler's first
+ * push to the bottom takes its place and sinks from there (a replacement,
+ * one sift instead of the pop's down and the push's up: a Poisson
+ * arrival's next arrival, due before most of what is pending, stops near
+ * the root); if none comes, the hole is closed as a pop would have been.
+ * Either way the heap ends as a heap of the same entries, and the order
+ * of events is their (time, key), so it is exactly the same. */
+static inline void
+hole_fill (AmsKernel *k, Entry e)
+{
+  k->hole = FALSE;
+  if (k->bn < 2 || !entry_less (&k->heap[k->hole_best], &e))
+    {
+      heap_place (k->heap, 0, e);
+      return;
+    }
+  heap_place (k->heap, 0, k->heap[k->hole_best]);
+  sift_down (k->heap, k->bn, k->hole_best, e);
+}
+
+/* The pop, with the root's least child already known: the last entry
+ * takes the hole's place, or the child does and the last sinks from the
+ * child's. */
+static inline void
+hole_close (AmsKernel *k)
+{
+  if (!k->hole)
+    return;
+  k->hole = FALSE;
+  size_t n = --k->bn;
+  if (n == 0)
+    return;
+  Entry last = k->heap[n];
+  size_t best = k->hole_best;
+  if (!entry_less (&k->heap[best], &last))
+    {
+      heap_place (k->heap, 0, last); /* no greater than the least child (or it) */
+      return;
+    }
+  heap_place (k->heap, 0, k->heap[best]);
+  sift_down (k->heap, n, best, last);
+}
+
 static inline void
 bottom_push (AmsKernel *k, Entry e)
 {
+  if (k->hole)
+    {
+      hole_fill (k, e);
+      return;
+    }
   if (G_UNLIKELY (k->bn == k->cap))
     {
       k->cap *= 2;
@@ -589,6 +647,7 @@ rung_fill (AmsKernel *k, const Entry *e, size_t n, uint64_t lo, uint64_t hi, uin
 static G_GNUC_NO_INLINE void
 prepare_slow (AmsKernel *k)
 {
+  g_assert (!k->hole);
   for (;;)
     {
       while (k->bn > 0 && entry_dead (&k->heap[0]))
@@ -710,6 +769,21 @@ prepare (AmsKernel *k)
     prepare_slow (k);
 }
 
+static void ladder_clear (AmsKernel *k);
+
+/* After a handler (or within one, before the pending set is read): the
+ * root's hole closed if no push took it, and k->heap[0] the earliest live
+ * entry if anything is pending. */
+static inline void
+settle (AmsKernel *k)
+{
+  hole_close (k);
+  if (k->n == 0)
+    ladder_clear (k);
+  else
+    prepare (k);
+}
+
 /* The bottom heap has grown past k->bottom_limit: spread it on a new
  * lowest rung if its times differ and a rung is free, else let it grow. */
 static G_GNUC_NO_INLINE void
@@ -763,6 +837,7 @@ ladder_insert (AmsKernel *k, Entry e)
 static void
 ladder_take_all (AmsKernel *k, Entry *out)
 {
+  hole_close (k);
   size_t j = 0;
 #define TAKE(E)                   \
   do                              \
@@ -1025,7 +1100,10 @@ static void
 cancel_pending (AmsKernel *k, AmsEventHandle h)
 {
 #if AMS_KERNEL_LADDER
-  /* Lazy: the entry stays, dead, until it reaches the front or is moved. */
+  /* Lazy: the entry stays, dead, until it reaches the front or is moved.
+   * Within a handler the root may be a hole (and the entry that was there
+   * names a record since reused): settled first. */
+  settle (k);
   h.ev->seq = 0;
   if (--k->n == 0)
     ladder_clear (k);
@@ -1187,29 +1265,40 @@ run_first (AmsKernel *k)
   AmsEventFn fn = ev->fn;
   void *data = ev->data;
   uint64_t arg = ev->arg;
+  /* What the next event's handler will read first is fetched while this
+   * one runs: with an estate's night pending, the records and what they
+   * point at are far apart in memory and mostly out of the cache. (And the
+   * line after: data bigger than a line, or not aligned to one, spans two;
+   * integer arithmetic: data may be NULL.) */
+  uintptr_t next = 0;
 #if AMS_KERNEL_LADDER
-  bottom_pop (k);
+  /* The root stays a hole for the handler's first push (hole_fill); the
+   * next event is its least child, unless the handler pushes an earlier
+   * one, and that child is where the hole would sink first. */
+  k->hole = TRUE;
   k->entries--;
-  if (--k->n == 0)
-    ladder_clear (k);
-  else
-    prepare (k);
+  k->n--;
+  if (G_LIKELY (k->bn >= 2))
+    {
+      size_t best = 1;
+      if (G_LIKELY (k->bn > ARITY))
+        best = lesser (k->heap, lesser (k->heap, 1, 2), lesser (k->heap, 3, 4));
+      else
+        for (size_t c = 2; c < k->bn; c++)
+          best = lesser (k->heap, best, c);
+      k->hole_best = best;
+      next = (uintptr_t) k->heap[best].ev->data;
+    }
 #else
   size_t n = --k->n;
   if (n > 0)
-    sift_down (k->heap, n, 0, k->heap[n]);
-#endif
-  /* What the next event's handler will read first, fetched while this one
-   * runs: with an estate's night pending, the records and what they point
-   * at are far apart in memory and mostly out of the cache. */
-  if (G_LIKELY (k->n > 0))
     {
-      /* and the line after: data bigger than a line, or not aligned to
-       * one, spans two (integer arithmetic: data may be NULL) */
-      uintptr_t next = (uintptr_t) k->heap[0].ev->data;
-      __builtin_prefetch ((const void *) next);
-      __builtin_prefetch ((const void *) (next + 64));
+      sift_down (k->heap, n, 0, k->heap[n]);
+      next = (uintptr_t) k->heap[0].ev->data;
     }
+#endif
+  __builtin_prefetch ((const void *) next);
+  __builtin_prefetch ((const void *) (next + 64));
   release_record (k, ev);
 
   /* the greatest key run at this time, for the relays (without a branch:
@@ -1218,6 +1307,7 @@ run_first (AmsKernel *k)
   k->now = first.time;
   k->events_run++;
   fn (k, data, arg);
+  settle (k);
 }
 
 gboolean
@@ -1310,5 +1400,10 @@ AmsTime
 ams_kernel_next_time (const AmsKernel *k)
 {
   g_return_val_if_fail (k != NULL, AMS_TIME_NEVER);
+#if AMS_KERNEL_LADDER
+  /* Asked within a handler, the root may be a hole: settling it changes
+   * how the same pending events are kept, not which they are. */
+  settle ((AmsKernel *) k);
+#endif
   return k->n > 0 ? k->heap[0].time : AMS_TIME_NEVER;
 }

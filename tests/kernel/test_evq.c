@@ -586,6 +586,124 @@ test_evq_random_against_reference (void)
   ams_kernel_free (f.k);
 }
 
+/* Handlers that act several times each, with the ladder in use (3,000
+ * pending, spread over 5,000 ticks, beyond the bottom heap's 1,024): the
+ * running event's place at the root is a hole until its handler's first
+ * push to the bottom heap fills it (kernel.c, hole_fill), so a handler
+ * here schedules near (into the bottom) and far (onto the ladder, leaving
+ * the hole open), cancels any event or the one it has just scheduled (its
+ * record most likely the running event's, just released), and asks for
+ * the next event's time, in any order; each against the reference. */
+typedef struct
+{
+  Ref ref;
+  gboolean quiet; /* the handlers only run */
+  guint next_checks, own_cancels;
+} RefBusy;
+
+static void
+ref_schedule_at (Ref *f, AmsTime at, AmsEventFn fn, void *data)
+{
+  static const int prios[] = { -2, 0, 0, 1, 7 };
+  RefEvent e = {
+    .time = at,
+    .prio = prios[gsl_rng_uniform_int (f->r, G_N_ELEMENTS (prios))],
+    .ins = f->ins++,
+  };
+  e.h = ams_kernel_schedule (f->k, e.time, e.prio, fn, data, f->ev->len);
+  g_array_append_val (f->ev, e);
+}
+
+static void
+on_busy (AmsKernel *k, void *data, uint64_t arg)
+{
+  RefBusy *b = data;
+  Ref *f = &b->ref;
+  if (arg != f->expected)
+    f->mismatches++;
+  RefEvent *e = &g_array_index (f->ev, RefEvent, arg);
+  if (e->time != ams_kernel_now (k) || e->state != 0)
+    f->mismatches++;
+  e->state = 1;
+  f->ran++;
+  guint acts = b->quiet ? 0 : (guint) gsl_rng_uniform_int (f->r, 5);
+  for (guint a = 0; a < acts; a++)
+    {
+      double u = gsl_rng_uniform (f->r);
+      AmsTime now = ams_kernel_now (k);
+      if (u < 0.3)
+        ref_schedule_at (f, now + (AmsTime) gsl_rng_uniform_int (f->r, 8), on_busy, b);
+      else if (u < 0.55)
+        ref_schedule_at (f, now + (AmsTime) gsl_rng_uniform_int (f->r, 5000), on_busy, b);
+      else if (u < 0.7)
+        ref_cancel_random (f);
+      else if (u < 0.85)
+        {
+          /* the event this handler scheduled last, if it did */
+          RefEvent *last = &g_array_index (f->ev, RefEvent, f->ev->len - 1);
+          if (last->state == 0 && last->ins + 1 == f->ins && last->time >= now)
+            {
+              if (!ams_kernel_cancel (k, last->h))
+                f->mismatches++;
+              last->state = 2;
+              b->own_cancels++;
+            }
+        }
+      else
+        {
+          guint next;
+          AmsTime want = ref_next (f, &next) ? g_array_index (f->ev, RefEvent, next).time
+                                             : AMS_TIME_NEVER;
+          if (ams_kernel_next_time (k) != want)
+            f->mismatches++;
+          b->next_checks++;
+        }
+    }
+}
+
+static void
+test_evq_busy_handlers_against_reference (void)
+{
+  RefBusy b = { 0 };
+  Ref *f = &b.ref;
+  f->k = ams_kernel_new ();
+  f->r = ams_rng_new (2026, 0, "test/evq/busy");
+  f->ev = g_array_new (FALSE, FALSE, sizeof (RefEvent));
+  for (int i = 0; i < 3000; i++)
+    ref_schedule_at (f, (AmsTime) gsl_rng_uniform_int (f->r, 5000), on_busy, &b);
+  guint next;
+  for (int step = 0; step < 12000 && ref_next (f, &next); step++)
+    {
+      f->expected = next;
+      CU_ASSERT_TRUE_FATAL (ams_kernel_step (f->k));
+      if (step % 97 == 0)
+        {
+          guint pending = 0;
+          for (guint i = 0; i < f->ev->len; i++)
+            pending += g_array_index (f->ev, RefEvent, i).state == 0;
+          if (pending != ams_kernel_pending (f->k))
+            f->mismatches++;
+        }
+    }
+  /* Drain, the handlers now doing nothing more (the reference's scan is
+   * quadratic). */
+  while (ref_next (f, &next))
+    {
+      f->expected = next;
+      b.quiet = TRUE;
+      CU_ASSERT_TRUE_FATAL (ams_kernel_step (f->k));
+    }
+  CU_ASSERT_EQUAL (f->mismatches, 0);
+  CU_ASSERT_EQUAL (ams_kernel_pending (f->k), 0);
+  CU_ASSERT_TRUE (f->ran > 12000);
+  CU_ASSERT_TRUE (f->cancelled > 500);
+  CU_ASSERT_TRUE (b.own_cancels > 1500);
+  CU_ASSERT_TRUE (b.next_checks > 2500);
+  g_array_free (f->ev, TRUE);
+  gsl_rng_free (f->r);
+  ams_kernel_free (f->k);
+}
+
 static void
 test_evq_free_with_pending (void)
 {
@@ -1007,6 +1125,7 @@ static const AmsTestCase cases[] = {
   { "pool_reuse", test_evq_pool_reuse },
   { "order_counter_wrap", test_evq_order_counter_wrap },
   { "random_against_reference", test_evq_random_against_reference },
+  { "busy_handlers_against_reference", test_evq_busy_handlers_against_reference },
   { "free_with_pending", test_evq_free_with_pending },
   { "tick", test_evq_tick },
   { "big_against_reference", test_evq_big_against_reference },
