@@ -100,6 +100,27 @@ ams_stat_clear (AmsStat *s)
   ams_stat_init (s);
 }
 
+/* The tally's update, with its extremes chosen without a branch; the
+ * sketch's count and extremes are the tally's (both see every value),
+ * copied rather than compared again. The sketch exists. */
+static inline void
+stat_tally (AmsStat *s, double x)
+{
+  AmsTally *t = &s->tally;
+  AmsQuantiles *q = s->q;
+  uint64_t n = t->n + 1;
+  double lo = n == 1 ? x : t->min, hi = n == 1 ? x : t->max;
+  lo = x < lo ? x : lo;
+  hi = x > hi ? x : hi;
+  t->min = q->min = lo;
+  t->max = q->max = hi;
+  t->n = q->count = n;
+  double d = x - t->mean;
+  t->mean += d / (double) (int64_t) n; /* the same value: n < 2^63 (a signed
+                                          conversion is one instruction) */
+  t->m2 += d * (x - t->mean);
+}
+
 /* The whole add, every case: the first value (the sketch is created), a
  * value outside the sketch's blocks or in one not yet used, -0.0, and the
  * programming errors. */
@@ -109,19 +130,8 @@ stat_add_slow (AmsStat *s, double x)
   g_return_if_fail (x >= 0.0 && isfinite (x));
   if (s->q == NULL)
     s->q = ams_quantiles_new ();
-  AmsQuantiles *q = s->q;
-  AmsTally *t = &s->tally;
-  uint64_t n = t->n + 1;
-  double lo = n == 1 ? x : t->min, hi = n == 1 ? x : t->max;
-  lo = x < lo ? x : lo;
-  hi = x > hi ? x : hi;
-  t->min = q->min = lo;
-  t->max = q->max = hi;
-  t->n = q->count = n;
-  double d = x - t->mean;
-  t->mean += d / (double) n;
-  t->m2 += d * (x - t->mean);
-  ams__quantiles_bucket (q, x);
+  stat_tally (s, x);
+  ams__quantiles_bucket (s->q, x);
 }
 
 /* The bits of 2^-30 and 2^40, the sketch's blocks' range (values below
@@ -150,21 +160,7 @@ ams_stat_add (AmsStat *s, double x)
       stat_add_slow (s, x);
       return;
     }
-  /* The tally's update, with its extremes chosen without a branch; the
-   * sketch's count and extremes are the tally's (both see every value),
-   * copied rather than compared again. */
-  AmsTally *t = &s->tally;
-  uint64_t n = t->n + 1;
-  double lo = n == 1 ? x : t->min, hi = n == 1 ? x : t->max;
-  lo = x < lo ? x : lo;
-  hi = x > hi ? x : hi;
-  t->min = q->min = lo;
-  t->max = q->max = hi;
-  t->n = q->count = n;
-  double d = x - t->mean;
-  t->mean += d / (double) (int64_t) n; /* the same value: n < 2^63 (a signed
-                                          conversion is one instruction) */
-  t->m2 += d * (x - t->mean);
+  stat_tally (s, x);
   if (block != NULL)
     block[(off >> (52 - SUB_BITS)) & (N_SUB - 1)]++;
   else if (bits < LOWEST_BITS)

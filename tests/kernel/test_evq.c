@@ -517,10 +517,10 @@ ref_next (Ref *f, guint *out)
   return found;
 }
 
+/* Event `arg` runs: the one the reference expects, due now and pending. */
 static void
-on_ref (AmsKernel *k, void *data, uint64_t arg)
+ref_ran (Ref *f, AmsKernel *k, uint64_t arg)
 {
-  Ref *f = data;
   if (arg != f->expected)
     f->mismatches++;
   RefEvent *e = &g_array_index (f->ev, RefEvent, arg);
@@ -528,6 +528,13 @@ on_ref (AmsKernel *k, void *data, uint64_t arg)
     f->mismatches++;
   e->state = 1;
   f->ran++;
+}
+
+static void
+on_ref (AmsKernel *k, void *data, uint64_t arg)
+{
+  Ref *f = data;
+  ref_ran (f, k, arg);
   /* Handlers act on the queue too: schedule (possibly at now) and cancel. */
   double u = gsl_rng_uniform (f->r);
   if (u < 0.5)
@@ -619,13 +626,7 @@ on_busy (AmsKernel *k, void *data, uint64_t arg)
 {
   RefBusy *b = data;
   Ref *f = &b->ref;
-  if (arg != f->expected)
-    f->mismatches++;
-  RefEvent *e = &g_array_index (f->ev, RefEvent, arg);
-  if (e->time != ams_kernel_now (k) || e->state != 0)
-    f->mismatches++;
-  e->state = 1;
-  f->ran++;
+  ref_ran (f, k, arg);
   guint acts = b->quiet ? 0 : (guint) gsl_rng_uniform_int (f->r, 5);
   for (guint a = 0; a < acts; a++)
     {
