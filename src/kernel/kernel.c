@@ -1138,9 +1138,9 @@ relay_first (AmsKernel *k, void *data, uint64_t arg)
   void *d = r->data;
   uint64_t a = r->arg;
   int priority2 = r->priority2;
-  AmsTime then = r->then;
+  AmsTime t2 = r->t2; /* it runs at t1: now + then, as asked */
   relay_release (&k->relays, r);
-  push (k, time_after (k->now, then), priority2, fn, d, a);
+  push (k, t2, priority2, fn, d, a);
 }
 
 /* A merged relay's second step, run in place of both. */
@@ -1215,7 +1215,6 @@ ams_kernel_schedule_relay (AmsKernel *k, AmsTime delay, int priority, AmsTime th
   r->t1 = t1;
   r->t2 = time_after (t1, then);
   r->key1 = key_of (priority, k->order++);
-  r->then = then;
   r->priority2 = priority2;
   r->fn = fn;
   r->data = data;

@@ -34,9 +34,9 @@ typedef struct Relay Relay;
 struct Relay
 {
   Relay *next;           /* in its hash chain, or on the free list */
-  AmsTime t1, t2;        /* the first step's time, the second's     */
+  AmsTime t1, t2;        /* the first step's time, the second's (t1 + then,
+                            saturated) */
   uint64_t key1;         /* the first step's key (priority and insertion order) */
-  AmsTime then;          /* t2 - t1, as asked (saturated)           */
   int priority2;         /* the second step's                       */
   AmsEventFn fn;         /* the second step                         */
   void *data;
