@@ -217,9 +217,17 @@ lesser (const Entry *heap, size_t a, size_t b)
   return a ^ ((a ^ b) & (0 - lt));
 }
 
-static inline void
-sift_down (Entry *heap, size_t n, size_t i, Entry e)
+/* The entry comes in its three parts, in registers: an Entry (24 bytes)
+ * passed by value to a call GCC leaves out of line goes through the stack,
+ * written as two 8-byte stores and read back as one 16-byte load, which
+ * the store buffer cannot forward (a stall of a dozen cycles or more; perf
+ * put 60 % of push_entry's samples on it, then 43 % of bottom_push's).
+ * Every sift and push the run loop makes goes through one of the two.
+ * bench-mmc 7 % less CPU. */
+static void
+sift_down_parts (Entry *heap, size_t n, size_t i, AmsTime time, uint64_t key, AmsEvent *ev)
 {
+  Entry e = { .time = time, .key = key, .ev = ev };
   for (;;)
     {
       size_t first = ARITY * i + 1;
@@ -240,6 +248,12 @@ sift_down (Entry *heap, size_t n, size_t i, Entry e)
       i = best;
     }
   heap_place (heap, i, e);
+}
+
+static inline void
+sift_down (Entry *heap, size_t n, size_t i, Entry e)
+{
+  sift_down_parts (heap, n, i, e.time, e.key, e.ev);
 }
 
 #if !AMS_KERNEL_LADDER
@@ -512,9 +526,11 @@ hole_close (AmsKernel *k)
   sift_down (k->heap, n, best, last);
 }
 
-static inline void
-bottom_push (AmsKernel *k, Entry e)
+/* In parts, like sift_down_parts. */
+static void
+bottom_push_parts (AmsKernel *k, AmsTime time, uint64_t key, AmsEvent *ev)
 {
+  Entry e = { .time = time, .key = key, .ev = ev };
   if (k->hole)
     {
       hole_fill (k, e);
@@ -526,6 +542,12 @@ bottom_push (AmsKernel *k, Entry e)
       k->heap = g_renew (Entry, k->heap, k->cap);
     }
   sift_up (k->heap, k->bn++, e);
+}
+
+static inline void
+bottom_push (AmsKernel *k, Entry e)
+{
+  bottom_push_parts (k, e.time, e.key, e.ev);
 }
 
 static inline void
