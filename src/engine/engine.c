@@ -1293,7 +1293,7 @@ static void
 build_over (Pipeline *p)
 {
   BuildSlots *bs = p->builds_slots;
-  Image *next = g_queue_pop_head (&bs->waiting);
+  Image *next = bs->waiting.length > 0 ? g_queue_pop_head (&bs->waiting) : NULL;
   if (next != NULL)
     {
       if (AMS_TRACING (p->e))

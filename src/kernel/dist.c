@@ -226,24 +226,44 @@ sample_truncated_normal (double mean, double sd, gsl_rng *r)
   return x;
 }
 
+/* gsl_ran_exponential's own formula, -mean log1p(-u), written as
+ * -mean log(1 - u): 1 - u is exact for the u a generator returns, so the
+ * value is the same, and glibc's log is about twice as fast as log1p.
+ * Exponential draws are the hottest line of most models. */
+static inline double
+sample_exponential (double mean, gsl_rng *r)
+{
+  return -mean * log (1.0 - gsl_rng_uniform (r));
+}
+
+/* Extreme but valid parameters (a Weibull shape of 0.001, a lognormal sd
+ * of 1e6 times its mean) can overflow; a huge finite duration saturates
+ * the clock later, an infinite one would poison every statistic. */
+static inline double
+clamp_draw (double x)
+{
+  if (G_UNLIKELY (!(x <= DBL_MAX)))
+    x = DBL_MAX;
+  if (G_UNLIKELY (!(x >= 0.0)))
+    x = 0.0;
+  return x;
+}
+
 double
 ams_dist_sample (const AmsDist *d, gsl_rng *r)
 {
   g_return_val_if_fail (d != NULL, 0.0);
   double x;
-  switch (d->kind)
+  /* Poisson arrivals and copy durations, the two draws of most copies:
+   * found by one compare rather than the switch's jump through a table */
+  if (G_LIKELY (d->kind == AMS_DIST_EXPONENTIAL))
+    return clamp_draw (sample_exponential (d->p[0], r));
+  switch (d->kind) /* every other kind */
     {
     case AMS_DIST_FIXED:
       return d->p[0];
     case AMS_DIST_UNIFORM:
       x = gsl_ran_flat (r, d->p[0], d->p[1]);
-      break;
-    case AMS_DIST_EXPONENTIAL:
-      /* gsl_ran_exponential's own formula, -mean log1p(-u), written as
-       * -mean log(1 - u): 1 - u is exact for the u a generator returns,
-       * so the value is the same, and glibc's log is about twice as fast
-       * as log1p. Exponential draws are the hottest line of most models. */
-      x = -d->p[0] * log (1.0 - gsl_rng_uniform (r));
       break;
     case AMS_DIST_NORMAL:
       x = sample_truncated_normal (d->p[0], d->p[1], r);
@@ -264,14 +284,7 @@ ams_dist_sample (const AmsDist *d, gsl_rng *r)
     default:
       g_return_val_if_reached (0.0);
     }
-  /* Extreme but valid parameters (a Weibull shape of 0.001, a lognormal sd
-   * of 1e6 times its mean) can overflow; a huge finite duration saturates
-   * the clock later, an infinite one would poison every statistic. */
-  if (G_UNLIKELY (!(x <= DBL_MAX)))
-    x = DBL_MAX;
-  if (G_UNLIKELY (!(x >= 0.0)))
-    x = 0.0;
-  return x;
+  return clamp_draw (x);
 }
 
 /* Moments of the normal(m, s) truncated to [0, inf): with alpha = -m/s,

@@ -993,10 +993,12 @@ ams_kernel_free (AmsKernel *k)
   g_free (k);
 }
 
+/* No check of k here: the clock is read about ten times per copy (each
+ * start, end, pool change and statistic), and a NULL kernel fails at once
+ * on the load. */
 AmsTime
 ams_kernel_now (const AmsKernel *k)
 {
-  g_return_val_if_fail (k != NULL, 0);
   return k->now;
 }
 
