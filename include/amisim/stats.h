@@ -74,6 +74,9 @@ AmsQuantiles *ams_quantiles_from_variant (GVariant *v);
 
 /* ---- tally + sketch --------------------------------------------------- */
 
+/* The sketch's count and extremes are the tally's (both see every value):
+ * an add updates them in the tally only, and ams_stat_sketch copies them
+ * into the sketch. Read q through ams_stat_sketch. */
 typedef struct
 {
   AmsTally tally;
@@ -91,6 +94,9 @@ void ams_stat_clear (AmsStat *s);
 void ams_stat_add (AmsStat *s, double x);
 void ams_stat_merge (AmsStat *a, const AmsStat *b);
 void ams_stat_summary (const AmsStat *s, AmsStatSummary *out);
+/* The statistic's sketch with its count and extremes brought up to date,
+ * or NULL before the first value. */
+const AmsQuantiles *ams_stat_sketch (const AmsStat *s);
 
 /* ---- time-weighted average -------------------------------------------- */
 

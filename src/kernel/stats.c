@@ -100,21 +100,40 @@ ams_stat_clear (AmsStat *s)
   ams_stat_init (s);
 }
 
-/* The tally's update, with its extremes chosen without a branch; the
- * sketch's count and extremes are the tally's (both see every value),
- * copied rather than compared again. The sketch exists. */
+/* The sketch's count and extremes, which the adds leave in the tally
+ * (stats.h): copied in before anything reads the sketch. q is the
+ * statistic's own, not const. */
+static void
+stat_sync (const AmsStat *s)
+{
+  if (s->q == NULL)
+    return;
+  s->q->count = s->tally.n;
+  s->q->min = s->tally.min;
+  s->q->max = s->tally.max;
+}
+
+const AmsQuantiles *
+ams_stat_sketch (const AmsStat *s)
+{
+  g_return_val_if_fail (s != NULL, NULL);
+  stat_sync (s);
+  return s->q;
+}
+
+/* The tally's update, with its extremes chosen without a branch (the
+ * sketch's are these, copied in by stat_sync). */
 static inline void
 stat_tally (AmsStat *s, double x)
 {
   AmsTally *t = &s->tally;
-  AmsQuantiles *q = s->q;
   uint64_t n = t->n + 1;
   double lo = n == 1 ? x : t->min, hi = n == 1 ? x : t->max;
   lo = x < lo ? x : lo;
   hi = x > hi ? x : hi;
-  t->min = q->min = lo;
-  t->max = q->max = hi;
-  t->n = q->count = n;
+  t->min = lo;
+  t->max = hi;
+  t->n = n;
   double d = x - t->mean;
   t->mean += d / (double) (int64_t) n; /* the same value: n < 2^63 (a signed
                                           conversion is one instruction) */
@@ -174,6 +193,8 @@ ams_stat_merge (AmsStat *a, const AmsStat *b)
 {
   g_return_if_fail (a != NULL && b != NULL);
   g_return_if_fail (a != b);
+  stat_sync (a);
+  stat_sync (b);
   ams_tally_merge (&a->tally, &b->tally);
   if (b->q != NULL && ams_quantiles_count (b->q) > 0)
     {
@@ -195,6 +216,7 @@ ams_stat_summary (const AmsStat *s, AmsStatSummary *out)
   out->sd = ams_tally_sd (&s->tally);
   out->min = s->tally.min;
   out->max = s->tally.max;
+  stat_sync (s);
   if (s->q != NULL && ams_quantiles_count (s->q) > 0)
     {
       out->p50 = ams_quantiles_get (s->q, 0.50);

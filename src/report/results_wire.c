@@ -88,7 +88,7 @@ ams_results_wire_save (const AmsResults *r)
   g_variant_builder_init (&stats, G_VARIANT_TYPE ("am" AMS_QUANTILES_VARIANT_TYPE));
   for (guint i = 0; i < G_N_ELEMENTS (stat_offsets); i++)
     {
-      const AmsQuantiles *q = STAT_AT (r, i)->q;
+      const AmsQuantiles *q = ams_stat_sketch (STAT_AT (r, i));
       g_variant_builder_add_value (
         &stats, g_variant_new_maybe (G_VARIANT_TYPE (AMS_QUANTILES_VARIANT_TYPE),
                                      q != NULL ? ams_quantiles_to_variant (q) : NULL));
