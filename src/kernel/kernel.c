@@ -1002,11 +1002,14 @@ ams_kernel_now (const AmsKernel *k)
   return k->now;
 }
 
-/* t + d (d >= 0), saturating at AMS_TIME_MAX. */
+/* t + d (t, d >= 0), saturating at AMS_TIME_MAX (INT64_MAX: the sum
+ * overflows exactly when it would pass it; an add and a conditional move). */
 static inline AmsTime
 time_after (AmsTime t, AmsTime d)
 {
-  return d > AMS_TIME_MAX - t ? AMS_TIME_MAX : t + d;
+  G_STATIC_ASSERT (AMS_TIME_MAX == INT64_MAX);
+  AmsTime sum;
+  return __builtin_add_overflow (t, d, &sum) ? AMS_TIME_MAX : sum;
 }
 
 /* The key of an entry: priority (offset to be non-negative) above the
@@ -1015,6 +1018,15 @@ static inline uint64_t
 key_of (int priority, uint64_t order)
 {
   return ((uint64_t) (priority - AMS_PRIORITY_MIN) << ORDER_BITS) | order;
+}
+
+/* The sequence count wrapped: 0 means "not pending", so it skips to 1.
+ * Out of line, once in 2^40 pushes, so that the push tests and branches
+ * rather than computing the skip every time. */
+G_GNUC_NO_INLINE __attribute__ ((cold)) static uint64_t
+seq_wrapped (uint64_t seq)
+{
+  return seq + 1;
 }
 
 /* Puts an entry with the given key in the pending set. */
@@ -1039,9 +1051,10 @@ push_entry (AmsKernel *k, AmsTime at, uint64_t key, AmsEventFn fn, void *data, u
   ev->fn = fn;
   ev->data = data;
   ev->arg = arg;
-  if (G_UNLIKELY ((++k->seq & SEQ_COUNT_MASK) == 0))
-    k->seq++; /* the count wrapped: 0 means "not pending" */
-  ev->seq = k->seq;
+  uint64_t seq = k->seq + 1;
+  if (G_UNLIKELY ((seq & SEQ_COUNT_MASK) == 0))
+    seq = seq_wrapped (seq);
+  k->seq = ev->seq = seq;
 
   Entry e = { .time = at, .key = key, .ev = ev };
 #if AMS_KERNEL_LADDER

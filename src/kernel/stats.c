@@ -166,26 +166,33 @@ ams_stat_add (AmsStat *s, double x)
   /* Once per copy and several times per image. The usual case, read off
    * x's bits: x >= +0 and finite (as an unsigned number, below infinity's
    * bits: a sign bit set makes it larger), the sketch made, and x counted
-   * as zero, as overflow or in a block already in use. Anything else
-   * takes the whole add, stat_add_slow, which this one does exactly as. */
+   * in a block already in use, or as zero, or as overflow. Anything else
+   * takes the whole add, stat_add_slow, which this one does exactly as.
+   * (Each test its own branch: 30 instructions per copy fewer than one
+   * combined condition, which GCC computed as flags and tested again.) */
   uint64_t bits;
   memcpy (&bits, &x, sizeof bits);
   AmsQuantiles *q = s->q;
+  if (G_UNLIKELY (bits >= INFINITY_BITS || q == NULL))
+    goto slow;
   uint64_t off = bits - LOWEST_BITS; /* the block in the exponent field, if in range */
-  uint64_t *block = off <= HIGHEST_BITS - LOWEST_BITS && q != NULL ? q->block[off >> 52] : NULL;
-  if (G_UNLIKELY (bits >= INFINITY_BITS || q == NULL
-                  || (block == NULL && off <= HIGHEST_BITS - LOWEST_BITS)))
+  if (G_LIKELY (off <= HIGHEST_BITS - LOWEST_BITS))
     {
-      stat_add_slow (s, x);
+      uint64_t *block = q->block[off >> 52];
+      if (G_UNLIKELY (block == NULL))
+        goto slow;
+      stat_tally (s, x);
+      block[(off >> (52 - SUB_BITS)) & (N_SUB - 1)]++;
       return;
     }
   stat_tally (s, x);
-  if (block != NULL)
-    block[(off >> (52 - SUB_BITS)) & (N_SUB - 1)]++;
-  else if (bits < LOWEST_BITS)
+  if (bits < LOWEST_BITS)
     q->zero++;
   else
     q->overflow++;
+  return;
+slow:
+  stat_add_slow (s, x);
 }
 
 void
