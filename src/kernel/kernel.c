@@ -217,6 +217,18 @@ lesser (const Entry *heap, size_t a, size_t b)
   return a ^ ((a ^ b) & (0 - lt));
 }
 
+/* The least of the children that start at `first` (< n) in a heap of n. */
+static inline size_t
+least_child (const Entry *heap, size_t n, size_t first)
+{
+  if (G_LIKELY (first + ARITY <= n))
+    return lesser (heap, lesser (heap, first, first + 1), lesser (heap, first + 2, first + 3));
+  size_t best = first;
+  for (size_t c = first + 1; c < n; c++)
+    best = lesser (heap, best, c);
+  return best;
+}
+
 /* The entry comes in its three parts, in registers: an Entry (24 bytes)
  * passed by value to a call GCC leaves out of line goes through the stack,
  * written as two 8-byte stores and read back as one 16-byte load, which
@@ -231,17 +243,9 @@ sift_down_parts (Entry *heap, size_t n, size_t i, AmsTime time, uint64_t key, Am
   for (;;)
     {
       size_t first = ARITY * i + 1;
-      size_t best;
-      if (G_LIKELY (first + ARITY <= n))
-        best = lesser (heap, lesser (heap, first, first + 1), lesser (heap, first + 2, first + 3));
-      else
-        {
-          if (first >= n)
-            break;
-          best = first;
-          for (size_t c = first + 1; c < n; c++)
-            best = lesser (heap, best, c);
-        }
+      if (first >= n)
+        break;
+      size_t best = least_child (heap, n, first);
       if (!entry_less (&heap[best], &e))
         break;
       heap_place (heap, i, heap[best]);
@@ -490,40 +494,44 @@ rung_done (Rung *r)
  * the root); if none comes, the hole is closed as a pop would have been.
  * Either way the heap ends as a heap of the same entries, and the order
  * of events is their (time, key), so it is exactly the same. */
+/* The hole at the root of a heap of n (the hole counted) takes e: e stays
+ * there if no greater than the root's least child (or if it has none),
+ * else the child moves up and e sinks from the child's place. */
 static inline void
-hole_fill (AmsKernel *k, Entry e)
+hole_take (AmsKernel *k, size_t n, Entry e)
 {
   k->hole = FALSE;
-  if (k->bn < 2 || !entry_less (&k->heap[k->hole_best], &e))
+  size_t best = k->hole_best;
+  if (n < 2 || !entry_less (&k->heap[best], &e))
     {
       heap_place (k->heap, 0, e);
       return;
     }
-  heap_place (k->heap, 0, k->heap[k->hole_best]);
-  sift_down (k->heap, k->bn, k->hole_best, e);
+  heap_place (k->heap, 0, k->heap[best]);
+  sift_down (k->heap, n, best, e);
+}
+
+static inline void
+hole_fill (AmsKernel *k, Entry e)
+{
+  hole_take (k, k->bn, e);
 }
 
 /* The pop, with the root's least child already known: the last entry
- * takes the hole's place, or the child does and the last sinks from the
- * child's. */
+ * takes the hole (the least child may be that last entry: it then stays
+ * at the root). */
 static inline void
 hole_close (AmsKernel *k)
 {
   if (!k->hole)
     return;
-  k->hole = FALSE;
   size_t n = --k->bn;
   if (n == 0)
-    return;
-  Entry last = k->heap[n];
-  size_t best = k->hole_best;
-  if (!entry_less (&k->heap[best], &last))
     {
-      heap_place (k->heap, 0, last); /* no greater than the least child (or it) */
+      k->hole = FALSE;
       return;
     }
-  heap_place (k->heap, 0, k->heap[best]);
-  sift_down (k->heap, n, best, last);
+  hole_take (k, n, k->heap[n]);
 }
 
 /* In parts, like sift_down_parts. */
@@ -1316,14 +1324,8 @@ run_first (AmsKernel *k)
   k->n--;
   if (G_LIKELY (k->bn >= 2))
     {
-      size_t best = 1;
-      if (G_LIKELY (k->bn > ARITY))
-        best = lesser (k->heap, lesser (k->heap, 1, 2), lesser (k->heap, 3, 4));
-      else
-        for (size_t c = 2; c < k->bn; c++)
-          best = lesser (k->heap, best, c);
-      k->hole_best = best;
-      next = (uintptr_t) k->heap[best].ev->data;
+      k->hole_best = least_child (k->heap, k->bn, 1);
+      next = (uintptr_t) k->heap[k->hole_best].ev->data;
     }
 #else
   size_t n = --k->n;
